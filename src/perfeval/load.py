@@ -1,0 +1,202 @@
+"""Reading department-year data files: safe YAML, exact numbers, precise errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError
+from .schema import DepartmentYear
+
+MAX_FILE_BYTES = 2_000_000
+
+
+class _DecimalSafeLoader(yaml.SafeLoader):
+    """SafeLoader that reads YAML floats as Decimal from their exact text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    lowered = text.lower()
+    if lowered in (".nan",):
+        return Decimal("NaN")
+    if lowered in (".inf", "+.inf"):
+        return Decimal("Infinity")
+    if lowered == "-.inf":
+        return Decimal("-Infinity")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - YAML's resolver only hands valid floats
+        raise yaml.constructor.ConstructorError(None, None, f"bad number {text!r}", node.start_mark) from exc
+
+
+_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def read_text(path: Path) -> str:
+    """Read a text file: UTF-8 (with or without BOM); GB18030 when it is not UTF-8."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError(path, f"文件过大（{len(raw)} 字节，上限 {MAX_FILE_BYTES}）(file too large)")
+    if not raw.strip():
+        raise DataError(path, "文件为空 (empty file)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"无法识别文件编码，请另存为 UTF-8 (not UTF-8 or GB18030: byte {exc.start})") from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file safely (no object construction, numbers as Decimal)."""
+    text = read_text(path)
+    try:
+        data = yaml.load(text, Loader=_DecimalSafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise DataError(path, f"YAML 格式错误 {line}：{exc.problem} (malformed YAML)") from None
+    except yaml.YAMLError as exc:
+        raise DataError(path, f"YAML 格式错误：{exc} (malformed YAML)") from None
+    if data is None:
+        raise DataError(path, "文件为空 (empty file)")
+    return data
+
+
+def _loc_label(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, str, str]:
+    """Split a pydantic error location into (record path, field key, Chinese label)."""
+    labels: list[str] = []
+    current: Any = model
+    keys: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            keys.append(f"[{part}]")
+            continue
+        keys.append(("." if keys else "") + str(part))
+        field = None
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+        if field is None:
+            current = None
+            continue
+        labels.append(field.title or str(part))
+        current = _inner_model(field.annotation)
+    path = "".join(keys)
+    # Record = everything before the last key; field = the last key.
+    if "." in path:
+        record, key = path.rsplit(".", 1)
+    else:
+        record, key = "", path
+    return record, key, (labels[-1] if labels else "")
+
+
+def _inner_model(annotation: Any) -> Any:
+    """Find the BaseModel class inside Optional[...] / list[...] annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validation_to_error(path: Path, model: type[BaseModel], exc: ValidationError) -> DataError:
+    """Turn the first pydantic error into a DataError naming file, record and field."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    record, key, label = _loc_label(model, tuple(first["loc"]))
+    message = _chinese_message(first)
+    more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
+    return DataError(path, message + more, record=record, field=key, label=label)
+
+
+_MESSAGES = {
+    "missing": "缺少必填字段 (missing required field)",
+    "extra_forbidden": "未知字段，请检查拼写 (unknown field)",
+    "decimal_parsing": "不是有效数值 (not a number)",
+    "decimal_type": "不是有效数值 (not a number)",
+    "int_parsing": "不是有效整数 (not an integer)",
+    "int_type": "不是有效整数 (not an integer)",
+    "string_type": "应为文本 (expected text)",
+    "list_type": "应为列表 (expected a list)",
+    "model_type": "应为键值结构 (expected a mapping)",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
+    "date_parsing": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
+    "date_type": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
+    "greater_than_equal": "不能为负数或小于下限 (below the minimum)",
+    "string_pattern_mismatch": "格式不符 (does not match the required pattern)",
+    "literal_error": "取值不在允许范围内 (value not allowed)",
+    "finite_number": "必须是有限数值 (must be a finite number)",
+    "string_too_short": "不能为空 (must not be empty)",
+    "too_short": "不能为空 (must not be empty)",
+    "string_too_long": "文本过长 (text too long)",
+}
+
+
+def _chinese_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    base = _MESSAGES.get(kind, str(err.get("msg", kind)))
+    if kind in ("missing", "extra_forbidden"):
+        return base
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{base}，当前值 {shown}"
+
+
+def load_department(path: Path) -> DepartmentYear:
+    """Load and validate one department-year file."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "文件不存在 (file not found)")
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataError(path, "顶层应为键值结构 (top level must be a mapping)")
+    try:
+        record = DepartmentYear.model_validate(data)
+    except ValidationError as exc:
+        raise validation_to_error(path, DepartmentYear, exc) from None
+    expected = f"{record.code}.yaml"
+    if path.name != expected:
+        raise DataError(path, f"文件名应为 {expected}，与部门代码一致 (file name must match code)", field="code", label="部门代码")
+    if path.parent.name.isdigit() and int(path.parent.name) != record.year:
+        raise DataError(path, f"评价年度 {record.year} 与所在目录 {path.parent.name} 不一致 (year does not match folder)",
+                        field="year", label="评价年度")
+    return record
+
+
+def department_path(data_dir: Path, code: str, year: int) -> Path:
+    return Path(data_dir) / str(year) / f"{code}.yaml"
+
+
+def discover(data_dir: Path) -> Iterator[Path]:
+    """All department-year files under ``data_dir/<year>/<code>.yaml``, sorted."""
+    data_dir = Path(data_dir)
+    for year_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        yield from sorted(year_dir.glob("*.yaml"))
+
+
+def load_all(data_dir: Path) -> list[DepartmentYear]:
+    """Load every department-year; duplicate (code, year) pairs are an error."""
+    records: list[DepartmentYear] = []
+    seen: dict[tuple[str, int], Path] = {}
+    for path in discover(data_dir):
+        rec = load_department(path)
+        key = (rec.code, rec.year)
+        if key in seen:
+            raise DataError(path, f"部门代码 {rec.code} 在 {rec.year} 年重复（另见 {seen[key]}）(duplicate code)",
+                            field="code", label="部门代码")
+        seen[key] = path
+        records.append(rec)
+    return records
