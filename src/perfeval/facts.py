@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import money_sum, rate
-from .schema import DepartmentYear, Project
+from .schema import DepartmentYear, Indicator, Project
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,22 @@ def compute(rec: DepartmentYear) -> Facts:
     )
 
 
+
+
+def indicator_met(indicator: Indicator) -> bool | None:
+    """Whether a goal indicator's actual value meets its target (None: no target or no actual).
+
+    ``>=``/``=``/``>`` targets are met by an actual at or above the value (an actual
+    written as "400多" counts as its value); ``<=``/``<`` targets by an actual at or
+    below it (an actual stated as "≤5%" meets "≤5%").
+    """
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None:
+        return None
+    if target.relation in ("<=", "<"):
+        if actual.relation in ("<=", "<"):
+            return actual.value <= target.value
+        return actual.value < target.value if target.relation == "<" else actual.value <= target.value
+    if target.relation == ">":
+        return actual.value > target.value or (actual.relation == ">" and actual.value >= target.value)
+    return actual.value >= target.value

@@ -87,3 +87,13 @@ def _plain(value: Decimal) -> str:
     if text.startswith("-") and value == 0:
         text = text[1:]
     return text
+
+
+_RELATION_PREFIX = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "约": "约"}
+_RELATION_SUFFIX = {"多": "多", "余": "余"}
+
+
+def fmt_quantity(value: Decimal | int, unit: str = "", relation: str = "=") -> str:
+    """Format a target or actual: ``≥15件``, ``400多篇``, ``≤5%``, ``120余人``."""
+    number = fmt_number(value)
+    return f"{_RELATION_PREFIX.get(relation, '')}{number}{_RELATION_SUFFIX.get(relation, '')}{unit}"
