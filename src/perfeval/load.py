@@ -89,6 +89,9 @@ def _loc_label(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str,
         labels.append(field.title or str(part))
         current = _inner_model(field.annotation)
     path = "".join(keys)
+    if loc and isinstance(loc[-1], int):
+        # The error is about a whole list item (a model-level rule): the item is the record.
+        return path, "", ""
     # Record = everything before the last key; field = the last key.
     if "." in path:
         record, key = path.rsplit(".", 1)

@@ -1,0 +1,97 @@
+"""Narrative, tables and charts of a chapter, outside any notebook."""
+
+from __future__ import annotations
+
+import warnings
+from decimal import Decimal as D
+
+from perfeval import charts, tables
+from perfeval.book import md_escape
+from perfeval.facts import compute
+from perfeval.report import render
+from perfeval.schema import DepartmentYear
+
+
+def test_income_prose_is_filled_from_data(seed: DepartmentYear) -> None:
+    html = render("income", seed, compute(seed))
+    assert "财政拨款收入3229.37万元" in html
+    assert "财政年初预算拨款2373.85万元" in html
+    assert "年中调整预算数855.52万元" in html
+    assert "预算调整率（年中调整 ÷ 年初预算）为36.04%" in html
+    assert "人员经费1581.75万元、公用经费141.84万元" in html
+
+
+def test_prose_changes_with_the_data(seed: DepartmentYear) -> None:
+    changed = seed.model_copy(update={"income": seed.income.model_copy(update={"adjustment": D("100.5")})})
+    html = render("income", changed, compute(changed))
+    assert "年中调整预算数100.5万元" in html
+    # 100.5 / 2373.85 = 4.2336…% ; 2373.85 + 100.5 = 2474.35 differs from the stated 3229.37 by 755.02
+    assert "为4.23%" in html and "相差755.02万元" in html
+
+
+def test_year_slip_and_declared_adjustment_are_explained(seed: DepartmentYear) -> None:
+    html = render("approved", seed, compute(seed))
+    assert "2023年度批复" in html and "与评价年度2024年不一致" in html
+    assert "单位自述预算调整率为0%" in html and "计算为36.04%" in html
+    assert "非财政拨款结转结余资金118.74万元" in html
+
+
+def test_text_from_data_is_escaped(seed: DepartmentYear) -> None:
+    hostile = "<script>alert(1)</script>{{ 7*7 }} `x` {eval}`1`"
+    rec = seed.model_copy(update={"other_notes": hostile})
+    html = render("paragraph", rec.other_notes)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "{{ 7*7 }}" in html  # Jinja syntax in data is shown, never evaluated
+
+
+def test_markdown_escape_neutralises_myst() -> None:
+    assert md_escape("a*b*") == r"a\*b\*"
+    assert md_escape("{eval}`x`") == r"\{eval\}\`x\`"
+    assert md_escape("<b>") == r"\<b\>"
+    assert md_escape("湘潭市民政局") == "湘潭市民政局"
+
+
+def test_sangong_table(seed: DepartmentYear) -> None:
+    df = tables.sangong_table(seed)
+    rows = {r["项目"]: r for r in df.to_dict("records")}
+    assert rows["公务接待费"]["预算数（万元）"] == "6.01" and rows["公务接待费"]["控制率"] == "58.90%"  # 3.54/6.01
+    assert rows["公务用车运行维护费"]["控制率"] == "60.21%"  # 5.78 / 9.6
+    assert rows["公务用车购置费"]["预算数（万元）"] == "未列示"
+    assert rows["合计"]["控制率"] == "59.71%"
+
+
+def test_problem_table_date(seed: DepartmentYear) -> None:
+    df = tables.problem_table(seed)
+    assert df.iloc[0]["整改完成时限"] == "2025年5月30日"
+
+
+def test_charts_have_all_chinese_glyphs(seed: DepartmentYear) -> None:
+    f = compute(seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fig in (charts.spending_structure(seed), charts.budget_vs_actual(seed, f),
+                    charts.sangong_budget_vs_actual(seed), charts.project_execution(seed, f)):
+            png = charts.png_bytes(fig)
+            assert png.startswith(b"\x89PNG")
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert missing == []
+
+
+def test_missing_glyph_check_can_fail(seed: DepartmentYear) -> None:
+    # Without the CJK font, the same chart warns: the check above is not vacuous.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig = Figure()
+            fig.add_subplot().set_title("预算执行率")
+            charts.png_bytes(fig)
+    assert any("missing from" in str(w.message) for w in caught)
+
+
+def test_chart_png_is_deterministic(seed: DepartmentYear) -> None:
+    a = charts.png_bytes(charts.sangong_budget_vs_actual(seed))
+    b = charts.png_bytes(charts.sangong_budget_vs_actual(seed))
+    assert a == b
