@@ -1,0 +1,154 @@
+"""Review results for the book: pandas tables and short Chinese markdown.
+
+Pure functions (no I/O except :func:`review`, which loads the framework file).
+Text coming from data (names, explanations) is put into cells and sentences as
+plain text; escaping it for markdown is the caller's job.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .checks import run_checks, sort_findings
+from .findings import SEVERITY_LABELS, Finding
+from .frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
+from .rules import RULE_LABELS, grade
+from .schema import DepartmentYear
+from .scoring import IndicatorScore, ScoreResult, compare_self_scores, fmt_score, score
+
+SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "指标值", "复核得分", "说明"]
+SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
+FINDING_COLUMNS = ["严重程度", "规则", "字段", "说明"]
+
+
+def review(record: DepartmentYear, framework_name: str = DEFAULT_FRAMEWORK,
+           data_dir: Path | str = "data") -> tuple[ScoreResult, list[Finding]]:
+    """Score a record under a named framework (``<data_dir>/frameworks/<name>.yaml``) and run all data checks."""
+    framework = load_named(framework_name, data_dir)
+    return score(record, framework), run_checks(record)
+
+
+def _values_text(ind: IndicatorScore) -> str:
+    return "；".join(v.display if len(ind.inputs) == 1 else f"{v.label} {v.display}" for v in ind.inputs)
+
+
+def scores_table(result: ScoreResult) -> pd.DataFrame:
+    """One row per scored (leaf) indicator with its level-1/2/3 names, then a 合计 row.
+
+    分值 and 复核得分 are Decimal (复核得分 None when not applicable); 指标值 and 说明 are text.
+    """
+    names: dict[str, IndicatorScore] = {i.code: i for i in result.indicators}
+    rows: list[dict[str, object]] = []
+    for leaf in result.leaves():
+        chain: list[IndicatorScore] = [leaf]
+        while chain[0].parent is not None:
+            chain.insert(0, names[chain[0].parent])
+        levels = [c.name for c in chain] + [""] * (3 - len(chain))
+        rows.append({
+            "一级指标": levels[0], "二级指标": levels[1], "三级指标": levels[2],
+            "分值": leaf.weight, "指标值": _values_text(leaf),
+            "复核得分": leaf.score, "说明": leaf.explanation,
+        })
+    total_note = f"等级：{result.grade}"
+    if result.notes:
+        total_note += "；" + "；".join(result.notes)
+    rows.append({"一级指标": "合计", "二级指标": "", "三级指标": "", "分值": Decimal(100), "指标值": "",
+                 "复核得分": result.total, "说明": total_note})
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def self_vs_recomputed_table(result: ScoreResult, record: DepartmentYear) -> pd.DataFrame:
+    """Level-1 indicators: weight, the unit's self-score, the recomputed score, the difference and why."""
+    rows: list[dict[str, object]] = []
+    for c in compare_self_scores(result, record):
+        rows.append({"一级指标": c.part, "分值": c.weight, "自评得分": c.self_score, "复核得分": c.recomputed,
+                     "差异": c.difference, "说明": c.explanation})
+    self_total = record.self_score_total if record.self_scores else None
+    diff = None if self_total is None else result.total - self_total
+    note = f"复核等级 {result.grade}"
+    if self_total is not None:
+        note += f"，自评等级 {grade(self_total)}" if self_total <= 100 else ""
+    if result.notes:
+        note += "；" + "；".join(result.notes)
+    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": self_total, "复核得分": result.total,
+                 "差异": diff, "说明": note})
+    return pd.DataFrame(rows, columns=SELF_COLUMNS)
+
+
+def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
+    """A short Chinese paragraph: recomputed total and grade, compared with the unit's self-score."""
+    fw = result.framework
+    text = (f"按“{fw.title}”（{fw.name}）复核，{record.unit.name} {record.year} 年度部门整体支出绩效"
+            f"得分 {fmt_score(result.total)} 分，等级为“{result.grade}”。")
+    if result.notes:
+        text += "".join(n + "。" for n in result.notes)
+    if record.self_scores:
+        own = record.self_score_total
+        own_grade = grade(own) if 0 <= own <= 100 else "—"
+        diff = result.total - own
+        if diff == 0:
+            text += f"单位自评 {fmt_score(own)} 分（“{own_grade}”），与复核一致。"
+        else:
+            word = "低" if diff < 0 else "高"
+            text += f"单位自评 {fmt_score(own)} 分（“{own_grade}”），复核得分比自评{word} {fmt_score(abs(diff))} 分"
+            gaps = [c for c in compare_self_scores(result, record)
+                    if c.difference is not None and c.difference != 0]
+            if gaps:
+                text += "，差异在：" + "；".join(
+                    f"{c.part}（自评 {fmt_score(c.self_score)} 分，复核 {fmt_score(c.recomputed)} 分）" for c in gaps)
+            elif any(c.recomputed is None or c.self_score is None for c in compare_self_scores(result, record)):
+                text += "，自评指标与本指标体系的一级指标不能一一对应"
+            text += "。"
+    else:
+        text += "单位未列出自评得分。"
+    lost = sorted((leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
+                  key=lambda leaf: leaf.lost, reverse=True)[:3]
+    if lost:
+        text += "扣分最多的指标：" + "；".join(f"{leaf.name}扣 {fmt_score(leaf.lost)} 分" for leaf in lost) + "。"
+    return text
+
+
+def findings_table(findings: list[Finding]) -> pd.DataFrame:
+    """Findings sorted errors first: 严重程度 (错误/警告/提示), 规则, 字段, 说明."""
+    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "规则": f.rule, "字段": f.path, "说明": f.message}
+            for f in sort_findings(list(findings))]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _cell(text: str) -> str:
+    # Framework text is validated to be single-line without "|"; keep table cells safe anyway.
+    return text.replace("|", "｜").replace("\n", " ")
+
+
+def framework_tree_markdown(framework: Framework) -> str:
+    """The indicator tree for the 评价方法 page: the framework's note, then a markdown table
+    (一级 / 二级 / 三级指标, 分值, 评分规则, 评分标准) and the grade bands."""
+    lines: list[str] = [f"指标体系：{_cell(framework.title)}（{framework.name}）", ""]
+    if framework.description:
+        lines += [f"说明：{_cell(framework.description)}", ""]
+    lines += ["| 一级指标 | 二级指标 | 三级指标 | 分值 | 评分规则 | 评分标准 |",
+              "|---|---|---|---:|---|---|"]
+
+    def visit(node: IndicatorSpec, chain: list[str]) -> None:
+        names = chain + [node.name]
+        cols = (names + ["", "", ""])[:3]
+        # Show each ancestor's name only on its own row, to read as a tree.
+        shown = ["" for _ in cols]
+        shown[node.level - 1] = f"{node.code} {node.name}"
+        if node.rule is None:
+            rule, criteria = "下级指标得分合计", ""
+        else:
+            rule, criteria = RULE_LABELS[node.rule], rule_text(node)
+        lines.append("| " + " | ".join(_cell(c) for c in shown) +
+                     f" | {fmt_score(node.weight)} | {_cell(rule)} | {_cell(criteria)} |")
+        for child in node.children:
+            visit(child, names)
+
+    for top in framework.indicators:
+        visit(top, [])
+    lines.append("| 合计 |  |  | 100 |  |  |")
+    lines += ["", "等级：优 [90,100]，良 [80,90)，中 [60,80)，差 [0,60)。"]
+    return "\n".join(lines)
