@@ -191,11 +191,12 @@ def _text(path: Path, raw: dict[str, Any], key: str, where: str, label: str) -> 
     return value
 
 
-def _number(path: Path, value: Any, where: str, key: str, label: str, positive: bool = False) -> Decimal:
+def _number(path: Path, value: Any, where: str, key: str, label: str, positive: bool = False,
+            signed: bool = False) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise DataError(path, f"{label}应为数值，当前值 {value!r} (not a number)", record=where, field=key, label=label)
     number = Decimal(value)
-    if not number.is_finite() or number < 0 or (positive and number == 0):
+    if not number.is_finite() or (number < 0 and not signed) or (positive and number <= 0):
         raise DataError(path, f"{label}应为{'正数' if positive else '非负数'}，当前值 {value} (out of range)",
                         record=where, field=key, label=label)
     return number
@@ -315,11 +316,11 @@ def _items(path: Path, raw_items: Any, weight: Decimal, where: str) -> tuple[Che
 
 
 def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: str, where: str) -> dict[str, Any]:
-    def need(key: str, label: str, positive: bool = False) -> Decimal:
+    def need(key: str, label: str, positive: bool = False, signed: bool = False) -> Decimal:
         if key not in raw:
             raise DataError(path, f"规则 {rule} 需要参数 {key}（{label}）(missing parameter)", record=where,
                             field=f"params.{key}", label=label)
-        return _number(path, raw[key], where, f"params.{key}", label, positive)
+        return _number(path, raw[key], where, f"params.{key}", label, positive, signed)
 
     def allowed(*keys: str) -> None:
         extra = sorted(set(map(str, raw)) - set(keys))
@@ -339,7 +340,7 @@ def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: s
         if direction not in ("over", "under"):
             raise DataError(path, f"direction 只能是 over 或 under，当前值 {direction!r}", record=where,
                             field="params.direction", label="扣分方向")
-        return {"threshold": need("threshold", "阈值"), "per_point": need("per_point", "每百分点扣分", positive=True),
+        return {"threshold": need("threshold", "阈值", signed=True), "per_point": need("per_point", "每百分点扣分", positive=True),
                 "direction": direction}
     if rule == "banded":
         allowed("bands", "direction", "otherwise")
@@ -357,7 +358,7 @@ def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: s
             if not isinstance(b, dict) or set(map(str, b)) != {"bound", "points"}:
                 raise DataError(path, "每档应为 {bound, points} (band must have bound and points)", record=where,
                                 field=key, label="分档")
-            band = rules.Band(_number(path, b["bound"], where, f"{key}.bound", "分档界限"),
+            band = rules.Band(_number(path, b["bound"], where, f"{key}.bound", "分档界限", signed=True),
                               _number(path, b["points"], where, f"{key}.points", "分档得分"))
             if band.points > weight:
                 raise DataError(path, f"分档得分 {rules_fmt(band.points)} 超过指标分值 {rules_fmt(weight)} "
@@ -391,8 +392,8 @@ def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: s
                                 field=f"params.fractions.{tier}", label="档次比例")
         out["fractions"] = fractions
         if kind == "percent":
-            out["met_at"] = need("met_at", "达成界限")
-            out["partly_at"] = need("partly_at", "部分达成界限")
+            out["met_at"] = need("met_at", "达成界限", signed=True)
+            out["partly_at"] = need("partly_at", "部分达成界限", signed=True)
             if out["partly_at"] > out["met_at"]:
                 raise DataError(path, "部分达成界限不能高于达成界限 (partly_at above met_at)", record=where,
                                 field="params.partly_at", label="部分达成界限")
