@@ -34,12 +34,12 @@ CheckFn = Callable[[DepartmentYear], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class CheckRule:
-    """A data check: stable id, severity of its findings, Chinese title, function."""
+    """A data check: a name, a Chinese title, its function and the rule ids (→ severity) its findings carry."""
 
-    id: str
-    severity: Severity
+    name: str
     title: str
     fn: CheckFn
+    rules: dict[str, str]   # rule id → severity (with the condition when it varies)
 
 
 def _d(value: Decimal | None) -> str:
@@ -344,7 +344,9 @@ def check_unit_slips(rec: DepartmentYear) -> Iterator[Finding]:
                 continue
             ref = _median(others)
             ratio = value / ref
-            if ratio >= SLIP_RATIO or ratio <= 1 / SLIP_RATIO:
+            # In a pair only the larger amount is suspect (an amount written in 元 is the larger one);
+            # with two or more others, a value far below their median is flagged too.
+            if ratio >= SLIP_RATIO or (ratio <= 1 / SLIP_RATIO and len(others) >= 2):
                 side = "大" if ratio >= 1 else "小"
                 factor = ratio if ratio >= 1 else 1 / ratio
                 yield Finding("units.slip", "warning", path,
@@ -409,62 +411,50 @@ def check_placeholders(rec: DepartmentYear) -> Iterator[Finding]:
                           f"文中有模板占位符“{match.group(0)}”，请替换为实际内容", {"placeholder": match.group(0)})
 
 
+_SUM = "error（差额在 0.01 万元容差内为 note）"
+
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("sum.income", "error", "财政拨款收入 = 年初预算 + 年中调整", check_sum_income),
-    CheckRule("sum.expenditure", "error", "财政拨款支出 = 基本支出 + 项目支出", check_sum_expenditure),
-    CheckRule("sum.basic", "error", "基本支出 = 人员经费 + 公用经费", check_sum_basic),
-    CheckRule("sum.approved_income", "error", "批复预算收入 = 各项收入之和", check_sum_approved_income),
-    CheckRule("sum.approved_expenditure", "error", "批复预算支出 = 基本支出 + 项目支出", check_sum_approved_expenditure),
-    CheckRule("sum.approved_basic", "error", "批复基本支出 = 人员经费 + 商品服务支出", check_sum_approved_basic),
-    CheckRule("sum.sangong", "error", "三公经费合计 = 各项之和", check_sum_sangong),
-    CheckRule("selfscore.weights", "error", "自评分值合计为 100", check_self_scores),
-    CheckRule("rate.recomputed", "note", "各项比率重新计算", check_rates),
-    CheckRule("adjustment.declared_zero", "error", "自述预算调整率与数据不符", check_adjustment_declared),
-    CheckRule("adjustment.unexplained", "warning", "年中调整未说明原因", check_adjustment_explained),
-    CheckRule("execution.project_below_90", "warning", "项目执行率低于 90% 未说明原因", check_project_execution),
-    CheckRule("goal.no_completion", "warning", "目标缺少完成情况或指标缺少实际值", check_goals),
-    CheckRule("problem.no_responsible", "warning", "问题缺少整改措施、责任人或时限", check_problems),
-    CheckRule("units.slip", "warning", "元与万元混用", check_unit_slips),
-    CheckRule("year.as_written", "warning", "批复年度与报告年度不一致", check_year_as_written),
-    CheckRule("year.in_text", "note", "文中年份与报告年度不一致", check_years_in_text),
-    CheckRule("text.placeholder", "warning", "模板占位符未替换", check_placeholders),
+    CheckRule("sum.income", "财政拨款收入 = 年初预算 + 年中调整", check_sum_income, {"sum.income": _SUM}),
+    CheckRule("sum.expenditure", "财政拨款支出 = 基本支出 + 项目支出", check_sum_expenditure,
+              {"sum.expenditure": _SUM}),
+    CheckRule("sum.basic", "基本支出 = 人员经费 + 公用经费", check_sum_basic, {"sum.basic": _SUM}),
+    CheckRule("sum.approved_income", "批复预算收入 = 各项收入之和", check_sum_approved_income,
+              {"sum.approved_income": _SUM}),
+    CheckRule("sum.approved_expenditure", "批复预算支出 = 基本支出 + 项目支出", check_sum_approved_expenditure,
+              {"sum.approved_expenditure": _SUM}),
+    CheckRule("sum.approved_basic", "批复基本支出 = 人员经费 + 商品服务支出", check_sum_approved_basic,
+              {"sum.approved_basic": _SUM}),
+    CheckRule("sum.sangong", "三公经费合计 = 各项之和", check_sum_sangong,
+              {"sum.sangong": _SUM + "；有未列出的项目时为 warning"}),
+    CheckRule("selfscore", "自评分值合计为 100，自评得分合计", check_self_scores,
+              {"selfscore.missing": "warning", "selfscore.weights": "error", "selfscore.total": "note"}),
+    CheckRule("rate", "各项比率重新计算", check_rates, {
+        "rate.execution": "note（低于 90% 为 warning）",
+        "rate.adjustment": "note",
+        "rate.public_control": "note（超过 100% 为 warning）",
+        "rate.sangong_control": "note（超过 100% 为 warning）",
+        "rate.sangong_change": "note（比上年增加为 warning）",
+        "rate.carryover": "note",
+    }),
+    CheckRule("adjustment.declared", "自述预算调整率与数据不符", check_adjustment_declared,
+              {"adjustment.declared_zero": "error", "adjustment.declared_mismatch": "error"}),
+    CheckRule("adjustment.unexplained", "年中调整未说明原因", check_adjustment_explained,
+              {"adjustment.unexplained": "warning"}),
+    CheckRule("execution.projects", "项目执行率低于 90% 未说明原因；项目未列明实际支出", check_project_execution,
+              {"execution.project_below_90": "warning", "project.actual_missing": "note"}),
+    CheckRule("goal", "目标缺少完成情况，指标缺少实际值或未达成", check_goals, {
+        "goal.missing": "warning", "goal.no_completion": "warning", "goal.indicator_no_actual": "warning",
+        "goal.indicator_not_met": "warning"}),
+    CheckRule("problem", "问题缺少整改措施、责任人或时限", check_problems, {
+        "problem.no_measures": "warning", "problem.no_responsible": "warning", "problem.no_deadline": "warning"}),
+    CheckRule("units.slip", "金额与同组金额相差约 1 万倍（元与万元混用）", check_unit_slips, {"units.slip": "warning"}),
+    CheckRule("year.as_written", "批复年度与报告年度不一致", check_year_as_written, {"year.as_written": "warning"}),
+    CheckRule("year.in_text", "文中年份与报告年度不一致", check_years_in_text, {"year.in_text": "note"}),
+    CheckRule("text.placeholder", "模板占位符未替换", check_placeholders, {"text.placeholder": "warning"}),
 )
 
-#: Every rule id a finding may carry, with its severity (some checks emit several ids).
-RULE_IDS: dict[str, str] = {
-    "sum.income": "error（容差内为 note）",
-    "sum.expenditure": "error（容差内为 note）",
-    "sum.basic": "error（容差内为 note）",
-    "sum.approved_income": "error（容差内为 note）",
-    "sum.approved_expenditure": "error（容差内为 note）",
-    "sum.approved_basic": "error（容差内为 note）",
-    "sum.sangong": "error（容差内为 note；有未列出项目时为 warning）",
-    "selfscore.missing": "warning",
-    "selfscore.weights": "error",
-    "selfscore.total": "note",
-    "rate.execution": "note（低于 90% 为 warning）",
-    "rate.adjustment": "note",
-    "rate.public_control": "note（超过 100% 为 warning）",
-    "rate.sangong_control": "note（超过 100% 为 warning）",
-    "rate.sangong_change": "note（比上年增加为 warning）",
-    "rate.carryover": "note",
-    "adjustment.declared_zero": "error",
-    "adjustment.declared_mismatch": "error",
-    "adjustment.unexplained": "warning",
-    "project.actual_missing": "note",
-    "execution.project_below_90": "warning",
-    "goal.missing": "warning",
-    "goal.no_completion": "warning",
-    "goal.indicator_no_actual": "warning",
-    "goal.indicator_not_met": "warning",
-    "problem.no_measures": "warning",
-    "problem.no_responsible": "warning",
-    "problem.no_deadline": "warning",
-    "units.slip": "warning",
-    "year.as_written": "warning",
-    "year.in_text": "note",
-    "text.placeholder": "warning",
-}
+#: Every rule id a finding may carry, with its severity.
+RULE_IDS: dict[str, str] = {rule: severity for check in CHECKS for rule, severity in check.rules.items()}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
