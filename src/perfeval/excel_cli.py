@@ -1,0 +1,71 @@
+"""Commands ``excel-template``, ``import-excel`` and ``export-excel``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .excel import read_workbook, save_department, write_workbook
+from .load import department_path, load_department
+
+
+def register(subparsers: Any) -> None:
+    template = subparsers.add_parser(
+        "excel-template", help="生成 Excel 填报模板",
+        description="生成部门整体支出绩效评价数据的 Excel 填报模板（含说明、表头、下拉选项）。",
+    )
+    template.add_argument("-o", "--output", type=Path, required=True, help="输出的 .xlsx 文件，如 模板.xlsx")
+    template.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    template.set_defaults(func=cmd_template)
+
+    imp = subparsers.add_parser(
+        "import-excel", help="把填好的 Excel 工作簿导入为 YAML 数据文件",
+        description="读取填好的工作簿，校验后写入 <数据目录>/<年度>/<部门代码>.yaml。",
+    )
+    imp.add_argument("file", type=Path, help="填好的 .xlsx 工作簿")
+    imp.add_argument("-o", "--output", type=Path, default=None,
+                     help="输出的 YAML 文件（默认 <数据目录>/<年度>/<部门代码>.yaml）")
+    imp.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    imp.add_argument("--force", action="store_true", help="覆盖内容不同的已有数据文件")
+    imp.set_defaults(func=cmd_import)
+
+    exp = subparsers.add_parser(
+        "export-excel", help="把数据文件导出为 Excel 工作簿",
+        description="把 <数据目录>/<年度>/<部门代码>.yaml 导出为与模板格式相同、已填好的工作簿。",
+    )
+    exp.add_argument("code", help="部门代码，如 xiangtan-minzheng")
+    exp.add_argument("year", type=int, help="评价年度，如 2024")
+    exp.add_argument("-o", "--output", type=Path, required=True, help="输出的 .xlsx 文件")
+    exp.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    exp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    exp.set_defaults(func=cmd_export)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    path = write_workbook(None, args.output, force=args.force)
+    print(f"已生成模板 {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    source: Path = args.file
+    record = read_workbook(source)
+    out: Path = args.output or department_path(args.data_dir, record.code, record.year)
+    if out.name != f"{record.code}.yaml":
+        print(f"perfeval: 注意：文件名 {out.name} 与部门代码不一致，放入数据目录前请改名为 {record.code}.yaml",
+              file=sys.stderr)
+    header = f"# {record.year}年{record.unit.name}：由 perfeval import-excel 从 {source.name} 导入。金额单位：万元。"
+    if save_department(record, out, force=args.force, header=header):
+        print(f"已写入 {out}")
+    else:
+        print(f"数据未变化，未改写 {out}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    record = load_department(department_path(args.data_dir, args.code, args.year))
+    path = write_workbook(record, args.output, force=args.force)
+    print(f"已导出 {path}")
+    return 0
