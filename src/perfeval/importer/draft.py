@@ -1,0 +1,104 @@
+"""Writing an extraction as a draft data file, with its sources sidecar.
+
+Handling of incomplete drafts: the draft is always written with everything that
+was found (nothing is invented to fill a gap). It is then validated against
+:class:`perfeval.schema.DepartmentYear`; when that fails (typically because a
+required figure was not in the text), the result lists the validation errors
+and the missing fields, the file header says ``状态：草稿，尚未通过校验``, and the
+command exits with 1 so that scripts notice. A complete draft exits with 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..load import _chinese_message, _loc_label
+from ..schema import DepartmentYear
+from .extract import Extraction
+
+
+class _DraftDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    if "." in text:
+        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+    return dumper.represent_scalar("tag:yaml.org,2002:int", text)
+
+
+_DraftDumper.add_representer(Decimal, _represent_decimal)
+
+
+def to_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_DraftDumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def sources_path_for(out: Path) -> Path:
+    """``x/2024/code.yaml`` → ``x/2024/code.sources.yml`` (``.yml``, so data discovery skips it)."""
+    name = out.name[:-5] if out.name.endswith(".yaml") else out.stem
+    return out.with_name(f"{name}.sources.yml")
+
+
+def validation_errors(data: dict[str, Any]) -> list[str]:
+    """Chinese one-line messages for every schema error of a draft (empty: it validates)."""
+    try:
+        DepartmentYear.model_validate(data)
+    except ValidationError as exc:
+        out: list[str] = []
+        for err in exc.errors(include_url=False):
+            record, key, label = _loc_label(DepartmentYear, tuple(err["loc"]))
+            where = ".".join(p for p in (record, key) if p)
+            out.append(f"{where}（{label}）：{_chinese_message(err)}" if label else f"{where}：{_chinese_message(err)}")
+        return out
+    return []
+
+
+@dataclass
+class DraftResult:
+    path: Path
+    sources_path: Path
+    missing: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftResult:
+    """Write ``out`` (YAML draft) and its sources sidecar; validate the draft."""
+    out = Path(out)
+    errors = validation_errors(extraction.data)
+    header = [
+        f"# 草稿：由 perfeval import-report 自 {source_name} 提取。",
+        "# 每个字段的出处见 " + sources_path_for(out).name + "；请逐项核对后再使用。",
+        "# 金额单位：万元。",
+    ]
+    header.append("# 状态：" + ("已通过数据校验。" if not errors else "草稿，尚未通过校验。"))
+    if extraction.missing:
+        header.append("# 文中未找到（未填写，不作推测）：")
+        header += [f"#   - {path}（{label}）" for path, label in extraction.missing.items()]
+    if extraction.notes:
+        header.append("# 提取说明：")
+        header += [f"#   - {note}" for note in extraction.notes]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(header) + "\n" + to_yaml(extraction.data), encoding="utf-8")
+    sidecar = {
+        "source_file": source_name,
+        "valid": not errors,
+        "sources": extraction.sources,
+        "missing": extraction.missing,
+        "notes": extraction.notes,
+        "validation_errors": errors,
+    }
+    spath = sources_path_for(out)
+    spath.write_text(to_yaml(sidecar), encoding="utf-8")
+    return DraftResult(out, spath, dict(extraction.missing), errors)
