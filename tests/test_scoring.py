@@ -126,7 +126,7 @@ def test_common_framework_hand_total(rec: DepartmentYear) -> None:
         "P12": r2(5 - D("0.1") * (adjustment_rate - 5)),              # 5 − 3.1037… = 1.90
         "P13": D(3),
         "P14": D(3),
-        "P15": D(1) if 60 <= project_rate < 80 else D(-1),            # 76.11% → band ≥60 → 1
+        "P15": D(1),                                                  # 76.11%: below 80, at least 60 → 1
         "P21": D(4), "P22": D(3),
         "P23": r2(D("0.8") * 3),                                      # partly → 2.4
         "O11": D(10),
@@ -135,6 +135,7 @@ def test_common_framework_hand_total(rec: DepartmentYear) -> None:
         "E11": D(15),
         "E12": D(10),                                                 # lowest satisfaction 90% ≥ target 90
     }
+    assert 60 <= project_rate < 80
     assert {leaf.code: leaf.score for leaf in result.leaves()} == expected
     raw = sum((v for v in expected.values() if v is not None), D(0))
     assert raw == D("80.82")

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from pydantic import BaseModel
 
 from .facts import compute
-from .findings import SEVERITY_ORDER, Finding, Severity
+from .findings import SEVERITY_ORDER, Finding
 from .money import fmt_rate, fmt_wan, money_sum, rate, round_rate
 from .schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
 from .scoring import indicator_met

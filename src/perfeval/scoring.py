@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Iterator, Literal
+from typing import TYPE_CHECKING, Callable, Literal
 
 from . import rules
 from .facts import compute
@@ -568,7 +568,3 @@ def _explain_difference(result: ScoreResult, top: IndicatorScore, self_weight: D
     if diff < 0:
         return f"复核比自评低 {fmt_score(-diff)} 分{weight_note}：" + (reasons or "见下级指标")
     return f"复核比自评高 {fmt_score(diff)} 分{weight_note}" + (f"；复核扣分：{reasons}" if reasons else "")
-
-
-def iter_leaves(result: ScoreResult) -> Iterator[IndicatorScore]:
-    yield from result.leaves()
