@@ -39,7 +39,7 @@ _NUM_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.normalize() else format(value, "f")
+    return format(value, "f")
 
 
 def _depths(text: str) -> list[int]:

@@ -69,6 +69,7 @@ class Extractor:
         self.out = Extraction()
         self.code = code
         self.year = year
+        self.pending_notes: dict[str, str] = {}
 
     # ----- low-level helpers -------------------------------------------------------------
     def source(self, pos: int) -> str:
@@ -96,7 +97,7 @@ class Extractor:
         return [m for m in self.money if start <= m.start < end]
 
     def amount_after(self, label: str, start: int = 0, end: int | None = None, window: int = 30,
-                     bare: bool = False) -> tuple[Money | Decimal, int] | None:
+                     bare: bool = False, stop_at: str | None = None) -> tuple[Money | Decimal, int] | None:
         """First amount after ``label`` in [start, end), within the label's clause run."""
         end = len(self.text) if end is None else end
         for m in re.compile(label).finditer(self.text, start, end):
@@ -106,6 +107,10 @@ class Extractor:
             if cell:
                 after = cell.end()
             stop = min(self.clause_end(after, limit=window), end)
+            if stop_at:
+                other = re.compile(stop_at).search(self.text, after, stop)
+                if other:
+                    stop = other.start()
             found = self.money_in(after, stop)
             if bare:
                 b = re.compile(r"[^\d，。；\n]{0,6}?(?<![\d.])(-?\d+(?:\.\d+)?)(?![\d.%A-Za-z])(?=[，。；）\n]|$)").match(
@@ -118,8 +123,9 @@ class Extractor:
         return None
 
     def set_amount(self, target: dict[str, Any], key: str, path: str, label_cn: str, label: str,
-                   start: int = 0, end: int | None = None, bare: bool = False, window: int = 30) -> int | None:
-        found = self.amount_after(label, start, end, window=window, bare=bare)
+                   start: int = 0, end: int | None = None, bare: bool = False, window: int = 30,
+                   stop_at: str | None = None) -> int | None:
+        found = self.amount_after(label, start, end, window=window, bare=bare, stop_at=stop_at)
         if found is None:
             self.miss(path, label_cn)
             return None
@@ -201,6 +207,9 @@ class Extractor:
         self.problems()
         self.other_notes()
         BasicTable(self).fill()
+        for path, note in self.pending_notes.items():
+            if path not in self.out.sources:
+                self.out.notes.append(note)
         return self.out
 
     def unit(self, title_block: Block | None) -> None:
@@ -422,26 +431,40 @@ class Extractor:
     def expenditure(self) -> None:
         exp: dict[str, Any] = {}
         self.out.data["expenditure"] = exp
-        span = self.sentence_with(r"财政拨款支出|本年支出合计|支出合计", avoid=(r"批复", r"收入与支出"))
-        if span:
-            self.set_amount(exp, "total", "expenditure.total", "财政拨款支出", r"财政拨款支出|本年支出合计|支出合计", *span)
+        total_span = self.sentence_with(r"财政拨款支出|本年支出合计|支出合计", avoid=(r"批复", r"收入与支出"))
+        if total_span:
+            self.set_amount(exp, "total", "expenditure.total", "财政拨款支出", r"财政拨款支出|本年支出合计|支出合计",
+                            *total_span)
         else:
             self.miss("expenditure.total", "财政拨款支出")
         basic: dict[str, Any] = {}
         exp["basic"] = basic
         span = self.sentence_with(r"基本支出", r"人员经费", r"公用经费", avoid=(r"批复",))
+        pos: int | None = None
         if span:
             s, e = span
-            pos = self.set_amount(basic, "total", "expenditure.basic.total", "基本支出合计", r"基本支出", s, e)
+            found = self.amount_after(r"基本支出", s, e, stop_at=r"人员经费|公用经费")
+            if found is None and total_span:
+                span2 = total_span
+            else:
+                span2 = span
+            pos = self.set_amount(basic, "total", "expenditure.basic.total", "基本支出合计", r"基本支出", *span2,
+                                  stop_at=r"人员经费|公用经费")
             self.set_amount(basic, "personnel", "expenditure.basic.personnel", "人员经费", r"人员经费", s, e)
             self.set_amount(basic, "public", "expenditure.basic.public", "公用经费", r"公用经费", s, e)
-            block = self.doc.block_at(s)
-            self.set_amount(exp, "project", "expenditure.project", "项目支出", r"项目支出",
-                            pos if pos is not None else s, block.end)
         else:
             for key, label in (("basic.total", "基本支出合计"), ("basic.personnel", "人员经费"),
-                               ("basic.public", "公用经费"), ("project", "项目支出")):
+                               ("basic.public", "公用经费")):
                 self.miss(f"expenditure.{key}", label)
+        # 项目支出: in the sentence of the total, else after the basic figures in their paragraph.
+        found = self.amount_after(r"项目支出", *total_span) if total_span else None
+        if found is not None and total_span:
+            self.set_amount(exp, "project", "expenditure.project", "项目支出", r"项目支出", *total_span)
+        elif span:
+            self.set_amount(exp, "project", "expenditure.project", "项目支出", r"项目支出",
+                            pos if pos is not None else span[0], self.doc.block_at(span[0]).end)
+        else:
+            self.miss("expenditure.project", "项目支出")
 
     def approved(self) -> None:
         ab: dict[str, Any] = {}
@@ -507,7 +530,7 @@ class Extractor:
         total_label = r"三公[”\"]?经费[”\"]?|三公[”\"]"
         for key, must, avoid, cn in (
             ("budget", (r"三公", r"批复|预算数|预算为|预算安排"), (r"执行|总额|实际|决算",), "三公经费预算"),
-            ("actual", (r"三公", r"总额|实际|决算|支出为|执行"), (r"批复",), "三公经费实际支出"),
+            ("actual", (r"三公", r"总额|实际|决算|支出|执行"), (r"批复",), "三公经费实际支出"),
         ):
             span = self.sentence_with(*must, avoid=avoid)
             part: dict[str, Any] = {}
@@ -523,7 +546,7 @@ class Extractor:
                     value, pos = found
                     self.put(part, item, f"sangong.{key}.{item}", value.value if isinstance(value, Money) else value, pos)
                 else:
-                    self.out.notes.append(f"{cn}未提及{label_cn}（留空，不记为 0）")
+                    self.pending_notes[f"sangong.{key}.{item}"] = f"{cn}未提及{label_cn}（留空，不记为 0）"
 
     def carryover(self) -> None:
         co: dict[str, Any] = {}
@@ -583,7 +606,14 @@ class Extractor:
 
     def self_scores(self) -> None:
         scores: list[dict[str, Any]] = []
-        for m in re.finditer(r"得分(?:为)?(\d+(?:\.\d+)?)分", self.text):
+        table = score_table(self.doc)
+        if table:
+            for i, (part, weight, score, pos) in enumerate(table.rows):
+                entry: dict[str, Any] = {"part": part}
+                self.put(entry, "weight", f"self_scores[{i}].weight", weight, pos, "取自得分表")
+                self.put(entry, "score", f"self_scores[{i}].score", score, pos, "取自得分表")
+                scores.append(entry)
+        for m in re.finditer(r"得分(?:为)?(\d+(?:\.\d+)?)分", self.text if not table else ""):
             start = max(self.text.rfind(c, 0, m.start()) for c in "，。；\n：") + 1
             part = self.text[start:m.start()]
             while True:
@@ -591,9 +621,10 @@ class Extractor:
                 if stripped == part:
                     break
                 part = stripped
-            if not part or len(part) > 8 or any(s["part"] == part for s in scores):
+            if (not part or len(part) > 8 or any(s["part"] == part for s in scores)
+                    or re.search(r"综合|总|整体|自评|合计|部门整体", part)):
                 continue
-            entry: dict[str, Any] = {"part": part}
+            entry = {"part": part}
             i = len(scores)
             score = _num(m.group(1))
             sent = self.doc.sentence_at(m.start())
@@ -610,13 +641,6 @@ class Extractor:
             if rest:
                 entry["reason"] = rest
             scores.append(entry)
-        table = score_table(self.doc)
-        if table and not scores:
-            for i, (part, weight, score, pos) in enumerate(table.rows):
-                entry = {"part": part}
-                self.put(entry, "weight", f"self_scores[{i}].weight", weight, pos)
-                self.put(entry, "score", f"self_scores[{i}].score", score, pos)
-                scores.append(entry)
         if scores:
             self.out.data["self_scores"] = scores
         else:
@@ -669,14 +693,16 @@ class Extractor:
                 project["description"] = desc
             outputs = self.outputs(self.text[after:b.end], after, exclude={id(budget)})
             if outputs:
-                project["outputs"] = outputs
+                project["outputs"] = [o for o, _ in outputs]
+                for j, (_, opos) in enumerate(outputs):
+                    self.out.sources[f"{path}.outputs[{j}]"] = self.source(opos)
             projects.append(project)
         if projects:
             self.out.data["projects"] = projects
         else:
             self.miss("projects", "50万元以上项目")
 
-    def outputs(self, text: str, base: int, exclude: set[int]) -> list[dict[str, Any]]:
+    def outputs(self, text: str, base: int, exclude: set[int]) -> list[tuple[dict[str, Any], int]]:
         found: list[tuple[int, str, Any]] = []
         for m in PER_HEAD.finditer(text):
             found.append((m.start(), "rate", m))
@@ -686,7 +712,7 @@ class Extractor:
         for money in self.money_in(base, base + len(text)):
             found.append((money.start - base, "money", money))
         found.sort(key=lambda f: f[0])
-        out: list[dict[str, Any]] = []
+        out: list[tuple[dict[str, Any], int]] = []
         last_count: dict[str, Any] | None = None
         for pos, kind, m in found:
             start = max(text.rfind(c, 0, pos) for c in "，。；、") + 1
@@ -696,7 +722,7 @@ class Extractor:
                     last_count = None
                     continue
                 name = text[start:pos].rstrip("为共计累计：")
-                out.append({"name": name or "金额", "amount": m.value})
+                out.append(({"name": name or "金额", "amount": m.value}, base + pos))
                 continue
             ends = [i for i in (text.find(c, pos) for c in "，。；") if i >= 0]
             clause = text[start:min(ends) if ends else len(text)]
@@ -706,7 +732,7 @@ class Extractor:
                 if m.group("suffix"):
                     entry["relation"] = m.group("suffix")
                 last_count = entry
-            out.append(entry)
+            out.append((entry, base + pos))
         return out
 
     # ----- problems ----------------------------------------------------------------------
@@ -798,7 +824,7 @@ def _is_num(token: str) -> bool:
 
 
 def _clean_label(label: str) -> str:
-    label = re.sub(r"^(?:其中[：]?|\d{1,2}、|[（(][一二三四五六七八九十\d]{1,2}[)）])", "", label)
+    label = re.sub(r"^(?:其中[：]?|\d{1,2}、|[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])", "", label)
     return re.sub(r"[“”\"：]", "", label)
 
 

@@ -54,6 +54,8 @@ class Money:
 
 def convert(number: Decimal, unit: str) -> Decimal:
     """Convert an amount to 万元 exactly (元 ÷ 10000, 亿元 × 10000)."""
+    if unit == "万元":
+        return number  # keep the precision as written (1480.50 stays 1480.50)
     value = number * UNIT_FACTORS[unit]
     return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
 

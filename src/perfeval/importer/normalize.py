@@ -34,7 +34,8 @@ NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳]|目标\s*\d+)"
 )
 _TERMINATORS = "。；;：:！？!?"
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+# A sentence ends after 。！？ (or a half-width full stop after a Chinese character, not in a number).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[\u4e00-\u9fff）)]\.)")
 
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?")
@@ -63,6 +64,9 @@ def normalize_fragment(text: str) -> str:
     text = _SPACE.sub(_space, text)
     out: list[str] = []
     for i, ch in enumerate(text):
+        if ch == "." and i and re.match(r"[\u4e00-\u9fff）]", text[i - 1]):
+            out.append("。")  # a half-width full stop ending a Chinese sentence
+            continue
         if ch in _ASCII_TO_CJK:
             prev = text[i - 1] if i else ""
             nxt = text[i + 1] if i + 1 < len(text) else ""
