@@ -41,6 +41,16 @@ def to_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_DraftDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
+def prune(value: Any) -> Any:
+    """Drop empty mappings and lists (a section with nothing found is left out, not written empty)."""
+    if isinstance(value, dict):
+        pruned = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
+
+
 def sources_path_for(out: Path) -> Path:
     """``x/2024/code.yaml`` → ``x/2024/code.sources.yml`` (``.yml``, so data discovery skips it)."""
     name = out.name[:-5] if out.name.endswith(".yaml") else out.stem
@@ -76,7 +86,8 @@ class DraftResult:
 def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftResult:
     """Write ``out`` (YAML draft) and its sources sidecar; validate the draft."""
     out = Path(out)
-    errors = validation_errors(extraction.data)
+    data = prune(extraction.data)
+    errors = validation_errors(data)
     header = [
         f"# 草稿：由 perfeval import-report 自 {source_name} 提取。",
         "# 每个字段的出处见 " + sources_path_for(out).name + "；请逐项核对后再使用。",
@@ -90,7 +101,7 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
         header.append("# 提取说明：")
         header += [f"#   - {note}" for note in extraction.notes]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(header) + "\n" + to_yaml(extraction.data), encoding="utf-8")
+    out.write_text("\n".join(header) + "\n" + to_yaml(data), encoding="utf-8")
     sidecar = {
         "source_file": source_name,
         "valid": not errors,
