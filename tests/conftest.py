@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,27 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def seed() -> DepartmentYear:
     return load_department(SEED_DATA)
+
+
+def copy_project(dest: Path, data: bool = True) -> Path:
+    """A fresh copy of the book project (config, pages, templates and, optionally, all data)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
+    shutil.copytree(ROOT / "book", dest / "book",
+                    ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]", "_extra", "findings.ipynb"))
+    if data:
+        shutil.copytree(ROOT / "data", dest / "data")
+    else:
+        shutil.copytree(ROOT / "data" / "frameworks", dest / "data" / "frameworks")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default book (real department and the demo set), built once per test session."""
+    from perfeval.cli import main
+
+    root = copy_project(tmp_path_factory.mktemp("book"))
+    assert main(["build", "--root", str(root)]) == 0
+    return root

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from perfeval.cli import main
-
-from .conftest import ROOT, SEED_TEXT
+from .conftest import SEED_TEXT
 
 PAGE = Path("_build/html/book/2024/xiangtan-minzheng.html")
 
 SECTIONS = ["一、部门概况", "单位基本职能", "长期规划", "年度计划", "二、部门整体支出绩效目标",
             "三、部门整体支出管理和使用情况", "收支情况", "财政部门预算批复与执行情况", "“三公”经费",
-            "预算管理情况", "资产管理情况", "效果产出情况", "四、自评得分", "五、绩效目标完成情况",
-            "六、50万元以上项目", "七、存在的问题及改进措施", "八、其他需要说明问题"]
+            "预算管理情况", "资产管理情况", "效果产出情况", "四、自评得分", "单位自评得分", "（二）复核得分",
+            "五、绩效目标完成情况", "六、50万元以上项目", "七、存在的问题及改进措施", "八、其他需要说明问题",
+            "九、数据核查"]
 
 # Every figure the seed states about the department, read by hand from the seed report.
 SEED_FIGURES = [
@@ -46,15 +44,8 @@ SEED_FIGURES = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("book")
-    for name in ("_config.yml",):
-        shutil.copy(ROOT / name, root / name)
-    for folder in ("notebooks", "data"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(ROOT / "book", root / "book", ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]"))
-    assert main(["build", "--root", str(root), "--jobs", "1"]) == 0
-    return root
+def built(built_book: Path) -> Path:
+    return built_book
 
 
 def _page_text(built: Path) -> str:
@@ -117,4 +108,4 @@ def test_search_index_finds_the_page(built: Path) -> None:
 
 def test_manifest_records_the_run(built: Path) -> None:
     manifest = json.loads((built / "_build/build.json").read_text(encoding="utf-8"))
-    assert manifest["executed"] == ["book/2024/xiangtan-minzheng.ipynb"] and manifest["failed"] == {}
+    assert "book/2024/xiangtan-minzheng.ipynb" in manifest["executed"] and manifest["failed"] == {}

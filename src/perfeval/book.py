@@ -6,6 +6,7 @@ notebook per department-year (``book/<year>/<code>.ipynb``) → ``_toc.yml`` →
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import nbformat
 import yaml
 
 from .errors import DataError, UsageError
-from .load import load_all, load_department, department_path
+from .load import department_path, load_all
 from .schema import DepartmentYear
 
 TEMPLATE = "notebooks/department.ipynb"
@@ -38,24 +39,22 @@ def md_escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Run:
-    """One department-year to execute."""
+    """One notebook to execute: a department chapter, a year overview or the findings summary."""
 
-    code: str
-    year: int
-    title: str
-    supervisor: str
-    demo: bool
-    data_dir: Path
-    framework: str = "xiangtan-2024"
+    page: str                       # page path relative to the project root, without suffix (stable ASCII)
+    template: str                   # template notebook relative to the root
+    parameters: dict[str, Any] = field(hash=False)
+    title: str = ""                 # the page's first heading (rendered into the markdown cell)
+    drop_tags: tuple[str, ...] = () # cells with these tags are removed after execution
+    inputs: tuple[str, ...] = ()    # data files the page depends on (absolute paths)
+    code: str = ""                  # department code ("" for overview pages)
+    year: int = 0
+    supervisor: str = ""
+    demo: bool = False
 
     @property
-    def page(self) -> str:
-        """Page path relative to the project root, without suffix (stable, ASCII)."""
-        return f"book/{self.year}/{self.code}"
-
-    def parameters(self) -> dict[str, Any]:
-        return {"code": self.code, "year": self.year, "data_dir": str(self.data_dir.resolve()),
-                "framework": self.framework}
+    def kind(self) -> str:
+        return Path(self.template).stem
 
 
 @dataclass
@@ -68,21 +67,32 @@ class Project:
     @classmethod
     def at(cls, root: Path | str = ".", data_dirs: Iterable[Path | str] | None = None) -> "Project":
         root = Path(root).resolve()
-        dirs = [Path(d) if Path(d).is_absolute() else root / d for d in (data_dirs or ["data"])]
+        if data_dirs is None:
+            # Real data under data/<year>/, demo data apart under data/demo/<year>/.
+            data_dirs = ["data"] + (["data/demo"] if (root / "data" / "demo").is_dir() else [])
+        dirs = [Path(d) if Path(d).is_absolute() else root / d for d in data_dirs]
         return cls(root, dirs)
 
     @property
-    def template(self) -> Path:
-        return self.root / TEMPLATE
+    def frameworks_dir(self) -> Path:
+        return self.root / "data" / "frameworks"
 
-    def chapter_path(self, run: Run) -> Path:
+    @property
+    def downloads_dir(self) -> Path:
+        return self.root / "book" / "_extra" / "downloads"
+
+    def notebook_path(self, run: Run) -> Path:
         return self.root / f"{run.page}.ipynb"
 
 
-def plan_runs(project: Project, only: str | None = None) -> tuple[list[Run], list[DepartmentYear]]:
-    """Validate all data and list the runs (sorted by year, supervisor, code)."""
-    runs: list[Run] = []
-    records: list[DepartmentYear] = []
+def _group_slug(supervisor: str) -> str:
+    """A stable ASCII page name for a 主管部门 group (its name is Chinese)."""
+    return "group-" + hashlib.sha1(supervisor.encode("utf-8")).hexdigest()[:8]
+
+
+def load_records(project: Project) -> list[tuple[DepartmentYear, Path]]:
+    """Validate every data file of the project; (code, year) must be unique across data folders."""
+    out: list[tuple[DepartmentYear, Path]] = []
     seen: dict[tuple[str, int], Path] = {}
     for data_dir in project.data_dirs:
         if not data_dir.is_dir():
@@ -94,14 +104,56 @@ def plan_runs(project: Project, only: str | None = None) -> tuple[list[Run], lis
                 raise DataError(path, f"部门代码 {rec.code} 在 {rec.year} 年重复（另见 {seen[key]}）(duplicate code)",
                                 field="code", label="部门代码")
             seen[key] = path
-            records.append(rec)
-            runs.append(Run(rec.code, rec.year, rec.report_title, rec.unit.supervisor, rec.demo, data_dir))
+            out.append((rec, data_dir))
+    return out
+
+
+def plan_runs(project: Project, only: str | None = None, framework: str = "xiangtan-2024") -> list[Run]:
+    """Every page to execute, generated from the data: chapters, then year overviews, then the findings page."""
+    records = load_records(project)
+    common = {"framework": framework, "frameworks_dir": str(project.frameworks_dir),
+              "downloads_dir": str(project.downloads_dir)}
+    runs: list[Run] = []
+    for rec, data_dir in records:
+        path = department_path(data_dir, rec.code, rec.year)
+        history = [department_path(data_dir, rec.code, y) for y in range(2000, rec.year)
+                   if department_path(data_dir, rec.code, y).is_file()]
+        runs.append(Run(
+            page=f"book/{rec.year}/{rec.code}", template="notebooks/department.ipynb",
+            parameters={"code": rec.code, "year": rec.year, "data_dir": str(data_dir), **common},
+            title=rec.report_title, drop_tags=() if history else ("if-history",),
+            inputs=tuple(str(p) for p in [path, *history]), code=rec.code, year=rec.year,
+            supervisor=rec.unit.supervisor, demo=rec.demo))
+    for year in sorted({r.year for r in runs}, reverse=True):
+        for demo in (False, True):
+            group = [r for r in runs if r.year == year and r.demo == demo and r.kind == "department"]
+            if len(group) < 2:
+                continue
+            dirs = sorted({r.parameters["data_dir"] for r in group})
+            suffix = "（示例数据）" if demo else ""
+            runs.append(Run(
+                page=f"book/{year}/overview{'-demo' if demo else ''}", template="notebooks/overview.ipynb",
+                parameters={"year": year, "data_dirs": dirs, "demo": demo, **common},
+                title=f"{year}年度部门整体支出绩效评价总览{suffix}",
+                inputs=tuple(sorted(i for r in group for i in r.inputs[:1])), year=year, demo=demo))
+    chapters = [r for r in runs if r.kind == "department"]
+    if chapters:
+        runs.append(Run(
+            page="book/findings", template="notebooks/findings.ipynb",
+            parameters={"data_dirs": [str(d) for d in project.data_dirs], **common}, title="数据核查汇总",
+            inputs=tuple(sorted(r.inputs[0] for r in chapters))))
     if only is not None:
-        runs = [r for r in runs if r.code == only]
-        if not runs:
+        if not any(r.code == only for r in runs):
             raise UsageError(f"没有部门代码为 {only} 的数据 (no data for --only {only})")
-    runs.sort(key=lambda r: (-r.year, r.demo, r.supervisor, r.code))
-    return runs, records
+    return runs
+
+
+def select(runs: list[Run], only: str | None) -> list[Run]:
+    """The runs to execute for ``--only CODE``: that department's chapters and the pages that use them."""
+    if only is None:
+        return runs
+    files = {i for r in runs if r.code == only for i in r.inputs[:1]}
+    return [r for r in runs if r.code == only or (not r.code and files & set(r.inputs))]
 
 
 # --- execution -------------------------------------------------------------
@@ -122,7 +174,8 @@ def validate_parameters(template: Path, parameters: dict[str, Any]) -> None:
         )
 
 
-def execute(template: Path, output: Path, parameters: dict[str, Any], record: DepartmentYear) -> None:
+def execute(template: Path, output: Path, parameters: dict[str, Any], title: str,
+            drop_tags: Iterable[str] = ()) -> None:
     """Execute the template with papermill and write the cleaned notebook to ``output``."""
     import papermill
 
@@ -134,23 +187,26 @@ def execute(template: Path, output: Path, parameters: dict[str, Any], record: De
             str(template), str(tmp), parameters=parameters, kernel_name="python3",
             cwd=str(template.parent), progress_bar=False, log_output=False, report_mode=False,
         )
-        clean_notebook(nb, record)
+        clean_notebook(nb, title, drop_tags)
         nbformat.write(nb, str(tmp))
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def clean_notebook(nb: Any, record: DepartmentYear) -> None:
+def clean_notebook(nb: Any, title: str, drop_tags: Iterable[str] = ()) -> None:
     """Prepare an executed notebook for the page.
 
     Parameters cells are removed, code is hidden, stderr dropped, volatile metadata
-    removed (so identical inputs give identical files) and markdown cells rendered
-    with the record's title (Jinja2, StrictUndefined, text escaped for MyST).
+    removed (so identical inputs give identical files), cells tagged with one of
+    ``drop_tags`` deleted, and markdown cells rendered with the page title
+    (Jinja2, StrictUndefined, text escaped for MyST).
     """
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    context = {"title": md_escape(record.report_title), "unit": md_escape(record.unit.name), "year": record.year}
-    for index, cell in enumerate(nb.cells):
+    context = {"title": md_escape(title)}
+    drop = set(drop_tags)
+    nb.cells = [c for c in nb.cells if not drop & set(c.metadata.get("tags", []))]
+    for cell in nb.cells:
         tags = list(cell.metadata.get("tags", []))
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
@@ -176,12 +232,11 @@ def clean_notebook(nb: Any, record: DepartmentYear) -> None:
     nb.metadata.pop("widgets", None)
 
 
-def _execute_run(args: tuple[str, str, dict[str, Any], str]) -> tuple[str, float, str | None]:
-    template, output, parameters, record_path = args
+def _execute_run(args: tuple[str, str, dict[str, Any], str, tuple[str, ...]]) -> tuple[str, float, str | None]:
+    template, output, parameters, title, drop_tags = args
     start = time.perf_counter()
     try:
-        record = load_department(Path(record_path))
-        execute(Path(template), Path(output), parameters, record)
+        execute(Path(template), Path(output), parameters, title, drop_tags)
         return output, time.perf_counter() - start, None
     except Exception as exc:  # reported per run by the caller
         return output, time.perf_counter() - start, _describe_failure(exc)
@@ -198,37 +253,78 @@ def _describe_failure(exc: Exception) -> str:
 # --- table of contents and build -------------------------------------------
 
 def make_toc(runs: list[Run]) -> dict[str, Any]:
-    """The jupyter-book TOC: guide pages, then one part per year (real data before demo data)."""
+    """The jupyter-book TOC: guide pages, then one part per year (real data before demo data),
+    each with its overview, then one chapter per 主管部门 with its departments as sections."""
     parts: list[dict[str, Any]] = [{
         "caption": "阅读指南",
-        "chapters": [{"file": "book/how-to-read"}, {"file": "book/method"}, {"file": "book/glossary"}],
+        "chapters": [{"file": "book/how-to-read"}, {"file": "book/method"}, {"file": "book/glossary"}]
+                    + ([{"file": "book/findings"}] if any(r.page == "book/findings" for r in runs) else []),
     }]
-    years = sorted({r.year for r in runs}, reverse=True)
-    for year in years:
+    chapters = [r for r in runs if r.kind == "department"]
+    for year in sorted({r.year for r in chapters}, reverse=True):
         for demo in (False, True):
-            group = [r for r in runs if r.year == year and r.demo == demo]
+            group = [r for r in chapters if r.year == year and r.demo == demo]
             if not group:
                 continue
-            caption = f"{year}年度" + ("（示例数据）" if demo else "")
-            parts.append({"caption": caption, "chapters": [{"file": r.page} for r in group]})
+            entries: list[dict[str, Any]] = []
+            overview = f"book/{year}/overview{'-demo' if demo else ''}"
+            if any(r.page == overview for r in runs):
+                entries.append({"file": overview})
+            for supervisor in sorted({r.supervisor for r in group}):
+                members = sorted((r for r in group if r.supervisor == supervisor), key=lambda r: r.code)
+                entries.append({"file": f"book/{year}/{_group_slug(supervisor)}{'-demo' if demo else ''}",
+                                "sections": [{"file": r.page} for r in members]})
+            parts.append({"caption": f"{year}年度" + ("（示例数据）" if demo else ""), "chapters": entries})
     return {"format": "jb-book", "root": "book/intro", "parts": parts}
+
+
+def group_pages(runs: list[Run]) -> dict[str, str]:
+    """The small generated pages that head each 主管部门 group: path → markdown."""
+    pages: dict[str, str] = {}
+    chapters = [r for r in runs if r.kind == "department"]
+    for year in sorted({r.year for r in chapters}):
+        for demo in (False, True):
+            group = [r for r in chapters if r.year == year and r.demo == demo]
+            for supervisor in sorted({r.supervisor for r in group}):
+                members = sorted((r for r in group if r.supervisor == supervisor), key=lambda r: r.code)
+                label = "（示例数据）" if demo else ""
+                lines = [f"# {md_escape(supervisor)}{label}", "",
+                         f"{year}年度本主管部门下共{len(members)}个部门的整体支出绩效评价报告：", ""]
+                lines += [f"- [{md_escape(r.title)}]({r.code}.ipynb)" for r in members]
+                pages[f"book/{year}/{_group_slug(supervisor)}{'-demo' if demo else ''}.md"] = "\n".join(lines) + "\n"
+    return pages
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write only when the content differs (Sphinx rebuilds by mtime)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 def write_toc(project: Project, runs: list[Run]) -> Path:
     path = project.root / "_toc.yml"
     text = "# Generated by `perfeval build` from the data files: do not edit.\n" + yaml.safe_dump(
         make_toc(runs), allow_unicode=True, sort_keys=False)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, text)
+    for rel, page in group_pages(runs).items():
+        write_if_changed(project.root / rel, page)
     return path
 
 
-def remove_stale_chapters(project: Project, runs: list[Run]) -> None:
-    """Delete generated chapters whose data file no longer exists."""
-    wanted = {project.chapter_path(r) for r in runs}
-    for path in (project.root / "book").glob("[0-9][0-9][0-9][0-9]/*.ipynb"):
+def remove_stale_pages(project: Project, runs: list[Run]) -> None:
+    """Delete generated pages (and downloads) whose data no longer exist."""
+    wanted = {project.notebook_path(r) for r in runs} | {project.root / p for p in group_pages(runs)}
+    for path in [*(project.root / "book").glob("[0-9][0-9][0-9][0-9]/*.ipynb"),
+                 *(project.root / "book").glob("[0-9][0-9][0-9][0-9]/group-*.md")]:
         if path not in wanted:
             path.unlink()
+    codes = {(str(r.year), r.code or Path(r.page).name) for r in runs}
+    for folder in project.downloads_dir.glob("[0-9][0-9][0-9][0-9]/*"):
+        if (folder.parent.name, folder.name) not in codes:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def jupyter_book_build(project: Project, html_dir: Path) -> None:
@@ -271,35 +367,36 @@ class BuildReport:
 
 def build(project: Project, only: str | None = None, html: bool = True, jobs: int | None = None,
           keep_going: bool = False, log: Any = print) -> BuildReport:
-    """Validate data, execute every department-year, write the TOC and render the book."""
-    runs, _records = plan_runs(project, only)
-    all_runs, _ = plan_runs(project) if only else (runs, _records)
+    """Validate data, execute every page's notebook, write the TOC and render the book."""
+    all_runs = plan_runs(project, only)
+    runs = select(all_runs, only)
     report = BuildReport()
-    tasks = []
-    for run in runs:
-        tasks.append((str(project.template), str(project.chapter_path(run)), run.parameters(),
-                      str(department_path(run.data_dir, run.code, run.year))))
-    jobs = jobs or min(len(tasks), os.cpu_count() or 1) or 1
-    log(f"执行 {len(tasks)} 个部门-年度笔记本（{jobs} 个进程）…")
-    if jobs == 1 or len(tasks) == 1:
-        results = map(_execute_run, tasks)
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_execute_run, tasks)
-    for output, seconds, error in results:
-        name = str(Path(output).relative_to(project.root))
-        report.seconds[name] = round(seconds, 3)
-        if error:
-            report.failed[name] = error
-            log(f"  失败 {name}：{error}")
-            if not keep_going:
-                break
-        else:
-            report.executed.append(name)
-            log(f"  完成 {name}（{seconds:.1f} 秒）")
+    tasks = [(str(project.root / r.template), str(project.notebook_path(r)), r.parameters, r.title, r.drop_tags)
+             for r in runs]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    log(f"执行 {len(tasks)} 个笔记本（{jobs} 个进程）…")
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    results = pool.map(_execute_run, tasks) if pool else map(_execute_run, tasks)
+    try:
+        for output, seconds, error in results:
+            name = str(Path(output).relative_to(project.root))
+            report.seconds[name] = round(seconds, 3)
+            if error:
+                report.failed[name] = error
+                log(f"  失败 {name}：{error}")
+                if not keep_going:
+                    break
+            else:
+                report.executed.append(name)
+                log(f"  完成 {name}（{seconds:.1f} 秒）")
+    finally:
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
     if report.failed:
+        write_manifest(project, report)
         return report
-    remove_stale_chapters(project, all_runs)
+    remove_stale_pages(project, all_runs)
+    project.downloads_dir.mkdir(parents=True, exist_ok=True)
     write_toc(project, all_runs)
     write_manifest(project, report)
     if html:

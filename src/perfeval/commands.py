@@ -30,6 +30,13 @@ def register(sub: Any) -> None:
     b.add_argument("--keep-going", action="store_true", help="build the other departments when one fails")
     b.set_defaults(func=cmd_build)
 
+    d = sub.add_parser("demo", help="write a deterministic synthetic dataset (示例数据)")
+    d.add_argument("--departments", type=int, default=12)
+    d.add_argument("--years", default="2022-2024", help="e.g. 2022-2024 or 2022,2024")
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--out", required=True, help="output folder (gets <year>/<code>.yaml)")
+    d.set_defaults(func=cmd_demo)
+
     v = sub.add_parser("validate", help="validate every data file")
     v.add_argument("--data-dir", action="append", dest="data_dirs", metavar="DIR")
     v.set_defaults(func=cmd_validate)
@@ -48,7 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .load import department_path, load_department
 
     project = Project.at(".")
-    template = Path(args.template) if args.template else project.template
+    template = Path(args.template) if args.template else project.root / "notebooks" / "department.ipynb"
     params: dict[str, Any] = {"code": args.code, "year": args.year, "data_dir": "data"}
     for name, value in args.parameter:
         if name in ("code", "year"):
@@ -57,8 +64,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     validate_parameters(template, params)
     data_dir = Path(str(params["data_dir"])).resolve()
     params["data_dir"] = str(data_dir)
+    params.setdefault("frameworks_dir", str(project.frameworks_dir))
+    for key in ("frameworks_dir", "downloads_dir"):
+        if params.get(key):
+            params[key] = str(Path(str(params[key])).resolve())
     record = load_department(department_path(data_dir, args.code, args.year))
-    execute(template, Path(args.output), params, record)
+    has_history = any(department_path(data_dir, args.code, y).is_file() for y in range(2000, args.year))
+    execute(template, Path(args.output), params, record.report_title, () if has_history else ("if-history",))
     print(f"已生成 {args.output}")
     return 0
 
@@ -80,9 +92,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .book import Project, plan_runs
+    from .book import Project, load_records
 
     project = Project.at(".", args.data_dirs)
-    runs, _ = plan_runs(project)
-    print(f"数据校验通过：{len(runs)} 个部门-年度")
+    records = load_records(project)
+    print(f"数据校验通过：{len(records)} 个部门-年度")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import DEPARTMENTS, generate, parse_years, write
+
+    if not 1 <= args.departments <= len(DEPARTMENTS):
+        raise UsageError(f"--departments 应在 1 到 {len(DEPARTMENTS)} 之间")
+    try:
+        years = parse_years(args.years)
+    except ValueError:
+        raise UsageError(f"--years 格式应为 2022-2024：{args.years}") from None
+    paths = write(generate(args.departments, years, args.seed), Path(args.out))
+    print(f"已写入 {len(paths)} 个示例数据文件到 {args.out}")
     return 0

@@ -18,8 +18,14 @@ from IPython.display import HTML, Image, display
 from markupsafe import Markup
 
 from . import charts, tables
+from .checks import run_checks
 from .facts import Facts, compute, indicator_met
+from .findings import Finding
+from .frameworks import Framework, load_framework
 from .load import department_path, load_department
+from .overview import history_chart, history_records, history_table
+from .review_report import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
+from .scoring import ScoreResult, fmt_score, score
 from .money import fmt_number, fmt_quantity, fmt_rate, fmt_wan
 from .schema import SANGONG_ITEMS, DepartmentYear
 
@@ -30,7 +36,7 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number)
+_ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number, score=fmt_score)
 _ENV.globals.update(qty=fmt_quantity, sangong_items=SANGONG_ITEMS)
 
 
@@ -45,22 +51,51 @@ def render(macro: str, *args: Any) -> str:
     return str(Markup(out)).replace("\n", "")
 
 
+def framework_file(framework: str, frameworks_dir: str | Path) -> Path:
+    """A framework given by name (looked up in ``frameworks_dir``) or by path to its YAML file."""
+    if framework.endswith((".yaml", ".yml")):
+        return Path(framework)
+    return Path(frameworks_dir) / f"{framework}.yaml"
+
+
 @dataclass
 class Chapter:
     """One department-year, ready to be shown section by section."""
 
     rec: DepartmentYear
     data_dir: Path
-    framework: str = "xiangtan-2024"
+    framework_path: Path
+    downloads_dir: Path | None = None
 
     @classmethod
-    def load(cls, code: str, year: int, data_dir: str | Path, framework: str = "xiangtan-2024") -> "Chapter":
+    def load(cls, code: str, year: int, data_dir: str | Path, framework: str = "xiangtan-2024",
+             frameworks_dir: str | Path = "../data/frameworks", downloads_dir: str | Path = "") -> "Chapter":
         data_dir = Path(data_dir)
-        return cls(load_department(department_path(data_dir, code, int(year))), data_dir, framework)
+        rec = load_department(department_path(data_dir, code, int(year)))
+        chapter = cls(rec, data_dir, framework_file(framework, frameworks_dir),
+                      Path(downloads_dir) if downloads_dir else None)
+        chapter.framework  # validate the framework before any section is shown
+        return chapter
 
     @cached_property
     def facts(self) -> Facts:
         return compute(self.rec)
+
+    @cached_property
+    def framework(self) -> Framework:
+        return load_framework(self.framework_path)
+
+    @cached_property
+    def result(self) -> ScoreResult:
+        return score(self.rec, self.framework)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        return run_checks(self.rec)
+
+    @cached_property
+    def history(self) -> list[DepartmentYear]:
+        return history_records(self.data_dir, self.rec.code, self.rec.year)
 
     @property
     def title(self) -> str:
@@ -71,10 +106,15 @@ class Chapter:
     def _html(text: str) -> None:
         display(HTML(text))
 
-    @staticmethod
-    def _table(df: Any, caption: str = "") -> None:
+    def _table(self, df: Any, caption: str = "", csv: str = "") -> None:
         head = f'<p class="pe-caption">{Markup.escape(caption)}</p>' if caption else ""
-        display(HTML(head + tables.to_html(df)))
+        foot = ""
+        if csv and self.downloads_dir is not None:
+            rel = f"{self.rec.year}/{self.rec.code}/{csv}.csv"
+            tables.write_csv(df, self.downloads_dir / rel)
+            foot = (f'<p class="pe-download"><a href="../../downloads/{Markup.escape(rel)}" download>'
+                    f"下载本表（CSV）</a></p>")
+        display(HTML(head + tables.to_html(df) + foot))
 
     @staticmethod
     def _chart(fig: Any) -> None:
@@ -84,10 +124,11 @@ class Chapter:
     def summary(self) -> None:
         if self.rec.demo:
             self._html(render("demo_banner", self.rec))
-        self._html(render("summary", self.rec, self.facts))
+        counts = {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "warning", "note")}
+        self._html(render("summary", self.rec, self.facts, self.result, counts))
 
     def unit_info(self) -> None:
-        self._table(tables.unit_table(self.rec), "表1 部门基本情况")
+        self._table(tables.unit_table(self.rec), "表1 部门基本情况", "表1-部门基本情况")
 
     def duties(self) -> None:
         self._html(render("duties", self.rec))
@@ -103,7 +144,7 @@ class Chapter:
 
     def income_expenditure(self) -> None:
         self._html(render("income", self.rec, self.facts))
-        self._table(tables.budget_table(self.rec, self.facts), "表2 收支及预算执行情况（万元）")
+        self._table(tables.budget_table(self.rec, self.facts), "表2 收支及预算执行情况（万元）", "表2-收支及预算执行")
         self._chart(charts.spending_structure(self.rec))
 
     def budget_execution(self) -> None:
@@ -113,7 +154,7 @@ class Chapter:
 
     def sangong(self) -> None:
         self._html(render("sangong", self.rec, self.facts))
-        self._table(tables.sangong_table(self.rec), "表3 “三公”经费预算与实际（万元）")
+        self._table(tables.sangong_table(self.rec), "表3 “三公”经费预算与实际（万元）", "表3-三公经费")
         self._chart(charts.sangong_budget_vs_actual(self.rec))
 
     def budget_management(self) -> None:
@@ -136,10 +177,33 @@ class Chapter:
                 self._html(render("paragraph", f"单位自评：{part}得分{fmt_number(s.score)}分（分值{fmt_number(s.weight)}分）{reason}。"))
 
     def self_scores(self) -> None:
-        self._table(tables.self_score_table(self.rec), "表4 单位自评得分")
+        self._table(tables.self_score_table(self.rec), "表4 单位自评得分", "表4-单位自评得分")
+
+    def review_scores(self) -> None:
+        """复核得分: every indicator recomputed by its rule, next to the unit's self-score."""
+        self._html(render("paragraph", score_summary_markdown(self.result, self.rec)))
+        self._table(self_vs_recomputed_table(self.result, self.rec), "表5 自评得分与复核得分对比", "表5-自评与复核对比")
+        self._table(scores_table(self.result), f"表6 复核得分明细（{self.framework.title}）", "表6-复核得分明细")
+
+    def data_checks(self) -> None:
+        """数据核查: findings of every data check, errors first."""
+        if not self.findings:
+            self._html(render("paragraph", "各项数据核查均未发现问题。"))
+            return
+        counts = {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "warning", "note")}
+        self._html(render("findings_intro", counts))
+        self._table(findings_table(self.findings), "表12 数据核查结果", "表12-数据核查")
+
+    def history_comparison(self) -> None:
+        """历年对比: budget, spending, execution, 三公 and score by year with year-on-year change."""
+        if len(self.history) < 2:
+            self._html(render("paragraph", "", "暂无以前年度数据。"))
+            return
+        self._table(history_table(self.history, self.framework), "表13 历年对比", "表13-历年对比")
+        self._chart(history_chart(self.history, self.framework))
 
     def goal_completion(self) -> None:
-        self._table(tables.goals_overview_table(self.rec), "表5 绩效目标完成情况汇总")
+        self._table(tables.goals_overview_table(self.rec), "表7 绩效目标完成情况汇总", "表7-绩效目标完成情况")
         for g in self.rec.goals:
             mets = [indicator_met(i) for i in g.indicators]
             self._html(render("goal_completion", g, sum(1 for m in mets if m), sum(1 for m in mets if m is not None)))
@@ -152,7 +216,7 @@ class Chapter:
         if not self.rec.projects:
             self._html(render("paragraph", "", "本年度无50万元以上项目。"))
             return
-        self._table(tables.project_table(self.rec, self.facts), "表6 50万元以上项目预算与执行（万元）")
+        self._table(tables.project_table(self.rec, self.facts), "表8 50万元以上项目预算与执行（万元）", "表8-项目预算与执行")
         self._chart(charts.project_execution(self.rec, self.facts))
         for p, pf in zip(self.rec.projects, self.facts.projects):
             self._html(render("project", p, pf))
@@ -161,7 +225,7 @@ class Chapter:
         if not self.rec.problems:
             self._html(render("paragraph", "", "原报告未列示存在的问题。"))
             return
-        self._table(tables.problem_table(self.rec), "表7 存在的问题及整改清单")
+        self._table(tables.problem_table(self.rec), "表9 存在的问题及整改清单", "表9-整改清单")
 
     def other_notes(self) -> None:
         self._html(render("paragraph", self.rec.other_notes, "无。"))

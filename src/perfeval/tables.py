@@ -6,6 +6,9 @@ decimals), so what the reader sees is exactly what the CSV download holds.
 
 from __future__ import annotations
 
+from html import escape
+from pathlib import Path
+
 import pandas as pd
 
 from .facts import Facts, indicator_met
@@ -112,6 +115,34 @@ def problem_table(rec: DepartmentYear) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"])
 
 
-def to_html(df: pd.DataFrame) -> str:
-    """Escaped HTML table (text from data is never interpreted)."""
-    return df.to_html(index=False, escape=True, border=0, classes=["pe-table"], na_rep="—")
+def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
+    """Escaped HTML table (text from data is never interpreted).
+
+    ``links`` maps a column to one href per row: those cells become links (href escaped too).
+    """
+    links = links or {}
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for i, row in enumerate(df.itertuples(index=False)):
+        cells = []
+        for col, value in zip(df.columns, row):
+            text = "—" if value is None or (isinstance(value, float) and value != value) else str(value)
+            cell = escape(text)
+            if col in links and links[col][i]:
+                cell = f'<a href="{escape(links[col][i], quote=True)}">{cell}</a>'
+            # Short cells (figures, names) stay on one line; long text wraps.
+            cells.append(f'<td class="pe-wrap">{cell}</td>' if len(text) > 14 else f"<td>{cell}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="pe-scroll"><table class="pe-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> bool:
+    """Write a table as CSV in UTF-8 with BOM (Excel opens Chinese correctly); skip identical content."""
+    text = df.to_csv(index=False, lineterminator="\r\n")
+    data = ("\ufeff" + text).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.write_bytes(data)
+    return True
