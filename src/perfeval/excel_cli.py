@@ -1,4 +1,4 @@
-"""Commands ``excel-template``, ``import-excel`` and ``export-excel``."""
+"""Commands ``excel-template``, ``import-excel``, ``export-excel`` and ``export-docx``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
 from .excel import read_workbook, save_department, write_workbook
 from .load import department_path, load_department
 
@@ -42,6 +43,21 @@ def register(subparsers: Any) -> None:
     exp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     exp.set_defaults(func=cmd_export)
 
+    docx = subparsers.add_parser(
+        "export-docx", help="把部门报告导出为 Word 文档",
+        description="把 <数据目录>/<年度>/<部门代码>.yaml 的评价报告导出为 Word 文档（.docx）："
+                    "章节与网页相同，含表格、图表、复核得分、数据核查和部门整体支出绩效自评表。",
+    )
+    docx.add_argument("code", help="部门代码，如 xiangtan-minzheng")
+    docx.add_argument("year", type=int, help="评价年度，如 2024")
+    docx.add_argument("-o", "--output", type=Path, required=True, help="输出的 .docx 文件")
+    docx.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    docx.add_argument("--framework", default="xiangtan-2024",
+                      help="指标体系：名称（在 --frameworks-dir 中查找）或 YAML 文件路径（默认 xiangtan-2024）")
+    docx.add_argument("--frameworks-dir", type=Path, default=Path("data/frameworks"),
+                      help="指标体系目录（默认 data/frameworks）")
+    docx.set_defaults(func=cmd_export_docx)
+
 
 def cmd_template(args: argparse.Namespace) -> int:
     path = write_workbook(None, args.output, force=args.force)
@@ -67,5 +83,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = write_workbook(record, args.output, force=args.force)
+    print(f"已导出 {path}")
+    return 0
+
+
+def cmd_export_docx(args: argparse.Namespace) -> int:
+    from .docx_export import export_docx
+    from .report import framework_file
+
+    output: Path = args.output
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"输出文件应以 .docx 结尾：{output}")
+    framework = framework_file(args.framework, args.frameworks_dir)
+    if not framework.is_file():
+        raise UsageError(f"找不到指标体系文件 {framework}（--framework {args.framework}）")
+    record = load_department(department_path(args.data_dir, args.code, args.year))
+    path = export_docx(record, output, framework, args.data_dir)
     print(f"已导出 {path}")
     return 0

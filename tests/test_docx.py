@@ -1,0 +1,204 @@
+"""Word export: sections in the chapter's order, the seed's key figures, tables, charts, fonts, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from perfeval.cli import main
+from perfeval.docx_export import OUTLINE, export_docx, html_blocks, word_download
+from perfeval.frameworks import load_framework
+
+from .conftest import ROOT
+
+FRAMEWORK = ROOT / "data" / "frameworks" / "xiangtan-2024.yaml"
+
+# The headings of the book chapter, as written in notebooks/department.ipynb (independent of OUTLINE).
+HEADINGS = [
+    "一、部门概况", "（一）单位基本职能", "（二）长期规划", "（三）年度计划", "二、部门整体支出绩效目标",
+    "三、部门整体支出管理和使用情况", "（一）收支情况", "（二）财政部门预算批复与执行情况", "（三）“三公”经费",
+    "（四）预算管理情况", "（五）资产管理情况", "（六）效果产出情况", "四、自评得分与复核得分", "（一）单位自评得分",
+    "（二）复核得分", "五、绩效目标完成情况", "六、50万元以上项目", "七、存在的问题及改进措施",
+    "八、其他需要说明问题", "九、数据核查",
+]
+# Figures of the seed report (年初预算, 调整后预算, 预算调整率, a project's actual, 三公 control rate and actual).
+KEY_FIGURES = ["2373.85", "3229.37", "36.04%", "655.0411", "59.71%", "9.32"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory, seed) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("docx") / "report.docx"
+    assert export_docx(seed, path, FRAMEWORK, ROOT / "data") == path
+    return path
+
+
+@pytest.fixture(scope="module")
+def document(exported: Path) -> docx.document.Document:
+    return docx.Document(str(exported))
+
+
+def _all_text(document: docx.document.Document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _headings(document: docx.document.Document) -> list[tuple[int, str]]:
+    out = []
+    for p in document.paragraphs:
+        m = re.fullmatch(r"Heading (\d)", p.style.name)
+        if m:
+            out.append((int(m.group(1)), p.text))
+    return out
+
+
+def test_title_and_every_section_heading_in_order(document: docx.document.Document) -> None:
+    assert document.paragraphs[0].style.name == "Title"
+    assert document.paragraphs[0].text == "2024年湘潭市民政局部门整体支出绩效评价报告"
+    headings = [text for level, text in _headings(document) if level <= 2]
+    # The seed has no earlier year: no 历年对比 section (the book drops it as well); the appendix is last.
+    assert headings == HEADINGS + ["附表 部门整体支出绩效自评表"]
+    levels = dict((text, level) for level, text in _headings(document))
+    assert levels["一、部门概况"] == 1 and levels["（一）单位基本职能"] == 2
+
+
+def test_outline_follows_the_template_notebook() -> None:
+    nb = json.loads((ROOT / "notebooks" / "department.ipynb").read_text(encoding="utf-8"))
+    expected: list[tuple[int, str, str]] = []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]).strip()
+        if cell["cell_type"] == "markdown":
+            m = re.fullmatch(r"(#+) (.+)", source)
+            assert m, source
+            if len(m.group(1)) > 1:
+                expected.append((len(m.group(1)) - 1, m.group(2), ""))
+        else:
+            for call in re.findall(r"^ch\.(\w+)\(\)$", source, flags=re.M):
+                if call == "word_download":
+                    continue
+                if expected and not expected[-1][2]:
+                    expected[-1] = (*expected[-1][:2], call)
+                else:
+                    expected.append((0, "", call))
+    assert list(OUTLINE) == expected
+
+
+def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
+    text = _all_text(document)
+    missing = [f for f in KEY_FIGURES if f not in text]
+    assert missing == []
+    # Prose from the chapter template, as plain text (no tags, entities unescaped).
+    assert "预算调整率（年中调整 ÷ 年初预算）为36.04%" in text
+    assert "“三公”经费控制率（实际 ÷ 预算）为59.71%" in text
+    assert "<" not in text and "&amp;" not in text and "&ldquo;" not in text
+
+
+def test_tables_charts_scores_and_findings(document: docx.document.Document) -> None:
+    text = _all_text(document)
+    captions = [p.text for p in document.paragraphs if p.style.name == "表题"]
+    for caption in ("表1 部门基本情况", "表2 收支及预算执行情况（万元）", "表3 “三公”经费预算与实际（万元）",
+                    "表4 单位自评得分", "表5 自评得分与复核得分对比", "表8 50万元以上项目预算与执行（万元）",
+                    "表9 存在的问题及整改清单", "表12 数据核查结果"):
+        assert caption in captions
+    # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
+    assert "复核得分84.23分，等级“良”" in text
+    # Four charts: spending structure, budget vs actual, 三公, project execution — real PNG images.
+    assert len(document.inline_shapes) == 4
+    images = [part for part in document.part.package.parts if part.content_type == "image/png"]
+    assert len(images) == 4 and all(p.blob[:8] == b"\x89PNG\r\n\x1a\n" for p in images)
+    # Every table repeats its header row on each page and never splits a row.
+    for table in document.tables:
+        rows = table._tbl.findall(qn("w:tr"))
+        assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+        assert all(r.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for r in rows)
+
+
+def test_self_assessment_table(document: docx.document.Document) -> None:
+    table = document.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["一级指标", "二级指标", "三级指标", "分值", "自评得分", "复核得分"]
+    subtotals = {r[0]: r for r in rows if r[1] == "小计"}
+    # Self-scores of the seed report and the recomputed level-1 scores (hand-derived in tests/test_scoring.py).
+    assert {k: (v[3], v[4], v[5]) for k, v in subtotals.items()} == {
+        "预算执行": ("30", "30", "20.57"), "预算管理": ("20", "20", "19.2"),
+        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "39.46"),
+    }
+    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "84.23"]
+    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores).
+    for name, sub in subtotals.items():
+        leaves = [r for r in rows[1:-1] if r[0] == name and r[1] != "小计"]
+        assert leaves and all(r[2] for r in leaves)
+        assert sum(Decimal(r[3]) for r in leaves) == Decimal(sub[3])
+        assert sum(Decimal(r[5]) for r in leaves) == Decimal(sub[5])
+    assert ["预算执行", "预算调整与结余", "预算调整率", "8", "", "0"] in rows
+
+
+def _fonts(style) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return {k.split("}")[1]: v for k, v in fonts.attrib.items()}
+
+
+def test_chinese_fonts_in_styles(document: docx.document.Document) -> None:
+    normal = _fonts(document.styles["Normal"])
+    assert normal["eastAsia"] == "仿宋" and "eastAsiaTheme" not in normal
+    assert _fonts(document.styles["表格文字"])["eastAsia"] == "宋体"
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "表题"):
+        fonts = _fonts(document.styles[name])
+        assert fonts["eastAsia"] == "黑体" and not any(k.endswith("Theme") for k in fonts), name
+    body = [p for p in document.paragraphs if p.text.startswith("2024年度湘潭市民政局财政拨款收入")]
+    assert body and body[0].style.name == "正文段落"
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+
+
+def test_html_blocks_keep_bold_numbering_and_unescape() -> None:
+    blocks = html_blocks('<ol class="x"><li value="3"><strong>目标3：</strong>A &amp; B</li><li>C</li></ol>'
+                         "<p>“甲”&lt;乙&gt;</p>")
+    assert [b.text for b in blocks] == ["3. 目标3：A & B", "4. C", "“甲”<乙>"]
+    assert blocks[0].runs[1] == ("目标3：", True) and blocks[0].runs[2] == ("A & B", False)
+
+
+def test_word_download_path_and_stable_bytes(tmp_path: Path, seed) -> None:  # type: ignore[no-untyped-def]
+    rel = word_download(seed, tmp_path, FRAMEWORK, ROOT / "data")
+    assert rel == "2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"
+    first = (tmp_path / rel).read_bytes()
+    mtime = (tmp_path / rel).stat().st_mtime_ns
+    assert word_download(seed, tmp_path, FRAMEWORK, ROOT / "data") == rel
+    assert (tmp_path / rel).read_bytes() == first and (tmp_path / rel).stat().st_mtime_ns == mtime
+
+
+def test_cli_export_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "民政局.docx"
+    code = main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(out), "--data-dir", str(ROOT / "data"),
+                 "--frameworks-dir", str(ROOT / "data" / "frameworks")])
+    assert code == 0 and str(out) in capsys.readouterr().out
+    assert docx.Document(str(out)).paragraphs[0].text == "2024年湘潭市民政局部门整体支出绩效评价报告"
+    # A framework given by path is the one the document is scored under.
+    common_yaml = ROOT / "data" / "frameworks" / "common.yaml"
+    common = tmp_path / "common.docx"
+    assert main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(common), "--data-dir", str(ROOT / "data"),
+                 "--framework", str(common_yaml)]) == 0
+    title = load_framework(common_yaml).title
+    assert title != load_framework(FRAMEWORK).title
+    assert f"按“{title}”复核得分" in _all_text(docx.Document(str(common)))
+    assert f"按“{title}”" not in _all_text(docx.Document(str(out)))
+
+
+def test_cli_export_docx_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(tmp_path / "a.docx"),
+                 "--data-dir", str(ROOT / "data"), "--framework", "no-such-framework",
+                 "--frameworks-dir", str(ROOT / "data" / "frameworks")]) == 2
+    assert "no-such-framework" in capsys.readouterr().err
+    assert main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(tmp_path / "a.txt"),
+                 "--data-dir", str(ROOT / "data")]) == 2
+    assert main(["export-docx", "no-such-dept", "2024", "-o", str(tmp_path / "b.docx"),
+                 "--data-dir", str(ROOT / "data")]) == 2
+    assert not list(tmp_path.iterdir())
