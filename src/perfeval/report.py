@@ -127,6 +127,16 @@ class Chapter:
         counts = {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "warning", "note")}
         self._html(render("summary", self.rec, self.facts, self.result, counts))
 
+    def word_download(self) -> None:
+        """Link to this chapter as a Word document (written into the downloads folder)."""
+        if self.downloads_dir is None:
+            return
+        from .docx_export import word_download  # docx_export imports this module
+
+        rel = word_download(self.rec, self.downloads_dir, self.framework_path, self.data_dir)
+        self._html(f'<p class="pe-download"><a href="../../downloads/{Markup.escape(rel)}" download>'
+                   f"下载 Word 版报告</a></p>")
+
     def unit_info(self) -> None:
         self._table(tables.unit_table(self.rec), "表1 部门基本情况", "表1-部门基本情况")
 
