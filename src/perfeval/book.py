@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,6 +22,7 @@ import jinja2
 import nbformat
 import yaml
 
+from . import runner
 from .errors import DataError, UsageError
 from .load import department_path, load_all
 from .schema import DepartmentYear
@@ -175,23 +175,35 @@ def validate_parameters(template: Path, parameters: dict[str, Any]) -> None:
 
 
 def execute(template: Path, output: Path, parameters: dict[str, Any], title: str,
-            drop_tags: Iterable[str] = ()) -> None:
-    """Execute the template with papermill and write the cleaned notebook to ``output``."""
+            drop_tags: Iterable[str] = (), engine: str = "perfeval-warm") -> bool:
+    """Execute the template with papermill and write the cleaned notebook to ``output``.
+
+    Returns whether ``output`` changed: an identical result is not rewritten, so
+    Sphinx (which rebuilds by mtime) sees no change.
+    """
     import papermill
 
+    from . import engine as _engines  # registers perfeval-warm with papermill
+
+    del _engines
     validate_parameters(template, parameters)
+    nb = papermill.execute_notebook(
+        str(template), None, parameters=parameters, kernel_name="python3", engine_name=engine,
+        cwd=str(template.parent), progress_bar=False, log_output=False, report_mode=False,
+        request_save_on_cell_execute=False,
+    )
+    clean_notebook(nb, title, drop_tags)
+    text = nbformat.writes(nb)
+    if output.exists() and output.read_text(encoding="utf-8") == text:
+        return False
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")
     try:
-        nb = papermill.execute_notebook(
-            str(template), str(tmp), parameters=parameters, kernel_name="python3",
-            cwd=str(template.parent), progress_bar=False, log_output=False, report_mode=False,
-        )
-        clean_notebook(nb, title, drop_tags)
-        nbformat.write(nb, str(tmp))
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
+    return True
 
 
 def clean_notebook(nb: Any, title: str, drop_tags: Iterable[str] = ()) -> None:
@@ -230,24 +242,6 @@ def clean_notebook(nb: Any, title: str, drop_tags: Iterable[str] = ()) -> None:
     papermill_meta = nb.metadata.get("papermill", {})
     nb.metadata["papermill"] = {"parameters": papermill_meta.get("parameters", {})}
     nb.metadata.pop("widgets", None)
-
-
-def _execute_run(args: tuple[str, str, dict[str, Any], str, tuple[str, ...]]) -> tuple[str, float, str | None]:
-    template, output, parameters, title, drop_tags = args
-    start = time.perf_counter()
-    try:
-        execute(Path(template), Path(output), parameters, title, drop_tags)
-        return output, time.perf_counter() - start, None
-    except Exception as exc:  # reported per run by the caller
-        return output, time.perf_counter() - start, _describe_failure(exc)
-
-
-def _describe_failure(exc: Exception) -> str:
-    name = type(exc).__name__
-    if name == "PapermillExecutionError":
-        cell = getattr(exc, "exec_count", "?")
-        return f"第 {cell} 个代码单元出错：{getattr(exc, 'ename', '')}: {getattr(exc, 'evalue', '')}"
-    return f"{name}: {exc}"
 
 
 # --- table of contents and build -------------------------------------------
@@ -328,95 +322,125 @@ def remove_stale_pages(project: Project, runs: list[Run]) -> None:
 
 
 def jupyter_book_build(project: Project, html_dir: Path) -> None:
-    """Render the book with jupyter-book into a staging folder, then swap it into place."""
+    """Render the book with jupyter-book into a staging folder under the build lock, then swap it into
+    place atomically (``_build/html`` → ``_build/releases/<id>``; see :mod:`perfeval.publish`)."""
+    from . import publish as publishing
+
     jb = Path(sys.executable).parent / "jupyter-book"
-    staging = project.root / "_build" / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(project.root), "--path-output", str(staging)]
-    proc = subprocess.run(cmd, cwd=project.root, capture_output=True, text=True)
-    log = project.root / "_build" / "jupyter-book.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    built = staging / "_build" / "html"
-    if proc.returncode != 0 or not (built / "index.html").exists():
-        shutil.rmtree(staging, ignore_errors=True)
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise RuntimeError(f"jupyter-book build failed (log: {log}):\n{tail}")
-    publish(built, html_dir)
-    shutil.rmtree(staging, ignore_errors=True)
+    cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(project.root)]
+    publishing.render_and_publish(project.root, html_dir, cmd, log=project.root / "_build" / "jupyter-book.log")
 
 
 def publish(built: Path, html_dir: Path) -> None:
-    """Replace ``html_dir`` by ``built`` (two renames; the old book stays until the new one is complete)."""
-    html_dir.parent.mkdir(parents=True, exist_ok=True)
-    old = html_dir.with_name(html_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if html_dir.exists():
-        os.replace(html_dir, old)
-    os.replace(built, html_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """Publish the complete book in ``built`` as ``html_dir`` atomically (see :mod:`perfeval.publish`)."""
+    from . import publish as publishing
+
+    with publishing.build_lock(html_dir.parent):
+        publishing.swap_in(built, html_dir)
 
 
 @dataclass
 class BuildReport:
-    executed: list[str] = field(default_factory=list)
+    executed: list[str] = field(default_factory=list)   # pages whose notebook ran (changed or not)
+    cached: list[str] = field(default_factory=list)     # pages skipped: nothing they depend on changed
     failed: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     html: Path | None = None
+    html_skipped: bool = False
+
+
+def _inputs(run: Run, framework_file: Path) -> dict[str, str]:
+    paths = [Path(p) for p in run.inputs] + [framework_file]
+    return {str(p): runner.file_hash(p) for p in paths}
+
+
+def book_sources_hash(project: Project) -> str:
+    """Hash of everything jupyter-book renders: config, TOC, pages, notebooks, static files, downloads."""
+    h = hashlib.sha256()
+    files = [project.root / "_config.yml", project.root / "_toc.yml"]
+    files += sorted(p for p in (project.root / "book").rglob("*") if p.is_file())
+    for path in files:
+        if path.is_file():
+            h.update(str(path.relative_to(project.root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def build(project: Project, only: str | None = None, html: bool = True, jobs: int | None = None,
-          keep_going: bool = False, log: Any = print) -> BuildReport:
-    """Validate data, execute every page's notebook, write the TOC and render the book."""
-    all_runs = plan_runs(project, only)
-    runs = select(all_runs, only)
+          keep_going: bool = False, log: Any = print, force: bool = False, engine: str = "perfeval-warm",
+          executor: str = "local", scheduler: str | None = None, framework: str = "xiangtan-2024",
+          progress: bool | None = None) -> BuildReport:
+    """Validate data, execute the notebooks whose inputs changed, write the TOC and render the book."""
+    started = time.perf_counter()
+    all_runs = plan_runs(project, only, framework)
+    forced = {r.page for r in select(all_runs, only)} if only else set()
+    framework_path = project.frameworks_dir / f"{framework}.yaml"
+    if not framework_path.is_file():
+        raise DataError(framework_path, "指标体系文件不存在 (framework not found)")
+    manifest_path = project.root / "_build" / runner.MANIFEST
+    previous = runner.read_manifest(manifest_path)
+    shared = {"code": runner.code_hash(), "versions": runner.versions()}
     report = BuildReport()
-    tasks = [(str(project.root / r.template), str(project.notebook_path(r)), r.parameters, r.title, r.drop_tags)
-             for r in runs]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    log(f"执行 {len(tasks)} 个笔记本（{jobs} 个进程）…")
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
-    results = pool.map(_execute_run, tasks) if pool else map(_execute_run, tasks)
+    entries: dict[str, Any] = dict(previous.get("runs", {})) if previous.get("shared") == shared else {}
+    tasks: list[runner.Task] = []
+    for run in all_runs:
+        inputs = _inputs(run, framework_path)
+        template = project.root / run.template
+        key = runner.task_key(template, run.parameters, run.title, run.drop_tags, inputs, shared)
+        old = entries.get(run.page, {})
+        up_to_date = old.get("key") == key and old.get("status") != "failed" and project.notebook_path(run).is_file()
+        if only and run.page not in forced and project.notebook_path(run).is_file():
+            continue  # --only CODE: other pages stay as they are
+        if up_to_date and not force and run.page not in forced:
+            report.cached.append(run.page)
+            continue
+        tasks.append(runner.Task(run.page, str(template), str(project.notebook_path(run)), run.parameters,
+                                 run.title, run.drop_tags, engine, key, inputs))
+    jobs = max(1, min(jobs or runner.default_jobs(), len(tasks) or 1))
+    where = f"Dask {scheduler}" if executor == "dask" else f"{jobs} 个进程"
+    log(f"执行 {len(tasks)} 个笔记本（{where}，引擎 {engine}），{len(report.cached)} 个输入未变化跳过…")
+    ex: Any = runner.DaskExecutor(scheduler or "") if executor == "dask" else runner.LocalExecutor(jobs)
+    bar = runner.Progress(len(tasks) + len(report.cached), len(report.cached), progress)
     try:
-        for output, seconds, error in results:
-            name = str(Path(output).relative_to(project.root))
-            report.seconds[name] = round(seconds, 3)
-            if error:
-                report.failed[name] = error
-                log(f"  失败 {name}：{error}")
-                if not keep_going:
-                    break
-            else:
-                report.executed.append(name)
-                log(f"  完成 {name}（{seconds:.1f} 秒）")
+        results = runner.run_tasks(tasks, ex, keep_going, bar.update)
     finally:
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+    for result in results:
+        report.seconds[result.page] = round(result.seconds, 3)
+        entries[result.page] = runner.manifest_entry(result)
+        if result.status == "failed":
+            report.failed[result.page] = result.error
+        else:
+            report.executed.append(result.page)
+    log(runner.summary_table(results, report.cached, time.perf_counter() - started))
+    manifest: dict[str, Any] = {
+        "shared": shared, "framework": framework, "runs": entries,
+        "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
+        "seconds": report.seconds, "published": previous.get("published"),
+    }
     if report.failed:
-        write_manifest(project, report)
+        _write_manifest(manifest_path, manifest)
         return report
     remove_stale_pages(project, all_runs)
     project.downloads_dir.mkdir(parents=True, exist_ok=True)
     write_toc(project, all_runs)
-    write_manifest(project, report)
     if html:
         html_dir = project.root / "_build" / "html"
-        log("jupyter-book 生成网页…")
-        jupyter_book_build(project, html_dir)
+        sources = book_sources_hash(project)
+        if not force and previous.get("published") == sources and (html_dir / "index.html").is_file():
+            log("网页内容未变化，跳过 jupyter-book。")
+            report.html_skipped = True
+        else:
+            log("jupyter-book 生成网页…")
+            jupyter_book_build(project, html_dir)
+            manifest["published"] = sources
         report.html = html_dir
+    _write_manifest(manifest_path, manifest)
     return report
 
 
-def write_manifest(project: Project, report: BuildReport) -> None:
-    import importlib.metadata as md
-
-    versions = {}
-    for name in ("perfeval", "jupyter-book", "papermill", "pandas", "matplotlib", "sphinx", "myst-nb"):
-        try:
-            versions[name] = md.version(name)
-        except md.PackageNotFoundError:
-            versions[name] = None
-    path = project.root / "_build" / "build.json"
+def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"versions": versions, "executed": report.executed, "failed": report.failed,
-                                "seconds": report.seconds}, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

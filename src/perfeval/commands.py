@@ -28,6 +28,13 @@ def register(sub: Any) -> None:
     b.add_argument("--no-html", action="store_true", help="execute notebooks and write the TOC only")
     b.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
     b.add_argument("--keep-going", action="store_true", help="build the other departments when one fails")
+    b.add_argument("--force", action="store_true", help="execute every notebook even when its inputs did not change")
+    b.add_argument("--engine", default="perfeval-warm", choices=["perfeval-warm", "nbclient"],
+                   help="papermill engine: warm reused kernels (default) or papermill's plain engine")
+    b.add_argument("--executor", default="local", choices=["local", "dask"],
+                   help="where notebooks run: a local process pool (default) or a Dask cluster")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    b.add_argument("--framework", default="xiangtan-2024", help="indicator framework (data/frameworks/<name>.yaml)")
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write a deterministic synthetic dataset (示例数据)")
@@ -81,7 +88,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = Project.at(args.root, args.data_dirs)
     if not (project.root / "_config.yml").is_file():
         raise UsageError(f"{project.root} 下没有 _config.yml (not a book root)")
-    report = build(project, only=args.only, html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going)
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask 需要 --scheduler ADDRESS")
+    report = build(project, only=args.only, html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going,
+                   force=args.force, engine=args.engine, executor=args.executor, scheduler=args.scheduler,
+                   framework=args.framework)
     if report.failed:
         for name, error in report.failed.items():
             print(f"perfeval: 构建失败 {name}：{error}", file=sys.stderr)

@@ -1,0 +1,182 @@
+"""Build engine: content-hash cache, incremental rebuilds, warm-kernel isolation, Dask executor."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from perfeval.book import Project, build, clean_notebook, execute
+
+from .conftest import ROOT, copy_project
+
+DEMO = ("qinghe-jiaoyu", "qinghe-weijian")
+
+
+def _small_project(dest: Path) -> Path:
+    root = copy_project(dest, data=False)
+    shutil.copytree(ROOT / "data/2024", root / "data/2024")
+    (root / "data/demo/2024").mkdir(parents=True)
+    for code in DEMO:
+        shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
+    return root
+
+
+def _manifest(root: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((root / "_build/build.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _small_project(tmp_path_factory.mktemp("engine"))
+    report = build(Project.at(root), html=False, jobs=2, log=lambda *_: None)
+    assert not report.failed
+    return root
+
+
+ALL_PAGES = {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/2024/qinghe-weijian",
+             "book/2024/overview-demo", "book/findings"}
+
+
+def test_first_build_executes_every_page(project: Path) -> None:
+    # (module fixture built it) every page ran once and its key is recorded
+    runs = _manifest(project)["runs"]
+    assert set(runs) == ALL_PAGES and all(r["key"] for r in runs.values())
+
+
+def test_second_build_with_nothing_changed_executes_nothing(project: Path) -> None:
+    mtimes = {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")}
+    build(Project.at(project), html=False, jobs=2, log=lambda *_: None)
+    m = _manifest(project)
+    assert m["executed"] == [] and set(m["cached"]) == ALL_PAGES
+    assert {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")} == mtimes
+
+
+def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(project: Path) -> None:
+    path = project / "data/demo/2024/qinghe-weijian.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("annual_plan: 2024年，", "annual_plan: 2024年度，"),
+                    encoding="utf-8")
+    build(Project.at(project), html=False, jobs=2, log=lambda *_: None)
+    m = _manifest(project)
+    assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
+    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu"}
+    page = nbformat.read(project / "book/2024/qinghe-weijian.ipynb", as_version=4)
+    assert "2024年度，清河市卫生健康委员会" in json.dumps(page.dict(), ensure_ascii=False)
+
+
+def test_force_and_only_override_the_cache(project: Path) -> None:
+    build(Project.at(project), html=False, only="xiangtan-minzheng", jobs=1, log=lambda *_: None)
+    m = _manifest(project)
+    assert m["executed"] == ["book/2024/xiangtan-minzheng", "book/findings"]
+    build(Project.at(project), html=False, force=True, jobs=2, log=lambda *_: None)
+    assert set(_manifest(project)["executed"]) == ALL_PAGES
+
+
+def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
+    root = _small_project(tmp_path)
+    nb = nbformat.read(root / "notebooks/department.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
+    nbformat.write(nb, root / "notebooks/department.ipynb")
+    project = Project.at(root)
+    report = build(project, html=False, jobs=1, keep_going=True, log=lambda *_: None)
+    assert set(report.failed) == {"book/2024/qinghe-jiaoyu"} and "故意失败" in report.failed["book/2024/qinghe-jiaoyu"]
+    assert "代码单元" in report.failed["book/2024/qinghe-jiaoyu"]
+    m = _manifest(root)
+    assert m["runs"]["book/2024/qinghe-jiaoyu"]["status"] == "failed" and not m["runs"]["book/2024/qinghe-jiaoyu"]["key"]
+    report = build(project, html=False, jobs=1, keep_going=True, log=lambda *_: None)
+    assert "book/2024/qinghe-jiaoyu" in report.failed  # tried again, not skipped
+    assert "book/2024/qinghe-weijian" in report.cached
+
+
+# --- warm kernels ------------------------------------------------------------------------------
+
+LEAK = '''import pandas as pd, matplotlib as mpl, numpy as np, os, warnings
+if code == "qinghe-jiaoyu":
+    pd.set_option("display.precision", 1)
+    pd.set_option("display.max_rows", 3)
+    mpl.rcParams["font.size"] = 31
+    mpl.rcParams["axes.linewidth"] = 7
+    np.set_printoptions(precision=2)
+    os.environ["PERFEVAL_LEAK"] = "1"
+    warnings.simplefilter("ignore")
+    leaked_variable = 42
+'''
+PROBE = '''import pandas as pd, matplotlib as mpl, numpy as np, os
+print(pd.get_option("display.precision"), pd.get_option("display.max_rows"), mpl.rcParams["font.size"],
+      mpl.rcParams["axes.linewidth"], np.get_printoptions()["precision"], os.environ.get("PERFEVAL_LEAK"),
+      "leaked_variable" in globals())
+'''
+
+
+def _template(tmp: Path) -> Path:
+    nb = nbformat.read(ROOT / "notebooks/department.ipynb", as_version=4)
+    start = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(start, nbformat.v4.new_code_cell(LEAK))
+    nb.cells.insert(start + 1, nbformat.v4.new_code_cell(PROBE))
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    for i, c in enumerate(nb.cells):
+        c.id = f"t{i}"
+    path = tmp / "notebooks" / "department.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def _params(code: str) -> dict:  # type: ignore[type-arg]
+    return {"code": code, "year": 2024, "data_dir": str(ROOT / "data/demo"),
+            "frameworks_dir": str(ROOT / "data/frameworks"), "downloads_dir": ""}
+
+
+def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:
+    from perfeval import engine
+
+    template = _template(tmp_path)
+    out = tmp_path / "out"
+    # A (which changes pandas options, rcParams, numpy, env, warnings, globals) then B, in one warm kernel …
+    execute(template, out / "a.ipynb", _params("qinghe-jiaoyu"), "A", engine="perfeval-warm")
+    execute(template, out / "b-warm.ipynb", _params("qinghe-weijian"), "B", engine="perfeval-warm")
+    # … equals B alone in a fresh kernel.
+    execute(template, out / "b-fresh.ipynb", _params("qinghe-weijian"), "B", engine="perfeval-fresh")
+    engine.shutdown_kernels()
+    warm = (out / "b-warm.ipynb").read_bytes()
+    fresh = (out / "b-fresh.ipynb").read_bytes()
+    assert warm == fresh
+    # The leak really happened in A (so the comparison above is not vacuous).
+    a = nbformat.read(out / "a.ipynb", as_version=4)
+    probe_outputs = [o["text"] for c in a.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert probe_outputs[0].split() == ["1", "3", "31.0", "7.0", "2", "1", "True"]
+    b = nbformat.read(out / "b-warm.ipynb", as_version=4)
+    first = [o["text"] for c in b.cells for o in c.get("outputs", []) if o.get("name") == "stdout"][0]
+    assert first.split() == ["6", "60", "10.0", "0.8", "8", "None", "False"]
+
+
+def test_plain_papermill_engine_gives_the_same_page(tmp_path: Path) -> None:
+    params = _params("qinghe-weijian")
+    execute(ROOT / "notebooks/department.ipynb", tmp_path / "warm.ipynb", params, "B", engine="perfeval-warm")
+    execute(ROOT / "notebooks/department.ipynb", tmp_path / "plain.ipynb", params, "B", engine="nbclient")
+    assert (tmp_path / "warm.ipynb").read_bytes() == (tmp_path / "plain.ipynb").read_bytes()
+
+
+def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    root = _small_project(tmp_path)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        report = build(Project.at(root), html=False, executor="dask", scheduler=cluster.scheduler_address,
+                       log=lambda *_: None)
+    assert not report.failed and set(report.executed) == ALL_PAGES
+    page = nbformat.read(root / "book/2024/xiangtan-minzheng.ipynb", as_version=4)
+    assert page.cells[0].source == "# 2024年湘潭市民政局部门整体支出绩效评价报告"
+
+
+def test_clean_notebook_drops_volatile_metadata() -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.cells[0].metadata["papermill"] = {"start_time": "2026-01-01", "duration": 1.2}
+    nb.cells[0].metadata["execution"] = {"iopub.status.busy": "x"}
+    nb.cells[0].execution_count = 7
+    nb.metadata["papermill"] = {"start_time": "x", "parameters": {"code": "a"}}
+    clean_notebook(nb, "T")
+    assert "papermill" not in nb.cells[0].metadata and "execution" not in nb.cells[0].metadata
+    assert nb.cells[0].execution_count is None and nb.metadata["papermill"] == {"parameters": {"code": "a"}}
