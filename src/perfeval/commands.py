@@ -112,10 +112,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import DEPARTMENTS, generate, parse_years, write
+    from .demo import MAX_DEPARTMENTS, generate, parse_years, write
 
-    if not 1 <= args.departments <= len(DEPARTMENTS):
-        raise UsageError(f"--departments 应在 1 到 {len(DEPARTMENTS)} 之间")
+    if not 1 <= args.departments <= MAX_DEPARTMENTS:
+        raise UsageError(f"--departments 应在 1 到 {MAX_DEPARTMENTS} 之间")
     try:
         years = parse_years(args.years)
     except ValueError:

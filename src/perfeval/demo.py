@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from .demo_catalogue import CITY, CITY_CODE, DEPARTMENTS, PROBLEMS
+from .demo_catalogue import CITY, CITY_CODE, MAX_DEPARTMENTS, PROBLEMS, catalogue
 from .schema import DepartmentYear
 
 CENT = Decimal("0.01")
@@ -112,8 +112,7 @@ FAULTS: tuple[Fault, ...] = (
 
 def planted_faults(departments: int, years: list[int]) -> dict[tuple[str, int], Fault]:
     """Which record gets which fault: about 40% of records, every fault at least once when there are enough."""
-    catalogue = DEPARTMENTS[:departments]
-    slots = [(f"{CITY_CODE}-{dep['code']}", year) for year in years for dep in catalogue]
+    slots = [(f"{CITY_CODE}-{dep['code']}", year) for year in years for dep in catalogue(departments)]
     out: dict[tuple[str, int], Fault] = {}
     for i, slot in enumerate(slots):
         if i % 5 in (1, 3):
@@ -209,7 +208,7 @@ def _record(dep: dict[str, Any], year: int, index: int, rng: random.Random,
         "demo": True,
         "unit": {"name": name, "supervisor": dep["supervisor"], "annual_budget": initial},
         "duties": list(dep["duties"]),
-        "long_term_plan": f"围绕{CITY}经济社会发展目标，持续提升{name.removeprefix(CITY).removeprefix('中共清河市委')}履职能力和公共服务水平。",
+        "long_term_plan": f"围绕{CITY}经济社会发展目标，持续提升本部门履职能力和公共服务水平。",
         "annual_plan": f"{year}年，{name}按照市委、市政府部署，聚焦年度重点任务，统筹安排预算，推动各项工作落实。",
         "goals": goals,
         "income": {"total": adjusted, "initial_budget": initial, "adjustment": adjustment,
@@ -236,12 +235,12 @@ def _record(dep: dict[str, Any], year: int, index: int, rng: random.Random,
 
 def generate(departments: int, years: list[int], seed: int) -> list[DepartmentYear]:
     """Build the demo records (validated), in a fixed order."""
-    if not 1 <= departments <= len(DEPARTMENTS):
-        raise ValueError(f"departments must be 1..{len(DEPARTMENTS)}")
+    if not 1 <= departments <= MAX_DEPARTMENTS:
+        raise ValueError(f"departments must be 1..{MAX_DEPARTMENTS}")
     rng = random.Random(seed)
     faults = planted_faults(departments, years)
     records: list[DepartmentYear] = []
-    for index, dep in enumerate(DEPARTMENTS[:departments]):
+    for index, dep in enumerate(catalogue(departments)):
         previous: dict[str, Any] | None = None
         for year in sorted(years):
             data = _record(dep, year, index, rng, previous)

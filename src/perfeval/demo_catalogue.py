@@ -158,3 +158,33 @@ PROBLEMS = [
     ("资产管理制度执行不到位，部分资产账实不符。", "资产清查不及时，资产管理信息系统更新滞后。",
      "开展资产全面清查，及时更新资产卡片，做到账实相符。", "办公室、财务科负责人"),
 ]
+
+# District-level copies of the departments, for demo sets larger than the city's own (benchmarks).
+_PREFIXES = [("东", "dong"), ("西", "xi"), ("南", "nan"), ("北", "bei"), ("新", "xin"), ("安", "an"), ("平", "ping"),
+             ("永", "yong"), ("兴", "xing"), ("和", "he"), ("宁", "ning"), ("泰", "tai")]
+_SUFFIXES = [("城", "cheng"), ("江", "jiang"), ("山", "shan"), ("湖", "hu"), ("阳", "yang"), ("源", "yuan"),
+             ("河", "he"), ("林", "lin")]
+DISTRICTS: list[tuple[str, str]] = [
+    (f"{p}{s}{'区' if (i + j) % 2 == 0 else '县'}", f"{pc}{sc}")
+    for i, (p, pc) in enumerate(_PREFIXES) for j, (s, sc) in enumerate(_SUFFIXES)
+]
+MAX_DEPARTMENTS = len(DEPARTMENTS) * (1 + len(DISTRICTS))
+
+
+def catalogue(n: int) -> list[dict]:  # type: ignore[type-arg]
+    """The first ``n`` demo departments: the city's own, then the same departments of each district."""
+    if not 1 <= n <= MAX_DEPARTMENTS:
+        raise ValueError(f"departments must be 1..{MAX_DEPARTMENTS}")
+    out = list(DEPARTMENTS[:n])
+    for k in range(len(DEPARTMENTS), n):
+        district, dcode = DISTRICTS[k // len(DEPARTMENTS) - 1]
+        base = DEPARTMENTS[k % len(DEPARTMENTS)]
+        if base["name"].startswith("中共清河市委"):
+            name = base["name"].replace("中共清河市委", f"中共清河市{district}委")
+            supervisor = f"中共清河市{district}委员会"
+        else:
+            name = base["name"].replace(CITY, f"{CITY}{district}")
+            supervisor = f"{CITY}{district}人民政府"
+        out.append({**base, "code": f"{dcode}-{base['code']}", "name": name, "supervisor": supervisor,
+                    "staff": max(12, base["staff"] // 3)})
+    return out

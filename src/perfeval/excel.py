@@ -1187,6 +1187,10 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: object) -> bool:
+        # Never write anchors/aliases (&id001 / *id001): a hand-edited file must show every value.
+        return True
+
 
 def decimal_yaml_text(value: Decimal) -> str:
     """YAML text of a Decimal that the project's loader reads back with the same ``str()``."""
