@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
@@ -9,8 +10,8 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError
-from .schema import DepartmentYear
+from .errors import DataError, UsageError
+from .schema import CODE_PATTERN, DepartmentYear
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -37,9 +38,81 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 _DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """YAML dates such as 2025-02-30 match the date pattern but do not exist (PyYAML raises ValueError)."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        # Kept as text: the schema's date field then names the record and field ("日期「…」不存在").
+        return str(node.value)
+
+
+_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+#: Limits against YAML alias bombs ("billion laughs"): aliases in one file, and nodes after expanding them.
+MAX_ALIASES = 200
+MAX_EXPANDED_NODES = 200_000
+
+
+class _AliasBomb(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _LimitedLoader(_DecimalSafeLoader):
+    """Counts aliases while composing, so that a bomb is refused before anything is expanded."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise _AliasBomb(f"YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开 (too many aliases)",
+                                 mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """The number of nodes once every alias is expanded (shared nodes counted at each use), bounded."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _AliasBomb("YAML 别名引用了自身（循环引用）(recursive alias)", node.start_mark.line + 1)
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise _AliasBomb(f"YAML 别名展开后超过 {MAX_EXPANDED_NODES} 个节点，拒绝展开 "
+                                 "(alias expansion too large)", node.start_mark.line + 1)
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
 def read_text(path: Path) -> str:
     """Read a text file: UTF-8 (with or without BOM); GB18030 when it is not UTF-8."""
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(path, "文件是 UTF-16 编码，请另存为 UTF-8 (UTF-16 is not supported: save as UTF-8)")
     if len(raw) > MAX_FILE_BYTES:
         raise DataError(path, f"文件过大（{len(raw)} 字节，上限 {MAX_FILE_BYTES}）(file too large)")
     if not raw.strip():
@@ -57,14 +130,25 @@ def read_text(path: Path) -> str:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely (no object construction, numbers as Decimal)."""
     text = read_text(path)
+    loader = _LimitedLoader(text)
     try:
-        data = yaml.load(text, Loader=_DecimalSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node)
+        data = loader.construct_document(node) if node is not None else None
+    except _AliasBomb as exc:
+        where = f"第 {exc.line} 行附近：" if exc.line else ""
+        raise DataError(path, f"{where}{exc}") from None
+    except RecursionError:
+        raise DataError(path, "YAML 嵌套层级过深 (nesting too deep)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         raise DataError(path, f"YAML 格式错误 {line}：{exc.problem} (malformed YAML)") from None
     except yaml.YAMLError as exc:
         raise DataError(path, f"YAML 格式错误：{exc} (malformed YAML)") from None
+    finally:
+        loader.dispose()
     if data is None:
         raise DataError(path, "文件为空 (empty file)")
     return data
@@ -85,10 +169,14 @@ def _loc_label(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str,
             field = current.model_fields.get(str(part))
         if field is None:
             current = None
+            labels.append("")   # not a field of the record (an unknown key): no label
             continue
         labels.append(field.title or str(part))
         current = _inner_model(field.annotation)
     path = "".join(keys)
+    if loc and isinstance(loc[-1], int) and current is None and labels:
+        # An item of a list of plain values (e.g. duties[3]): the field is the list, with its index.
+        return "", path, labels[-1]
     if loc and isinstance(loc[-1], int):
         # The error is about a whole list item (a model-level rule): the item is the record.
         return path, "", ""
@@ -112,11 +200,22 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def validation_to_error(path: Path, model: type[BaseModel], exc: ValidationError) -> DataError:
-    """Turn the first pydantic error into a DataError naming file, record and field."""
+    """Turn the first pydantic error into a DataError naming file, record and field.
+
+    An unknown key is reported before anything else (a misspelt key also makes the intended one
+    "missing"); when a key of the same record is missing, it is suggested.
+    """
     errors = exc.errors(include_url=False)
+    errors.sort(key=lambda e: e.get("type") != "extra_forbidden")   # stable: otherwise pydantic's order
     first = errors[0]
     record, key, label = _loc_label(model, tuple(first["loc"]))
     message = _chinese_message(first)
+    if first.get("type") == "extra_forbidden":
+        loc = tuple(first["loc"])
+        missing = [e for e in errors if e.get("type") == "missing" and tuple(e["loc"])[:-1] == loc[:-1]]
+        if missing:
+            _, mkey, mlabel = _loc_label(model, tuple(missing[0]["loc"]))
+            message += f"；是否应为 {mkey}（{mlabel}）？ (did you mean {mkey}?)"
     more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
     return DataError(path, message + more, record=record, field=key, label=label)
 
@@ -152,7 +251,15 @@ def _chinese_message(err: dict[str, Any]) -> str:
     if kind in ("missing", "extra_forbidden"):
         return base
     value = err.get("input")
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == CODE_PATTERN:
+        base = "格式不符：部门代码只能使用小写字母、数字和连字符，如 xiangtan-minzheng (lowercase ASCII letters, digits, hyphens)"
+    if kind == "string_too_long" and isinstance(value, str):
+        limit = (err.get("ctx") or {}).get("max_length")
+        return f"文本过长：{len(value)} 个字符，上限 {limit} 个字符 (text too long: {len(value)} > {limit})"
+    if isinstance(value, Decimal):
+        shown = format(value, "f")
+    else:
+        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{base}，当前值 {shown}"
@@ -180,6 +287,10 @@ def load_department(path: Path) -> DepartmentYear:
 
 
 def department_path(data_dir: Path, code: str, year: int) -> Path:
+    """``data_dir/<year>/<code>.yaml``; a code that is not lowercase ASCII/digits/hyphens is refused
+    (it could name a file outside the data folder, e.g. ``../x``)."""
+    if not re.fullmatch(CODE_PATTERN, str(code)):
+        raise UsageError(f"部门代码 {code!r} 不合法：只能使用小写字母、数字和连字符 (invalid department code)")
     return Path(data_dir) / str(year) / f"{code}.yaml"
 
 

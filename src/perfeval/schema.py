@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 from .money import to_decimal
 
@@ -30,8 +32,88 @@ def _decimal_in(value: object) -> object:
     return value
 
 
-#: A non-negative amount in 万元, exact.
-Wan = Annotated[Decimal, BeforeValidator(_decimal_in), Field(ge=0, allow_inf_nan=False)]
+#: Thousands grouping as written in Chinese reports: 1,234.5 or 12,345,678 (groups of exactly three digits).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_WAN_SUFFIX = "万元"
+_OTHER_UNITS = ("亿元", "千元", "百元", "元", "亿")
+
+
+def _wan_text(text: str) -> Decimal:
+    """An amount written as text in a 万元 field, when it is unambiguous.
+
+    Accepted (the value keeps the exact digits written): full-width digits and
+    punctuation (``１２３４．５``), thousands separators in groups of three
+    (``1,234.5``), the unit ``万元`` (or ``万``) written after the number (``1234.5万元``).
+    Rejected with the reason: a decimal comma or other separators (``1.234,5``,
+    ``12,34``), another unit (``1234.5元``: convert to 万元 first), no number.
+    """
+    raw = text
+    text = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "")
+    text = text.replace("−", "-").replace("－", "-")
+    if text.endswith(_WAN_SUFFIX):
+        text = text[: -len(_WAN_SUFFIX)]
+    elif text.endswith("万"):
+        text = text[:-1]
+    else:
+        for unit in _OTHER_UNITS:
+            if text.endswith(unit) and _PLAIN.fullmatch(text[: -len(unit)].replace(",", "")):
+                raise ValueError(f"金额「{raw}」的单位是{unit}，本字段单位为万元，请换算为万元后只填数字 "
+                                 f"(unit {unit}: amounts are in 万元)")
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(f"金额「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
+                             "(ambiguous separators)")
+        text = text.replace(",", "")
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"金额「{raw}」不是有效数值，请只填以万元计的数字 (not a number)")
+    return Decimal(text)
+
+
+def _wan_in(value: object) -> object:
+    if isinstance(value, str):
+        return _wan_text(value)
+    return _decimal_in(value)
+
+
+#: A non-negative amount in 万元, exact. Text such as "1,234.5", "１２３４.５" or "1234.5万元" is read
+#: when unambiguous (see :func:`_wan_text`).
+Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, allow_inf_nan=False)]
+#: Longest text a field may hold (the longest field of a real report is a few thousand characters).
+MAX_TEXT_CHARS = 20_000
+#: A text field: at most MAX_TEXT_CHARS characters (a longer value is a paste error, not a report).
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _date_in(value: object) -> object:
+    """Dates: ISO ``2025-05-30`` (YAML reads it as a date) or the reports' ``2025年5月30日``.
+
+    Other text forms (``2025/5/30``, ``30.5.2025``) are rejected with the accepted forms named:
+    slash and dot orders differ between locales, so they are not guessed.
+    """
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _CN_DATE.fullmatch(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise ValueError(f"日期「{value}」不存在 (no such date)") from None
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        try:
+            return dt.date(*(int(g) for g in text.split("-")))
+        except ValueError:
+            raise ValueError(f"日期「{value}」不存在 (no such date)") from None
+    raise ValueError(f"日期「{value}」格式不对，应写作 YYYY-MM-DD（如 2025-05-30）或 2025年5月30日 "
+                     "(date must be YYYY-MM-DD or YYYY年M月D日)")
+
+
+#: A calendar date (see :func:`_date_in` for the accepted forms).
+Date = Annotated[dt.date, BeforeValidator(_date_in)]
+
 #: A measured value (count, percentage, …), exact.
 Number = Annotated[Decimal, BeforeValidator(_decimal_in), Field(allow_inf_nan=False)]
 
@@ -43,8 +125,8 @@ class Record(BaseModel):
 
 
 class Unit(Record):
-    name: str = Field(title="单位名称", min_length=1)
-    supervisor: str = Field(title="主管部门", min_length=1)
+    name: Text = Field(title="单位名称", min_length=1)
+    supervisor: Text = Field(title="主管部门", min_length=1)
     annual_budget: Wan = Field(title="年度预算金额")
 
 
@@ -55,31 +137,34 @@ class Quantity(Record):
     """A target or achieved value of a goal indicator, e.g. ``≥15 件`` or ``400多 篇``."""
 
     value: Number = Field(title="数值")
-    unit: str = Field(title="计量单位", default="")
+    unit: Text = Field(title="计量单位", default="")
     relation: Relation = Field(title="关系", default="=")
 
 
 class Indicator(Record):
-    name: str = Field(title="指标名称", min_length=1)
+    name: Text = Field(title="指标名称", min_length=1)
     category: Literal["产出", "效果", "满意度"] = Field(title="指标类别", default="产出")
     target: Quantity | None = Field(title="目标值", default=None)
     actual: Quantity | None = Field(title="实际完成值", default=None)
 
-    @model_validator(mode="after")
-    def _same_unit(self) -> "Indicator":
-        if self.target is not None and self.actual is not None and self.target.unit != self.actual.unit:
+    @field_validator("actual")
+    @classmethod
+    def _same_unit(cls, actual: Quantity | None, info: ValidationInfo) -> Quantity | None:
+        # A field validator (not a model one) so that the error names the field: actual (实际完成值).
+        target = info.data.get("target")
+        if target is not None and actual is not None and target.unit != actual.unit:
             raise ValueError(
-                f"目标值单位「{self.target.unit}」与实际完成值单位「{self.actual.unit}」不一致 "
+                f"目标值单位「{target.unit}」与实际完成值单位「{actual.unit}」不一致 "
                 "(target and actual units differ)"
             )
-        return self
+        return actual
 
 
 class Goal(Record):
     number: int = Field(title="目标序号", ge=1)
-    text: str = Field(title="绩效目标", min_length=1)
-    completion_title: str = Field(title="完成情况标题", default="")
-    completion: str = Field(title="完成情况", default="")
+    text: Text = Field(title="绩效目标", min_length=1)
+    completion_title: Text = Field(title="完成情况标题", default="")
+    completion: Text = Field(title="完成情况", default="")
     indicators: list[Indicator] = Field(title="绩效指标", default_factory=list)
 
 
@@ -87,7 +172,7 @@ class Income(Record):
     total: Wan = Field(title="财政拨款收入")
     initial_budget: Wan = Field(title="年初预算拨款")
     adjustment: Decimal = Field(title="年中调整预算数")
-    adjustment_purpose: str = Field(title="调整用途", default="")
+    adjustment_purpose: Text = Field(title="调整用途", default="")
 
 
 class BasicSpending(Record):
@@ -109,7 +194,7 @@ class ApprovedBasic(Record):
 
 
 class ApprovedBudget(Record):
-    approver: str = Field(title="批复机关", default="")
+    approver: Text = Field(title="批复机关", default="")
     year_as_written: int | None = Field(
         title="文中批复年度", default=None,
         description="The year the source text gives for the approval, when it differs from the report year.",
@@ -121,7 +206,7 @@ class ApprovedBudget(Record):
     expenditure_total: Wan = Field(title="预算支出总数")
     basic: ApprovedBasic = Field(title="基本支出")
     project: Wan = Field(title="项目支出")
-    project_note: str = Field(title="项目支出说明", default="")
+    project_note: Text = Field(title="项目支出说明", default="")
 
 
 SANGONG_ITEMS: dict[str, str] = {
@@ -160,55 +245,58 @@ class Execution(Record):
     """The unit's own statements about budget execution (claims a reviewer checks)."""
 
     declared_adjustment_rate: Decimal | None = Field(title="自述预算调整率", default=None)
-    adjustment_explanation: str = Field(title="预算调整说明", default="")
-    balance_statement: str = Field(title="收支情况说明", default="")
+    adjustment_explanation: Text = Field(title="预算调整说明", default="")
+    balance_statement: Text = Field(title="收支情况说明", default="")
 
 
 class Management(Record):
-    budget_management: str = Field(title="预算管理情况", default="")
+    budget_management: Text = Field(title="预算管理情况", default="")
     lottery_fund: Wan | None = Field(title="市级福彩公益金项目资金", default=None)
-    large_projects_statement: str = Field(title="50万元以上项目说明", default="")
-    asset_management: str = Field(title="资产管理情况", default="")
-    outcome_statement: str = Field(title="效果产出情况", default="")
+    large_projects_statement: Text = Field(title="50万元以上项目说明", default="")
+    asset_management: Text = Field(title="资产管理情况", default="")
+    outcome_statement: Text = Field(title="效果产出情况", default="")
 
 
 class SelfScore(Record):
-    part: str = Field(title="评价指标", min_length=1)
+    part: Text = Field(title="评价指标", min_length=1)
     weight: Number = Field(title="分值", ge=0)
     score: Number = Field(title="自评得分", ge=0)
-    reason: str = Field(title="得分说明", default="")
+    reason: Text = Field(title="得分说明", default="")
 
-    @model_validator(mode="after")
-    def _within_weight(self) -> "SelfScore":
-        if self.score > self.weight:
-            raise ValueError(f"自评得分 {self.score} 超过分值 {self.weight} (score above weight)")
-        return self
+    @field_validator("score")
+    @classmethod
+    def _within_weight(cls, score: Decimal, info: ValidationInfo) -> Decimal:
+        # A field validator so that the error names the field: score (自评得分).
+        weight = info.data.get("weight")
+        if weight is not None and score > weight:
+            raise ValueError(f"自评得分 {score} 超过分值 {weight} (score above weight)")
+        return score
 
 
 class ProjectOutput(Record):
-    name: str = Field(title="产出名称", min_length=1)
+    name: Text = Field(title="产出名称", min_length=1)
     value: Number | None = Field(title="数量", default=None)
-    unit: str = Field(title="计量单位", default="")
+    unit: Text = Field(title="计量单位", default="")
     relation: Relation = Field(title="关系", default="=")
     amount: Wan | None = Field(title="金额", default=None)
 
 
 class Project(Record):
     number: int = Field(title="项目序号", ge=1)
-    name: str = Field(title="项目名称", min_length=1)
+    name: Text = Field(title="项目名称", min_length=1)
     budget: Wan = Field(title="预算安排")
     actual: Wan | None = Field(title="实际支出", default=None)
-    actual_label: str = Field(title="实际支出口径", default="实际支出")
-    description: str = Field(title="项目完成情况", default="")
+    actual_label: Text = Field(title="实际支出口径", default="实际支出")
+    description: Text = Field(title="项目完成情况", default="")
     outputs: list[ProjectOutput] = Field(title="主要产出", default_factory=list)
 
 
 class Problem(Record):
-    problem: str = Field(title="存在的问题", min_length=1)
-    cause: str = Field(title="原因分析", default="")
-    measures: str = Field(title="整改措施", default="")
-    responsible: str = Field(title="整改责任人", default="")
-    deadline: dt.date | None = Field(title="整改完成时限", default=None)
+    problem: Text = Field(title="存在的问题", min_length=1)
+    cause: Text = Field(title="原因分析", default="")
+    measures: Text = Field(title="整改措施", default="")
+    responsible: Text = Field(title="整改责任人", default="")
+    deadline: Date | None = Field(title="整改完成时限", default=None)
 
 
 class DepartmentYear(Record):
@@ -217,11 +305,11 @@ class DepartmentYear(Record):
     code: str = Field(title="部门代码", pattern=CODE_PATTERN, max_length=64)
     year: int = Field(title="评价年度", ge=2000, le=2100)
     demo: bool = Field(title="示例数据", default=False)
-    title: str = Field(title="报告标题", default="")
+    title: Text = Field(title="报告标题", default="")
     unit: Unit = Field(title="部门概况")
-    duties: list[str] = Field(title="单位基本职能", min_length=1)
-    long_term_plan: str = Field(title="长期规划", default="")
-    annual_plan: str = Field(title="年度计划", default="")
+    duties: list[Text] = Field(title="单位基本职能", min_length=1)
+    long_term_plan: Text = Field(title="长期规划", default="")
+    annual_plan: Text = Field(title="年度计划", default="")
     goals: list[Goal] = Field(title="部门整体支出绩效目标", default_factory=list)
     income: Income = Field(title="收入情况")
     expenditure: Expenditure = Field(title="支出情况")
@@ -233,7 +321,7 @@ class DepartmentYear(Record):
     self_scores: list[SelfScore] = Field(title="自评得分", default_factory=list)
     projects: list[Project] = Field(title="50万元以上项目", default_factory=list)
     problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list)
-    other_notes: str = Field(title="其他需要说明问题", default="")
+    other_notes: Text = Field(title="其他需要说明问题", default="")
 
     @field_validator("code")
     @classmethod
@@ -242,14 +330,16 @@ class DepartmentYear(Record):
             raise ValueError("部门代码只能使用小写字母、数字和连字符 (lowercase ASCII letters, digits, hyphens)")
         return value
 
-    @model_validator(mode="after")
-    def _numbers_unique(self) -> "DepartmentYear":
-        for label, numbers in (("目标序号", [g.number for g in self.goals]),
-                               ("项目序号", [p.number for p in self.projects])):
-            dupes = sorted({n for n in numbers if numbers.count(n) > 1})
-            if dupes:
-                raise ValueError(f"{label}重复: {dupes} (duplicate numbers)")
-        return self
+    @field_validator("goals", "projects")
+    @classmethod
+    def _numbers_unique(cls, items: list[Goal] | list[Project], info: ValidationInfo) -> list[Goal] | list[Project]:
+        # Per field, so that the error names it: goals (部门整体支出绩效目标) or projects (50万元以上项目).
+        label = "目标序号" if info.field_name == "goals" else "项目序号"
+        numbers = [item.number for item in items]
+        dupes = sorted({n for n in numbers if numbers.count(n) > 1})
+        if dupes:
+            raise ValueError(f"{label}重复: {dupes} (duplicate numbers)")
+        return items
 
     @property
     def report_title(self) -> str:
