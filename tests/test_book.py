@@ -108,4 +108,5 @@ def test_search_index_finds_the_page(built: Path) -> None:
 
 def test_manifest_records_the_run(built: Path) -> None:
     manifest = json.loads((built / "_build/build.json").read_text(encoding="utf-8"))
-    assert "book/2024/xiangtan-minzheng.ipynb" in manifest["executed"] and manifest["failed"] == {}
+    assert "book/2024/xiangtan-minzheng" in manifest["executed"] and manifest["failed"] == {}
+    assert manifest["runs"]["book/2024/xiangtan-minzheng"]["status"] == "executed"

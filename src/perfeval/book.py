@@ -136,6 +136,10 @@ def plan_runs(project: Project, only: str | None = None, framework: str = "xiang
                 parameters={"year": year, "data_dirs": dirs, "demo": demo, **common},
                 title=f"{year}年度部门整体支出绩效评价总览{suffix}",
                 inputs=tuple(sorted(i for r in group for i in r.inputs[:1])), year=year, demo=demo))
+    frameworks = sorted(str(p) for p in project.frameworks_dir.glob("*.yaml"))
+    runs.append(Run(page="book/method", template="notebooks/method.ipynb",
+                    parameters={"frameworks_dir": str(project.frameworks_dir)}, title="评价方法",
+                    inputs=tuple(frameworks)))
     chapters = [r for r in runs if r.kind == "department"]
     if chapters:
         runs.append(Run(

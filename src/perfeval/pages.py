@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from . import charts, overview, tables
 from .frameworks import Framework, load_framework
 from .report import framework_file, render
+from .review_report import framework_tree_table
 from .schema import DepartmentYear
 
 
@@ -135,3 +136,23 @@ class FindingsPage:
         out = df.drop(columns=["code", "示例数据"])
         _show_table(out, "表2 错误与警告明细（提示见各部门章节）", self.downloads_dir, "findings/表2-明细.csv", 1,
                     {"部门": links})
+
+
+@dataclass
+class MethodPage:
+    """评价方法: every indicator framework's tree, generated from its file."""
+
+    frameworks: list[Framework]
+
+    @classmethod
+    def load(cls, frameworks_dir: str) -> "MethodPage":
+        files = sorted(Path(frameworks_dir).glob("*.yaml"))
+        return cls([load_framework(p) for p in files])
+
+    def trees(self) -> None:
+        for i, fw in enumerate(self.frameworks, start=1):
+            where = "，".join(x for x in (fw.jurisdiction, f"{fw.year}年" if fw.year else "") if x)
+            intro = f"指标体系{i}：{fw.title}（文件 {fw.name}.yaml{'，' + where if where else ''}）。{fw.description}"
+            display(HTML(render("paragraph", intro)))
+            display(HTML(f'<p class="pe-caption">表{i} {escape(fw.title)}</p>'
+                         + tables.to_html(framework_tree_table(fw))))

@@ -123,32 +123,40 @@ def _cell(text: str) -> str:
     return text.replace("|", "｜").replace("\n", " ")
 
 
-def framework_tree_markdown(framework: Framework) -> str:
-    """The indicator tree for the 评价方法 page: the framework's note, then a markdown table
-    (一级 / 二级 / 三级指标, 分值, 评分规则, 评分标准) and the grade bands."""
-    lines: list[str] = [f"指标体系：{_cell(framework.title)}（{framework.name}）", ""]
-    if framework.description:
-        lines += [f"说明：{_cell(framework.description)}", ""]
-    lines += ["| 一级指标 | 二级指标 | 三级指标 | 分值 | 评分规则 | 评分标准 |",
-              "|---|---|---|---:|---|---|"]
+TREE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "评分规则", "评分标准"]
 
-    def visit(node: IndicatorSpec, chain: list[str]) -> None:
-        names = chain + [node.name]
-        cols = (names + ["", "", ""])[:3]
-        # Show each ancestor's name only on its own row, to read as a tree.
-        shown = ["" for _ in cols]
+
+def framework_tree_table(framework: Framework) -> pd.DataFrame:
+    """The indicator tree as rows (一级 / 二级 / 三级指标, 分值, 评分规则, 评分标准), then a 合计 row.
+
+    Each indicator's name stands only in its own level's column, so the table reads as a tree.
+    """
+    rows: list[list[str]] = []
+
+    def visit(node: IndicatorSpec) -> None:
+        shown = ["", "", ""]
         shown[node.level - 1] = f"{node.code} {node.name}"
         if node.rule is None:
             rule, criteria = "下级指标得分合计", ""
         else:
             rule, criteria = RULE_LABELS[node.rule], rule_text(node)
-        lines.append("| " + " | ".join(_cell(c) for c in shown) +
-                     f" | {fmt_score(node.weight)} | {_cell(rule)} | {_cell(criteria)} |")
+        rows.append([*shown, fmt_score(node.weight), rule, criteria])
         for child in node.children:
-            visit(child, names)
+            visit(child)
 
     for top in framework.indicators:
-        visit(top, [])
-    lines.append("| 合计 |  |  | 100 |  |  |")
+        visit(top)
+    rows.append(["合计", "", "", "100", "", ""])
+    return pd.DataFrame(rows, columns=TREE_COLUMNS)
+
+
+def framework_tree_markdown(framework: Framework) -> str:
+    """The indicator tree for text output: the framework's note, then a markdown table and the grade bands."""
+    lines: list[str] = [f"指标体系：{_cell(framework.title)}（{framework.name}）", ""]
+    if framework.description:
+        lines += [f"说明：{_cell(framework.description)}", ""]
+    lines += ["| " + " | ".join(TREE_COLUMNS) + " |", "|---|---|---|---:|---|---|"]
+    for row in framework_tree_table(framework).itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(str(c)) for c in row) + " |")
     lines += ["", "等级：优 [90,100]，良 [80,90)，中 [60,80)，差 [0,60)。"]
     return "\n".join(lines)

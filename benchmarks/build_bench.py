@@ -1,0 +1,210 @@
+#!/usr/bin/env python
+"""Build benchmark (run by hand, not by CI): our build engine against the naive way, in one run.
+
+    .venv/bin/python benchmarks/build_bench.py --departments 100 [--scale10] [--skip-naive] [--json]
+
+Builds a demo dataset of N departments (one year) in a scratch project and measures:
+
+(a) cold full build vs the naive way (papermill's command line once per department, one after
+    another, then ``jupyter-book build``), as a ratio;
+(b) a rebuild with nothing changed, as a ratio of (a);
+(c) a rebuild after one department's data changed, as a ratio of (a);
+(d) seconds per department of a cold build at N (and at 10×N with ``--scale10``), and the peak
+    memory (RSS summed over the build's process tree: workers, kernels, jupyter-book);
+(e) the floor: the same department content computed in this Python process without any kernel
+    (section methods called with display() discarded, charts still rendered to PNG), per department.
+
+With ``--json`` the last line is one JSON object with the keys cold_vs_naive, noop_vs_cold,
+one_changed_vs_cold, per_dept_cold_s, per_dept_cold_s_10x (null when not run), floor_per_dept_s,
+peak_rss_mb. All figures are ratios or seconds measured in this same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2024
+
+
+def make_project(dest: Path, departments: int, seed: int = 1) -> Path:
+    from perfeval.demo import generate, write
+
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
+    shutil.copytree(ROOT / "book", dest / "book",
+                    ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]", "_extra", "findings.ipynb"))
+    shutil.copytree(ROOT / "data" / "frameworks", dest / "data" / "frameworks")
+    write(generate(departments, [YEAR], seed), dest / "data" / "demo")
+    return dest
+
+
+class PeakRSS:
+    """Samples the RSS of a process and all its descendants; keeps the maximum of the sum."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                proc = psutil.Process(self.pid)
+                total = proc.memory_info().rss
+                for child in proc.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> "PeakRSS":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(cmd: list[str], cwd: Path, measure_memory: bool = False) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if measure_memory:
+        with PeakRSS(proc.pid) as mem:
+            _, err = proc.communicate()
+        peak = mem.peak
+    else:
+        _, err = proc.communicate()
+        peak = 0
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
+    return time.perf_counter() - start, peak
+
+
+def perfeval_build(project: Path, measure_memory: bool = False) -> tuple[float, int]:
+    return timed([sys.executable, "-m", "perfeval", "build", "--root", str(project)], project, measure_memory)
+
+
+def naive_build(project: Path) -> float:
+    """papermill's command line once per department, one after another, then jupyter-book build."""
+    from perfeval.book import Project, plan_runs, write_toc
+
+    bindir = Path(sys.executable).parent
+    runs = plan_runs(Project.at(project))
+    write_toc(Project.at(project), runs)  # the TOC is not part of the timing: the naive way needs one too
+    start = time.perf_counter()
+    for run in runs:
+        if run.kind != "department":
+            continue
+        out = project / f"{run.page}.ipynb"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [str(bindir / "papermill"), str(project / run.template), str(out), "--cwd", str(project / "notebooks")]
+        for name in ("code", "year", "data_dir", "frameworks_dir"):
+            cmd += ["-p", name, str(run.parameters[name])]
+        subprocess.run(cmd, check=True, capture_output=True)
+    for stub in ("book/2024/overview-demo", "book/findings"):  # pages the TOC lists but the naive way lacks
+        nb = project / f"{stub}.ipynb"
+        if not nb.exists():
+            nb.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# 占位"}],
+                                      "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    subprocess.run([str(bindir / "jupyter-book"), "build", str(project), "--path-output", str(project / "_naive")],
+                   check=True, capture_output=True, cwd=project)
+    return time.perf_counter() - start
+
+
+def floor_per_department(project: Path) -> float:
+    """Department content computed in-process without a kernel (display discarded), seconds per department."""
+    import perfeval.report as report
+
+    report.display = lambda *args, **kwargs: None  # type: ignore[assignment]
+    codes = sorted(p.stem for p in (project / "data" / "demo" / str(YEAR)).glob("*.yaml"))
+    sections = ["summary", "unit_info", "duties", "long_term_plan", "annual_plan", "goals", "income_expenditure",
+                "budget_execution", "sangong", "budget_management", "asset_management", "outcome", "self_scores",
+                "review_scores", "goal_completion", "projects", "problems", "other_notes", "data_checks",
+                "history_comparison"]
+    start = time.perf_counter()
+    for code in codes:
+        ch = report.Chapter.load(code, YEAR, project / "data" / "demo", "xiangtan-2024",
+                                 project / "data" / "frameworks", "")
+        for name in sections:
+            getattr(ch, name)()
+    return (time.perf_counter() - start) / len(codes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--departments", type=int, required=True, help="N")
+    parser.add_argument("--scale10", action="store_true", help="also a cold build at 10×N departments")
+    parser.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    parser.add_argument("--workdir", default=None, help="scratch folder (default: a temp dir, removed)")
+    args = parser.parse_args()
+    n = args.departments
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="perfeval-bench-"))
+    print(f"perfeval build benchmark: N={n}, {os.cpu_count()} cores, scratch {work}")
+
+    floor = floor_per_department(make_project(work / "floor", n))
+    print(f"(e) floor, in-process without kernel: {floor:.3f} s per department")
+
+    naive = None
+    if not args.skip_naive:
+        naive = naive_build(make_project(work / "naive", n))
+        print(f"    naive way (papermill CLI × {n}, then jupyter-book): {naive:.1f} s")
+
+    project = make_project(work / "ours", n)
+    cold, peak = perfeval_build(project, measure_memory=True)
+    print(f"(a) cold full build: {cold:.1f} s" + (f" = {cold / naive:.3f} × naive" if naive else ""))
+    noop, _ = perfeval_build(project)
+    print(f"(b) rebuild, nothing changed: {noop:.2f} s = {noop / cold:.4f} × cold")
+    data = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))[n // 2]
+    data.write_text(data.read_text(encoding="utf-8").replace("annual_plan: ", "annual_plan: （修订）", 1), encoding="utf-8")
+    one, _ = perfeval_build(project)
+    print(f"(c) rebuild, one department changed: {one:.1f} s = {one / cold:.4f} × cold")
+    per_dept = cold / n
+    print(f"(d) cold seconds per department at N={n}: {per_dept:.3f}; peak memory {peak / 2**20:.0f} MB")
+
+    per_dept_10x = None
+    if args.scale10:
+        big = make_project(work / "ours10x", 10 * n)
+        cold10, peak10 = perfeval_build(big, measure_memory=True)
+        per_dept_10x = cold10 / (10 * n)
+        peak = max(peak, peak10)
+        print(f"(d) cold seconds per department at 10×N={10 * n}: {per_dept_10x:.3f} "
+              f"= {per_dept_10x / per_dept:.2f} × at N; peak memory {peak10 / 2**20:.0f} MB")
+    print(f"    cold per department / floor: {per_dept / floor:.2f}")
+
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps({
+            "cold_vs_naive": round(cold / naive, 4) if naive else None,
+            "noop_vs_cold": round(noop / cold, 4),
+            "one_changed_vs_cold": round(one / cold, 4),
+            "per_dept_cold_s": round(per_dept, 4),
+            "per_dept_cold_s_10x": round(per_dept_10x, 4) if per_dept_10x is not None else None,
+            "floor_per_dept_s": round(floor, 4),
+            "peak_rss_mb": round(peak / 2**20, 1),
+        }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
