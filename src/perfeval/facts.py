@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import money_sum, rate
-from .schema import DepartmentYear, Indicator, Project
+from .schema import DepartmentYear, Indicator, Project, Quantity
 
 
 @dataclass(frozen=True)
@@ -94,19 +94,23 @@ def compute(rec: DepartmentYear) -> Facts:
 
 
 def indicator_met(indicator: Indicator) -> bool | None:
-    """Whether a goal indicator's actual value meets its target (None: no target or no actual).
-
-    ``>=``/``=``/``>`` targets are met by an actual at or above the value (an actual
-    written as "400多" counts as its value); ``<=``/``<`` targets by an actual at or
-    below it (an actual stated as "≤5%" meets "≤5%").
-    """
-    target, actual = indicator.target, indicator.actual
-    if target is None or actual is None:
+    """Whether a goal indicator met its target (None when target or actual is missing)."""
+    if indicator.target is None or indicator.actual is None:
         return None
+    return quantity_meets(indicator.actual, indicator.target)
+
+
+def quantity_meets(actual: Quantity, target: Quantity) -> bool:
+    """Compare an achieved value with a target, honouring the relations.
+
+    ``≤``/``<`` targets are met at or below the value (an actual stated as "≤5%" meets
+    "≤5%"); ``≥``/``>`` targets at or above it (an actual written "400多" counts as its
+    value); an ``=`` count target is met when reached, a zero target (no incidents)
+    when not exceeded.
+    """
+    a, t = actual.value, target.value
     if target.relation in ("<=", "<"):
-        if actual.relation in ("<=", "<"):
-            return actual.value <= target.value
-        return actual.value < target.value if target.relation == "<" else actual.value <= target.value
-    if target.relation == ">":
-        return actual.value > target.value or (actual.relation == ">" and actual.value >= target.value)
-    return actual.value >= target.value
+        return a < t if (target.relation == "<" and actual.relation not in ("<", "<=")) else a <= t
+    if target.relation in (">=", ">", "多", "余"):
+        return a > t if (target.relation == ">" and actual.relation not in (">", ">=", "多", "余")) else a >= t
+    return a <= t if t == 0 else a >= t

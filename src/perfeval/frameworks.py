@@ -270,7 +270,7 @@ def _leaf(path: Path, raw: dict[str, Any], code: str, name: str, level: int, wei
         params: dict[str, Any] = {}
     else:
         if raw.get("items") is not None:
-            raise DataError(path, f"只有 checklist 规则可以有 items (items only for checklist)", record=where,
+            raise DataError(path, "只有 checklist 规则可以有 items (items only for checklist)", record=where,
                             field="items", label="清单项")
         input_name = raw.get("input")
         kind = _input_kind(path, input_name, where, "input")

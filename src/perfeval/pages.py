@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Image, display
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from . import charts, overview, tables
 from .frameworks import Framework, load_framework

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Literal
 
 from . import rules
-from .facts import compute
+from .facts import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
 from .money import fmt_rate, fmt_wan, money_sum, rate
-from .schema import DepartmentYear, Indicator, Quantity
+from .schema import DepartmentYear, Indicator
 
 if TYPE_CHECKING:  # pragma: no cover
     from .frameworks import Framework, IndicatorSpec
@@ -130,24 +130,6 @@ def _project_actual_share(rec: DepartmentYear) -> tuple[Decimal | None, str]:
 
 def _all_indicators(rec: DepartmentYear) -> list[Indicator]:
     return [ind for goal in rec.goals for ind in goal.indicators]
-
-
-def indicator_met(ind: Indicator) -> bool | None:
-    """Whether a goal indicator met its target (None when target or actual is missing)."""
-    if ind.target is None or ind.actual is None:
-        return None
-    return quantity_meets(ind.actual, ind.target)
-
-
-def quantity_meets(actual: Quantity, target: Quantity) -> bool:
-    """Compare an achieved value with a target, honouring the target's relation (≥, ≤, =)."""
-    a, t = actual.value, target.value
-    if target.relation in ("<=", "<"):
-        return a < t if (target.relation == "<" and actual.relation not in ("<", "<=")) else a <= t
-    if target.relation in (">=", ">", "多", "余"):
-        return a > t if (target.relation == ">" and actual.relation not in (">", ">=", "多", "余")) else a >= t
-    # "=" / "约": a count target is met when reached; a zero target (no incidents) when not exceeded.
-    return a <= t if t == 0 else a >= t
 
 
 def _goal_completion_share(rec: DepartmentYear) -> tuple[Decimal | None, str]:
