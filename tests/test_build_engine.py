@@ -38,7 +38,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 ALL_PAGES = {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/2024/qinghe-weijian",
-             "book/2024/overview-demo", "book/findings"}
+             "book/2024/overview-demo", "book/findings", "book/method"}
 
 
 def test_first_build_executes_every_page(project: Path) -> None:
@@ -62,7 +62,7 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
     build(Project.at(project), html=False, jobs=2, log=lambda *_: None)
     m = _manifest(project)
     assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
-    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu"}
+    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/method"}
     page = nbformat.read(project / "book/2024/qinghe-weijian.ipynb", as_version=4)
     assert "2024年度，清河市卫生健康委员会" in json.dumps(page.dict(), ensure_ascii=False)
 
