@@ -373,7 +373,21 @@ def build(project: Project, only: str | None = None, html: bool = True, jobs: in
           keep_going: bool = False, log: Any = print, force: bool = False, engine: str = "perfeval-warm",
           executor: str = "local", scheduler: str | None = None, framework: str = "xiangtan-2024",
           progress: bool | None = None) -> BuildReport:
-    """Validate data, execute the notebooks whose inputs changed, write the TOC and render the book."""
+    """Validate data, execute the notebooks whose inputs changed, write the TOC and render the book.
+
+    The whole build holds the build lock (one build of a project at a time) and treats SIGTERM like
+    Ctrl-C, so an interrupted build stops cleanly and leaves the published book as it was.
+    """
+    from .publish import build_lock, sigterm_as_interrupt
+
+    with sigterm_as_interrupt(), build_lock(project.root / "_build"):
+        return _build(project, only, html, jobs, keep_going, log, force, engine, executor, scheduler, framework,
+                      progress)
+
+
+def _build(project: Project, only: str | None, html: bool, jobs: int | None, keep_going: bool, log: Any,
+           force: bool, engine: str, executor: str, scheduler: str | None, framework: str,
+           progress: bool | None) -> BuildReport:
     started = time.perf_counter()
     all_runs = plan_runs(project, only, framework)
     forced = {r.page for r in select(all_runs, only)} if only else set()

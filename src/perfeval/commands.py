@@ -90,9 +90,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"{project.root} 下没有 _config.yml (not a book root)")
     if args.executor == "dask" and not args.scheduler:
         raise UsageError("--executor dask 需要 --scheduler ADDRESS")
-    report = build(project, only=args.only, html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going,
-                   force=args.force, engine=args.engine, executor=args.executor, scheduler=args.scheduler,
-                   framework=args.framework)
+    try:
+        report = build(project, only=args.only, html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going,
+                       force=args.force, engine=args.engine, executor=args.executor, scheduler=args.scheduler,
+                       framework=args.framework)
+    except RuntimeError as exc:  # jupyter-book failed: the previous book stays published
+        print(f"perfeval: 网页生成失败，已发布的网页未改变：{exc}", file=sys.stderr)
+        return 1
     if report.failed:
         for name, error in report.failed.items():
             print(f"perfeval: 构建失败 {name}：{error}", file=sys.stderr)

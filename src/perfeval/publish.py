@@ -338,18 +338,30 @@ def swap_in(built: Path, html_dir: Path) -> Path:
     return release
 
 
+SPHINX_CACHE = ".sphinx-cache"
+#: Fixed (not per-pid) so that the paths recorded in Sphinx's environment stay valid from build to build.
+SPHINX_STAGING = f"{STAGING_PREFIX}sphinx"
+
+
 def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log: Path) -> Path:
     """Run jupyter-book (``cmd`` + ``--path-output STAGING``) under the build lock and publish its HTML.
 
-    On failure or interruption the published book is unchanged and staging is removed.
+    Incremental: staging starts as a copy of the last successful render (``_build/.sphinx-cache``,
+    doctrees and HTML with their mtimes), so Sphinx re-reads only the pages whose files changed.
+    After success the HTML is copied into a new release and swapped in, and staging becomes the
+    cache. On failure or interruption the published book and the cache are unchanged and staging
+    is removed (a killed build leaves it for the next build's clean-up).
     """
     root = Path(root)
     html_dir = Path(html_dir)
     build_dir = html_dir.parent
     with sigterm_as_interrupt(), build_lock(build_dir):
         cleanup_leftovers(html_dir)
-        staging = build_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        staging = build_dir / SPHINX_STAGING
+        cache = build_dir / SPHINX_CACHE
         shutil.rmtree(staging, ignore_errors=True)
+        if (cache / "_build" / "html" / "index.html").is_file():
+            shutil.copytree(cache, staging, symlinks=True)  # copy2 keeps mtimes
         try:
             proc = run_child([*cmd, "--path-output", str(staging)], cwd=root)
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -358,6 +370,16 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log: Path
             if proc.returncode != 0 or not (built / "index.html").exists():
                 tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
                 raise RuntimeError(f"jupyter-book build failed (log: {log}):\n{tail}")
-            return swap_in(built, html_dir)
+            outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
+            shutil.rmtree(outgoing, ignore_errors=True)
+            shutil.copytree(built, outgoing, symlinks=True)
+            release = swap_in(outgoing, html_dir)
+            old_cache = build_dir / f"{STAGING_PREFIX}old-cache-{os.getpid()}"
+            with _signals_deferred():
+                if cache.exists():
+                    os.replace(cache, old_cache)
+                os.replace(staging, cache)
+            shutil.rmtree(old_cache, ignore_errors=True)
+            return release
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -108,9 +108,12 @@ def describe_failure(exc: BaseException) -> str:
 
 
 def _worker_init() -> None:
-    # Pool workers: make the warm engine known to papermill; quiet the kernel's own log lines.
+    # Pool workers die with the build process (no orphans after a SIGKILL; their kernels follow them)
+    # and know the warm engine.
     from . import engine
+    from .publish import _die_with_parent
 
+    _die_with_parent()
     engine.register()
 
 
