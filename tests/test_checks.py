@@ -47,7 +47,7 @@ def altered(rec: DepartmentYear, **parts: dict[str, object]) -> DepartmentYear:
 def test_declared_zero_adjustment(rec: DepartmentYear) -> None:
     f = one(run_checks(rec), "adjustment.declared_zero")
     assert f.severity == "error" and f.path == "execution.declared_adjustment_rate"
-    # 855.52 / 2373.85 = 0.360384… → 36.04%
+    # 855.52 / 2373.85 = 0.360393… → 36.04%
     assert f.numbers == {"adjustment": "855.52", "initial_budget": "2373.85", "adjustment_rate": "36.04",
                          "declared_adjustment_rate": "0"}
     assert "36.04%" in f.message and "855.52" in f.message and "2373.85" in f.message
@@ -267,3 +267,10 @@ def test_no_placeholder_false_positive(rec: DepartmentYear) -> None:
 def test_source_attached(rec: DepartmentYear) -> None:
     found = run_checks(rec, source="data/2024/xiangtan-minzheng.yaml")
     assert all(f.source == "data/2024/xiangtan-minzheng.yaml" for f in found)
+
+
+def test_full_arrival_claim_against_the_figures(rec: DepartmentYear) -> None:
+    # Project 3: "资金于2024年12月底全部到位" while 实际到位资金 53.91 of 90.91 (59.30%).
+    found = [f for f in run_checks(rec) if f.rule == "project.claim_full"]
+    assert [f.path for f in found] == ["projects[2].description"]
+    assert found[0].numbers == {"actual": "53.91", "budget": "90.91", "execution_rate": "59.30"}

@@ -36,3 +36,9 @@ def test_indicator_met_rules() -> None:
     assert indicator_met(_ind(("5", "<="), ("6", "="))) is False
     assert indicator_met(_ind(("90", ">"), ("90", "="))) is False
     assert indicator_met(Indicator(name="x")) is None
+
+
+def test_an_open_bound_in_the_wrong_direction_cannot_be_judged() -> None:
+    assert indicator_met(_ind(("5", "<="), ("3", ">="))) is None
+    assert indicator_met(_ind(("90", ">="), ("95", "<"))) is None
+    assert indicator_met(_ind(("90", ">="), ("90", ">="))) is True

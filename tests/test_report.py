@@ -33,7 +33,7 @@ def test_year_slip_and_declared_adjustment_are_explained(seed: DepartmentYear) -
     html = render("approved", seed, compute(seed))
     assert "2023年度批复" in html and "与评价年度2024年不一致" in html
     assert "单位自述预算调整率为0%" in html and "计算为36.04%" in html
-    assert "非财政拨款结转结余资金118.74万元" in html
+    assert "非财政拨款结转资金118.74万元" in html and "财政拨款结转结余率（÷ 调整后预算）0.00%" in html
 
 
 def test_text_from_data_is_escaped(seed: DepartmentYear) -> None:

@@ -124,7 +124,7 @@ def project_execution(rec: DepartmentYear, facts: Facts) -> Figure:
     ax.axvline(90, color=ORANGE, linestyle="--", linewidth=1, label="90%")
     ax.set_yticks(ys, names, fontsize=8)
     ax.set_xlim(0, 115)
-    ax.set_xlabel("预算执行率（%）")
-    ax.set_title(f"{rec.year}年50万元以上项目预算执行率", fontsize=11)
+    ax.set_xlabel("执行率（实际 ÷ 预算，%）")
+    ax.set_title(f"{rec.year}年50万元以上项目执行率（按各项目所报实际拨付、到位或使用资金计）", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     return fig

@@ -198,12 +198,13 @@ def check_rates(rec: DepartmentYear) -> Iterator[Finding]:
                       f"{fmt_wan(sg.previous_actual.total)}）" + ("，比上年增加" if up else ""),
                       {"actual": _d(sg.actual.total), "previous": _d(sg.previous_actual.total),
                        "sangong_change_rate": _r(f.sangong_change_rate)})
-    if f.carryover_rate is not None:
-        yield Finding("rate.carryover", "note", "carryover",
-                      f"结转结余率 {fmt_rate(f.carryover_rate)}（财政拨款结转结余 {fmt_wan(rec.carryover.fiscal)} + "
-                      f"非财政拨款结转结余 {fmt_wan(rec.carryover.non_fiscal)}，÷ 调整后预算 {fmt_wan(f.adjusted_budget)}）",
+    if f.fiscal_carryover_rate is not None:
+        yield Finding("rate.carryover", "note", "carryover.fiscal",
+                      f"财政拨款结转结余率 {fmt_rate(f.fiscal_carryover_rate)}（财政拨款结转结余 "
+                      f"{fmt_wan(rec.carryover.fiscal)} ÷ 调整后预算 {fmt_wan(f.adjusted_budget)}）；"
+                      f"非财政拨款结转 {fmt_wan(rec.carryover.non_fiscal)} 另列，不计入该比率",
                       {"fiscal": _d(rec.carryover.fiscal), "non_fiscal": _d(rec.carryover.non_fiscal),
-                       "adjusted_budget": _d(f.adjusted_budget), "carryover_rate": _r(f.carryover_rate)})
+                       "adjusted_budget": _d(f.adjusted_budget), "carryover_rate": _r(f.fiscal_carryover_rate)})
 
 
 def check_adjustment_declared(rec: DepartmentYear) -> Iterator[Finding]:
@@ -216,9 +217,11 @@ def check_adjustment_declared(rec: DepartmentYear) -> Iterator[Finding]:
     numbers = {"adjustment": _d(inc.adjustment), "initial_budget": _d(inc.initial_budget),
                "adjustment_rate": _r(computed), "declared_adjustment_rate": _d(declared)}
     if declared == 0 and inc.adjustment != 0:
+        reason = (rec.other_notes or rec.execution.adjustment_explanation).strip()
+        quoted = f"；单位的理由：“{reason[:80]}{'…' if len(reason) > 80 else ''}”，请复核能否不计入调整数" if reason else ""
         yield Finding("adjustment.declared_zero", "error", "execution.declared_adjustment_rate",
                       f"自述“预算调整率为零”，但年中调整 {fmt_wan(inc.adjustment)} ÷ 年初预算 "
-                      f"{fmt_wan(inc.initial_budget)} = {fmt_rate(computed)}", numbers)
+                      f"{fmt_wan(inc.initial_budget)} = {fmt_rate(computed)}{quoted}", numbers)
     elif computed is not None and abs(round_rate(computed) - declared) > TOLERANCE:
         yield Finding("adjustment.declared_mismatch", "error", "execution.declared_adjustment_rate",
                       f"自述预算调整率 {fmt_rate(declared)}，按年中调整 {fmt_wan(inc.adjustment)} ÷ 年初预算 "
@@ -237,6 +240,9 @@ _EXPLANATION_WORDS = ("原因", "结余", "结转", "未到位", "未拨付", "�
                       "由于", "收回")
 
 
+_FULL_CLAIMS = ("全部到位", "全部发放", "发放到位", "全部拨付", "足额到位")
+
+
 def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
     for i, p in enumerate(rec.projects):
         path = f"projects[{i}]"
@@ -248,11 +254,16 @@ def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
         r = rate(p.actual, p.budget)
         if r is None or r >= EXECUTION_THRESHOLD:
             continue
+        if any(word in p.description for word in _FULL_CLAIMS):
+            yield Finding("project.claim_full", "warning", f"{path}.description",
+                          f"项目{p.number}「{p.name}」说明称资金已全部到位或发放到位，但{p.actual_label} "
+                          f"{fmt_wan(p.actual)} 仅为预算 {fmt_wan(p.budget)} 的 {fmt_rate(r)}，文字与数字不符",
+                          {"actual": _d(p.actual), "budget": _d(p.budget), "execution_rate": _r(r)})
         if any(word in p.description for word in _EXPLANATION_WORDS):
             continue
         yield Finding("execution.project_below_90", "warning", f"{path}.actual",
                       f"项目{p.number}「{p.name}」执行率 {fmt_rate(r)}（{p.actual_label} {fmt_wan(p.actual)} ÷ 预算 "
-                      f"{fmt_wan(p.budget)}），低于 90%，未说明原因",
+                      f"{fmt_wan(p.budget)}），低于 90%，项目说明中未说明原因",
                       {"actual": _d(p.actual), "budget": _d(p.budget), "execution_rate": _r(r)})
 
 
@@ -440,8 +451,10 @@ CHECKS: tuple[CheckRule, ...] = (
               {"adjustment.declared_zero": "error", "adjustment.declared_mismatch": "error"}),
     CheckRule("adjustment.unexplained", "年中调整未说明原因", check_adjustment_explained,
               {"adjustment.unexplained": "warning"}),
-    CheckRule("execution.projects", "项目执行率低于 90% 未说明原因；项目未列明实际支出", check_project_execution,
-              {"execution.project_below_90": "warning", "project.actual_missing": "note"}),
+    CheckRule("execution.projects", "项目执行率低于 90% 未说明原因；项目未列明实际支出；称全部到位而实际不足",
+              check_project_execution,
+              {"execution.project_below_90": "warning", "project.actual_missing": "note",
+               "project.claim_full": "warning"}),
     CheckRule("goal", "目标缺少完成情况，指标缺少实际值或未达成", check_goals, {
         "goal.missing": "warning", "goal.no_completion": "warning", "goal.indicator_no_actual": "warning",
         "goal.indicator_not_met": "warning"}),

@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"perfeval: 参数错误：{exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"perfeval: 文件错误：{where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("perfeval: 已中断 (interrupted)", file=sys.stderr)
         return 130

@@ -63,6 +63,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     project = Project.at(".")
     template = Path(args.template) if args.template else project.root / "notebooks" / "department.ipynb"
+    if not template.is_file():
+        raise UsageError(f"模板笔记本不存在：{template}")
     params: dict[str, Any] = {"code": args.code, "year": args.year, "data_dir": "data"}
     for name, value in args.parameter:
         if name in ("code", "year"):
@@ -124,6 +126,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         years = parse_years(args.years)
     except ValueError:
         raise UsageError(f"--years 格式应为 2022-2024：{args.years}") from None
+    if not years:
+        raise UsageError(f"--years 没有给出任何年度（起止年份是否写反？）：{args.years}")
     paths = write(generate(args.departments, years, args.seed), Path(args.out))
     print(f"已写入 {len(paths)} 个示例数据文件到 {args.out}")
     return 0

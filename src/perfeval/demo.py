@@ -32,11 +32,11 @@ def _q(value: Decimal | float | int) -> Decimal:
 
 def _money(rng: random.Random, low: float, high: float) -> Decimal:
     """A random amount in 万元 with two decimals (drawn as integer cents: exact)."""
-    return Decimal(rng.randint(int(low * 100), int(high * 100))) / 100
+    return Decimal(rng.randint(round(low * 100), round(high * 100))) / 100
 
 
 def _pct(rng: random.Random, low: float, high: float) -> Decimal:
-    return Decimal(rng.randint(int(low * 100), int(high * 100))) / 10000
+    return Decimal(rng.randint(round(low * 100), round(high * 100))) / 10000
 
 
 @dataclass(frozen=True)

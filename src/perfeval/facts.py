@@ -34,8 +34,8 @@ class Facts:
     approved_expenditure_sum: Decimal  # 批复 基本 + 项目
     execution_rate: Decimal | None    # 预算执行率 = 支出 ÷ 调整后预算
     adjustment_rate: Decimal | None   # 预算调整率 = 年中调整 ÷ 年初预算
-    carryover_total: Decimal
-    carryover_rate: Decimal | None    # 结转结余率 = 结转结余 ÷ 调整后预算
+    carryover_total: Decimal          # 财政拨款 + 非财政拨款 (two kinds of money: shown apart, never as one rate)
+    fiscal_carryover_rate: Decimal | None  # 财政拨款结转结余率 = 财政拨款结转结余 ÷ 调整后预算
     public_control_rate: Decimal | None  # 公用经费控制率 = 实际公用 ÷ 批复商品服务
     sangong_budget_items_sum: Decimal
     sangong_actual_items_sum: Decimal
@@ -75,7 +75,7 @@ def compute(rec: DepartmentYear) -> Facts:
         execution_rate=rate(exp.total, adjusted),
         adjustment_rate=rate(inc.adjustment, inc.initial_budget),
         carryover_total=carry,
-        carryover_rate=rate(carry, adjusted),
+        fiscal_carryover_rate=rate(rec.carryover.fiscal, adjusted),
         public_control_rate=rate(exp.basic.public, app.basic.goods_services),
         sangong_budget_items_sum=money_sum([v for v in sg.budget.items().values() if v is not None]),
         sangong_actual_items_sum=money_sum([v for v in sg.actual.items().values() if v is not None]),
@@ -95,9 +95,16 @@ def compute(rec: DepartmentYear) -> Facts:
 
 def indicator_met(indicator: Indicator) -> bool | None:
     """Whether a goal indicator met its target (None when target or actual is missing)."""
-    if indicator.target is None or indicator.actual is None:
+    target, actual = indicator.target, indicator.actual
+    if target is None or actual is None:
         return None
-    return quantity_meets(indicator.actual, indicator.target)
+    # An actual stated only as a bound open in the direction the target limits cannot be judged
+    # ("≥3" against "≤5", "<95" against "≥90").
+    if target.relation in ("<=", "<") and actual.relation in (">=", ">", "多", "余"):
+        return None
+    if target.relation in (">=", ">") and actual.relation in ("<=", "<"):
+        return None
+    return quantity_meets(actual, target)
 
 
 def quantity_meets(actual: Quantity, target: Quantity) -> bool:

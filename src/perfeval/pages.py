@@ -123,7 +123,7 @@ class FindingsPage:
         out = pd.DataFrame({"年度": summary["年度"], "部门": summary["部门"],
                             "数据来源": ["示例数据" if d else "真实数据" for d in summary["示例数据"]],
                             "错误": summary["错误"], "警告": summary["警告"], "提示": summary["提示"]})
-        text = (f"本页汇总全书{len(self.rows)}个部门-年度的数据核查结果：共发现错误{int((df['严重程度'] == '错误').sum())}项、"
+        text = (f"本页汇总全书{len(self.rows)}份部门年度报告的数据核查结果：共发现错误{int((df['严重程度'] == '错误').sum())}项、"
                 f"警告{int((df['严重程度'] == '警告').sum())}项、提示{int((df['严重程度'] == '提示').sum())}项。"
                 "点击部门名称进入该部门章节的“数据核查”部分。")
         display(HTML(render("paragraph", text)))

@@ -133,7 +133,7 @@ class Chapter:
         from .docx_export import word_download  # docx_export imports this module
 
         rel = word_download(self.rec, self.downloads_dir, self.framework_path, self.data_dir)
-        self._html(f'<p class="pe-download"><a href="../../downloads/{Markup.escape(rel)}" download>'
+        self._html(f'<p class="pe-word"><a href="../../downloads/{Markup.escape(rel)}" download>'
                    f"下载 Word 版报告</a></p>")
 
     def unit_info(self) -> None:
@@ -201,14 +201,14 @@ class Chapter:
             return
         counts = {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "warning", "note")}
         self._html(render("findings_intro", counts))
-        self._table(findings_table(self.findings), "表12 数据核查结果", "表12-数据核查")
+        self._table(findings_table(self.findings), "表10 数据核查结果", "表10-数据核查")
 
     def history_comparison(self) -> None:
         """历年对比: budget, spending, execution, 三公 and score by year with year-on-year change."""
         if len(self.history) < 2:
             self._html(render("paragraph", "", "暂无以前年度数据。"))
             return
-        self._table(history_table(self.history, self.framework), "表13 历年对比", "表13-历年对比")
+        self._table(history_table(self.history, self.framework), "表11 历年对比", "表11-历年对比")
         self._chart(history_chart(self.history, self.framework))
 
     def goal_completion(self) -> None:

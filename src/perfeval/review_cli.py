@@ -143,6 +143,8 @@ def _select(args: argparse.Namespace) -> list[tuple[DepartmentYear, str]]:
     records = load_all(data_dir)
     if args.year is not None:
         records = [r for r in records if r.year == args.year]
+        if not records:
+            raise UsageError(f"数据目录 {data_dir} 中没有 {args.year} 年的部门数据")
     return [(r, str(department_path(data_dir, r.code, r.year))) for r in records]
 
 

@@ -19,7 +19,7 @@ from .rules import RULE_LABELS, grade
 from .schema import DepartmentYear
 from .scoring import IndicatorScore, ScoreResult, compare_self_scores, fmt_score, score
 
-SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "指标值", "复核得分", "说明"]
+SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
 FINDING_COLUMNS = ["严重程度", "规则", "字段", "说明"]
 
@@ -97,7 +97,7 @@ def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
             gaps = [c for c in compare_self_scores(result, record)
                     if c.difference is not None and c.difference != 0]
             if gaps:
-                text += "，差异在：" + "；".join(
+                text += "，差异主要在：" + "；".join(
                     f"{c.part}（自评 {fmt_score(c.self_score)} 分，复核 {fmt_score(c.recomputed)} 分）" for c in gaps)
             elif any(c.recomputed is None or c.self_score is None for c in compare_self_scores(result, record)):
                 text += "，自评指标与本指标体系的一级指标不能一一对应"

@@ -79,13 +79,12 @@ def _adjustment_rate(rec: DepartmentYear) -> tuple[Decimal | None, str]:
 
 def _fiscal_carryover_rate(rec: DepartmentYear) -> tuple[Decimal | None, str]:
     f = compute(rec)
-    value = _pct(rec.carryover.fiscal, f.adjusted_budget)
-    return value, f"财政拨款结转结余 {fmt_wan(rec.carryover.fiscal)} ÷ 调整后预算 {fmt_wan(f.adjusted_budget)}"
+    return f.fiscal_carryover_rate, f"财政拨款结转结余 {fmt_wan(rec.carryover.fiscal)} ÷ 调整后预算 {fmt_wan(f.adjusted_budget)}"
 
 
 def _carryover_rate(rec: DepartmentYear) -> tuple[Decimal | None, str]:
     f = compute(rec)
-    return f.carryover_rate, f"结转结余合计 {fmt_wan(f.carryover_total)} ÷ 调整后预算 {fmt_wan(f.adjusted_budget)}"
+    return _pct(f.carryover_total, f.adjusted_budget), f"结转结余合计 {fmt_wan(f.carryover_total)} ÷ 调整后预算 {fmt_wan(f.adjusted_budget)}"
 
 
 def _public_control_rate(rec: DepartmentYear) -> tuple[Decimal | None, str]:

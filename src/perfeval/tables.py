@@ -106,7 +106,7 @@ def project_table(rec: DepartmentYear, facts: Facts) -> pd.DataFrame:
                      fmt_rate(pf.execution_rate) if pf.execution_rate is not None else "—",
                      p.actual_label if p.actual is not None else "—"))
     rows.append(("合计（预算）", fmt_wan(facts.projects_budget_total, False), "—", "—", ""))
-    return pd.DataFrame(rows, columns=["项目名称", "预算（万元）", "实际（万元）", "执行率", "实际支出口径"])
+    return pd.DataFrame(rows, columns=["项目名称", "预算（万元）", "实际（万元）", "执行率（实际 ÷ 预算）", "实际数口径"])
 
 
 def problem_table(rec: DepartmentYear) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
             if col in links and links[col][i]:
                 cell = f'<a href="{escape(links[col][i], quote=True)}">{cell}</a>'
             # Short cells (figures, names) stay on one line; long text wraps.
-            cells.append(f'<td class="pe-wrap">{cell}</td>' if len(text) > 14 else f"<td>{cell}</td>")
+            cells.append(f'<td class="pe-wrap">{cell}</td>' if len(text) > 24 else f"<td>{cell}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="pe-scroll"><table class="pe-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
