@@ -35,7 +35,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
-from . import charts
 from .report import Chapter
 from .schema import DepartmentYear
 from .scoring import compare_self_scores, fmt_score
@@ -383,9 +382,13 @@ def _shade(cell: Any, fill: str) -> None:
     tcpr.append(shd)
 
 
-def _write_cell(cell: Any, text: str, bold: bool = False, align: Any = None) -> None:
+def _write_cell(cell: Any, text: str, bold: bool = False, align: Any = None, style_id: str | None = None) -> None:
     p = cell.paragraphs[0]
-    p.style = "表格文字"
+    if style_id is not None:
+        # Set the style id directly: python-docx's lookup by name scans every style per call (slow).
+        p._p.get_or_add_pPr().style = style_id
+    else:
+        p.style = "表格文字"
     if align is not None:
         p.alignment = align
     run = p.add_run(text)
@@ -405,9 +408,10 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: 
     table.autofit = False
     widths = widths or _column_widths(df)
     bold = set(bold_rows)
+    style_id = doc.styles["表格文字"].style_id
     for j, col in enumerate(df.columns):
         cell = table.rows[0].cells[j]
-        _write_cell(cell, str(col), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _write_cell(cell, str(col), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style_id=style_id)
         _shade(cell, "E7EDF5")
     _row_props(table.rows[0], header=True)
     for i, values in enumerate(rows, start=1):
@@ -417,7 +421,7 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: 
         for j, text in enumerate(values):
             align = WD_ALIGN_PARAGRAPH.RIGHT if _NUMERIC.match(text) and text != "—" else (
                 WD_ALIGN_PARAGRAPH.CENTER if text == "—" else None)
-            _write_cell(row.cells[j], text, bold=is_total, align=align)
+            _write_cell(row.cells[j], text, bold=is_total, align=align, style_id=style_id)
     # Word reads the cell widths, LibreOffice the grid: set both.
     for j, w in enumerate(widths):
         table.columns[j].width = Cm(w)
@@ -447,8 +451,8 @@ class DocxChapter(Chapter):
     def _table(self, df: Any, caption: str = "", csv: str = "") -> None:  # type: ignore[override]
         add_table(self.doc, df, caption)
 
-    def _chart(self, fig: Any) -> None:  # type: ignore[override]
-        add_chart(self.doc, charts.png_bytes(fig))
+    def _png(self, png: bytes) -> None:  # type: ignore[override]
+        add_chart(self.doc, png)
 
 
 def self_assessment_table(chapter: Chapter) -> tuple[pd.DataFrame, list[int]]:

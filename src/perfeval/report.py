@@ -7,10 +7,11 @@ in the notebook, not produced here.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from IPython.display import HTML, Image, display
@@ -37,6 +38,10 @@ _ENV = jinja2.Environment(
 )
 _ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number, score=fmt_score)
 _ENV.globals.update(qty=fmt_quantity, sangong_items=SANGONG_ITEMS)
+
+
+#: Chart PNGs by (chart, content digest): the notebook and the Word export draw each chart once.
+_PNG_CACHE: dict[tuple[str, str], bytes] = {}
 
 
 def _macros() -> Any:
@@ -115,9 +120,29 @@ class Chapter:
                     f"下载本表（CSV）</a></p>")
         display(HTML(head + tables.to_html(df) + foot))
 
+    def _chart(self, name: str, make: Callable[[], Any]) -> None:
+        """Show the chart ``make()`` draws; its PNG is rendered once per content (the Word export reuses it)."""
+        key = (name, self._digest)
+        png = _PNG_CACHE.get(key)
+        if png is None:
+            png = charts.png_bytes(make())
+            if len(_PNG_CACHE) >= 64:
+                _PNG_CACHE.clear()
+            _PNG_CACHE[key] = png
+        self._png(png)
+
     @staticmethod
-    def _chart(fig: Any) -> None:
-        display(Image(data=charts.png_bytes(fig), format="png"))
+    def _png(png: bytes) -> None:
+        display(Image(data=png, format="png"))
+
+    @cached_property
+    def _digest(self) -> str:
+        """Content key of everything the charts draw from: the record, earlier years, the framework."""
+        h = hashlib.sha256()
+        for rec in [self.rec, *self.history]:
+            h.update(rec.model_dump_json().encode())
+        h.update(self.framework_path.read_bytes())
+        return h.hexdigest()
 
     # --- sections, in the seed report's order ----------------------------
     def summary(self) -> None:
@@ -154,17 +179,17 @@ class Chapter:
     def income_expenditure(self) -> None:
         self._html(render("income", self.rec, self.facts))
         self._table(tables.budget_table(self.rec, self.facts), "表2 收支及预算执行情况（万元）", "表2-收支及预算执行")
-        self._chart(charts.spending_structure(self.rec))
+        self._chart("spending_structure", lambda: charts.spending_structure(self.rec))
 
     def budget_execution(self) -> None:
         self._html(render("approved", self.rec, self.facts))
-        self._chart(charts.budget_vs_actual(self.rec, self.facts))
+        self._chart("budget_vs_actual", lambda: charts.budget_vs_actual(self.rec, self.facts))
         self._self_score_line("预算执行")
 
     def sangong(self) -> None:
         self._html(render("sangong", self.rec, self.facts))
         self._table(tables.sangong_table(self.rec), "表3 “三公”经费预算与实际（万元）", "表3-三公经费")
-        self._chart(charts.sangong_budget_vs_actual(self.rec))
+        self._chart("sangong", lambda: charts.sangong_budget_vs_actual(self.rec))
 
     def budget_management(self) -> None:
         self._html(render("paragraph", self.rec.management.budget_management))
@@ -209,7 +234,7 @@ class Chapter:
             self._html(render("paragraph", "", "暂无以前年度数据。"))
             return
         self._table(history_table(self.history, self.framework), "表11 历年对比", "表11-历年对比")
-        self._chart(history_chart(self.history, self.framework))
+        self._chart("history", lambda: history_chart(self.history, self.framework))
 
     def goal_completion(self) -> None:
         self._table(tables.goals_overview_table(self.rec), "表7 绩效目标完成情况汇总", "表7-绩效目标完成情况")
@@ -226,7 +251,7 @@ class Chapter:
             self._html(render("paragraph", "", "本年度无50万元以上项目。"))
             return
         self._table(tables.project_table(self.rec, self.facts), "表8 50万元以上项目预算与执行（万元）", "表8-项目预算与执行")
-        self._chart(charts.project_execution(self.rec, self.facts))
+        self._chart("projects", lambda: charts.project_execution(self.rec, self.facts))
         for p, pf in zip(self.rec.projects, self.facts.projects):
             self._html(render("project", p, pf))
 
