@@ -12,7 +12,7 @@ from perfeval.findings import Finding
 from perfeval.importer import audit_document, audit_report, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "000_9e2d80230763505a.txt"
+from .conftest import SEED_TEXT  # noqa: E402 - the copy of the seed shipped with the tests
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 
