@@ -39,7 +39,7 @@ YEAR = 2024
 
 
 def make_project(dest: Path, departments: int, seed: int = 1) -> Path:
-    from perfeval.demo import generate, write
+    from perfeval.model.demo import generate, write
 
     dest.mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
@@ -105,7 +105,7 @@ def perfeval_build(project: Path, measure_memory: bool = False) -> tuple[float, 
 
 def naive_build(project: Path) -> float:
     """papermill's command line once per department, one after another, then jupyter-book build."""
-    from perfeval.book import Project, plan_runs, write_toc
+    from perfeval.book.plan import Project, plan_runs, write_toc
 
     bindir = Path(sys.executable).parent
     runs = plan_runs(Project.at(project))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.load import load_department
-from perfeval.schema import DepartmentYear
+from perfeval.model.files import load_department
+from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DATA = ROOT / "data" / "2024" / "xiangtan-minzheng.yaml"

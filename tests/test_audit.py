@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from perfeval.cli import main
-from perfeval.findings import Finding
+from perfeval.review.findings import Finding
 from perfeval.importer import audit_document, audit_report, normalize
 
 ROOT = Path(__file__).resolve().parents[1]

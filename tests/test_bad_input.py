@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from perfeval.cli import main
-from perfeval.load import load_department
+from perfeval.model.files import load_department
 
 from .conftest import ROOT, copy_project
 
@@ -91,7 +91,7 @@ def test_case(name: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_alias_bomb_is_refused_fast_without_expanding() -> None:
     from perfeval.errors import DataError
-    from perfeval.load import read_yaml
+    from perfeval.model.files import read_yaml
 
     (path,) = _data_files("yaml-billion-laughs")
     start = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from perfeval.book import Project, build, clean_notebook, execute
+from perfeval.book.plan import Project, build, clean_notebook, execute
 
 from .conftest import ROOT, copy_project
 
@@ -131,7 +131,7 @@ def _params(code: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:
-    from perfeval import engine
+    from perfeval.book import kernels as engine
 
     template = _template(tmp_path)
     out = tmp_path / "out"

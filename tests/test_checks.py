@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.checks import CHECKS, RULE_IDS, has_errors, run_checks
-from perfeval.findings import Finding
-from perfeval.load import load_department
-from perfeval.schema import DepartmentYear
+from perfeval.review.checks import CHECKS, RULE_IDS, has_errors, run_checks
+from perfeval.review.findings import Finding
+from perfeval.model.files import load_department
+from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 

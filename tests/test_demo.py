@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.checks import run_checks
+from perfeval.review.checks import run_checks
 from perfeval.cli import main
-from perfeval.demo import FAULTS, generate, parse_years, planted_faults
-from perfeval.load import load_all
+from perfeval.model.demo import FAULTS, generate, parse_years, planted_faults
+from perfeval.model.files import load_all
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from perfeval.cli import main
-from perfeval.docx_export import OUTLINE, export_docx, html_blocks, word_download
-from perfeval.frameworks import load_framework
+from perfeval.pages.docx import OUTLINE, export_docx, html_blocks, word_download
+from perfeval.review.frameworks import load_framework
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from perfeval.cli import main
 from perfeval.errors import DataError
-from perfeval.excel import (
+from perfeval.excel.workbook import (
     DATA_SHEETS,
     FORMS,
     SHEET_HELP,
@@ -26,8 +26,8 @@ from perfeval.excel import (
     records_identical,
     write_workbook,
 )
-from perfeval.load import load_department, read_yaml
-from perfeval.schema import DepartmentYear
+from perfeval.model.files import load_department, read_yaml
+from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"

@@ -2,9 +2,9 @@
 
 from decimal import Decimal as D
 
-from perfeval.facts import compute, indicator_met
-from perfeval.money import fmt_rate
-from perfeval.schema import DepartmentYear, Indicator, Quantity
+from perfeval.model.facts import compute, indicator_met
+from perfeval.model.numbers import fmt_rate
+from perfeval.model.schema import DepartmentYear, Indicator, Quantity
 
 
 def test_seed_rates(seed: DepartmentYear) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from perfeval import publish
+from perfeval.book import publish
 from perfeval.cli import main
 
 from .conftest import ROOT, copy_project
@@ -295,7 +295,7 @@ def test_sigint_during_notebook_execution(project: Path) -> None:
 _HOLDER = """
 import sys, time
 from pathlib import Path
-from perfeval.publish import build_lock
+from perfeval.book.publish import build_lock
 with build_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from perfeval.errors import DataError
-from perfeval.frameworks import available, framework_path, load_framework, load_named, rule_text
+from perfeval.review.frameworks import available, framework_path, load_framework, load_named, rule_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from perfeval.cli import main
-from perfeval.load import load_department, read_yaml
+from perfeval.model.files import load_department, read_yaml
 
 from .conftest import ROOT, copy_project
 

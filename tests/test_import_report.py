@@ -18,8 +18,8 @@ from perfeval.cli import main
 from perfeval.importer import import_report, normalize, normalize_fragment, read_report, write_draft
 from perfeval.importer.extract import split_numbered
 from perfeval.importer.figures import convert
-from perfeval.load import load_department, read_yaml
-from perfeval.schema import DepartmentYear
+from perfeval.model.files import load_department, read_yaml
+from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 from .conftest import SEED_TEXT  # noqa: E402 - the copy of the seed shipped with the tests

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from perfeval.money import fmt_number, fmt_quantity, fmt_rate, fmt_wan, money_sum, rate, round_rate, to_decimal
+from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan, money_sum, rate, round_rate, to_decimal
 
 
 def test_wan_keeps_source_precision() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import warnings
 from decimal import Decimal as D
 
-from perfeval import charts, tables
-from perfeval.book import md_escape
-from perfeval.facts import compute
-from perfeval.report import render
-from perfeval.schema import DepartmentYear
+from perfeval.pages import charts
+
+from perfeval.pages import tables
+from perfeval.book.plan import md_escape
+from perfeval.model.facts import compute
+from perfeval.pages.chapter import render
+from perfeval.model.schema import DepartmentYear
 
 
 def test_income_prose_is_filled_from_data(seed: DepartmentYear) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from perfeval.cli import main
-from perfeval.load import load_department
-from perfeval.review_report import (
+from perfeval.model.files import load_department
+from perfeval.pages.review_tables import (
     findings_table,
     framework_tree_markdown,
     review,
@@ -19,7 +19,7 @@ from perfeval.review_report import (
     scores_table,
     self_vs_recomputed_table,
 )
-from perfeval.schema import DepartmentYear
+from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval import rules
-from perfeval.rules import Band, Check
+from perfeval.review import rules
+from perfeval.review.rules import Band, Check
 
 ADJUSTMENT_BANDS = (Band(D(0), D(8)), Band(D(10), D(6)), Band(D(20), D(4)), Band(D(30), D(2)))
 PROJECT_BANDS = (Band(D(90), D(3)), Band(D(80), D(2)), Band(D(60), D(1)))

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from perfeval.errors import DataError
-from perfeval.load import load_department
-from perfeval.schema import DepartmentYear
+from perfeval.model.files import load_department
+from perfeval.model.schema import DepartmentYear
 
 from .conftest import SEED_DATA
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.frameworks import load_framework, load_named
-from perfeval.load import load_department
-from perfeval.scoring import compare_self_scores, score
-from perfeval.schema import DepartmentYear, Quantity
-from perfeval.scoring import quantity_meets
+from perfeval.review.frameworks import load_framework, load_named
+from perfeval.model.files import load_department
+from perfeval.review.scoring import compare_self_scores, score
+from perfeval.model.schema import DepartmentYear, Quantity
+from perfeval.review.scoring import quantity_meets
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

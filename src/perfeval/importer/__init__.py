@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import Finding
+from perfeval.review.findings import Finding
 from .audit import audit_document
 from .draft import DraftResult, sources_path_for, validation_errors, write_draft
 from .extract import Extraction, extract

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..findings import Finding
+from perfeval.review.findings import Finding
 from .extract import Extraction, extract, score_table
 from .figures import YEAR, Money, money_mentions
 from .normalize import Document

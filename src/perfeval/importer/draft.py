@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..load import _chinese_message, _loc_label
-from ..schema import DepartmentYear
+from perfeval.model.files import _chinese_message, _loc_label
+from perfeval.model.schema import DepartmentYear
 from .extract import Extraction
 
 

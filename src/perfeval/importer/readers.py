@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError
-from ..load import MAX_FILE_BYTES, read_text
+from perfeval.errors import DataError
+from perfeval.model.files import MAX_FILE_BYTES, read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -17,20 +17,22 @@ import jinja2
 from IPython.display import HTML, Image, display
 from markupsafe import Markup
 
-from . import charts, tables
-from .checks import run_checks
-from .facts import Facts, compute, indicator_met
-from .findings import Finding
-from .frameworks import Framework, load_framework
-from .load import department_path, load_department
-from .overview import history_chart, history_records, history_table
-from .review_report import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
-from .scoring import ScoreResult, fmt_score, score
-from .money import fmt_number, fmt_quantity, fmt_rate, fmt_wan
-from .schema import SANGONG_ITEMS, DepartmentYear
+from perfeval.pages import charts
+
+from perfeval.pages import tables
+from perfeval.review.checks import run_checks
+from perfeval.model.facts import Facts, compute, indicator_met
+from perfeval.review.findings import Finding
+from perfeval.review.frameworks import Framework, load_framework
+from perfeval.model.files import department_path, load_department
+from perfeval.pages.ranking import history_chart, history_records, history_table
+from perfeval.pages.review_tables import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
+from perfeval.review.scoring import ScoreResult, fmt_score, score
+from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan
+from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("perfeval", "templates"),
+    loader=jinja2.PackageLoader("perfeval.pages", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -155,7 +157,7 @@ class Chapter:
         """Link to this chapter as a Word document (written into the downloads folder)."""
         if self.downloads_dir is None:
             return
-        from .docx_export import word_download  # docx_export imports this module
+        from perfeval.pages.docx import word_download  # docx_export imports this module
 
         rel = word_download(self.rec, self.downloads_dir, self.framework_path, self.data_dir)
         self._html(f'<p class="pe-word"><a href="../../downloads/{Markup.escape(rel)}" download>'

@@ -10,8 +10,8 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, UsageError
-from .schema import CODE_PATTERN, DepartmentYear
+from perfeval.errors import DataError, UsageError
+from perfeval.model.schema import CODE_PATTERN, DepartmentYear
 
 MAX_FILE_BYTES = 2_000_000
 

@@ -13,16 +13,16 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .charts import BLUE, GREEN, GREY, ORANGE, RED, _f, _figure
-from .checks import run_checks
-from .facts import compute
-from .findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from .frameworks import Framework
-from .load import load_all, load_department
-from .money import fmt_number, fmt_rate, fmt_wan, rate
-from .rules import GRADE_BANDS
-from .schema import DepartmentYear
-from .scoring import ScoreResult, fmt_score, score
+from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, _f, _figure
+from perfeval.review.checks import run_checks
+from perfeval.model.facts import compute
+from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review.frameworks import Framework
+from perfeval.model.files import load_all, load_department
+from perfeval.model.numbers import fmt_number, fmt_rate, fmt_wan, rate
+from perfeval.review.rules import GRADE_BANDS
+from perfeval.model.schema import DepartmentYear
+from perfeval.review.scoring import ScoreResult, fmt_score, score
 
 
 @dataclass(frozen=True)

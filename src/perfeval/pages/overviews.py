@@ -14,11 +14,15 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 from markupsafe import escape
 
-from . import charts, overview, tables
-from .frameworks import Framework, load_framework
-from .report import framework_file, render
-from .review_report import framework_tree_table
-from .schema import DepartmentYear
+from perfeval.pages import charts
+
+from perfeval.pages import ranking as overview
+
+from perfeval.pages import tables
+from perfeval.review.frameworks import Framework, load_framework
+from perfeval.pages.chapter import framework_file, render
+from perfeval.pages.review_tables import framework_tree_table
+from perfeval.model.schema import DepartmentYear
 
 
 def _show_table(df: pd.DataFrame, caption: str, downloads_dir: Path | None, rel_csv: str, depth: int,

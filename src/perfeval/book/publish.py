@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import UsageError
+from perfeval.errors import UsageError
 
 LOCK_NAME = ".build.lock"
 STAGING_PREFIX = ".staging-"

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .excel import read_workbook, save_department, write_workbook
-from .load import department_path, load_department
+from perfeval.errors import UsageError
+from perfeval.excel.workbook import read_workbook, save_department, write_workbook
+from perfeval.model.files import department_path, load_department
 
 
 def register(subparsers: Any) -> None:
@@ -88,8 +88,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
-    from .docx_export import export_docx
-    from .report import framework_file
+    from perfeval.pages.docx import export_docx
+    from perfeval.pages.chapter import framework_file
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":

@@ -35,9 +35,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
-from .report import Chapter
-from .schema import DepartmentYear
-from .scoring import compare_self_scores, fmt_score
+from perfeval.pages.chapter import Chapter
+from perfeval.model.schema import DepartmentYear
+from perfeval.review.scoring import compare_self_scores, fmt_score
 
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"

@@ -19,11 +19,11 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
-from .facts import compute
-from .findings import SEVERITY_ORDER, Finding
-from .money import fmt_rate, fmt_wan, money_sum, rate, round_rate
-from .schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
-from .scoring import indicator_met
+from perfeval.model.facts import compute
+from perfeval.review.findings import SEVERITY_ORDER, Finding
+from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
+from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
+from perfeval.review.scoring import indicator_met
 
 TOLERANCE = Decimal("0.01")  # 万元
 EXECUTION_THRESHOLD = Decimal(90)  # %

@@ -13,18 +13,18 @@ from typing import Any
 class WarmEngineEntry:
     @classmethod
     def execute_notebook(cls, *args: Any, **kwargs: Any) -> Any:
-        from .engine import WarmEngine
+        from perfeval.book.kernels import WarmEngine
 
         return WarmEngine.execute_notebook(*args, **kwargs)
 
     @classmethod
     def nb_kernel_name(cls, *args: Any, **kwargs: Any) -> Any:
-        from .engine import WarmEngine
+        from perfeval.book.kernels import WarmEngine
 
         return WarmEngine.nb_kernel_name(*args, **kwargs)
 
     @classmethod
     def nb_language(cls, *args: Any, **kwargs: Any) -> Any:
-        from .engine import WarmEngine
+        from perfeval.book.kernels import WarmEngine
 
         return WarmEngine.nb_language(*args, **kwargs)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from perfeval.errors import UsageError
 
 
 def register(sub: Any) -> None:
@@ -58,8 +58,8 @@ def _coerce(value: str) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .book import Project, execute, validate_parameters
-    from .load import department_path, load_department
+    from perfeval.book.plan import Project, execute, validate_parameters
+    from perfeval.model.files import department_path, load_department
 
     project = Project.at(".")
     template = Path(args.template) if args.template else project.root / "notebooks" / "department.ipynb"
@@ -85,7 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .book import Project, build
+    from perfeval.book.plan import Project, build
 
     project = Project.at(args.root, args.data_dirs)
     if not (project.root / "_config.yml").is_file():
@@ -109,7 +109,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .book import Project, load_records
+    from perfeval.book.plan import Project, load_records
 
     project = Project.at(".", args.data_dirs)
     records = load_records(project)
@@ -118,7 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import MAX_DEPARTMENTS, generate, parse_years, write
+    from perfeval.model.demo import MAX_DEPARTMENTS, generate, parse_years, write
 
     if not 1 <= args.departments <= MAX_DEPARTMENTS:
         raise UsageError(f"--departments 应在 1 到 {MAX_DEPARTMENTS} 之间")

@@ -21,10 +21,10 @@ import jinja2
 import nbformat
 import yaml
 
-from . import runner
-from .errors import DataError, UsageError
-from .load import department_path, load_all
-from .schema import DepartmentYear
+from perfeval.book import pool as runner
+from perfeval.errors import DataError, UsageError
+from perfeval.model.files import department_path, load_all
+from perfeval.model.schema import DepartmentYear
 
 TEMPLATE = "notebooks/department.ipynb"
 VOLATILE_CELL_METADATA = ("execution", "papermill")
@@ -186,7 +186,7 @@ def execute(template: Path, output: Path, parameters: dict[str, Any], title: str
     """
     import papermill
 
-    from . import engine as _engines  # registers perfeval-warm with papermill
+    from perfeval.book import kernels as _engines  # registers perfeval-warm with papermill
 
     del _engines
     validate_parameters(template, parameters)
@@ -327,7 +327,7 @@ def remove_stale_pages(project: Project, runs: list[Run]) -> None:
 def jupyter_book_build(project: Project, html_dir: Path) -> None:
     """Render the book with jupyter-book into a staging folder under the build lock, then swap it into
     place atomically (``_build/html`` → ``_build/releases/<id>``; see :mod:`perfeval.publish`)."""
-    from . import publish as publishing
+    from perfeval.book import publish as publishing
 
     jb = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(project.root)]
@@ -336,7 +336,7 @@ def jupyter_book_build(project: Project, html_dir: Path) -> None:
 
 def publish(built: Path, html_dir: Path) -> None:
     """Publish the complete book in ``built`` as ``html_dir`` atomically (see :mod:`perfeval.publish`)."""
-    from . import publish as publishing
+    from perfeval.book import publish as publishing
 
     with publishing.build_lock(html_dir.parent):
         publishing.swap_in(built, html_dir)
@@ -378,7 +378,7 @@ def build(project: Project, only: str | None = None, html: bool = True, jobs: in
     The whole build holds the build lock (one build of a project at a time) and treats SIGTERM like
     Ctrl-C, so an interrupted build stops cleanly and leaves the published book as it was.
     """
-    from .publish import build_lock, sigterm_as_interrupt
+    from perfeval.book.publish import build_lock, sigterm_as_interrupt
 
     with sigterm_as_interrupt(), build_lock(project.root / "_build"):
         return _build(project, only, html, jobs, keep_going, log, force, engine, executor, scheduler, framework,

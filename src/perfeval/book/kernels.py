@@ -31,7 +31,7 @@ ENGINE_NAME = "perfeval-warm"
 PRIME_CODE = r"""
 import builtins as _b, copy as _copy, os as _os, sys as _sys, warnings as _w
 import numpy as _np, pandas as _pd, matplotlib as _mpl
-import perfeval.report, perfeval.pages  # warm the package (pulls in pandas, matplotlib, jinja2, pydantic)
+import perfeval.pages.chapter, perfeval.pages.overviews  # warm the package (pulls in pandas, matplotlib, jinja2, pydantic)
 _b.__perfeval_snapshot__ = {
     "rc": _copy.deepcopy(dict(_mpl.rcParams)),
     "np": _np.get_printoptions(),

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from .importer import audit_document, import_report, write_draft
-from .schema import CODE_PATTERN
+from perfeval.errors import UsageError
+from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.importer import audit_document, import_report, write_draft
+from perfeval.model.schema import CODE_PATTERN
 
 
 def register(subparsers: Any) -> None:
@@ -87,7 +87,7 @@ def format_findings(findings: list[Finding]) -> str:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from .importer import normalize, read_report
+    from perfeval.importer import normalize, read_report
 
     doc = normalize(read_report(args.file))
     findings = audit_document(doc, args.year)

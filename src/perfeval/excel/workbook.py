@@ -52,9 +52,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError
-from .load import read_yaml, validation_to_error
-from .schema import (
+from perfeval.errors import DataError
+from perfeval.model.files import read_yaml, validation_to_error
+from perfeval.model.schema import (
     SANGONG_ITEMS,
     DepartmentYear,
     Indicator,

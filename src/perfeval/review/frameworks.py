@@ -39,10 +39,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
-from . import rules
-from .errors import DataError
-from .load import read_yaml
-from .scoring import INPUTS
+from perfeval.review import rules
+from perfeval.errors import DataError
+from perfeval.model.files import read_yaml
+from perfeval.review.scoring import INPUTS
 
 DEFAULT_FRAMEWORK = "xiangtan-2024"
 MAX_LEVEL = 3

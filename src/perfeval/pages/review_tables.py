@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import run_checks, sort_findings
-from .findings import SEVERITY_LABELS, Finding
-from .frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
-from .rules import RULE_LABELS, grade
-from .schema import DepartmentYear
-from .scoring import IndicatorScore, ScoreResult, compare_self_scores, fmt_score, score
+from perfeval.review.checks import run_checks, sort_findings
+from perfeval.review.findings import SEVERITY_LABELS, Finding
+from perfeval.review.frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
+from perfeval.review.rules import RULE_LABELS, grade
+from perfeval.model.schema import DepartmentYear
+from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, fmt_score, score
 
 SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]

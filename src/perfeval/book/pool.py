@@ -32,7 +32,7 @@ def file_hash(path: Path) -> str:
 
 def code_hash() -> str:
     """Hash of the package's own source (code and templates)."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the perfeval package
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".txt", ".yaml") and "__pycache__" not in path.parts:
@@ -87,7 +87,7 @@ def task_key(template: Path, parameters: dict[str, Any], title: str, drop_tags: 
 
 def execute_task(task: Task) -> Result:
     """Run one task (in a worker process): never raises, a failure is a Result."""
-    from .book import execute
+    from perfeval.book.plan import execute
 
     start = time.perf_counter()
     try:
@@ -110,8 +110,8 @@ def describe_failure(exc: BaseException) -> str:
 def _worker_init() -> None:
     # Pool workers die with the build process (no orphans after a SIGKILL; their kernels follow them)
     # and know the warm engine.
-    from . import engine
-    from .publish import _die_with_parent
+    from perfeval.book import kernels as engine
+    from perfeval.book.publish import _die_with_parent
 
     _die_with_parent()
     engine.register()

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
                       model_validator)
 
-from .money import to_decimal
+from perfeval.model.numbers import to_decimal
 
 CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 

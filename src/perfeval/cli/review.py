@@ -13,13 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .checks import has_errors, run_checks
-from .errors import UsageError
-from .findings import SEVERITY_LABELS, Finding
-from .frameworks import DEFAULT_FRAMEWORK, load_named
-from .load import department_path, discover, load_all, load_department
-from .schema import DepartmentYear
-from .scoring import ScoreResult, compare_self_scores, fmt_score, score
+from perfeval.review.checks import has_errors, run_checks
+from perfeval.errors import UsageError
+from perfeval.review.findings import SEVERITY_LABELS, Finding
+from perfeval.review.frameworks import DEFAULT_FRAMEWORK, load_named
+from perfeval.model.files import department_path, discover, load_all, load_department
+from perfeval.model.schema import DepartmentYear
+from perfeval.review.scoring import ScoreResult, compare_self_scores, fmt_score, score
 
 JSON_VERSION = 1
 

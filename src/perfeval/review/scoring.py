@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Literal
 
-from . import rules
-from .facts import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
-from .money import fmt_rate, fmt_wan, money_sum, rate
-from .schema import DepartmentYear, Indicator
+from perfeval.review import rules
+from perfeval.model.facts import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
+from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate
+from perfeval.model.schema import DepartmentYear, Indicator
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .frameworks import Framework, IndicatorSpec
+    from perfeval.review.frameworks import Framework, IndicatorSpec
 
 InputKind = Literal["percent", "bool", "tier"]
 

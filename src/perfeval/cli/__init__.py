@@ -12,13 +12,13 @@ import importlib
 import sys
 from typing import Sequence
 
-from .errors import DataError, UsageError
+from perfeval.errors import DataError, UsageError
 
 COMMAND_MODULES = (
-    "perfeval.commands",     # run, build, validate
-    "perfeval.review_cli",   # score, check
-    "perfeval.excel_cli",    # excel-template, import-excel, export-excel, export-docx
-    "perfeval.import_cli",   # import-report, audit
+    "perfeval.cli.build",     # run, build, validate
+    "perfeval.cli.review",   # score, check
+    "perfeval.cli.data",    # excel-template, import-excel, export-excel, export-docx
+    "perfeval.cli.reports",   # import-report, audit
 )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import money_sum, rate
-from .schema import DepartmentYear, Indicator, Project, Quantity
+from perfeval.model.numbers import money_sum, rate
+from perfeval.model.schema import DepartmentYear, Indicator, Project, Quantity
 
 
 @dataclass(frozen=True)
