@@ -508,3 +508,30 @@ def test_cell_decimal(value: Any, number_format: str, text: str) -> None:
 def test_cell_decimal_rejects_non_numbers(value: Any) -> None:
     with pytest.raises(ValueError):
         cell_decimal(value)
+
+
+# --------------------------------------------------------------------------- one date policy
+
+
+@pytest.mark.parametrize("text", ["2025/6/30", "30.6.2025", "2025.6.30", "6/30/2025"])
+def test_excel_and_yaml_refuse_the_same_date_spellings(text: str) -> None:
+    """Excel import follows the YAML date policy: slash and dot orders differ by locale, so both refuse them."""
+    from perfeval.excel.workbook import _cell_date
+    from perfeval.model.schema import Problem
+
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        _cell_date(text)
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        Problem.model_validate({"problem": "x", "deadline": text})
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025-06-30", dt.date(2025, 6, 30)), ("2025年6月30日", dt.date(2025, 6, 30)),
+    (dt.datetime(2025, 6, 30), dt.date(2025, 6, 30)), (dt.date(2025, 6, 30), dt.date(2025, 6, 30)),
+])
+def test_excel_and_yaml_accept_the_same_dates(value: Any, expected: dt.date) -> None:
+    from perfeval.excel.workbook import _cell_date
+    from perfeval.model.schema import Problem
+
+    assert _cell_date(value) == expected
+    assert Problem.model_validate({"problem": "x", "deadline": value}).deadline == expected

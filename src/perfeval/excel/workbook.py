@@ -54,6 +54,7 @@ from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError
 from perfeval.model.files import read_yaml, validation_to_error
+from perfeval.model.numbers import DATE_FORMS, parse_date, parse_number
 from perfeval.model.schema import (
     SANGONG_ITEMS,
     DepartmentYear,
@@ -697,10 +698,6 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_GROUPED_TEXT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-
-
 def _format_places(number_format: str) -> tuple[int, bool]:
     """(decimal places a number format forces, whether it is a percentage)."""
     section = (number_format or "General").split(";")[0]
@@ -718,12 +715,10 @@ def cell_decimal(value: Any, number_format: str = "General") -> Decimal:
     if isinstance(value, bool) or value is None:
         raise _CellError(f"不是有效数值 (not a number)，当前值 {_shown(value)}")
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
-        if _GROUPED_TEXT.fullmatch(text):
-            text = text.replace(",", "")
-        if not _NUMBER_TEXT.fullmatch(text):
-            raise _CellError(f"不是有效数值 (not a number)，当前值 {_shown(value)}")
-        return Decimal(text)
+        try:
+            return parse_number(value)
+        except ValueError as exc:
+            raise _CellError(str(exc)) from None
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -760,24 +755,15 @@ def _cell_int(value: Any) -> int:
     raise _CellError(f"不是有效整数 (not an integer)，当前值 {_shown(value)}")
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-
-
 def _cell_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
-            raise _CellError(f"应为日期而非时间 (expected a date)，当前值 {value}")
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    raise _CellError(f"不是有效日期，请填写 YYYY-MM-DD (not a valid date)，当前值 {_shown(value)}")
+    """A date cell: an Excel date, or text in the one accepted form (see :func:`parse_date`)."""
+    try:
+        parsed = parse_date(value)
+    except ValueError as exc:
+        raise _CellError(str(exc)) from None
+    if isinstance(parsed, dt.date):
+        return parsed
+    raise _CellError(f"不是有效日期，请填写 {DATE_FORMS} (not a valid date)，当前值 {_shown(value)}")
 
 
 def _cell_text(value: Any) -> str:

@@ -1,17 +1,39 @@
-"""Exact money and rate arithmetic and their Chinese display formats.
+"""The one place where numbers and dates are parsed from text and formatted for people and files.
 
 All amounts are ``decimal.Decimal`` in 万元 (ten-thousand yuan), kept with the
 precision the source wrote them in (``Decimal("1595.3")`` stays ``1595.3``).
-Rates are computed exactly and rounded half-up to two decimals only for display.
+Rates are computed exactly and rounded half-up to two decimals only for display;
+scores are rounded half-up to 0.01 (the convention of 自评表).
+
+Parsing (used by the YAML schema, the Excel reader and the report importer):
+
+- :func:`parse_amount` reads an amount written as text in a 万元 field when it is
+  unambiguous (``1,234.5``, ``１２３４．５``, ``1234.5万元``) and refuses the rest
+  with the reason (``1.234,5``, ``12,34``, ``1234.5元``, ``0.12亿元``);
+- :func:`parse_number` reads a plain or thousands-grouped number without a unit;
+- :func:`parse_date` is the one date policy: ``2025-05-30`` or ``2025年5月30日``;
+  slash and dot forms (``2025/5/30``, ``30.5.2025``) are refused because their
+  order differs between locales.
+
+Formatting: :func:`plain` (exact text, never an exponent) for files and
+``Finding.numbers``; :func:`trimmed` (no trailing zeros) for weights and
+thresholds; :func:`fmt_wan`, :func:`fmt_rate`, :func:`fmt_score`,
+:func:`fmt_number`, :func:`fmt_quantity` for reader text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
+
+# --- conversion and arithmetic ------------------------------------------------------------------
 
 def to_decimal(value: object) -> Decimal:
     """Convert an int, str or Decimal to Decimal without going through float."""
@@ -33,6 +55,17 @@ def to_decimal(value: object) -> Decimal:
     raise TypeError(f"not an amount: {value!r}")
 
 
+def finite_decimal(value: object) -> object:
+    """Validator helper: floats become exact Decimals; NaN and infinities are refused."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError("必须是有限数值 (must be a finite number)")
+        return to_decimal(value)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("必须是有限数值 (must be a finite number)")
+    return value
+
+
 def money_sum(values: "list[Decimal] | tuple[Decimal, ...]") -> Decimal:
     """Exact sum; the result keeps the finest precision among its terms."""
     total = Decimal(0)
@@ -48,9 +81,132 @@ def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return numerator * HUNDRED / denominator
 
 
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round half-up to ``places`` decimals (reports round 0.005 up)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def round_rate(value: Decimal) -> Decimal:
     """Round a percentage half-up to two decimals (the reports' convention)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(value, 2)
+
+
+def round_score(value: Decimal) -> Decimal:
+    """Round a score half-up to 0.01 (the convention of 自评表)."""
+    return round_half_up(value, 2)
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+#: Thousands grouping as written in Chinese reports: 1,234.5 or 12,345,678 (groups of exactly three digits).
+GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+#: A plain decimal number (an exponent is allowed: YAML and Excel may write one).
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_WAN_SUFFIX = "万元"
+_OTHER_UNITS = ("亿元", "千元", "百元", "元", "亿")
+
+
+def _canonical(text: str) -> str:
+    """NFKC (full-width digits and punctuation), no spaces, one kind of minus sign."""
+    text = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "").replace("\u00a0", "")
+    return text.replace("−", "-").replace("－", "-")
+
+
+def parse_number(text: str) -> Decimal:
+    """A number written as text without a unit: ``1234.5``, ``1,234.5``, ``１２３４．５``.
+
+    Raises ValueError (Chinese reason) for anything else, e.g. ``1.234,5`` or ``12,34``.
+    """
+    raw = text
+    text = _canonical(text)
+    if "," in text:
+        if not GROUPED_NUMBER.fullmatch(text):
+            raise ValueError(f"数值「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
+                             "(ambiguous separators)")
+        text = text.replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(f"「{raw}」不是有效数值 (not a number)")
+    return Decimal(text)
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount written as text in a 万元 field, when it is unambiguous.
+
+    Accepted (the value keeps the exact digits written): full-width digits and
+    punctuation (``１２３４．５``), thousands separators in groups of three
+    (``1,234.5``), the unit ``万元`` (or ``万``) written after the number (``1234.5万元``).
+    Rejected with the reason: a decimal comma or other separators (``1.234,5``,
+    ``12,34``), another unit (``1234.5元``: convert to 万元 first), no number.
+    """
+    raw = text
+    text = _canonical(text)
+    if text.endswith(_WAN_SUFFIX):
+        text = text[: -len(_WAN_SUFFIX)]
+    elif text.endswith("万"):
+        text = text[:-1]
+    else:
+        for unit in _OTHER_UNITS:
+            if text.endswith(unit) and PLAIN_NUMBER.fullmatch(text[: -len(unit)].replace(",", "")):
+                raise ValueError(f"金额「{raw}」的单位是{unit}，本字段单位为万元，请换算为万元后只填数字 "
+                                 f"(unit {unit}: amounts are in 万元)")
+    if "," in text:
+        if not GROUPED_NUMBER.fullmatch(text):
+            raise ValueError(f"金额「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
+                             "(ambiguous separators)")
+        text = text.replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(f"金额「{raw}」不是有效数值，请只填以万元计的数字 (not a number)")
+    return Decimal(text)
+
+
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DATE_FORMS = "YYYY-MM-DD（如 2025-05-30）或 2025年5月30日"
+
+
+def parse_date(value: object) -> object:
+    """The one date policy: ISO ``2025-05-30`` or the reports' ``2025年5月30日``.
+
+    A ``date`` passes; a ``datetime`` at midnight (as Excel stores dates) becomes its date.
+    Other text forms (``2025/5/30``, ``30.5.2025``) are refused with the accepted forms
+    named: slash and dot orders differ between locales, so they are not guessed.
+    Non-text values other than dates are returned unchanged (the caller's type check names them).
+    """
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError(f"应为日期而非时间 (expected a date)，当前值 {value}")
+        return value.date()
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _CN_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise ValueError(f"日期「{value}」不存在 (no such date)") from None
+    raise ValueError(f"日期「{value}」格式不对，应写作 {DATE_FORMS} "
+                     "(date must be YYYY-MM-DD or YYYY年M月D日)")
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+def plain(value: Decimal | int) -> str:
+    """Exact decimal text as stored: never an exponent, ``-0`` shown as ``0`` (1595.30 stays ``1595.30``)."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, "f")
+    if text.startswith("-") and value == 0:
+        text = text[1:]
+    return text
+
+
+def trimmed(value: Decimal | int) -> str:
+    """Without trailing zeros: 8 → ``8``, 3.20 → ``3.2``, 4.57 → ``4.57`` (weights, bounds, thresholds)."""
+    text = plain(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "", "-") else text
 
 
 def fmt_wan(amount: Decimal | None, unit: bool = True) -> str:
@@ -60,7 +216,7 @@ def fmt_wan(amount: Decimal | None, unit: bool = True) -> str:
     """
     if amount is None:
         return "—"
-    text = _plain(amount)
+    text = plain(amount)
     return f"{text}万元" if unit else text
 
 
@@ -68,25 +224,22 @@ def fmt_rate(value: Decimal | None, unit: bool = True) -> str:
     """Format a percentage with two decimals: 36.0373… → ``36.04%``."""
     if value is None:
         return "—"
-    text = f"{round_rate(value):f}"
+    text = plain(round_rate(value))
     return f"{text}%" if unit else text
+
+
+def fmt_score(value: Decimal | None) -> str:
+    """A score or weight without trailing zeros: 8 → "8", 3.20 → "3.2", 4.57 → "4.57"; None → "—"."""
+    if value is None:
+        return "—"
+    return trimmed(value)
 
 
 def fmt_number(value: Decimal | int | None) -> str:
     """Format a count or measured value as written (no exponent, no separators)."""
     if value is None:
         return "—"
-    if isinstance(value, int):
-        return str(value)
-    return _plain(value)
-
-
-def _plain(value: Decimal) -> str:
-    # format(…, "f") never uses an exponent; normalise -0 to 0.
-    text = format(value, "f")
-    if text.startswith("-") and value == 0:
-        text = text[1:]
-    return text
+    return plain(value)
 
 
 _RELATION_PREFIX = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "约": "约"}

@@ -2,120 +2,43 @@
 
 Each field carries its Chinese label as ``title`` so that validation errors can
 name both the key and the label a finance analyst knows. Money is ``Decimal`` in
-万元 (see :mod:`perfeval.money`); nothing here is ever a binary float.
+万元 (see :mod:`perfeval.model.numbers`); nothing here is ever a binary float.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
                       model_validator)
 
-from perfeval.model.numbers import to_decimal
+from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
 
 CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-def _decimal_in(value: object) -> object:
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("必须是有限数值 (must be a finite number)")
-        return to_decimal(value)
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError("必须是有限数值 (must be a finite number)")
-    return value
-
-
-#: Thousands grouping as written in Chinese reports: 1,234.5 or 12,345,678 (groups of exactly three digits).
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_WAN_SUFFIX = "万元"
-_OTHER_UNITS = ("亿元", "千元", "百元", "元", "亿")
-
-
-def _wan_text(text: str) -> Decimal:
-    """An amount written as text in a 万元 field, when it is unambiguous.
-
-    Accepted (the value keeps the exact digits written): full-width digits and
-    punctuation (``１２３４．５``), thousands separators in groups of three
-    (``1,234.5``), the unit ``万元`` (or ``万``) written after the number (``1234.5万元``).
-    Rejected with the reason: a decimal comma or other separators (``1.234,5``,
-    ``12,34``), another unit (``1234.5元``: convert to 万元 first), no number.
-    """
-    raw = text
-    text = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "")
-    text = text.replace("−", "-").replace("－", "-")
-    if text.endswith(_WAN_SUFFIX):
-        text = text[: -len(_WAN_SUFFIX)]
-    elif text.endswith("万"):
-        text = text[:-1]
-    else:
-        for unit in _OTHER_UNITS:
-            if text.endswith(unit) and _PLAIN.fullmatch(text[: -len(unit)].replace(",", "")):
-                raise ValueError(f"金额「{raw}」的单位是{unit}，本字段单位为万元，请换算为万元后只填数字 "
-                                 f"(unit {unit}: amounts are in 万元)")
-    if "," in text:
-        if not _GROUPED.fullmatch(text):
-            raise ValueError(f"金额「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
-                             "(ambiguous separators)")
-        text = text.replace(",", "")
-    if not _PLAIN.fullmatch(text):
-        raise ValueError(f"金额「{raw}」不是有效数值，请只填以万元计的数字 (not a number)")
-    return Decimal(text)
-
-
 def _wan_in(value: object) -> object:
     if isinstance(value, str):
-        return _wan_text(value)
-    return _decimal_in(value)
+        return parse_amount(value)
+    return finite_decimal(value)
 
 
 #: A non-negative amount in 万元, exact. Text such as "1,234.5", "１２３４.５" or "1234.5万元" is read
-#: when unambiguous (see :func:`_wan_text`).
+#: when unambiguous (see :func:`perfeval.model.numbers.parse_amount`).
 Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, allow_inf_nan=False)]
 #: Longest text a field may hold (the longest field of a real report is a few thousand characters).
 MAX_TEXT_CHARS = 20_000
 #: A text field: at most MAX_TEXT_CHARS characters (a longer value is a paste error, not a report).
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 
-_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-
-
-def _date_in(value: object) -> object:
-    """Dates: ISO ``2025-05-30`` (YAML reads it as a date) or the reports' ``2025年5月30日``.
-
-    Other text forms (``2025/5/30``, ``30.5.2025``) are rejected with the accepted forms named:
-    slash and dot orders differ between locales, so they are not guessed.
-    """
-    if not isinstance(value, str):
-        return value
-    text = unicodedata.normalize("NFKC", value).strip()
-    match = _CN_DATE.fullmatch(text)
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            raise ValueError(f"日期「{value}」不存在 (no such date)") from None
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        try:
-            return dt.date(*(int(g) for g in text.split("-")))
-        except ValueError:
-            raise ValueError(f"日期「{value}」不存在 (no such date)") from None
-    raise ValueError(f"日期「{value}」格式不对，应写作 YYYY-MM-DD（如 2025-05-30）或 2025年5月30日 "
-                     "(date must be YYYY-MM-DD or YYYY年M月D日)")
-
-
-#: A calendar date (see :func:`_date_in` for the accepted forms).
-Date = Annotated[dt.date, BeforeValidator(_date_in)]
+#: A calendar date (see :func:`perfeval.model.numbers.parse_date` for the accepted forms).
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
 
 #: A measured value (count, percentage, …), exact.
-Number = Annotated[Decimal, BeforeValidator(_decimal_in), Field(allow_inf_nan=False)]
+Number = Annotated[Decimal, BeforeValidator(finite_decimal), Field(allow_inf_nan=False)]
 
 
 class Record(BaseModel):

@@ -37,7 +37,8 @@ from docx.table import Table
 
 from perfeval.pages.chapter import Chapter
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.scoring import compare_self_scores, fmt_score
+from perfeval.review.scoring import compare_self_scores
+from perfeval.model.numbers import fmt_score
 
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"

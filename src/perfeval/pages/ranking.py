@@ -22,7 +22,8 @@ from perfeval.model.files import load_all, load_department
 from perfeval.model.numbers import fmt_number, fmt_rate, fmt_wan, rate
 from perfeval.review.rules import GRADE_BANDS
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.scoring import ScoreResult, fmt_score, score
+from perfeval.review.scoring import ScoreResult, score
+from perfeval.model.numbers import fmt_score
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from perfeval.review.findings import SEVERITY_LABELS, Finding
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
 from perfeval.review.rules import RULE_LABELS, grade
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, fmt_score, score
+from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, score
+from perfeval.model.numbers import fmt_score
 
 SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from perfeval.model.facts import compute
 from perfeval.review.findings import SEVERITY_ORDER, Finding
-from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
+from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, plain, rate, round_rate
 from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
 from perfeval.review.scoring import indicator_met
 
@@ -43,11 +43,8 @@ class CheckRule:
 
 
 def _d(value: Decimal | None) -> str:
-    """Exact decimal text for Finding.numbers."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return "0" if text == "-0" else text
+    """Exact decimal text for Finding.numbers ("" when absent)."""
+    return "" if value is None else plain(value)
 
 
 def _r(value: Decimal | None) -> str:

@@ -41,6 +41,7 @@ from typing import Any, Iterator, Literal
 
 from perfeval.review import rules
 from perfeval.errors import DataError
+from perfeval.model.numbers import HUNDRED, trimmed
 from perfeval.model.files import read_yaml
 from perfeval.review.scoring import INPUTS
 
@@ -164,17 +165,12 @@ def load_framework(path: Path | str) -> Framework:
     seen: set[str] = set()
     tops = tuple(_node(path, raw, 1, None, seen, f"indicators[{i}]") for i, raw in enumerate(raw_nodes))
     total = sum((t.weight for t in tops), Decimal(0))
-    if total != rules.HUNDRED:
-        listing = " + ".join(f"{t.name} {rules_fmt(t.weight)}" for t in tops)
-        raise DataError(path, f"一级指标分值合计 {rules_fmt(total)}（{listing}），应为 100 (level-1 weights must sum to 100)",
+    if total != HUNDRED:
+        listing = " + ".join(f"{t.name} {trimmed(t.weight)}" for t in tops)
+        raise DataError(path, f"一级指标分值合计 {trimmed(total)}（{listing}），应为 100 (level-1 weights must sum to 100)",
                         record="indicators", field="weight", label="分值")
     return Framework(name=name, title=title, description=description, indicators=tops,
                      jurisdiction=jurisdiction, year=year, path=path)
-
-
-def rules_fmt(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _where(code: str, name: str) -> str:
@@ -235,8 +231,8 @@ def _node(path: Path, raw: Any, level: int, parent: str | None, seen: set[str], 
                          for i, c in enumerate(children_raw))
         total = sum((c.weight for c in children), Decimal(0))
         if total != weight:
-            listing = " + ".join(f"{c.name} {rules_fmt(c.weight)}" for c in children)
-            raise DataError(path, f"下级指标分值合计 {rules_fmt(total)}（{listing}），与本指标分值 {rules_fmt(weight)} 不符 "
+            listing = " + ".join(f"{c.name} {trimmed(c.weight)}" for c in children)
+            raise DataError(path, f"下级指标分值合计 {trimmed(total)}（{listing}），与本指标分值 {trimmed(weight)} 不符 "
                                   "(children's weights must sum to the parent)",
                             record=where, field="weight", label="分值")
         return IndicatorSpec(code=code_text, name=name, level=level, weight=weight, parent=parent,
@@ -310,7 +306,7 @@ def _items(path: Path, raw_items: Any, weight: Decimal, where: str) -> tuple[Che
         items.append(ChecklistItem(name=item_name.strip(), input=str(raw["input"]), points=points))
     total = sum((it.points for it in items), Decimal(0))
     if total != weight:
-        raise DataError(path, f"清单项分值合计 {rules_fmt(total)}，与指标分值 {rules_fmt(weight)} 不符 "
+        raise DataError(path, f"清单项分值合计 {trimmed(total)}，与指标分值 {trimmed(weight)} 不符 "
                               "(checklist points must sum to the weight)", record=where, field="items", label="清单项")
     return tuple(items)
 
@@ -361,7 +357,7 @@ def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: s
             band = rules.Band(_number(path, b["bound"], where, f"{key}.bound", "分档界限", signed=True),
                               _number(path, b["points"], where, f"{key}.points", "分档得分"))
             if band.points > weight:
-                raise DataError(path, f"分档得分 {rules_fmt(band.points)} 超过指标分值 {rules_fmt(weight)} "
+                raise DataError(path, f"分档得分 {trimmed(band.points)} 超过指标分值 {trimmed(weight)} "
                                       "(band points above weight)", record=where, field=f"{key}.points", label="分档得分")
             if bands:
                 prev = bands[-1].bound
@@ -387,8 +383,8 @@ def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: s
         for tier, value in fractions.items():
             low, high = rules.TIER_BANDS[tier]
             if not low <= value <= high:
-                raise DataError(path, f"{rules.TIER_LABELS[tier]}的比例 {rules_fmt(value)} 应在 {rules_fmt(low)}–"
-                                      f"{rules_fmt(high)} 之间 (tier fraction outside its band)", record=where,
+                raise DataError(path, f"{rules.TIER_LABELS[tier]}的比例 {trimmed(value)} 应在 {trimmed(low)}–"
+                                      f"{trimmed(high)} 之间 (tier fraction outside its band)", record=where,
                                 field=f"params.fractions.{tier}", label="档次比例")
         out["fractions"] = fractions
         if kind == "percent":
@@ -410,28 +406,28 @@ def rule_text(spec: IndicatorSpec) -> str:
     """One line of Chinese describing how a leaf is scored (评分标准), from its rule and parameters."""
     if spec.criteria:
         return spec.criteria
-    p, w = spec.params, rules_fmt(spec.weight)
+    p, w = spec.params, trimmed(spec.weight)
     label = INPUTS[spec.input].label if spec.input else ""
     if spec.rule == "proportional":
-        text = f"{label} ÷ 目标值 {rules_fmt(p['target'])}% × {w} 分，封顶 {w} 分"
+        text = f"{label} ÷ 目标值 {trimmed(p['target'])}% × {w} 分，封顶 {w} 分"
     elif spec.rule == "reverse":
-        text = f"{label} 不高于 {rules_fmt(p['target'])}% 得满分，超过时按 {rules_fmt(p['target'])}% ÷ {label} × {w} 分"
+        text = f"{label} 不高于 {trimmed(p['target'])}% 得满分，超过时按 {trimmed(p['target'])}% ÷ {label} × {w} 分"
     elif spec.rule == "deduction":
         side = "超过" if p["direction"] == "over" else "低于"
-        text = (f"{label} 未{side} {rules_fmt(p['threshold'])}% 得满分，每{side} 1 个百分点扣 "
-                f"{rules_fmt(p['per_point'])} 分，扣完为止")
+        text = (f"{label} 未{side} {trimmed(p['threshold'])}% 得满分，每{side} 1 个百分点扣 "
+                f"{trimmed(p['per_point'])} 分，扣完为止")
     elif spec.rule == "banded":
         word = "≤" if p["direction"] == "at_most" else "≥"
-        parts = [f"{word}{rules_fmt(b.bound)}% 得 {rules_fmt(b.points)} 分" for b in p["bands"]]
-        text = f"{label}：" + "，".join(parts) + f"，其余得 {rules_fmt(p['otherwise'])} 分"
+        parts = [f"{word}{trimmed(b.bound)}% 得 {trimmed(b.points)} 分" for b in p["bands"]]
+        text = f"{label}：" + "，".join(parts) + f"，其余得 {trimmed(p['otherwise'])} 分"
     elif spec.rule == "qualitative":
         fr = {**rules.DEFAULT_TIER_FRACTIONS, **p.get("fractions", {})}
-        tiers = "、".join(f"{rules.TIER_LABELS[t]} {rules_fmt(fr[t] * 100)}%" for t in rules.TIERS)
-        basis = (f"{label} ≥{rules_fmt(p['met_at'])}% 为达成，≥{rules_fmt(p['partly_at'])}% 为部分达成；"
+        tiers = "、".join(f"{rules.TIER_LABELS[t]} {trimmed(fr[t] * 100)}%" for t in rules.TIERS)
+        basis = (f"{label} ≥{trimmed(p['met_at'])}% 为达成，≥{trimmed(p['partly_at'])}% 为部分达成；"
                  if "met_at" in p else f"{label}：")
         text = f"{basis}按分值的 {tiers} 计分"
     elif spec.rule == "checklist":
-        text = "；".join(f"{it.name}（{rules_fmt(it.points)} 分）" for it in spec.items) + "：是得分，否不得分"
+        text = "；".join(f"{it.name}（{trimmed(it.points)} 分）" for it in spec.items) + "：是得分，否不得分"
     else:  # pragma: no cover
         text = ""
     if spec.missing == "na":

@@ -19,13 +19,13 @@ Shapes (see docs/json.md and the 评价方法 page):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal, Mapping, Sequence
+
+from perfeval.model.numbers import HUNDRED, round_score  # noqa: F401 - round_score re-exported for rule users
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-HUNDRED = Decimal(100)
-SCORE_QUANTUM = Decimal("0.01")
 
 Tier = Literal["met", "partly", "not_met"]
 TIERS: tuple[Tier, ...] = ("met", "partly", "not_met")
@@ -63,11 +63,6 @@ def cap(score: Decimal, weight: Decimal) -> Decimal:
     if score < ZERO:
         return ZERO
     return score
-
-
-def round_score(score: Decimal) -> Decimal:
-    """Round a score half-up to 0.01 (the convention of 自评表)."""
-    return score.quantize(SCORE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def proportional(actual: Decimal, target: Decimal, weight: Decimal) -> Decimal:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Literal
 
 from perfeval.review import rules
 from perfeval.model.facts import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
-from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate
+from perfeval.model.numbers import fmt_rate, fmt_score, fmt_wan, money_sum, rate
 from perfeval.model.schema import DepartmentYear, Indicator
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -335,16 +335,6 @@ class ScoreResult:
         for child in self.children(code):
             out.extend([child] if child.rule is not None else self.descendants_leaves(child.code))
         return out
-
-
-def fmt_score(value: Decimal | None) -> str:
-    """A score or weight without trailing zeros: 8 → "8", 3.20 → "3.2", 4.57 → "4.57"."""
-    if value is None:
-        return "—"
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _bound_text(value: Decimal) -> str:
