@@ -122,6 +122,20 @@ def framework_path(name: str, data_dir: Path | str = "data") -> Path:
     return frameworks_dir(data_dir) / f"{name}.yaml"
 
 
+def resolve_framework(name_or_path: str | Path, data_dir: Path | str = "data") -> Path:
+    """The ONE framework resolver: a name (looked up in ``<data_dir>/frameworks``) or a path to a .yaml file.
+
+    Called once, where the user names the framework (the CLI); everything downstream receives the path.
+    A framework that does not exist is a DataError listing the available names.
+    """
+    path = framework_path(str(name_or_path), data_dir)
+    if not path.is_file():
+        known = available(data_dir)
+        hint = f"；可用：{'、'.join(known)}" if known else ""
+        raise DataError(path, f"指标体系文件不存在{hint} (framework not found)")
+    return path
+
+
 def available(data_dir: Path | str = "data") -> list[str]:
     folder = frameworks_dir(data_dir)
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
@@ -129,12 +143,7 @@ def available(data_dir: Path | str = "data") -> list[str]:
 
 def load_named(name: str = DEFAULT_FRAMEWORK, data_dir: Path | str = "data") -> Framework:
     """Load a framework by name (from ``<data_dir>/frameworks``) or by path."""
-    path = framework_path(name, data_dir)
-    if not path.is_file():
-        known = available(data_dir)
-        hint = f"；可用：{'、'.join(known)}" if known else ""
-        raise DataError(path, f"指标体系文件不存在{hint} (framework not found)")
-    return load_framework(path)
+    return load_framework(resolve_framework(name, data_dir))
 
 
 def load_framework(path: Path | str) -> Framework:
