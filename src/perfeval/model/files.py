@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError, UsageError
+from perfeval.model.migrate import is_schema1
 from perfeval.model.schema import CODE_PATTERN, DepartmentYear
 
 MAX_FILE_BYTES = 2_000_000
@@ -273,6 +274,9 @@ def load_department(path: Path) -> DepartmentYear:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataError(path, "顶层应为键值结构 (top level must be a mapping)")
+    if is_schema1(data):
+        raise DataError(path, "此文件为旧版数据格式（2024 年第 1 版），请先运行 perfeval migrate 转换 "
+                              "(schema 1 file: run `perfeval migrate`)")
     try:
         record = DepartmentYear.model_validate(data)
     except ValidationError as exc:

@@ -1,8 +1,23 @@
-"""Typed records of one department-year (部门整体支出绩效评价 data).
+"""Typed records of one department-year (部门整体支出绩效评价 data), shaped like the official forms.
 
 Each field carries its Chinese label as ``title`` so that validation errors can
 name both the key and the label a finance analyst knows. Money is ``Decimal`` in
 万元 (see :mod:`perfeval.model.numbers`); nothing here is ever a binary float.
+
+**Absent is not zero.** Only identity is required: ``code``, ``year`` and
+``unit.name``. Every other section and field is optional, and ``None`` (or an
+absent section) means "the report does not state it" — never 0. A list item needs
+only what names it (a project its name, a problem its text).
+
+The money lines follow the Hunan 预算单位整体支出绩效评价基础数据表 and the
+部门整体支出绩效自评表: every line is an :class:`Amounts` row with up to four
+columns — 上年决算数 (``previous``), 本年预算数 / 年初预算 / 批复数 (``budget``),
+调整后预算 / 全年预算 (``adjusted``), 本年决算数 / 实际 (``actual``) — any of
+which may be blank.
+
+A stated value can be annotated (``annotations``: field path → the source's own
+spelling ``as_written``, an uncertainty mark ``inferred`` (推断) and a note); the
+chapter shows the annotation as a footnote where the figure appears.
 """
 
 from __future__ import annotations
@@ -10,14 +25,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+                      field_validator, model_validator)
 
 from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
 
 CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+#: The largest amount a field may hold, in 万元 (10^11 万元 = 1000万亿元: far above any budget; larger
+#: values are typing errors and would overflow exact arithmetic downstream).
+MAX_AMOUNT = Decimal(10) ** 11
+#: Longest text a field may hold (the longest field of a real report is a few thousand characters).
+MAX_TEXT_CHARS = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _wan_in(value: object) -> object:
@@ -26,19 +48,27 @@ def _wan_in(value: object) -> object:
     return finite_decimal(value)
 
 
+def _no_control(text: str) -> str:
+    match = _CONTROL.search(text)
+    if match:
+        raise ValueError(f"文本含有控制字符 U+{ord(match.group(0)):04X}，请删除 (control character in text)")
+    return text
+
+
 #: A non-negative amount in 万元, exact. Text such as "1,234.5", "１２３４.５" or "1234.5万元" is read
 #: when unambiguous (see :func:`perfeval.model.numbers.parse_amount`).
-Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, allow_inf_nan=False)]
-#: Longest text a field may hold (the longest field of a real report is a few thousand characters).
-MAX_TEXT_CHARS = 20_000
-#: A text field: at most MAX_TEXT_CHARS characters (a longer value is a paste error, not a report).
-Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
-
+Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+#: A signed amount in 万元 (a mid-year adjustment may be a cut).
+SignedWan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+#: A text field: at most MAX_TEXT_CHARS characters, no control characters (line breaks and tabs are fine).
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_no_control)]
 #: A calendar date (see :func:`perfeval.model.numbers.parse_date` for the accepted forms).
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
-
 #: A measured value (count, percentage, …), exact.
-Number = Annotated[Decimal, BeforeValidator(finite_decimal), Field(allow_inf_nan=False)]
+Number = Annotated[Decimal, BeforeValidator(finite_decimal),
+                   Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+#: A head count (编制数, 实有人数).
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
 
 
 class Record(BaseModel):
@@ -46,12 +76,80 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    def is_empty(self) -> bool:
+        """True when no field of this record states anything (all None, empty text or empty lists)."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Record):
+                if not value.is_empty():
+                    return False
+            elif value is None or value is False or (isinstance(value, (str, list, tuple, dict)) and not value):
+                continue
+            else:
+                return False
+        return True
+
+
+# --- the money line of the official forms -------------------------------------------------------
+
+COLUMNS: dict[str, str] = {
+    "previous": "上年决算数",
+    "budget": "本年预算数",
+    "adjusted": "调整后预算数",
+    "actual": "本年决算数",
+}
+
+
+class Amounts(Record):
+    """One line of the forms in up to four columns; a blank column is None (not stated)."""
+
+    previous: Wan | None = Field(title="上年决算数", default=None)
+    budget: Wan | None = Field(title="本年预算数（年初预算、批复数）", default=None)
+    adjusted: Wan | None = Field(title="调整后预算数（全年预算）", default=None)
+    actual: Wan | None = Field(title="本年决算数（实际）", default=None)
+
+    def columns(self) -> dict[str, Decimal | None]:
+        return {key: getattr(self, key) for key in COLUMNS}
+
+
+class Item(Amounts):
+    """A named line under a total (a 公用经费 item, a sub-unit …)."""
+
+    name: Text = Field(title="名称", min_length=1)
+
+
+# --- identity, cover, staffing -----------------------------------------------------------------
 
 class Unit(Record):
     name: Text = Field(title="单位名称", min_length=1)
-    supervisor: Text = Field(title="主管部门", min_length=1)
-    annual_budget: Wan = Field(title="年度预算金额")
+    supervisor: Text | None = Field(title="主管部门", default=None)
+    annual_budget: Wan | None = Field(title="年度预算金额", default=None)
+    internal_units: list[Text] = Field(title="内设机构", default_factory=list)
+    sub_units: list[Text] = Field(title="下属单位（二级机构）", default_factory=list)
 
+
+class Cover(Record):
+    """The report's cover (Yueyang-style forms): 预算编码, 评价方式, 评价机构, 报告日期."""
+
+    budget_code: Text | None = Field(title="预算编码", default=None)
+    evaluation_method: Text | None = Field(title="评价方式", default=None)
+    evaluator: Text | None = Field(title="评价机构", default=None)
+    report_date: Date | None = Field(title="报告日期", default=None)
+
+
+class Staffing(Record):
+    """财政供养人员情况: establishment (编制数) and staff in post (实有人数), optionally by 行政/事业."""
+
+    approved: Count | None = Field(title="编制数", default=None)
+    approved_admin: Count | None = Field(title="行政编制数", default=None)
+    approved_institution: Count | None = Field(title="事业编制数", default=None)
+    actual: Count | None = Field(title="实有人数", default=None)
+    actual_admin: Count | None = Field(title="行政实有人数", default=None)
+    actual_institution: Count | None = Field(title="事业实有人数", default=None)
+    stated_control_rate: Number | None = Field(title="在职人员控制率（文中所述，%）", default=None)
+
+
+# --- goals ------------------------------------------------------------------------------------
 
 Relation = Literal["=", ">=", "<=", ">", "<", "约", "多", "余"]
 
@@ -69,6 +167,8 @@ class Indicator(Record):
     category: Literal["产出", "效果", "满意度"] = Field(title="指标类别", default="产出")
     target: Quantity | None = Field(title="目标值", default=None)
     actual: Quantity | None = Field(title="实际完成值", default=None)
+    target_text: Text | None = Field(title="目标值（文字）", default=None)
+    actual_text: Text | None = Field(title="实际完成情况（文字）", default=None)
 
     @field_validator("actual")
     @classmethod
@@ -84,51 +184,100 @@ class Indicator(Record):
 
 
 class Goal(Record):
-    number: int = Field(title="目标序号", ge=1)
+    number: int | None = Field(title="目标序号", ge=1, default=None)
     text: Text = Field(title="绩效目标", min_length=1)
     completion_title: Text = Field(title="完成情况标题", default="")
     completion: Text = Field(title="完成情况", default="")
     indicators: list[Indicator] = Field(title="绩效指标", default_factory=list)
 
 
+# --- income, adjustment, expenditure -----------------------------------------------------------
+
 class Income(Record):
-    total: Wan = Field(title="财政拨款收入")
-    initial_budget: Wan = Field(title="年初预算拨款")
-    adjustment: Decimal = Field(title="年中调整预算数")
-    adjustment_purpose: Text = Field(title="调整用途", default="")
+    """收入情况 by source; each source a row (budget = 年初预算/批复, actual = 本年收入)."""
+
+    total: Amounts | None = Field(title="收入合计", default=None)
+    carryover: Amounts | None = Field(title="上年结转", default=None)
+    appropriation: Amounts | None = Field(title="一般公共预算财政拨款", default=None)
+    government_fund: Amounts | None = Field(title="政府性基金", default=None)
+    special_account: Amounts | None = Field(title="财政专户管理资金（非税收入拨款）", default=None)
+    other: Amounts | None = Field(title="其他收入", default=None)
 
 
-class BasicSpending(Record):
-    total: Wan = Field(title="基本支出合计")
-    personnel: Wan = Field(title="人员经费")
-    public: Wan = Field(title="公用经费")
+INCOME_SOURCES: dict[str, str] = {
+    "carryover": "上年结转",
+    "appropriation": "一般公共预算财政拨款",
+    "government_fund": "政府性基金",
+    "special_account": "财政专户管理资金",
+    "other": "其他收入",
+}
+
+
+class UnitIncome(Record):
+    """One row of an income table broken down by sub-unit (局机关 / 二级机构 / 汇总)."""
+
+    name: Text = Field(title="机构名称", min_length=1)
+    total: Wan | None = Field(title="收入合计", default=None)
+    carryover: Wan | None = Field(title="上年结转", default=None)
+    appropriation: Wan | None = Field(title="一般公共预算财政拨款", default=None)
+    government_fund: Wan | None = Field(title="政府性基金", default=None)
+    special_account: Wan | None = Field(title="财政专户管理资金", default=None)
+    other: Wan | None = Field(title="其他收入", default=None)
+    is_total: bool = Field(title="汇总行", default=False)
+
+
+class Exclusion(Record):
+    """A mid-year change the unit did not count as 预算调整, with its reason as written."""
+
+    amount: Wan | None = Field(title="金额", default=None)
+    reason: Text = Field(title="未计入调整的理由（原文）", min_length=1)
+
+
+class Adjustment(Record):
+    """年中预算调整: the amount stated, what it was for, and what the unit says it did not count."""
+
+    amount: SignedWan | None = Field(title="年中调整数", default=None)
+    purpose: Text = Field(title="调整用途", default="")
+    carryover: Wan | None = Field(title="其中：上年结转", default=None)
+    carryover_mentioned: bool = Field(title="文中提到调整数含上年结转", default=False)
+    exclusions: list[Exclusion] = Field(title="未计入预算调整的调整", default_factory=list)
+    declared_rate: Number | None = Field(title="自述预算调整率（%）", default=None)
+    explanation: Text = Field(title="预算调整说明", default="")
 
 
 class Expenditure(Record):
-    total: Wan = Field(title="财政拨款支出")
-    basic: BasicSpending = Field(title="基本支出")
-    project: Wan = Field(title="项目支出")
+    """支出情况: 基本支出 (人员经费 + 公用经费) and 项目支出, or the three-way 人员/公用/项目 split.
+
+    ``budget`` is the approved figure (财政部门批复), ``actual`` the amount spent.
+    """
+
+    total: Amounts | None = Field(title="支出合计", default=None)
+    basic: Amounts | None = Field(title="基本支出", default=None)
+    personnel: Amounts | None = Field(title="人员经费", default=None)
+    public: Amounts | None = Field(title="公用经费（批复为商品服务支出）", default=None)
+    project: Amounts | None = Field(title="项目支出", default=None)
 
 
-class ApprovedBasic(Record):
-    total: Wan = Field(title="基本支出")
-    personnel: Wan = Field(title="人员经费")
-    goods_services: Wan = Field(title="商品服务支出")
+class UnitExpenditure(Record):
+    """One row of an expenditure table broken down by sub-unit."""
+
+    name: Text = Field(title="机构名称", min_length=1)
+    total: Wan | None = Field(title="支出合计", default=None)
+    basic: Wan | None = Field(title="基本支出", default=None)
+    personnel: Wan | None = Field(title="人员经费", default=None)
+    public: Wan | None = Field(title="公用经费", default=None)
+    project: Wan | None = Field(title="项目支出", default=None)
+    is_total: bool = Field(title="汇总行", default=False)
 
 
-class ApprovedBudget(Record):
+class Approval(Record):
+    """财政部门预算批复情况: who approved, as the report words it."""
+
     approver: Text = Field(title="批复机关", default="")
     year_as_written: int | None = Field(
         title="文中批复年度", default=None,
         description="The year the source text gives for the approval, when it differs from the report year.",
     )
-    income_total: Wan = Field(title="预算收入总数")
-    fiscal: Wan = Field(title="财政预算拨款")
-    non_tax: Wan = Field(title="非税收入拨款", default=Decimal(0))
-    other: Wan = Field(title="其他收入", default=Decimal(0))
-    expenditure_total: Wan = Field(title="预算支出总数")
-    basic: ApprovedBasic = Field(title="基本支出")
-    project: Wan = Field(title="项目支出")
     project_note: Text = Field(title="项目支出说明", default="")
 
 
@@ -140,35 +289,46 @@ SANGONG_ITEMS: dict[str, str] = {
 }
 
 
-class SangongAmounts(Record):
-    """三公经费 by item; an item the source does not mention is None (not zero)."""
+class Sangong(Record):
+    """三公经费 by item, each a row (上年决算 / 本年预算 / 本年决算); an item not mentioned is None."""
 
-    total: Wan = Field(title="三公经费合计")
-    overseas: Wan | None = Field(title="因公出国（境）费", default=None)
-    vehicle_purchase: Wan | None = Field(title="公务用车购置费", default=None)
-    vehicle_operation: Wan | None = Field(title="公务用车运行维护费", default=None)
-    reception: Wan | None = Field(title="公务接待费", default=None)
+    total: Amounts | None = Field(title="三公经费合计", default=None)
+    vehicle: Amounts | None = Field(title="公务用车购置和运行维护费", default=None)
+    overseas: Amounts | None = Field(title="因公出国（境）费", default=None)
+    vehicle_purchase: Amounts | None = Field(title="公务用车购置费", default=None)
+    vehicle_operation: Amounts | None = Field(title="公务用车运行维护费", default=None)
+    reception: Amounts | None = Field(title="公务接待费", default=None)
 
-    def items(self) -> dict[str, Decimal | None]:
+    def items(self) -> dict[str, Amounts | None]:
         return {key: getattr(self, key) for key in SANGONG_ITEMS}
 
 
-class Sangong(Record):
-    budget: SangongAmounts = Field(title="三公经费预算")
-    actual: SangongAmounts = Field(title="三公经费实际支出")
-    previous_actual: SangongAmounts | None = Field(title="上年三公经费实际支出", default=None)
+class PublicFunds(Record):
+    """公用经费 with its 其中 items (办公经费, 水电费, 差旅费, 会议费, 培训费 …)."""
+
+    total: Amounts | None = Field(title="公用经费合计", default=None)
+    items: list[Item] = Field(title="其中", default_factory=list)
+
+
+class Buildings(Record):
+    """楼堂馆所控制情况 (projects completed this year)."""
+
+    approved_area: Number | None = Field(title="批复规模（平方米）", default=None, ge=0)
+    actual_area: Number | None = Field(title="实际规模（平方米）", default=None, ge=0)
+    stated_area_control_rate: Number | None = Field(title="规模控制率（文中所述，%）", default=None)
+    budget: Wan | None = Field(title="预算投资", default=None)
+    actual: Wan | None = Field(title="实际投资", default=None)
+    stated_investment_control_rate: Number | None = Field(title="投资概算控制率（文中所述，%）", default=None)
 
 
 class Carryover(Record):
-    fiscal: Wan = Field(title="财政拨款结转结余")
-    non_fiscal: Wan = Field(title="非财政拨款结转结余")
+    fiscal: Wan | None = Field(title="财政拨款结转结余", default=None)
+    non_fiscal: Wan | None = Field(title="非财政拨款结转结余", default=None)
 
 
 class Execution(Record):
     """The unit's own statements about budget execution (claims a reviewer checks)."""
 
-    declared_adjustment_rate: Decimal | None = Field(title="自述预算调整率", default=None)
-    adjustment_explanation: Text = Field(title="预算调整说明", default="")
     balance_statement: Text = Field(title="收支情况说明", default="")
 
 
@@ -176,25 +336,52 @@ class Management(Record):
     budget_management: Text = Field(title="预算管理情况", default="")
     lottery_fund: Wan | None = Field(title="市级福彩公益金项目资金", default=None)
     large_projects_statement: Text = Field(title="50万元以上项目说明", default="")
+    no_large_projects: bool | None = Field(
+        title="文中明确无50万元以上项目", default=None,
+        description="True only when the report says so explicitly; None when it does not say.")
     asset_management: Text = Field(title="资产管理情况", default="")
     outcome_statement: Text = Field(title="效果产出情况", default="")
+    thrift_measures: Text = Field(title="厉行节约保障措施", default="")
 
+
+# --- the unit's self-assessment ----------------------------------------------------------------
 
 class SelfScore(Record):
+    """One row of the unit's own 自评表, as it stands (partial rows allowed)."""
+
     part: Text = Field(title="评价指标", min_length=1)
-    weight: Number = Field(title="分值", ge=0)
-    score: Number = Field(title="自评得分", ge=0)
+    level: int = Field(title="指标层级", default=1, ge=1, le=3)
+    parent: Text | None = Field(title="上级指标", default=None)
+    weight: Number | None = Field(title="分值", ge=0, default=None)
+    target: Text | None = Field(title="指标值（目标）", default=None)
+    actual: Text | None = Field(title="实际完成值", default=None)
+    score: Number | None = Field(title="自评得分", ge=0, default=None)
     reason: Text = Field(title="得分说明", default="")
 
     @field_validator("score")
     @classmethod
-    def _within_weight(cls, score: Decimal, info: ValidationInfo) -> Decimal:
+    def _within_weight(cls, score: Decimal | None, info: ValidationInfo) -> Decimal | None:
         # A field validator so that the error names the field: score (自评得分).
         weight = info.data.get("weight")
-        if weight is not None and score > weight:
+        if weight is not None and score is not None and score > weight:
             raise ValueError(f"自评得分 {score} 超过分值 {weight} (score above weight)")
         return score
 
+
+class FundRow(Record):
+    """A funds row of the 部门整体支出绩效自评表 (按收入性质 / 按支出性质)."""
+
+    nature: Literal["收入性质", "支出性质"] | None = Field(title="分类", default=None)
+    item: Text = Field(title="项目", min_length=1)
+    initial: Wan | None = Field(title="年初预算", default=None)
+    full_year: Wan | None = Field(title="全年预算", default=None)
+    executed: Wan | None = Field(title="全年执行", default=None)
+    weight: Number | None = Field(title="分值", ge=0, default=None)
+    stated_rate: Number | None = Field(title="执行率（文中所述，%）", default=None)
+    score: Number | None = Field(title="得分", ge=0, default=None)
+
+
+# --- projects, problems, stated changes, annotations -------------------------------------------
 
 class ProjectOutput(Record):
     name: Text = Field(title="产出名称", min_length=1)
@@ -205,11 +392,20 @@ class ProjectOutput(Record):
 
 
 class Project(Record):
-    number: int = Field(title="项目序号", ge=1)
+    """A project line (any size): budget and actual when stated, what it bought, its group."""
+
+    number: int | None = Field(title="项目序号", ge=1, default=None)
     name: Text = Field(title="项目名称", min_length=1)
-    budget: Wan = Field(title="预算安排")
+    group: Text | None = Field(title="项目类别", default=None,
+                               description="e.g. 业务工作经费, 区级专项资金, 上级转移支付 (as the form groups them)")
+    previous: Wan | None = Field(title="上年决算数", default=None)
+    budget: Wan | None = Field(title="预算安排", default=None)
+    adjusted: Wan | None = Field(title="调整后预算", default=None)
     actual: Wan | None = Field(title="实际支出", default=None)
     actual_label: Text = Field(title="实际支出口径", default="实际支出")
+    managed_only: bool = Field(
+        title="代管资金（非本部门预算）", default=False,
+        description="Funds the department manages or passes on but that are not its own budget (e.g. 社保民生资金).")
     description: Text = Field(title="项目完成情况", default="")
     outputs: list[ProjectOutput] = Field(title="主要产出", default_factory=list)
 
@@ -222,29 +418,63 @@ class Problem(Record):
     deadline: Date | None = Field(title="整改完成时限", default=None)
 
 
+class StatedChange(Record):
+    """A year-on-year comparison the report states ("同比上年度增加189.25万元，增加31.39%")."""
+
+    subject: Text = Field(title="比较项目", min_length=1)
+    current: Wan | None = Field(title="本年数", default=None)
+    change: SignedWan | None = Field(title="增减额", default=None)
+    percent: Number | None = Field(title="增减幅度（%）", default=None)
+    as_written: Text = Field(title="原文", default="")
+
+
+class Annotation(Record):
+    """What the source says about one stated value: its own spelling, whether it is inferred, a note."""
+
+    as_written: Text | None = Field(title="原文写法", default=None)
+    inferred: bool = Field(title="推断", default=False)
+    note: Text = Field(title="说明", default="")
+
+
+# --- the department-year ------------------------------------------------------------------------
+
 class DepartmentYear(Record):
-    """The complete record of one department's evaluation year."""
+    """Everything one report states about one department's evaluation year."""
 
     code: str = Field(title="部门代码", pattern=CODE_PATTERN, max_length=64)
     year: int = Field(title="评价年度", ge=2000, le=2100)
     demo: bool = Field(title="示例数据", default=False)
     title: Text = Field(title="报告标题", default="")
     unit: Unit = Field(title="部门概况")
-    duties: list[Text] = Field(title="单位基本职能", min_length=1)
+    cover: Cover | None = Field(title="封面", default=None)
+    staffing: Staffing | None = Field(title="人员编制情况", default=None)
+    duties: list[Text] = Field(title="单位基本职能", default_factory=list)
     long_term_plan: Text = Field(title="长期规划", default="")
     annual_plan: Text = Field(title="年度计划", default="")
     goals: list[Goal] = Field(title="部门整体支出绩效目标", default_factory=list)
-    income: Income = Field(title="收入情况")
-    expenditure: Expenditure = Field(title="支出情况")
-    approved_budget: ApprovedBudget = Field(title="财政部门预算批复情况")
-    sangong: Sangong = Field(title="三公经费")
-    carryover: Carryover = Field(title="结转结余")
-    execution: Execution = Field(title="预算执行情况说明", default_factory=Execution)
-    management: Management = Field(title="预算与资产管理情况", default_factory=Management)
-    self_scores: list[SelfScore] = Field(title="自评得分", default_factory=list)
-    projects: list[Project] = Field(title="50万元以上项目", default_factory=list)
+    income: Income | None = Field(title="收入情况", default=None)
+    income_by_unit: list[UnitIncome] = Field(title="分机构收入情况", default_factory=list)
+    adjustment: Adjustment | None = Field(title="年中预算调整", default=None)
+    expenditure: Expenditure | None = Field(title="支出情况", default=None)
+    expenditure_by_unit: list[UnitExpenditure] = Field(title="分机构支出情况", default_factory=list)
+    approval: Approval | None = Field(title="财政部门预算批复情况", default=None)
+    sangong: Sangong | None = Field(title="三公经费", default=None)
+    public_funds: PublicFunds | None = Field(title="公用经费", default=None)
+    procurement: Amounts | None = Field(title="政府采购金额", default=None)
+    basic_budget_adjustment: Amounts | None = Field(title="部门基本支出预算调整", default=None)
+    buildings: Buildings | None = Field(title="楼堂馆所控制情况", default=None)
+    carryover: Carryover | None = Field(title="结转结余", default=None)
+    execution: Execution | None = Field(title="预算执行情况说明", default=None)
+    management: Management | None = Field(title="预算与资产管理情况", default=None)
+    self_scores: list[SelfScore] = Field(title="单位自评表", default_factory=list)
+    self_score_total: Number | None = Field(title="自评总分（文中所述）", default=None, ge=0)
+    self_grade: Text | None = Field(title="自评等级（文中所述）", default=None)
+    self_funds: list[FundRow] = Field(title="自评表资金情况", default_factory=list)
+    projects: list[Project] = Field(title="项目支出", default_factory=list)
     problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list)
     other_notes: Text = Field(title="其他需要说明问题", default="")
+    stated_changes: list[StatedChange] = Field(title="同比变动（文中所述）", default_factory=list)
+    annotations: dict[str, Annotation] = Field(title="数据注记", default_factory=dict)
 
     @field_validator("code")
     @classmethod
@@ -256,18 +486,62 @@ class DepartmentYear(Record):
     @field_validator("goals", "projects")
     @classmethod
     def _numbers_unique(cls, items: list[Goal] | list[Project], info: ValidationInfo) -> list[Goal] | list[Project]:
-        # Per field, so that the error names it: goals (部门整体支出绩效目标) or projects (50万元以上项目).
+        # Per field, so that the error names it: goals (部门整体支出绩效目标) or projects (项目支出).
         label = "目标序号" if info.field_name == "goals" else "项目序号"
-        numbers = [item.number for item in items]
+        numbers = [item.number for item in items if item.number is not None]
         dupes = sorted({n for n in numbers if numbers.count(n) > 1})
         if dupes:
             raise ValueError(f"{label}重复: {dupes} (duplicate numbers)")
         return items
+
+    @model_validator(mode="after")
+    def _annotations_point_at_values(self) -> "DepartmentYear":
+        for path in self.annotations:
+            if value_at(self, path) is None:
+                raise ValueError(f"数据注记指向的字段 {path} 不存在或未填写 (annotation of a field that is not stated)")
+        return self
 
     @property
     def report_title(self) -> str:
         return self.title or f"{self.year}年{self.unit.name}部门整体支出绩效评价报告"
 
     @property
-    def self_score_total(self) -> Decimal:
-        return sum((s.score for s in self.self_scores), Decimal(0))
+    def supervisor(self) -> str | None:
+        return self.unit.supervisor
+
+    def goal_label(self, index: int) -> str:
+        """How the page names a goal: 目标N (its number, else its position)."""
+        goal = self.goals[index]
+        return f"目标{goal.number if goal.number is not None else index + 1}"
+
+    def project_label(self, index: int) -> str:
+        """How the page names a project: 项目N (its number, else its position)."""
+        project = self.projects[index]
+        return f"项目{project.number if project.number is not None else index + 1}"
+
+
+_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def value_at(record: BaseModel, path: str) -> Any:
+    """The value at a field path such as ``expenditure.total.actual`` or ``projects[2].budget`` (None if absent)."""
+    current: Any = record
+    pos = 0
+    for match in _PATH_PART.finditer(path):
+        if match.start() not in (pos, pos + 1):
+            return None
+        pos = match.end()
+        name, index = match.groups()
+        if name is not None:
+            if not isinstance(current, BaseModel) or name not in type(current).model_fields:
+                return None
+            current = getattr(current, name)
+        else:
+            if not isinstance(current, list) or int(index) >= len(current):
+                return None
+            current = current[int(index)]
+        if current is None:
+            return None
+    if pos != len(path):
+        return None
+    return current

@@ -1,0 +1,121 @@
+"""``perfeval migrate``: turn data files of the first layout (2024, schema 1) into the form-shaped layout.
+
+Schema 1 had required sections with single amounts (``income.total``, ``expenditure.basic.total``,
+``approved_budget``, ``sangong.budget/actual/previous_actual``, ``execution.declared_adjustment_rate``).
+The current layout keeps every money line as a row with columns (上年决算 / 本年预算 / 调整后预算 /
+本年决算), see :mod:`perfeval.model.schema`. The migration moves every value to its new place and
+invents nothing: a value that schema 1 did not hold stays absent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Keys that only schema 1 has at the top level or inside its sections.
+_V1_MARKERS = ("approved_budget",)
+
+
+def is_schema1(data: dict[str, Any]) -> bool:
+    """Whether a parsed data file is in the first layout."""
+    if any(key in data for key in _V1_MARKERS):
+        return True
+    sangong = data.get("sangong")
+    if isinstance(sangong, dict) and ("actual" in sangong and isinstance(sangong["actual"], dict)):
+        return True
+    income = data.get("income")
+    if isinstance(income, dict) and ("initial_budget" in income or "adjustment" in income):
+        return True
+    expenditure = data.get("expenditure")
+    return isinstance(expenditure, dict) and isinstance(expenditure.get("basic"), dict)
+
+
+def _row(**columns: Any) -> dict[str, Any] | None:
+    row = {k: v for k, v in columns.items() if v is not None}
+    return row or None
+
+
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None and value != {} and value != []:
+        target[key] = value
+
+
+def migrate_record(data: dict[str, Any]) -> dict[str, Any]:
+    """The same record in the current layout (a new dict; ``data`` is not changed)."""
+    if not is_schema1(data):
+        return dict(data)
+    out: dict[str, Any] = {}
+    v1_income = dict(data.get("income") or {})
+    v1_exp = dict(data.get("expenditure") or {})
+    v1_basic = dict(v1_exp.get("basic") or {})
+    v1_app = dict(data.get("approved_budget") or {})
+    v1_app_basic = dict(v1_app.get("basic") or {})
+    v1_exec = dict(data.get("execution") or {})
+    for key, value in data.items():
+        if key in ("income", "expenditure", "approved_budget", "sangong", "execution"):
+            continue
+        out[key] = value
+
+    income: dict[str, Any] = {}
+    # Schema 1 held 年初预算拨款 (income.initial_budget) and the 批复 财政预算拨款 (approved_budget.fiscal):
+    # both are the budget column of the appropriation row; when they differ the second one is kept as a note.
+    initial, fiscal = v1_income.get("initial_budget"), v1_app.get("fiscal")
+    _put(income, "total", _row(budget=v1_app.get("income_total")))
+    _put(income, "appropriation", _row(budget=initial if initial is not None else fiscal,
+                                       actual=v1_income.get("total")))
+    _put(income, "special_account", _row(budget=v1_app.get("non_tax")))
+    _put(income, "other", _row(budget=v1_app.get("other")))
+    if initial is not None and fiscal is not None and initial != fiscal:
+        notes = dict(out.get("annotations") or {})
+        notes["income.appropriation.budget"] = {"note": f"原数据另记批复财政预算拨款 {fiscal} 万元"}
+        out["annotations"] = notes
+    _put(out, "income", income)
+
+    adjustment: dict[str, Any] = {}
+    _put(adjustment, "amount", v1_income.get("adjustment"))
+    if v1_income.get("adjustment_purpose"):
+        adjustment["purpose"] = v1_income["adjustment_purpose"]
+    _put(adjustment, "declared_rate", v1_exec.get("declared_adjustment_rate"))
+    if v1_exec.get("adjustment_explanation"):
+        adjustment["explanation"] = v1_exec["adjustment_explanation"]
+    _put(out, "adjustment", adjustment)
+
+    expenditure: dict[str, Any] = {}
+    _put(expenditure, "total", _row(budget=v1_app.get("expenditure_total"), actual=v1_exp.get("total")))
+    _put(expenditure, "basic", _row(budget=v1_app_basic.get("total"), actual=v1_basic.get("total")))
+    _put(expenditure, "personnel", _row(budget=v1_app_basic.get("personnel"), actual=v1_basic.get("personnel")))
+    _put(expenditure, "public", _row(budget=v1_app_basic.get("goods_services"), actual=v1_basic.get("public")))
+    _put(expenditure, "project", _row(budget=v1_app.get("project"), actual=v1_exp.get("project")))
+    _put(out, "expenditure", expenditure)
+
+    approval: dict[str, Any] = {}
+    for key in ("approver", "year_as_written", "project_note"):
+        if v1_app.get(key) not in (None, ""):
+            approval[key] = v1_app[key]
+    _put(out, "approval", approval)
+
+    v1_sg = dict(data.get("sangong") or {})
+    if v1_sg:
+        budget = dict(v1_sg.get("budget") or {})
+        actual = dict(v1_sg.get("actual") or {})
+        previous = dict(v1_sg.get("previous_actual") or {})
+        sangong: dict[str, Any] = {}
+        for key in ("total", "overseas", "vehicle_purchase", "vehicle_operation", "reception"):
+            _put(sangong, key, _row(previous=previous.get(key), budget=budget.get(key), actual=actual.get(key)))
+        _put(out, "sangong", sangong)
+
+    execution = {k: v for k, v in v1_exec.items()
+                 if k not in ("declared_adjustment_rate", "adjustment_explanation") and v not in (None, "")}
+    _put(out, "execution", execution)
+    return _ordered(out)
+
+
+_ORDER = ("code", "year", "demo", "title", "unit", "cover", "staffing", "duties", "long_term_plan", "annual_plan",
+          "goals", "income", "income_by_unit", "adjustment", "expenditure", "expenditure_by_unit", "approval",
+          "sangong", "public_funds", "procurement", "basic_budget_adjustment", "buildings", "carryover",
+          "execution", "management", "self_scores", "self_score_total", "self_grade", "self_funds", "projects",
+          "problems", "other_notes", "stated_changes", "annotations")
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    rank = {key: i for i, key in enumerate(_ORDER)}
+    return dict(sorted(data.items(), key=lambda kv: rank.get(kv[0], len(rank))))
