@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from perfeval.model.facts import compute, indicator_met
+from perfeval.model.facts import add, compute, indicator_met
 from perfeval.model.numbers import fmt_rate
 from perfeval.model.schema import DepartmentYear, Indicator, Quantity
 
@@ -10,17 +10,77 @@ from perfeval.model.schema import DepartmentYear, Indicator, Quantity
 def test_seed_rates(seed: DepartmentYear) -> None:
     f = compute(seed)
     assert f.adjusted_budget == D("3229.37")  # 2373.85 + 855.52
+    assert f.adjusted_budget_stated is False  # derived, not stated
     assert fmt_rate(f.adjustment_rate) == "36.04%"  # 855.52 / 2373.85
     assert fmt_rate(f.execution_rate) == "100.00%"  # 3229.37 / 3229.37
     assert fmt_rate(f.sangong_control_rate) == "59.71%"  # 9.32 / 15.61
-    assert f.approved_basic_sum == D("1595.29")  # 1339.41 + 255.88, stated as 1595.3
-    assert f.basic_sum == D("1723.59")  # 1581.75 + 141.84
-    assert f.expenditure_sum == D("3229.37")  # 1723.59 + 1505.78
-    assert f.carryover_total == D("118.74")
-    rates = {p.number: fmt_rate(p.execution_rate) if p.execution_rate is not None else None for p in f.projects}
-    assert rates == {1: "70.02%", 2: "93.58%", 3: "59.30%", 4: None, 5: "69.34%", 6: None, 7: None, 8: "76.92%"}
-    assert f.projects_budget_total == D("3401.35")  # 1700+700+90.91+205.44+65+400+110+130
-    assert f.self_score_total == 100
+    assert fmt_rate(f.public_control_rate) == "55.43%"  # 141.84 / 255.88
+    assert fmt_rate(f.personnel_over_budget_rate) == "18.09%"  # (1581.75 − 1339.41) / 1339.41
+    exp = seed.expenditure
+    assert exp is not None and exp.personnel is not None and exp.public is not None and exp.basic is not None
+    assert add(exp.personnel.budget, exp.public.budget) == D("1595.29")  # 1339.41 + 255.88, stated as 1595.3
+    assert add(f.personnel, f.public) == D("1723.59")  # 1581.75 + 141.84
+    assert f.expenditure_parts_sum == D("3229.37")  # 1723.59 + 1505.78
+    # The pie and its table use one split and one denominator: 人员 + 公用 + 项目 = 3229.37.
+    assert f.expenditure_split == {"人员经费": D("1581.75"), "公用经费": D("141.84"), "项目支出": D("1505.78")}
+    assert fmt_rate(f.personnel_share) == "48.98%"  # 1581.75 / 3229.37
+    assert fmt_rate(f.public_share) == "4.39%"  # 141.84 / 3229.37
+    assert fmt_rate(f.basic_share) == "53.37%" and fmt_rate(f.project_share) == "46.63%"
+    rates = {p.label: fmt_rate(p.execution_rate) if p.execution_rate is not None else None for p in f.projects}
+    assert rates == {"项目1": "70.02%", "项目2": "93.58%", "项目3": "59.30%", "项目4": None, "项目5": "69.34%",
+                     "项目6": None, "项目7": None, "项目8": "76.92%"}
+    # All eight are 社保民生资金 the bureau manages ("我局部门预算中无50万元以上项目性专项"):
+    assert f.managed_projects_budget_total == D("3401.35")  # 1700+700+90.91+205.44+65+400+110+130
+    assert f.own_projects_budget_total is None and f.own_project_execution_rate is None
+    assert f.self_score_total == 100 and f.self_score_weight_total == 100
+    # The unit excludes adjustments of unstated amount and mentions carry-over inside the 855.52:
+    # what counts as adjustment cannot be computed from the data.
+    assert f.counted_adjustment is None and f.counted_adjustment_rate is None
+    assert f.sangong_change_rate is None and f.staffing_control_rate is None  # not stated in the seed
+
+
+def test_identity_only_record_has_no_figures() -> None:
+    f = compute(DepartmentYear.model_validate({"code": "x", "year": 2024, "unit": {"name": "某单位"}}))
+    stated = {k: v for k, v in f.__dict__.items() if v not in (None, (), False)}
+    assert stated == {}
+
+
+def test_partial_expenditure_three_way_split() -> None:
+    """南县政协 2021: 支出 799.12 = 人员 434.89 + 公用 77.4 + 项目 286.83, no 基本支出 subtotal, no budget."""
+    rec = DepartmentYear.model_validate({
+        "code": "nanxian-zhengxie", "year": 2021, "unit": {"name": "南县政协"},
+        "income": {"total": {"actual": "792.22"}, "appropriation": {"actual": "792.22"}},
+        "expenditure": {"total": {"actual": "799.12"}, "personnel": {"actual": "434.89"},
+                        "public": {"actual": "77.4"}, "project": {"actual": "286.83"}}})
+    f = compute(rec)
+    assert f.expenditure_parts_sum == D("799.12")  # 434.89 + 77.4 + 286.83
+    assert f.expenditure_split == {"人员经费": D("434.89"), "公用经费": D("77.4"), "项目支出": D("286.83")}
+    assert fmt_rate(f.personnel_share) == "54.42%"  # 434.89 / 799.12
+    assert f.basic_share is None
+    assert f.execution_rate is None and f.adjusted_budget is None and f.initial_budget is None
+    assert f.income_actual == D("792.22")
+
+
+def test_counted_adjustment_uses_stated_exclusions_and_carryover() -> None:
+    rec = DepartmentYear.model_validate({
+        "code": "x", "year": 2024, "unit": {"name": "某单位"},
+        "income": {"appropriation": {"budget": 1000}},
+        "adjustment": {"amount": 300, "carryover": 50, "exclusions": [{"amount": 150, "reason": "上级交办"}]}})
+    f = compute(rec)
+    assert f.adjustment_rate == D(30)  # 300 / 1000
+    assert f.counted_adjustment == D(100)  # 300 − 50 − 150
+    assert f.counted_adjustment_rate == D(10)
+
+
+def test_staffing_and_sangong_change() -> None:
+    """岳阳楼区文旅广体局 2023: 编制 11, 在职 16 (145.45%); 三公 1.84 → 1.49 (−19.02%)."""
+    rec = DepartmentYear.model_validate({
+        "code": "x", "year": 2023, "unit": {"name": "某局"}, "staffing": {"approved": 11, "actual": 16},
+        "sangong": {"total": {"previous": "1.84", "budget": "1.49", "actual": "1.49"}}})
+    f = compute(rec)
+    assert fmt_rate(f.staffing_control_rate) == "145.45%"
+    assert fmt_rate(f.sangong_change_rate) == "-19.02%"  # (1.49 − 1.84) / 1.84
+    assert fmt_rate(f.sangong_control_rate) == "100.00%"
 
 
 def _ind(target: tuple[str, str], actual: tuple[str, str]) -> Indicator:

@@ -26,7 +26,8 @@ def is_schema1(data: dict[str, Any]) -> bool:
     if isinstance(income, dict) and ("initial_budget" in income or "adjustment" in income):
         return True
     expenditure = data.get("expenditure")
-    return isinstance(expenditure, dict) and isinstance(expenditure.get("basic"), dict)
+    basic = expenditure.get("basic") if isinstance(expenditure, dict) else None
+    return isinstance(basic, dict) and bool({"total", "personnel", "public"} & set(basic))
 
 
 def _row(**columns: Any) -> dict[str, Any] | None:
