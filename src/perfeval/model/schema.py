@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
 
@@ -30,8 +30,22 @@ def _wan_in(value: object) -> object:
 Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, allow_inf_nan=False)]
 #: Longest text a field may hold (the longest field of a real report is a few thousand characters).
 MAX_TEXT_CHARS = 20_000
-#: A text field: at most MAX_TEXT_CHARS characters (a longer value is a paste error, not a report).
-Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+#: Characters no text field may hold: control characters other than tab and line breaks, and the two
+#: non-characters. Word and Excel files cannot carry them, and they are invisible to a reader.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _no_control_characters(value: str) -> str:
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        raise ValueError(f"文本含不可见的控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符），请删除 "
+                         "(control character in text)")
+    return value
+
+
+#: A text field: at most MAX_TEXT_CHARS characters (a longer value is a paste error, not a report),
+#: no control characters (see CONTROL_CHARACTERS).
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_no_control_characters)]
 
 #: A calendar date (see :func:`perfeval.model.numbers.parse_date` for the accepted forms).
 Date = Annotated[dt.date, BeforeValidator(parse_date)]

@@ -84,8 +84,10 @@ class _Constructor(SafeConstructor):
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
         text = str(self.construct_scalar(node))
         if text[:2] in ("0o", "0x"):
-            raise ConstructorError(None, None, f"不接受八进制或十六进制数「{text}」，请写成十进制数 "
-                                               "(octal and hexadecimal numbers are not accepted)", node.start_mark)
+            mark = node.start_mark
+            raise YamlProblem(f"YAML 格式错误 第 {mark.line + 1} 行第 {mark.column + 1} 列：不接受八进制或十六进制数"
+                              f"「{text}」，请写成十进制数 (octal and hexadecimal numbers are not accepted)",
+                              mark.line + 1, mark.column + 1)
         return int(text, 10)
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal:  # type: ignore[override]
