@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from perfeval.errors import DataError
 from perfeval.excel.cells import CellError, blank, convert_cell
 from perfeval.excel.layout import (
+    DATA_SHEETS,
     DUTIES_HEADER,
     FORM_HEADERS,
     FORMS,
@@ -45,6 +46,8 @@ from perfeval.model import DepartmentYear, chinese_message, validation_to_error
 
 #: Problems quoted in full in one message (the rest are counted).
 MAX_LISTED = 50
+#: The sheets import reads (the 说明 sheet and any sheet an analyst added are not opened).
+SHEETS_READ = frozenset(DATA_SHEETS)
 #: Rows searched for a sheet's header.
 HEADER_SEARCH_ROWS = 10
 
@@ -91,7 +94,7 @@ class WorkbookReader:
         if self.path.suffix.lower() == ".xls":
             raise DataError(self.path, "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx (save as .xlsx)")
         try:
-            self.wb = open_workbook(self.path)
+            self.wb = open_workbook(self.path, SHEETS_READ)
         except UnreadableWorkbook as exc:
             raise self.unreadable(exc) from None
 

@@ -1,9 +1,10 @@
 """Opening an .xlsx safely and reading only the cells we use, in bounded time and memory.
 
-An analyst's workbook is untrusted input. Before openpyxl sees it, the zip directory is checked
-(size once uncompressed) and every XML part's prolog is read: a document type declaration (DTD,
-entities) is refused. The workbook is then opened in openpyxl's read-only mode, which parses a
-sheet only when it is read: a sheet we do not read (however many cells it holds) is not parsed.
+An analyst's workbook is untrusted input. Before openpyxl sees it, the package is copied without
+the sheets we do not read (found from workbook.xml and its relationships), so such a sheet is never
+parsed however many cells it holds; the parts kept are checked: their size once uncompressed, and
+their XML prolog, where a document type declaration (DTD, entities) is refused. The copy is opened
+in openpyxl's read-only mode.
 Each sheet we read is streamed once, row by row, within :data:`MAX_ROWS` rows and
 :data:`MAX_COLUMNS` columns; only cells holding a value are kept (:class:`SheetGrid`), so the
 work is linear in the rows scanned and a stray value far below a table, or one formatted cell
@@ -13,19 +14,22 @@ malformed XML, a bad zip) is a :class:`~perfeval.errors.DataError` saying 无法
 
 from __future__ import annotations
 
+import io
+import posixpath
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Collection
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 #: Largest .xlsx file accepted.
 MAX_FILE_BYTES = 20_000_000
-#: Largest total size of the parts once uncompressed (a zip bomb is refused before anything is inflated).
-MAX_UNCOMPRESSED_BYTES = 200_000_000
+#: Largest total size, once uncompressed, of the parts we keep (a zip bomb is refused before it is inflated).
+MAX_UNCOMPRESSED_BYTES = 100_000_000
 #: Rows and columns read from a sheet (Excel's own row limit; columns A–BL, our widest table uses A–K).
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 64
@@ -133,32 +137,95 @@ def _check_prolog(stream: IO[bytes]) -> None:
             return   # the root element (or not XML at all)
 
 
-def _check_archive(path: Path) -> None:
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: Largest workbook.xml or relationship part read to find the sheets.
+MAX_INDEX_BYTES = 5_000_000
+
+
+def _rels_path(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    """A small XML part of the archive, parsed after its prolog is checked (None when absent)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            total = sum(m.file_size for m in members)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise UnreadableWorkbook(f"工作簿解压后过大（{total} 字节，上限 {MAX_UNCOMPRESSED_BYTES}）"
-                                         "(too large once uncompressed)")
-            for member in members:
-                if member.is_dir():
-                    continue
-                with archive.open(member) as stream:
-                    _check_prolog(stream)
-    except UnreadableWorkbook:
-        raise
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook(f"{type(exc).__name__}: {exc}") from None
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_INDEX_BYTES:
+        raise UnreadableWorkbook(f"{name} 过大 (part too large)")
+    with archive.open(info) as stream:
+        _check_prolog(stream)
+    return ElementTree.fromstring(archive.read(info))
 
 
-def open_workbook(path: Path) -> Any:
-    """The workbook at ``path`` in read-only mode (close it after use); UnreadableWorkbook if it is not safe."""
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, target part name) of ``part`` (targets resolved as openpyxl does)."""
+    root = _xml(archive, _rels_path(part))
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.iter(_REL_NS + "Relationship") if root is not None else ():
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        name = target[1:] if target.startswith("/") else posixpath.normpath(
+            posixpath.join(posixpath.dirname(part), target))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), name)
+    return out
+
+
+def _unread_sheet_parts(archive: zipfile.ZipFile, wanted: Collection[str]) -> set[str]:
+    """The parts (and their relationship parts) of the sheets whose name is not in ``wanted``."""
+    package = _relationships(archive, "")
+    workbook = next((name for kind, name in package.values() if kind.endswith("/officeDocument")),
+                    "xl/workbook.xml")
+    root = _xml(archive, workbook)
+    if root is None:
+        return set()
+    rels = _relationships(archive, workbook)
+    unread: set[str] = set()
+    for sheet in root.iter(_MAIN_NS + "sheet"):
+        if sheet.get("name") in wanted:
+            continue
+        target = rels.get(sheet.get(_DOC_REL_NS + "id", ""))
+        if target is not None:
+            unread |= {target[1], _rels_path(target[1])}
+    return unread
+
+
+def _kept_parts(path: Path, wanted: Collection[str]) -> io.BytesIO:
+    """A copy of the package without the sheets we do not read, every kept part checked (size, DTD)."""
+    copy = io.BytesIO()
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+        unread = _unread_sheet_parts(archive, wanted)
+        kept = [m for m in archive.infolist() if not m.is_dir() and m.filename not in unread]
+        total = sum(m.file_size for m in kept)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise UnreadableWorkbook(f"工作簿解压后过大（{total} 字节，上限 {MAX_UNCOMPRESSED_BYTES}）"
+                                     "(too large once uncompressed)")
+        for member in kept:
+            with archive.open(member) as stream:
+                _check_prolog(stream)
+            out.writestr(member.filename, archive.read(member))
+    copy.seek(0)
+    return copy
+
+
+def open_workbook(path: Path, sheets: Collection[str]) -> Any:
+    """The workbook at ``path`` in read-only mode holding only the named ``sheets`` (close it after use).
+
+    Raises UnreadableWorkbook when the file is too large, holds a DTD or cannot be read. A sheet not
+    named is left out before openpyxl opens the file, so it is never parsed, however large.
+    """
     if path.stat().st_size > MAX_FILE_BYTES:
         raise UnreadableWorkbook(f"文件过大（上限 {MAX_FILE_BYTES} 字节）(file too large)")
-    _check_archive(path)
     try:
-        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        package = _kept_parts(path, sheets)
+        return load_workbook(package, read_only=True, data_only=False, keep_links=False)
+    except UnreadableWorkbook:
+        raise
     except READ_ERRORS as exc:
         raise UnreadableWorkbook(f"{type(exc).__name__}: {exc}") from None
 
