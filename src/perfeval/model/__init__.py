@@ -11,7 +11,7 @@ errors in Chinese), ``facts`` (derived figures), ``demo`` and ``demo_catalogue``
 
 from __future__ import annotations
 
-from perfeval.model import numbers
+import perfeval.model.numbers as numbers
 from perfeval.model.facts import Facts, ProjectFacts, compute, indicator_met, quantity_meets
 from perfeval.model.files import (
     MAX_FILE_BYTES,
