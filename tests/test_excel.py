@@ -14,19 +14,18 @@ from pydantic import BaseModel
 
 from perfeval.cli import main
 from perfeval.errors import DataError
-from perfeval.excel.workbook import (
+from perfeval.excel import (
     DATA_SHEETS,
     FORMS,
     SHEET_HELP,
     TABLES,
     cell_decimal,
-    dump_department,
     iter_field_paths,
     read_workbook,
-    records_identical,
     write_workbook,
 )
-from perfeval.model.files import load_department, read_yaml
+from perfeval.model import dump_record as dump_department
+from perfeval.model import load_department, read_yaml, records_identical
 from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -516,7 +515,7 @@ def test_cell_decimal_rejects_non_numbers(value: Any) -> None:
 @pytest.mark.parametrize("text", ["2025/6/30", "30.6.2025", "2025.6.30", "6/30/2025"])
 def test_excel_and_yaml_refuse_the_same_date_spellings(text: str) -> None:
     """Excel import follows the YAML date policy: slash and dot orders differ by locale, so both refuse them."""
-    from perfeval.excel.workbook import _cell_date
+    from perfeval.excel.cells import cell_date as _cell_date
     from perfeval.model.schema import Problem
 
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
@@ -530,7 +529,7 @@ def test_excel_and_yaml_refuse_the_same_date_spellings(text: str) -> None:
     (dt.datetime(2025, 6, 30), dt.date(2025, 6, 30)), (dt.date(2025, 6, 30), dt.date(2025, 6, 30)),
 ])
 def test_excel_and_yaml_accept_the_same_dates(value: Any, expected: dt.date) -> None:
-    from perfeval.excel.workbook import _cell_date
+    from perfeval.excel.cells import cell_date as _cell_date
     from perfeval.model.schema import Problem
 
     assert _cell_date(value) == expected

@@ -38,7 +38,7 @@ PAYLOADS = [
     "| a | b |\n|---|---|\n| <u>t</u> | x |",
     "\\(\\href{javascript:alert(1)}{x}\\) $$\\alert{1}$$ $x$",
 ]
-SKIP_KEYS = {"code", "category", "relation"}   # not text: a pattern and two choices
+SKIP_KEYS = {"code", "category", "relation", "deadline"}   # not text: a pattern, two choices and a date
 UNIT = "<b>件</b>{{u}}"                      # the same hostile unit for target and actual (they must match)
 
 

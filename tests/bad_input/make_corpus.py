@@ -104,6 +104,43 @@ def data_cases() -> None:
     case("text-long-list-item", sub(b, "  - 指导全市学校安全、卫生和体育工作。\n", "  - " + "职" * 30_000 + "\n"))
 
 
+def yaml12_cases() -> None:
+    """YAML 1.2 core rules (not PyYAML's 1.1), no tags, no key written twice (issues 11 and 16)."""
+    b = BASE
+    case("ok-yaml12-leading-zero", sub(b, "  fiscal: 112.88\n", "  fiscal: 0700\n"))          # 700, not octal 448
+    case("yaml12-sexagesimal", sub(b, "  fiscal: 112.88\n", "  fiscal: 11:40\n"))           # text, not 700
+    case("yaml12-hex", sub(b, "  fiscal: 112.88\n", "  fiscal: 0x70\n"))
+    case("yaml-tag-str", sub(b, "  approver: 市财政局\n", "  approver: !!str 市财政局\n"))
+    case("yaml-tag-set", sub(b, "  approver: 市财政局\n", "  approver: !!set {市财政局, 市教育局}\n"))
+    case("yaml-tag-binary", sub(b, "  approver: 市财政局\n", "  approver: !!binary 5biC6LSi5pS/5bGA\n"))
+    case("yaml-duplicate-key", sub(b, "year: 2024\ndemo: true\n", "year: 2024\ndemo: true\nyear: 2023\n"))
+    case("yaml-duplicate-unit", sub(b, "\nduties:\n", "\nunit:\n  name: 清河市教育局（副本）\n  supervisor: 清河市人民政府\n"
+                                                 "  annual_budget: 1\n\nduties:\n"))
+    case("yaml-duplicate-nested", sub(b, "    responsible: 财务科、项目实施科室负责人\n",
+                                      "    responsible: 财务科、项目实施科室负责人\n    cause: 另一个原因\n"))
+    case("text-control-char", sub(b, "  approver: 市财政局\n", '  approver: "市财政局\\a"\n'))
+
+
+def folder_cases() -> None:
+    """One rule for what a data file is: <data folder>/<four ASCII digits>/<code>.yaml (issue 16)."""
+    b = BASE
+    for name, folder in (("year-folder-fullwidth", "２０２４"), ("year-folder-five-digits", "02024"),
+                         ("year-folder-arabic", "٢٠٢٤"), ("year-folder-superscript", "²⁰²⁴"),
+                         ("year-folder-trailing-space", "2024 ")):
+        case(name, b, f"{folder}/qinghe-jiaoyu.yaml")
+    case("file-yml", b, "2024/qinghe-jiaoyu.yml")
+    case("file-upper-yaml", b, "2024/qinghe-jiaoyu.YAML")
+    # Not data, ignored: an editor lock file, a leftover temporary file of an interrupted write, a hidden
+    # file, the sidecar of import-report, other files.
+    case("ok-ignored-files", b)
+    case("ok-ignored-files", "not: [yaml\n", "2024/.#qinghe-jiaoyu.yaml")
+    case("ok-ignored-files", b[:500], "2024/.perfeval-k2j4x9.yaml")
+    case("ok-ignored-files", "x", "2024/.hidden.yaml")
+    case("ok-ignored-files", "source_file: report.txt\n", "2024/qinghe-jiaoyu.sources.yml")
+    case("ok-ignored-files", "notes\n", "2024/README.md")
+    case("ok-ignored-files", "x", "_drafts/2024/qinghe-jiaoyu.yaml")
+
+
 def framework_cases() -> None:
     f = FRAMEWORK
     case("fw-unknown-rule", sub(f, "            rule: banded\n            input: sangong_change_rate\n",
@@ -132,6 +169,8 @@ if __name__ == "__main__":
         if folder.is_dir() and not folder.name.startswith(("_", ".")):
             shutil.rmtree(folder)
     data_cases()
+    yaml12_cases()
+    folder_cases()
     framework_cases()
     check_cases()
     print(sum(1 for p in HERE.iterdir() if p.is_dir()), "cases")

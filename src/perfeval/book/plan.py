@@ -23,8 +23,8 @@ import yaml
 
 from perfeval.book import pool as runner
 from perfeval.errors import DataError, UsageError
-from perfeval.model.files import department_path, load_all
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import department_path, load_all
+from perfeval.model import DepartmentYear
 
 TEMPLATE = "notebooks/department.ipynb"
 VOLATILE_CELL_METADATA = ("execution", "papermill")

@@ -59,7 +59,7 @@ def _coerce(value: str) -> Any:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from perfeval.book.plan import Project, execute, validate_parameters
-    from perfeval.model.files import department_path, load_department
+    from perfeval.model import department_path, load_department
 
     project = Project.at(".")
     template = Path(args.template) if args.template else project.root / "notebooks" / "department.ipynb"

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from perfeval.errors import UsageError
-from perfeval.excel.workbook import read_workbook, save_department, write_workbook
-from perfeval.model.files import department_path, load_department
+from perfeval.excel import read_workbook, write_workbook
+from perfeval.model import department_path, load_department, write_record
 
 
 def register(subparsers: Any) -> None:
@@ -72,8 +72,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if out.name != f"{record.code}.yaml":
         print(f"perfeval: 注意：文件名 {out.name} 与部门代码不一致，放入数据目录前请改名为 {record.code}.yaml",
               file=sys.stderr)
-    header = f"# {record.year}年{record.unit.name}：由 perfeval import-excel 从 {source.name} 导入。金额单位：万元。"
-    if save_department(record, out, force=args.force, header=header):
+    header = f"{record.year}年{record.unit.name}：由 perfeval import-excel 从 {source.name} 导入。金额单位：万元。"
+    if write_record(record, out, force=args.force, header=header):
         print(f"已写入 {out}")
     else:
         print(f"数据未变化，未改写 {out}")

@@ -12,7 +12,7 @@ from typing import Any
 from perfeval.errors import UsageError
 from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from perfeval.importer import audit_document, import_report, write_draft
-from perfeval.model.schema import CODE_PATTERN
+from perfeval.model import CODE_PATTERN
 
 
 def register(subparsers: Any) -> None:

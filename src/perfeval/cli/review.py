@@ -17,8 +17,8 @@ from perfeval.review.checks import has_errors, run_checks
 from perfeval.errors import UsageError
 from perfeval.review.findings import SEVERITY_LABELS, Finding
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, load_named
-from perfeval.model.files import department_path, discover, load_all, load_department
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import department_path, discover, load_all, load_department
+from perfeval.model import DepartmentYear
 from perfeval.review.scoring import ScoreResult, compare_self_scores, score
 from perfeval.model.numbers import fmt_score
 

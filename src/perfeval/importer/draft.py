@@ -11,34 +11,13 @@ command exits with 1 so that scripts notice. A complete draft exits with 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from perfeval.model.files import _chinese_message, _loc_label
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import DepartmentYear, error_lines, write_yaml
 from .extract import Extraction
-
-
-class _DraftDumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    text = format(value, "f")
-    if "." in text:
-        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
-    return dumper.represent_scalar("tag:yaml.org,2002:int", text)
-
-
-_DraftDumper.add_representer(Decimal, _represent_decimal)
-
-
-def to_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_DraftDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def prune(value: Any) -> Any:
@@ -62,12 +41,7 @@ def validation_errors(data: dict[str, Any]) -> list[str]:
     try:
         DepartmentYear.model_validate(data)
     except ValidationError as exc:
-        out: list[str] = []
-        for err in exc.errors(include_url=False):
-            record, key, label = _loc_label(DepartmentYear, tuple(err["loc"]))
-            where = ".".join(p for p in (record, key) if p)
-            out.append(f"{where}（{label}）：{_chinese_message(err)}" if label else f"{where}：{_chinese_message(err)}")
-        return out
+        return error_lines(DepartmentYear, exc)
     return []
 
 
@@ -89,19 +63,18 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
     data = prune(extraction.data)
     errors = validation_errors(data)
     header = [
-        f"# 草稿：由 perfeval import-report 自 {source_name} 提取。",
-        "# 每个字段的出处见 " + sources_path_for(out).name + "；请逐项核对后再使用。",
-        "# 金额单位：万元。",
+        f"草稿：由 perfeval import-report 自 {source_name} 提取。",
+        "每个字段的出处见 " + sources_path_for(out).name + "；请逐项核对后再使用。",
+        "金额单位：万元。",
     ]
-    header.append("# 状态：" + ("已通过数据校验。" if not errors else "草稿，尚未通过校验。"))
+    header.append("状态：" + ("已通过数据校验。" if not errors else "草稿，尚未通过校验。"))
     if extraction.missing:
-        header.append("# 文中未找到（未填写，不作推测）：")
-        header += [f"#   - {path}（{label}）" for path, label in extraction.missing.items()]
+        header.append("文中未找到（未填写，不作推测）：")
+        header += [f"  - {path}（{label}）" for path, label in extraction.missing.items()]
     if extraction.notes:
-        header.append("# 提取说明：")
-        header += [f"#   - {note}" for note in extraction.notes]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(header) + "\n" + to_yaml(data), encoding="utf-8")
+        header.append("提取说明：")
+        header += [f"  - {note}" for note in extraction.notes]
+    write_yaml(out, data, header=header)
     sidecar = {
         "source_file": source_name,
         "valid": not errors,
@@ -110,6 +83,5 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
         "notes": extraction.notes,
         "validation_errors": errors,
     }
-    spath = sources_path_for(out)
-    spath.write_text(to_yaml(sidecar), encoding="utf-8")
+    spath = write_yaml(sources_path_for(out), sidecar)
     return DraftResult(out, spath, dict(extraction.missing), errors)

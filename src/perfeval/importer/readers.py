@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from perfeval.errors import DataError
-from perfeval.model.files import MAX_FILE_BYTES, read_text
+from perfeval.model import MAX_FILE_BYTES, read_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

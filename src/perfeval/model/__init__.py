@@ -1,1 +1,101 @@
-"""model"""
+"""The data model: typed department-year records, data files, numbers and the facts computed from them.
+
+This is the public face other subpackages import from (``from perfeval.model import DepartmentYear,
+load_department``). Numbers are parsed and formatted by :mod:`perfeval.model.numbers` (import its functions
+from there); the demo generator is :mod:`perfeval.model.demo`.
+
+Modules: ``schema`` (records), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
+dialect), ``files`` (what a data file is; reading, validating and writing them), ``messages`` (validation
+errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), ``demo`` and ``demo_catalogue`` (synthetic data).
+"""
+
+from __future__ import annotations
+
+import perfeval.model.numbers as numbers
+from perfeval.model.facts import Facts, ProjectFacts, compute, indicator_met, quantity_meets
+from perfeval.model.files import (
+    MAX_FILE_BYTES,
+    canonical,
+    department_path,
+    discover,
+    dump_record,
+    dump_yaml,
+    load_all,
+    load_department,
+    load_records,
+    read_text,
+    read_yaml,
+    record_data,
+    records_identical,
+    write_record,
+    write_yaml,
+)
+from perfeval.model.messages import (
+    chinese_message,
+    error_lines,
+    inner_model,
+    location_label,
+    schema_field,
+    validation_to_error,
+)
+from perfeval.model.migrate import is_schema1, migrate_record
+from perfeval.model.schema import (
+    CODE_PATTERN,
+    COLUMNS,
+    INCOME_SOURCES,
+    MAX_AMOUNT,
+    MAX_TEXT_CHARS,
+    SANGONG_ITEMS,
+    Adjustment,
+    Amounts,
+    Annotation,
+    Approval,
+    Buildings,
+    Carryover,
+    Cover,
+    DepartmentYear,
+    Exclusion,
+    Execution,
+    Expenditure,
+    FundRow,
+    Goal,
+    Income,
+    Indicator,
+    Item,
+    Management,
+    Problem,
+    Project,
+    ProjectOutput,
+    PublicFunds,
+    Quantity,
+    Record,
+    Relation,
+    Sangong,
+    SelfScore,
+    Staffing,
+    StatedChange,
+    Unit,
+    UnitExpenditure,
+    UnitIncome,
+    value_at,
+)
+
+__all__ = [
+    "numbers",
+    # records
+    "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
+    "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
+    "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
+    "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
+    "Staffing", "StatedChange", "Unit", "UnitExpenditure", "UnitIncome", "value_at",
+    # schema 1
+    "is_schema1", "migrate_record",
+    # data files
+    "MAX_FILE_BYTES", "canonical", "department_path", "discover", "dump_record", "dump_yaml", "load_all",
+    "load_department", "load_records", "read_text", "read_yaml", "record_data", "records_identical",
+    "write_record", "write_yaml",
+    # messages
+    "chinese_message", "error_lines", "inner_model", "location_label", "schema_field", "validation_to_error",
+    # facts
+    "Facts", "ProjectFacts", "compute", "indicator_met", "quantity_meets",
+]

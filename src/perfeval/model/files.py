@@ -1,117 +1,56 @@
-"""Reading department-year data files: safe YAML, exact numbers, precise errors."""
+"""Data files: what one is, reading and validating them, writing them back.
+
+The one rule for what a data file is: ``<data folder>/<year>/<code>.yaml`` where ``<year>`` is exactly
+four ASCII digits and ``<code>`` the record's department code. Around it (see :func:`discover`):
+
+- a folder whose name holds a digit but is not four ASCII digits (``２０２４``, ``02024``, ``٢٠٢４``,
+  ``²⁰²⁴``, ``2024 ``, ``2024-old``) is an error with a message, never skipped silently;
+- a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; the sidecar
+  ``<code>.sources.yml`` written by ``import-report`` beside its draft is not data and is skipped;
+- hidden entries (``.#x.yaml`` editor locks, a leftover ``.perfeval-*.yaml`` from an interrupted write,
+  ``.git``) and entries starting with ``_`` are ignored; so are other files (``.xlsx``, ``.md``…) and
+  folders without digits (``frameworks``, ``demo``);
+- a folder that cannot be listed is an error with a message.
+
+YAML is read by :mod:`perfeval.model.yaml12` (YAML 1.2 core rules, no tags, no duplicate keys, bounded
+aliases). Records are written by :func:`write_record`: canonical text, checked to read back identical,
+replaced atomically, and never over different data unless forced.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
-from decimal import Decimal, InvalidOperation
+import tempfile
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError, UsageError
+from perfeval.model.messages import validation_to_error
 from perfeval.model.migrate import is_schema1
-from perfeval.model.schema import CODE_PATTERN, DepartmentYear
+from perfeval.model.schema import CODE_PATTERN, Amounts, DepartmentYear, Quantity
+from perfeval.model.yaml12 import FlowMap, YamlProblem, comment_lines, dump, parse
 
 MAX_FILE_BYTES = 2_000_000
+#: A year folder's name: exactly four ASCII digits.
+YEAR_FOLDER = re.compile(r"[0-9]{4}")
+#: The sidecar ``import-report`` writes beside a draft (not a data file).
+SOURCES_SUFFIX = ".sources.yml"
 
 
-class _DecimalSafeLoader(yaml.SafeLoader):
-    """SafeLoader that reads YAML floats as Decimal from their exact text."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    lowered = text.lower()
-    if lowered in (".nan",):
-        return Decimal("NaN")
-    if lowered in (".inf", "+.inf"):
-        return Decimal("Infinity")
-    if lowered == "-.inf":
-        return Decimal("-Infinity")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - YAML's resolver only hands valid floats
-        raise yaml.constructor.ConstructorError(None, None, f"bad number {text!r}", node.start_mark) from exc
-
-
-_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    """YAML dates such as 2025-02-30 match the date pattern but do not exist (PyYAML raises ValueError)."""
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        # Kept as text: the schema's date field then names the record and field ("日期「…」不存在").
-        return str(node.value)
-
-
-_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-#: Limits against YAML alias bombs ("billion laughs"): aliases in one file, and nodes after expanding them.
-MAX_ALIASES = 200
-MAX_EXPANDED_NODES = 200_000
-
-
-class _AliasBomb(Exception):
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-class _LimitedLoader(_DecimalSafeLoader):
-    """Counts aliases while composing, so that a bomb is refused before anything is expanded."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_count = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise _AliasBomb(f"YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开 (too many aliases)",
-                                 mark.line + 1)
-        return super().compose_node(parent, index)
-
-
-def _expanded_size(root: yaml.Node) -> int:
-    """The number of nodes once every alias is expanded (shared nodes counted at each use), bounded."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            raise _AliasBomb("YAML 别名引用了自身（循环引用）(recursive alias)", node.start_mark.line + 1)
-        active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            children: list[yaml.Node] = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        else:
-            children = []
-        for child in children:
-            total += size(child)
-            if total > MAX_EXPANDED_NODES:
-                raise _AliasBomb(f"YAML 别名展开后超过 {MAX_EXPANDED_NODES} 个节点，拒绝展开 "
-                                 "(alias expansion too large)", node.start_mark.line + 1)
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(root)
+# --------------------------------------------------------------------------- #
+# Reading
+# --------------------------------------------------------------------------- #
 
 
 def read_text(path: Path) -> str:
     """Read a text file: UTF-8 (with or without BOM); GB18030 when it is not UTF-8."""
-    raw = path.read_bytes()
+    raw = Path(path).read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(path, "文件是 UTF-16 编码，请另存为 UTF-8 (UTF-16 is not supported: save as UTF-8)")
     if len(raw) > MAX_FILE_BYTES:
@@ -129,141 +68,15 @@ def read_text(path: Path) -> str:
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file safely (no object construction, numbers as Decimal)."""
+    """Parse a YAML file safely (YAML 1.2 core rules, numbers with a fraction as Decimal, see yaml12)."""
     text = read_text(path)
-    loader = _LimitedLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is not None:
-            _expanded_size(node)
-        data = loader.construct_document(node) if node is not None else None
-    except _AliasBomb as exc:
-        where = f"第 {exc.line} 行附近：" if exc.line else ""
-        raise DataError(path, f"{where}{exc}") from None
-    except RecursionError:
-        raise DataError(path, "YAML 嵌套层级过深 (nesting too deep)") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise DataError(path, f"YAML 格式错误 {line}：{exc.problem} (malformed YAML)") from None
-    except yaml.YAMLError as exc:
-        raise DataError(path, f"YAML 格式错误：{exc} (malformed YAML)") from None
-    finally:
-        loader.dispose()
+        data = parse(text)
+    except YamlProblem as exc:
+        raise DataError(path, exc.message, record=exc.record, field=exc.field) from None
     if data is None:
         raise DataError(path, "文件为空 (empty file)")
     return data
-
-
-def _loc_label(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, str, str]:
-    """Split a pydantic error location into (record path, field key, Chinese label)."""
-    labels: list[str] = []
-    current: Any = model
-    keys: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            keys.append(f"[{part}]")
-            continue
-        keys.append(("." if keys else "") + str(part))
-        field = None
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-        if field is None:
-            current = None
-            labels.append("")   # not a field of the record (an unknown key): no label
-            continue
-        labels.append(field.title or str(part))
-        current = _inner_model(field.annotation)
-    path = "".join(keys)
-    if loc and isinstance(loc[-1], int) and current is None and labels:
-        # An item of a list of plain values (e.g. duties[3]): the field is the list, with its index.
-        return "", path, labels[-1]
-    if loc and isinstance(loc[-1], int):
-        # The error is about a whole list item (a model-level rule): the item is the record.
-        return path, "", ""
-    # Record = everything before the last key; field = the last key.
-    if "." in path:
-        record, key = path.rsplit(".", 1)
-    else:
-        record, key = "", path
-    return record, key, (labels[-1] if labels else "")
-
-
-def _inner_model(annotation: Any) -> Any:
-    """Find the BaseModel class inside Optional[...] / list[...] annotations."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def validation_to_error(path: Path, model: type[BaseModel], exc: ValidationError) -> DataError:
-    """Turn the first pydantic error into a DataError naming file, record and field.
-
-    An unknown key is reported before anything else (a misspelt key also makes the intended one
-    "missing"); when a key of the same record is missing, it is suggested.
-    """
-    errors = exc.errors(include_url=False)
-    errors.sort(key=lambda e: e.get("type") != "extra_forbidden")   # stable: otherwise pydantic's order
-    first = errors[0]
-    record, key, label = _loc_label(model, tuple(first["loc"]))
-    message = _chinese_message(first)
-    if first.get("type") == "extra_forbidden":
-        loc = tuple(first["loc"])
-        missing = [e for e in errors if e.get("type") == "missing" and tuple(e["loc"])[:-1] == loc[:-1]]
-        if missing:
-            _, mkey, mlabel = _loc_label(model, tuple(missing[0]["loc"]))
-            message += f"；是否应为 {mkey}（{mlabel}）？ (did you mean {mkey}?)"
-    more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
-    return DataError(path, message + more, record=record, field=key, label=label)
-
-
-_MESSAGES = {
-    "missing": "缺少必填字段 (missing required field)",
-    "extra_forbidden": "未知字段，请检查拼写 (unknown field)",
-    "decimal_parsing": "不是有效数值 (not a number)",
-    "decimal_type": "不是有效数值 (not a number)",
-    "int_parsing": "不是有效整数 (not an integer)",
-    "int_type": "不是有效整数 (not an integer)",
-    "string_type": "应为文本 (expected text)",
-    "list_type": "应为列表 (expected a list)",
-    "model_type": "应为键值结构 (expected a mapping)",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
-    "date_parsing": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
-    "date_type": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
-    "greater_than_equal": "不能为负数或小于下限 (below the minimum)",
-    "string_pattern_mismatch": "格式不符 (does not match the required pattern)",
-    "literal_error": "取值不在允许范围内 (value not allowed)",
-    "finite_number": "必须是有限数值 (must be a finite number)",
-    "string_too_short": "不能为空 (must not be empty)",
-    "too_short": "不能为空 (must not be empty)",
-    "string_too_long": "文本过长 (text too long)",
-}
-
-
-def _chinese_message(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
-    base = _MESSAGES.get(kind, str(err.get("msg", kind)))
-    if kind in ("missing", "extra_forbidden"):
-        return base
-    value = err.get("input")
-    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == CODE_PATTERN:
-        base = "格式不符：部门代码只能使用小写字母、数字和连字符，如 xiangtan-minzheng (lowercase ASCII letters, digits, hyphens)"
-    if kind == "string_too_long" and isinstance(value, str):
-        limit = (err.get("ctx") or {}).get("max_length")
-        return f"文本过长：{len(value)} 个字符，上限 {limit} 个字符 (text too long: {len(value)} > {limit})"
-    if isinstance(value, Decimal):
-        shown = format(value, "f")
-    else:
-        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    return f"{base}，当前值 {shown}"
 
 
 def load_department(path: Path) -> DepartmentYear:
@@ -284,7 +97,7 @@ def load_department(path: Path) -> DepartmentYear:
     expected = f"{record.code}.yaml"
     if path.name != expected:
         raise DataError(path, f"文件名应为 {expected}，与部门代码一致 (file name must match code)", field="code", label="部门代码")
-    if path.parent.name.isdigit() and int(path.parent.name) != record.year:
+    if YEAR_FOLDER.fullmatch(path.parent.name) and int(path.parent.name) != record.year:
         raise DataError(path, f"评价年度 {record.year} 与所在目录 {path.parent.name} 不一致 (year does not match folder)",
                         field="year", label="评价年度")
     return record
@@ -298,23 +111,211 @@ def department_path(data_dir: Path, code: str, year: int) -> Path:
     return Path(data_dir) / str(year) / f"{code}.yaml"
 
 
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except NotADirectoryError:
+        raise DataError(folder, "不是目录 (not a folder)") from None
+    except FileNotFoundError:
+        raise DataError(folder, "目录不存在 (folder not found)") from None
+    except OSError as exc:
+        raise DataError(folder, f"无法读取目录：{exc.strerror or exc} (cannot list folder)") from None
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def discover(data_dir: Path) -> Iterator[Path]:
-    """All department-year files under ``data_dir/<year>/<code>.yaml``, sorted."""
+    """Every data file ``data_dir/<year>/<code>.yaml``, sorted; anything that looks like one but breaks
+    the rule (see the module docstring) is a DataError."""
     data_dir = Path(data_dir)
-    for year_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and p.name.isdigit()):
-        yield from sorted(year_dir.glob("*.yaml"))
+    for entry in _entries(data_dir):
+        if _ignored(entry.name) or not _is_dir(entry):
+            continue
+        if not YEAR_FOLDER.fullmatch(entry.name):
+            if any(ch.isdigit() for ch in unicodedata.normalize("NFKC", entry.name)):
+                raise DataError(data_dir / entry.name, f"年度目录名应为四位半角数字（如 2024），当前为 {entry.name!r}，"
+                                                       "请改名 (a year folder is named by four ASCII digits)")
+            continue
+        year_dir = data_dir / entry.name
+        for item in _entries(year_dir):
+            name = item.name
+            if _ignored(name) or name.endswith(SOURCES_SUFFIX):
+                continue
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix.lower() in ("yaml", "yml") and suffix != "yaml":
+                raise DataError(year_dir / name, f"数据文件的扩展名应为 .yaml，请改名为 {stem}.yaml "
+                                                 "(data files end in .yaml)")
+            if suffix == "yaml" and dot:
+                yield year_dir / name
 
 
 def load_all(data_dir: Path) -> list[DepartmentYear]:
-    """Load every department-year; duplicate (code, year) pairs are an error."""
-    records: list[DepartmentYear] = []
+    """Load every department-year of one data folder; duplicate (code, year) pairs are an error."""
+    return [record for record, _ in load_records([data_dir])]
+
+
+def load_records(data_dirs: Iterable[Path | str]) -> list[tuple[DepartmentYear, Path]]:
+    """Every department-year of several data folders with the folder it came from, in folder order;
+    a (code, year) pair may appear once across all of them; a missing folder is an error."""
+    out: list[tuple[DepartmentYear, Path]] = []
     seen: dict[tuple[str, int], Path] = {}
-    for path in discover(data_dir):
-        rec = load_department(path)
-        key = (rec.code, rec.year)
-        if key in seen:
-            raise DataError(path, f"部门代码 {rec.code} 在 {rec.year} 年重复（另见 {seen[key]}）(duplicate code)",
-                            field="code", label="部门代码")
-        seen[key] = path
-        records.append(rec)
-    return records
+    for data_dir in map(Path, data_dirs):
+        if not data_dir.is_dir():
+            raise DataError(data_dir, "数据目录不存在 (data directory not found)")
+        for path in discover(data_dir):
+            rec = load_department(path)
+            key = (rec.code, rec.year)
+            if key in seen:
+                raise DataError(path, f"部门代码 {rec.code} 在 {rec.year} 年重复（另见 {seen[key]}）(duplicate code)",
+                                field="code", label="部门代码")
+            seen[key] = path
+            out.append((rec, data_dir))
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Writing
+# --------------------------------------------------------------------------- #
+
+
+def canonical(value: Any) -> Any:
+    """A comparable form in which Decimals compare by their text (1595.3 ≠ 1595.30)."""
+    if isinstance(value, BaseModel):
+        return (type(value).__name__, tuple((name, canonical(getattr(value, name))) for name in type(value).model_fields))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(canonical(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, canonical(v)) for k, v in value.items()))
+    if isinstance(value, Decimal):
+        return ("Decimal", str(value))
+    return (type(value).__name__, value)
+
+
+def records_identical(a: BaseModel, b: BaseModel) -> bool:
+    """Equal as pydantic records *and* every Decimal has the same text."""
+    return a == b and canonical(a) == canonical(b)
+
+
+#: Records written inline (``{budget: 15.61, actual: 9.32}``): the form's rows and goal quantities.
+FLOW_RECORDS: tuple[type[BaseModel], ...] = (Amounts, Quantity)
+
+
+def record_data(model: BaseModel) -> dict[str, Any]:
+    """The data of a record as written to a file: schema order, fields at their default (and None) left out,
+    money rows (:class:`Amounts`, :class:`Item`) and goal-indicator quantities as flow mappings."""
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if not info.is_required() and canonical(value) == canonical(info.get_default(call_default_factory=True)):
+            continue
+        out[name] = _plain_value(value)
+    return FlowMap(out) if isinstance(model, FLOW_RECORDS) else out
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return record_data(value)
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    return value
+
+
+def dump_yaml(data: Any, header: str | Iterable[str] = ()) -> str:
+    """YAML text of plain data (see :func:`perfeval.model.yaml12.dump`) after ``header`` as ``#`` comments."""
+    return comment_lines(header) + dump(data)
+
+
+def dump_record(record: DepartmentYear, header: str | Iterable[str] = ()) -> str:
+    """The YAML text of a record, loadable by :func:`load_department`.
+
+    Block style, keys in schema order, Chinese unescaped, Decimals as plain numbers with their exact
+    text; fields at their default (and None: not stated) are left out, money rows and goal-indicator
+    quantities are written inline like ``{budget: 15.61, actual: 9.32}`` and ``{value: 15, unit: 件}``. ``header`` (any text) becomes ``#`` comment lines at the top.
+    """
+    return dump_yaml(record_data(record), header)
+
+
+def _replace_atomically(path: Path, text: str, check: Any) -> None:
+    """Write ``text`` to a hidden temporary file beside ``path``, ``check(tmp)`` it, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        check(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_yaml(path: Path, data: Any, header: str | Iterable[str] = ()) -> Path:
+    """Write plain data (e.g. a draft that does not validate yet) as YAML, atomically; the file is checked
+    to read back to the same data. The caller decides whether an existing file may be replaced."""
+    path = Path(path)
+
+    def check(tmp: Path) -> None:
+        if canonical(parse(tmp.read_text(encoding="utf-8"))) != canonical(_as_read(data)):  # pragma: no cover
+            raise RuntimeError(f"YAML written to {path} does not read back identically")
+
+    _replace_atomically(path, dump_yaml(data, header), check)
+    return path
+
+
+def _as_read(value: Any) -> Any:
+    """Plain data as :func:`read_yaml` gives it back: whole Decimals are ints, dates are text."""
+    if isinstance(value, dict):
+        return {k: _as_read(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_read(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def write_record(record: DepartmentYear, path: Path, *, force: bool = False,
+                 header: str | Iterable[str] = ()) -> bool:
+    """Write ``record`` as YAML to ``path``; return False when the file already holds identical data.
+
+    An existing file with different (or unreadable) data is only replaced with ``force``. The text
+    written is checked to read back identical before it replaces anything.
+    """
+    path = Path(path)
+    if path.exists():
+        existing = _try_read(path)
+        if existing is not None and records_identical(existing, record):
+            return False
+        if not force:
+            raise DataError(path, "文件已存在且内容不同，未覆盖；如需覆盖请加 --force "
+                                  "(file exists with different data; use --force to overwrite)")
+
+    def check(tmp: Path) -> None:
+        back = _try_read(tmp)
+        if back is None or not records_identical(back, record):  # pragma: no cover - a writer bug
+            raise RuntimeError(f"YAML written for {record.code} {record.year} does not read back identically")
+
+    _replace_atomically(path, dump_record(record, header), check)
+    return True
+
+
+def _try_read(path: Path) -> DepartmentYear | None:
+    try:
+        return DepartmentYear.model_validate(read_yaml(path))
+    except (DataError, ValidationError, TypeError, ValueError):
+        return None

@@ -39,7 +39,10 @@ CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_AMOUNT = Decimal(10) ** 11
 #: Longest text a field may hold (the longest field of a real report is a few thousand characters).
 MAX_TEXT_CHARS = 20_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+#: Characters no text field may hold: control characters other than tab and line breaks (C0, DEL, C1),
+#: the Unicode line/paragraph separators and the two non-characters. Word and Excel files cannot carry
+#: them, YAML treats some as line breaks, and they are invisible to a reader.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _wan_in(value: object) -> object:
@@ -48,11 +51,12 @@ def _wan_in(value: object) -> object:
     return finite_decimal(value)
 
 
-def _no_control(text: str) -> str:
-    match = _CONTROL.search(text)
-    if match:
-        raise ValueError(f"文本含有控制字符 U+{ord(match.group(0)):04X}，请删除 (control character in text)")
-    return text
+def _no_control_characters(value: str) -> str:
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        raise ValueError(f"文本含不可见的控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符），请删除 "
+                         "(control character in text)")
+    return value
 
 
 #: A non-negative amount in 万元, exact. Text such as "1,234.5", "１２３４.５" or "1234.5万元" is read
@@ -60,8 +64,8 @@ def _no_control(text: str) -> str:
 Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 #: A signed amount in 万元 (a mid-year adjustment may be a cut).
 SignedWan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
-#: A text field: at most MAX_TEXT_CHARS characters, no control characters (line breaks and tabs are fine).
-Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_no_control)]
+#: A text field: at most MAX_TEXT_CHARS characters, no control characters (see CONTROL_CHARACTERS).
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_no_control_characters)]
 #: A calendar date (see :func:`perfeval.model.numbers.parse_date` for the accepted forms).
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 #: A measured value (count, percentage, …), exact.

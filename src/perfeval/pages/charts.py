@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from matplotlib.figure import Figure
 
-from perfeval.model.facts import Facts
+from perfeval.model import Facts
 from perfeval.pages.fonts import use_cjk_font
 from perfeval.model.numbers import fmt_rate, fmt_wan
-from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear
+from perfeval.model import SANGONG_ITEMS, DepartmentYear
 
 BLUE, ORANGE, GREEN, GREY, RED = "#2f6db5", "#e08a2c", "#4c9a5b", "#9aa3ad", "#c0392b"
 

@@ -36,7 +36,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
 from perfeval.pages.chapter import Chapter
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import DepartmentYear
 from perfeval.review.scoring import compare_self_scores
 from perfeval.model.numbers import fmt_score
 

@@ -22,7 +22,7 @@ from perfeval.pages import tables
 from perfeval.review.frameworks import Framework, load_framework
 from perfeval.pages.chapter import framework_file, render
 from perfeval.pages.review_tables import framework_tree_table
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import DepartmentYear
 
 
 def _show_table(df: pd.DataFrame, caption: str, downloads_dir: Path | None, rel_csv: str, depth: int,

@@ -16,7 +16,7 @@ from perfeval.review.checks import run_checks, sort_findings
 from perfeval.review.findings import SEVERITY_LABELS, Finding
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
 from perfeval.review.rules import RULE_LABELS, grade
-from perfeval.model.schema import DepartmentYear
+from perfeval.model import DepartmentYear
 from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, score
 from perfeval.model.numbers import fmt_score
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfeval.model.facts import Facts, indicator_met
+from perfeval.model import Facts, indicator_met
 from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan, rate
-from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear
+from perfeval.model import SANGONG_ITEMS, DepartmentYear
 
 
 def unit_table(rec: DepartmentYear) -> pd.DataFrame:

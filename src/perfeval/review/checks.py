@@ -19,10 +19,10 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
-from perfeval.model.facts import compute
+from perfeval.model import compute
 from perfeval.review.findings import SEVERITY_ORDER, Finding
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, plain, rate, round_rate
-from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
+from perfeval.model import SANGONG_ITEMS, DepartmentYear, SangongAmounts
 from perfeval.review.scoring import indicator_met
 
 TOLERANCE = Decimal("0.01")  # 万元

@@ -42,7 +42,7 @@ from typing import Any, Iterator, Literal
 from perfeval.review import rules
 from perfeval.errors import DataError
 from perfeval.model.numbers import HUNDRED, trimmed
-from perfeval.model.files import read_yaml
+from perfeval.model import read_yaml
 from perfeval.review.scoring import INPUTS
 
 DEFAULT_FRAMEWORK = "xiangtan-2024"

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Literal
 
 from perfeval.review import rules
-from perfeval.model.facts import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
+from perfeval.model import compute, indicator_met, quantity_meets  # noqa: F401 - re-exported
 from perfeval.model.numbers import fmt_rate, fmt_score, fmt_wan, money_sum, rate
-from perfeval.model.schema import DepartmentYear, Indicator
+from perfeval.model import DepartmentYear, Indicator
 
 if TYPE_CHECKING:  # pragma: no cover
     from perfeval.review.frameworks import Framework, IndicatorSpec

@@ -1,0 +1,425 @@
+"""Reading a filled workbook (``import-excel``) into a validated record.
+
+Sheets are found by name, header rows by their text, form rows by the 字段键 column (see
+:mod:`perfeval.excel.layout`); each cell is converted by :func:`perfeval.excel.cells.convert_cell`.
+The workbook is opened and streamed by :mod:`perfeval.excel.xlsx` (bounded, only the sheets we read).
+Every problem found is listed at once: the first one is the error's location (sheet, row, column,
+header), the others follow in its message with their own location and reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
+
+from perfeval.errors import DataError
+from perfeval.excel.cells import CellError, blank, convert_cell
+from perfeval.excel.layout import (
+    DATA_SHEETS,
+    DUTIES_HEADER,
+    FORM_HEADERS,
+    FORMS,
+    HEADER_ROW,
+    KEY_COLUMN,
+    SANGONG_COLUMNS,
+    SANGONG_HEADERS,
+    SANGONG_ROWS,
+    SHEET_DUTIES,
+    SHEET_OF_FIELD,
+    SHEET_SANGONG,
+    TABLES,
+    VALUE_COLUMN,
+    WAN,
+    Column,
+    FormSheet,
+    Kind,
+    TableSheet,
+    schema_title,
+    with_unit,
+)
+from perfeval.excel.xlsx import SheetGrid, UnreadableWorkbook, open_workbook, read_sheet
+from perfeval.model import DepartmentYear, chinese_message, validation_to_error
+
+#: Problems quoted in full in one message (the rest are counted).
+MAX_LISTED = 50
+#: The sheets import reads (the 说明 sheet and any sheet an analyst added are not opened).
+SHEETS_READ = frozenset(DATA_SHEETS)
+#: Rows searched for a sheet's header.
+HEADER_SEARCH_ROWS = 10
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value came from: sheet, row, column letter and the Chinese label."""
+
+    sheet: str
+    row: int
+    column: str
+    label: str
+
+    @property
+    def record(self) -> str:
+        return f"工作表「{self.sheet}」第 {self.row} 行"
+
+    @property
+    def field(self) -> str:
+        return f"{self.column} 列"
+
+    def short(self) -> str:
+        return f"{self.record} {self.field}"
+
+
+def set_path(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+class WorkbookReader:
+    """One reading of a workbook: the data found, where each value came from, the problems met."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.cells: dict[Loc, CellRef] = {}
+        self.problems: list[tuple[CellRef | str, str]] = []
+        self.sheets: dict[str, SheetGrid] = {}
+        if not self.path.is_file():
+            raise DataError(self.path, "文件不存在 (file not found)")
+        if self.path.suffix.lower() == ".xls":
+            raise DataError(self.path, "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx (save as .xlsx)")
+        try:
+            self.wb = open_workbook(self.path, SHEETS_READ)
+        except UnreadableWorkbook as exc:
+            raise self.unreadable(exc) from None
+
+    def unreadable(self, exc: UnreadableWorkbook) -> DataError:
+        return DataError(self.path, f"无法读取 Excel 工作簿，请确认是 .xlsx 文件 (not a readable .xlsx: {exc})")
+
+    def close(self) -> None:
+        self.wb.close()
+
+    # -- helpers ---------------------------------------------------------- #
+
+    def sheet(self, name: str) -> SheetGrid:
+        if name not in self.sheets:
+            if name not in self.wb.sheetnames:
+                raise DataError(self.path, f"缺少工作表「{name}」，请使用 perfeval excel-template 生成的模板 (missing sheet)")
+            try:
+                self.sheets[name] = read_sheet(self.wb[name])
+            except UnreadableWorkbook as exc:
+                raise self.unreadable(exc) from None
+        return self.sheets[name]
+
+    def take(self, ws: SheetGrid, row: int, col: int, kind: Kind, loc: Loc, label: str) -> Any:
+        ref = CellRef(ws.title, row, get_column_letter(col), label)
+        self.cells.setdefault(loc, ref)
+        try:
+            return convert_cell(ws.cell(row, col), kind)
+        except CellError as exc:
+            self.problems.append((ref, str(exc)))
+            return None
+
+    def problem(self, ws: SheetGrid, row: int, col: int, label: str, message: str) -> None:
+        self.problems.append((CellRef(ws.title, row, get_column_letter(col), label), message))
+
+    def header(self, ws: SheetGrid, expected: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """Find the header row (by the first expected header) and map header text → column."""
+        for r in range(1, HEADER_SEARCH_ROWS + 1):
+            texts = {str(c.value).strip(): col for col, c in ws.row(r).items() if not blank(c.value)}
+            if expected[0] in texts:
+                return r, texts
+        raise DataError(self.path, f"找不到表头「{expected[0]}」（应在第 {HEADER_ROW} 行）(header not found)",
+                        record=f"工作表「{ws.title}」")
+
+    def stray(self, ws: SheetGrid, row: int, known: set[int]) -> None:
+        for col, cell in ws.row(row).items():
+            if col not in known and not blank(cell.value):
+                self.problem(ws, row, col, "",
+                             "此列没有可识别的表头，内容无法导入 (column has no known header)")
+
+    # -- sheets ----------------------------------------------------------- #
+
+    def read(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for form in FORMS:
+            self.read_form(form, data)
+        data["duties"] = self.read_duties()
+        self.read_sangong(data)
+        for table in TABLES:
+            items = self.read_table(table)
+            if items:
+                data[table.key] = items
+        return data
+
+    def read_form(self, form: FormSheet, data: dict[str, Any]) -> None:
+        ws = self.sheet(form.name)
+        header_row, columns = self.header(ws, FORM_HEADERS)
+        key_col = columns.get(FORM_HEADERS[4]) or columns.get("字段键") or KEY_COLUMN
+        value_col = columns.get(FORM_HEADERS[2]) or VALUE_COLUMN
+        by_key = {row.key: row for row in form.rows}
+        seen: dict[str, int] = {}
+        for r in ws.rows_from(header_row + 1):
+            raw_key = ws.cell(r, key_col).value
+            if blank(raw_key):
+                if not blank(ws.cell(r, value_col).value):
+                    self.problem(ws, r, key_col, "字段键",
+                                 "此行缺少字段键，内容无法识别；请勿修改 E 列 (missing field key)")
+                continue
+            key = str(raw_key).strip()
+            spec = by_key.get(key)
+            if spec is None:
+                self.problem(ws, r, key_col, "字段键", f"未知字段键「{key}」；请勿修改 E 列 (unknown field key)")
+                continue
+            if key in seen:
+                self.problem(ws, r, key_col, "字段键", f"字段键「{key}」与第 {seen[key]} 行重复 (duplicate key)")
+                continue
+            seen[key] = r
+            value = self.take(ws, r, value_col, spec.kind, spec.path, spec.label)
+            if value is not None:
+                set_path(data, spec.path, value)
+
+    def read_duties(self) -> list[str]:
+        ws = self.sheet(SHEET_DUTIES)
+        header_row, columns = self.header(ws, (DUTIES_HEADER,))
+        col = columns[DUTIES_HEADER]
+        duties: list[str] = []
+        for r in ws.rows_from(header_row + 1):
+            self.stray(ws, r, {col})
+            if blank(ws.cell(r, col).value):
+                continue
+            value = self.take(ws, r, col, "text", ("duties", len(duties)), "单位基本职能")
+            if value is not None:
+                duties.append(value)
+        if not duties:
+            self.cells.setdefault(("duties",), CellRef(ws.title, header_row + 1, get_column_letter(col), "单位基本职能"))
+        return duties
+
+    def read_sangong(self, data: dict[str, Any]) -> None:
+        ws = self.sheet(SHEET_SANGONG)
+        header_row, columns = self.header(ws, SANGONG_HEADERS)
+        key_col = columns.get(SANGONG_HEADERS[-1]) or KEY_COLUMN
+        block_cols: list[tuple[str, str, int]] = []
+        for block, title in SANGONG_COLUMNS:
+            header = with_unit(title, WAN)
+            col = columns.get(header) or columns.get(title)
+            if col is None:
+                raise DataError(self.path, f"缺少列「{header}」(missing column)", record=f"工作表「{ws.title}」")
+            block_cols.append((block, title, col))
+        item_titles = dict(SANGONG_ROWS)
+        blocks: dict[str, dict[str, Any]] = {}
+        seen: dict[str, int] = {}
+        for r in ws.rows_from(header_row + 1):
+            raw_key = ws.cell(r, key_col).value
+            if blank(raw_key):
+                if any(not blank(ws.cell(r, col).value) for _, _, col in block_cols):
+                    self.problem(ws, r, key_col, "字段键", "此行缺少字段键，内容无法识别；请勿修改 E 列 (missing field key)")
+                continue
+            item = str(raw_key).strip()
+            if item not in item_titles:
+                self.problem(ws, r, key_col, "字段键", f"未知字段键「{item}」；请勿修改 E 列 (unknown field key)")
+                continue
+            if item in seen:
+                self.problem(ws, r, key_col, "字段键", f"字段键「{item}」与第 {seen[item]} 行重复 (duplicate key)")
+                continue
+            seen[item] = r
+            for block, title, col in block_cols:
+                label = f"{title}·{item_titles[item]}"
+                value = self.take(ws, r, col, "wan", ("sangong", block, item), label)
+                if value is not None:
+                    blocks.setdefault(block, {})[item] = value
+        if blocks:
+            data["sangong"] = blocks
+
+    def read_table(self, table: TableSheet) -> list[dict[str, Any]]:
+        ws = self.sheet(table.name)
+        header_row, found = self.header(ws, [c.header for c in table.columns])
+        cols: list[tuple[Column, int]] = []
+        for column in table.columns:
+            col = found.get(column.header) or found.get(column.title)
+            if col is None:
+                raise DataError(self.path, f"缺少列「{column.header}」(missing column)", record=f"工作表「{ws.title}」")
+            cols.append((column, col))
+        known = {col for _, col in cols}
+        group_col = next((col for c, col in cols if c.path == table.group and not c.child), None)
+        items: list[dict[str, Any]] = []
+        first: dict[str, Any] = {}
+        numbers: dict[int, int] = {}
+        current_number: int | None = None
+        what = "目标" if table.key == "goals" else "项目"
+        for r in ws.rows_from(header_row + 1):
+            self.stray(ws, r, known)
+            if all(blank(ws.cell(r, col).value) for _, col in cols):
+                continue
+            number: int | None = None
+            if group_col is not None:
+                try:
+                    number = convert_cell(ws.cell(r, group_col), "int")
+                except CellError:
+                    number = None
+            parents = [(c, col) for c, col in cols if not c.child]
+            continuing = (
+                group_col is not None and items
+                and (number is None or number == current_number)
+                and blank(ws.cell(r, group_col).value) == (number is None)
+            )
+            if continuing:
+                for column, col in parents:
+                    if column.path == table.group:
+                        continue
+                    try:
+                        value = convert_cell(ws.cell(r, col), column.kind)
+                    except CellError as exc:
+                        self.problem(ws, r, col, column.title, str(exc))
+                        continue
+                    if value is not None and value != first.get(column.header):
+                        self.problem(ws, r, col, column.title,
+                                     f"同一{what}的后续行中此列应留空或与首行相同；如为新{what}，请填写不同的序号 "
+                                     "(continuation row differs from the first row)")
+                index = len(items) - 1
+                item = items[-1]
+            else:
+                index = len(items)
+                item = {}
+                first = {}
+                for column, col in parents:
+                    value = self.take(ws, r, col, column.kind, (table.key, index, *column.path), column.title)
+                    first[column.header] = value
+                    if value is not None:
+                        set_path(item, column.path, value)
+                    if column.path == table.anchor:
+                        self.cells.setdefault((table.key, index), CellRef(ws.title, r, get_column_letter(col), column.title))
+                if group_col is not None and number is not None:
+                    if number in numbers:
+                        self.problem(ws, r, group_col, cols[0][0].title,
+                                     f"序号 {number} 与第 {numbers[number]} 行重复 (duplicate number)")
+                    numbers[number] = r
+                current_number = number
+                items.append(item)
+            if table.child_key:
+                children = [(c, col) for c, col in cols if c.child]
+                if any(not blank(ws.cell(r, col).value) for _, col in children):
+                    self.read_child(ws, r, table, item, index, children)
+        return items
+
+    def read_child(self, ws: SheetGrid, r: int, table: TableSheet, item: dict[str, Any], index: int,
+                   children: list[tuple[Column, int]]) -> None:
+        assert table.child_key is not None
+        siblings = item.setdefault(table.child_key, [])
+        j = len(siblings)
+        base: Loc = (table.key, index, table.child_key, j)
+        child: dict[str, Any] = {}
+        unit: str | None = None
+        unit_col = 0
+        relation_cols: dict[str, int] = {}
+        for column, col in children:
+            if column.kind == "qunit":
+                unit_col = col
+                for side in ("target", "actual"):
+                    self.cells.setdefault((*base, side, "unit"), CellRef(ws.title, r, get_column_letter(col), column.title))
+                unit = self.take(ws, r, col, "text", (*base, "unit"), column.title)
+                continue
+            value = self.take(ws, r, col, column.kind, (*base, *column.path), column.title)
+            if column.path == table.child_anchor:
+                self.cells.setdefault(base, CellRef(ws.title, r, get_column_letter(col), column.title))
+            if column.kind == "relation" and len(column.path) == 2:
+                relation_cols[column.path[0]] = col
+            if value is not None:
+                set_path(child, column.path, value)
+        if table.quantities:
+            for side in ("target", "actual"):
+                quantity = child.get(side)
+                if quantity is not None and "value" not in quantity:
+                    label = "目标值关系" if side == "target" else "实际完成值关系"
+                    self.problem(ws, r, relation_cols.get(side, 1), label,
+                                 "填写了关系但缺少数值 (relation without a value)")
+            if unit is not None:
+                sides = [s for s in ("target", "actual") if s in child]
+                if not sides:
+                    self.problem(ws, r, unit_col, "计量单位",
+                                 "填写了计量单位但缺少目标值和实际完成值 (unit without a value)")
+                for side in sides:
+                    child[side]["unit"] = unit
+        siblings.append(child)
+
+    # -- errors ----------------------------------------------------------- #
+
+    def locate(self, loc: Loc) -> CellRef | None:
+        if loc in self.cells:
+            return self.cells[loc]
+        n = len(loc)
+        for key, ref in self.cells.items():
+            if key[:n] == loc:
+                return ref
+        return None
+
+    def _where(self, target: CellRef | str) -> str:
+        if isinstance(target, CellRef):
+            return f"{target.short()}（{target.label}）" if target.label else target.short()
+        return target or "工作簿"
+
+    def _suffix(self, others: Sequence[tuple[CellRef | str, str]], count: int | None = None) -> str:
+        """The other ``count`` problems: the first MAX_LISTED of ``others`` with place and reason, the rest counted."""
+        count = len(others) if count is None else count
+        if not count:
+            return ""
+        listed = "；".join(f"{self._where(t)}：{m}" for t, m in others[:MAX_LISTED])
+        more = f"；……其余 {count - MAX_LISTED} 处从略" if count > MAX_LISTED else ""
+        return f"（另有 {count} 处错误：{listed}{more}）"
+
+    def error_at(self, target: CellRef | str, message: str) -> DataError:
+        if isinstance(target, CellRef):
+            return DataError(self.path, message, record=target.record, field=target.field, label=target.label)
+        return DataError(self.path, message, record=target)
+
+    def raise_problems(self) -> None:
+        if not self.problems:
+            return
+        target, message = self.problems[0]
+        raise self.error_at(target, message + self._suffix(self.problems[1:]))
+
+    def target_for(self, loc: Loc) -> CellRef | str:
+        ref = self.locate(loc)
+        if ref is not None:
+            return ref
+        if loc and isinstance(loc[0], str) and loc[0] in SHEET_OF_FIELD:
+            return f"工作表「{SHEET_OF_FIELD[loc[0]]}」"
+        return ""
+
+    def validation_error(self, exc: ValidationError) -> DataError:
+        errors = exc.errors(include_url=False)
+        errors.sort(key=lambda e: e.get("type") != "extra_forbidden")   # the order validation_to_error uses
+        base = validation_to_error(self.path, DepartmentYear, exc)
+        message = base.message.removesuffix(f"（另有 {len(errors) - 1} 处错误）")
+        others = [(self.target_for(tuple(e["loc"])), chinese_message(e)) for e in errors[1: MAX_LISTED + 1]]
+        suffix = self._suffix(others, len(errors) - 1)
+        first = self.target_for(tuple(errors[0]["loc"]))
+        if isinstance(first, CellRef):
+            return self.error_at(first, message + suffix)
+        label = schema_title(tuple(errors[0]["loc"])) if errors[0]["loc"] else ""
+        return DataError(self.path, message + suffix, record=first,
+                         field=base.field if first else "", label=label if first else "")
+
+
+def read_workbook(path: Path) -> DepartmentYear:
+    """Read a filled workbook into a validated record.
+
+    Raises DataError naming sheet, row and column (``record`` = 工作表「…」第 N 行,
+    ``field`` = "C 列", ``label`` = the Chinese header) of the first problem; its message lists
+    the others with their place and reason.
+    """
+    reader = WorkbookReader(Path(path))
+    try:
+        data = reader.read()
+    finally:
+        reader.close()
+    reader.raise_problems()
+    try:
+        return DepartmentYear.model_validate(data)
+    except ValidationError as exc:
+        raise reader.validation_error(exc) from None
