@@ -446,6 +446,9 @@ def _build(project: Project, only: str | None, html: bool, jobs: int | None, kee
         return report
     remove_stale_pages(project, all_runs)
     project.downloads_dir.mkdir(parents=True, exist_ok=True)
+    from perfeval.pages import how_to_read_markdown
+
+    write_if_changed(project.root / "book" / "how-to-read.md", how_to_read_markdown())
     write_toc(project, all_runs)
     if html:
         html_dir = project.root / "_build" / "html"
