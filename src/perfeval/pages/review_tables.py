@@ -1,6 +1,7 @@
-"""Review results for the book: pandas tables and short Chinese markdown.
+"""Review results for the book: pandas tables and short Chinese text.
 
-Pure functions (no I/O except :func:`review`, which loads the framework file).
+Pure functions (no I/O except :func:`review`, which loads the framework file): recomputed scores,
+findings, the indicator tree of a framework and the grade bands.
 Text coming from data (names, explanations) is put into cells and sentences as
 plain text; escaping it for markdown is the caller's job.
 """
@@ -15,10 +16,11 @@ import pandas as pd
 from perfeval.review.checks import run_checks, sort_findings
 from perfeval.review.findings import SEVERITY_LABELS, Finding
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
+from perfeval.review import rules
 from perfeval.review.rules import RULE_LABELS, grade
 from perfeval.model import DepartmentYear
 from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, score
-from perfeval.model.numbers import fmt_score
+from perfeval.model.numbers import fmt_number, fmt_score
 
 SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
@@ -161,3 +163,37 @@ def framework_tree_markdown(framework: Framework) -> str:
         lines.append("| " + " | ".join(_cell(str(c)) for c in row) + " |")
     lines += ["", "等级：优 [90,100]，良 [80,90)，中 [60,80)，差 [0,60)。"]
     return "\n".join(lines)
+
+
+def grade_band_labels() -> list[tuple[str, str]]:
+    """(grade, interval) from the grade bands, highest first: 优 [90, 100], 良 [80, 90), …"""
+    out = []
+    upper: Decimal = Decimal(100)
+    for lower, label in rules.GRADE_BANDS:
+        close = "]" if upper == 100 else ")"
+        out.append((str(label), f"[{fmt_number(lower)}, {fmt_number(upper)}{close}"))
+        upper = lower
+    return out
+
+
+def grade_bands_table() -> pd.DataFrame:
+    """评价等级: each grade with its score interval and the same in words (from ``rules.GRADE_BANDS``)."""
+    rows = []
+    upper: Decimal = Decimal(100)
+    for (label, interval), (lower, _) in zip(grade_band_labels(), rules.GRADE_BANDS):
+        if upper == 100:
+            words = f"{fmt_number(lower)}分（含）以上"
+        elif lower == 0:
+            words = f"{fmt_number(upper)}分以下"
+        else:
+            words = f"{fmt_number(lower)}分（含）至{fmt_number(upper)}分"
+        rows.append((label, interval, words))
+        upper = lower
+    return pd.DataFrame(rows, columns=["等级", "总分区间", "说明"])
+
+
+def level_one_weights(framework: Framework) -> str:
+    """The level-1 indicators and their weights in words: 预算执行30分、预算管理20分…，合计100分."""
+    parts = "、".join(f"{top.name}{fmt_score(top.weight)}分" for top in framework.indicators)
+    total = sum((top.weight for top in framework.indicators), start=Decimal(0))
+    return f"{parts}，合计{fmt_score(total)}分"
