@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from perfeval.review.findings import Finding
+from perfeval.review import Finding
 from .extract import Extraction, extract, score_table
 from .figures import YEAR, Money, money_mentions
 from .normalize import Document
@@ -65,7 +65,7 @@ class Auditor:
 
     def add(self, rule: str, severity: str, pos: int, message: str, numbers: dict[str, str] | None = None,
             path: str | None = None) -> None:
-        self.findings.append(Finding(rule=rule, severity=severity,  # type: ignore[arg-type]
+        self.findings.append(Finding(id=rule, severity=severity,  # type: ignore[arg-type]
                                      path=path or self._by_pos.get(pos, "text"), message=message,
                                      numbers=numbers or {}, source=self.doc.original_at(pos)))
 

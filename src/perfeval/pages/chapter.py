@@ -20,14 +20,14 @@ from markupsafe import Markup
 from perfeval.pages import charts
 
 from perfeval.pages import tables
-from perfeval.review.checks import run_checks
+from perfeval.review import run_checks
 from perfeval.model.facts import Facts, compute, indicator_met
-from perfeval.review.findings import Finding
-from perfeval.review.frameworks import Framework, load_framework
+from perfeval.review import Finding
+from perfeval.review import Framework, load_framework
 from perfeval.model.files import department_path, load_department
 from perfeval.pages.ranking import history_chart, history_records, history_table
 from perfeval.pages.review_tables import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
-from perfeval.review.scoring import ScoreResult, score
+from perfeval.review import ScoreResult, score
 from perfeval.model.numbers import fmt_score
 from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan
 from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear

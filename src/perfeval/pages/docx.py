@@ -37,7 +37,7 @@ from docx.table import Table
 
 from perfeval.pages.chapter import Chapter
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.scoring import compare_self_scores
+from perfeval.review import compare_self_scores
 from perfeval.model.numbers import fmt_score
 
 BODY_FONT = "仿宋"

@@ -19,7 +19,7 @@ from perfeval.pages import charts
 from perfeval.pages import ranking as overview
 
 from perfeval.pages import tables
-from perfeval.review.frameworks import Framework, load_framework
+from perfeval.review import Framework, load_framework
 from perfeval.pages.chapter import framework_file, render
 from perfeval.pages.review_tables import framework_tree_table
 from perfeval.model.schema import DepartmentYear

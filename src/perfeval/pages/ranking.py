@@ -14,15 +14,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, _f, _figure
-from perfeval.review.checks import run_checks
+from perfeval.review import run_checks
 from perfeval.model.facts import compute
-from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from perfeval.review.frameworks import Framework
+from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import Framework
 from perfeval.model.files import load_all, load_department
 from perfeval.model.numbers import fmt_number, fmt_rate, fmt_wan, rate
-from perfeval.review.rules import GRADE_BANDS
+from perfeval.review import GRADE_BANDS
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.scoring import ScoreResult, score
+from perfeval.review import ScoreResult, score
 from perfeval.model.numbers import fmt_score
 
 
