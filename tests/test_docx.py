@@ -122,7 +122,7 @@ def test_tables_charts_scores_and_findings(document: docx.document.Document) -> 
     figures = [p.text for p in document.paragraphs if p.style.name == "图题"]
     assert [f.split(" ", 1)[0] for f in figures] == ["图1", "图2", "图3", "图4"]
     # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
-    assert "复核得分84.23分，等级“良”" in text
+    assert "复核得分88.83分，等级“良”" in text
     # Four charts: spending structure, budget vs actual, 三公, project execution — real PNG images.
     assert len(document.inline_shapes) == 4
     images = [part for part in document.part.package.parts if part.content_type == "image/png"]
@@ -141,17 +141,19 @@ def test_self_assessment_table(document: docx.document.Document) -> None:
     subtotals = {r[0]: r for r in rows if r[1] == "小计"}
     # Self-scores of the seed report and the recomputed level-1 scores (hand-derived in tests/test_scoring.py).
     assert {k: (v[3], v[4], v[5]) for k, v in subtotals.items()} == {
-        "预算执行": ("30", "30", "20.57"), "预算管理": ("20", "20", "19.2"),
-        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "39.46"),
+        "预算执行": ("30", "30", "16"), "预算管理": ("20", "20", "17.5"),
+        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "45"),
     }
-    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "84.23"]
-    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores).
+    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "88.83"]
+    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores; a not-applicable
+    # indicator — 项目预算执行率, the seed's projects being managed funds — adds nothing to the score).
+    assert [r[2] for r in rows if r[5] == "不适用"] == ["项目预算执行率"]
     for name, sub in subtotals.items():
         leaves = [r for r in rows[1:-1] if r[0] == name and r[1] != "小计"]
         assert leaves and all(r[2] for r in leaves)
         assert sum(Decimal(r[3]) for r in leaves) == Decimal(sub[3])
-        assert sum(Decimal(r[5]) for r in leaves) == Decimal(sub[5])
-    assert ["预算执行", "预算调整与结余", "预算调整率", "8", "", "0"] in rows
+        assert sum(Decimal(r[5]) for r in leaves if r[5] != "不适用") == Decimal(sub[5])
+    assert ["预算执行", "预算调整", "预算调整率", "8", "", "0"] in rows
 
 
 def _fonts(style) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from perfeval.book import pool as runner
 from perfeval.errors import DataError, UsageError
 from perfeval.model import department_path, load_all
 from perfeval.model import DepartmentYear
-from perfeval.review.frameworks import resolve_framework
+from perfeval.review import resolve_framework
 
 TEMPLATE = "notebooks/department.ipynb"
 VOLATILE_CELL_METADATA = ("execution", "papermill")

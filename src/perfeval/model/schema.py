@@ -223,6 +223,10 @@ class Project(Record):
     budget: Wan = Field(title="预算安排")
     actual: Wan | None = Field(title="实际支出", default=None)
     actual_label: Text = Field(title="实际支出口径", default="实际支出")
+    # Funds the department only manages or passes on (代管资金, e.g. a 社保民生 budget it
+    # disburses): shown apart and never scored as the department's own budget execution.
+    managed_only: bool = Field(title="代管资金", default=False,
+                               description="True when the unit only manages or passes on these funds")
     description: Text = Field(title="项目完成情况", default="")
     outputs: list[ProjectOutput] = Field(title="主要产出", default_factory=list)
 

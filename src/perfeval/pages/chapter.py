@@ -34,10 +34,10 @@ from perfeval.pages.display import NotebookOutput, PageOutput
 from perfeval.pages.history import history_chart, history_records, history_table
 from perfeval.pages.prose import paragraph, render
 from perfeval.pages.review_tables import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
-from perfeval.review.checks import run_checks
-from perfeval.review.findings import Finding
-from perfeval.review.frameworks import Framework, load_framework
-from perfeval.review.scoring import ScoreResult, score
+from perfeval.review import run_checks
+from perfeval.review import Finding
+from perfeval.review import Framework, load_framework
+from perfeval.review import ScoreResult, score
 
 
 def downloads_folder(code: str, year: int) -> str:
@@ -99,7 +99,7 @@ class Chapter:
         return self.rec.report_title
 
     def _counts(self) -> dict[str, int]:
-        return {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "warning", "note")}
+        return {sev: sum(1 for f in self.findings if f.severity == sev) for sev in ("error", "verify", "note")}
 
     # --- sections, in the order of the outline ----------------------------------------------
     def summary(self) -> None:

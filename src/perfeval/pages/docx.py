@@ -37,7 +37,7 @@ from perfeval.pages.docx_layout import (
     stable_zip,
 )
 from perfeval.pages.outline import OUTLINE
-from perfeval.review.scoring import compare_self_scores
+from perfeval.review import compare_self_scores
 
 APPENDIX_TITLE = "附表 部门整体支出绩效自评表"
 APPENDIX_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "自评得分", "复核得分"]

@@ -14,8 +14,8 @@ from perfeval.model.numbers import fmt_number, fmt_score, fmt_wan, rate
 from perfeval.model import DepartmentYear
 from perfeval.pages.cells import Absent, Delta, pct
 from perfeval.pages.charts import BLUE, GREY, ORANGE, Chart, new_figure, to_float, unit_label
-from perfeval.review.frameworks import Framework
-from perfeval.review.scoring import ScoreResult, score
+from perfeval.review import Framework
+from perfeval.review import ScoreResult, score
 
 
 def history_records(data_dir: Path, code: str, up_to: int) -> list[DepartmentYear]:

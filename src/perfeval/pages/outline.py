@@ -83,7 +83,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(1, "七、存在的问题及改进措施", "problems", reads="问题、原因、整改措施、整改责任人和整改完成时限"),
     Section(1, "八、其他需要说明问题", "other_notes", reads="单位需要另行说明的事项"),
     Section(1, "九、数据核查", "data_checks",
-            reads="逐项核对本章数字之间是否一致（合计与分项、比率、自述与数据），列出错误、警告和提示"),
+            reads="逐项核对本章数字之间是否一致（合计与分项、比率、自述与数据），列出错误、需核实和提示"),
     Section(1, "十、历年对比", "history_comparison", when="history",
             reads="有以前年度数据时，列出历年预算、支出、执行率、“三公”经费和复核得分的变化"),
 )

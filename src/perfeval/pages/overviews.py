@@ -18,7 +18,7 @@ import perfeval.pages.ranking as ranking
 from perfeval.pages.display import NotebookOutput, PageOutput
 from perfeval.pages.prose import paragraph, render
 from perfeval.pages.review_tables import framework_tree_table, grade_bands_table, level_one_weights
-from perfeval.review.frameworks import Framework, load_framework
+from perfeval.review import Framework, load_framework
 
 
 @dataclass
@@ -97,16 +97,16 @@ class FindingsPage:
         df = self.table
         summary = (df.assign(n=1).pivot_table(index=["年度", "部门", "code", "示例数据"], columns="严重程度",
                                               values="n", aggfunc="sum", fill_value=0).reset_index())
-        for col in ("错误", "警告", "提示"):
+        for col in ("错误", "需核实", "提示"):
             if col not in summary:
                 summary[col] = 0
-        summary = summary.sort_values(["年度", "错误", "警告", "code"], ascending=[False, False, False, True])
+        summary = summary.sort_values(["年度", "错误", "需核实", "code"], ascending=[False, False, False, True])
         links = [f"{y}/{c}.html" for y, c in zip(summary["年度"], summary["code"])]
         out = pd.DataFrame({"年度": summary["年度"], "部门": summary["部门"],
                             "数据来源": ["示例数据" if d else "真实数据" for d in summary["示例数据"]],
-                            "错误": summary["错误"], "警告": summary["警告"], "提示": summary["提示"]})
+                            "错误": summary["错误"], "需核实": summary["需核实"], "提示": summary["提示"]})
         text = (f"本页汇总全书{len(self.rows)}份部门年度报告的数据核查结果：共发现错误{int((df['严重程度'] == '错误').sum())}项、"
-                f"警告{int((df['严重程度'] == '警告').sum())}项、提示{int((df['严重程度'] == '提示').sum())}项。"
+                f"需核实{int((df['严重程度'] == '需核实').sum())}项、提示{int((df['严重程度'] == '提示').sum())}项。"
                 "点击部门名称进入该部门章节的“数据核查”部分。")
         self.out.html(paragraph(text))
         self.out.table(out, "各部门数据核查结果统计", "统计", {"部门": links})
@@ -115,7 +115,7 @@ class FindingsPage:
         df = self.table[self.table["严重程度"] != "提示"]
         links = [f"{y}/{c}.html" for y, c in zip(df["年度"], df["code"])]
         out = df.drop(columns=["code", "示例数据"])
-        self.out.table(out, "错误与警告明细（提示见各部门章节）", "明细", {"部门": links})
+        self.out.table(out, "错误与需核实明细（提示见各部门章节）", "明细", {"部门": links})
 
 
 @dataclass

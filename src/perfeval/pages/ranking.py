@@ -19,10 +19,10 @@ from perfeval.model import DepartmentYear
 from perfeval.pages.cells import Absent, pct
 from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, new_figure, to_float, unit_label, wrap_label
 from perfeval.pages.review_tables import grade_band_labels
-from perfeval.review.checks import run_checks
-from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from perfeval.review.frameworks import Framework
-from perfeval.review.scoring import ScoreResult, score
+from perfeval.review import run_checks
+from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import Framework
+from perfeval.review import ScoreResult, score
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def ranking_table(rows: list[Row]) -> pd.DataFrame:
             "自评得分": row.rec.self_score_total if row.rec.self_scores else Absent(),
             "调整后预算（万元）": f.adjusted_budget, "预算执行率": pct(f.execution_rate),
             "三公经费控制率": pct(f.sangong_control_rate),
-            "错误": row.count("error"), "警告": row.count("warning"), "提示": row.count("note"),
+            "错误": row.count("error"), "需核实": row.count("verify"), "提示": row.count("note"),
         })
     return pd.DataFrame(out)
 
