@@ -108,7 +108,7 @@ def test_consistent_small_report_has_no_error(capsys: pytest.CaptureFixture[str]
     assert not [f for f in findings if f.severity == "error"]
     # 3458000 元 among 万元 figures, with no evidence of a slip: a warning only.
     (mixed,) = _only(findings, "text.unit_mixed")
-    assert mixed.severity == "warning" and mixed.numbers["as_wan"] == "345.8"
+    assert mixed.severity == "verify" and mixed.numbers["as_wan"] == "345.8"
     assert main(["audit", str(REPORTS / "small_report.html")]) == 0
     capsys.readouterr()
 

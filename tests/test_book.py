@@ -88,6 +88,40 @@ def test_no_code_parameters_or_stderr_on_the_page(built: Path) -> None:
     assert len(re.findall(r"<img [^>]*src=\"[^\"]+\.png\"", html)) >= 4
 
 
+def test_charts_have_numbers_captions_and_chinese_alt_text(built: Path) -> None:
+    soup = BeautifulSoup((built / PAGE).read_text(encoding="utf-8"), "html.parser")
+    images = [img for img in soup.select("main img") if img["src"].endswith(".png")]
+    assert len(images) == 4
+    for img in images:
+        alt = img.get("alt", "")
+        assert re.match(r"^(饼图|柱状图|条形图)：", alt) and ".png" not in alt and re.search(r"\d", alt), alt
+    captions = [p.get_text() for p in soup.select("p.pe-figure-caption")]
+    assert [c.split(" ", 1)[0] for c in captions] == ["图1", "图2", "图3", "图4"]
+    tables = [p.get_text() for p in soup.select("p.pe-caption") if "pe-figure-caption" not in p["class"]]
+    assert [int(re.match(r"表(\d+) ", t).group(1)) for t in tables] == list(range(1, len(tables) + 1))
+    assert len(tables) == len(soup.select("main table.pe-table"))   # goal tables included
+    # Every table links its CSV, which the build wrote from the notebook (the kernel writes no file).
+    links = [a["href"] for a in soup.select("p.pe-download a")]
+    assert len(links) == len(tables)
+    for href in links:
+        assert (built / PAGE).parent.joinpath(href).resolve().is_file(), href
+
+
+def test_search_splitter_is_the_sphinx_language_hook(built: Path) -> None:
+    language_data = (built / "_build/html/_static/language_data.js").read_text(encoding="utf-8")
+    assert "function splitQuery(query)" in language_data and "perfevalZhSearch" in language_data
+    assert not (built / "_build/html/_static/zh-search.js").exists()
+
+
+def test_how_to_read_is_generated_from_the_outline(built: Path) -> None:
+    from perfeval.pages import how_to_read_markdown
+
+    assert (built / "book/how-to-read.md").read_text(encoding="utf-8") == how_to_read_markdown()
+    soup = BeautifulSoup((built / "_build/html/book/how-to-read.html").read_text(encoding="utf-8"), "html.parser")
+    text = soup.find("main").get_text()
+    assert "数据核查" in text and "复核得分" in text
+
+
 def test_toc_generated_from_data(built: Path) -> None:
     toc = (built / "_toc.yml").read_text(encoding="utf-8")
     assert "book/2024/xiangtan-minzheng" in toc and "2024年度" in toc

@@ -168,6 +168,10 @@ def test_search_without_spaces_is_segmented(page: Any, server: str, shots: Path)
     links = _search(page, server, query)
     _shot(page, shots, "search-预算执行率三公经费")
     assert any(link.split("#")[0].endswith(PAGE) for link in links), links
+    # The splitter is Sphinx's search-language hook (js_splitter_code, written into language_data.js),
+    # not a script replacing a global function by load order.
+    assert page.evaluate("typeof splitQuery === 'function' && splitQuery.toString().includes('perfevalZhSearch')")
+    assert page.locator("script[src*='zh-search']").count() == 0
     # Why it is needed: Sphinx alone keeps the query as one term, which no page contains.
     default_terms = page.evaluate(f"perfevalZhSearch.defaultSplit({query!r})")
     assert default_terms == [query]
@@ -178,7 +182,7 @@ def test_search_without_spaces_is_segmented(page: Any, server: str, shots: Path)
 
 
 def test_segmentation_logic(page: Any, server: str) -> None:
-    """Forward maximum matching on a small dictionary (pure function of zh-search.js)."""
+    """Forward maximum matching on a small dictionary (pure function of the splitter, static/zh-splitter.js)."""
     page.goto(server + "search.html")
     index = {"terms": {"预算": 0, "预算执行率": 1, "三公经费": 2, "经费": 3, "民政局": 4}, "titleterms": {"绩效": 5}}
     cases = {

@@ -127,7 +127,7 @@ def _template(tmp: Path) -> Path:
 
 def _params(code: str) -> dict:  # type: ignore[type-arg]
     return {"code": code, "year": 2024, "data_dir": str(ROOT / "data/demo"),
-            "frameworks_dir": str(ROOT / "data/frameworks"), "downloads_dir": ""}
+            "framework_file": str(ROOT / "data/frameworks/xiangtan-2024.yaml")}
 
 
 def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:

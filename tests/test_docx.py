@@ -12,9 +12,11 @@ import pytest
 from docx.oxml.ns import qn
 
 from perfeval.cli import main
-from perfeval.pages.docx import OUTLINE, export_docx, html_blocks, word_download
+from perfeval.pages import OUTLINE, Page, export_docx, page_downloads, write_downloads
+from perfeval.pages.docx_layout import html_blocks
 from perfeval.review.frameworks import load_framework
 
+from .chapter_outputs import chapter_notebook
 from .conftest import ROOT
 
 FRAMEWORK = ROOT / "data" / "frameworks" / "xiangtan-2024.yaml"
@@ -71,24 +73,28 @@ def test_title_and_every_section_heading_in_order(document: docx.document.Docume
 
 
 def test_outline_follows_the_template_notebook() -> None:
+    """The notebook's markdown headings and section calls, in order, are the outline's (tags included)."""
     nb = json.loads((ROOT / "notebooks" / "department.ipynb").read_text(encoding="utf-8"))
-    expected: list[tuple[int, str, str]] = []
+    expected: list[tuple[int, str, str, str]] = []
     for cell in nb["cells"]:
         source = "".join(cell["source"]).strip()
+        tags = [t for t in cell["metadata"].get("tags", []) if t.startswith("if-")]
         if cell["cell_type"] == "markdown":
             m = re.fullmatch(r"(#+) (.+)", source)
             assert m, source
             if len(m.group(1)) > 1:
-                expected.append((len(m.group(1)) - 1, m.group(2), ""))
+                expected.append((len(m.group(1)) - 1, m.group(2), "", "".join(tags)))
         else:
             for call in re.findall(r"^ch\.(\w+)\(\)$", source, flags=re.M):
-                if call == "word_download":
-                    continue
-                if expected and not expected[-1][2]:
-                    expected[-1] = (*expected[-1][:2], call)
+                if expected and not expected[-1][2] and expected[-1][0]:
+                    assert expected[-1][3] == "".join(tags), call
+                    expected[-1] = (*expected[-1][:2], call, expected[-1][3])
                 else:
-                    expected.append((0, "", call))
-    assert list(OUTLINE) == expected
+                    expected.append((0, "", call, "".join(tags)))
+    assert [(s.level, s.heading, s.method, s.tag) for s in OUTLINE] == expected
+    # Every section method exists on the chapter.
+    from perfeval.pages import Chapter
+    assert all(callable(getattr(Chapter, s.method)) for s in OUTLINE if s.method)
 
 
 def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
@@ -104,12 +110,19 @@ def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
 def test_tables_charts_scores_and_findings(document: docx.document.Document) -> None:
     text = _all_text(document)
     captions = [p.text for p in document.paragraphs if p.style.name == "表题"]
-    for caption in ("表1 部门基本情况", "表2 收支及预算执行情况（万元）", "表3 “三公”经费预算与实际（万元）",
-                    "表4 单位自评得分", "表5 自评得分与复核得分对比", "表8 50万元以上项目预算与执行（万元）",
-                    "表9 存在的问题及整改清单", "表10 数据核查结果"):
-        assert caption in captions
+    # Tables are numbered 表1, 表2, … in order of appearance (the appendix's 自评表 comes last, unnumbered);
+    # each of the seed's 8 goals has its indicator table.
+    numbered = [c for c in captions if c.startswith("表")]
+    assert [int(re.match(r"表(\d+) ", c).group(1)) for c in numbered] == list(range(1, len(numbered) + 1))
+    titles = [c.split(" ", 1)[1] for c in numbered]
+    assert titles == ["部门基本情况", "收支及预算执行情况（万元）", "“三公”经费预算与实际（万元）", "单位自评得分",
+                      "自评得分与复核得分对比", f"复核得分明细（{load_framework(FRAMEWORK).title}）",
+                      "绩效目标完成情况汇总", *[f"目标{n}绩效指标完成情况" for n in range(1, 9)],
+                      "50万元以上项目预算与执行（万元）", "存在的问题及整改清单", "数据核查结果"]
+    figures = [p.text for p in document.paragraphs if p.style.name == "图题"]
+    assert [f.split(" ", 1)[0] for f in figures] == ["图1", "图2", "图3", "图4"]
     # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
-    assert "复核得分84.23分，等级“良”" in text
+    assert "复核得分88.83分，等级“良”" in text
     # Four charts: spending structure, budget vs actual, 三公, project execution — real PNG images.
     assert len(document.inline_shapes) == 4
     images = [part for part in document.part.package.parts if part.content_type == "image/png"]
@@ -128,17 +141,19 @@ def test_self_assessment_table(document: docx.document.Document) -> None:
     subtotals = {r[0]: r for r in rows if r[1] == "小计"}
     # Self-scores of the seed report and the recomputed level-1 scores (hand-derived in tests/test_scoring.py).
     assert {k: (v[3], v[4], v[5]) for k, v in subtotals.items()} == {
-        "预算执行": ("30", "30", "20.57"), "预算管理": ("20", "20", "19.2"),
-        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "39.46"),
+        "预算执行": ("30", "30", "16"), "预算管理": ("20", "20", "17.5"),
+        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "45"),
     }
-    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "84.23"]
-    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores).
+    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "88.83"]
+    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores; a not-applicable
+    # indicator — 项目预算执行率, the seed's projects being managed funds — adds nothing to the score).
+    assert [r[2] for r in rows if r[5] == "不适用"] == ["项目预算执行率"]
     for name, sub in subtotals.items():
         leaves = [r for r in rows[1:-1] if r[0] == name and r[1] != "小计"]
         assert leaves and all(r[2] for r in leaves)
         assert sum(Decimal(r[3]) for r in leaves) == Decimal(sub[3])
-        assert sum(Decimal(r[5]) for r in leaves) == Decimal(sub[5])
-    assert ["预算执行", "预算调整与结余", "预算调整率", "8", "", "0"] in rows
+        assert sum(Decimal(r[5]) for r in leaves if r[5] != "不适用") == Decimal(sub[5])
+    assert ["预算执行", "预算调整", "预算调整率", "8", "", "0"] in rows
 
 
 def _fonts(style) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -167,11 +182,16 @@ def test_html_blocks_keep_bold_numbering_and_unescape() -> None:
 
 
 def test_word_download_path_and_stable_bytes(tmp_path: Path, seed) -> None:  # type: ignore[no-untyped-def]
-    rel = word_download(seed, tmp_path, FRAMEWORK, ROOT / "data")
-    assert rel == "2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"
+    nb = chapter_notebook(seed, FRAMEWORK, ROOT / "data")
+    page = Page("department", seed.code, seed.year, ROOT / "data", FRAMEWORK)
+    rel = "2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"
+    files = page_downloads(nb, page)
+    assert rel in files and files[rel][:2] == b"PK"
+    assert rel in {str(p.relative_to(tmp_path)) for p in write_downloads(files, tmp_path)}
     first = (tmp_path / rel).read_bytes()
     mtime = (tmp_path / rel).stat().st_mtime_ns
-    assert word_download(seed, tmp_path, FRAMEWORK, ROOT / "data") == rel
+    assert page_downloads(nb, page)[rel] == first          # the same bytes for the same input
+    assert write_downloads(page_downloads(nb, page), tmp_path) == []   # nothing rewritten
     assert (tmp_path / rel).read_bytes() == first and (tmp_path / rel).stat().st_mtime_ns == mtime
 
 

@@ -204,7 +204,7 @@ def _full_record() -> DepartmentYear:
         "self_scores": [{"part": "预算执行", "weight": Decimal("30"), "score": Decimal("28.5"), "reason": "扣1.5分"}],
         "projects": [
             {"number": 2, "name": "项目乙", "budget": Decimal("700"), "actual": Decimal("655.0411"),
-             "actual_label": "实际到位资金", "description": "完成情况",
+             "actual_label": "实际到位资金", "managed_only": True, "description": "完成情况",
              "outputs": [{"name": "产出一", "value": Decimal("800"), "unit": "人次", "relation": "余",
                           "amount": Decimal("0.0001")},
                          {"name": "产出二", "amount": Decimal("6427.9265")}]},
@@ -436,7 +436,7 @@ def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbo
     assert headers("三公经费") == ["项目", "预算数（万元）", "实际支出（万元）", "上年实际支出（万元）", "字段键（请勿修改）"]
     assert headers("绩效目标与指标") == ["目标序号", "绩效目标", "完成情况标题", "完成情况", "指标名称", "指标类别",
                                   "目标值关系", "目标值", "实际完成值关系", "实际完成值", "计量单位"]
-    assert headers("项目") == ["项目序号", "项目名称", "预算安排（万元）", "实际支出（万元）", "实际支出口径", "项目完成情况",
+    assert headers("项目") == ["项目序号", "项目名称", "预算安排（万元）", "实际支出（万元）", "实际支出口径", "代管资金", "项目完成情况",
                              "产出名称", "产出关系", "产出数量", "产出计量单位", "产出金额（万元）"]
     assert headers("问题整改") == ["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"]
     assert headers("自评得分") == ["评价指标", "分值", "自评得分", "得分说明"]
@@ -457,7 +457,7 @@ def test_template_has_data_validations(template: openpyxl.Workbook) -> None:
     assert relation and _covers(relation[0][3], "G4") and _covers(relation[0][3], "I4")
 
     projects = _validations(template["项目"])
-    assert any(v[1] == '"=,>=,<=,>,<,约,多,余"' and _covers(v[3], "H10") for v in projects)
+    assert any(v[1] == '"=,>=,<=,>,<,约,多,余"' and _covers(v[3], "I10") for v in projects)
     assert any(v[0] == "decimal" and v[1] == "0" and _covers(v[3], "C4") and _covers(v[3], "D4") for v in projects)
 
     basic = template["基本信息"]

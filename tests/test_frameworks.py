@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from perfeval.errors import DataError
+from perfeval.review import INPUTS, Framework, resolve_framework, rule_shapes
 from perfeval.review.frameworks import available, framework_path, load_framework, load_named, rule_text
+from perfeval.review.shapes import Proportional, ShapeRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -17,6 +19,9 @@ VALID = """\
 name: {name}
 title: 测试指标体系
 description: 测试用
+source:
+  reconstructed: true
+  reasoning: 测试用的重构指标体系
 indicators:
   - code: A
     name: 预算执行
@@ -88,15 +93,65 @@ def test_xiangtan_level1_exactly_as_seed() -> None:
     assert "重构" in fw.description and "未公开" in fw.description
     level2_under_execution = [c.name for c in fw.indicators[0].children]
     leaves = [leaf.name for leaf in fw.leaves() if leaf.code.startswith("A")]
-    assert leaves == ["预算执行率", "项目预算执行率", "预算调整率", "财政拨款结转结余率", "公用经费控制率", "三公经费控制率"]
-    assert level2_under_execution == ["预算执行进度", "预算调整与结余", "支出控制"]
+    assert leaves == ["预算执行率", "项目预算执行率", "预算调整率", "公用经费控制率", "三公经费控制率"]
+    assert level2_under_execution == ["预算执行进度", "预算调整", "支出控制"]
+    # 填报率 (indicator_actual_share) counted indicators invented at data entry: gone
+    assert "indicator_actual_share" not in {leaf.input for leaf in fw.leaves()}
+
+
+def test_frameworks_say_where_they_come_from() -> None:
+    xt = load_named("xiangtan-2024", DATA)
+    assert xt.source.reconstructed and "湘潭市民政局" in xt.source.document and xt.source.reasoning
+    assert not xt.official and xt.score_label == "测算得分"
+    common = load_named("common", DATA)
+    assert common.source.reconstructed and common.source.document == "" and "本书" in common.source.reasoning
+    assert "依据：《2024年湘潭市民政局" in xt.source.text() and "本书重构：" in xt.source.text()
 
 
 def test_common_framework_levels() -> None:
     fw = load_named("common", DATA)
     assert [(t.name, t.weight) for t in fw.indicators] == [
         ("投入", D(20)), ("过程", D(30)), ("产出", D(25)), ("效果", D(25))]
-    assert fw.find("I21").missing == "na"
+
+
+def _leaves_by_fact(fw: Framework) -> dict[str, list[str]]:
+    by_fact: dict[str, list[str]] = {}
+    for leaf in fw.leaves():
+        facts = {fact for name in leaf.inputs() for fact in INPUTS[name].facts}
+        for fact in facts:
+            by_fact.setdefault(fact, []).append(leaf.code)
+    return by_fact
+
+
+def test_every_input_declares_its_facts() -> None:
+    assert all(spec.facts for spec in INPUTS.values())
+    # the pairs issue 13 names are one fact each
+    assert set(INPUTS["adjustment_rate"].facts) & set(INPUTS["adjustment_reporting"].facts)
+    assert set(INPUTS["execution_rate"].facts) & set(INPUTS["fiscal_carryover_rate"].facts)
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "frameworks").glob("*.yaml")), ids=lambda p: p.stem)
+def test_one_fact_costs_points_in_one_indicator(path: Path) -> None:
+    shared = {fact: codes for fact, codes in _leaves_by_fact(load_framework(path)).items() if len(codes) > 1}
+    assert shared == {}, f"{path.name}: one fact scored by several indicators: {shared}"
+
+
+def test_fact_walker_catches_a_double_count(tmp_path: Path) -> None:
+    text = VALID.format(name="test-fw").replace(
+        "rule: banded\n            input: adjustment_rate\n            params:\n              bands:\n"
+        "                - {bound: 0, points: 20}\n                - {bound: 10, points: 10}\n",
+        "rule: qualitative\n            input: adjustment_reporting\n            params: {}\n")
+    text = text.replace("input: execution_rate", "input: adjustment_rate").replace(
+        "rule: proportional", "rule: reverse")
+    fw = load_framework(write(tmp_path, text))
+    assert _leaves_by_fact(fw)["budget_adjustment"] == ["A11", "A12"]
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "frameworks").glob("*.yaml")), ids=lambda p: p.stem)
+def test_qualitative_fractions_consistent_within_a_framework(path: Path) -> None:
+    fractions = {str(sorted(leaf.params.get("fractions", {}).items())) for leaf in load_framework(path).leaves()
+                 if leaf.rule == "qualitative"}
+    assert len(fractions) <= 1
 
 
 @pytest.mark.parametrize("name", ["xiangtan-2024", "common"])
@@ -119,6 +174,27 @@ def test_rule_text_banded() -> None:
 def test_framework_path_name_or_file(tmp_path: Path) -> None:
     assert framework_path("common", "data") == Path("data/frameworks/common.yaml")
     assert framework_path(str(tmp_path / "x.yaml")) == tmp_path / "x.yaml"
+
+
+def test_resolve_framework_name_path_or_error(tmp_path: Path) -> None:
+    assert resolve_framework("common", DATA) == DATA / "frameworks" / "common.yaml"
+    assert resolve_framework(DATA / "frameworks" / "common.yaml", "elsewhere") == DATA / "frameworks" / "common.yaml"
+    copy = write(tmp_path, VALID, "mine")
+    assert resolve_framework(str(copy), DATA) == copy
+    yml = tmp_path / "other.yml"
+    yml.write_text("x", encoding="utf-8")
+    assert resolve_framework(str(yml), DATA) == yml
+    with pytest.raises(DataError) as info:
+        resolve_framework(str(tmp_path / "gone.yaml"), DATA)
+    assert "可用：common、xiangtan-2024" in str(info.value)
+
+
+def test_default_framework_named_once_in_src() -> None:
+    hits = [p for p in (ROOT / "src" / "perfeval" / "review").rglob("*.py")
+            if "xiangtan-2024" in p.read_text(encoding="utf-8")]
+    assert [p.name for p in hits] == ["frameworks.py"]
+    text = (ROOT / "src" / "perfeval" / "review" / "frameworks.py").read_text(encoding="utf-8")
+    assert text.count('"xiangtan-2024"') == 1 and 'DEFAULT_FRAMEWORK = "xiangtan-2024"' in text
 
 
 def test_valid_tmp_framework_loads(tmp_path: Path) -> None:
@@ -242,3 +318,60 @@ def test_missing_framework_names_available(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         load_named("nope", DATA)
     assert "common" in str(info.value) and "nope.yaml" in str(info.value)
+
+
+# --- source and official ----------------------------------------------------------------------
+
+def test_source_required(tmp_path: Path) -> None:
+    text = VALID.format(name="test-fw").replace("source:\n  reconstructed: true\n  reasoning: 测试用的重构指标体系\n", "")
+    with pytest.raises(DataError) as info:
+        load_framework(write(tmp_path, text))
+    assert info.value.field == "source" and "reconstructed" in info.value.message
+
+
+def test_reconstructed_needs_reasoning(tmp_path: Path) -> None:
+    err = rejected(tmp_path, "  reasoning: 测试用的重构指标体系\n", "")
+    assert err.field == "source.reasoning"
+
+
+def test_source_document_alone(tmp_path: Path) -> None:
+    text = VALID.format(name="test-fw").replace("  reconstructed: true\n  reasoning: 测试用的重构指标体系\n",
+                                                "  document: 《某市部门整体支出绩效评价指标体系》\n  number: 某财绩〔2024〕1号\n")
+    fw = load_framework(write(tmp_path, text))
+    assert fw.source.document.startswith("《某市") and fw.source.number == "某财绩〔2024〕1号" and not fw.official
+    official = load_framework(write(tmp_path, "official: true\n" + text))
+    assert official.official and official.score_label == "复核得分"
+
+
+def test_official_needs_a_document(tmp_path: Path) -> None:
+    path = write(tmp_path, "official: true\n" + VALID.format(name="test-fw"))
+    with pytest.raises(DataError) as info:
+        load_framework(path)
+    assert info.value.field == "official"
+
+
+def test_unknown_source_key(tmp_path: Path) -> None:
+    err = rejected(tmp_path, "  reconstructed: true\n", "  reconstructed: true\n  author: 某人\n")
+    assert err.field == "source.author"
+
+
+# --- shapes registry ---------------------------------------------------------------------------
+
+def test_shape_registry_like_papermill_engines() -> None:
+    registry = ShapeRegistry()
+    registry.register("proportional", Proportional)
+    assert registry.get("proportional") is Proportional and registry.names() == ["proportional"]
+    with pytest.raises(KeyError):
+        registry.get("magic")
+    with pytest.raises(ValueError):
+        registry.register("proportional", Proportional)
+    assert rule_shapes.names() == ["proportional", "reverse", "deduction", "banded", "qualitative", "checklist"]
+
+
+def test_describe_every_shape() -> None:
+    fw = load_named("common", DATA)
+    assert rule_text(fw.find("P12")) == "预算调整率 未超过 5% 得满分，每超过 1 个百分点扣 0.1 分，扣完为止"
+    assert rule_text(fw.find("P13")) == "三公经费控制率 不高于 100% 得满分，超过时按 100% ÷ 三公经费控制率 × 3 分"
+    assert rule_text(fw.find("P11")) == "预算执行率 ÷ 目标值 100% × 7 分，封顶 7 分"
+    assert rule_text(fw.find("P14")) == "项目预算执行率：≥90% 得 5 分，≥80% 得 3 分，≥60% 得 1 分，其余得 0 分"
+    assert rule_text(fw.find("P21")) == "制定内部财务管理制度（2 分）；制定资产管理制度（2 分）：是得分，否不得分"

@@ -112,7 +112,9 @@ def test_csv_downloads_are_utf8_with_bom(built_book: Path) -> None:
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert "公务接待费,6.01,3.54,58.90%" in text
+    # Numbers only in numeric columns: the control rate 3.54 / 6.01 = 58.90 (%, the unit is in the header).
+    assert text.splitlines()[0] == "项目,预算数（万元）,实际支出（万元）,控制率（%）"
+    assert "公务接待费,6.01,3.54,58.90\r" in text
     page = (built_book / "_build/html/book/2024/xiangtan-minzheng.html").read_text(encoding="utf-8")
     assert "../../downloads/2024/xiangtan-minzheng/表3-三公经费.csv" in page
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import warnings
 from decimal import Decimal as D
 
-from perfeval.pages import charts
-
-from perfeval.pages import tables
 from perfeval.book.plan import md_escape
 from perfeval.model.facts import compute
-from perfeval.pages.chapter import render
 from perfeval.model.schema import DepartmentYear
+from perfeval.pages import charts, render, tables
+from perfeval.pages.cells import display_frame
 
 
 def test_income_prose_is_filled_from_data(seed: DepartmentYear) -> None:
@@ -54,7 +52,7 @@ def test_markdown_escape_neutralises_myst() -> None:
 
 
 def test_sangong_table(seed: DepartmentYear) -> None:
-    df = tables.sangong_table(seed)
+    df = display_frame(tables.sangong_table(seed))
     rows = {r["项目"]: r for r in df.to_dict("records")}
     assert rows["公务接待费"]["预算数（万元）"] == "6.01" and rows["公务接待费"]["控制率"] == "58.90%"  # 3.54/6.01
     assert rows["公务用车运行维护费"]["控制率"] == "60.21%"  # 5.78 / 9.6
@@ -63,7 +61,7 @@ def test_sangong_table(seed: DepartmentYear) -> None:
 
 
 def test_problem_table_date(seed: DepartmentYear) -> None:
-    df = tables.problem_table(seed)
+    df = display_frame(tables.problem_table(seed))
     assert df.iloc[0]["整改完成时限"] == "2025年5月30日"
 
 

@@ -1,4 +1,4 @@
-"""``perfeval score`` / ``perfeval check`` and the notebook helpers of review_report."""
+"""``perfeval score`` / ``perfeval check`` and the review tables the notebooks show."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import pytest
 
 from perfeval.cli import main
 from perfeval.model.files import load_department
+from perfeval.model.schema import DepartmentYear
 from perfeval.pages.review_tables import (
     findings_table,
-    framework_tree_markdown,
-    review,
+    framework_tree_table,
     score_summary_markdown,
     scores_table,
     self_vs_recomputed_table,
 )
-from perfeval.model.schema import DepartmentYear
+from perfeval.review import Finding, ScoreResult, load_named, run_checks, score
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -29,6 +29,10 @@ REC_FILE = DATA / "2024" / "xiangtan-minzheng.yaml"
 @pytest.fixture(scope="module")
 def rec() -> DepartmentYear:
     return load_department(REC_FILE)
+
+
+def review(record: DepartmentYear, name: str, data_dir: Path) -> tuple[ScoreResult, list[Finding]]:
+    return score(record, load_named(name, data_dir)), run_checks(record)
 
 
 def data_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
@@ -48,17 +52,21 @@ def data_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
 def test_score_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA)]) == 0
     out = capsys.readouterr().out
-    assert "复核总分 84.23 分，等级 良" in out
+    assert "测算总分 88.83 分，等级 良（适用指标覆盖率 94.00%）" in out
     assert "预算调整率 36.04%（年中调整 855.52万元 ÷ 年初预算 2373.85万元），高于 30%，得 0/8 分" in out
-    assert "预算执行：自评 30，复核 20.57，差异 -9.43" in out
+    assert "预算执行：自评 30，测算 16，差异 -14" in out
+    assert "若上述需核实事项均成立，测算得分为 97.34 分，等级“优”。" in out
+    assert "不代表财政部门的正式评价结果" in out and "复核" not in out
 
 
 def test_score_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == 1 and data["department"] == "xiangtan-minzheng" and data["year"] == 2024
-    assert data["framework"]["name"] == "xiangtan-2024"
-    assert data["total"] == "84.23" and data["grade"] == "良"
+    assert data["version"] == 2 and data["department"] == "xiangtan-minzheng" and data["year"] == 2024
+    assert data["framework"]["name"] == "xiangtan-2024" and data["framework"]["official"] is False
+    assert data["framework"]["source"]["reconstructed"] is True
+    assert data["total"] == "88.83" and data["grade"] == "良" and data["coverage"] == "0.94"
+    assert data["label"] == "测算得分" and "不代表财政部门的正式评价结果" in data["disclaimer"]
     a21 = next(i for i in data["indicators"] if i["code"] == "A21")
     assert set(a21) == {"code", "name", "level", "parent", "weight", "rule", "rule_label", "values", "score",
                         "applicable", "explanation"}
@@ -68,18 +76,51 @@ def test_score_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert value["input"] == "adjustment_rate" and value["display"] == "36.04%"
     assert value["value"].startswith("36.0393")   # exact 855.52 × 100 / 2373.85 = 36.03934…
     top = next(i for i in data["indicators"] if i["code"] == "A")
-    assert top["rule"] is None and top["score"] == "20.57" and top["values"] == []
+    assert top["rule"] is None and top["score"] == "16.00" and top["values"] == []
+    a12 = next(i for i in data["indicators"] if i["code"] == "A12")
+    assert a12["applicable"] is False and a12["score"] is None and a12["values"][0]["value"] is None
     assert [s["part"] for s in data["self_scores"]] == ["预算执行", "预算管理", "资产管理", "效果产出"]
-    assert data["self_scores"][0]["difference"] == "-9.43"
+    assert data["self_scores"][0]["difference"] == "-14.00" and data["self_scores_comparable"] is True
+    # sensitivity: the declared-zero adjustment resolved in the unit's favour, then all together
+    assert [(s["finding"], s["total"], s["grade"]) for s in data["sensitivity"]] == [
+        ("adjustment.declared_zero", "97.34", "优"), (None, "97.34", "优")]
+    assert data["sensitivity"][0]["overrides"][0] == {"input": "adjustment_rate", "value": "0",
+                                                      "detail": "按单位所述，年中追加资金不计入预算调整数"}
 
 
 def test_score_common_framework(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA), "--framework", "common",
                  "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["total"] == "84.23" and data["raw_total"] == "80.02" and data["applicable_weight"] == "95"
+    assert data["total"] == "89.61" and data["raw_total"] == "80.65" and data["applicable_weight"] == "90"
+    assert data["coverage"] == "0.9"
     i21 = next(i for i in data["indicators"] if i["code"] == "I21")
     assert i21["applicable"] is False and i21["score"] is None and i21["values"][0]["value"] is None
+    assert [s["total"] for s in data["sensitivity"]] == ["93.06", "93.06"]
+
+
+def test_score_framework_by_path(capsys: pytest.CaptureFixture[str]) -> None:
+    path = DATA / "frameworks" / "common.yaml"
+    assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA), "--framework", str(path),
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["framework"]["name"] == "common"
+
+
+def test_score_low_coverage_grade_null(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = data_copy(tmp_path)
+    # a framework of two leaves, 50 of whose 100 points need last year's 三公 figures (absent)
+    (data_dir / "frameworks" / "thin.yaml").write_text(
+        "name: thin\ntitle: 数据不足测试\nsource: {reconstructed: true, reasoning: 测试}\nindicators:\n"
+        "  - {code: A, name: 甲, weight: 100, children: [{code: A1, name: 乙, weight: 100, children: [\n"
+        "    {code: A11, name: 三公经费变动率, weight: 50, rule: reverse, input: sangong_change_rate, params: {target: 100}},\n"
+        "    {code: A12, name: 预算执行率, weight: 50, rule: proportional, input: execution_rate, params: {target: 100}}]}]}\n",
+        encoding="utf-8")
+    assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(data_dir), "--framework", "thin",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["coverage"] == "0.5" and data["grade"] is None and data["total"] == "100.00"
+    assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(data_dir), "--framework", "thin"]) == 0
+    assert "数据不足，不予评级" in capsys.readouterr().out
 
 
 def test_score_unknown_framework_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,27 +139,53 @@ def test_score_missing_department_exit_2(capsys: pytest.CaptureFixture[str]) -> 
 def test_check_all_exit_1_on_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--data-dir", str(DATA)]) == 1
     out = capsys.readouterr().out
-    assert "[错误] adjustment.declared_zero execution.declared_adjustment_rate" in out
-    assert "共 1 个错误" in out
+    assert "[错误] project.claim_full projects[0].description" in out
+    assert "[需核实] adjustment.declared_zero execution.declared_adjustment_rate" in out
+    assert "共 2 个错误，10 个需核实，5 个提示" in out
 
 
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "xiangtan-minzheng", "--year", "2024", "--data-dir", str(DATA), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["ok"] is False and data["counts"]["error"] == 1
+    assert data["version"] == 2 and data["ok"] is False
+    assert data["counts"] == {"error": 2, "verify": 10, "note": 5}
     (result,) = data["results"]
     assert (result["department"], result["year"]) == ("xiangtan-minzheng", 2024)
     first = result["findings"][0]
     assert set(first) == {"rule", "severity", "path", "message", "numbers", "source"}
+    assert {f["severity"] for f in result["findings"]} == {"error", "verify", "note"}
     rules = [f["rule"] for f in result["findings"]]
-    assert "sum.approved_basic" in rules and "rate.sangong_control" in rules and "year.as_written" in rules
+    assert "sum.approved_basic" in rules and "rate.summary" in rules and "year.as_written" in rules
 
 
-def test_check_exit_0_without_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data_dir = data_copy(tmp_path, ("  declared_adjustment_rate: 0\n", "  declared_adjustment_rate: 36.04\n"))
+def test_check_exit_0_with_verify_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Without the two contradicted claims, only 需核实 and 提示 remain: exit 0.
+    data_dir = data_copy(tmp_path, ("通过财政“惠民惠农一卡通”系统及时足额发放", "通过财政“惠民惠农一卡通”系统发放"))
+    text = (data_dir / "2024" / "xiangtan-minzheng.yaml").read_text(encoding="utf-8")
+    text = text.replace("确保资金精准及时足额发放到群众手中", "确保资金精准发放到群众手中")
+    text = text.replace("资金于2024年12月底全部到位", "资金于2024年12月底到账")
+    (data_dir / "2024" / "xiangtan-minzheng.yaml").write_text(text, encoding="utf-8")
     assert main(["check", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
-    assert "共 0 个错误" in out and "[警告] execution.project_below_90" in out
+    assert "共 0 个错误" in out and "[需核实] execution.project_below_90" in out
+
+
+def test_check_refuses_control_characters_and_strips_them_from_terminal_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Escape codes in a data file never reach the terminal: the file is refused at load (naming the field),
+    and the terminal printer strips control and format characters from any text it is given."""
+    from perfeval.cli.review import printable
+
+    data_dir = data_copy(tmp_path, ("other_notes: 年中预算调整", 'other_notes: "\\e[31mXX\\e[0m\\u202e年中预算调整'))
+    path = data_dir / "2024" / "xiangtan-minzheng.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("other_notes:"))
+    path.write_text(text.replace(line, line + '"'), encoding="utf-8")
+    assert main(["check", "--data-dir", str(data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "other_notes" in captured.err and "控制字符" in captured.err
+    assert printable("\x1b[31mXX\x1b[0m\u202e年中") == "[31mXX[0m年中"
 
 
 def test_check_code_without_year(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,19 +205,19 @@ def test_check_year_filter_empty(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "没有 2023 年的部门数据" in capsys.readouterr().err
 
 
-# --- notebook helpers --------------------------------------------------------------------------
+# --- review tables (pages/review_tables.py) --------------------------------------------------------
 
 def test_review_and_scores_table(rec: DepartmentYear) -> None:
     result, findings = review(rec, "xiangtan-2024", DATA)
     table = scores_table(result)
     assert list(table.columns) == ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
-    assert len(table) == 18 + 1
+    assert len(table) == 15 + 1
     row = table[table["三级指标"] == "预算调整率"].iloc[0]
     assert (row["一级指标"], row["二级指标"], row["分值"], row["指标值"], row["复核得分"]) == (
-        "预算执行", "预算调整与结余", D(8), "36.04%", D(0))
+        "预算执行", "预算调整", D(8), "36.04%", D(0))
     last = table.iloc[-1]
-    assert last["一级指标"] == "合计" and last["复核得分"] == D("84.23") and "良" in last["说明"]
-    assert findings[0].rule == "adjustment.declared_zero"
+    assert last["一级指标"] == "合计" and last["复核得分"] == D("88.83") and "良" in last["说明"]
+    assert findings[0].id == "project.claim_full"
 
 
 def test_self_vs_recomputed_table(rec: DepartmentYear) -> None:
@@ -158,15 +225,15 @@ def test_self_vs_recomputed_table(rec: DepartmentYear) -> None:
     table = self_vs_recomputed_table(result, rec)
     assert list(table.columns) == ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
     assert list(table["一级指标"]) == ["预算执行", "预算管理", "资产管理", "效果产出", "合计"]
-    assert list(table["差异"]) == [D("-9.43"), D("-0.8"), D(0), D("-5.54"), D("-15.77")]   # 84.23 − 100
+    assert list(table["差异"]) == [D(-14), D("-2.5"), D(0), D(0), D("-11.17")]   # 88.83 − 100
     assert "预算调整率扣 8 分" in table.iloc[0]["说明"]
 
 
 def test_score_summary_markdown(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
     text = score_summary_markdown(result, rec)
-    assert "得分 84.23 分，等级为“良”" in text
-    assert "单位自评 100 分（“优”），复核得分比自评低 15.77 分" in text
+    assert "得分 88.83 分，等级为“良”" in text
+    assert "比自评低 11.17 分" in text
     assert "预算调整率扣 8 分" in text
     assert "**" not in text and "\n" not in text
 
@@ -176,18 +243,18 @@ def test_findings_table(rec: DepartmentYear) -> None:
     table = findings_table(list(reversed(findings)))
     assert list(table.columns) == ["严重程度", "规则", "字段", "说明"]
     assert table.iloc[0]["严重程度"] == "错误" and table.iloc[-1]["严重程度"] == "提示"
+    assert "需核实" in set(table["严重程度"])
     assert len(table) == len(findings)
 
 
-def test_framework_tree_markdown(rec: DepartmentYear) -> None:
+def test_framework_tree_table(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
-    md = framework_tree_markdown(result.framework)
-    assert "重构" in md
-    assert "| A 预算执行 |  |  | 30 | 下级指标得分合计 |  |" in md
-    assert "|  |  | A21 预算调整率 | 8 | 分档得分 | 预算调整率：≤0% 得 8 分，≤10% 得 6 分，≤20% 得 4 分，≤30% 得 2 分，其余得 0 分 |" in md
-    table_rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(table_rows) == 1 + 30 + 1    # header, 4 + 8 + 18 indicators, 合计
-    assert all(line.count("|") == 7 for line in table_rows)
+    table = framework_tree_table(result.framework)
+    rows = [list(r) for r in table.itertuples(index=False)]
+    assert ["A 预算执行", "", "", "30", "下级指标得分合计", ""] in rows
+    assert ["", "", "A21 预算调整率", "8", "分档得分",
+            "预算调整率：≤0% 得 8 分，≤10% 得 6 分，≤20% 得 4 分，≤30% 得 2 分，其余得 0 分"] in rows
+    assert len(rows) == 4 + 8 + 15 + 1    # 4 + 8 + 15 indicators, 合计
 
 
 def test_common_review_no_matching_self_scores(rec: DepartmentYear) -> None:
@@ -196,4 +263,4 @@ def test_common_review_no_matching_self_scores(rec: DepartmentYear) -> None:
     assert list(table["一级指标"])[:4] == ["投入", "过程", "产出", "效果"]
     assert table.iloc[0]["自评得分"] is None
     text = score_summary_markdown(result, rec)
-    assert "84.23" in text and "不能一一对应" in text
+    assert "89.61" in text and "不能一一对应" in text

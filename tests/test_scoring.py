@@ -1,4 +1,4 @@
-"""Recomputed scores of 湘潭市民政局 2024, derived by hand from the seed report's figures.
+"""Computed scores (测算得分) of 湘潭市民政局 2024, derived by hand from the seed report's figures.
 
 Every expected value below is written as arithmetic on numbers read from the seed
 (../shared/seed/000_9e2d80230763505a.txt), never obtained from the code under test.
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.review.frameworks import load_framework, load_named
+from perfeval.model.facts import quantity_meets
 from perfeval.model.files import load_department
-from perfeval.review.scoring import compare_self_scores, score
 from perfeval.model.schema import DepartmentYear, Quantity
-from perfeval.review.scoring import quantity_meets
+from perfeval.review import (Override, compare_self_scores, load_framework, load_named, run_checks, score,
+                             sensitivity, sensitivity_sentence)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -35,120 +35,140 @@ def rec() -> DepartmentYear:
 EXPENDITURE = D("3229.37")               # 财政拨款支出
 INITIAL = D("2373.85")                   # 年初预算
 ADJUSTMENT = D("855.52")                 # 年中调整
-# Projects with a stated actual amount: (budget, actual) for 1, 2, 3, 5, 8; 4, 6, 7 state none.
-PROJECTS_STATED = [(D(1700), D("1190.27")), (D(700), D("655.0411")), (D("90.91"), D("53.91")),
-                   (D(65), D("45.07")), (D(130), D(100))]
-PROJECTS_TOTAL = 8
+PUBLIC, GOODS = D("141.84"), D("255.88")  # 公用经费 ÷ 批复商品服务支出 = 55.43%
+SANGONG, SANGONG_BUDGET = D("9.32"), D("15.61")   # 59.71%
+# "我局部门预算中无50万元以上项目性专项；社保民生资金大预算中超50万元以上项目8个": all eight projects are
+# funds the bureau manages, so there is no project of its own whose execution could be scored.
 GOALS = 8
-INDICATORS = 2 + 6 + 1 + 4 + 7 + 3 + 3 + 2      # per goal 1..8 in the record = 28
-INDICATORS_WITH_ACTUAL = INDICATORS - 1          # goal 3's qualitative indicator has no value
-# Indicators with both target and actual (the seed states a target only for these): g2 951/951,
-# g4 ≥15→23, ≥3→4, 信访 0/0, g7 5820/5820, ≤5%→≤5%: 6, all met.
-JUDGED, MET = 6, 6
-GOALS_VERIFIABLE = 3                             # goals 2, 4, 7
-INDICATORS_WITH_TARGET = 6
+GOALS_WITH_COMPLETION = 8
+GOALS_VERIFIABLE = 3                             # goals 2, 4, 7 state a target the actual can be held against
+# Indicators with both target and actual: 产出 — g2 指导村（社区）951/951, g4 意见建议 ≥15→23, 法律宣传 ≥3→4,
+# g7 路名牌 5820/5820; 效果 — g4 重大信访冲突 0/0, g7 污损率 ≤5%→≤5%. All met.
+OUTPUT_JUDGED, OUTPUT_MET = 4, 4
+OUTCOME_JUDGED, OUTCOME_MET = 2, 2
+SATISFACTION_LOWEST = D(90)                      # 窗口办事满意率 100%, 群众满意率 "90%以上"
 
 
-def xiangtan_expected() -> dict[str, D]:
-    project_actual = sum((a for _, a in PROJECTS_STATED), D(0))     # 2044.2911
-    project_budget = sum((b for b, _ in PROJECTS_STATED), D(0))     # 2685.91
+def xiangtan_expected() -> dict[str, D | None]:
     adjustment_rate = ADJUSTMENT / INITIAL * 100                    # 36.04% > 30% → band "otherwise" 0
     assert adjustment_rate > 30
+    assert PUBLIC / GOODS * 100 <= 100 and SANGONG / SANGONG_BUDGET * 100 <= 100
     return {
-        "A11": r2(min(EXPENDITURE / (INITIAL + ADJUSTMENT), D(1)) * 6),   # 100% → 6
-        "A12": r2(project_actual / project_budget * 6),                   # 76.11% × 6 = 4.57
-        "A21": D(0),
-        "A22": D(4),                   # 财政拨款结转结余 0 → 0% ≤ 5%
-        "A31": D(3),                   # 141.84 / 255.88 = 55.43% ≤ 100%
-        "A32": D(3),                   # 9.32 / 15.61 = 59.71% ≤ 100%
+        "A11": r2(min(EXPENDITURE / (INITIAL + ADJUSTMENT), D(1)) * 10),  # 100% → 10
+        "A12": None,                   # no own projects (all eight are managed funds): not applicable
+        "A21": D(0),                   # 36.04% adjustment, above the last band (30%)
+        "A31": D(3),                   # 55.43% ≤ 100%
+        "A32": D(3),                   # 59.71% ≤ 100%
         "B11": D(4), "B12": D(3), "B13": D(3), "B21": D(3),   # statements present in 预算管理情况
-        "B22": r2(D("0.8") * 4),       # adjustment explained but declared "为零": partly → 3.2
+        "B22": r2(D(GOALS_VERIFIABLE) / D(GOALS) * 4),        # 3/8 × 4 = 1.5
         "B23": D(3),                   # the one problem has measures, 责任人, 时限
         "C11": D(5),                   # 资产管理制度 … 合法、合规、完整
-        "D11": D(10),                  # 8 of 8 goals have a completion statement
-        "D12": r2(D(MET) / D(JUDGED) * 15),                        # 15
-        "D21": r2(D(INDICATORS_WITH_ACTUAL) / D(INDICATORS) * 8),   # 27/28 × 8 = 7.71
-        "D22": r2(D("0.5") * 6),       # 4 of 8 goals verifiable = 50% < 60% → not met, 50% of 6 = 3
-        "D23": r2(D(5) / D(PROJECTS_TOTAL) * 6),                    # 5/8 × 6 = 3.75
+        "D11": r2(D(OUTPUT_MET + OUTCOME_MET) / D(OUTPUT_JUDGED + OUTCOME_JUDGED) * 25),   # 6/6 → 25
+        "D12": r2(min(SATISFACTION_LOWEST / 90, D(1)) * 10),                             # 90% of target 90 → 10
+        "D21": r2(D(GOALS_WITH_COMPLETION) / D(GOALS) * 10),                            # 8/8 → 10
     }
 
 
 def test_xiangtan_indicator_by_indicator(rec: DepartmentYear) -> None:
     result = score(rec, load_named("xiangtan-2024", DATA))
     expected = xiangtan_expected()
-    got = {leaf.code: leaf.score for leaf in result.leaves()}
-    assert got == expected
-    assert expected["A12"] == D("4.57") and expected["D21"] == D("7.71") and expected["D23"] == D("3.75")
+    assert {leaf.code: leaf.score for leaf in result.leaves()} == expected
+    assert expected["B22"] == D("1.50")
 
 
 def test_xiangtan_level_totals_total_and_grade(rec: DepartmentYear) -> None:
     result = score(rec, load_named("xiangtan-2024", DATA))
-    # 预算执行 6 + 4.57 + 0 + 4 + 3 + 3 = 20.57
-    # 预算管理 4 + 3 + 3 + 3 + 3.2 + 3 = 19.2
+    # 预算执行 10 + 0 + 3 + 3 = 16 (A12's 6 points not applicable)
+    # 预算管理 4 + 3 + 3 + 3 + 1.5 + 3 = 17.5
     # 资产管理 5
-    # 效果产出 10 + 15 + 7.71 + 3 + 3.75 = 39.46
+    # 效果产出 25 + 10 + 10 = 45
     levels = {t.name: t.score for t in result.level(1)}
-    assert levels == {"预算执行": D("20.57"), "预算管理": D("19.2"), "资产管理": D(5), "效果产出": D("39.46")}
-    assert result.total == D("20.57") + D("19.2") + D(5) + D("39.46") == D("84.23")
-    assert result.grade == "良"
-    assert result.applicable_weight == 100 and result.notes == ()
+    assert levels == {"预算执行": D(16), "预算管理": D("17.5"), "资产管理": D(5), "效果产出": D(45)}
+    raw = D(16) + D("17.5") + D(5) + D(45)                         # 83.5 of the applicable 100 − 6 = 94
+    assert result.raw_total == raw == D("83.5") and result.applicable_weight == 94
+    assert result.coverage == D("0.94")
+    assert result.total == r2(raw * 100 / 94) == D("88.83")        # 88.8297… → 88.83
+    assert result.grade == "良" and result.label == "测算得分"
+    assert "项目预算执行率" in result.notes[0] and "88.83" in result.notes[0]
 
 
 def test_xiangtan_explanations(rec: DepartmentYear) -> None:
     result = score(rec, load_named("xiangtan-2024", DATA))
     a21 = result.by_code("A21").explanation
     assert a21 == "预算调整率 36.04%（年中调整 855.52万元 ÷ 年初预算 2373.85万元），高于 30%，得 0/8 分"
-    assert "76.11%" in result.by_code("A12").explanation and "4.57/6" in result.by_code("A12").explanation
+    a12 = result.by_code("A12")
+    assert a12.applicable is False and "代管资金" in a12.explanation and "不适用" in a12.explanation
     assert result.by_code("A32").inputs[0].display == "59.71%"
-    assert result.by_code("B22").inputs[0].value == "partly"
 
 
 def test_xiangtan_self_score_comparison(rec: DepartmentYear) -> None:
     result = score(rec, load_named("xiangtan-2024", DATA))
     rows = {c.part: c for c in compare_self_scores(result, rec)}
-    assert rows["预算执行"].self_score == 30 and rows["预算执行"].difference == D("20.57") - 30
+    assert rows["预算执行"].self_score == 30 and rows["预算执行"].difference == D(16) - 30
     assert "预算调整率扣 8 分" in rows["预算执行"].explanation
-    assert "项目预算执行率扣 1.43 分" in rows["预算执行"].explanation     # 6 − 4.57
-    assert rows["资产管理"].difference == 0 and rows["资产管理"].explanation == "复核与自评一致"
-    assert rows["效果产出"].difference == D("39.46") - 45
+    assert "项目预算执行率不适用" in rows["预算执行"].explanation
+    assert rows["资产管理"].difference == 0 and rows["资产管理"].explanation == "测算与自评一致"
+    assert rows["效果产出"].difference == 0
+    assert rows["预算管理"].difference == D("17.5") - 20
+
+
+def test_xiangtan_sensitivity_hand_derived(rec: DepartmentYear) -> None:
+    """If the unit's exclusions hold (the adjustment is not a 预算调整), A21 scores 8 instead of 0."""
+    fw = load_named("xiangtan-2024", DATA)
+    entries = sensitivity(rec, fw, run_checks(rec))
+    # raw 83.5 − 0 + 8 = 91.5 over the applicable 94 → 97.3404… → 97.34 (优)
+    expected = r2((D("83.5") + 8) * 100 / 94)
+    assert expected == D("97.34")
+    assert [(e.finding.id if e.finding else None, e.total, e.grade) for e in entries] == [
+        ("adjustment.declared_zero", expected, "优"), (None, expected, "优")]
+    changed = entries[0].result.by_code("A21")
+    assert changed.score == 8 and changed.inputs[0].overridden and changed.inputs[0].display == "0.00%"
+    assert sensitivity_sentence(entries) == "若上述需核实事项均成立，测算得分为 97.34 分，等级“优”。"
 
 
 def test_common_framework_hand_total(rec: DepartmentYear) -> None:
     result = score(rec, load_named("common", DATA))
-    project_rate = sum((a for _, a in PROJECTS_STATED), D(0)) / sum((b for b, _ in PROJECTS_STATED), D(0)) * 100
     adjustment_rate = ADJUSTMENT / INITIAL * 100
     expected = {
-        "I11": r2(D(INDICATORS_WITH_TARGET) / D(INDICATORS) * 5),     # 7/28 × 5 = 1.25
-        "I12": r2(D(GOALS_VERIFIABLE) / D(GOALS) * 5),                # 2.5
+        "I11": r2(D(GOALS_VERIFIABLE) / D(GOALS) * 10),              # 3/8 × 10 = 3.75
         "I21": None,                                                  # no last-year 三公: not applicable
         "I22": D(5),
-        "P11": D(6),
-        "P12": r2(5 - D("0.1") * (adjustment_rate - 5)),              # 5 − 3.1037… = 1.90
+        "P11": D(7),
+        "P12": r2(5 - D("0.1") * (adjustment_rate - 5)),              # 5 − 3.1039… = 1.90
         "P13": D(3),
-        "P14": D(3),
-        "P15": D(1),                                                  # 76.11%: below 80, at least 60 → 1
-        "P21": D(4), "P22": D(3),
-        "P23": r2(D("0.8") * 3),                                      # partly → 2.4
-        "O11": D(10),
-        "O12": r2(D(INDICATORS_WITH_ACTUAL) / D(INDICATORS) * 10),    # 9.64
-        "O13": r2(D(5) / D(PROJECTS_TOTAL) * 5),                      # 3.125 → 3.13
-        "E11": D(15),
+        "P14": None,                                                  # no own projects: not applicable
+        "P21": D(4), "P22": D(3), "P23": D(3),
+        "O11": r2(D(OUTPUT_MET) / D(OUTPUT_JUDGED) * 15),             # 15
+        "O12": D(10),
+        "E11": r2(D(OUTCOME_MET) / D(OUTCOME_JUDGED) * 15),           # 15
         "E12": D(10),                                                 # lowest satisfaction 90% ≥ target 90
     }
-    assert 60 <= project_rate < 80
     assert {leaf.code: leaf.score for leaf in result.leaves()} == expected
     raw = sum((v for v in expected.values() if v is not None), D(0))
-    assert raw == D("80.02")
-    assert result.raw_total == raw and result.applicable_weight == 95
-    assert result.total == r2(raw * 100 / 95) == D("84.23")
+    assert raw == D("80.65")
+    assert result.raw_total == raw and result.applicable_weight == 90 and result.coverage == D("0.9")
+    assert result.total == r2(raw * 100 / 90) == D("89.61")           # 89.6111… → 89.61
     assert result.grade == "良"
     assert "三公经费变动率" in result.notes[0]
+    # If the exclusions hold: P12 = 5 → (80.65 − 1.90 + 5) × 100 / 90 = 93.0555… → 93.06 (优)
+    entries = sensitivity(rec, load_named("common", DATA), run_checks(rec))
+    assert [(e.total, e.grade) for e in entries] == [(D("93.06"), "优")] * 2
 
 
-def test_not_applicable_vs_zero(rec: DepartmentYear, tmp_path: Path) -> None:
-    text = """\
+def test_delivery_is_at_least_half_of_effect_and_output() -> None:
+    delivery = {"indicator_met_share", "output_met_share", "outcome_met_share", "satisfaction_rate"}
+    for name, part in (("xiangtan-2024", ("D",)), ("common", ("O", "E"))):
+        fw = load_named(name, DATA)
+        leaves = [leaf for leaf in fw.leaves() if leaf.code.startswith(part)]
+        total = sum((leaf.weight for leaf in leaves), D(0))
+        scored = sum((leaf.weight for leaf in leaves if leaf.input in delivery), D(0))
+        assert scored * 2 >= total, name
+
+
+TWO_LEAVES = """\
 name: na-test
 title: t
+source: {{reconstructed: true, reasoning: 测试用}}
 indicators:
   - code: A
     name: 甲
@@ -159,26 +179,104 @@ indicators:
         weight: 100
         children:
           - code: A11
-            name: 三公经费变动率
-            weight: 20
+            name: {name}
+            weight: {weight}
             rule: reverse
-            input: sangong_change_rate
-            missing: {missing}
-            params: {{target: 100}}
+            input: {input}
+            {missing}params: {{target: 100}}
           - code: A12
             name: 预算执行率
-            weight: 80
+            weight: {rest}
             rule: proportional
             input: execution_rate
             params: {{target: 100}}
 """
-    (tmp_path / "na-test.yaml").write_text(text.format(missing="na"), encoding="utf-8")
-    na = score(rec, load_framework(tmp_path / "na-test.yaml"))
-    # 80 of the applicable 80 → rescaled 100
+
+
+def _two(tmp_path: Path, name: str = "三公经费变动率", input: str = "sangong_change_rate", weight: int = 20,
+         missing: str = "") -> Path:
+    path = tmp_path / "na-test.yaml"
+    path.write_text(TWO_LEAVES.format(name=name, input=input, weight=weight, rest=100 - weight, missing=missing),
+                    encoding="utf-8")
+    return path
+
+
+def test_absent_is_not_applicable_never_zero(rec: DepartmentYear, tmp_path: Path) -> None:
+    na = score(rec, load_framework(_two(tmp_path)))
+    # no last-year 三公 figures: A11 dropped; 80 of the applicable 80 → rescaled 100
     assert na.by_code("A11").score is None and na.total == D(100) and na.grade == "优"
-    (tmp_path / "na-test.yaml").write_text(text.format(missing="zero"), encoding="utf-8")
-    zero = score(rec, load_framework(tmp_path / "na-test.yaml"))
-    assert zero.by_code("A11").score == 0 and zero.total == D(80) and zero.grade == "良"
+    assert na.coverage == D("0.8")
+    # "missing: na" may still be written (it is the only behaviour); "missing: zero" is refused
+    assert score(rec, load_framework(_two(tmp_path, missing="missing: na\n            "))).total == D(100)
+    from perfeval.errors import DataError
+    with pytest.raises(DataError) as info:
+        load_framework(_two(tmp_path, missing="missing: zero\n            "))
+    assert info.value.field == "missing" and "不再按 0 分计" in info.value.message
+
+
+def test_low_coverage_gets_no_grade(rec: DepartmentYear, tmp_path: Path) -> None:
+    # 41 of 100 not applicable: coverage 0.59 < 0.6 → total computed, no grade
+    result = score(rec, load_framework(_two(tmp_path, weight=41)))
+    assert result.coverage == D("0.59") and result.total == D(100) and result.grade is None
+    assert "数据不足，不予评级" in result.notes[-1]
+    # exactly 0.6 is enough
+    assert score(rec, load_framework(_two(tmp_path, weight=40))).grade == "优"
+
+
+def test_absent_inputs_return_none(rec: DepartmentYear) -> None:
+    """Inputs computed from an empty text or an empty list are absent, not "no"/0."""
+    from perfeval.review import input_value
+    data = rec.model_dump()
+    data["management"]["budget_management"] = ""
+    data["management"]["asset_management"] = ""
+    data["problems"] = []
+    data["goals"] = []
+    bare = DepartmentYear.model_validate(data)
+    for name in ("finance_rules_stated", "asset_rules_stated", "problem_measures_stated", "goal_completion_share",
+                 "indicator_met_share", "satisfaction_rate", "verifiable_goal_share", "project_execution_rate"):
+        assert input_value(name, bare).value is None, name
+    result = score(bare, load_named("xiangtan-2024", DATA))
+    # B11–B13, B21, B22, B23, C11, D11, D12, D21 and A12 are not applicable: 4 + 3 + 3 + 3 + 4 + 3 + 5 + 25 + 10
+    # + 10 + 6 = 76 of 100 dropped; the remaining A11 10, A21 0, A31 3, A32 3 = 16 of 24
+    assert result.applicable_weight == 24 and result.coverage == D("0.24") and result.grade is None
+    assert result.total == r2(D(16) * 100 / 24) == D("66.67")
+
+
+def test_checklist_item_without_data_is_dropped_and_rescaled(rec: DepartmentYear) -> None:
+    data = rec.model_dump()
+    data["management"]["asset_management"] = ""
+    partial = DepartmentYear.model_validate(data)
+    p21 = score(partial, load_named("common", DATA)).by_code("P21")
+    # 制定内部财务管理制度 yes (2 of 2 answerable points) → rescaled to the weight 4
+    assert p21.score == 4 and "无数据（不适用）" in p21.explanation and "折算" in p21.explanation
+
+
+def test_own_projects_scored_managed_funds_not(rec: DepartmentYear) -> None:
+    data = rec.model_dump()
+    for p in data["projects"]:
+        p["managed_only"] = False
+    own = DepartmentYear.model_validate(data)
+    a12 = score(own, load_named("xiangtan-2024", DATA)).by_code("A12")
+    # Only project 5 states money spent ("当年实际使用资金 45.07" of 65); 拨付/到位 figures are another basis.
+    assert a12.score == r2(D("45.07") / D(65) * 6) == D("4.16")
+    assert "另有 4 个项目只列明拨付或到位资金，不计入" in a12.explanation
+
+
+def test_self_comparison_only_when_weights_total_100(rec: DepartmentYear) -> None:
+    data = rec.model_dump()
+    data["self_scores"] = data["self_scores"][:2]          # a partial table: 30 + 20 = 50
+    partial = DepartmentYear.model_validate(data)
+    result = score(partial, load_named("xiangtan-2024", DATA))
+    rows = compare_self_scores(result, partial)
+    assert all(row.difference is None for row in rows)
+    assert rows[0].self_score == 30 and "不作对照" in rows[0].explanation
+
+
+def test_overrides_replace_an_input(rec: DepartmentYear) -> None:
+    fw = load_named("xiangtan-2024", DATA)
+    result = score(rec, fw, (Override("adjustment_rate", D(5), "假设"),))
+    assert result.by_code("A21").score == 6          # ≤10% band
+    assert result.overrides[0].input == "adjustment_rate"
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from perfeval.book import pool as runner
 from perfeval.errors import DataError, UsageError
 from perfeval.model import department_path, load_all
 from perfeval.model import DepartmentYear
+from perfeval.review import resolve_framework
 
 TEMPLATE = "notebooks/department.ipynb"
 VOLATILE_CELL_METADATA = ("execution", "papermill")
@@ -110,8 +111,7 @@ def load_records(project: Project) -> list[tuple[DepartmentYear, Path]]:
 def plan_runs(project: Project, only: str | None = None, framework: str = "xiangtan-2024") -> list[Run]:
     """Every page to execute, generated from the data: chapters, then year overviews, then the findings page."""
     records = load_records(project)
-    common = {"framework": framework, "frameworks_dir": str(project.frameworks_dir),
-              "downloads_dir": str(project.downloads_dir)}
+    common = {"framework_file": str(resolve_framework(framework, project.root / "data").resolve())}
     runs: list[Run] = []
     for rec, data_dir in records:
         path = department_path(data_dir, rec.code, rec.year)
@@ -178,8 +178,10 @@ def validate_parameters(template: Path, parameters: dict[str, Any]) -> None:
 
 
 def execute(template: Path, output: Path, parameters: dict[str, Any], title: str,
-            drop_tags: Iterable[str] = (), engine: str = "perfeval-warm") -> bool:
-    """Execute the template with papermill and write the cleaned notebook to ``output``.
+            drop_tags: Iterable[str] = (), engine: str = "perfeval-warm",
+            downloads_dir: Path | None = None) -> bool:
+    """Execute the template with papermill and write the cleaned notebook to ``output``; with
+    ``downloads_dir``, also write the page's CSV and Word files computed from the notebook.
 
     Returns whether ``output`` changed: an identical result is not rewritten, so
     Sphinx (which rebuilds by mtime) sees no change.
@@ -196,6 +198,10 @@ def execute(template: Path, output: Path, parameters: dict[str, Any], title: str
         request_save_on_cell_execute=False,
     )
     clean_notebook(nb, title, drop_tags)
+    if downloads_dir is not None:
+        from perfeval.pages import Page, page_downloads, write_downloads
+
+        write_downloads(page_downloads(nb, Page.from_parameters(template.stem, parameters)), downloads_dir)
     text = nbformat.writes(nb)
     if output.exists() and output.read_text(encoding="utf-8") == text:
         return False
@@ -412,7 +418,7 @@ def _build(project: Project, only: str | None, html: bool, jobs: int | None, kee
             report.cached.append(run.page)
             continue
         tasks.append(runner.Task(run.page, str(template), str(project.notebook_path(run)), run.parameters,
-                                 run.title, run.drop_tags, engine, key, inputs))
+                                 run.title, run.drop_tags, engine, key, inputs, str(project.downloads_dir)))
     jobs = max(1, min(jobs or runner.default_jobs(), len(tasks) or 1))
     where = f"Dask {scheduler}" if executor == "dask" else f"{jobs} 个进程"
     log(f"执行 {len(tasks)} 个笔记本（{where}，引擎 {engine}），{len(report.cached)} 个输入未变化跳过…")
@@ -440,6 +446,9 @@ def _build(project: Project, only: str | None, html: bool, jobs: int | None, kee
         return report
     remove_stale_pages(project, all_runs)
     project.downloads_dir.mkdir(parents=True, exist_ok=True)
+    from perfeval.pages import how_to_read_markdown
+
+    write_if_changed(project.root / "book" / "how-to-read.md", how_to_read_markdown())
     write_toc(project, all_runs)
     if html:
         html_dir = project.root / "_build" / "html"

@@ -64,6 +64,7 @@ class Task:
     engine: str
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # path → sha256
+    downloads_dir: str = ""  # where the page's CSV and Word files go ("" = none)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def execute_task(task: Task) -> Result:
     start = time.perf_counter()
     try:
         changed = execute(Path(task.template), Path(task.output), task.parameters, task.title, task.drop_tags,
-                          engine=task.engine)
+                          engine=task.engine, downloads_dir=Path(task.downloads_dir) if task.downloads_dir else None)
         return Result(task.page, "executed" if changed else "unchanged", time.perf_counter() - start,
                       key=task.key, inputs=task.inputs)
     except Exception as exc:  # noqa: BLE001 - reported per run

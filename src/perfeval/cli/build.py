@@ -73,10 +73,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     validate_parameters(template, params)
     data_dir = Path(str(params["data_dir"])).resolve()
     params["data_dir"] = str(data_dir)
-    params.setdefault("frameworks_dir", str(project.frameworks_dir))
-    for key in ("frameworks_dir", "downloads_dir"):
-        if params.get(key):
-            params[key] = str(Path(str(params[key])).resolve())
+    if "framework_file" not in params:
+        from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+
+        params["framework_file"] = str(resolve_framework(DEFAULT_FRAMEWORK, project.root / "data"))
+    params["framework_file"] = str(Path(str(params["framework_file"])).resolve())
     record = load_department(department_path(data_dir, args.code, args.year))
     has_history = any(department_path(data_dir, args.code, y).is_file() for y in range(2000, args.year))
     execute(template, Path(args.output), params, record.report_title, () if has_history else ("if-history",))

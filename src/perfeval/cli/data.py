@@ -88,15 +88,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
-    from perfeval.pages.docx import export_docx
-    from perfeval.pages.chapter import framework_file
+    from perfeval.pages import export_docx
+    from perfeval.review.frameworks import resolve_framework
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":
         raise UsageError(f"输出文件应以 .docx 结尾：{output}")
-    framework = framework_file(args.framework, args.frameworks_dir)
-    if not framework.is_file():
-        raise UsageError(f"找不到指标体系文件 {framework}（--framework {args.framework}）")
+    name = args.framework
+    if not name.endswith((".yaml", ".yml")):
+        name = str(args.frameworks_dir / f"{name}.yaml")  # a name is looked up in --frameworks-dir
+    framework = resolve_framework(name, args.data_dir)
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = export_docx(record, output, framework, args.data_dir)
     print(f"已导出 {path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from perfeval.errors import UsageError
-from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from perfeval.importer import audit_document, import_report, write_draft
 from perfeval.model import CODE_PATTERN
 

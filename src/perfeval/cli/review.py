@@ -1,6 +1,8 @@
-"""``perfeval score`` and ``perfeval check``: recomputed scores and data checks on the command line.
+"""``perfeval score`` and ``perfeval check``: computed scores and data checks on the command line.
 
-JSON output shapes are documented in docs/json.md.
+JSON output shapes are documented in docs/json.md. Terminal (text) output strips
+control characters that come from the data (escape codes must not reach the
+terminal); JSON keeps them, escaped by ``json.dumps``.
 """
 
 from __future__ import annotations
@@ -8,26 +10,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfeval.review.checks import has_errors, run_checks
 from perfeval.errors import UsageError
-from perfeval.review.findings import SEVERITY_LABELS, Finding
-from perfeval.review.frameworks import DEFAULT_FRAMEWORK, load_named
 from perfeval.model import department_path, discover, load_all, load_department
+from perfeval.model.numbers import fmt_rate, fmt_score
 from perfeval.model import DepartmentYear
-from perfeval.review.scoring import ScoreResult, compare_self_scores, score
-from perfeval.model.numbers import fmt_score
+from perfeval.review import (CHECK_SEVERITIES, DEFAULT_FRAMEWORK, DISCLAIMER, SEVERITY_LABELS, Finding, ScoreResult,
+                             Sensitivity, compare_self_scores, has_errors, load_framework, resolve_framework,
+                             run_checks, score, self_scores_comparable, sensitivity, sensitivity_sentence)
 
-JSON_VERSION = 1
+#: Version 2: severities error / verify / note (``warning`` retired), ``grade`` may be null, ``coverage``,
+#: ``label``, ``sensitivity`` and the framework's ``source`` added.
+JSON_VERSION = 2
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("score", help="按指标体系复核得分 (recompute indicator scores)",
-                              description="按指标体系重新计算一个部门一个年度的各级指标得分。")
+    p = subparsers.add_parser("score", help="按指标体系测算得分",
+                              description="按指标体系计算一个部门一个年度的各级指标得分（测算得分，不代表财政部门的正式评价结果）。")
     p.add_argument("code", help="部门代码，如 xiangtan-minzheng")
     p.add_argument("year", type=int, help="评价年度，如 2024")
     p.add_argument("--framework", default=DEFAULT_FRAMEWORK,
@@ -36,13 +40,27 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     p.set_defaults(func=cmd_score)
 
-    c = subparsers.add_parser("check", help="数据检查 (data checks; exit 1 on errors)",
-                              description="检查部门数据：合计、比率、说明、单位、年份、占位符。有错误时退出码为 1。")
+    c = subparsers.add_parser("check", help="数据检查（有错误时退出码为 1）",
+                              description="检查部门数据：合计、比率、文字与数字是否相符、说明、单位、年份、占位符。"
+                                          "结果分为错误、需核实、提示三类；有错误时退出码为 1。")
     c.add_argument("code", nargs="?", help="部门代码；省略时检查数据目录下的全部部门")
     c.add_argument("--year", type=int, help="评价年度；省略时检查全部年度")
     c.add_argument("--data-dir", default="data", help="数据目录（默认 data）")
     c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     c.set_defaults(func=cmd_check)
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control and format characters (escape codes, bidi overrides) removed,
+    line breaks and tabs turned into spaces."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def _headline(message: str, limit: int = 60) -> str:
+    """The first sentence of a finding's message (shortened)."""
+    head = message.split("。")[0]
+    return head if len(head) <= limit else head[:limit] + "…"
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -58,15 +76,34 @@ def _value_json(value: object) -> object:
     return value
 
 
-def score_to_json(result: ScoreResult, record: DepartmentYear) -> dict[str, Any]:
+def _sensitivity_json(entry: Sensitivity) -> dict[str, Any]:
+    f = entry.finding
+    overrides = entry.result.overrides
+    return {
+        "finding": f.id if f else None,
+        "path": f.path if f else None,
+        "message": f.message if f else "全部需核实事项均按单位的说法成立",
+        "overrides": [{"input": o.input, "value": _value_json(o.value), "detail": o.detail} for o in overrides],
+        "total": _dec(entry.total),
+        "grade": entry.grade,
+    }
+
+
+def score_to_json(result: ScoreResult, record: DepartmentYear,
+                  sensitivities: list[Sensitivity] | None = None) -> dict[str, Any]:
     """The stable JSON shape of ``perfeval score --format json`` (docs/json.md)."""
     fw = result.framework
+    src = fw.source
     return {
         "version": JSON_VERSION,
         "department": record.code,
         "year": record.year,
         "unit": record.unit.name,
-        "framework": {"name": fw.name, "title": fw.title, "description": fw.description},
+        "framework": {"name": fw.name, "title": fw.title, "description": fw.description, "official": fw.official,
+                      "source": {"document": src.document or None, "number": src.number or None,
+                                 "reconstructed": src.reconstructed, "reasoning": src.reasoning or None}},
+        "label": result.label,
+        "disclaimer": DISCLAIMER,
         "indicators": [
             {
                 "code": i.code,
@@ -86,15 +123,18 @@ def score_to_json(result: ScoreResult, record: DepartmentYear) -> dict[str, Any]
         ],
         "raw_total": _dec(result.raw_total),
         "applicable_weight": _dec(result.applicable_weight),
+        "coverage": _dec(result.coverage),
         "total": _dec(result.total),
         "grade": result.grade,
         "notes": list(result.notes),
+        "sensitivity": [_sensitivity_json(s) for s in (sensitivities or [])],
         "self_scores": [
             {"part": c.part, "weight": _dec(c.weight), "self_score": _dec(c.self_score),
              "recomputed": _dec(c.recomputed), "difference": _dec(c.difference), "explanation": c.explanation}
             for c in compare_self_scores(result, record)
         ],
         "self_score_total": _dec(record.self_score_total) if record.self_scores else None,
+        "self_scores_comparable": self_scores_comparable(record),
     }
 
 
@@ -106,26 +146,37 @@ def _print_json(data: Any) -> None:
 def cmd_score(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     record = load_department(department_path(data_dir, args.code, args.year))
-    framework = load_named(args.framework, data_dir)
+    framework = load_framework(resolve_framework(args.framework, data_dir))
     result = score(record, framework)
+    sensitivities = sensitivity(record, framework, run_checks(record), base=result)
     if args.format == "json":
-        _print_json(score_to_json(result, record))
+        _print_json(score_to_json(result, record, sensitivities))
         return 0
-    out = sys.stdout
-    out.write(f"{record.unit.name} {record.year} 年度 · 指标体系 {framework.name}（{framework.title}）\n")
+    lines = [f"{record.unit.name} {record.year} 年度 · 指标体系 {framework.name}（{framework.title}）"]
     for i in result.indicators:
         indent = "  " * (i.level - 1)
-        out.write(f"{indent}{i.code} {i.name}  {fmt_score(i.score)}/{fmt_score(i.weight)}\n")
+        lines.append(f"{indent}{i.code} {i.name}  {fmt_score(i.score)}/{fmt_score(i.weight)}")
         if i.rule is not None:
-            out.write(f"{indent}  {i.explanation}\n")
-    for note in result.notes:
-        out.write(f"说明：{note}\n")
-    out.write(f"复核总分 {fmt_score(result.total)} 分，等级 {result.grade}\n")
+            lines.append(f"{indent}  {i.explanation}")
+    lines += [f"说明：{note}" for note in result.notes]
+    grade = f"等级 {result.grade}" if result.grade else "数据不足，不予评级"
+    lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
+                 f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
+    for entry in sensitivities:
+        if entry.finding is not None:
+            lines.append(f"  需核实：{_headline(entry.finding.message)}——若按单位的说法成立，{result.label} "
+                         f"{fmt_score(entry.total)} 分（{entry.grade or '不予评级'}）")
+    sentence = sensitivity_sentence(sensitivities)
+    if sentence:
+        lines.append(sentence)
     if record.self_scores:
-        out.write(f"自评总分 {fmt_score(record.self_score_total)} 分\n")
+        lines.append(f"自评总分 {fmt_score(record.self_score_total)} 分")
+        word = result.label[:2]
         for c in compare_self_scores(result, record):
-            out.write(f"  {c.part}：自评 {fmt_score(c.self_score)}，复核 {fmt_score(c.recomputed)}，"
-                      f"差异 {fmt_score(c.difference)}。{c.explanation}\n")
+            lines.append(f"  {c.part}：自评 {fmt_score(c.self_score)}，{word} {fmt_score(c.recomputed)}，"
+                         f"差异 {fmt_score(c.difference)}。{c.explanation}")
+    lines.append(DISCLAIMER)
+    sys.stdout.write("".join(printable(line) + "\n" for line in lines))
     return 0
 
 
@@ -161,18 +212,19 @@ def cmd_check(args: argparse.Namespace) -> int:
             "version": JSON_VERSION,
             "results": [{"department": rec.code, "year": rec.year, "unit": rec.unit.name, "file": path,
                          "findings": [f.to_json() for f in found]} for rec, path, found in results],
-            "counts": {s: counts.get(s, 0) for s in ("error", "warning", "note")},
+            "counts": {s: counts.get(s, 0) for s in CHECK_SEVERITIES},
             "ok": not failed,
         })
         return 1 if failed else 0
-    out = sys.stdout
+    lines: list[str] = []
     if not results:
-        out.write("没有找到部门数据\n")
+        lines.append("没有找到部门数据")
     for rec, path, found in results:
-        out.write(f"{rec.unit.name} {rec.year} 年度（{path}）\n")
+        lines.append(f"{rec.unit.name} {rec.year} 年度（{path}）")
         for f in found:
-            out.write(f"  [{SEVERITY_LABELS[f.severity]}] {f.rule} {f.path}：{f.message}\n")
+            lines.append(f"  [{SEVERITY_LABELS[f.severity]}] {f.id} {f.path}：{f.message}")
         if not found:
-            out.write("  未发现问题\n")
-    out.write(f"共 {counts.get('error', 0)} 个错误，{counts.get('warning', 0)} 个警告，{counts.get('note', 0)} 个提示\n")
+            lines.append("  未发现问题")
+    lines.append("共 " + "，".join(f"{counts.get(s, 0)} 个{SEVERITY_LABELS[s]}" for s in CHECK_SEVERITIES))
+    sys.stdout.write("".join(printable(line) + "\n" for line in lines))
     return 1 if failed else 0

@@ -255,6 +255,7 @@ PROJECTS_TABLE = TableSheet(
         Column(("budget",), "预算安排", "wan", WAN, width=14),
         Column(("actual",), "实际支出", "wan", WAN, width=14),
         Column(("actual_label",), "实际支出口径", "text", width=18),
+        Column(("managed_only",), "代管资金", "bool", width=10),
         Column(("description",), "项目完成情况", "text", width=50),
         Column(("name",), "产出名称", "text", width=28, child=True),
         Column(("relation",), "产出关系", "relation", width=10, child=True),

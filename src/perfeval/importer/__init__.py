@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfeval.review.findings import Finding
+from perfeval.review import Finding
 from .audit import audit_document
 from .draft import DraftResult, sources_path_for, validation_errors, write_draft
 from .extract import Extraction, extract

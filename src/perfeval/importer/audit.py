@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from perfeval.review.findings import Finding
+from perfeval.review import Finding
 from .extract import Extraction, extract, score_table
 from .figures import YEAR, Money, money_mentions
 from .normalize import Document
@@ -65,7 +65,7 @@ class Auditor:
 
     def add(self, rule: str, severity: str, pos: int, message: str, numbers: dict[str, str] | None = None,
             path: str | None = None) -> None:
-        self.findings.append(Finding(rule=rule, severity=severity,  # type: ignore[arg-type]
+        self.findings.append(Finding(id=rule, severity=severity,  # type: ignore[arg-type]
                                      path=path or self._by_pos.get(pos, "text"), message=message,
                                      numbers=numbers or {}, source=self.doc.original_at(pos)))
 
@@ -91,7 +91,7 @@ class Auditor:
             main = max(units, key=lambda u: sum(1 for m in self.money if m.unit == u))
             for m in self.money:
                 if not m.slip and m.unit != main:
-                    self.add("text.unit_mixed", "warning", m.start,
+                    self.add("text.unit_mixed", "verify", m.start,
                              f"金额「{m.written}{m.unit}」的单位与文中多数金额（{main}）不同，请核对",
                              {"written": f"{m.written}{m.unit}", "as_wan": _fmt(m.value)})
 
@@ -254,7 +254,7 @@ class Auditor:
 
     def placeholders(self) -> None:
         for m in re.finditer(r"X{2,}|×{2,}|…{2,}|\*{2,}|＊{2,}|某某", self.text):
-            self.add("text.placeholder", "warning", m.start(), f"文中留有模板占位文字「{m.group(0)}」")
+            self.add("text.placeholder", "error", m.start(), f"文中留有模板占位文字「{m.group(0)}」")
 
 
 def audit_document(doc: Document, year: int | None = None, extraction: Extraction | None = None) -> list[Finding]:

@@ -1,1 +1,23 @@
-"""pages"""
+"""What the notebooks display and the build publishes: the public face of the pages.
+
+- :class:`Chapter` (one department-year, section by section), :class:`Overview` (a year's ranking),
+  :class:`FindingsPage` (数据核查汇总), :class:`MethodPage` (评价方法): the notebooks call these.
+- :data:`OUTLINE` / :class:`Section`: the one chapter outline (notebook headings, Word export, numbering,
+  :func:`how_to_read_markdown`).
+- :func:`page_downloads` / :class:`Page`: the CSV and Word files of an executed page, computed outside the
+  kernel; :func:`write_downloads` writes them.
+- :func:`export_docx`: a chapter as a Word file (the command line).
+- :func:`render`: the chapter template's prose macros.
+"""
+
+from perfeval.pages.chapter import Chapter, word_file
+from perfeval.pages.docx import export_docx
+from perfeval.pages.downloads import Page, page_downloads, write_downloads
+from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
+from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
+from perfeval.pages.prose import render
+
+__all__ = [
+    "Chapter", "FindingsPage", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "export_docx",
+    "how_to_read_markdown", "page_downloads", "render", "word_file", "write_downloads",
+]

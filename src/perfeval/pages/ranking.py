@@ -1,7 +1,6 @@
-"""Figures across departments and years: rankings, grade distribution, history (历年对比), findings.
+"""Figures across departments: a year's ranking, grade distribution, charts and the findings summary.
 
-Pure functions over validated records; the overview notebooks and the department
-chapter's 历年对比 section call them.
+Pure functions over validated records; the year overview and 数据核查汇总 pages call them.
 """
 
 from __future__ import annotations
@@ -13,17 +12,17 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, _f, _figure
-from perfeval.review.checks import run_checks
 from perfeval.model import compute
-from perfeval.review.findings import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from perfeval.review.frameworks import Framework
-from perfeval.model import load_all, load_department
-from perfeval.model.numbers import fmt_number, fmt_rate, fmt_wan, rate
-from perfeval.review.rules import GRADE_BANDS
+from perfeval.model import load_all
+from perfeval.model.numbers import fmt_rate, fmt_score, fmt_wan, money_sum, rate
 from perfeval.model import DepartmentYear
-from perfeval.review.scoring import ScoreResult, score
-from perfeval.model.numbers import fmt_score
+from perfeval.pages.cells import Absent, pct
+from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, new_figure, to_float, unit_label, wrap_label
+from perfeval.pages.review_tables import grade_band_labels
+from perfeval.review import run_checks
+from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import Framework
+from perfeval.review import ScoreResult, score
 
 
 @dataclass(frozen=True)
@@ -60,169 +59,116 @@ def ranking_table(rows: list[Row]) -> pd.DataFrame:
         f = compute(row.rec)
         out.append({
             "排名": i, "部门": row.rec.unit.name, "主管部门": row.rec.unit.supervisor,
-            "复核得分": fmt_score(row.result.total), "等级": str(row.result.grade),
-            "自评得分": fmt_number(row.rec.self_score_total) if row.rec.self_scores else "—",
-            "调整后预算（万元）": fmt_wan(f.adjusted_budget, False), "预算执行率": fmt_rate(f.execution_rate),
-            "三公经费控制率": fmt_rate(f.sangong_control_rate),
-            "错误": row.count("error"), "警告": row.count("warning"), "提示": row.count("note"),
+            "复核得分": row.result.total, "等级": str(row.result.grade),
+            "自评得分": row.rec.self_score_total if row.rec.self_scores else Absent(),
+            "调整后预算（万元）": f.adjusted_budget, "预算执行率": pct(f.execution_rate),
+            "三公经费控制率": pct(f.sangong_control_rate),
+            "错误": row.count("error"), "需核实": row.count("verify"), "提示": row.count("note"),
         })
     return pd.DataFrame(out)
 
 
 def grade_distribution(rows: list[Row]) -> pd.DataFrame:
-    counts = {label: 0 for _, label in GRADE_BANDS}
+    counts = {label: 0 for label, _ in grade_band_labels()}
     for row in rows:
         counts[str(row.result.grade)] += 1
     total = len(rows)
     return pd.DataFrame([{"等级": g, "区间": band, "部门数": counts[g],
-                          "占比": fmt_rate(rate(Decimal(counts[g]), Decimal(total))) if total else "—"}
-                         for g, band in _bands()])
+                          "占比": pct(rate(Decimal(counts[g]), Decimal(total))) if total else Absent()}
+                         for g, band in grade_band_labels()])
 
 
-def _bands() -> list[tuple[str, str]]:
-    """优 [90, 100], 良 [80, 90), … from the grade bands (highest first)."""
-    out = []
-    upper: Decimal = Decimal(100)
-    for lower, label in GRADE_BANDS:
-        close = "]" if upper == 100 else ")"
-        out.append((label, f"[{fmt_number(lower)}, {fmt_number(upper)}{close}"))
-        upper = lower
-    return out
+GRADE_COLORS = {"优": GREEN, "良": BLUE, "中": ORANGE, "差": RED}
 
 
-def scores_chart(rows: list[Row], title: str) -> Figure:
+def scores_figure(rows: list[Row]) -> Figure:
     ordered = ranking(rows)[::-1]
-    fig = _figure(7.2, 0.36 * max(len(ordered), 3) + 1.2)
+    names = [wrap_label(r.rec.unit.name, 12) for r in ordered]
+    lines = sum(n.count("\n") + 1 for n in names)
+    fig = new_figure(7.2, 0.3 * max(lines, 3) + 0.06 * len(ordered) + 1.0)
     ax = fig.add_subplot()
-    colors = {"优": GREEN, "良": BLUE, "中": ORANGE, "差": RED}
     ys = list(range(len(ordered)))
-    ax.barh(ys, [_f(r.result.total) for r in ordered], color=[colors.get(str(r.result.grade), GREY) for r in ordered])
+    ax.barh(ys, [to_float(r.result.total) for r in ordered],
+            color=[GRADE_COLORS.get(str(r.result.grade), GREY) for r in ordered])
     for y, r in zip(ys, ordered):
-        ax.annotate(f"{fmt_score(r.result.total)}（{r.result.grade}）", (_f(r.result.total), y), va="center",
+        ax.annotate(f"{fmt_score(r.result.total)}（{r.result.grade}）", (to_float(r.result.total), y), va="center",
                     fontsize=8, xytext=(3, 0), textcoords="offset points")
-    ax.set_yticks(ys, [r.rec.unit.name for r in ordered], fontsize=8)
+    ax.set_yticks(ys, names, fontsize=8)
     for x in (60, 80, 90):
         ax.axvline(x, color=GREY, linestyle=":", linewidth=1)
     ax.set_xlim(0, 112)
-    ax.set_xlabel("复核得分")
-    ax.set_title(title, fontsize=11)
+    ax.set_xlabel("复核得分（分）")
     return fig
 
 
-def execution_vs_budget_chart(rows: list[Row], title: str) -> Figure:
-    fig = _figure(7.2, 4.2)
+def scores_chart(rows: list[Row], year: int) -> Chart:
+    ordered = ranking(rows)
+    alt = f"条形图：{year}年度{len(ordered)}个部门的复核得分，由高到低排列，60、80、90分处为等级分界线"
+    if ordered:
+        best, worst = ordered[0], ordered[-1]
+        alt += (f"；最高为{best.rec.unit.name}{fmt_score(best.result.total)}分（{best.result.grade}），"
+                f"最低为{worst.rec.unit.name}{fmt_score(worst.result.total)}分（{worst.result.grade}）")
+    return Chart("scores", f"{year}年度各部门复核得分", alt + "。", lambda: scores_figure(rows))
+
+
+def execution_figure(rows: list[Row]) -> Figure:
+    fig = new_figure(7.2, 4.2)
     ax = fig.add_subplot()
     for row in rows:
         f = compute(row.rec)
         if f.execution_rate is None:
             continue
-        x, y = _f(f.adjusted_budget), _f(f.execution_rate)
+        x, y = to_float(f.adjusted_budget), to_float(f.execution_rate)
         ax.scatter([x], [y], s=36, color=RED if f.execution_rate < 90 else BLUE)
         ax.annotate(row.rec.unit.name.removeprefix("清河市").removeprefix("中共清河市委"), (x, y), fontsize=7,
                     xytext=(4, 2), textcoords="offset points")
     ax.axhline(90, color=ORANGE, linestyle="--", linewidth=1, label="90%")
     ax.set_xlabel("调整后预算（万元）")
-    ax.set_ylabel("预算执行率（%）")
-    ax.set_title(title, fontsize=11)
+    unit_label(ax, "%")
     ax.legend(fontsize=8)
     return fig
 
 
-def sangong_chart(rows: list[Row], title: str) -> Figure:
+def execution_chart(rows: list[Row], year: int) -> Chart:
+    rates = [(r, compute(r.rec).execution_rate) for r in rows]
+    below = [r for r, v in rates if v is not None and v < 90]
+    return Chart("execution", f"{year}年度预算执行率（%）与预算规模",
+                 f"散点图：{year}年度{len(rows)}个部门的调整后预算（横轴，万元）与预算执行率（纵轴），"
+                 f"90%处为参考线；{len(below)}个部门的预算执行率低于90%。",
+                 lambda: execution_figure(rows))
+
+
+def sangong_figure(rows: list[Row]) -> Figure:
     ordered = sorted(rows, key=lambda r: r.rec.code)
-    fig = _figure(7.2, 0.36 * max(len(ordered), 3) + 1.2)
+    names = [wrap_label(r.rec.unit.name, 12) for r in ordered]
+    lines = sum(n.count("\n") + 1 for n in names)
+    fig = new_figure(7.2, 0.3 * max(lines, 3) + 0.06 * len(ordered) + 1.0)
     ax = fig.add_subplot()
     ys = list(range(len(ordered)))
     h = 0.38
-    ax.barh([y + h / 2 for y in ys], [_f(r.rec.sangong.budget.total) for r in ordered], h, color=GREY, label="预算")
-    ax.barh([y - h / 2 for y in ys], [_f(r.rec.sangong.actual.total) for r in ordered], h, color=BLUE, label="实际")
-    ax.set_yticks(ys, [r.rec.unit.name for r in ordered], fontsize=8)
+    ax.barh([y + h / 2 for y in ys], [to_float(r.rec.sangong.budget.total) for r in ordered], h, color=GREY,
+            label="预算")
+    ax.barh([y - h / 2 for y in ys], [to_float(r.rec.sangong.actual.total) for r in ordered], h, color=BLUE,
+            label="实际")
+    ax.set_yticks(ys, names, fontsize=8)
     ax.set_xlabel("万元")
-    ax.set_title(title, fontsize=11)
     ax.legend(fontsize=8)
     return fig
 
 
-# --- 历年对比 --------------------------------------------------------------------------------
-
-def history_records(data_dir: Path, code: str, up_to: int) -> list[DepartmentYear]:
-    """All years of one department in ``data_dir`` up to and including ``up_to``, oldest first."""
-    out = []
-    for year_dir in sorted(p for p in Path(data_dir).iterdir() if p.is_dir() and p.name.isdigit()):
-        path = year_dir / f"{code}.yaml"
-        if path.is_file() and int(year_dir.name) <= up_to:
-            out.append(load_department(path))
-    return sorted(out, key=lambda r: r.year)
-
-
-def _change(current: Decimal | None, previous: Decimal | None) -> str:
-    if current is None or previous is None or previous == 0:
-        return "—"
-    value = rate(current - previous, previous)
-    return ("+" if value is not None and value > 0 else "") + fmt_rate(value)
-
-
-def _points(current: Decimal | None, previous: Decimal | None) -> str:
-    if current is None or previous is None:
-        return "—"
-    diff = current - previous
-    return ("+" if diff > 0 else "") + fmt_score(diff)
-
-
-def history_table(records: list[DepartmentYear], framework: Framework) -> pd.DataFrame:
-    """Budget, spending, execution, 三公 and score by year, with year-on-year changes."""
-    rows = []
-    prev: tuple[DepartmentYear, ScoreResult] | None = None
-    for rec in records:
-        f = compute(rec)
-        result = score(rec, framework)
-        rows.append({
-            "年度": f"{rec.year}年",
-            "年初预算（万元）": fmt_wan(rec.income.initial_budget, False),
-            "调整后预算（万元）": fmt_wan(f.adjusted_budget, False),
-            "财政拨款支出（万元）": fmt_wan(rec.expenditure.total, False),
-            "支出同比": _change(rec.expenditure.total, prev[0].expenditure.total if prev else None),
-            "预算执行率": fmt_rate(f.execution_rate),
-            "三公经费实际（万元）": fmt_wan(rec.sangong.actual.total, False),
-            "三公同比": _change(rec.sangong.actual.total, prev[0].sangong.actual.total if prev else None),
-            "三公经费控制率": fmt_rate(f.sangong_control_rate),
-            "复核得分": fmt_score(result.total),
-            "得分变化": _points(result.total, prev[1].total if prev else None),
-            "等级": str(result.grade),
-        })
-        prev = (rec, result)
-    return pd.DataFrame(rows)
-
-
-def history_chart(records: list[DepartmentYear], framework: Framework) -> Figure:
-    years = [r.year for r in records]
-    fig = _figure(7.2, 3.4)
-    ax = fig.add_subplot()
-    budget = [_f(compute(r).adjusted_budget) for r in records]
-    spend = [_f(r.expenditure.total) for r in records]
-    width = 0.36
-    ax.bar([y - width / 2 for y in years], budget, width, color=GREY, label="调整后预算")
-    ax.bar([y + width / 2 for y in years], spend, width, color=BLUE, label="财政拨款支出")
-    ax.set_xticks(years, [f"{y}年" for y in years])
-    ax.set_ylabel("万元")
-    ax2 = ax.twinx()
-    scores = [_f(score(r, framework).total) for r in records]
-    ax2.plot(years, scores, color=ORANGE, marker="o", label="复核得分")
-    for y, s in zip(years, scores):
-        ax2.annotate(f"{s:g}", (y, s), fontsize=8, xytext=(0, 5), textcoords="offset points", ha="center")
-    ax2.set_ylim(0, 110)
-    ax2.set_ylabel("复核得分")
-    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-    labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
-    ax.legend(handles, labels, fontsize=8, loc="lower left")
-    ax.set_title(f"{records[0].unit.name}历年预算、支出与复核得分", fontsize=11)
-    return fig
+def sangong_chart(rows: list[Row], year: int) -> Chart:
+    budget = money_sum([r.rec.sangong.budget.total for r in rows])
+    actual = money_sum([r.rec.sangong.actual.total for r in rows])
+    return Chart("sangong", f"{year}年度各部门“三公”经费预算与实际",
+                 f"条形图：{year}年度{len(rows)}个部门的“三公”经费预算与实际支出；合计预算{fmt_wan(budget)}，"
+                 f"实际{fmt_wan(actual)}，控制率{fmt_rate(rate(actual, budget))}。",
+                 lambda: sangong_figure(rows))
 
 
 # --- 数据核查汇总 --------------------------------------------------------------------------
 
 def findings_summary(rows: list[Row]) -> pd.DataFrame:
-    """Every non-note finding across department-years (errors first), with the page each belongs to."""
+    """Every finding across department-years (errors first), with the page each belongs to."""
     out = []
     for row in sorted(rows, key=lambda r: (-r.rec.year, r.rec.code)):
         for f in row.findings:

@@ -1,6 +1,6 @@
-"""Review results for the book: pandas tables and short Chinese markdown.
+"""Review results for the book: pandas tables and short Chinese text.
 
-Pure functions (no I/O except :func:`review`, which loads the framework file).
+Pure functions, no I/O.
 Text coming from data (names, explanations) is put into cells and sentences as
 plain text; escaping it for markdown is the caller's job.
 """
@@ -8,28 +8,18 @@ plain text; escaping it for markdown is the caller's job.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 
-from perfeval.review.checks import run_checks, sort_findings
-from perfeval.review.findings import SEVERITY_LABELS, Finding
-from perfeval.review.frameworks import DEFAULT_FRAMEWORK, Framework, IndicatorSpec, load_named, rule_text
-from perfeval.review.rules import RULE_LABELS, grade
 from perfeval.model import DepartmentYear
-from perfeval.review.scoring import IndicatorScore, ScoreResult, compare_self_scores, score
-from perfeval.model.numbers import fmt_score
+from perfeval.model.numbers import fmt_number, fmt_score
+from perfeval.review import rules
+from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
+                             ScoreResult, compare_self_scores, grade, rule_label, rule_text, sort_findings)
 
 SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
 FINDING_COLUMNS = ["严重程度", "规则", "字段", "说明"]
-
-
-def review(record: DepartmentYear, framework_name: str = DEFAULT_FRAMEWORK,
-           data_dir: Path | str = "data") -> tuple[ScoreResult, list[Finding]]:
-    """Score a record under a named framework (``<data_dir>/frameworks/<name>.yaml``) and run all data checks."""
-    framework = load_named(framework_name, data_dir)
-    return score(record, framework), run_checks(record)
 
 
 def _values_text(ind: IndicatorScore) -> str:
@@ -113,15 +103,10 @@ def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """Findings sorted errors first: 严重程度 (错误/警告/提示), 规则, 字段, 说明."""
+    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 规则, 字段, 说明."""
     rows = [{"严重程度": SEVERITY_LABELS[f.severity], "规则": f.rule, "字段": f.path, "说明": f.message}
             for f in sort_findings(list(findings))]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
-
-
-def _cell(text: str) -> str:
-    # Framework text is validated to be single-line without "|"; keep table cells safe anyway.
-    return text.replace("|", "｜").replace("\n", " ")
 
 
 TREE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "评分规则", "评分标准"]
@@ -140,7 +125,7 @@ def framework_tree_table(framework: Framework) -> pd.DataFrame:
         if node.rule is None:
             rule, criteria = "下级指标得分合计", ""
         else:
-            rule, criteria = RULE_LABELS[node.rule], rule_text(node)
+            rule, criteria = rule_label(node), rule_text(node)
         rows.append([*shown, fmt_score(node.weight), rule, criteria])
         for child in node.children:
             visit(child)
@@ -151,13 +136,36 @@ def framework_tree_table(framework: Framework) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TREE_COLUMNS)
 
 
-def framework_tree_markdown(framework: Framework) -> str:
-    """The indicator tree for text output: the framework's note, then a markdown table and the grade bands."""
-    lines: list[str] = [f"指标体系：{_cell(framework.title)}（{framework.name}）", ""]
-    if framework.description:
-        lines += [f"说明：{_cell(framework.description)}", ""]
-    lines += ["| " + " | ".join(TREE_COLUMNS) + " |", "|---|---|---|---:|---|---|"]
-    for row in framework_tree_table(framework).itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(str(c)) for c in row) + " |")
-    lines += ["", "等级：优 [90,100]，良 [80,90)，中 [60,80)，差 [0,60)。"]
-    return "\n".join(lines)
+
+def grade_band_labels() -> list[tuple[str, str]]:
+    """(grade, interval) from the grade bands, highest first: 优 [90, 100], 良 [80, 90), …"""
+    out = []
+    upper: Decimal = Decimal(100)
+    for lower, label in rules.GRADE_BANDS:
+        close = "]" if upper == 100 else ")"
+        out.append((str(label), f"[{fmt_number(lower)}, {fmt_number(upper)}{close}"))
+        upper = lower
+    return out
+
+
+def grade_bands_table() -> pd.DataFrame:
+    """评价等级: each grade with its score interval and the same in words (from ``rules.GRADE_BANDS``)."""
+    rows = []
+    upper: Decimal = Decimal(100)
+    for (label, interval), (lower, _) in zip(grade_band_labels(), rules.GRADE_BANDS):
+        if upper == 100:
+            words = f"{fmt_number(lower)}分（含）以上"
+        elif lower == 0:
+            words = f"{fmt_number(upper)}分以下"
+        else:
+            words = f"{fmt_number(lower)}分（含）至{fmt_number(upper)}分"
+        rows.append((label, interval, words))
+        upper = lower
+    return pd.DataFrame(rows, columns=["等级", "总分区间", "说明"])
+
+
+def level_one_weights(framework: Framework) -> str:
+    """The level-1 indicators and their weights in words: 预算执行30分、预算管理20分…，合计100分."""
+    parts = "、".join(f"{top.name}{fmt_score(top.weight)}分" for top in framework.indicators)
+    total = sum((top.weight for top in framework.indicators), start=Decimal(0))
+    return f"{parts}，合计{fmt_score(total)}分"

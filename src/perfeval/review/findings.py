@@ -1,27 +1,77 @@
 """Findings: what a data check or a text audit found, in one stable shape.
 
 JSON shape (stable, documented in docs/json.md): ``{"rule", "severity", "path",
-"message", "numbers", "source"}``.
+"message", "numbers", "source"}``. The JSON key ``rule`` holds the finding's
+*check id* (``Finding.id``, e.g. ``"sum.income"``); it keeps its historical
+name so that the JSON stays stable. In code, "rule" means a score shape only.
+
+Severities of ``perfeval check``:
+
+- ``error`` (错误): provable from the data alone — a sum that does not add up, a rate
+  that cannot be, a claim contradicted by the unit's own figures;
+- ``verify`` (需核实): depends on facts the data lacks — a reason the unit gives that
+  only the finance bureau can accept, an explanation the report does not contain;
+- ``note`` (提示): information (a rounding difference, the recomputed rates).
+
+``warning`` (警告) is used only by the text audit of published reports
+(``perfeval audit``), never by ``perfeval check``.
+
+A ``verify`` finding may carry :class:`Override` values: what an input of the
+scoring would be if the finding were resolved in the unit's favour. Scoring
+re-runs with them to show how much the total depends on the finding
+(:mod:`perfeval.review.sensitivity`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-Severity = Literal["error", "warning", "note"]
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "note": 2}
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "note": "提示"}
+Severity = Literal["error", "verify", "note", "warning"]
+#: The severities of ``perfeval check``, most severe first.
+CHECK_SEVERITIES: tuple[str, ...] = ("error", "verify", "note")
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "verify": 1, "warning": 2, "note": 3}
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "verify": "需核实", "warning": "警告", "note": "提示"}
+
+
+@dataclass(frozen=True)
+class Override:
+    """An input value of the scoring "if resolved in the unit's favour" (e.g. adjustment_rate → 0)."""
+
+    input: str                          # input name, e.g. "adjustment_rate"
+    value: Decimal | bool | str         # the value the unit's position implies
+    detail: str                         # Chinese: why, e.g. "按单位自述，年中追加不计入预算调整"
 
 
 @dataclass(frozen=True)
 class Finding:
-    rule: str                 # stable rule id, e.g. "sum.income"
+    id: str                   # stable check id, e.g. "sum.income" (JSON key "rule")
     severity: Severity
-    path: str                 # field path in the record, e.g. "income.total"
-    message: str              # one line of Chinese for readers
+    path: str                 # field path in the record, e.g. "income.total" (JSON/CSV only)
+    message: str              # one line of Chinese for readers: no check id, no field path
     numbers: dict[str, str] = field(default_factory=dict)  # the figures involved, as exact decimal text
     source: str = ""          # where it came from (file, or the sentence of a report text)
+    overrides: tuple[Override, ...] = ()   # inputs if resolved in the unit's favour (verify findings)
+
+    @property
+    def rule(self) -> str:
+        """The check id under its JSON name (``rule``); prefer :attr:`id` in code."""
+        return self.id
+
+    @property
+    def label(self) -> str:
+        """The severity in Chinese: 错误 / 需核实 / 提示 (警告 for the text audit)."""
+        return SEVERITY_LABELS[self.severity]
+
+    def with_source(self, source: str) -> "Finding":
+        return Finding(self.id, self.severity, self.path, self.message, self.numbers, source, self.overrides)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"rule": self.id, "severity": self.severity, "path": self.path, "message": self.message,
+                "numbers": dict(self.numbers), "source": self.source}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then 需核实, then notes; stable within a severity."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])

@@ -1,11 +1,13 @@
-"""Indicator frameworks (指标体系) as data: loading and validation.
+"""Indicator frameworks (指标体系) as data: resolving, loading and validation.
 
 A framework file ``data/frameworks/<name>.yaml`` describes the indicator tree
 (level 1, 2, 3): each indicator's code, Chinese name, weight (分值), and for a
-leaf its rule, input and rule parameters. Loading validates everything and
-raises :class:`perfeval.errors.DataError` naming the file and the indicator:
-weights of children sum to their parent and level-1 weights to 100, every rule
-and input exists, parameters fit the rule.
+leaf its rule shape, input and rule parameters. Loading validates everything
+and raises :class:`perfeval.errors.DataError` naming the file and the
+indicator: weights of children sum to their parent and level-1 weights to 100,
+every rule shape and input exists, parameters fit the shape (each shape reads
+its own, see :mod:`perfeval.review.shapes`), and the file says where it comes
+from (``source``).
 
 File shape::
 
@@ -13,6 +15,11 @@ File shape::
     title: 湘潭市部门整体支出绩效评价指标体系（2024）
     jurisdiction: 湘潭市
     year: 2024
+    official: false                # true only for a framework published by a finance bureau (needs source.document)
+    source:
+      document: 《…》              # the published document (name and number) the framework follows, and/or
+      reconstructed: true          # what is our own reconstruction, with
+      reasoning: …                 # why it was built this way
     description: 说明（评价方法页显示）
     indicators:
       - code: A
@@ -26,10 +33,13 @@ File shape::
               - code: A11
                 name: 预算执行率
                 weight: 6
-                rule: proportional        # see perfeval.rules.RULE_LABELS
-                input: execution_rate     # see perfeval.scoring.INPUTS
+                rule: proportional        # see perfeval.review.shapes.rule_shapes
+                input: execution_rate     # see perfeval.review.inputs.INPUTS
                 params: {target: 100}
-                missing: zero             # zero (default) or na: no data → not applicable
+
+An indicator whose input is absent from the data is not applicable: it is
+dropped and the rest rescaled to 100 (``missing: na``, the only behaviour, may
+still be written).
 """
 
 from __future__ import annotations
@@ -37,26 +47,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator
 
-from perfeval.review import rules
 from perfeval.errors import DataError
-from perfeval.model.numbers import HUNDRED, trimmed
 from perfeval.model import read_yaml
-from perfeval.review.scoring import INPUTS
+from perfeval.model.numbers import HUNDRED, trimmed
+from perfeval.review.params import FORBIDDEN_TEXT, LeafReader, read_number
+from perfeval.review.shapes import ChecklistItem, RuleShape, rule_shapes
 
+#: The framework used when none is named: the only place that names it.
 DEFAULT_FRAMEWORK = "xiangtan-2024"
 MAX_LEVEL = 3
-_TOP_KEYS = {"name", "title", "jurisdiction", "year", "description", "indicators"}
+_TOP_KEYS = {"name", "title", "jurisdiction", "year", "description", "indicators", "source", "official"}
+_SOURCE_KEYS = {"document", "number", "reconstructed", "reasoning"}
 _NODE_KEYS = {"code", "name", "weight", "children", "rule", "input", "params", "items", "missing", "criteria"}
-_FORBIDDEN_TEXT = ("|", "\n", "\r")
 
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    name: str
-    input: str
-    points: Decimal
+#: What our computed score is called, and what an official framework's score is called.
+COMPUTED_LABEL = "测算得分"
+OFFICIAL_LABEL = "复核得分"
 
 
 @dataclass(frozen=True)
@@ -66,18 +74,35 @@ class IndicatorSpec:
     level: int
     weight: Decimal
     parent: str | None = None
-    rule: str | None = None             # None for a parent indicator
+    rule: str | None = None             # shape name; None for a parent indicator
     input: str | None = None            # None for a parent or a checklist
     params: dict[str, Any] = field(default_factory=dict)
     items: tuple[ChecklistItem, ...] = ()
-    missing: Literal["zero", "na"] = "zero"
-    criteria: str = ""                  # 评分标准 as shown to readers
+    criteria: str = ""                  # 评分标准 as shown to readers (overrides the shape's description)
     children: tuple["IndicatorSpec", ...] = ()
+    shape: RuleShape | None = field(default=None, compare=False, repr=False)
 
     def inputs(self) -> list[str]:
-        if self.rule == "checklist":
-            return [item.input for item in self.items]
-        return [self.input] if self.input else []
+        return list(self.shape.inputs()) if self.shape else []
+
+
+@dataclass(frozen=True)
+class FrameworkSource:
+    """Where a framework comes from: a published document, our reconstruction, or both."""
+
+    document: str = ""          # e.g. 《2024年湘潭市民政局部门整体支出绩效评价报告》
+    number: str = ""            # document number, e.g. 湘财绩〔2020〕7号
+    reconstructed: bool = False
+    reasoning: str = ""
+
+    def text(self) -> str:
+        """One paragraph of Chinese for the 评价方法 page."""
+        parts: list[str] = []
+        if self.document:
+            parts.append(f"依据：{self.document}" + (f"（{self.number}）" if self.number else ""))
+        if self.reconstructed:
+            parts.append(f"本书重构：{self.reasoning}")
+        return "；".join(parts)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,13 @@ class Framework:
     jurisdiction: str = ""
     year: int | None = None
     path: Path | None = None
+    source: FrameworkSource = field(default_factory=FrameworkSource)
+    official: bool = False
+
+    @property
+    def score_label(self) -> str:
+        """测算得分 (our computation), or 复核得分 for a framework that declares itself official."""
+        return OFFICIAL_LABEL if self.official else COMPUTED_LABEL
 
     def walk(self) -> Iterator[IndicatorSpec]:
         """All indicators in pre-order (level 1, its level 2, their level 3 …)."""
@@ -109,7 +141,7 @@ class Framework:
         raise KeyError(code)
 
 
-# --- loading ----------------------------------------------------------------------------------
+# --- resolving --------------------------------------------------------------------------------
 
 def frameworks_dir(data_dir: Path | str = "data") -> Path:
     return Path(data_dir) / "frameworks"
@@ -142,9 +174,11 @@ def available(data_dir: Path | str = "data") -> list[str]:
 
 
 def load_named(name: str = DEFAULT_FRAMEWORK, data_dir: Path | str = "data") -> Framework:
-    """Load a framework by name (from ``<data_dir>/frameworks``) or by path."""
+    """Load a framework by name (from ``<data_dir>/frameworks``) or by path (via :func:`resolve_framework`)."""
     return load_framework(resolve_framework(name, data_dir))
 
+
+# --- loading ----------------------------------------------------------------------------------
 
 def load_framework(path: Path | str) -> Framework:
     """Load and validate one framework file."""
@@ -178,8 +212,50 @@ def load_framework(path: Path | str) -> Framework:
         listing = " + ".join(f"{t.name} {trimmed(t.weight)}" for t in tops)
         raise DataError(path, f"一级指标分值合计 {trimmed(total)}（{listing}），应为 100 (level-1 weights must sum to 100)",
                         record="indicators", field="weight", label="分值")
+    official = data.get("official", False)
+    if not isinstance(official, bool):
+        raise DataError(path, f"official 应为 true 或 false，当前值 {official!r} (official must be a boolean)",
+                        field="official", label="官方指标体系")
+    source = _source(path, data.get("source"), official)
     return Framework(name=name, title=title, description=description, indicators=tops,
-                     jurisdiction=jurisdiction, year=year, path=path)
+                     jurisdiction=jurisdiction, year=year, path=path, source=source, official=official)
+
+
+def _source(path: Path, raw: Any, official: bool) -> FrameworkSource:
+    """Validate ``source``: a document, or ``reconstructed: true`` with the reasoning (or both)."""
+    def fail(message: str, key: str = "source", label: str = "来源") -> DataError:
+        return DataError(path, message, field=key, label=label)
+
+    if raw is None:
+        raise fail("缺少来源：写明依据的文件（document，名称和文号），或 reconstructed: true 并写明 reasoning "
+                   "(source is required)")
+    if not isinstance(raw, dict):
+        raise fail("来源应为键值结构 (source must be a mapping)")
+    unknown = sorted(set(map(str, raw)) - _SOURCE_KEYS)
+    if unknown:
+        raise fail(f"来源中有未知字段 {', '.join(unknown)}；可用：{', '.join(sorted(_SOURCE_KEYS))} (unknown field)",
+                   f"source.{unknown[0]}")
+    texts: dict[str, str] = {}
+    for key in ("document", "number", "reasoning"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(f"source.{key} 应为非空文本 (must be text)", f"source.{key}")
+        texts[key] = (value or "").strip()
+    reconstructed = raw.get("reconstructed", False)
+    if not isinstance(reconstructed, bool):
+        raise fail(f"source.reconstructed 应为 true 或 false，当前值 {reconstructed!r}", "source.reconstructed", "重构")
+    if reconstructed and not texts["reasoning"]:
+        raise fail("重构的指标体系须写明理由 (reconstructed: true needs reasoning)", "source.reasoning", "重构理由")
+    if not reconstructed and not texts["document"]:
+        raise fail("来源须写明依据的文件（document），或写 reconstructed: true 和 reasoning "
+                   "(source needs a document or reconstructed: true)", "source.document", "依据文件")
+    if texts["number"] and not texts["document"]:
+        raise fail("有文号（number）时须写明文件名称（document）(number needs document)", "source.document", "依据文件")
+    if official and (reconstructed or not texts["document"]):
+        raise fail("官方指标体系（official: true）须写明依据的文件且不能是重构 "
+                   "(an official framework needs source.document and no reconstruction)", "official", "官方指标体系")
+    return FrameworkSource(document=texts["document"], number=texts["number"], reconstructed=reconstructed,
+                           reasoning=texts["reasoning"])
 
 
 def _where(code: str, name: str) -> str:
@@ -191,20 +267,9 @@ def _text(path: Path, raw: dict[str, Any], key: str, where: str, label: str) -> 
     if not isinstance(value, str) or not value.strip():
         raise DataError(path, f"缺少{label}或不是文本 (missing or not text)", record=where, field=key, label=label)
     value = value.strip()
-    if any(ch in value for ch in _FORBIDDEN_TEXT):
+    if any(ch in value for ch in FORBIDDEN_TEXT):
         raise DataError(path, f"{label}不能包含竖线或换行 (no '|' or line breaks)", record=where, field=key, label=label)
     return value
-
-
-def _number(path: Path, value: Any, where: str, key: str, label: str, positive: bool = False,
-            signed: bool = False) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise DataError(path, f"{label}应为数值，当前值 {value!r} (not a number)", record=where, field=key, label=label)
-    number = Decimal(value)
-    if not number.is_finite() or (number < 0 and not signed) or (positive and number <= 0):
-        raise DataError(path, f"{label}应为{'正数' if positive else '非负数'}，当前值 {value} (out of range)",
-                        record=where, field=key, label=label)
-    return number
 
 
 def _node(path: Path, raw: Any, level: int, parent: str | None, seen: set[str], loc: str) -> IndicatorSpec:
@@ -225,12 +290,11 @@ def _node(path: Path, raw: Any, level: int, parent: str | None, seen: set[str], 
     seen.add(code_text)
     if level > MAX_LEVEL:
         raise DataError(path, f"指标层级超过 {MAX_LEVEL} 级 (at most {MAX_LEVEL} levels)", record=where)
-    weight = _number(path, raw.get("weight"), where, "weight", "分值", positive=True)
+    weight = read_number(path, raw.get("weight"), where, "weight", "分值", positive=True)
     criteria = str(raw.get("criteria") or "").strip()
     children_raw = raw.get("children")
-    rule = raw.get("rule")
     if children_raw is not None:
-        if rule is not None or raw.get("input") is not None:
+        if raw.get("rule") is not None or raw.get("input") is not None:
             raise DataError(path, "有下级指标的指标不能再设评分规则或输入 (a parent has no rule)", record=where,
                             field="rule", label="评分规则")
         if not isinstance(children_raw, list) or not children_raw:
@@ -254,159 +318,19 @@ def _leaf(path: Path, raw: dict[str, Any], code: str, name: str, level: int, wei
     rule = raw.get("rule")
     if rule is None:
         raise DataError(path, "末级指标缺少评分规则 (a leaf needs a rule)", record=where, field="rule", label="评分规则")
-    if rule not in rules.RULE_LABELS:
-        raise DataError(path, f"未知评分规则 {rule!r}；可用：{', '.join(rules.RULE_LABELS)} (unknown rule)",
-                        record=where, field="rule", label="评分规则")
-    missing = raw.get("missing", "zero")
-    if missing not in ("zero", "na"):
-        raise DataError(path, f"missing 只能是 zero 或 na，当前值 {missing!r} (missing must be zero or na)",
+    try:
+        shape_class = rule_shapes.get(str(rule))
+    except KeyError:
+        raise DataError(path, f"未知评分规则 {rule!r}；可用：{', '.join(rule_shapes.names())} (unknown rule)",
+                        record=where, field="rule", label="评分规则") from None
+    missing = raw.get("missing", "na")
+    if missing != "na":
+        raise DataError(path, f"missing 只能是 na（无数据的指标一律不适用，剔除后按 100 分折算；不再按 0 分计），"
+                              f"当前值 {missing!r} (absent data is never scored 0)",
                         record=where, field="missing", label="无数据时")
-    params_raw = raw.get("params") or {}
-    if not isinstance(params_raw, dict):
-        raise DataError(path, "params 应为键值结构 (params must be a mapping)", record=where, field="params",
-                        label="规则参数")
-    items: tuple[ChecklistItem, ...] = ()
-    input_name: str | None = None
-    if rule == "checklist":
-        if raw.get("input") is not None:
-            raise DataError(path, "是否项清单的输入写在各项 items 中 (checklist inputs go in items)",
-                            record=where, field="input", label="输入")
-        items = _items(path, raw.get("items"), weight, where)
-        params: dict[str, Any] = {}
-    else:
-        if raw.get("items") is not None:
-            raise DataError(path, "只有 checklist 规则可以有 items (items only for checklist)", record=where,
-                            field="items", label="清单项")
-        input_name = raw.get("input")
-        kind = _input_kind(path, input_name, where, "input")
-        params = _params(path, str(rule), params_raw, weight, kind, where)
+    shape = shape_class.parse(str(rule), LeafReader(path, raw, where, str(rule)), weight)
     return IndicatorSpec(code=code, name=name, level=level, weight=weight, parent=parent, rule=str(rule),
-                         input=input_name, params=params, items=items, missing=missing, criteria=criteria)
-
-
-def _input_kind(path: Path, input_name: Any, where: str, key: str) -> str:
-    if not isinstance(input_name, str) or not input_name:
-        raise DataError(path, "缺少输入 (missing input)", record=where, field=key, label="输入")
-    if input_name not in INPUTS:
-        raise DataError(path, f"未知输入 {input_name!r}；可用：{', '.join(INPUTS)} (unknown input)",
-                        record=where, field=key, label="输入")
-    return INPUTS[input_name].kind
-
-
-def _items(path: Path, raw_items: Any, weight: Decimal, where: str) -> tuple[ChecklistItem, ...]:
-    if not isinstance(raw_items, list) or not raw_items:
-        raise DataError(path, "是否项清单需要非空的 items 列表 (checklist needs items)", record=where,
-                        field="items", label="清单项")
-    items: list[ChecklistItem] = []
-    for i, raw in enumerate(raw_items):
-        key = f"items[{i}]"
-        if not isinstance(raw, dict) or set(map(str, raw)) - {"name", "input", "points"}:
-            raise DataError(path, "清单项应为 {name, input, points} (item must have name, input, points)",
-                            record=where, field=key, label="清单项")
-        kind = _input_kind(path, raw.get("input"), where, f"{key}.input")
-        if kind != "bool":
-            raise DataError(path, f"清单项输入 {raw.get('input')} 不是是否型 (checklist inputs must be yes/no)",
-                            record=where, field=f"{key}.input", label="输入")
-        item_name = raw.get("name") or INPUTS[str(raw["input"])].label
-        if not isinstance(item_name, str) or any(ch in item_name for ch in _FORBIDDEN_TEXT):
-            raise DataError(path, "清单项名称应为单行文本 (item name must be one line of text)", record=where,
-                            field=f"{key}.name", label="清单项名称")
-        points = _number(path, raw.get("points"), where, f"{key}.points", "清单项分值", positive=True)
-        items.append(ChecklistItem(name=item_name.strip(), input=str(raw["input"]), points=points))
-    total = sum((it.points for it in items), Decimal(0))
-    if total != weight:
-        raise DataError(path, f"清单项分值合计 {trimmed(total)}，与指标分值 {trimmed(weight)} 不符 "
-                              "(checklist points must sum to the weight)", record=where, field="items", label="清单项")
-    return tuple(items)
-
-
-def _params(path: Path, rule: str, raw: dict[str, Any], weight: Decimal, kind: str, where: str) -> dict[str, Any]:
-    def need(key: str, label: str, positive: bool = False, signed: bool = False) -> Decimal:
-        if key not in raw:
-            raise DataError(path, f"规则 {rule} 需要参数 {key}（{label}）(missing parameter)", record=where,
-                            field=f"params.{key}", label=label)
-        return _number(path, raw[key], where, f"params.{key}", label, positive, signed)
-
-    def allowed(*keys: str) -> None:
-        extra = sorted(set(map(str, raw)) - set(keys))
-        if extra:
-            raise DataError(path, f"规则 {rule} 不认识参数 {', '.join(extra)} (unknown parameter)", record=where,
-                            field=f"params.{extra[0]}", label="规则参数")
-
-    if rule in ("proportional", "reverse", "deduction", "banded") and kind != "percent":
-        raise DataError(path, f"规则 {rule} 需要数值型输入 (rule {rule} needs a numeric input)", record=where,
-                        field="input", label="输入")
-    if rule in ("proportional", "reverse"):
-        allowed("target")
-        return {"target": need("target", "目标值", positive=True)}
-    if rule == "deduction":
-        allowed("threshold", "per_point", "direction")
-        direction = raw.get("direction", "over")
-        if direction not in ("over", "under"):
-            raise DataError(path, f"direction 只能是 over 或 under，当前值 {direction!r}", record=where,
-                            field="params.direction", label="扣分方向")
-        return {"threshold": need("threshold", "阈值", signed=True), "per_point": need("per_point", "每百分点扣分", positive=True),
-                "direction": direction}
-    if rule == "banded":
-        allowed("bands", "direction", "otherwise")
-        direction = raw.get("direction", "at_most")
-        if direction not in ("at_most", "at_least"):
-            raise DataError(path, f"direction 只能是 at_most 或 at_least，当前值 {direction!r}", record=where,
-                            field="params.direction", label="分档方向")
-        bands_raw = raw.get("bands")
-        if not isinstance(bands_raw, list) or not bands_raw:
-            raise DataError(path, "分档规则需要非空的 bands 列表 (banded needs bands)", record=where,
-                            field="params.bands", label="分档")
-        bands: list[rules.Band] = []
-        for i, b in enumerate(bands_raw):
-            key = f"params.bands[{i}]"
-            if not isinstance(b, dict) or set(map(str, b)) != {"bound", "points"}:
-                raise DataError(path, "每档应为 {bound, points} (band must have bound and points)", record=where,
-                                field=key, label="分档")
-            band = rules.Band(_number(path, b["bound"], where, f"{key}.bound", "分档界限", signed=True),
-                              _number(path, b["points"], where, f"{key}.points", "分档得分"))
-            if band.points > weight:
-                raise DataError(path, f"分档得分 {trimmed(band.points)} 超过指标分值 {trimmed(weight)} "
-                                      "(band points above weight)", record=where, field=f"{key}.points", label="分档得分")
-            if bands:
-                prev = bands[-1].bound
-                if (direction == "at_most" and band.bound <= prev) or (direction == "at_least" and band.bound >= prev):
-                    order = "递增" if direction == "at_most" else "递减"
-                    raise DataError(path, f"分档界限应{order}排列 (band bounds out of order)", record=where,
-                                    field=f"{key}.bound", label="分档界限")
-            bands.append(band)
-        otherwise = _number(path, raw.get("otherwise", 0), where, "params.otherwise", "其余得分")
-        if otherwise > weight:
-            raise DataError(path, "其余得分超过指标分值 (otherwise above weight)", record=where,
-                            field="params.otherwise", label="其余得分")
-        return {"bands": tuple(bands), "direction": direction, "otherwise": otherwise}
-    if rule == "qualitative":
-        allowed("fractions", "met_at", "partly_at")
-        out: dict[str, Any] = {}
-        fractions_raw = raw.get("fractions") or {}
-        if not isinstance(fractions_raw, dict) or set(map(str, fractions_raw)) - set(rules.TIERS):
-            raise DataError(path, "fractions 只能包含 met、partly、not_met (fractions keys)", record=where,
-                            field="params.fractions", label="档次比例")
-        fractions = {str(k): _number(path, v, where, f"params.fractions.{k}", "档次比例")
-                     for k, v in fractions_raw.items()}
-        for tier, value in fractions.items():
-            low, high = rules.TIER_BANDS[tier]
-            if not low <= value <= high:
-                raise DataError(path, f"{rules.TIER_LABELS[tier]}的比例 {trimmed(value)} 应在 {trimmed(low)}–"
-                                      f"{trimmed(high)} 之间 (tier fraction outside its band)", record=where,
-                                field=f"params.fractions.{tier}", label="档次比例")
-        out["fractions"] = fractions
-        if kind == "percent":
-            out["met_at"] = need("met_at", "达成界限", signed=True)
-            out["partly_at"] = need("partly_at", "部分达成界限", signed=True)
-            if out["partly_at"] > out["met_at"]:
-                raise DataError(path, "部分达成界限不能高于达成界限 (partly_at above met_at)", record=where,
-                                field="params.partly_at", label="部分达成界限")
-        elif "met_at" in raw or "partly_at" in raw:
-            raise DataError(path, "met_at / partly_at 只用于数值型输入 (thresholds only for numeric inputs)",
-                            record=where, field="params.met_at", label="达成界限")
-        return out
-    raise DataError(path, f"未知评分规则 {rule!r} (unknown rule)", record=where, field="rule", label="评分规则")  # pragma: no cover
+                         input=shape.input, params=shape.params, items=shape.items, criteria=criteria, shape=shape)
 
 
 # --- description for readers -------------------------------------------------------------------
@@ -415,30 +339,9 @@ def rule_text(spec: IndicatorSpec) -> str:
     """One line of Chinese describing how a leaf is scored (评分标准), from its rule and parameters."""
     if spec.criteria:
         return spec.criteria
-    p, w = spec.params, trimmed(spec.weight)
-    label = INPUTS[spec.input].label if spec.input else ""
-    if spec.rule == "proportional":
-        text = f"{label} ÷ 目标值 {trimmed(p['target'])}% × {w} 分，封顶 {w} 分"
-    elif spec.rule == "reverse":
-        text = f"{label} 不高于 {trimmed(p['target'])}% 得满分，超过时按 {trimmed(p['target'])}% ÷ {label} × {w} 分"
-    elif spec.rule == "deduction":
-        side = "超过" if p["direction"] == "over" else "低于"
-        text = (f"{label} 未{side} {trimmed(p['threshold'])}% 得满分，每{side} 1 个百分点扣 "
-                f"{trimmed(p['per_point'])} 分，扣完为止")
-    elif spec.rule == "banded":
-        word = "≤" if p["direction"] == "at_most" else "≥"
-        parts = [f"{word}{trimmed(b.bound)}% 得 {trimmed(b.points)} 分" for b in p["bands"]]
-        text = f"{label}：" + "，".join(parts) + f"，其余得 {trimmed(p['otherwise'])} 分"
-    elif spec.rule == "qualitative":
-        fr = {**rules.DEFAULT_TIER_FRACTIONS, **p.get("fractions", {})}
-        tiers = "、".join(f"{rules.TIER_LABELS[t]} {trimmed(fr[t] * 100)}%" for t in rules.TIERS)
-        basis = (f"{label} ≥{trimmed(p['met_at'])}% 为达成，≥{trimmed(p['partly_at'])}% 为部分达成；"
-                 if "met_at" in p else f"{label}：")
-        text = f"{basis}按分值的 {tiers} 计分"
-    elif spec.rule == "checklist":
-        text = "；".join(f"{it.name}（{trimmed(it.points)} 分）" for it in spec.items) + "：是得分，否不得分"
-    else:  # pragma: no cover
-        text = ""
-    if spec.missing == "na":
-        text += "；无数据时不适用，剔除后按 100 分折算"
-    return text
+    return spec.shape.describe(spec.weight) if spec.shape else ""
+
+
+def rule_label(spec: IndicatorSpec) -> str:
+    """The Chinese label of a leaf's rule shape (下级指标得分合计 for a parent)."""
+    return type(spec.shape).label if spec.shape else "下级指标得分合计"

@@ -1,9 +1,10 @@
-"""Scoring rule shapes: pure functions of exact numbers (Decimal), one per shape.
+"""The arithmetic of the scoring rule shapes: pure functions of exact numbers (Decimal).
 
 Every rule returns a score in ``[0, weight]`` (over-achievement is capped at the
 weight, nothing goes below zero). Rates are percentages (``Decimal("36.04")``
-means 36.04%). Scores are exact here; :mod:`perfeval.scoring` rounds them to
-0.01 for display and totals.
+means 36.04%). Scores are exact here; :mod:`perfeval.review.scoring` rounds them
+to 0.01 for display and totals. The rule classes that frameworks name (parameters,
+explanation, description) are in :mod:`perfeval.review.shapes`.
 
 Shapes (see docs/json.md and the 评价方法 page):
 
@@ -197,13 +198,3 @@ def grade(total: Decimal) -> Grade:
             return label
     return "差"  # pragma: no cover - unreachable: the last band starts at 0
 
-
-#: Rule names a framework may use, with their Chinese labels.
-RULE_LABELS: dict[str, str] = {
-    "proportional": "比例得分（实际值 ÷ 目标值，封顶满分）",
-    "reverse": "反向比例得分（目标值 ÷ 实际值，不超过目标得满分）",
-    "deduction": "超出阈值按百分点扣分",
-    "banded": "分档得分",
-    "qualitative": "三档定性评价（达成 / 部分达成 / 未达成）",
-    "checklist": "是否项清单",
-}

@@ -1,18 +1,22 @@
 /*
- * Chinese queries typed without spaces (perfeval).
+ * Chinese queries typed without spaces (perfeval): Sphinx's search-language splitter.
  *
  * Sphinx's search splits a query on non-letters only, so "预算执行率三公经费" stays one
- * term that no page contains. Before Sphinx runs a query, each run of CJK characters is
- * segmented by forward maximum matching against the words of the loaded search index
- * (Search._index.terms and .titleterms, built with jieba and book/search-dict.txt):
+ * term that no page contains. Here each run of CJK characters is segmented by forward
+ * maximum matching against the words of the loaded search index (Search._index.terms and
+ * .titleterms, built with jieba and book/search-dict.txt):
  * "预算执行率三公经费" → "预算执行率", "三公经费"; Sphinx then requires both.
  *
- * Hook: searchtools.js (Sphinx 7.4) calls the global `splitQuery(query)` in
- * Search._parseQuery and defines its default only `if (typeof splitQuery === "undefined")`.
- * This file is loaded before searchtools.js (html_js_files), so it defines `splitQuery`;
- * if another script replaced it later, it is wrapped again once the page has loaded.
+ * Hook: this file is the `js_splitter_code` of perfeval's Chinese SearchLanguage
+ * (perfeval.pages.sphinx_ext). Sphinx writes it into language_data.js, where it defines
+ * the global `splitQuery(query)` that searchtools.js calls in Search._parseQuery (its own
+ * default is defined only `if (typeof splitQuery === "undefined")`). The pure functions
+ * are also exposed as `perfevalZhSearch` (and as a CommonJS module, for tests).
+ *
+ * The leading semicolon ends the stemmer code Sphinx writes just before this one (its
+ * `var Stemmer = function () {…}` has none, and a parenthesis would call it).
  */
-(function (root) {
+;(function (root) {
   "use strict";
 
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
@@ -92,7 +96,7 @@
     return segmentTerms((split || defaultSplit)(query), d.has, d.maxWord);
   }
 
-  // --- browser: hook Sphinx's splitQuery -------------------------------------------------
+  // --- browser: the splitter Sphinx calls ---------------------------------------------------
   var cache = { index: null, dict: null };
   function currentDictionary() {
     /* global Search */
@@ -102,14 +106,10 @@
     return cache.dict;
   }
 
-  function wrap(base) {
-    var wrapped = function (query) {
-      var terms = base(query);
-      var d = currentDictionary();
-      return d ? segmentTerms(terms, d.has, d.maxWord) : terms;
-    };
-    wrapped.perfevalZh = true;
-    return wrapped;
+  function split(query) {
+    var terms = defaultSplit(query);
+    var d = currentDictionary();
+    return d ? segmentTerms(terms, d.has, d.maxWord) : terms;
   }
 
   var api = {
@@ -118,21 +118,17 @@
     segmentTerms: segmentTerms,
     segmentQuery: segmentQuery,
     dictionary: dictionary,
+    split: split,
   };
 
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;  // node: the pure functions, for tests
-    return;
-  }
-  root.perfevalZhSearch = api;
-  if (typeof root.splitQuery === "undefined") root.splitQuery = wrap(defaultSplit);
-  var ensure = function () {
-    if (typeof root.splitQuery === "function" && !root.splitQuery.perfevalZh) {
-      root.splitQuery = wrap(root.splitQuery);
-    }
-  };
-  ensure();
-  if (root.document && root.document.readyState === "loading") {
-    root.document.addEventListener("DOMContentLoaded", ensure);
+  } else {
+    root.perfevalZhSearch = api;
   }
 })(typeof window !== "undefined" ? window : globalThis);
+
+/* The splitter searchtools.js calls (a global function, as Sphinx's js_splitter_code defines it). */
+function splitQuery(query) {
+  return perfevalZhSearch.split(query);
+}

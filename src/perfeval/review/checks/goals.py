@@ -1,0 +1,83 @@
+"""Goals and problems: completion statements, indicator values, rectification measures, owners and deadlines.
+
+What the report does not say (a goal without a completion statement, a problem
+without an owner) is ``verify``: the fact may exist, the data lacks it. A
+deadline that cannot be right (before the report year) is an ``error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+from perfeval.model.facts import indicator_met
+from perfeval.model.numbers import fmt_quantity
+from perfeval.model.schema import DepartmentYear
+from perfeval.review.checks.base import CheckRule, d, problem_name
+from perfeval.review.findings import Finding
+
+#: A rectification deadline later than this many years after the report year is questioned.
+DEADLINE_YEARS_AHEAD = 3
+
+
+def check_goals(rec: DepartmentYear) -> Iterator[Finding]:
+    if not rec.goals:
+        yield Finding("goal.missing", "verify", "goals", "报告未列出部门整体支出绩效目标，需核实")
+        return
+    for gi, goal in enumerate(rec.goals):
+        path = f"goals[{gi}]"
+        if not goal.completion.strip():
+            yield Finding("goal.no_completion", "verify", f"{path}.completion",
+                          f"目标{goal.number}没有完成情况说明，需核实是否完成", {"goal": str(goal.number)})
+        for ii, ind in enumerate(goal.indicators):
+            ipath = f"{path}.indicators[{ii}]"
+            if ind.actual is None:
+                yield Finding("goal.indicator_no_actual", "verify", f"{ipath}.actual",
+                              f"目标{goal.number}的指标「{ind.name}」没有填报实际完成值，需核实", {"goal": str(goal.number)})
+            elif indicator_met(ind) is False:
+                assert ind.target is not None
+                yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual",
+                              f"目标{goal.number}的指标「{ind.name}」实际 "
+                              f"{fmt_quantity(ind.actual.value, ind.actual.unit, ind.actual.relation)} 未达到目标 "
+                              f"{fmt_quantity(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
+                              {"goal": str(goal.number), "target": d(ind.target.value), "actual": d(ind.actual.value)})
+
+
+def check_problems(rec: DepartmentYear) -> Iterator[Finding]:
+    for i, p in enumerate(rec.problems):
+        path, name = f"problems[{i}]", problem_name(i, p)
+        if not p.measures.strip():
+            yield Finding("problem.no_measures", "verify", f"{path}.measures", f"{name}没有整改措施")
+        if not p.responsible.strip():
+            yield Finding("problem.no_responsible", "verify", f"{path}.responsible", f"{name}没有整改责任人")
+        if p.deadline is None:
+            yield Finding("problem.no_deadline", "verify", f"{path}.deadline", f"{name}没有整改完成时限")
+
+
+def check_deadlines(rec: DepartmentYear) -> Iterator[Finding]:
+    """Deadlines before the report year (impossible) or more than three years after it (questionable)."""
+    earliest = dt.date(rec.year, 1, 1)
+    latest = dt.date(rec.year + DEADLINE_YEARS_AHEAD, 12, 31)
+    for i, p in enumerate(rec.problems):
+        if p.deadline is None:
+            continue
+        numbers = {"deadline": p.deadline.isoformat(), "report_year": str(rec.year)}
+        if p.deadline < earliest:
+            yield Finding("problem.deadline_range", "error", f"problems[{i}].deadline",
+                          f"{problem_name(i, p)}的整改完成时限 {p.deadline.isoformat()} 早于报告年度 {rec.year} 年，"
+                          "不可能是本次评价发现问题的整改时限", numbers)
+        elif p.deadline > latest:
+            yield Finding("problem.deadline_range", "verify", f"problems[{i}].deadline",
+                          f"{problem_name(i, p)}的整改完成时限 {p.deadline.isoformat()} 晚于报告年度后 "
+                          f"{DEADLINE_YEARS_AHEAD} 年，需核实是否笔误", numbers)
+
+
+CHECKS: tuple[CheckRule, ...] = (
+    CheckRule("goal", "目标缺少完成情况，指标缺少实际值或未达成", check_goals, {
+        "goal.missing": "verify", "goal.no_completion": "verify", "goal.indicator_no_actual": "verify",
+        "goal.indicator_not_met": "verify"}),
+    CheckRule("problem", "问题缺少整改措施、责任人或时限", check_problems, {
+        "problem.no_measures": "verify", "problem.no_responsible": "verify", "problem.no_deadline": "verify"}),
+    CheckRule("problem.deadline_range", "整改时限早于报告年度或晚于其后 3 年", check_deadlines,
+              {"problem.deadline_range": "error（早于报告年度）；verify（晚于报告年度后 3 年）"}),
+)

@@ -1,0 +1,370 @@
+"""Inputs: the figures an indicator's rule scores, each a named function of a record.
+
+A framework file names inputs (``input: adjustment_rate``); :data:`INPUTS` is the
+registry. Every input returns ``None`` when the data it needs is absent — an
+absent value is *not applicable*, never 0 and never full marks — together with
+one line of Chinese saying how the value was computed (or why there is none).
+
+Each input declares the ``facts`` it judges: a framework must not let one fact
+cost points in two indicators (``adjustment_rate`` and ``adjustment_reporting``
+both judge the mid-year adjustment; ``execution_rate`` and the carry-over rates
+both judge how much of the budget went unspent). ``tests/test_frameworks.py``
+walks every framework file and checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Literal, Mapping
+
+from perfeval.model.facts import indicator_met
+from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
+from perfeval.model.schema import DepartmentYear, Indicator, Project
+from perfeval.review.findings import Override
+from perfeval.review.rules import TIER_LABELS
+
+InputKind = Literal["percent", "bool", "tier"]
+Value = Decimal | bool | str | None
+Computed = tuple[Value, str]
+
+
+@dataclass(frozen=True)
+class InputValue:
+    """One input of an indicator, as computed from the record (or overridden)."""
+
+    name: str                                   # registry name, e.g. "adjustment_rate"
+    label: str                                  # Chinese label, e.g. "预算调整率"
+    kind: InputKind
+    value: Value                                # None: the data do not give it (not applicable)
+    detail: str = ""                            # how it was computed, e.g. "年中调整 855.52万元 ÷ 年初预算 2373.85万元"
+    overridden: bool = False                    # True when taken from a finding resolved in the unit's favour
+
+    @property
+    def display(self) -> str:
+        """The value as shown to readers (36.04%, 是/否, 达成 …; — when absent)."""
+        if self.value is None:
+            return "—"
+        if self.kind == "percent":
+            assert isinstance(self.value, Decimal)
+            return fmt_rate(self.value)
+        if self.kind == "bool":
+            return "是" if self.value else "否"
+        return TIER_LABELS.get(str(self.value), str(self.value))
+
+    @property
+    def text(self) -> str:
+        """Display value with its derivation in brackets."""
+        return f"{self.display}（{self.detail}）" if self.detail else self.display
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    label: str
+    kind: InputKind
+    compute: Callable[[DepartmentYear], Computed]
+    description: str = ""
+    facts: tuple[str, ...] = ()     # the facts this input judges (one fact costs points in one indicator only)
+
+
+def field_value(obj: Any, path: str) -> Any:
+    """The value at a dotted path (``income.adjustment``), None when any part is absent."""
+    value = obj
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _text(obj: Any, path: str) -> str:
+    value = field_value(obj, path)
+    return value.strip() if isinstance(value, str) else ""
+
+
+# --- budget -----------------------------------------------------------------------------------
+
+def adjusted_budget(rec: DepartmentYear) -> Decimal | None:
+    """调整后预算 = 年初预算 + 年中调整 (None when either is absent)."""
+    initial, adjustment = field_value(rec, "income.initial_budget"), field_value(rec, "income.adjustment")
+    if initial is None or adjustment is None:
+        return None
+    return Decimal(initial + adjustment)
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None, detail: str, absent: str) -> Computed:
+    if numerator is None or denominator is None:
+        return None, absent
+    value = rate(numerator, denominator)
+    if value is None:
+        return None, f"分母为 0，无法计算（{detail}）"
+    return value, detail
+
+
+def _execution_rate(rec: DepartmentYear) -> Computed:
+    spent, budget = field_value(rec, "expenditure.total"), adjusted_budget(rec)
+    return _ratio(spent, budget, f"实际支出 {fmt_wan(spent)} ÷ 调整后预算 {fmt_wan(budget)}",
+                  "缺少财政拨款支出或年初预算、年中调整数")
+
+
+def _adjustment_rate(rec: DepartmentYear) -> Computed:
+    adjustment, initial = field_value(rec, "income.adjustment"), field_value(rec, "income.initial_budget")
+    return _ratio(adjustment, initial, f"年中调整 {fmt_wan(adjustment)} ÷ 年初预算 {fmt_wan(initial)}",
+                  "缺少年中调整数或年初预算")
+
+
+def _fiscal_carryover_rate(rec: DepartmentYear) -> Computed:
+    fiscal, budget = field_value(rec, "carryover.fiscal"), adjusted_budget(rec)
+    return _ratio(fiscal, budget, f"财政拨款结转结余 {fmt_wan(fiscal)} ÷ 调整后预算 {fmt_wan(budget)}",
+                  "缺少财政拨款结转结余或调整后预算")
+
+
+def _carryover_rate(rec: DepartmentYear) -> Computed:
+    fiscal, non_fiscal = field_value(rec, "carryover.fiscal"), field_value(rec, "carryover.non_fiscal")
+    total = None if fiscal is None or non_fiscal is None else fiscal + non_fiscal
+    budget = adjusted_budget(rec)
+    return _ratio(total, budget, f"结转结余合计 {fmt_wan(total)} ÷ 调整后预算 {fmt_wan(budget)}",
+                  "缺少结转结余或调整后预算")
+
+
+def _public_control_rate(rec: DepartmentYear) -> Computed:
+    public, approved = field_value(rec, "expenditure.basic.public"), field_value(rec, "approved_budget.basic.goods_services")
+    return _ratio(public, approved, f"实际公用经费 {fmt_wan(public)} ÷ 批复商品服务支出 {fmt_wan(approved)}",
+                  "缺少公用经费或批复商品服务支出")
+
+
+def _sangong_control_rate(rec: DepartmentYear) -> Computed:
+    actual, budget = field_value(rec, "sangong.actual.total"), field_value(rec, "sangong.budget.total")
+    return _ratio(actual, budget, f"三公经费实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}",
+                  "缺少三公经费实际支出或预算")
+
+
+def _sangong_change_rate(rec: DepartmentYear) -> Computed:
+    actual, previous = field_value(rec, "sangong.actual.total"), field_value(rec, "sangong.previous_actual.total")
+    if previous is None:
+        return None, "缺少上年三公经费实际支出"
+    return _ratio(None if actual is None else actual - previous, previous,
+                  f"（本年 {fmt_wan(actual)} − 上年 {fmt_wan(previous)}）÷ 上年 {fmt_wan(previous)}",
+                  "缺少本年三公经费实际支出")
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+def spending_basis(project: Project) -> bool:
+    """Whether a project's stated actual amount is money spent (支出/使用), not funds disbursed (拨付) or received (到位)."""
+    return "支出" in project.actual_label or "使用" in project.actual_label
+
+
+def own_projects(rec: DepartmentYear) -> list[Project]:
+    """Projects of the department's own budget (funds it only manages, 代管资金, left out)."""
+    return [p for p in rec.projects if not p.managed_only]
+
+
+def _project_execution_rate(rec: DepartmentYear) -> Computed:
+    if not rec.projects:
+        return None, "没有列出项目"
+    own = own_projects(rec)
+    if not own:
+        return None, f"所列 {len(rec.projects)} 个项目均为代管资金，不计入本部门预算执行"
+    spent = [p for p in own if p.actual is not None and spending_basis(p)]
+    other = [p for p in own if p.actual is not None and not spending_basis(p)]
+    if not spent:
+        why = "只列明拨付或到位资金" if other else "未列明实际支出"
+        return None, f"本部门 {len(own)} 个项目{why}，无法计算支出执行率"
+    actual = money_sum([p.actual for p in spent if p.actual is not None])
+    budget = money_sum([p.budget for p in spent])
+    detail = f"本部门 {len(spent)} 个列明实际支出的项目：实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}"
+    if other:
+        detail += f"；另有 {len(other)} 个项目只列明拨付或到位资金，不计入"
+    return _ratio(actual, budget, detail, "")
+
+
+def _project_actual_share(rec: DepartmentYear) -> Computed:
+    own = own_projects(rec)
+    if not own:
+        return None, "没有本部门项目" if rec.projects else "没有列出项目"
+    stated = sum(1 for p in own if p.actual is not None)
+    return rate(Decimal(stated), Decimal(len(own))), f"本部门 {len(own)} 个项目中 {stated} 个列明实际支出"
+
+
+# --- goals ------------------------------------------------------------------------------------
+
+def _indicators(rec: DepartmentYear, *categories: str) -> list[Indicator]:
+    return [ind for goal in rec.goals for ind in goal.indicators if not categories or ind.category in categories]
+
+
+def _goal_completion_share(rec: DepartmentYear) -> Computed:
+    total = len(rec.goals)
+    if total == 0:
+        return None, "没有绩效目标"
+    done = sum(1 for g in rec.goals if g.completion.strip())
+    return rate(Decimal(done), Decimal(total)), f"{total} 个绩效目标中 {done} 个有完成情况说明"
+
+
+def _indicator_actual_share(rec: DepartmentYear) -> Computed:
+    inds = _indicators(rec)
+    if not inds:
+        return None, "没有绩效指标"
+    stated = sum(1 for i in inds if i.actual is not None)
+    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个填报实际值"
+
+
+def _indicator_target_share(rec: DepartmentYear) -> Computed:
+    inds = _indicators(rec)
+    if not inds:
+        return None, "没有绩效指标"
+    stated = sum(1 for i in inds if i.target is not None)
+    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个有量化目标值"
+
+
+def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
+    what = "、".join(categories) + "指标"
+
+    def compute_met(rec: DepartmentYear) -> Computed:
+        judged = [m for m in (indicator_met(i) for i in _indicators(rec, *categories)) if m is not None]
+        if not judged:
+            return None, f"没有同时列明目标值和实际值的{what}"
+        met = sum(1 for m in judged if m)
+        return rate(Decimal(met), Decimal(len(judged))), f"{len(judged)} 个有目标值和实际值的{what}中 {met} 个达成"
+    return compute_met
+
+
+def _verifiable_goal_share(rec: DepartmentYear) -> Computed:
+    total = len(rec.goals)
+    if total == 0:
+        return None, "没有绩效目标"
+    verifiable = sum(1 for g in rec.goals if any(indicator_met(i) is not None for i in g.indicators))
+    return rate(Decimal(verifiable), Decimal(total)), (
+        f"{total} 个绩效目标中 {verifiable} 个至少有一个可对照目标值核验的指标")
+
+
+def _satisfaction_rate(rec: DepartmentYear) -> Computed:
+    found = [i for i in _indicators(rec, "满意度") if i.actual is not None and i.actual.unit == "%"]
+    if not found:
+        return None, "没有以百分比填报的满意度指标"
+    lowest = min(found, key=lambda i: i.actual.value if i.actual else Decimal(0))
+    assert lowest.actual is not None
+    return lowest.actual.value, f"{len(found)} 个满意度指标中最低为「{lowest.name}」"
+
+
+# --- statements -------------------------------------------------------------------------------
+
+def _mentions(path: str, section: str, *keywords: str) -> Callable[[DepartmentYear], Computed]:
+    def compute_mention(rec: DepartmentYear) -> Computed:
+        text = _text(rec, path)
+        if not text:
+            return None, f"未填写{section}"
+        hit = next((k for k in keywords if k in text), None)
+        if hit:
+            return True, f"文中写明「{hit}」"
+        return False, "文中未见「" + "」「".join(keywords) + "」"
+    return compute_mention
+
+
+def _problems_all(attr: str, label: str) -> Callable[[DepartmentYear], Computed]:
+    def compute_problems(rec: DepartmentYear) -> Computed:
+        if not rec.problems:
+            return None, "未列出存在的问题"
+        missing = [p for p in rec.problems if not getattr(p, attr)]
+        if missing:
+            return False, f"{len(rec.problems)} 个问题中 {len(missing)} 个缺少{label}"
+        return True, f"{len(rec.problems)} 个问题均列明{label}"
+    return compute_problems
+
+
+def _adjustment_reporting(rec: DepartmentYear) -> Computed:
+    """met: no adjustment, or adjustment explained and the declared rate (if any) agrees with the data;
+    partly: adjustment explained but the declared rate contradicts it; not_met: unexplained."""
+    adjustment = field_value(rec, "income.adjustment")
+    if adjustment is None:
+        return None, "缺少年中调整数"
+    if adjustment == 0:
+        return "met", "无年中预算调整"
+    explained = bool(_text(rec, "execution.adjustment_explanation") or _text(rec, "income.adjustment_purpose"))
+    declared = field_value(rec, "execution.declared_adjustment_rate")
+    computed = _adjustment_rate(rec)[0]
+    agrees = declared is None or (isinstance(computed, Decimal) and abs(round_rate(computed) - declared) <= Decimal("0.01"))
+    if explained and agrees:
+        return "met", f"年中调整 {fmt_wan(adjustment)} 已说明用途"
+    if explained:
+        shown = fmt_rate(computed) if isinstance(computed, Decimal) else "—"
+        return "partly", (f"年中调整 {fmt_wan(adjustment)} 已说明用途，但自述预算调整率 {fmt_rate(declared)}"
+                          f" 与实际 {shown} 不符")
+    return "not_met", f"年中调整 {fmt_wan(adjustment)} 未说明原因"
+
+
+_BM = "management.budget_management"
+_AM = "management.asset_management"
+
+#: The registry of inputs a framework may name.
+INPUTS: dict[str, InputSpec] = {
+    "execution_rate": InputSpec("预算执行率", "percent", _execution_rate, "实际支出 ÷ 调整后预算", ("budget_spent",)),
+    "adjustment_rate": InputSpec("预算调整率", "percent", _adjustment_rate, "年中调整数 ÷ 年初预算",
+                                 ("budget_adjustment",)),
+    "fiscal_carryover_rate": InputSpec("财政拨款结转结余率", "percent", _fiscal_carryover_rate,
+                                       "财政拨款结转结余 ÷ 调整后预算（未支出的预算，与预算执行率是同一事实）",
+                                       ("budget_spent",)),
+    "carryover_rate": InputSpec("结转结余率", "percent", _carryover_rate,
+                                "（财政拨款 + 非财政拨款）结转结余 ÷ 调整后预算", ("budget_spent",)),
+    "public_control_rate": InputSpec("公用经费控制率", "percent", _public_control_rate,
+                                     "实际公用经费 ÷ 批复商品服务支出", ("public_spending",)),
+    "sangong_control_rate": InputSpec("三公经费控制率", "percent", _sangong_control_rate, "三公实际 ÷ 三公预算",
+                                      ("sangong_vs_budget",)),
+    "sangong_change_rate": InputSpec("三公经费变动率", "percent", _sangong_change_rate, "（本年 − 上年）÷ 上年",
+                                     ("sangong_vs_last_year",)),
+    "project_execution_rate": InputSpec("项目预算执行率", "percent", _project_execution_rate,
+                                        "本部门项目（不含代管资金）列明实际支出的：实际支出合计 ÷ 预算合计",
+                                        ("project_spending",)),
+    "project_actual_share": InputSpec("项目实际支出披露率", "percent", _project_actual_share,
+                                      "本部门项目中列明实际支出的项目数 ÷ 项目数", ("project_disclosure",)),
+    "goal_completion_share": InputSpec("目标完成情况说明率", "percent", _goal_completion_share,
+                                       "有完成情况说明的目标数 ÷ 目标数", ("goal_statements",)),
+    "indicator_actual_share": InputSpec("绩效指标实际值填报率", "percent", _indicator_actual_share,
+                                        "填报实际值的指标数 ÷ 指标数", ("indicator_entries",)),
+    "indicator_target_share": InputSpec("绩效指标量化率", "percent", _indicator_target_share,
+                                        "有量化目标值的指标数 ÷ 指标数", ("goal_targets",)),
+    "indicator_met_share": InputSpec("绩效指标达成率", "percent", _met_share("产出", "效果"),
+                                     "达成目标值的产出、效果指标数 ÷ 同时有目标值和实际值的产出、效果指标数",
+                                     ("output_results", "outcome_results")),
+    "output_met_share": InputSpec("产出指标达成率", "percent", _met_share("产出"),
+                                  "达成目标值的产出指标数 ÷ 同时有目标值和实际值的产出指标数", ("output_results",)),
+    "outcome_met_share": InputSpec("效果指标达成率", "percent", _met_share("效果"),
+                                   "达成目标值的效果指标数 ÷ 同时有目标值和实际值的效果指标数", ("outcome_results",)),
+    "verifiable_goal_share": InputSpec("可核验目标占比", "percent", _verifiable_goal_share,
+                                       "至少有一个可对照目标值核验的指标的目标数 ÷ 目标数", ("goal_targets",)),
+    "satisfaction_rate": InputSpec("满意度", "percent", _satisfaction_rate, "满意度指标（%）中的最低值",
+                                   ("satisfaction",)),
+    "finance_rules_stated": InputSpec("制定内部财务管理制度", "bool", _mentions(_BM, "预算管理情况", "财务管理制度"),
+                                      facts=("finance_rules",)),
+    "separate_accounting_stated": InputSpec("专项支出单独核算", "bool", _mentions(_BM, "预算管理情况", "单独核算"),
+                                            facts=("separate_accounting",)),
+    "disclosure_stated": InputSpec("按规定公开预算、决算、绩效信息", "bool", _mentions(_BM, "预算管理情况", "公开"),
+                                   facts=("disclosure",)),
+    "procurement_stated": InputSpec("应采尽采，执行政府采购", "bool", _mentions(_BM, "预算管理情况", "政府采购"),
+                                    facts=("procurement",)),
+    "asset_rules_stated": InputSpec("制定资产管理制度", "bool", _mentions(_AM, "资产管理情况", "资产管理制度"),
+                                    facts=("asset_rules",)),
+    "asset_rules_compliant_stated": InputSpec("资产管理制度合法合规完整", "bool",
+                                              _mentions(_AM, "资产管理情况", "合法", "合规"),
+                                              facts=("asset_rules_compliance",)),
+    "problem_measures_stated": InputSpec("问题均有整改措施", "bool", _problems_all("measures", "整改措施"),
+                                         facts=("problem_measures",)),
+    "problem_responsible_stated": InputSpec("问题均有整改责任人", "bool", _problems_all("responsible", "整改责任人"),
+                                            facts=("problem_responsible",)),
+    "problem_deadline_stated": InputSpec("问题均有整改完成时限", "bool", _problems_all("deadline", "整改完成时限"),
+                                         facts=("problem_deadline",)),
+    "adjustment_reporting": InputSpec("预算调整规范性", "tier", _adjustment_reporting,
+                                      "调整有说明且自述调整率与数据一致为达成；有说明但自述调整率不符为部分达成；未说明为未达成",
+                                      ("budget_adjustment",)),
+}
+
+
+def input_value(name: str, rec: DepartmentYear, overrides: Mapping[str, Override] | None = None) -> InputValue:
+    """Compute one input of a record; an override (a finding resolved in the unit's favour) replaces it."""
+    spec = INPUTS[name]
+    if overrides and name in overrides:
+        chosen = overrides[name]
+        return InputValue(name=name, label=spec.label, kind=spec.kind, value=chosen.value, detail=chosen.detail,
+                          overridden=True)
+    value, detail = spec.compute(rec)
+    return InputValue(name=name, label=spec.label, kind=spec.kind, value=value, detail=detail)
