@@ -163,9 +163,20 @@ class Extractor:
         self.year = year
         self.unit_name = unit_name
         self.pending_notes: dict[str, str] = {}
+        self._row_cells: dict[int, list[str]] | None = None
 
     # ----- low-level helpers -------------------------------------------------------------
     def source(self, pos: int) -> str:
+        """The original sentence at ``pos``; for a table cell, its whole row (cells joined by " | ")."""
+        block = self.doc.block_at(pos) if self.doc.blocks else None
+        if block is not None and block.cell and block.start <= pos <= block.end:
+            if self._row_cells is None:
+                self._row_cells = {}
+                for b in self.doc.blocks:
+                    if b.cell:
+                        self._row_cells.setdefault(b.row, []).append(b.original)
+            cells = self._row_cells.get(block.row, [])
+            return " | ".join(cells)[:400]
         return self.doc.original_at(pos)
 
     def has(self, path: str) -> bool:

@@ -66,8 +66,14 @@ BUILDING_KEYS: list[tuple[str, str]] = [
 ]
 
 
+_FITS: dict[str, re.Pattern[str]] = {}
+
+
 def _fits(pattern: str, label: str) -> bool:
-    return bool(re.fullmatch(f"(?:{pattern})(?:情况|数)?", label))
+    compiled = _FITS.get(pattern)
+    if compiled is None:
+        compiled = _FITS[pattern] = re.compile(f"(?:{pattern})(?:情况|数)?")
+    return bool(compiled.fullmatch(label))
 
 
 class FormReader:
@@ -129,7 +135,7 @@ class FormReader:
                 if not label:
                     continue
                 if section == "sangong":
-                    item = next((p for pat, p in SANGONG_ROWS if re.fullmatch(f"(?:{pat})(?:情况)?", label)), None)
+                    item = next((p for pat, p in SANGONG_ROWS if _fits(pat, label)), None)
                     if item:
                         self.put_amounts(item, placed, label, row)
                         seen_sangong.append(item)

@@ -47,6 +47,8 @@ def _limit_text(path: Path, text: str) -> str:
         raise DataError(path, f"报告文字过长（{len(text)} 个字符，上限 {MAX_REPORT_CHARS}）(report text too long)")
     lines = text.count("\n") + 1
     if lines > MAX_REPORT_LINES:
+        lines = sum(1 for line in text.split("\n") if line.strip())  # empty lines (markup) do not count
+    if lines > MAX_REPORT_LINES:
         raise DataError(path, f"报告行数过多（{lines} 行，上限 {MAX_REPORT_LINES}）(too many lines)")
     return text
 
@@ -101,7 +103,7 @@ def read_docx(path: Path) -> str:
         if size > MAX_REPORT_CHARS:
             _limit_text(path, "x" * (size + 1))
         if len(lines) > MAX_REPORT_LINES:
-            _limit_text(path, "\n" * len(lines))
+            _limit_text(path, "x\n" * len(lines))
     return _limit_text(path, "\n".join(lines))
 
 

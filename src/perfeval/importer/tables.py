@@ -95,13 +95,20 @@ class Row:
         return [v for v in self.values if v.number is not None]
 
 
+_QIZHONG = re.compile(r"^其中[：:，,]?")
+_QUOTES = re.compile(r"[“”\"'‘’]")
+_LABEL_NEXT = re.compile(r"[年月日号届次期级类A-Za-z\u4e00-\u9fff]")
+
+
 def clean_label(label: str) -> tuple[str, str, bool, list[str]]:
     """(name, numbering, is_sub_item, notes) of a row label."""
     text = label.strip(" |：:")
+    if not text:
+        return "", "", False, []
     sub = False
     numbering = ""
     for _ in range(3):
-        m = re.match(r"^其中[：:，,]?", text)
+        m = _QIZHONG.match(text)
         if m:
             sub = True
             text = text[m.end():]
@@ -112,10 +119,11 @@ def clean_label(label: str) -> tuple[str, str, bool, list[str]]:
             text = text[m.end():]
             continue
         break
-    notes = [m.group(0) for m in _NOTE.finditer(text)]
-    text = _NOTE.sub("", text)
+    notes = [m.group(0) for m in _NOTE.finditer(text)] if "（" in text or "(" in text else []
+    if notes:
+        text = _NOTE.sub("", text)
     text = _DIGEST_NOTE.sub("", text.strip(" ：:"))
-    text = re.sub(r"[“”\"'‘’]", "", text).strip(" ：:|")
+    text = _QUOTES.sub("", text).strip(" ：:|")
     return text, numbering, sub, notes
 
 
@@ -130,7 +138,9 @@ def parse_row(index: int, blocks: list[Block]) -> Row:
     for cell, base in cells:
         prev_kind = "break"
         for m in _TOKEN.finditer(cell):
-            kind = next(k for k in _KINDS if m.group(k) is not None)
+            kind = m.lastgroup or "text"
+            if kind == "unit":
+                kind = "num"
             pos = base + m.start()
             if kind == "space":
                 prev_kind = "space"
@@ -151,7 +161,7 @@ def parse_row(index: int, blocks: list[Block]) -> Row:
                 unit = m.group("unit") or ""
                 # A number that runs into a date or a year ("2023年…", "5月") or into more text
                 # ("3A级", "二级机构1号楼") is label text; so is a numbering "1、" at a label's start.
-                if (not unit and nxt and re.match(r"[年月日号届次期级类A-Za-z\u4e00-\u9fff]", nxt)) or (
+                if (not unit and nxt and _LABEL_NEXT.match(nxt)) or (
                         m.group(0).isdigit() and nxt in ("、", "．") and (current is None or current.values
                                                                         or not current.raw_label)):
                     kind = "text"
