@@ -443,3 +443,24 @@ def test_report_dated_before_the_year_ends(tmp_path: Path) -> None:
             "报告日期：2023年11月20日\n")
     (dated,) = [f for f in audit_document(normalize(text)) if f.rule == "form.report_date"]
     assert dated.severity == "error" and dated.numbers == {"report_date": "2023-11-20", "year": "2023"}
+
+
+def test_header_broken_into_lines_and_side_by_side_funds(tmp_path: Path) -> None:
+    # A PDF text layer may give each header cell its own line; a 自评表 may put the income and
+    # expenditure natures side by side in one row.
+    r = _draft(tmp_path, "某局2023年度部门整体支出绩效自评报告\n"
+                         "经费控制情况\n2022年决算数\n2023年预算数\n2023年决算数\n"
+                         "三公经费 2.00 3.00 2.80\n"
+                         "部门整体支出绩效自评表\n"
+                         "年度预算资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                         "年度资金总额 100.00 110.00 105.00 10 95.45% 9.55\n"
+                         "按收入性质分\t按支出性质分\n"
+                         "其中：一般公共预算\t100.00\t110.00\t105.00\t其中：基本支出\t60.00\t62.00\t62.00\n"
+                         "\t\t\t\t项目支出\t40.00\t48.00\t43.00\n")
+    assert (r.sangong.total.previous, r.sangong.total.budget, r.sangong.total.actual) == (D("2.00"), D("3.00"), D("2.80"))
+    funds = [(f.nature, f.item, f.initial, f.full_year, f.executed) for f in r.self_funds]
+    assert funds == [(None, "年度资金总额", D("100.00"), D("110.00"), D("105.00")),
+                     ("收入性质", "一般公共预算", D("100.00"), D("110.00"), D("105.00")),
+                     ("支出性质", "基本支出", D("60.00"), D("62.00"), D("62.00")),
+                     ("支出性质", "项目支出", D("40.00"), D("48.00"), D("43.00"))]
+    assert r.self_funds[0].stated_rate == D("95.45")  # 105 / 110 = 95.4545… → 95.45 %

@@ -412,7 +412,7 @@ class Extractor:
     def staffing(self) -> None:
         # Key-value cells of a form first ("编制数 11 | 2023年实际在职人数 16 | 控制率 （空）").
         keys = [("staffing.approved", r"(?:核定|人员|批复)?编制(?:数|人数)?$"),
-                ("staffing.actual", r"(?:实际在职人数|实有人数|在职人数|实有人员|实际人数|在职人员|实有)$"),
+                ("staffing.actual", r"(?:实际在职人数|实有人数|在职人数|实有人员|实际人数|在职人员|实有|在编人数)$"),
                 ("staffing.stated_control_rate", r"(?:在职人员)?控制率$")]
         for row in self.rows:
             if not re.search(r"编制|在职|实有", row.text) or row.narrative:
@@ -451,7 +451,7 @@ class Extractor:
             if m.group(2):
                 self.set("staffing.approved_admin", int(m.group(2)), m.start(2))
                 self.set("staffing.approved_institution", int(m.group(3)), m.start(3))
-        actual = re.compile(r"(?:年末|期末)?(?:实有人数|实有人员|实有|实际在职人数|实际在职|在职人数|在职人员)(?!控制)(?:为|共|是)?[：:]?\s?"
+        actual = re.compile(r"(?:年末|期末)?(?:实有在编人数|在编人数|实有人数|实有人员|实有|实际在职人数|实际在职|在职人数|在职人员)(?!控制)(?:为|共|是)?[：:]?\s?"
                             r"(\d{1,7})\s?(?:人|名)(?:[（(](?:行政(?:编制)?|行政人员)(\d{1,7})(?:人|名)?[，、,]"
                             r"(?:事业(?:编制)?|事业人员)(\d{1,7})(?:人|名)?[)）])?")
         m = actual.search(t)
@@ -685,7 +685,7 @@ class Extractor:
             if m:
                 self.set("adjustment.purpose", m.group(1).rstrip("；。"), m.start(1))
 
-    _EXP_TOTAL = (r"财政拨款支出|本年支出合计|支出合计|总支出|支出总[额计]|共支出|完成支出|全年支出|"
+    _EXP_TOTAL = (r"财政拨款支出|本年支出合计|支出合计|总支出|支出总[额计]|共支出|完成支出|全年支出|支出决算总?[数额]|"
                   r"(?<![^\n])(?:\d{1,2}[、.．])?支出(?:情况)?：(?=\d)")
 
     def expenditure(self) -> None:

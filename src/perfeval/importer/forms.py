@@ -190,34 +190,50 @@ class FormReader:
             ex.out.breakdowns.append(_bd("sangong.total", top_items, "三公经费"))
 
     def funds_table(self, table: ColumnTable) -> None:
-        ex = self.ex
         nature: str | None = None
         rows: list[dict[str, Any]] = []
+        side_by_side = False
         for row in table.rows:
-            label = row.label
-            hit = next((n for p, n in FUND_NATURE if re.search(p, label)), None)
-            if hit:
-                nature = hit
-                label = re.sub(r"^按(?:收入|支出)性质分?[：:]?", "", label)
-            if not row.values or not label:
-                continue
-            cells, inferred, note = _place_funds(row.values, table.columns)
-            k = len(ex.out.data.get("self_funds") or [])
-            entry: dict[str, Any] = {"item": label}
-            if nature and not re.search(r"资金总额|合计|总计", label):
-                entry["nature"] = nature
-            ex.out.data.setdefault("self_funds", []).append(entry)
-            keys = {"budget": "initial", "adjusted": "full_year", "actual": "executed", "weight": "weight",
-                    "rate": "stated_rate", "score": "score"}
-            for col, value in cells.items():
-                key = keys.get(col)
-                if key is None or value.number is None:
+            # Side by side (按收入性质分 … | 按支出性质分 …): each labelled part of the row is an item.
+            natures = [n for p, n in FUND_NATURE if re.search(p, row.text)]
+            if len(natures) == 2:
+                side_by_side = True
+            parts = [s for s in row.segments if s.label] if len(row.segments) > 1 and all(
+                s.label for s in row.segments) else [None]
+            for index, seg in enumerate(parts):
+                label = seg.label if seg else row.label
+                values = seg.values if seg else row.values
+                hit = next((n for p, n in FUND_NATURE if re.search(p, label)), None)
+                if hit:
+                    nature = hit
+                    label = re.sub(r"^按(?:收入|支出)性质分?[：:]?", "", label)
+                elif side_by_side and seg is not None:
+                    nature = "收入性质" if index == 0 else "支出性质"
+                label = re.sub(r"^其中[：:]?", "", label).rstrip("：:")
+                if not values or not label or all(v.number is None for v in values):
                     continue
-                path = f"self_funds[{k}].{key}"
-                ex.set(path, value.number, value.pos, "取自自评表")
-                if inferred and key in ("initial", "full_year", "executed"):
-                    ex.annotate(path, inferred=True, note=note)
-            rows.append(entry)
+                self._fund_row(label, nature, values, table, rows)
+
+    def _fund_row(self, label: str, nature: str | None, values: list[Value], table: ColumnTable,
+                  rows: list[dict[str, Any]]) -> None:
+        ex = self.ex
+        cells, inferred, note = _place_funds(values, table.columns)
+        k = len(ex.out.data.get("self_funds") or [])
+        entry: dict[str, Any] = {"item": label}
+        if nature and not re.search(r"资金总额|合计|总计", label):
+            entry["nature"] = nature
+        ex.out.data.setdefault("self_funds", []).append(entry)
+        keys = {"budget": "initial", "adjusted": "full_year", "actual": "executed", "weight": "weight",
+                "rate": "stated_rate", "score": "score"}
+        for col, value in cells.items():
+            key = keys.get(col)
+            if key is None or value.number is None:
+                continue
+            path = f"self_funds[{k}].{key}"
+            ex.set(path, value.number, value.pos, "取自自评表")
+            if inferred and key in ("initial", "full_year", "executed"):
+                ex.annotate(path, inferred=True, note=note)
+        rows.append(entry)
 
     def unit_table(self, table: ColumnTable) -> None:
         ex = self.ex

@@ -309,8 +309,24 @@ def column_tables(rows: list[Row], year: int | None) -> list[ColumnTable]:
     tables: list[ColumnTable] = []
     current: ColumnTable | None = None
     empty_run = 0
-    for row in rows:
+    skip_to = -1
+    for i, row in enumerate(rows):
+        if i <= skip_to:
+            continue
         header = _header_columns(row, year)
+        if header is None and not row.values and len(_COLUMN.findall(row.text)) == 1:
+            # A header broken into one cell per line (a PDF's text layer): join the run of such lines.
+            j = i + 1
+            while j < len(rows) and j - i < 8 and not rows[j].values and len(_COLUMN.findall(rows[j].text)) == 1 \
+                    and len(rows[j].text) <= 20:
+                j += 1
+            if j - i >= 2:
+                merged = Row(row.index, "|".join(r.text for r in rows[i:j]), row.start, rows[j - 1].end,
+                             segments=[s for r in rows[i:j] for s in r.segments])
+                header = _header_columns(merged, year)
+                if header:
+                    row = merged
+                    skip_to = j - 1
         if header:
             cols, names, notes = header
             kind = "funds" if any(c in ("weight", "rate", "score") for c in cols) else "years"
