@@ -464,3 +464,22 @@ def test_header_broken_into_lines_and_side_by_side_funds(tmp_path: Path) -> None
                      ("支出性质", "基本支出", D("60.00"), D("62.00"), D("62.00")),
                      ("支出性质", "项目支出", D("40.00"), D("48.00"), D("43.00"))]
     assert r.self_funds[0].stated_rate == D("95.45")  # 105 / 110 = 95.4545… → 95.45 %
+
+
+def test_expenditure_by_sub_unit(tmp_path: Path) -> None:
+    text = ("岳阳县2016年度部门（单位）整体支出绩效评价自评报告\n部门（单位）名称：某中心\n年度支出情况（万元）\n"
+            "机构名称\t支出合计\t基本支出\t人员经费\t公用经费\t项目支出\n"
+            "局机关及二级机构汇总\t200\t120\t100\t20\t80\n"
+            "1、局机关\t150\t90\t75\t15\t60\n"
+            "2、二级机构1\t40\t30\t25\t5\t10\n")
+    r = _draft(tmp_path, text)
+    assert [(u.name, u.is_total, u.total, u.basic, u.personnel, u.public, u.project) for u in r.expenditure_by_unit] == [
+        ("局机关及二级机构汇总", True, D(200), D(120), D(100), D(20), D(80)),
+        ("局机关", False, D(150), D(90), D(75), D(15), D(60)),
+        ("二级机构1", False, D(40), D(30), D(25), D(5), D(10))]
+    # Each row adds up (基本 + 项目; 人员 + 公用 are inside 基本), but the two units add to 150 + 40 = 190,
+    # not the 200 of the 汇总 row, and their 项目支出 to 60 + 10 = 70, not 80.
+    found = [f for f in audit_document(normalize(text)) if f.rule == "form.items"]
+    assert sorted((f.severity, f.path, f.numbers["total"], f.numbers["sum"]) for f in found) == [
+        ("error", "expenditure_by_unit[0].project", "80", "70"),
+        ("error", "expenditure_by_unit[0].total", "200", "190")]

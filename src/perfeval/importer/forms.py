@@ -263,7 +263,10 @@ class FormReader:
                 total_path = f"{field}[{k}]"
             else:
                 paths.append(f"{field}[{k}]")
-            sources = [f"{field}[{k}].{c}" for c in table.columns if c and c != "total"]
+            parts = [c for c in table.columns if c and c != "total"]
+            if "basic" in parts:  # 人员经费 and 公用经费 are inside 基本支出
+                parts = [c for c in parts if c not in ("personnel", "public")]
+            sources = [f"{field}[{k}].{c}" for c in parts]
             ex.out.breakdowns.append(_bd(f"{field}[{k}].total", sources, f"{name}收入合计" if field == "income_by_unit"
                                          else f"{name}支出合计", columns=("",)))
         if total_path and paths:
