@@ -483,3 +483,9 @@ def test_expenditure_by_sub_unit(tmp_path: Path) -> None:
     assert sorted((f.severity, f.path, f.numbers["total"], f.numbers["sum"]) for f in found) == [
         ("error", "expenditure_by_unit[0].project", "80", "70"),
         ("error", "expenditure_by_unit[0].total", "200", "190")]
+
+
+def test_output_folder_of_another_year_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "data" / "2024" / "yueyanglou-wenlv.yaml"  # the report evaluates 2023
+    assert main(["import-report", str(REAL / "04_yueyanglou_wenlvguangti.txt"), "-o", str(out)]) == 2
+    assert "2023" in capsys.readouterr().err and not out.exists()

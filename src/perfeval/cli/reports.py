@@ -77,6 +77,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError("--unit 不能为空")
     doc, extraction = import_report(args.file, code=code, year=args.year,
                                     unit_name=args.unit.strip() if args.unit else None)
+    year = extraction.data.get("year")
+    if year is not None and re.fullmatch(r"\d{4}", out.parent.name) and int(out.parent.name) != year:
+        raise UsageError(f"报告的评价年度为 {year}，与输出目录 {out.parent.name} 不一致；请改用 {out.parent.parent / str(year)} "
+                         "或用 --year 指定")
     try:
         result = write_draft(extraction, out, args.file.name)
     except MissingIdentity as exc:
