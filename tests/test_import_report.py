@@ -414,3 +414,17 @@ def test_write_draft_prunes_empty_sections(tmp_path: Path) -> None:
     assert "approval" not in data and "sangong" not in data and "carryover" not in data
     assert result.sources_path.name == "shancheng-tongji.sources.yml"
     DepartmentYear.model_validate(read_yaml(result.path))
+
+
+def test_draft_header_stays_comment_lines(tmp_path: Path) -> None:
+    # Report text that reaches the header (notes) cannot break out of its comment line.
+    report = tmp_path / "r.txt"
+    report.write_text("2024年某局部门整体支出绩效评价报告\n单位名称：某局\n"
+                      "经费控制情况\t2022年决算数\t2023年预算数\t2024年决算数\n三公经费\t1\t2\t3\n"
+                      "绩效目标完成情况\n1.完成\u2028evil: 1。做好工作\n", encoding="utf-8")
+    _, ex = import_report(report, code="x", year=2024)
+    ex.notes.append("注意\u0085injected: true\u2028other_notes: x")
+    result = write_draft(ex, tmp_path / "x.yaml", "r.txt")
+    data = read_yaml(result.path)
+    assert "injected" not in data and "other_notes" not in data and "evil" not in data
+    assert set(data) <= set(DepartmentYear.model_fields)

@@ -11,6 +11,7 @@ sentence, the fields not found, and what was left out.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -96,7 +97,6 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
     out = Path(out)
     data, dropped = make_valid(copy.deepcopy(extraction.data))
     errors = validation_errors(data)
-    sources = {path: text for path, text in extraction.sources.items()}
     header = [
         f"# 草稿：由 perfeval import-report 自 {source_name} 提取。",
         "# 每个字段的出处见 " + sources_path_for(out).name + "；请逐项核对后再使用。",
@@ -113,13 +113,14 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
     if extraction.notes:
         header.append("# 提取说明：")
         header += [f"#   - {note}" for note in extraction.notes]
-    header = [line.replace("\n", " ").replace("\r", " ") for line in header]
+    # A comment line must stay one line: YAML also breaks lines at NEL, LS and PS.
+    header = [re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", line) for line in header]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(header) + "\n" + to_yaml(data), encoding="utf-8")
     sidecar = {
         "source_file": source_name,
         "valid": not errors,
-        "sources": sources,
+        "sources": extraction.sources,
         "missing": extraction.missing,
         "dropped": dropped,
         "notes": extraction.notes,
