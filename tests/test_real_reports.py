@@ -489,3 +489,14 @@ def test_output_folder_of_another_year_is_refused(tmp_path: Path, capsys: pytest
     out = tmp_path / "data" / "2024" / "yueyanglou-wenlv.yaml"  # the report evaluates 2023
     assert main(["import-report", str(REAL / "04_yueyanglou_wenlvguangti.txt"), "-o", str(out)]) == 2
     assert "2023" in capsys.readouterr().err and not out.exists()
+
+
+def test_sangong_budget_and_actual_in_one_sentence(tmp_path: Path) -> None:
+    r = _draft(tmp_path, "某局2023年度部门整体支出绩效自评报告\n"
+                         "2023年“三公”经费预算数为20.00万元，实际支出18.00万元，比上年减少2.00万元，"
+                         "其中：公务接待费预算5.00万元，实际支出4.00万元；公务用车运行维护费预算15.00万元，实际支出14.00万元。\n")
+    sg = r.sangong
+    assert (sg.total.budget, sg.total.actual) == (D("20.00"), D("18.00"))  # 2.00 is a change, not a figure
+    assert (sg.reception.budget, sg.reception.actual) == (D("5.00"), D("4.00"))
+    assert (sg.vehicle_operation.budget, sg.vehicle_operation.actual) == (D("15.00"), D("14.00"))
+    assert sg.overseas is None and sg.vehicle_purchase is None

@@ -762,23 +762,55 @@ class Extractor:
         "reception": ("公务接待费", r"公务接待"),
     }
 
+    _SG_BUDGET = re.compile(r"预算|批复|安排")
+    _SG_ACTUAL = re.compile(r"实际|决算|执行|支出|总额|开支|使用")
+    _SG_CHANGE = re.compile(r"比上年|较上年|同比|上年度?|增加|减少|增长|下降|节约|变动率|控制率|占")
+
     def sangong(self) -> None:
-        total_label = r"三公[”\"]?经费[”\"]?(?:预算批复数|预算数|总额|支出|合计)?|三公[”\"]"
-        for column, must, avoid, cn in (
-            ("budget", (r"三公", r"批复|预算数|预算为|预算安排"), (r"执行|总额|实际|决算|变动率",), "三公经费预算"),
-            ("actual", (r"三公", r"总额|实际|决算|支出|执行"), (r"批复", r"变动率"), "三公经费实际支出"),
-        ):
-            span = self.sentence_with(*must, avoid=avoid)
-            if not span:
+        """三公 figures of the narrative, clause by clause: each clause's column (预算/批复 → budget,
+        实际/决算/执行/支出 → actual; else as the clause before) and item (公务接待 …; none named → the
+        item of the clause before, or the total)."""
+        sentences = 0
+        for sent in self.doc.sentences:
+            if "三公" not in sent.text or not self.money_in(sent.start, sent.end) or re.search(r"变动率|=", sent.text):
                 continue
-            s, e = span
-            self.take(f"sangong.total.{column}", total_label, s, e)
-            for item, (label_cn, label) in self._SANGONG_LABELS.items():
-                found = self.amount_after(label, s, e, window=20)
-                if found:
-                    value, pos = found
-                    self.set_money(f"sangong.{item}.{column}", value, pos)
-                else:
+            sentences += 1
+            if sentences > MAX_LIST_ITEMS:
+                break
+            column: str | None = None
+            item: str | None = None
+            pos = sent.start
+            for clause in re.split(r"(?<=[，；：])", sent.text):
+                start, pos = pos, pos + len(clause)
+                before_money = clause
+                amounts = self.money_in(start, pos)
+                if amounts:
+                    before_money = self.text[start:amounts[0].start]
+                budget = bool(self._SG_BUDGET.search(before_money)) and not re.search(r"预算执行", before_money)
+                actual = bool(self._SG_ACTUAL.search(before_money))
+                if budget and not actual:
+                    column = "budget"
+                elif actual and not budget:
+                    column = "actual"
+                elif budget and actual:
+                    # "预算执行数" / "实际支出…预算" : the word nearest the figure decides.
+                    last_b = max(m.end() for m in self._SG_BUDGET.finditer(before_money))
+                    last_a = max(m.end() for m in self._SG_ACTUAL.finditer(before_money))
+                    column = "budget" if last_b > last_a else "actual"
+                named = next((key for key, (_, label) in self._SANGONG_LABELS.items() if re.search(label, clause)), None)
+                if named:
+                    item = named
+                elif "三公" in clause:
+                    item = None
+                if not amounts or column is None or self._SG_CHANGE.search(before_money):
+                    continue
+                path = f"sangong.{item or 'total'}.{column}"
+                self.set_money(path, amounts[0], amounts[0].start)
+        for column, cn in (("budget", "三公经费预算"), ("actual", "三公经费实际支出")):
+            if not self.has(f"sangong.total.{column}"):
+                continue
+            for item, (label_cn, _) in self._SANGONG_LABELS.items():
+                if not self.has(f"sangong.{item}.{column}"):
                     self.pending_notes[f"sangong.{item}.{column}"] = f"{cn}未提及{label_cn}（留空，不记为 0）"
 
     def carryover(self) -> None:
