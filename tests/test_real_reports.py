@@ -500,3 +500,12 @@ def test_sangong_budget_and_actual_in_one_sentence(tmp_path: Path) -> None:
     assert (sg.reception.budget, sg.reception.actual) == (D("5.00"), D("4.00"))
     assert (sg.vehicle_operation.budget, sg.vehicle_operation.actual) == (D("15.00"), D("14.00"))
     assert sg.overseas is None and sg.vehicle_purchase is None
+
+
+def test_narrative_figures_of_the_year_before_are_not_current(tmp_path: Path) -> None:
+    r = _draft(tmp_path, "某局2023年度部门整体支出绩效自评报告\n"
+                         "2022年收入合计900.00万元，2023年收入合计1000.00万元。\n"
+                         "上年支出合计880.00万元；本年支出合计990.00万元，其中基本支出600.00万元，项目支出390.00万元。\n")
+    assert (r.income.total.previous, r.income.total.actual) == (D("900.00"), D("1000.00"))
+    assert (r.expenditure.total.previous, r.expenditure.total.actual) == (D("880.00"), D("990.00"))
+    assert (r.expenditure.basic.actual, r.expenditure.project.actual) == (D("600.00"), D("390.00"))

@@ -266,11 +266,30 @@ class Extractor:
         return None
 
     def take(self, path: str, label: str, start: int = 0, end: int | None = None, **kw: Any) -> int | None:
-        """Set ``path`` from the first amount after ``label``; the position, or None when not found."""
-        found = self.amount_after(label, start, end, **kw)
-        if found is None:
+        """Set ``path`` from the first amount after ``label``; the position, or None when not found.
+
+        For a current-year column (``.actual``), a figure its clause dates to the year before ("2022年…",
+        "上年…") goes to ``.previous`` and the search goes on; one dated to another year is left out.
+        """
+        for _ in range(8):
+            found = self.amount_after(label, start, end, **kw)
+            if found is None:
+                return None
+            value, pos = found
+            if not (path.endswith(".actual") and self.year):
+                break
+            clause = self.text[clause_start(self.text, pos, "，。；\n", limit=60):pos]
+            clause = re.sub(r"上年(?:度)?(?:结转|结余)", "", clause)  # 上年结转 is this year's income
+            years = [int(y) for y in re.findall(r"(?<![\d.])((?:19|20)\d{2})(?=年)", clause)]
+            if years and years[-1] not in (self.year, self.year - 1):
+                self.out.notes.append(f"「{clause}」所述为 {years[-1]} 年的数字，未作为本年数记录")
+            elif re.search(r"上年|去年|上一年", clause) or (years and years[-1] == self.year - 1):
+                self.set_money(path[: -len(".actual")] + ".previous", value, pos)
+            else:
+                break
+            start = (value.end if isinstance(value, Money) else pos + 1)
+        else:
             return None
-        value, pos = found
         self.set_money(path, value, pos)
         return pos
 
