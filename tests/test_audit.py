@@ -1,4 +1,7 @@
-"""perfeval audit: text-level findings on published reports (values checked by hand against the texts)."""
+"""perfeval audit: findings on published reports (values checked by hand against the texts).
+
+Severities: error (a provable contradiction), verify (depends on facts the report does not give), note.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.cli import main
 from perfeval.review.findings import Finding
-from perfeval.importer import audit_document, audit_report, normalize
+from perfeval.importer import audit_document, audit_report, normalize, normalize_fragment
 
 ROOT = Path(__file__).resolve().parents[1]
 from .conftest import SEED_TEXT  # noqa: E402 - the copy of the seed shipped with the tests
+from .import_helpers import main  # noqa: E402
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 
@@ -28,7 +31,7 @@ def seed_findings() -> list[Finding]:
 def test_seed_unit_slip(seed_findings: list[Finding]) -> None:
     (unit,) = _only(seed_findings, "text.unit")
     assert unit.severity == "error"
-    assert unit.path == "expenditure.total"
+    assert unit.path == "expenditure.total.actual"
     assert unit.numbers == {"written": "3229.37元", "as_wan": "3229.37"}
     assert unit.source == "2. 支出情况：2024 年度财政拨款支出 3229.37 元。"
 
@@ -46,7 +49,7 @@ def test_seed_year_slip(seed_findings: list[Finding]) -> None:
 def test_seed_adjustment_rate_claim(seed_findings: list[Finding]) -> None:
     (claim,) = _only(seed_findings, "text.claim")
     assert claim.severity == "error"
-    assert claim.path == "execution.declared_adjustment_rate"
+    assert claim.path == "adjustment.declared_rate"
     # 855.52 / 2373.85 = 0.360393… → 36.04 %
     assert claim.numbers == {"declared": "0", "adjustment": "855.52", "initial_budget": "2373.85", "computed": "36.04"}
     assert claim.source.endswith("故预算调整率为零。")
@@ -59,6 +62,8 @@ def test_seed_sums(seed_findings: list[Finding]) -> None:
     assert [(f.severity, f.numbers["total"], f.numbers["sum"]) for f in sums] == [("note", "1595.3", "1595.29")]
     assert not _only(seed_findings, "text.rate")
     assert sorted(f.rule for f in seed_findings if f.severity == "error") == ["text.claim", "text.unit", "text.year"]
+    # Nothing else to verify in the seed: its figures add up and no table contradicts them.
+    assert [f.rule for f in seed_findings if f.severity == "verify"] == []
 
 
 def test_audit_cli_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,7 +83,7 @@ def test_hunan_county_sum_and_rate() -> None:
     (s,) = _only(findings, "text.sum")
     # 1256.30 + 214.20 = 1470.50, stated 1480.50
     assert (s.numbers["total"], s.numbers["sum"], s.numbers["difference"]) == ("1480.50", "1470.50", "10.00")
-    assert s.path == "income.total"
+    assert s.path == "income.appropriation.actual"
     (r,) = _only(findings, "text.rate")
     # 442.12 / 468.10 = 0.94450… → 94.4 % at the stated one decimal, stated 96.5 %
     assert (r.numbers["stated"], r.numbers["computed"]) == ("96.5", "94.4")
@@ -99,14 +104,14 @@ def test_city_report_score_table_rate_and_sangong_sum() -> None:
     (s,) = _only(findings, "text.sum")
     # 3.10 + 7.15 = 10.25, stated 10.35
     assert (s.numbers["total"], s.numbers["sum"]) == ("10.35", "10.25")
-    assert s.path == "sangong.actual.total"
+    assert s.path == "sangong.total.actual"
     assert "实际支出10.35万元" in s.source
 
 
 def test_consistent_small_report_has_no_error(capsys: pytest.CaptureFixture[str]) -> None:
     findings = audit_report(REPORTS / "small_report.html")
     assert not [f for f in findings if f.severity == "error"]
-    # 3458000 元 among 万元 figures, with no evidence of a slip: a warning only.
+    # 3458000 元 among 万元 figures, with no evidence of a slip: to verify (a 10,000× slip is possible).
     (mixed,) = _only(findings, "text.unit_mixed")
     assert mixed.severity == "verify" and mixed.numbers["as_wan"] == "345.8"
     assert main(["audit", str(REPORTS / "small_report.html")]) == 0
@@ -125,3 +130,33 @@ def test_inline_rules() -> None:
     assert [(f.numbers["total"], f.numbers["sum"]) for f in sums] == [("31.00", "30.75")]
     assert _only(findings, "text.placeholder")
     assert not _only(findings, "text.rate")  # 6 / 120 = 5 %
+
+
+def test_ellipsis_placeholder_is_found() -> None:
+    # NFKC turns "……" into "......"; the normalizer must not make the first "." a full stop.
+    assert normalize_fragment("主要包括……") == "主要包括……"
+    assert normalize_fragment("主要包括......。") == "主要包括……。"
+    text = "2024年某局部门整体支出绩效评价报告\n项目支出主要包括……\n三、存在的问题：XX。\n"
+    found = _only(audit_document(normalize(text), 2024), "text.placeholder")
+    assert sorted(f.message for f in found) == ["文中留有模板占位文字「XX」", "文中留有模板占位文字「……」"]
+    assert all(f.severity == "verify" for f in found)
+    assert "主要包括……" in next(f.source for f in found if "……" in f.message)
+    # An editor's mark of a cut is not template text.
+    cut = "2024年某局部门整体支出绩效评价报告\n调研协商……（摘录在此截断）\n"
+    assert not _only(audit_document(normalize(cut), 2024), "text.placeholder")
+
+
+def test_year_labelled_headers_and_comparisons_are_not_year_slips() -> None:
+    text = ("2023年度某局部门整体支出绩效自评报告\n"
+            "经费控制情况\t2022年决算数\t2023年预算数\t2023年决算数\n"
+            "三公经费\t1.84\t1.49\t1.49\n"
+            "2023年三公经费支出1.49万元，比2022年减少0.35万元。\n"
+            "说明：2023年预算安排三公经费1.49万元，2022年预算安排1.84万元，变动率=（1.49-1.84）÷1.84=-19.02%。\n"
+            "2022年度批复的项目预算已全部执行。\n")
+    findings = audit_document(normalize(text), 2023)
+    years = [f for f in findings if f.rule in ("text.year", "text.year_other")]
+    # Only the last line is a slip: a 2022 approval inside the 2023 report, with no comparison.
+    assert [(f.rule, f.severity) for f in years] == [("text.year", "error")]
+    assert years[0].source.startswith("2022年度批复的项目预算")
+    # (1.49 - 1.84) ÷ 1.84 = -0.190217… → -19.02 %: the stated formula computes.
+    assert not _only(findings, "text.rate")

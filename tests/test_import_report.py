@@ -1,6 +1,8 @@
-"""import-report: extraction from published report texts (seed, other layouts, .html, .docx).
+"""import-report: extraction from published report texts (seed, other layouts, .html, .docx) into schema-2 drafts.
 
 Expected values below were read by hand from the report texts, not copied from the code's output.
+Schema 2 keeps every money line as a row with columns (previous / budget / adjusted / actual): a
+narrative 决算 figure is ``actual``, a 批复 / 年初预算 figure ``budget``.
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ from typing import Any
 import pytest
 import yaml
 
-from perfeval.cli import main
 from perfeval.importer import import_report, normalize, normalize_fragment, read_report, write_draft
 from perfeval.importer.extract import split_numbered
 from perfeval.importer.figures import convert
-from perfeval.model.files import load_department, read_yaml
+from perfeval.model.files import read_yaml
 from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
 from .conftest import SEED_TEXT  # noqa: E402 - the copy of the seed shipped with the tests
+from .import_helpers import load_record, main  # noqa: E402
 SEED_DATA = ROOT / "data" / "2024" / "xiangtan-minzheng.yaml"
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 D = Decimal
+load_department = load_record
 
 
 def _key_num(value: Decimal | int) -> str:
@@ -36,9 +39,10 @@ def _key_num(value: Decimal | int) -> str:
 def numeric_leaves(record: DepartmentYear) -> dict[str, Decimal]:
     """Numeric leaf fields of a record, keyed so that two records can be compared.
 
-    Plain fields by path; goals and projects by their number; self-scores by part;
-    goal indicators and project outputs by (role, value, unit) inside their goal/project,
-    since their names are free text.
+    Plain fields by path (rows by column); goals and projects by their number; self-scores by part;
+    other list items (public_funds items, by-unit rows, stated changes) by their name; goal
+    indicators and project outputs by (role, value, unit) inside their goal/project, since their
+    names are free text. Annotations are not figures.
     """
     out: dict[str, Decimal] = {}
 
@@ -50,10 +54,15 @@ def numeric_leaves(record: DepartmentYear) -> dict[str, Decimal]:
         elif isinstance(value, dict):
             for k, v in value.items():
                 walk(f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                key = (v.get("name") or v.get("item") or v.get("subject") or str(i)) if isinstance(v, dict) else str(i)
+                walk(f"{prefix}<{key}>", v)
 
     data = record.model_dump()
     goals, projects, scores = data.pop("goals"), data.pop("projects"), data.pop("self_scores")
     data.pop("problems")
+    data.pop("annotations")
     walk("", data)
     for g in goals:
         base = f"goals[{g['number']}]"
@@ -69,16 +78,17 @@ def numeric_leaves(record: DepartmentYear) -> dict[str, Decimal]:
     for p in projects:
         base = f"projects[{p['number']}]"
         out[f"{base}.number"] = Decimal(p["number"])
-        walk(f"{base}.budget", p["budget"])
-        walk(f"{base}.actual", p["actual"])
+        for column in ("previous", "budget", "adjusted", "actual"):
+            walk(f"{base}.{column}", p[column])
         for o in p["outputs"]:
             if o["value"] is not None:
                 out[f"{base}.outputs<value:{_key_num(o['value'])}{o['unit']}>"] = o["value"]
             if o["amount"] is not None:
                 out[f"{base}.outputs<amount:{_key_num(o['amount'])}>"] = o["amount"]
     for s in scores:
-        out[f"self_scores[{s['part']}].weight"] = s["weight"]
-        out[f"self_scores[{s['part']}].score"] = s["score"]
+        for key in ("weight", "score"):
+            if s[key] is not None:
+                out[f"self_scores[{s['part']}].{key}"] = s[key]
     return out
 
 
@@ -107,13 +117,22 @@ def test_seed_draft_validates_and_loads(seed_draft: tuple[Path, int, str]) -> No
     assert [g.number for g in record.goals] == list(range(1, 9))
     assert [p.number for p in record.projects] == list(range(1, 9))
     sidecar = read_yaml(out.with_name("xiangtan-minzheng.sources.yml"))
-    assert sidecar["valid"] is True
+    assert sidecar["valid"] is True and sidecar["dropped"] == []
     # The unit slip is recorded as 万元, and the sidecar says where it came from and why.
-    assert "3229.37 元" in sidecar["sources"]["expenditure.total"]
-    assert "按万元记录" in sidecar["sources"]["expenditure.total"]
+    assert "3229.37 元" in sidecar["sources"]["expenditure.total.actual"]
+    assert "按万元记录" in sidecar["sources"]["expenditure.total.actual"]
+    # ... and the record keeps the source's own spelling as an annotation.
+    note = record.annotations["expenditure.total.actual"]
+    assert "3229.37 元" in (note.as_written or "") and "万元" in note.note
     # Actual amounts the seed does not state are listed, not invented.
-    assert set(sidecar["missing"]) == {"projects[3].actual", "projects[5].actual", "projects[6].actual"}
+    assert {p for p in sidecar["missing"] if p.startswith("projects")} == {
+        "projects[3].actual", "projects[5].actual", "projects[6].actual"}
     assert record.projects[3].actual is None
+    # Not stated in the seed: no staffing figures, so none are written.
+    assert record.staffing is None and "staffing.approved" in sidecar["missing"]
+    # All eight projects are 社保民生资金 the bureau manages ("我局部门预算中无50万元以上项目性专项").
+    assert all(p.managed_only for p in record.projects)
+    assert record.management.no_large_projects is True
 
 
 def test_seed_numeric_share(seed_draft: tuple[Path, int, str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,16 +147,22 @@ def test_seed_numeric_share(seed_draft: tuple[Path, int, str], capsys: pytest.Ca
         for key in unmatched:
             print(f"  not matched: {key} = {expected[key]} (extracted {got.get(key)}): "
                   f"{SEED_UNMATCHED_REASONS.get(key, 'NO REASON')}")
-    assert share >= 0.90
+    assert len(expected) > 100
+    assert share >= 0.97  # 108 of 111 (109 of 112 in schema 1: the same three are unmatched)
     assert unmatched == sorted(SEED_UNMATCHED_REASONS), "every unmatched field needs a reason read from the text"
+    # Nothing extracted that the hand-made data does not hold.
+    assert sorted(set(got) - set(expected)) == []
     # Fields that are easy to get wrong, checked one by one.
     rec = load_department(out)
-    assert rec.expenditure.total == D("3229.37")
-    assert rec.approved_budget.basic.total == D("1595.3")
-    assert rec.approved_budget.year_as_written == 2023
+    assert rec.expenditure.total.actual == D("3229.37") and rec.expenditure.total.budget == D("2373.85")
+    assert rec.expenditure.basic.budget == D("1595.3")
+    assert rec.income.appropriation.budget == D("2373.85") and rec.income.appropriation.actual == D("3229.37")
+    assert rec.approval.year_as_written == 2023
     assert rec.carryover.fiscal == 0 and rec.carryover.non_fiscal == D("118.74")
-    assert rec.sangong.budget.vehicle_purchase is None and rec.sangong.actual.overseas == 0
-    assert rec.execution.declared_adjustment_rate == 0
+    assert rec.sangong.vehicle_purchase is None and rec.sangong.overseas.actual == 0
+    assert rec.sangong.overseas.budget is None  # the 批复 names no 出国 budget
+    assert rec.adjustment.declared_rate == 0 and rec.adjustment.amount == D("855.52")
+    assert rec.adjustment.carryover_mentioned is True
     assert rec.projects[1].actual == D("655.0411")
     assert rec.problems[0].deadline.isoformat() == "2025-05-30"
 
@@ -184,6 +209,15 @@ def test_cli_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert rc == 2
     assert out.read_text(encoding="utf-8") == "keep: me\n"
     assert "--force" in capsys.readouterr().err
+    # The sources sidecar is never overwritten without --force either.
+    out.unlink()
+    sidecar = tmp_path / "xiangtan-minzheng.sources.yml"
+    sidecar.write_text("keep: me\n", encoding="utf-8")
+    assert main(["import-report", str(SEED_TEXT), "--code", "xiangtan-minzheng", "-o", str(out)]) == 2
+    assert not out.exists() and sidecar.read_text(encoding="utf-8") == "keep: me\n"
+    assert "sources.yml" in capsys.readouterr().err
+    assert main(["import-report", str(SEED_TEXT), "--code", "xiangtan-minzheng", "-o", str(out), "--force"]) == 0
+    assert out.is_file() and "keep: me" not in sidecar.read_text(encoding="utf-8")
 
 
 # ----- other layouts -----------------------------------------------------------------------
@@ -195,23 +229,33 @@ def test_hunan_county_with_basic_data_table(tmp_path: Path, capsys: pytest.Captu
     assert d["year"] == 2024  # from the title
     assert d["unit"]["name"] == "青山县民政局"
     assert len(d["duties"]) == 3 and d["duties"][1].startswith("负责全县城乡居民最低生活保障")
-    # Narrative: "1 480.50" (space inside the number) and full-width "１２５６．３０".
-    assert d["income"] == {"total": D("1480.50"), "initial_budget": D("1256.30"), "adjustment": D("214.20")}
-    assert d["expenditure"]["total"] == D("1452.18")
-    assert d["expenditure"]["basic"] == {"total": D("1010.06"), "personnel": D("879.95"), "public": D("130.11")}
-    assert d["expenditure"]["project"] == D("442.12")
-    # 基础数据表, 年初预算数 column → approved budget.
-    ab = d["approved_budget"]
-    assert ab["income_total"] == D("1256.30") and ab["fiscal"] == D("1256.30")
-    assert ab["expenditure_total"] == D("1256.30") and ab["project"] == D("270.00")
-    assert ab["basic"] == {"total": D("986.30"), "personnel": D("860.10")}
-    # 三公: budget from the table's 年初预算数, actual total from the narrative, items from 全年执行数.
-    assert d["sangong"]["budget"] == {"total": D("18.00"), "overseas": D("0.00"), "vehicle_purchase": D("0.00"),
-                                      "vehicle_operation": D("10.00"), "reception": D("8.00")}
-    assert d["sangong"]["actual"]["total"] == D("15.62")
-    assert d["sangong"]["actual"]["vehicle_operation"] == D("9.35") and d["sangong"]["actual"]["reception"] == D("6.27")
+    assert d["staffing"] == {"approved": 45, "actual": 43}
+    # Narrative: "1 480.50" (space inside the number) and full-width "１２５６．３０"; the table's 全年预算数
+    # column adds the adjusted budget.
+    assert d["income"]["appropriation"] == {"actual": D("1480.50"), "budget": D("1256.30"), "adjusted": D("1480.50")}
+    assert d["adjustment"]["amount"] == D("214.20")
+    # 支出: the narrative's 决算 figures, the table's 年初预算数 (budget) and 全年预算数 (adjusted) columns.
+    e = d["expenditure"]
+    assert e["total"] == {"actual": D("1452.18"), "budget": D("1256.30"), "adjusted": D("1480.50")}
+    assert e["basic"] == {"actual": D("1010.06"), "budget": D("986.30"), "adjusted": D("1012.40")}
+    assert e["personnel"] == {"actual": D("879.95"), "budget": D("860.10"), "adjusted": D("880.20")}
+    assert e["public"] == {"actual": D("130.11")}
+    assert e["project"] == {"actual": D("442.12"), "budget": D("270.00"), "adjusted": D("468.10")}
+    # The table's 公用经费 row is the form's 公用经费 line.
+    assert d["public_funds"]["total"] == {"budget": D("126.20"), "adjusted": D("132.20"), "actual": D("130.11")}
+    # 三公: the actual total from the narrative, the rest from the table (年初/全年/执行).
+    sg = d["sangong"]
+    assert sg["total"] == {"actual": D("15.62"), "budget": D("18.00"), "adjusted": D("18.00")}
+    assert sg["vehicle_purchase"] == {"budget": D("0.00"), "adjusted": D("0.00"), "actual": D("0.00")}
+    assert sg["vehicle_operation"] == {"budget": D("10.00"), "adjusted": D("10.00"), "actual": D("9.35")}
+    assert sg["reception"] == {"budget": D("8.00"), "adjusted": D("8.00"), "actual": D("6.27")}
+    assert sg["overseas"] == {"budget": D("0.00"), "adjusted": D("0.00"), "actual": D("0.00")}
     assert d["carryover"] == {"fiscal": D("28.32"), "non_fiscal": D("0")}
-    assert ex.sources["approved_budget.project"].startswith("项目支出 270.00")
+    assert ex.sources["expenditure.project.budget"].startswith("项目支出 270.00")
+    # "比上年减少1.21万元": a stated change, kept as written.
+    assert d["stated_changes"] == [{"subject": "三公经费支出", "current": D("15.62"), "change": D("-1.21"),
+                                    "as_written": "15.62万元，比上年减少1.21万元"}]
+    assert d["self_score_total"] == D("92") and d["self_grade"] == "优"
     # Goals with targets (不少于) and the completion figures.
     g1 = d["goals"][0]["indicators"][0]
     assert g1["target"] == {"value": D("3200"), "unit": "人", "relation": ">="}
@@ -221,21 +265,22 @@ def test_hunan_county_with_basic_data_table(tmp_path: Path, capsys: pytest.Captu
     assert p0["responsible"] == "财务股股长" and p0["deadline"].isoformat() == "2025-06-30"  # "6月底"
     assert "responsible" not in p1 and "deadline" not in p1
     # Not in the text: listed, not invented.
-    for path in ("unit.supervisor", "unit.annual_budget", "approved_budget.basic.goods_services",
+    for path in ("unit.supervisor", "unit.annual_budget", "expenditure.public.budget",
                  "self_scores", "projects", "problems[1].responsible", "problems[1].deadline",
-                 "execution.declared_adjustment_rate"):
+                 "adjustment.declared_rate"):
         assert path in ex.missing, path
-    assert "goods_services" not in ab["basic"]
-    # The CLI writes the draft although it does not validate, and says so (exit 1).
+    assert "budget" not in e["public"]
+    # The CLI writes a draft that validates as a partial record (exit 0), code from the file name.
     out = tmp_path / "2024" / "qingshan-minzheng.yaml"
     rc = main(["import-report", str(src), "-o", str(out)])
     printed = capsys.readouterr().out
-    assert rc == 1 and out.is_file()
-    assert "尚未通过" in printed and "unit.supervisor" in printed
+    assert rc == 0 and out.is_file()
+    assert "数据校验：通过" in printed and "unit.supervisor" in printed  # listed as not found
     draft = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert draft["code"] == "qingshan-minzheng"  # taken from the output file name
+    assert draft["code"] == "qingshan-minzheng"
     assert "supervisor" not in draft["unit"]
-    assert "尚未通过校验" in out.read_text(encoding="utf-8").splitlines()[3]
+    assert "已通过数据校验" in out.read_text(encoding="utf-8").splitlines()[3]
+    assert load_department(out).expenditure.project.adjusted == D("468.10")
 
 
 def test_city_report_with_score_table() -> None:
@@ -245,15 +290,20 @@ def test_city_report_with_score_table() -> None:
     assert d["duties"] == ["负责全市文化、旅游、广电事业发展规划。", "负责公共文化服务体系建设。", "负责旅游市场监管。"]
     assert [(s["part"], s["weight"], s["score"]) for s in d["self_scores"]] == [
         ("投入", D(20), D(19)), ("过程", D(20), D("18.5")), ("产出", D(30), D(28)), ("效果", D(30), D(26))]
-    assert d["income"] == {"total": D("620.00"), "initial_budget": D("560.40"), "adjustment": D("59.60")}
-    assert d["expenditure"]["basic"] == {"total": D("412.30"), "personnel": D("356.20"), "public": D("56.10")}
-    assert d["expenditure"]["project"] == D("177.82")
-    ab = d["approved_budget"]
-    assert ab["approver"] == "市财政局"
-    assert ab["basic"] == {"total": D("400.10"), "personnel": D("350.00"), "goods_services": D("50.10")}
-    assert ab["expenditure_total"] == D("560.40") and ab["project"] == D("160.30")
-    assert d["sangong"]["budget"] == {"total": D("12.00"), "vehicle_operation": D("8.00"), "reception": D("4.00")}
-    assert d["sangong"]["actual"] == {"total": D("10.35"), "vehicle_operation": D("7.15"), "reception": D("3.10")}
+    assert d["income"]["appropriation"] == {"actual": D("620.00"), "budget": D("560.40")}
+    assert d["income"]["total"] == {"budget": D("560.40")}  # 批复 预算收入总数
+    assert d["adjustment"]["amount"] == D("59.60")
+    e = d["expenditure"]
+    assert e["basic"] == {"actual": D("412.30"), "budget": D("400.10")}
+    assert e["personnel"] == {"actual": D("356.20"), "budget": D("350.00")}
+    assert e["public"] == {"actual": D("56.10"), "budget": D("50.10")}
+    assert e["project"] == {"actual": D("177.82"), "budget": D("160.30")}
+    assert e["total"] == {"actual": D("590.12"), "budget": D("560.40")}
+    assert d["approval"]["approver"] == "市财政局"
+    assert d["sangong"]["total"] == {"budget": D("12.00"), "actual": D("10.35")}
+    assert d["sangong"]["vehicle_operation"] == {"budget": D("8.00"), "actual": D("7.15")}
+    assert d["sangong"]["reception"] == {"budget": D("4.00"), "actual": D("3.10")}
+    assert "overseas" not in d["sangong"] and "vehicle_purchase" not in d["sangong"]
     assert [(p["number"], p["name"], p["budget"], p["actual"]) for p in d["projects"]] == [
         (1, "公共文化服务体系建设专项", D("80.00"), D("72.50")), (2, "文物保护专项", D("60.00"), D("58.00"))]
     assert d["projects"][0]["outputs"] == [{"name": "举办送戏下乡演出", "value": D(60), "unit": "场"}]
@@ -261,10 +311,10 @@ def test_city_report_with_score_table() -> None:
     assert goal2["target"]["value"] == D(40) and goal2["actual"]["value"] == D(48)
     assert d["problems"][0]["responsible"] == "计划财务科科长"
     # "年末结转结余资金为0" does not say whether it is 财政拨款; non-tax income is not mentioned.
-    for path in ("carryover.fiscal", "carryover.non_fiscal", "approved_budget.non_tax", "approved_budget.other",
-                 "long_term_plan"):
+    for path in ("carryover.fiscal", "carryover.non_fiscal", "long_term_plan"):
         assert path in ex.missing, path
-    assert "sangong.actual.overseas" not in ex.sources
+    assert "special_account" not in d["income"] and "other" not in d["income"]
+    assert "sangong.overseas.actual" not in ex.sources
 
 
 SMALL_PARAGRAPHS = [
@@ -287,15 +337,20 @@ def _check_small(path: Path) -> None:
     d = ex.data
     assert d["title"] == "2024年山城区统计局部门整体支出绩效评价报告"
     assert d["unit"] == {"name": "山城区统计局", "supervisor": "山城区人民政府", "annual_budget": D("312.50")}
-    assert d["income"] == {"total": D("345.80"), "initial_budget": D("312.50"), "adjustment": D("33.30")}
-    # 3458000 元 is a real 元 figure (no 万元 figure says 3458000): converted, 3458000 / 10000 = 345.8.
-    assert d["expenditure"]["total"] == D("345.8")
-    assert "已换算为万元" in ex.sources["expenditure.total"]
-    assert d["expenditure"]["basic"] == {"total": D("280.60"), "personnel": D("250.10"), "public": D("30.50")}
-    assert d["expenditure"]["project"] == D("65.20")
+    assert d["income"] == {"appropriation": {"actual": D("345.80"), "budget": D("312.50")}}
+    assert d["adjustment"]["amount"] == D("33.30")
+    # 3458000 元 is a real 元 figure (no 万元 figure says 3458000): converted, 3458000 / 10000 = 345.8,
+    # and the record keeps the spelling as written.
+    assert d["expenditure"]["total"] == {"actual": D("345.8")}
+    assert "已换算为万元" in ex.sources["expenditure.total.actual"]
+    assert d["annotations"]["expenditure.total.actual"]["as_written"] == "3458000元"
+    assert d["expenditure"]["basic"] == {"actual": D("280.60")}
+    assert d["expenditure"]["personnel"] == {"actual": D("250.10")}
+    assert d["expenditure"]["public"] == {"actual": D("30.50")}
+    assert d["expenditure"]["project"] == {"actual": D("65.20")}
     assert d["problems"] == [{"problem": "统计调查经费测算不够精准。", "measures": "完善经费测算办法。",
                               "responsible": "办公室主任"}]
-    assert "problems[0].deadline" in ex.missing and "sangong.budget" in ex.missing
+    assert "problems[0].deadline" in ex.missing and "sangong.total.budget" in ex.missing
 
 
 def test_html_variant() -> None:
@@ -354,8 +409,22 @@ def test_units_and_numbering() -> None:
 def test_write_draft_prunes_empty_sections(tmp_path: Path) -> None:
     _, ex = import_report(REPORTS / "small_report.html", code="shancheng-tongji", year=2024)
     result = write_draft(ex, tmp_path / "shancheng-tongji.yaml", "small_report.html")
-    assert not result.valid
-    assert any("approved_budget" in e for e in result.errors)
+    assert result.valid and result.errors == []
     data = yaml.safe_load(result.path.read_text(encoding="utf-8"))
-    assert "approved_budget" not in data and "sangong" not in data
+    assert "approval" not in data and "sangong" not in data and "carryover" not in data
     assert result.sources_path.name == "shancheng-tongji.sources.yml"
+    DepartmentYear.model_validate(read_yaml(result.path))
+
+
+def test_draft_header_stays_comment_lines(tmp_path: Path) -> None:
+    # Report text that reaches the header (notes) cannot break out of its comment line.
+    report = tmp_path / "r.txt"
+    report.write_text("2024年某局部门整体支出绩效评价报告\n单位名称：某局\n"
+                      "经费控制情况\t2022年决算数\t2023年预算数\t2024年决算数\n三公经费\t1\t2\t3\n"
+                      "绩效目标完成情况\n1.完成\u2028evil: 1。做好工作\n", encoding="utf-8")
+    _, ex = import_report(report, code="x", year=2024)
+    ex.notes.append("注意\u0085injected: true\u2028other_notes: x")
+    result = write_draft(ex, tmp_path / "x.yaml", "r.txt")
+    data = read_yaml(result.path)
+    assert "injected" not in data and "other_notes" not in data and "evil" not in data
+    assert set(data) <= set(DepartmentYear.model_fields)

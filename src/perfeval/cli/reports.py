@@ -1,4 +1,4 @@
-"""Commands ``import-report`` (report text → draft data file) and ``audit`` (text-level findings)."""
+"""Commands ``import-report`` (report → partial data file) and ``audit`` (findings in a report)."""
 
 from __future__ import annotations
 
@@ -10,29 +10,40 @@ from pathlib import Path
 from typing import Any
 
 from perfeval.errors import UsageError
-from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
-from perfeval.importer import audit_document, import_report, write_draft
+from perfeval.review import SEVERITY_LABELS, Finding
+from perfeval.importer import MissingIdentity, audit_document, import_report, normalize, read_report, write_draft
+from perfeval.importer.draft import sources_path_for
+from perfeval.importer.extract import extract
 from perfeval.model import CODE_PATTERN
+
+#: Labels of the severities audit uses (error / verify / note); the shared table may not know all yet.
+LABELS: dict[str, str] = {"error": "错误", "verify": "待核实", "note": "提示", "warning": "警告"}
+LABELS.update(SEVERITY_LABELS)
+ORDER = ("error", "verify", "warning", "note")
+_OPTIONS = {"code": "--code 部门代码", "year": "--year 评价年度", "unit.name": "--unit 单位名称"}
+_WHY = {"code": "未指定部门代码", "year": "报告中没有写明评价年度（标题、“××年度”或表头年度）",
+        "unit.name": "报告中没有写明单位名称"}
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "import-report", help="从已发布的评价报告（.txt/.docx/.html）提取数据草稿",
-        description="从已发布的部门整体支出绩效评价报告提取数据草稿（YAML），并写出字段出处文件 <草稿名>.sources.yml。"
-                    "找不到的字段不填写并列出；草稿未通过数据校验时仍写出，退出码为 1。")
-    p.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html）")
-    p.add_argument("--code", help="部门代码（小写字母、数字、连字符），如 xiangtan-minzheng")
-    p.add_argument("--year", type=int, help="评价年度（缺省取报告标题中的年份）")
+        "import-report", help="从已发布的评价报告（.txt/.docx/.html/.pdf）提取数据草稿",
+        description="从已发布的部门整体支出绩效评价报告提取数据草稿（YAML，只含文中写明的数字，其余留空），并写出字段出处文件 "
+                    "<草稿名>.sources.yml。草稿是通过校验的部分数据；报告未写明评价年度或单位名称时请用 --year / --unit 指定。")
+    p.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
+    p.add_argument("--code", help="部门代码（小写字母、数字、连字符），如 xiangtan-minzheng；缺省取输出文件名")
+    p.add_argument("--year", type=int, help="评价年度（缺省取报告自述的年度：标题、“××年度”或表头年度）")
+    p.add_argument("--unit", help="单位名称（报告中未写明时指定）")
     p.add_argument("-o", "--output", type=Path, help="草稿输出路径（缺省 <部门代码>.yaml 或 <报告名>.draft.yaml）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件及其出处文件")
     p.set_defaults(func=run_import)
 
     a = subparsers.add_parser(
-        "audit", help="检查报告文字中的单位、年度、合计、比率和自相矛盾之处（不写数据）",
-        description="对已发布报告的文字做检查：单位笔误、年度笔误、合计与分项不符、百分比与分子分母不符、"
-                    "与数字矛盾的表述。存在“错误”级问题时退出码为 1。")
-    a.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html）")
-    a.add_argument("--year", type=int, help="评价年度（缺省取报告标题中的年份）")
+        "audit", help="检查报告中的单位、年度、合计、比率、表格各项之和与自相矛盾之处（不写数据）",
+        description="对已发布报告做检查：单位笔误、年度笔误、合计与分项不符、百分比与分子分母不符、表格各列分项之和、"
+                    "支出高于收入、同比变动、报告日期、模板文字残留等。存在“错误”级问题时退出码为 1。")
+    a.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
+    a.add_argument("--year", type=int, help="评价年度（缺省取报告自述的年度）")
     a.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     a.set_defaults(func=run_audit)
 
@@ -43,6 +54,12 @@ def _default_output(file: Path, code: str | None) -> Path:
     return file.with_name(file.stem + ".draft.yaml")
 
 
+def _ask(missing: dict[str, str]) -> UsageError:
+    reasons = "；".join(_WHY[p] for p in missing)
+    options = " ".join(_OPTIONS[p] for p in missing)
+    return UsageError(f"{reasons}，无法确定{'、'.join(missing)}：请用 {options} 指定")
+
+
 def run_import(args: argparse.Namespace) -> int:
     code = args.code
     if code is not None and not re.fullmatch(CODE_PATTERN, code):
@@ -50,27 +67,41 @@ def run_import(args: argparse.Namespace) -> int:
     out: Path = args.output or _default_output(args.file, code)
     if code is None and out.name.endswith(".yaml") and re.fullmatch(CODE_PATTERN, out.name[:-5]):
         code = out.name[:-5]
-    if out.exists() and not args.force:
-        raise UsageError(f"输出文件 {out} 已存在；如需覆盖请加 --force")
-    if out.resolve() == args.file.resolve():
+    sidecar = sources_path_for(out)
+    for target in (out, sidecar):
+        if target.exists() and not args.force:
+            raise UsageError(f"输出文件 {target} 已存在；如需覆盖请加 --force")
+    if out.resolve() == args.file.resolve() or sidecar.resolve() == args.file.resolve():
         raise UsageError("输出文件不能与报告文件相同")
-    doc, extraction = import_report(args.file, code=code, year=args.year)
-    result = write_draft(extraction, out, args.file.name)
+    if args.unit is not None and not args.unit.strip():
+        raise UsageError("--unit 不能为空")
+    doc, extraction = import_report(args.file, code=code, year=args.year,
+                                    unit_name=args.unit.strip() if args.unit else None)
+    year = extraction.data.get("year")
+    if year is not None and re.fullmatch(r"\d{4}", out.parent.name) and int(out.parent.name) != year:
+        raise UsageError(f"报告的评价年度为 {year}，与输出目录 {out.parent.name} 不一致；请改用 {out.parent.parent / str(year)} "
+                         "或用 --year 指定")
+    try:
+        result = write_draft(extraction, out, args.file.name)
+    except MissingIdentity as exc:
+        raise _ask(exc.missing) from None
     print(f"已写出草稿：{result.path}")
     print(f"字段出处：{result.sources_path}（{len(extraction.sources)} 项）")
     if result.missing:
-        print(f"文中未找到 {len(result.missing)} 项（未填写）：")
+        print(f"文中未找到 {len(result.missing)} 项（未填写，不作推测）：")
         for path, label in result.missing.items():
             print(f"  - {path}（{label}）")
+    for line in result.dropped:
+        print(f"略去：{line}")
     for note in extraction.notes:
         print(f"说明：{note}")
     if result.valid:
-        print("数据校验：通过。")
+        print("数据校验：通过（部分数据）。")
         return 0
-    print(f"数据校验：草稿尚未通过（{len(result.errors)} 处），请补全后再使用：")
-    for err in result.errors:
+    print(f"数据校验：草稿尚未通过（{len(result.errors)} 处）：")  # pragma: no cover - make_valid guarantees validity
+    for err in result.errors:  # pragma: no cover
         print(f"  - {err}")
-    return 1
+    return 1  # pragma: no cover
 
 
 def format_findings(findings: list[Finding]) -> str:
@@ -78,19 +109,21 @@ def format_findings(findings: list[Finding]) -> str:
         return "未发现问题。"
     lines: list[str] = []
     for f in findings:
-        lines.append(f"[{SEVERITY_LABELS[f.severity]}] {f.rule} {f.path}：{f.message}")
+        lines.append(f"[{LABELS.get(f.severity, f.severity)}] {f.rule} {f.path}：{f.message}")
         if f.source:
             lines.append(f"    出处：「{f.source}」")
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
-    lines.append("共 " + "，".join(f"{SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items()) + "。")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ORDER}
+    lines.append("共 " + "，".join(f"{LABELS[s]} {n} 项" for s, n in counts.items() if n or s != "warning") + "。")
     return "\n".join(lines)
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from perfeval.importer import normalize, read_report
-
     doc = normalize(read_report(args.file))
-    findings = audit_document(doc, args.year)
+    extraction = extract(doc, year=args.year)
+    year = args.year if args.year is not None else extraction.data.get("year")
+    if year is None:
+        raise _ask({"year": "--year"})
+    findings = audit_document(doc, year, extraction)
     if args.format == "json":
         json.dump([f.to_json() for f in findings], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -5,6 +5,7 @@ Shared by extraction and audit so that both read a figure the same way.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ COUNT = re.compile(
 )
 #: A rate in money per head, e.g. "1600元/人/月".
 PER_HEAD = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?P<unit>元/(?:人|户|次)(?:/(?:月|年|天))?)")
+
+#: Amounts of one paragraph compared pairwise when looking for a unit slip.
+MAX_PEERS = 40
 
 YEAR = re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})(?=年)")
 
@@ -76,6 +80,8 @@ def money_mentions(doc: Document) -> list[Money]:
     raw = [(m, Decimal(m.group("num"))) for m in MONEY.finditer(doc.text)]
     main = dominant_unit(doc)
     by_number: dict[Decimal, int] = Counter(n for m, n in raw if m.group("unit") == main)
+    main_pos = [m.start() for m, _ in raw if m.group("unit") == main]
+    main_val = [n for m, n in raw if m.group("unit") == main]
     out: list[Money] = []
     for m, number in raw:
         unit = m.group("unit")
@@ -85,14 +91,20 @@ def money_mentions(doc: Document) -> list[Money]:
                 slip, evidence = True, f"同一数字在文中另写作 {m.group('num')}{main}"
             else:
                 block = doc.block_at(m.start())
-                peers = [n for mm, n in raw if mm.group("unit") == main and block.start <= mm.start() < block.end]
-                for i, a in enumerate(peers):
-                    for b in peers[i + 1:]:
-                        if a + b == number:
-                            slip, evidence = True, f"等于同段 {a}{main} 与 {b}{main} 之和"
-                            break
-                    if slip:
+                lo, hi = bisect.bisect_left(main_pos, block.start), bisect.bisect_left(main_pos, block.end)
+                peers = main_val[lo:min(hi, lo + MAX_PEERS)]
+                seen: set[Decimal] = set()
+                for a in peers:
+                    if number - a in seen:
+                        slip, evidence = True, f"等于同段 {number - a}{main} 与 {a}{main} 之和"
                         break
+                    seen.add(a)
         value = convert(number, main if slip else unit)
         out.append(Money(m.group("num"), unit, m.start(), m.end(), value, slip, evidence))
     return out
+
+
+def money_between(money: list[Money], start: int, end: int) -> list[Money]:
+    """The amounts of ``money`` (sorted by position) that start in [start, end)."""
+    starts = [m.start for m in money]
+    return money[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]

@@ -1,0 +1,37 @@
+"""Helpers of the import/audit tests: the CLI with the report commands, and loading a draft as a record.
+
+``main`` runs :func:`perfeval.cli.main` with only the report commands registered (``import-report``,
+``audit``), so that these tests exercise the real command-line handling (exit codes, messages)
+without importing the other command groups; the list of command modules is restored afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import perfeval.cli as cli
+from perfeval.errors import DataError
+from perfeval.model.files import read_yaml
+from perfeval.model.schema import DepartmentYear
+
+
+def main(argv: Sequence[str]) -> int:
+    saved = cli.COMMAND_MODULES
+    cli.COMMAND_MODULES = ("perfeval.cli.reports",)
+    try:
+        return cli.main(list(argv))
+    finally:
+        cli.COMMAND_MODULES = saved
+
+
+def load_record(path: Path | str) -> DepartmentYear:
+    """A data file validated as a department-year record (the draft must carry its own code and year)."""
+    path = Path(path)
+    data = read_yaml(path)
+    record = DepartmentYear.model_validate(data)
+    if path.name != f"{record.code}.yaml":
+        raise DataError(path, "file name does not match code")
+    if path.parent.name.isdigit() and int(path.parent.name) != record.year:
+        raise DataError(path, "year does not match folder")
+    return record
