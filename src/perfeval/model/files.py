@@ -220,7 +220,12 @@ def record_data(model: BaseModel) -> dict[str, Any]:
     """The data of a record as written to a file: schema order, fields at their default (and None) left out,
     money rows (:class:`Amounts`, :class:`Item`) and goal-indicator quantities as flow mappings."""
     out: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
+    fields = type(model).model_fields
+    if isinstance(model, Amounts):
+        # A named line ({name: 办公费, budget: …}): what names it first, then the columns.
+        fields = {**{k: v for k, v in fields.items() if k not in Amounts.model_fields},
+                  **{k: v for k, v in fields.items() if k in Amounts.model_fields}}
+    for name, info in fields.items():
         value = getattr(model, name)
         if value is None:
             continue
