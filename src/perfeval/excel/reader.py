@@ -422,7 +422,7 @@ class WorkbookReader:
         """Where an error is; a record-level rule about an annotation (its field path names a value that is
         not stated) is placed on that annotation's row."""
         loc = tuple(error["loc"])
-        if not loc:
+        if loc in ((), ("annotations",)):
             message = str(error.get("msg", ""))
             for key in self.annotation_keys:
                 if f" {key} " in message:
