@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 
@@ -16,17 +18,18 @@ from perfeval.cli import main
 from perfeval.errors import DataError
 from perfeval.excel import (
     DATA_SHEETS,
-    FORMS,
     SHEET_HELP,
-    TABLES,
     cell_decimal,
     iter_field_paths,
+    placed_paths,
     read_workbook,
     write_workbook,
 )
 from perfeval.model import dump_record as dump_department
 from perfeval.model import load_department, read_yaml, records_identical
 from perfeval.model.schema import DepartmentYear
+
+from .strategies import PARTIAL_RECORDS, records
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -77,22 +80,26 @@ def exported(tmp_path: Path) -> Path:
 def test_export_puts_seed_figures_in_labelled_cells(exported: Path) -> None:
     wb = openpyxl.load_workbook(exported)
     money = wb["收支"]
-    # Row 5 column C is 年初预算拨款 (the layout the error messages name).
-    assert money["B5"].value == "年初预算拨款（万元）"
-    assert money["E5"].value == "income.initial_budget"
-    assert money["C5"].value == pytest.approx(2373.85)
-    assert money["C5"].number_format == "0.00"
-    personnel = find_row(money, 5, "expenditure.basic.personnel")
-    assert money.cell(personnel, 3).value == pytest.approx(1581.75)
-    approved = find_row(money, 5, "approved_budget.basic.total")
-    assert money.cell(approved, 3).value == pytest.approx(1595.3)
-    assert money.cell(approved, 3).number_format == "0.0"  # written as 1595.3, not 1595.30
+    # Row 6 is 一般公共预算财政拨款; columns C–F the forms' 上年决算 / 本年预算 / 调整后预算 / 本年决算.
+    assert [money.cell(3, c).value for c in range(3, 7)] == ["上年决算数（万元）", "本年预算数（万元）",
+                                                             "调整后预算数（万元）", "本年决算数（万元）"]
+    assert money["B6"].value == "一般公共预算财政拨款"
+    assert money["G6"].value == "income.appropriation"
+    assert money["D6"].value == pytest.approx(2373.85) and money["D6"].number_format == "0.00"
+    assert money["F6"].value == pytest.approx(3229.37)
+    assert money["C6"].value is None and money["E6"].value is None   # not stated: blank, not 0
+    personnel = find_row(money, 7, "expenditure.personnel")
+    assert money.cell(personnel, 6).value == pytest.approx(1581.75)
+    basic = find_row(money, 7, "expenditure.basic")
+    assert money.cell(basic, 4).value == pytest.approx(1595.3)
+    assert money.cell(basic, 4).number_format == "0.0"  # written as 1595.3, not 1595.30
 
     projects = wb["项目"]
     row = find_row(projects, 2, "低保员工资")
     actual = projects.cell(row, header_column(projects, "实际支出（万元）"))
     assert actual.value == pytest.approx(655.0411)
     assert actual.number_format == "0.0000"
+    assert projects.cell(row, header_column(projects, "代管资金")).value == "是"
 
     goals = wb["绩效目标与指标"]
     row = find_row(goals, 5, "意见建议（建议提案）办理")
@@ -101,10 +108,20 @@ def test_export_puts_seed_figures_in_labelled_cells(exported: Path) -> None:
     row = find_row(goals, 5, "集中性法律政策宣传")
     assert goals.cell(row, 1).value == 4 and goals.cell(row, 2).value is None     # continuation row
 
-    sangong = wb["三公经费"]
-    overseas = find_row(sangong, 5, "overseas")
-    assert sangong.cell(overseas, 2).value is None  # budget: not mentioned in the source
-    assert sangong.cell(overseas, 3).value == 0     # actual: stated as 0
+    overseas = find_row(money, 7, "sangong.overseas")
+    assert money.cell(overseas, 4).value is None  # budget: not mentioned in the source
+    assert money.cell(overseas, 6).value == 0     # actual: stated as 0
+
+    budget = wb["预算执行与管理"]
+    assert budget.cell(find_row(budget, 5, "management.no_large_projects"), 3).value == "是"
+    assert budget.cell(find_row(budget, 5, "adjustment.carryover_mentioned"), 3).value == "是"
+    assert budget.cell(find_row(budget, 5, "adjustment.carryover"), 3).value is None
+    exclusions = wb["调整未计入"]
+    assert exclusions["A4"].value is None and exclusions["B4"].value.startswith("年中预算调整是由于")
+    notes = wb["数据注记"]
+    assert [notes.cell(4, c).value for c in range(1, 5)] == [
+        "expenditure.total.actual", "2024 年度财政拨款支出 3229.37 元", None,
+        "原文单位写作“元”，同一数字在文中其他处为3229.37万元，按万元记录"]
 
 
 def test_round_trip_through_cli_gives_identical_data(exported: Path, tmp_path: Path,
@@ -118,29 +135,36 @@ def test_round_trip_through_cli_gives_identical_data(exported: Path, tmp_path: P
     reimported = load_department(written)
     assert original == reimported
     assert decimal_texts(original) == decimal_texts(reimported)
-    assert str(reimported.approved_budget.basic.total) == "1595.3"
+    assert reimported.expenditure is not None and reimported.expenditure.basic is not None
+    assert str(reimported.expenditure.basic.budget) == "1595.3"
     assert str(reimported.projects[1].actual) == "655.0411"
-    assert str(reimported.income.initial_budget) == "2373.85"
+    assert reimported.income is not None and reimported.income.appropriation is not None
+    assert str(reimported.income.appropriation.budget) == "2373.85"
     assert reimported.problems[0].deadline == dt.date(2025, 5, 30)
-    assert reimported.sangong.budget.overseas is None
-    assert reimported.sangong.actual.overseas == Decimal(0)
+    assert reimported.sangong is not None and reimported.sangong.overseas is not None
+    assert reimported.sangong.overseas.budget is None
+    assert reimported.sangong.overseas.actual == Decimal(0)
+    assert reimported.adjustment is not None and reimported.adjustment.exclusions[0].amount is None
+    assert reimported.annotations == original.annotations
 
 
 def test_written_yaml_is_human_editable(exported: Path, tmp_path: Path) -> None:
     out = tmp_path / "xiangtan-minzheng.yaml"
     assert main(["import-excel", str(exported), "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "initial_budget: 2373.85\n" in text          # a plain number, not a string
-    assert "personnel: 1581.75\n" in text
-    assert "    total: 1595.3\n" in text
+    assert "  appropriation: {budget: 2373.85, actual: 3229.37}\n" in text  # a row of the forms, inline
+    assert "  personnel: {budget: 1339.41, actual: 1581.75}\n" in text
+    assert "  basic: {budget: 1595.3, actual: 1723.59}\n" in text
+    assert "  overseas: {actual: 0}\n" in text                             # stated 0; budget left out
     assert "actual: 655.0411\n" in text
     assert "name: 湘潭市民政局\n" in text                  # Chinese unescaped
     assert "\\u" not in text and "!!" not in text and "'2373.85'" not in text
     assert "deadline: 2025-05-30\n" in text
     assert "actual: {value: 99, unit: 人}" in text
-    keys = ["code:", "year:", "title:", "unit:", "duties:", "goals:", "income:", "expenditure:",
-            "approved_budget:", "sangong:", "carryover:", "execution:", "management:", "self_scores:",
-            "projects:", "problems:", "other_notes:"]
+    assert "  expenditure.total.actual:\n    as_written: 2024 年度财政拨款支出 3229.37 元\n" in text
+    keys = ["code:", "year:", "title:", "unit:", "duties:", "goals:", "income:", "adjustment:", "expenditure:",
+            "approval:", "sangong:", "carryover:", "execution:", "management:", "self_scores:",
+            "projects:", "problems:", "other_notes:", "annotations:"]
     positions = [text.index("\n" + key) for key in keys]
     assert positions == sorted(positions)  # schema order
     assert records_identical(DepartmentYear.model_validate(read_yaml(out)), load_department(SEED))
@@ -159,7 +183,7 @@ def test_dump_department_reloads_identically(tmp_path: Path) -> None:
 def test_records_identical_sees_decimal_text() -> None:
     original = load_department(SEED)
     data = original.model_dump()
-    data["approved_budget"]["basic"]["total"] = Decimal("1595.30")
+    data["expenditure"]["basic"]["budget"] = Decimal("1595.30")
     changed = DepartmentYear.model_validate(data)
     assert changed == original                  # pydantic equality cannot tell …
     assert not records_identical(changed, original)  # … the exact text can
@@ -167,11 +191,15 @@ def test_records_identical_sees_decimal_text() -> None:
 
 def _full_record() -> DepartmentYear:
     """A record in which every field of every model is set (somewhere) to a non-default value."""
-    amounts = {"total": "10.50", "overseas": "1", "vehicle_purchase": "2.25", "vehicle_operation": "3",
-               "reception": "12345678901234567.89"}
+    row = {"previous": "1.10", "budget": "2", "adjusted": "2.25", "actual": "12345678901.234567"}
     return DepartmentYear.model_validate({
         "code": "demo-dept-2", "year": 2023, "demo": True, "title": "示例报告标题",
-        "unit": {"name": "示例局", "supervisor": "示例市人民政府", "annual_budget": Decimal("100.10")},
+        "unit": {"name": "示例局", "supervisor": "示例市人民政府", "annual_budget": Decimal("100.10"),
+                 "internal_units": ["办公室", "财务科"], "sub_units": ["=下属单位"]},
+        "cover": {"budget_code": "012001", "evaluation_method": "第三方评价", "evaluator": "某会计师事务所",
+                  "report_date": dt.date(2024, 5, 13)},
+        "staffing": {"approved": 65, "approved_admin": 30, "approved_institution": 35, "actual": 41,
+                     "actual_admin": 20, "actual_institution": 0, "stated_control_rate": Decimal("63.10")},
         "duties": ["第一条职能", "第二条职能\n含换行的第二段"],
         "long_term_plan": "=以等号开头的文字不是公式", "annual_plan": "年度计划", "other_notes": "其他说明",
         "goals": [
@@ -181,38 +209,65 @@ def _full_record() -> DepartmentYear:
                   "target": {"value": Decimal("12.30"), "unit": "件", "relation": ">="},
                   "actual": {"value": Decimal("-1.5"), "unit": "件", "relation": "<"}},
                  {"name": "指标乙", "category": "满意度", "actual": {"value": Decimal("95"), "unit": "%", "relation": "约"}},
+                 {"name": "定性指标", "target_text": "有所提高", "actual_text": "同比均有所提高"},
                  {"name": "只有名称的指标"},
              ]},
+            {"text": "没有序号也没有指标的目标"},
             {"number": 3, "text": "没有指标的目标"},
         ],
-        "income": {"total": Decimal("20"), "initial_budget": Decimal("30.0"), "adjustment": Decimal("-12.5"),
-                   "adjustment_purpose": "调减"},
-        "expenditure": {"total": Decimal("1"), "basic": {"total": Decimal("2"), "personnel": Decimal("3"),
-                                                         "public": Decimal("4")}, "project": Decimal("5")},
-        "approved_budget": {"approver": "市财政局", "year_as_written": 2022, "income_total": Decimal("6"),
-                            "fiscal": Decimal("7"), "non_tax": Decimal("1.00"), "other": Decimal("0.5"),
-                            "expenditure_total": Decimal("8"),
-                            "basic": {"total": Decimal("9"), "personnel": Decimal("10"), "goods_services": Decimal("11")},
-                            "project": Decimal("12"), "project_note": "说明"},
-        "sangong": {"budget": amounts, "actual": {**amounts, "reception": "0.0"},
-                    "previous_actual": {"total": "7", "vehicle_operation": "7"}},
+        "income": {"total": row, "carryover": {"actual": "37.23"}, "appropriation": {"budget": "30.0"},
+                   "government_fund": {"previous": "0"}, "special_account": {"adjusted": "1E+2"},
+                   "other": {"actual": "86.1"}},
+        "income_by_unit": [{"name": "汇总", "total": "229.46", "carryover": "37.23", "appropriation": "106.13",
+                            "government_fund": "0", "special_account": "0.00", "other": "86.1", "is_total": True},
+                           {"name": "局机关", "total": "176.26"}],
+        "adjustment": {"amount": Decimal("-12.5"), "purpose": "调减", "carryover": "3", "carryover_mentioned": True,
+                       "exclusions": [{"amount": "5.5", "reason": "上级交办"}, {"reason": "金额未写的理由"}],
+                       "declared_rate": Decimal("3.50"), "explanation": "调整说明"},
+        "expenditure": {"total": {"actual": "1"}, "basic": {"budget": "2"}, "personnel": {"previous": "3"},
+                        "public": {"adjusted": "4"}, "project": row},
+        "expenditure_by_unit": [{"name": "局机关", "total": "10", "basic": "6", "personnel": "5", "public": "1",
+                                 "project": "4"}, {"name": "合计", "is_total": True, "total": "10"}],
+        "approval": {"approver": "市财政局", "year_as_written": 2022, "project_note": "说明"},
+        "sangong": {"total": row, "vehicle": {"budget": "1"}, "overseas": {"actual": "0.0"},
+                    "vehicle_purchase": {"previous": "2.25"}, "vehicle_operation": {"adjusted": "3"},
+                    "reception": {"budget": "12345678901.234567"}},
+        "public_funds": {"total": {"previous": "30.05", "budget": "28.90", "actual": "28.90"},
+                         "items": [{"name": "办公经费", "previous": "14.44", "budget": "10", "adjusted": "10",
+                                    "actual": "0.68"}, {"name": "+会议费"}]},
+        "procurement": {"previous": "16.14", "budget": "30.66", "actual": "30.66"},
+        "basic_budget_adjustment": {"previous": "431.64", "budget": "322.07", "adjusted": "1", "actual": "322.07"},
+        "buildings": {"approved_area": "0", "actual_area": "12.5", "stated_area_control_rate": "100",
+                      "budget": "0", "actual": "1", "stated_investment_control_rate": "-3"},
         "carryover": {"fiscal": Decimal("0.01"), "non_fiscal": Decimal("118.74")},
-        "execution": {"declared_adjustment_rate": Decimal("3.50"), "adjustment_explanation": "调整说明",
-                      "balance_statement": "基本持平"},
+        "execution": {"balance_statement": "基本持平"},
         "management": {"budget_management": "预算管理", "lottery_fund": Decimal("1E+2"),
-                       "large_projects_statement": "大项目", "asset_management": "资产", "outcome_statement": "产出"},
-        "self_scores": [{"part": "预算执行", "weight": Decimal("30"), "score": Decimal("28.5"), "reason": "扣1.5分"}],
+                       "large_projects_statement": "大项目", "no_large_projects": False, "asset_management": "资产",
+                       "outcome_statement": "产出", "thrift_measures": "厉行节约"},
+        "self_scores": [{"part": "预算执行", "weight": Decimal("30"), "score": Decimal("28.5"), "reason": "扣1.5分"},
+                        {"part": "预算执行率", "level": 2, "parent": "预算执行", "weight": "8", "target": "100%",
+                         "actual": "99.27%", "score": "8"}],
+        "self_score_total": "93.5", "self_grade": "优",
+        "self_funds": [{"nature": "收入性质", "item": "财政拨款", "initial": "1922.76", "full_year": "2690.62",
+                        "executed": "2671", "weight": "10", "stated_rate": "99.27", "score": "9.5"},
+                       {"item": "其他"}],
         "projects": [
-            {"number": 2, "name": "项目乙", "budget": Decimal("700"), "actual": Decimal("655.0411"),
-             "actual_label": "实际到位资金", "managed_only": True, "description": "完成情况",
+            {"number": 2, "name": "项目乙", "group": "业务工作经费", "previous": "600", "budget": Decimal("700"),
+             "adjusted": "710", "actual": Decimal("655.0411"), "actual_label": "实际到位资金", "managed_only": True,
+             "description": "完成情况",
              "outputs": [{"name": "产出一", "value": Decimal("800"), "unit": "人次", "relation": "余",
                           "amount": Decimal("0.0001")},
                          {"name": "产出二", "amount": Decimal("6427.9265")}]},
             {"number": 1, "name": "没有产出的项目", "budget": Decimal("0")},
+            {"name": "没有序号的项目", "actual": "1"},
         ],
         "problems": [{"problem": "问题", "cause": "原因", "measures": "措施", "responsible": "负责人",
                       "deadline": dt.date(2025, 12, 31)},
                      {"problem": "没有时限的问题"}],
+        "stated_changes": [{"subject": "收入总计", "current": "792.22", "change": "-189.25", "percent": "-31.39",
+                            "as_written": "同比减少189.25万元，下降31.39%"}],
+        "annotations": {"expenditure.total.actual": {"as_written": "1 元", "inferred": True, "note": "按万元记录"},
+                        "projects[0].budget": {"note": "-原文如此"}},
     })
 
 
@@ -245,15 +300,20 @@ def test_every_field_round_trips_through_excel_and_yaml(tmp_path: Path) -> None:
     back = read_workbook(book)
     assert records_identical(back, record)
     assert decimal_texts(back) == decimal_texts(record)
-    assert str(back.management.lottery_fund) == "1E+2"
-    assert str(back.sangong.budget.reception) == "12345678901234567.89"
+    assert back.management is not None and str(back.management.lottery_fund) == "1E+2"
+    assert back.sangong is not None and back.sangong.reception is not None
+    assert str(back.sangong.reception.budget) == "12345678901.234567"
+    assert back.public_funds is not None and back.public_funds.total is not None
+    assert str(back.public_funds.total.budget) == "28.90"      # the precision written
+    assert back.management.no_large_projects is False          # said so (not: not said)
     assert back.long_term_plan == "=以等号开头的文字不是公式"
     assert back.duties[1] == "第二条职能\n含换行的第二段"
+    assert back.cover is not None and back.cover.budget_code == "012001"
 
     wb = openpyxl.load_workbook(book)
-    sangong = wb["三公经费"]
-    reception = sangong.cell(find_row(sangong, 5, "reception"), 2)
-    assert reception.value == "12345678901234567.89" and reception.number_format == "@"  # too long for a double
+    money = wb["收支"]
+    reception = money.cell(find_row(money, 7, "sangong.reception"), 4)
+    assert reception.value == "12345678901.234567" and reception.number_format == "@"  # too long for a double
 
     path = tmp_path / "2023" / "demo-dept-2.yaml"
     assert main(["import-excel", str(book), "--data-dir", str(tmp_path)]) == 0
@@ -262,21 +322,11 @@ def test_every_field_round_trips_through_excel_and_yaml(tmp_path: Path) -> None:
 
 
 def test_every_schema_field_has_a_place_in_the_workbook() -> None:
-    placed: set[tuple[str, ...]] = {row.path for form in FORMS for row in form.rows}
-    placed |= {("duties",)}
-    placed |= {("sangong", block, item) for block in ("budget", "actual", "previous_actual")
-               for item in ("total", "overseas", "vehicle_purchase", "vehicle_operation", "reception")}
-    for table in TABLES:
-        for column in table.columns:
-            if not column.child:
-                placed.add((table.key, *column.path))
-            elif column.kind == "qunit":
-                placed |= {(table.key, str(table.child_key), side, "unit") for side in ("target", "actual")}
-            else:
-                placed.add((table.key, str(table.child_key), *column.path))
     schema = set(iter_field_paths())
     assert ("goals", "indicators", "target", "relation") in schema
-    assert schema - placed == set()
+    assert {("public_funds", "items", "adjusted"), ("adjustment", "exclusions", "reason"), ("annotations", "note"),
+            ("sangong", "vehicle", "previous"), ("self_funds", "stated_rate"), ("unit", "sub_units")} <= schema
+    assert schema == placed_paths()
 
 
 def test_continuation_rows_may_leave_the_number_blank(exported: Path) -> None:
@@ -305,17 +355,25 @@ def _edit(path: Path, sheet: str, coordinate: str, value: Any) -> None:
 @pytest.mark.parametrize(
     ("sheet", "coordinate", "value", "expected"),
     [
-        ("收支", "C5", "完成", ["工作表「收支」第 5 行", "C 列", "年初预算拨款", "不是有效数值"]),
-        ("收支", "C4", "=C5+C6", ["工作表「收支」第 4 行", "C 列", "财政拨款收入", "公式"]),
+        ("收支", "D6", "完成", ["工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款·本年预算数", "不是有效数值"]),
+        ("收支", "F4", "=D5+D6", ["工作表「收支」第 4 行", "F 列", "收入合计", "公式"]),
+        ("收支", "F10", "3229.37元", ["工作表「收支」第 10 行", "F 列", "支出合计·本年决算数", "单位是元"]),
+        ("收支", "F10", "0.32亿元", ["工作表「收支」第 10 行", "F 列", "单位是亿元"]),
+        ("收支", "F10", "1.234,5", ["工作表「收支」第 10 行", "逗号用法不明确"]),
         ("问题整改", "E4", "明年五月", ["工作表「问题整改」第 4 行", "E 列", "整改完成时限", "日期"]),
         ("问题整改", "E4", "2025-02-30", ["工作表「问题整改」第 4 行", "E 列", "日期"]),
-        ("项目", "D5", -1, ["工作表「项目」第 5 行", "D 列", "实际支出", "不能为负数"]),
+        ("项目", "G5", -1, ["工作表「项目」第 5 行", "G 列", "实际支出", "不能为负数"]),
+        ("项目", "I5", "也许", ["工作表「项目」第 5 行", "I 列", "代管资金", "是"]),
         ("绩效目标与指标", "F4", "产量", ["工作表「绩效目标与指标」第 4 行", "F 列", "指标类别", "产出"]),
         ("基本信息", "C5", "二〇二四", ["工作表「基本信息」第 5 行", "C 列", "评价年度", "整数"]),
         # schema-level errors (pydantic) are placed on their cell too
-        ("自评得分", "C4", 31, ["工作表「自评得分」第 4 行", "C 列", "自评得分", "超过分值"]),
+        ("自评表", "G4", 31, ["工作表「自评表」第 4 行", "G 列", "自评得分", "超过分值"]),
+        ("自评表", "B4", 4, ["工作表「自评表」第 4 行", "B 列", "指标层级"]),
         ("项目", "B4", None, ["工作表「项目」第 4 行", "B 列", "项目名称", "缺少必填字段"]),
         ("基本信息", "C4", "湘潭 民政", ["工作表「基本信息」第 4 行", "C 列", "部门代码", "格式不符"]),
+        ("收支", "F10", "1E+12", ["工作表「收支」第 10 行", "F 列", "支出合计·本年决算数", "超过上限"]),
+        ("数据注记", "A4", "expenditure.basic.previous", ["工作表「数据注记」第 4 行", "A 列", "字段路径",
+                                                         "数据注记指向的字段 expenditure.basic.previous 不存在"]),
     ],
 )
 def test_bad_cell_is_named_by_sheet_row_and_column(exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -331,33 +389,42 @@ def test_bad_cell_is_named_by_sheet_row_and_column(exported: Path, tmp_path: Pat
     assert not data_dir.exists()  # nothing written
 
 
+@pytest.mark.parametrize(("text", "stored"), [("1,731.57万元", "1731.57"), ("１７３１．５７", "1731.57"),
+                                              ("28.90", "28.90"), ("1731.57万", "1731.57"), (" 0 ", "0")])
+def test_an_amount_cell_accepts_the_spellings_yaml_accepts(exported: Path, text: str, stored: str) -> None:
+    _edit(exported, "收支", "F14", text)       # 项目支出·本年决算数
+    record = read_workbook(exported)
+    assert record.expenditure is not None and record.expenditure.project is not None
+    assert str(record.expenditure.project.actual) == stored
+
+
 def test_error_is_a_data_error_with_structured_location(exported: Path) -> None:
-    _edit(exported, "收支", "C5", "完成")
+    _edit(exported, "收支", "D6", "完成")
     with pytest.raises(DataError) as info:
         read_workbook(exported)
     error = info.value
     assert Path(error.file) == exported
-    assert error.record == "工作表「收支」第 5 行"
-    assert error.field == "C 列"
-    assert error.label == "年初预算拨款"
+    assert error.record == "工作表「收支」第 6 行"
+    assert error.field == "D 列"
+    assert error.label == "一般公共预算财政拨款·本年预算数"
 
 
 def test_several_bad_cells_are_all_listed(exported: Path) -> None:
     wb = openpyxl.load_workbook(exported)
-    wb["收支"]["C5"] = "完成"
-    wb["项目"]["C6"] = "七百"
+    wb["收支"]["D6"] = "完成"
+    wb["项目"]["E6"] = "七百"
     wb.save(exported)
     with pytest.raises(DataError) as info:
         read_workbook(exported)
     assert "另有 1 处错误" in info.value.message
-    assert "工作表「项目」第 6 行 C 列" in info.value.message
+    assert "工作表「项目」第 6 行 E 列" in info.value.message
 
 
 def test_missing_sheet_is_reported(exported: Path) -> None:
     wb = openpyxl.load_workbook(exported)
-    del wb["三公经费"]
+    del wb["收支"]
     wb.save(exported)
-    with pytest.raises(DataError, match="缺少工作表「三公经费」"):
+    with pytest.raises(DataError, match="缺少工作表「收支」"):
         read_workbook(exported)
 
 
@@ -366,6 +433,108 @@ def test_not_an_xlsx_is_a_data_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     fake.write_text("not a workbook", encoding="utf-8")
     assert main(["import-excel", str(fake), "--data-dir", str(tmp_path)]) == 2
     assert "无法读取 Excel 工作簿" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- partial workbooks
+
+
+def test_a_partial_workbook_gives_a_partial_record(tmp_path: Path) -> None:
+    """A 基础数据表 typed into the template: what is blank stays absent (None), never 0."""
+    path = write_workbook(None, tmp_path / "模板.xlsx")
+    wb = openpyxl.load_workbook(path)
+    basic, money = wb["基本信息"], wb["收支"]
+    basic.cell(find_row(basic, 5, "code"), 3).value = "yueyanglou-wenlv"
+    basic.cell(find_row(basic, 5, "year"), 3).value = 2023
+    basic.cell(find_row(basic, 5, "unit.name"), 3).value = "岳阳楼区文化旅游广电体育局"
+    basic.cell(find_row(basic, 5, "staffing.approved"), 3).value = 11
+    basic.cell(find_row(basic, 5, "staffing.actual"), 3).value = 16
+    sangong = find_row(money, 7, "sangong.total")
+    money.cell(sangong, 3).value, money.cell(sangong, 4).value, money.cell(sangong, 6).value = 1.84, 1.49, 1.49
+    public = find_row(money, 7, "public_funds.total")
+    money.cell(public, 4).value = "28.90"                  # typed as text: the precision is kept
+    money.cell(public, 6).value = 28.9
+    money.cell(public, 6).number_format = "0.00"           # a number shown with two places
+    wb["项目"]["B4"], wb["项目"]["G4"] = "业务工作经费", 600.58
+    wb.save(path)
+
+    record = read_workbook(path)
+    assert record.staffing is not None and (record.staffing.approved, record.staffing.actual) == (11, 16)
+    assert record.staffing.actual_admin is None and record.staffing.stated_control_rate is None
+    assert record.sangong is not None and record.sangong.total is not None
+    assert record.sangong.total.columns() == {"previous": Decimal("1.84"), "budget": Decimal("1.49"),
+                                              "adjusted": None, "actual": Decimal("1.49")}
+    assert record.sangong.overseas is None and record.sangong.reception is None
+    assert record.public_funds is not None and record.public_funds.total is not None
+    assert [str(record.public_funds.total.budget), str(record.public_funds.total.actual)] == ["28.90", "28.90"]
+    assert record.public_funds.items == []
+    (project,) = record.projects
+    assert (project.name, project.actual, project.budget, project.previous) == ("业务工作经费", Decimal("600.58"),
+                                                                                None, None)
+    for absent in ("income", "expenditure", "adjustment", "approval", "carryover", "management", "cover",
+                   "procurement", "buildings", "execution"):
+        assert getattr(record, absent) is None, absent
+    assert record.goals == [] and record.duties == [] and record.unit.supervisor is None
+    assert record.unit.annual_budget is None
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL_RECORDS))
+def test_partial_records_round_trip_through_excel(tmp_path: Path, name: str) -> None:
+    record = PARTIAL_RECORDS[name]()
+    back = read_workbook(write_workbook(record, tmp_path / f"{name}.xlsx"))
+    assert records_identical(back, record)
+    assert decimal_texts(back) == decimal_texts(record)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(records())
+def test_any_valid_record_round_trips_through_excel(record: DepartmentYear) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        back = read_workbook(write_workbook(record, Path(folder) / "x.xlsx"))
+    assert records_identical(back, record)
+
+
+# --------------------------------------------------------------------------- formula injection
+
+
+_HOSTILE = ("=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "'=已加引号", "\t=1")
+
+
+def test_text_that_could_be_a_formula_gets_a_quote_in_every_sheet(tmp_path: Path) -> None:
+    """OWASP CSV injection: text starting with = + - @ (or tab/CR) is written with a leading ' in every cell,
+    whatever the sheet; import removes it, so the record reads back exactly."""
+    record = DepartmentYear.model_validate({
+        "code": "x", "year": 2024, "unit": {"name": _HOSTILE[0], "sub_units": list(_HOSTILE)},
+        "duties": list(_HOSTILE), "other_notes": _HOSTILE[1],
+        "goals": [{"text": _HOSTILE[2], "indicators": [{"name": _HOSTILE[3], "target_text": _HOSTILE[0]}]}],
+        "projects": [{"name": _HOSTILE[3], "group": _HOSTILE[1], "outputs": [{"name": _HOSTILE[0], "unit": "-"}]}],
+        "public_funds": {"items": [{"name": _HOSTILE[2]}]},
+        "self_scores": [{"part": _HOSTILE[0], "target": "-5%"}],
+        "problems": [{"problem": _HOSTILE[1], "responsible": "@负责人"}],
+        "stated_changes": [{"subject": "-", "as_written": _HOSTILE[2]}],
+        "annotations": {"other_notes": {"as_written": _HOSTILE[0], "note": _HOSTILE[3]}},
+    })
+    for written in (write_workbook(record, tmp_path / "x.xlsx"), write_workbook(None, tmp_path / "t.xlsx")):
+        wb = openpyxl.load_workbook(written)
+        texts = [(ws.title, c.coordinate, c.value) for ws in wb for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str)]
+        assert texts
+        dangerous = [t for t in texts if t[2].startswith(("=", "+", "-", "@", "\t", "\r"))]
+        assert dangerous == []
+        assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    values = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {"'" + text for text in _HOSTILE[:5]} <= values and "''=已加引号" in values and "'-" in values
+    assert records_identical(read_workbook(tmp_path / "x.xlsx"), record)
+
+
+def test_text_an_analyst_types_reads_as_typed(exported: Path) -> None:
+    """Excel never stores the ' an analyst types before a value; one leading ' in a stored text is removed."""
+    wb = openpyxl.load_workbook(exported)
+    basic = wb["基本信息"]
+    basic.cell(find_row(basic, 5, "other_notes"), 3).value = "'=不是公式"
+    wb.save(exported)
+    record = read_workbook(exported)
+    assert record.other_notes == "=不是公式"
 
 
 # --------------------------------------------------------------------------- overwrite
@@ -381,13 +550,15 @@ def test_import_refuses_to_overwrite_different_data_unless_forced(exported: Path
     assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 0  # identical: no rewrite
     assert "数据未变化" in capsys.readouterr().out
 
-    _edit(exported, "收支", "C5", 2400)
+    _edit(exported, "收支", "D6", 2400)
     assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 2
     assert "--force" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == before
 
     assert main(["import-excel", str(exported), "--data-dir", str(data_dir), "--force"]) == 0
-    assert load_department(target).income.initial_budget == Decimal("2400")
+    written = load_department(target)
+    assert written.income is not None and written.income.appropriation is not None
+    assert written.income.appropriation.budget == Decimal("2400")
 
 
 def test_export_and_template_do_not_clobber_a_workbook(exported: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -424,29 +595,57 @@ def _covers(sqref: str, coordinate: str) -> bool:
 
 
 def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbook) -> None:
-    assert template.sheetnames == ["说明", "基本信息", "职能", "收支", "三公经费", "绩效目标与指标", "项目", "问题整改", "自评得分"]
+    assert template.sheetnames == ["说明", "基本信息", "职能与机构", "收支", "预算执行与管理", "调整未计入", "公用经费明细",
+                                   "分机构收入", "分机构支出", "绩效目标与指标", "项目", "问题整改", "自评表", "自评表资金",
+                                   "同比变动", "数据注记"]
     assert list(DATA_SHEETS) == template.sheetnames[1:] and SHEET_HELP == "说明"
 
     def headers(name: str) -> list[Any]:
         return [c.value for c in template[name][3] if c.value is not None]
 
     assert headers("基本信息") == ["分类", "项目", "内容", "填写说明", "字段键（请勿修改）"]
-    assert headers("收支")[2] == "内容"
-    assert headers("职能") == ["单位基本职能（每行一条）"]
-    assert headers("三公经费") == ["项目", "预算数（万元）", "实际支出（万元）", "上年实际支出（万元）", "字段键（请勿修改）"]
+    assert headers("预算执行与管理") == headers("基本信息")
+    assert headers("职能与机构") == ["单位基本职能（每行一条）", "内设机构（每行一个）", "下属单位（每行一个）"]
+    assert headers("收支") == ["分类", "项目", "上年决算数（万元）", "本年预算数（万元）", "调整后预算数（万元）",
+                             "本年决算数（万元）", "字段键（请勿修改）"]
     assert headers("绩效目标与指标") == ["目标序号", "绩效目标", "完成情况标题", "完成情况", "指标名称", "指标类别",
-                                  "目标值关系", "目标值", "实际完成值关系", "实际完成值", "计量单位"]
-    assert headers("项目") == ["项目序号", "项目名称", "预算安排（万元）", "实际支出（万元）", "实际支出口径", "代管资金", "项目完成情况",
+                                  "目标值关系", "目标值", "实际完成值关系", "实际完成值", "计量单位", "目标值（文字）",
+                                  "实际完成情况（文字）"]
+    assert headers("项目") == ["项目序号", "项目名称", "项目类别", "上年决算数（万元）", "预算安排（万元）",
+                             "调整后预算（万元）", "实际支出（万元）", "实际支出口径", "代管资金", "项目完成情况",
                              "产出名称", "产出关系", "产出数量", "产出计量单位", "产出金额（万元）"]
     assert headers("问题整改") == ["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"]
-    assert headers("自评得分") == ["评价指标", "分值", "自评得分", "得分说明"]
+    assert headers("自评表") == ["评价指标", "指标层级", "上级指标", "分值", "指标值（目标）", "实际完成值", "自评得分",
+                              "得分说明"]
+    assert headers("自评表资金") == ["分类", "项目", "年初预算（万元）", "全年预算（万元）", "全年执行（万元）", "分值",
+                                "执行率（文中所述，%）", "得分"]
+    assert headers("调整未计入") == ["金额（万元）", "未计入调整的理由（原文）"]
+    assert headers("公用经费明细") == ["名称", "上年决算数（万元）", "本年预算数（万元）", "调整后预算数（万元）",
+                                 "本年决算数（万元）"]
+    assert headers("同比变动") == ["比较项目", "本年数（万元）", "增减额（万元）", "增减幅度（%）", "原文"]
+    assert headers("数据注记") == ["字段路径", "原文写法", "推断", "说明"]
 
     money = template["收支"]
-    labels = [money.cell(r, 2).value for r in range(4, money.max_row + 1)]
-    assert "年初预算拨款（万元）" in labels and "自述预算调整率（%）" in labels and "市级福彩公益金项目资金（万元）" in labels
-    assert money["C5"].value is None  # the template is empty
+    keys = [money.cell(r, 7).value for r in range(4, money.max_row + 1)]
+    assert keys == ["income.total", "income.carryover", "income.appropriation", "income.government_fund",
+                    "income.special_account", "income.other", "expenditure.total", "expenditure.basic",
+                    "expenditure.personnel", "expenditure.public", "expenditure.project", "sangong.total",
+                    "sangong.vehicle", "sangong.overseas", "sangong.vehicle_purchase", "sangong.vehicle_operation",
+                    "sangong.reception", "public_funds.total", "procurement", "basic_budget_adjustment"]
+    assert all(money.cell(r, c).value is None for r in range(4, money.max_row + 1) for c in range(3, 7))  # empty
+    basic = template["基本信息"]
+    labels = [basic.cell(r, 2).value for r in range(4, basic.max_row + 1)]
+    assert "编制数（人）" in labels and "预算编码" in labels and "在职人员控制率（文中所述，%）" in labels
+    budget = template["预算执行与管理"]
+    labels = [budget.cell(r, 2).value for r in range(4, budget.max_row + 1)]
+    assert "自述预算调整率（%）" in labels and "市级福彩公益金项目资金（万元）" in labels
+    assert "文中明确无50万元以上项目" in labels
+    required = {basic.cell(r, 5).value for r in range(4, basic.max_row + 1)
+                if str(basic.cell(r, 4).value or "").startswith("必填")}
+    assert required == {"code", "year", "unit.name"}
     instructions = "\n".join(str(c.value) for c in template["说明"]["A"] if c.value)
     assert "万元" in instructions and "import-excel" in instructions and "YYYY-MM-DD" in instructions
+    assert "留空表示“原文未提及”，不是 0" in instructions
 
 
 def test_template_has_data_validations(template: openpyxl.Workbook) -> None:
@@ -457,8 +656,11 @@ def test_template_has_data_validations(template: openpyxl.Workbook) -> None:
     assert relation and _covers(relation[0][3], "G4") and _covers(relation[0][3], "I4")
 
     projects = _validations(template["项目"])
-    assert any(v[1] == '"=,>=,<=,>,<,约,多,余"' and _covers(v[3], "I10") for v in projects)
-    assert any(v[0] == "decimal" and v[1] == "0" and _covers(v[3], "C4") and _covers(v[3], "D4") for v in projects)
+    assert any(v[1] == '"=,>=,<=,>,<,约,多,余"' and _covers(v[3], "L10") for v in projects)
+    assert any(v[0] == "decimal" and v[1] == "0" and _covers(v[3], "E4") and _covers(v[3], "G4") for v in projects)
+    assert any(v[1] == '"是,否"' and _covers(v[3], "I4") for v in projects)
+    funds = _validations(template["自评表资金"])
+    assert any(v[1] == '"收入性质,支出性质"' and _covers(v[3], "A4") for v in funds)
 
     basic = template["基本信息"]
     demo_row = find_row(basic, 5, "demo")
@@ -466,10 +668,16 @@ def test_template_has_data_validations(template: openpyxl.Workbook) -> None:
     year_row = find_row(basic, 5, "year")
     assert any(v[0] == "whole" and v[1] == "2000" and v[2] == "2100" and _covers(v[3], f"C{year_row}")
                for v in _validations(basic))
+    staff_row = find_row(basic, 5, "staffing.actual")
+    assert any(v[0] == "whole" and v[1] == "0" and _covers(v[3], f"C{staff_row}") for v in _validations(basic))
+    budget = template["预算执行与管理"]
+    amount_row = find_row(budget, 5, "adjustment.amount")
+    assert any(v[0] == "decimal" and v[1] == "-100000000000" and _covers(v[3], f"C{amount_row}")
+               for v in _validations(budget))
 
     problems = _validations(template["问题整改"])
     assert any(v[0] == "date" and _covers(v[3], "E4") for v in problems)
-    assert any(v[0] == "decimal" and _covers(v[3], "B5") for v in _validations(template["三公经费"]))
+    assert any(v[0] == "decimal" and _covers(v[3], "C5") and _covers(v[3], "F23") for v in _validations(template["收支"]))
 
 
 def test_empty_template_import_points_at_the_first_required_cell(tmp_path: Path,
@@ -479,9 +687,22 @@ def test_empty_template_import_points_at_the_first_required_cell(tmp_path: Path,
     assert main(["import-excel", str(out), "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "工作表「基本信息」第 4 行" in err and "C 列" in err and "部门代码" in err and "缺少必填字段" in err
+    assert "另有 2 处错误" in err and "评价年度" in err and "单位名称" in err
 
 
 # --------------------------------------------------------------------------- cell reading rule
+
+
+@pytest.mark.parametrize(("value", "text"), [("1,731.57万元", "1731.57"), ("28.90", "28.90"), ("'1.50", "1.50"),
+                                           ("１２３４．５万元", "1234.5")])
+def test_cell_decimal_reads_amount_text_as_yaml_does(value: str, text: str) -> None:
+    assert str(cell_decimal(value, amount=True)) == text
+
+
+@pytest.mark.parametrize("value", ["1731.57元", "0.17亿元", "1.234,5"])
+def test_cell_decimal_refuses_other_units_and_ambiguous_amounts(value: str) -> None:
+    with pytest.raises(ValueError):
+        cell_decimal(value, amount=True)
 
 
 @pytest.mark.parametrize(

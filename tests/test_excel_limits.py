@@ -76,10 +76,10 @@ def test_a_stray_value_far_below_a_table_costs_only_the_rows_in_between(seed_xls
     readers = {}
     for row in (8000, 32000):
         path = _edited(seed_xlsx, tmp_path / f"stray-{row}.xlsx",
-                       lambda wb, row=row: wb["项目"].cell(row, 13, "备注"))   # column M has no header
+                       lambda wb, row=row: wb["项目"].cell(row, 17, "备注"))   # column Q has no header
         readers[row] = _read(path)
         (target, message), = readers[row].problems
-        assert target.short() == f"工作表「项目」第 {row} 行 M 列" and "没有可识别的表头" in message
+        assert target.short() == f"工作表「项目」第 {row} 行 Q 列" and "没有可识别的表头" in message
     near, far = readers[8000].sheets["项目"], readers[32000].sheets["项目"]
     assert far.scanned - near.scanned == 32000 - 8000          # one step per row in between …
     assert far.cell_count == near.cell_count                    # … and the same cells examined
@@ -174,7 +174,7 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(seed_xlsx: Path, tmp_path: 
 
 
 def test_text_starting_like_a_formula_round_trips_as_text(seed_xlsx: Path, tmp_path: Path) -> None:
-    """Text is written as a text cell: =HYPERLINK(…) or +cmd|… is shown as written, never evaluated."""
+    """Text is written as a text cell with a leading ': =HYPERLINK(…) or +cmd|… is shown, never evaluated."""
     record = load_department(SEED_DATA)
     hostile = record.model_copy(update={"other_notes": "=HYPERLINK(\"http://x\",\"y\")", "long_term_plan": "+cmd|' /C calc'!A0"})
     out = tmp_path / "hostile.xlsx"
@@ -182,8 +182,9 @@ def test_text_starting_like_a_formula_round_trips_as_text(seed_xlsx: Path, tmp_p
     from perfeval.excel import write_workbook
     write_workbook(hostile, out, force=True)
     ws = openpyxl.load_workbook(out)["基本信息"]
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(("=", "+"))]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(("'=", "'+"))]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+    assert not [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(("=", "+"))]
     assert records_identical(read_workbook(out), hostile)
 
 
@@ -192,27 +193,27 @@ def test_text_starting_like_a_formula_round_trips_as_text(seed_xlsx: Path, tmp_p
 
 def test_every_problem_is_listed_with_its_place_and_reason(seed_xlsx: Path, tmp_path: Path) -> None:
     def edit(wb: openpyxl.Workbook) -> None:
-        wb["收支"]["C5"] = "完成"
-        wb["项目"]["C6"] = "七百"
+        wb["收支"]["D6"] = "完成"
+        wb["项目"]["E6"] = "七百"
         wb["问题整改"]["E4"] = "明年五月"
     path = _edited(seed_xlsx, tmp_path / "bad.xlsx", edit)
     with pytest.raises(DataError) as info:
         read_workbook(path)
     error = info.value
-    assert (error.record, error.field, error.label) == ("工作表「收支」第 5 行", "C 列", "年初预算拨款")
+    assert (error.record, error.field, error.label) == ("工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款·本年预算数")
     assert "另有 2 处错误" in error.message
-    assert "工作表「项目」第 6 行 C 列（预算安排）：「七百」不是有效数值" in error.message
+    assert "工作表「项目」第 6 行 E 列（预算安排）：金额「七百」不是有效数值" in error.message
     assert "工作表「问题整改」第 4 行 E 列（整改完成时限）：日期「明年五月」格式不对" in error.message
 
 
 def test_schema_errors_are_all_listed_too(seed_xlsx: Path, tmp_path: Path) -> None:
     def edit(wb: openpyxl.Workbook) -> None:
         wb["项目"]["B4"] = None          # 项目名称 missing
-        wb["自评得分"]["C4"] = 31         # score above weight
+        wb["自评表"]["G4"] = 31         # score above weight
     path = _edited(seed_xlsx, tmp_path / "bad.xlsx", edit)
     with pytest.raises(DataError) as info:
         read_workbook(path)
     error = info.value
-    assert (error.record, error.field) == ("工作表「自评得分」第 4 行", "C 列")
+    assert (error.record, error.field) == ("工作表「自评表」第 4 行", "G 列")
     assert "超过分值" in error.message
     assert "（另有 1 处错误：工作表「项目」第 4 行 B 列（项目名称）：缺少必填字段" in error.message

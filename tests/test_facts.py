@@ -2,9 +2,13 @@
 
 from decimal import Decimal as D
 
+from hypothesis import HealthCheck, given, settings
+
 from perfeval.model.facts import add, compute, indicator_met
 from perfeval.model.numbers import fmt_rate
 from perfeval.model.schema import DepartmentYear, Indicator, Quantity
+
+from .strategies import PARTIAL_RECORDS, records
 
 
 def test_seed_rates(seed: DepartmentYear) -> None:
@@ -102,3 +106,54 @@ def test_an_open_bound_in_the_wrong_direction_cannot_be_judged() -> None:
     assert indicator_met(_ind(("5", "<="), ("3", ">="))) is None
     assert indicator_met(_ind(("90", ">="), ("95", "<"))) is None
     assert indicator_met(_ind(("90", ">="), ("90", ">="))) is True
+
+
+# --------------------------------------------------------------------------- partial records, any valid record
+
+
+def test_a_basic_table_gives_only_the_figures_it_states() -> None:
+    """岳阳楼区文旅广体局 2023 (only a 基础数据表): staffing and 三公 rates; nothing about income or budget."""
+    f = compute(PARTIAL_RECORDS["basic_table"]())
+    assert fmt_rate(f.staffing_control_rate) == "145.45%"      # 16 / 11
+    assert fmt_rate(f.sangong_control_rate) == "100.00%"       # 1.49 / 1.49
+    assert fmt_rate(f.sangong_change_rate) == "-19.02%"        # (1.49 − 1.84) / 1.84
+    assert f.project == D("1731.57") and f.expenditure_total is None
+    assert f.expenditure_split == {} and f.expenditure_parts_sum is None and f.project_share is None
+    assert f.initial_budget is None and f.adjusted_budget is None and f.execution_rate is None
+    assert f.own_projects_budget_total is None                 # the items state actuals only
+    assert f.own_project_execution_rate is None and len(f.projects) == 7
+    assert all(p.execution_rate is None for p in f.projects)
+
+
+def test_an_identity_record_with_only_a_cover_states_nothing_computed() -> None:
+    f = compute(PARTIAL_RECORDS["cover_staffing"]())
+    stated = {k for k, v in f.__dict__.items() if v not in (None, (), False)}
+    assert stated == {"staffing_control_rate"} and fmt_rate(f.staffing_control_rate) == "105.56%"   # 38 / 36
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(records())
+def test_facts_of_any_valid_record_come_only_from_stated_values(record: DepartmentYear) -> None:
+    f = compute(record)
+    exp, inc, sg = record.expenditure, record.income, record.sangong
+    if exp is None:
+        assert (f.expenditure_total, f.basic, f.personnel, f.public, f.project, f.expenditure_parts_sum) == (None,) * 6
+    if exp is None or exp.total is None or exp.total.actual is None:
+        assert f.execution_rate is None
+    if inc is None and record.adjustment is None:
+        assert f.initial_budget is None and f.adjusted_budget is None and f.adjustment_rate is None
+    if sg is None or sg.total is None:
+        assert f.sangong_actual is None and f.sangong_control_rate is None and f.sangong_change_rate is None
+    if record.staffing is None:
+        assert f.staffing_control_rate is None
+    # one split, one denominator: the parts add up to the sum every share is taken of
+    if f.expenditure_parts_sum is not None:
+        assert sum(f.expenditure_split.values(), D(0)) == f.expenditure_parts_sum
+    else:
+        assert f.expenditure_split == {} and f.project_share is None and f.personnel_share is None
+    assert [p.label for p in f.projects] == [record.project_label(i) for i in range(len(record.projects))]
+    for value in f.__dict__.values():
+        if isinstance(value, D):
+            assert value.is_finite()
+    budgets = [p.budget for p in record.projects if not p.managed_only and p.budget is not None]
+    assert f.own_projects_budget_total == (sum(budgets, D(0)) if budgets else None)

@@ -9,25 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from perfeval.cli import main
 from perfeval.errors import DataError
 from perfeval.model import (
+    DepartmentYear,
     discover,
     dump_record,
     load_all,
     load_department,
     load_records,
     read_yaml,
+    records_identical,
     write_record,
     write_yaml,
 )
 
 from .conftest import SEED_DATA
+from .strategies import PARTIAL_RECORDS, records
 
 
 def _data(tmp_path: Path, *files: str) -> Path:
@@ -149,3 +154,42 @@ def test_write_yaml_writes_plain_data_that_reads_back(tmp_path: Path) -> None:
     assert back == {"code": "x", "amount": Decimal("12.30"), "whole": 1700, "deadline": "2025-05-30",
                     "notes": ["a\nb", "0700"], "empty": None}
     assert str(back["amount"]) == "12.30"
+
+
+# --------------------------------------------------------------------------- partial records and any valid record
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL_RECORDS))
+def test_partial_records_load_and_round_trip_through_the_writer(tmp_path: Path, name: str) -> None:
+    record = PARTIAL_RECORDS[name]()
+    path = tmp_path / str(record.year) / f"{record.code}.yaml"
+    assert write_record(record, path)
+    back = load_department(path)
+    assert records_identical(back, record)
+    text = path.read_text(encoding="utf-8")
+    # Absent is left out of the file, never written as 0 or null.
+    assert "null" not in text and ": ~" not in text and "{}" not in text
+    assert load_all(tmp_path) == [back]
+
+
+def test_an_identity_only_record_is_three_lines_of_data(tmp_path: Path) -> None:
+    record = PARTIAL_RECORDS["identity"]()
+    assert dump_record(record) == "code: yueyanglou-zhengfuban\nyear: 2021\n\nunit:\n  name: 岳阳楼区人民政府办公室\n"
+
+
+def test_a_basic_table_is_written_as_rows_of_the_form(tmp_path: Path) -> None:
+    text = dump_record(PARTIAL_RECORDS["basic_table"]())
+    assert "  total: {previous: 1.84, budget: 1.49, actual: 1.49}\n" in text
+    assert "  total: {previous: 30.05, budget: 28.90, actual: 28.90}\n" in text     # precision as written
+    assert "procurement: {budget: 1551.4, actual: 1551.4}\n" in text               # no previous column: left out
+    assert "  projects[5].actual:\n    inferred: true\n" in text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(records())
+def test_any_valid_record_round_trips_through_the_writer(record: DepartmentYear) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / str(record.year) / f"{record.code}.yaml"
+        assert write_record(record, path, header=record.unit.name)
+        assert records_identical(load_department(path), record)
+        assert not write_record(record, path)          # identical data: not rewritten

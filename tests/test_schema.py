@@ -27,18 +27,24 @@ def test_unit_and_structure(seed: DepartmentYear) -> None:
 
 
 def test_money_figures_are_the_seeds(seed: DepartmentYear) -> None:
-    assert (seed.income.total, seed.income.initial_budget, seed.income.adjustment) == (D("3229.37"), D("2373.85"), D("855.52"))
-    b = seed.expenditure.basic
-    assert (b.total, b.personnel, b.public, seed.expenditure.project) == (D("1723.59"), D("1581.75"), D("141.84"), D("1505.78"))
-    a = seed.approved_budget
-    assert (a.basic.total, a.basic.personnel, a.basic.goods_services, a.project) == (D("1595.3"), D("1339.41"), D("255.88"), D("778.55"))
-    assert str(a.basic.total) == "1595.3"  # precision as written, not 1595.30
-    assert seed.sangong.budget.total == D("15.61") and seed.sangong.budget.reception == D("6.01")
-    assert seed.sangong.budget.vehicle_operation == D("9.6") and seed.sangong.budget.overseas is None
-    assert (seed.sangong.actual.total, seed.sangong.actual.vehicle_operation, seed.sangong.actual.reception,
-            seed.sangong.actual.overseas) == (D("9.32"), D("5.78"), D("3.54"), D("0"))
-    assert (seed.carryover.fiscal, seed.carryover.non_fiscal) == (D(0), D("118.74"))
-    assert seed.management.lottery_fund == D("3120.6")
+    inc, exp, adj, sg = seed.income, seed.expenditure, seed.adjustment, seed.sangong
+    assert inc is not None and exp is not None and adj is not None and sg is not None
+    assert inc.appropriation is not None and inc.total is not None
+    assert (inc.appropriation.actual, inc.appropriation.budget, adj.amount) == (D("3229.37"), D("2373.85"), D("855.52"))
+    assert exp.basic is not None and exp.personnel is not None and exp.public is not None and exp.project is not None
+    assert (exp.basic.actual, exp.personnel.actual, exp.public.actual, exp.project.actual) == (
+        D("1723.59"), D("1581.75"), D("141.84"), D("1505.78"))
+    assert (exp.basic.budget, exp.personnel.budget, exp.public.budget, exp.project.budget) == (
+        D("1595.3"), D("1339.41"), D("255.88"), D("778.55"))
+    assert str(exp.basic.budget) == "1595.3"  # precision as written, not 1595.30
+    assert sg.total is not None and sg.reception is not None and sg.vehicle_operation is not None
+    assert sg.total.budget == D("15.61") and sg.reception.budget == D("6.01")
+    assert sg.vehicle_operation.budget == D("9.6") and sg.overseas is not None and sg.overseas.budget is None
+    assert (sg.total.actual, sg.vehicle_operation.actual, sg.reception.actual, sg.overseas.actual) == (
+        D("9.32"), D("5.78"), D("3.54"), D("0"))
+    assert sg.vehicle_purchase is None and sg.total.previous is None   # not stated: absent, not 0
+    assert seed.carryover is not None and (seed.carryover.fiscal, seed.carryover.non_fiscal) == (D(0), D("118.74"))
+    assert seed.management is not None and seed.management.lottery_fund == D("3120.6")
     assert [(s.part, s.weight, s.score) for s in seed.self_scores] == [
         ("预算执行", 30, 30), ("预算管理", 20, 20), ("资产管理", 5, 5), ("效果产出", 45, 45)]
 
@@ -95,19 +101,29 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_unknown_key_names_record_and_field(tmp_path: Path) -> None:
-    path = _write(tmp_path, lambda d: d["expenditure"]["basic"].__setitem__("personel", 1))
+    path = _write(tmp_path, lambda d: d["expenditure"]["basic"].__setitem__("actul", 1))
     with pytest.raises(DataError) as info:
         load_department(path)
     msg = str(info.value)
-    assert "xiangtan-minzheng.yaml" in msg and "expenditure.basic" in msg and "personel" in msg
+    assert "xiangtan-minzheng.yaml" in msg and "expenditure.basic" in msg and "actul" in msg
 
 
 def test_negative_amount_is_rejected_with_chinese_label(tmp_path: Path) -> None:
-    path = _write(tmp_path, lambda d: d["income"].__setitem__("initial_budget", -5))
+    path = _write(tmp_path, lambda d: d["income"]["appropriation"].__setitem__("budget", -5))
     with pytest.raises(DataError) as info:
         load_department(path)
     err = info.value
-    assert err.record == "income" and err.field == "initial_budget" and err.label == "年初预算拨款"
+    assert err.record == "income.appropriation" and err.field == "budget"
+    assert err.label == "本年预算数（年初预算、批复数）"
+
+
+def test_an_amount_above_the_cap_is_refused(tmp_path: Path) -> None:
+    """Issue 16: 1e28 passed validation and crashed the arithmetic downstream."""
+    path = _write(tmp_path, lambda d: d["expenditure"]["total"].__setitem__("actual", "1e28"))
+    with pytest.raises(DataError) as info:
+        load_department(path)
+    assert (info.value.record, info.value.field) == ("expenditure.total", "actual")
+    assert "超过上限" in info.value.message
 
 
 def test_indicator_unit_mismatch(tmp_path: Path) -> None:
@@ -119,10 +135,18 @@ def test_indicator_unit_mismatch(tmp_path: Path) -> None:
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
-    path = _write(tmp_path, lambda d: d["unit"].pop("supervisor"))
+    path = _write(tmp_path, lambda d: d["unit"].pop("name"))
     with pytest.raises(DataError) as info:
         load_department(path)
-    assert info.value.label == "主管部门" and "缺少必填字段" in str(info.value)
+    assert info.value.label == "单位名称" and "缺少必填字段" in str(info.value)
+
+
+def test_only_identity_is_required(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda d: [d.pop(k) for k in list(d) if k not in ("code", "year", "unit")]
+                  and d["unit"].pop("supervisor") and d["unit"].pop("annual_budget"))
+    record = load_department(path)
+    assert (record.code, record.year, record.unit.name) == ("xiangtan-minzheng", 2024, "湘潭市民政局")
+    assert record.unit.supervisor is None and record.income is None and record.goals == []
 
 
 def test_bad_code_and_file_name(tmp_path: Path) -> None:

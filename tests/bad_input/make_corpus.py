@@ -13,8 +13,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Frozen copies (the shipped demo data and frameworks may change; the corpus must not):
-# _base/2024/qinghe-jiaoyu.yaml is data/demo/2024/qinghe-jiaoyu.yaml as of commit e91b21f (with YAML anchors
-# and aliases, as the demo generator wrote them then), _base/common.yaml is data/frameworks/common.yaml.
+# _base/2024/qinghe-jiaoyu.yaml is data/demo/2024/qinghe-jiaoyu.yaml as of commit e91b21f, migrated to schema 2
+# (perfeval migrate) and written by the canonical writer, with one YAML anchor (&id001, unit.annual_budget) and
+# its alias (income.total) put back by hand as the demo generator once wrote them; _base/common.yaml is
+# data/frameworks/common.yaml.
 BASE = (HERE / "_base/2024/qinghe-jiaoyu.yaml").read_text(encoding="utf-8")
 FRAMEWORK = (HERE / "_base/common.yaml").read_text(encoding="utf-8")
 
@@ -33,15 +35,20 @@ def case(name: str, content: str | bytes, rel: str = "2024/qinghe-jiaoyu.yaml") 
 def data_cases() -> None:
     b = BASE
     # --- structure and types
-    case("missing-required", sub(b, "  supervisor: 清河市人民政府\n", ""))
-    case("missing-section", sub(b, "carryover:\n  fiscal: 112.88\n  non_fiscal: 54.77\n", ""))
-    case("wrong-type-text-amount", sub(b, "  total: 5016.95\n", "  total: 约五千万\n"))
+    # Only code, year and unit.name are required (schema 2): the required field is the unit's name, the
+    # required section the unit.
+    case("missing-required", sub(b, "  name: 清河市教育局\n", ""))
+    unit = BASE[BASE.index("unit:\n"):BASE.index("\nduties:")]
+    case("missing-section", sub(sub(b, unit, ""), "{budget: *id001}", "{budget: 4699.72}"))
+    case("wrong-type-text-amount", sub(b, "  appropriation: {budget: 4699.72, actual: 5016.95}\n",
+                                       "  appropriation: {budget: 4699.72, actual: 约五千万}\n"))
     duties = BASE[BASE.index("duties:\n"):BASE.index("\nlong_term_plan:")]
     case("wrong-type-list", sub(b, duties, "duties: 贯彻执行国家、省教育工作方针政策，统筹管理全市各级各类教育。\n"))
     case("wrong-type-mapping", sub(b, "carryover:\n  fiscal: 112.88\n  non_fiscal: 54.77\n", "carryover: 167.65\n"))
     case("wrong-type-int", sub(b, "  - number: 3\n    text: 2024年开展", "  - number: 三\n    text: 2024年开展"))
     case("wrong-type-year", sub(b, "year: 2024\n", "year: 二〇二四\n"))
-    case("unknown-field", sub(b, "    personnel: 1452.98\n", "    personel: 1452.98\n"))
+    case("unknown-field", sub(b, "  personnel: {budget: 1403.85, actual: 1452.98}\n",
+                              "  personel: {budget: 1403.85, actual: 1452.98}\n"))
     case("literal-category", sub(b, "        category: 满意度\n", "        category: 满意率\n"))
     case("empty-required-text", sub(b, "    name: 教师培训经费\n", "    name: ''\n"))
     case("self-score-above-weight", sub(b, "    score: 4.85\n", "    score: 5.85\n"))
@@ -50,7 +57,7 @@ def data_cases() -> None:
     # --- amounts
     case("negative-amount", sub(b, "  fiscal: 112.88\n", "  fiscal: -112.88\n"))
     case("nan-amount", sub(b, "  non_fiscal: 54.77\n", "  non_fiscal: .nan\n"))
-    case("inf-amount", sub(b, "    public: 127.64\n", "    public: .inf\n"))
+    case("inf-amount", sub(b, "  public: {budget: 153.58, actual: 127.64}\n", "  public: {budget: 153.58, actual: .inf}\n"))
     case("nan-text-amount", sub(b, "  non_fiscal: 54.77\n", "  non_fiscal: NaN\n"))
     case("amount-decimal-comma", sub(b, "  fiscal: 112.88\n", "  fiscal: '1.112,88'\n"))
     case("amount-yuan", sub(b, "  fiscal: 112.88\n", "  fiscal: 1128800元\n"))
@@ -72,8 +79,10 @@ def data_cases() -> None:
     case("duplicate-code", b, "a/2024/qinghe-jiaoyu.yaml")
     case("duplicate-code", sub(b, "  name: 清河市教育局\n", "  name: 清河市教育局（副本）\n"), "b/2024/qinghe-jiaoyu.yaml")
     # --- YAML
-    case("yaml-bad-indent", sub(b, "    personnel: 1452.98\n", "   personnel: 1452.98\n"))
-    case("yaml-tab", sub(b, "    personnel: 1452.98\n", "\tpersonnel: 1452.98\n"))
+    case("yaml-bad-indent", sub(b, "  personnel: {budget: 1403.85, actual: 1452.98}\n",
+                                "   personnel: {budget: 1403.85, actual: 1452.98}\n"))
+    case("yaml-tab", sub(b, "  personnel: {budget: 1403.85, actual: 1452.98}\n",
+                         "\tpersonnel: {budget: 1403.85, actual: 1452.98}\n"))
     case("yaml-unclosed-quote", sub(b, "  approver: 市财政局\n", "  approver: \"市财政局\n"))
     case("yaml-python-tag", sub(b, "  approver: 市财政局\n",
                                 "  approver: !!python/object/apply:os.system ['touch /tmp/perfeval-pwned']\n"))
@@ -121,6 +130,22 @@ def yaml12_cases() -> None:
     case("text-control-char", sub(b, "  approver: 市财政局\n", '  approver: "市财政局\\a"\n'))
 
 
+def schema2_cases() -> None:
+    """Schema 2: optional does not mean anything goes; a stated value that is malformed is refused."""
+    b = BASE
+    unit = "  annual_budget: &id001 4699.72\n"
+    case("staffing-negative", sub(b, unit, unit + "\nstaffing:\n  approved: 86\n  actual: -3\n"))
+    case("staffing-fraction", sub(b, unit, unit + "\nstaffing:\n  approved: 86.5\n"))
+    case("amount-too-large", sub(b, "  total: {budget: 4699.72, actual: 4904.07}\n",
+                                 "  total: {budget: 4699.72, actual: 1e28}\n"))
+    case("row-unknown-column", sub(b, "  total: {previous: 16.19, budget: 18.60, actual: 16.30}\n",
+                                   "  total: {previous: 16.19, budget: 18.60, actul: 16.30}\n"))
+    case("self-funds-nature", sub(b, "\nprojects:\n", "\nself_funds:\n  - {nature: 收入, item: 财政拨款}\n\nprojects:\n"))
+    case("annotation-dangling", b + "\nannotations:\n  sangong.vehicle.actual:\n    note: 原文未写金额\n")
+    case("schema1-file", (ROOT / "tests/fixtures/schema1/demo/2023/qinghe-jiaoyu.yaml").read_text(encoding="utf-8"),
+         "2023/qinghe-jiaoyu.yaml")
+
+
 def folder_cases() -> None:
     """One rule for what a data file is: <data folder>/<four ASCII digits>/<code>.yaml (issue 16)."""
     b = BASE
@@ -161,7 +186,8 @@ def check_cases() -> None:
     # 10 000× slip: project 1's actual spending written in 元 (740.41万元 = 7404100元).
     case("check-unit-slip", sub(b, "    actual: 740.41\n", "    actual: 7404100\n"))
     # Sums that do not add up: 基本支出 1580.62 + 项目支出 3323.45 = 4904.07, stated 4994.07.
-    case("check-sum", sub(b, "expenditure:\n  total: 4904.07\n", "expenditure:\n  total: 4994.07\n"))
+    case("check-sum", sub(b, "expenditure:\n  total: {budget: 4699.72, actual: 4904.07}\n",
+                          "expenditure:\n  total: {budget: 4699.72, actual: 4994.07}\n"))
 
 
 if __name__ == "__main__":
@@ -170,6 +196,7 @@ if __name__ == "__main__":
             shutil.rmtree(folder)
     data_cases()
     yaml12_cases()
+    schema2_cases()
     folder_cases()
     framework_cases()
     check_cases()

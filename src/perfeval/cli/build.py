@@ -1,4 +1,4 @@
-"""Commands that execute notebooks and build the book: ``run``, ``build``, ``validate``."""
+"""Commands that execute notebooks and build the book: ``run``, ``build``, ``validate``; ``demo``, ``migrate``."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def register(sub: Any) -> None:
     v = sub.add_parser("validate", help="validate every data file")
     v.add_argument("--data-dir", action="append", dest="data_dirs", metavar="DIR")
     v.set_defaults(func=cmd_validate)
+
+    m = sub.add_parser("migrate", help="rewrite data files of the first layout (schema 1) as schema 2, in place",
+                       description="把旧版（第 1 版）数据文件就地改写为新格式。注释只保留文件开头的几行，"
+                                   "文件中间的注释会丢失：含此类注释的文件须加 --force 才转换。")
+    m.add_argument("paths", nargs="+", metavar="PATH", help="data file(s) or data folder(s) (<year>/<code>.yaml)")
+    m.add_argument("--force", action="store_true", help="convert files even when comments inside them would be lost")
+    m.set_defaults(func=cmd_migrate)
 
 
 def _coerce(value: str) -> Any:
@@ -132,3 +139,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     paths = write(generate(args.departments, years, args.seed), Path(args.out))
     print(f"已写入 {len(paths)} 个示例数据文件到 {args.out}")
     return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from perfeval.errors import DataError
+    from perfeval.model.files import YEAR_FOLDER, discover, migrate_file
+
+    files: list[Path] = []
+    for given in map(Path, args.paths):
+        if given.is_dir():
+            if YEAR_FOLDER.fullmatch(given.name):
+                files.extend(p for p in discover(given.parent) if p.parent == given)
+            else:
+                files.extend(discover(given))
+        else:
+            files.append(given)
+    counts = {"migrated": 0, "current": 0, "failed": 0}
+    for path in files:
+        try:
+            result = migrate_file(path, force=args.force)
+        except DataError as exc:
+            print(f"perfeval: 数据错误：{exc}", file=sys.stderr)
+            counts["failed"] += 1
+            continue
+        print(result.message, file=sys.stderr if result.status == "refused" else sys.stdout)
+        counts["failed" if result.status == "refused" else result.status] += 1
+    print(f"共 {len(files)} 个文件：转换 {counts['migrated']} 个，已是新格式 {counts['current']} 个，"
+          f"未转换 {counts['failed']} 个。")
+    return 2 if counts["failed"] else 0

@@ -7,19 +7,23 @@ the sheets and ranges we read), ``reader`` (import, with every problem located).
 
 from __future__ import annotations
 
-from perfeval.excel.cells import CellError, cell_decimal, convert_cell
+from perfeval.excel.cells import CellError, cell_decimal, convert_cell, neutralise, unneutralise
 from perfeval.excel.layout import (
     DATA_SHEETS,
     FORMS,
+    LISTS_SHEET,
+    MONEY_SHEET,
     SHEET_HELP,
     TABLES,
     iter_field_paths,
+    placed_paths,
     schema_title,
 )
 from perfeval.excel.reader import CellRef, WorkbookReader, read_workbook
 from perfeval.excel.writer import build_workbook, write_workbook
 
 __all__ = [
-    "DATA_SHEETS", "FORMS", "SHEET_HELP", "TABLES", "CellError", "CellRef", "WorkbookReader", "build_workbook",
-    "cell_decimal", "convert_cell", "iter_field_paths", "read_workbook", "schema_title", "write_workbook",
+    "DATA_SHEETS", "FORMS", "LISTS_SHEET", "MONEY_SHEET", "SHEET_HELP", "TABLES", "CellError", "CellRef",
+    "WorkbookReader", "build_workbook", "cell_decimal", "convert_cell", "iter_field_paths", "neutralise",
+    "placed_paths", "read_workbook", "schema_title", "unneutralise", "write_workbook",
 ]

@@ -9,7 +9,15 @@ digits, never the binary float's tail) and padded to the decimal places its
 format shows, so what the analyst sees is what is recorded. Decimals that a
 double cannot hold exactly (more than 15 significant digits, or a positive
 exponent such as ``1E+2``) are stored as text cells (format ``@``) holding the
-Decimal's exact text; text cells are always read exactly.
+Decimal's exact text; text cells are always read exactly. Amount cells written as text accept the
+spellings a YAML data file accepts (``1,731.57``, ``１７３１．５７``, ``1731.57万元``; see
+:func:`perfeval.model.numbers.parse_amount`).
+
+Formula injection (OWASP "CSV injection"): every text we write that a spreadsheet could take for a
+formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) — and, so that the rule can
+be undone exactly, every text starting with ``'`` — gets a leading ``'``; reading removes one leading
+``'`` from text. Excel itself never stores the ``'`` typed before a value, so text typed by an analyst
+reads as typed.
 """
 
 from __future__ import annotations
@@ -23,12 +31,25 @@ from typing import Any, Protocol, Sequence
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 
-from perfeval.excel.layout import CATEGORIES, NUMERIC_KINDS, RELATION_ALIASES, RELATIONS, Kind
-from perfeval.model.numbers import DATE_FORMS, parse_date, parse_number
+from perfeval.excel.layout import AMOUNT_KINDS, NUMERIC_KINDS, RELATION_ALIASES, RELATIONS, Kind
+from perfeval.model.numbers import DATE_FORMS, parse_amount, parse_date, parse_number
 
 #: Excel keeps 15 significant digits in a numeric cell.
 EXCEL_DIGITS = 15
 WRAP = Alignment(wrap_text=True, vertical="top")
+#: What a spreadsheet may run as a formula at the start of a text (OWASP), and the escape itself.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def neutralise(text: str) -> str:
+    """Text as written into a cell: a leading ``'`` when it could start a formula (or starts with ``'``)."""
+    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
+
+
+def unneutralise(text: str) -> str:
+    """Text as read from a cell: one leading ``'`` removed (the inverse of :func:`neutralise`)."""
+    return text[1:] if text.startswith(QUOTE) else text
 
 
 class CellLike(Protocol):
@@ -65,13 +86,19 @@ def put(cell: Cell, value: Any, kind: Kind) -> None:
         cell.value = value
     elif kind == "bool":
         cell.value = "是" if value else "否"
-    elif kind in ("int", "year"):
+    elif kind in ("int", "count", "year"):
         cell.value = int(value)
     else:
-        cell.value = str(value)
-        if cell.data_type == "f":  # text starting with "=" is text, not a formula
-            cell.data_type = "s"
-        cell.alignment = WRAP
+        put_text(cell, str(value))
+        if kind in ("text", "qunit"):
+            cell.alignment = WRAP
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """A text cell (never a formula), neutralised against formula injection."""
+    cell.value = neutralise(text)
+    cell.data_type = "s"
+    cell.number_format = "@"
 
 
 def put_decimal(cell: Cell, value: Decimal) -> None:
@@ -83,8 +110,7 @@ def put_decimal(cell: Cell, value: Decimal) -> None:
         cell.value = int(value) if places == 0 else float(value)
         cell.number_format = "0" if places == 0 else "0." + "0" * places
     else:
-        cell.value = str(value)
-        cell.number_format = "@"
+        put_text(cell, str(value))
 
 
 
@@ -116,17 +142,17 @@ def _format_places(number_format: str) -> tuple[int, bool]:
     return (match.group(1).count("0") if match else 0), "%" in section
 
 
-def cell_decimal(value: Any, number_format: str = "General") -> Decimal:
+def cell_decimal(value: Any, number_format: str = "General", *, amount: bool = False) -> Decimal:
     """Read a cell value as an exact Decimal (see the module docstring for the rule).
 
-    Text is read exactly as written; an int exactly; a float at Excel's 15
-    significant digits, padded to the decimal places its number format shows.
+    Text is read exactly as written (an ``amount`` as a 万元 field reads it: ``1,731.57万元``); an int
+    exactly; a float at Excel's 15 significant digits, padded to the decimal places its number format shows.
     """
     if isinstance(value, bool) or value is None:
         raise CellError(f"不是有效数值 (not a number)，当前值 {shown(value)}")
     if isinstance(value, str):
         try:
-            return parse_number(value)
+            return (parse_amount if amount else parse_number)(unneutralise(value))
         except ValueError as exc:
             raise CellError(str(exc)) from None
     if isinstance(value, int):
@@ -154,6 +180,8 @@ def cell_decimal(value: Any, number_format: str = "General") -> Decimal:
 
 
 def _cell_int(value: Any) -> int:
+    if isinstance(value, str):
+        value = unneutralise(value)
     if isinstance(value, bool):
         raise CellError(f"不是有效整数 (not an integer)，当前值 {shown(value)}")
     if isinstance(value, int):
@@ -178,7 +206,7 @@ def cell_date(value: Any) -> dt.date:
 
 def _cell_text(value: Any) -> str:
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return unneutralise(value.replace("\r\n", "\n").replace("\r", "\n"))
     if isinstance(value, bool):
         raise CellError(f"应为文本 (expected text)，当前值 {shown(value)}")
     if isinstance(value, int):
@@ -207,7 +235,7 @@ def _cell_choice(value: Any, choices: Sequence[str], aliases: dict[str, str] | N
     return text
 
 
-def convert_cell(cell: CellLike, kind: Kind) -> Any:
+def convert_cell(cell: CellLike, kind: Kind, choices: Sequence[str] = ()) -> Any:
     """The Python value of a non-formula cell for a field of ``kind`` (None when blank)."""
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=") and len(value) > 1
@@ -216,18 +244,18 @@ def convert_cell(cell: CellLike, kind: Kind) -> Any:
     if blank(value):
         return None
     if kind in NUMERIC_KINDS:
-        number = cell_decimal(value, cell.number_format)
+        number = cell_decimal(value, cell.number_format, amount=kind in AMOUNT_KINDS)
         if kind in ("wan", "nonneg") and number < 0:
             raise CellError(f"不能为负数 (must not be negative)，当前值 {format(number, 'f')}")
         return number
-    if kind in ("int", "year"):
+    if kind in ("int", "count", "year"):
         return _cell_int(value)
     if kind == "date":
         return cell_date(value)
     if kind == "bool":
         return _cell_bool(value)
-    if kind == "category":
-        return _cell_choice(value, CATEGORIES)
+    if kind == "choice":
+        return _cell_choice(value, choices)
     if kind == "relation":
         return _cell_choice(value, RELATIONS, RELATION_ALIASES)
     text = _cell_text(value)

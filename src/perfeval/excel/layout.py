@@ -1,21 +1,20 @@
-"""The workbook layout for department-year records: sheets, forms, table columns, instructions.
+"""The workbook layout for department-year records (schema 2): sheets, forms, money rows, tables, instructions.
 
-Workbook layout (one sheet per block, reader-facing text in Chinese):
+Every sheet has a title in row 1, a hint in row 2 and its header in row 3; reader-facing text is Chinese.
+Four shapes of sheet:
 
-* ``说明`` — instructions.
-* ``基本信息``, ``收支`` — *form* sheets: one field per row. Columns: A 分类,
-  B 项目 (label with unit), C 内容 (the value), D 填写说明, E 字段键 (the dotted
-  schema key; import reads rows by this key, so rows may be reordered).
-* ``三公经费`` — a grid: one row per item (合计 and the four items), columns
-  预算数 / 实际支出 / 上年实际支出 (万元); column E 字段键 names the item. An empty
-  cell means "not mentioned in the source" (None), not zero.
-* ``职能``, ``绩效目标与指标``, ``项目``, ``问题整改``, ``自评得分`` — *tables*: a
-  header row, then one row per item. Columns are found by header text. Goals
-  with several indicators (projects with several outputs) take one row per
-  indicator (output): the 序号 is repeated (or left blank) on the following rows
-  and the goal's (project's) own columns are filled on its first row only.
+* *form* sheets (``基本信息``, ``预算执行与管理``): one field per row. Columns: A 分类, B 项目 (label with
+  unit), C 内容 (the value), D 填写说明, E 字段键 (the dotted schema key; import reads rows by this key, so
+  rows may be reordered).
+* the *money rows* sheet ``收支``: one row per line of the official forms (收入 by source, 支出 by kind,
+  三公经费 and its items, 公用经费, 政府采购, 部门基本支出预算调整), in the forms' columns 上年决算数 /
+  本年预算数 / 调整后预算数 / 本年决算数; column G 字段键 names the line.
+* the *lists* sheet ``职能与机构``: one column per list of text (职能, 内设机构, 下属单位), one item a row.
+* *table* sheets: a header row, then one row per item; columns are found by header text. Goals with
+  several indicators (projects with several outputs) take one row per indicator (output): the following
+  rows repeat the 序号 (or leave it blank) and leave the goal's (project's) own columns blank.
 
-Every sheet has a title in row 1, a hint in row 2 and its header in row 3.
+A blank cell is "not stated" (absent), never 0: a partial workbook gives a partial record.
 """
 
 from __future__ import annotations
@@ -26,11 +25,11 @@ from typing import Iterator, Literal, Sequence, get_args
 from pydantic import BaseModel
 
 from perfeval.model import (
-    SANGONG_ITEMS,
+    COLUMNS,
     DepartmentYear,
+    FundRow,
     Indicator,
     Relation,
-    SangongAmounts,
     inner_model,
     schema_field,
 )
@@ -41,19 +40,20 @@ from perfeval.model import (
 
 SHEET_HELP = "说明"
 SHEET_BASIC = "基本信息"
-SHEET_DUTIES = "职能"
+SHEET_LISTS = "职能与机构"
 SHEET_MONEY = "收支"
-SHEET_SANGONG = "三公经费"
+SHEET_BUDGET = "预算执行与管理"
+SHEET_EXCLUSIONS = "调整未计入"
+SHEET_PUBLIC_ITEMS = "公用经费明细"
+SHEET_INCOME_UNITS = "分机构收入"
+SHEET_EXPENDITURE_UNITS = "分机构支出"
 SHEET_GOALS = "绩效目标与指标"
 SHEET_PROJECTS = "项目"
 SHEET_PROBLEMS = "问题整改"
-SHEET_SCORES = "自评得分"
-
-#: Data sheets in workbook order (the 说明 sheet comes first).
-DATA_SHEETS: tuple[str, ...] = (
-    SHEET_BASIC, SHEET_DUTIES, SHEET_MONEY, SHEET_SANGONG,
-    SHEET_GOALS, SHEET_PROJECTS, SHEET_PROBLEMS, SHEET_SCORES,
-)
+SHEET_SCORES = "自评表"
+SHEET_FUNDS = "自评表资金"
+SHEET_CHANGES = "同比变动"
+SHEET_NOTES = "数据注记"
 
 TITLE_ROW = 1
 HINT_ROW = 2
@@ -63,21 +63,39 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 SPARE_ROWS = 200
 
 FORM_HEADERS = ("分类", "项目", "内容", "填写说明", "字段键（请勿修改）")
+KEY_HEADER = "字段键（请勿修改）"
 KEY_COLUMN = 5
 VALUE_COLUMN = 3
 
 RELATIONS: tuple[str, ...] = get_args(Relation)
 CATEGORIES: tuple[str, ...] = get_args(Indicator.model_fields["category"].annotation)
+NATURES: tuple[str, ...] = tuple(a for a in get_args(get_args(FundRow.model_fields["nature"].annotation)[0]))
 RELATION_ALIASES = {"＝": "=", "≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=>": ">=", "=<": "<=",
                     "≧": ">=", "≦": "<="}
 
-Kind = Literal["text", "wan", "number", "nonneg", "int", "year", "date", "bool", "category", "relation", "qunit"]
-NUMERIC_KINDS = frozenset({"wan", "number", "nonneg"})
+#: How a cell is read and written: text, amounts in 万元 (``wan`` ≥ 0, ``swan`` signed; text may be written
+#: like ``1,731.57万元``), other numbers (``number`` signed, ``nonneg`` ≥ 0), whole numbers (``int`` ≥ 1,
+#: ``count`` ≥ 0, ``year``), ``date``, ``bool`` (是/否), ``choice`` (a list of values), ``relation`` (=, >=, …;
+#: blank is "="), ``qunit`` (the unit shared by a goal indicator's target and actual).
+Kind = Literal["text", "wan", "swan", "number", "nonneg", "int", "count", "year", "date", "bool", "choice",
+               "relation", "qunit"]
+NUMERIC_KINDS = frozenset({"wan", "swan", "number", "nonneg"})
+AMOUNT_KINDS = frozenset({"wan", "swan"})
+WAN = "万元"
 
 
 # --------------------------------------------------------------------------- #
 # Specs
 # --------------------------------------------------------------------------- #
+
+
+def with_unit(title: str, unit: str) -> str:
+    return f"{title}（{unit}）" if unit else title
+
+
+def schema_title(path: Sequence[str | int]) -> str:
+    """The Chinese ``title`` of the field at ``path`` (e.g. ``("income", "appropriation")``)."""
+    return schema_field(path)[0]
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,7 @@ class FormRow:
     unit: str = ""
     hint: str = ""
     title: str = ""
+    choices: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -113,6 +132,50 @@ class FormSheet:
 
 
 @dataclass(frozen=True)
+class MoneyRow:
+    """One line of the money rows sheet: the path of an :class:`~perfeval.model.Amounts` field."""
+
+    section: str
+    path: tuple[str, ...]
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or schema_title(self.path)
+
+    @property
+    def key(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class MoneySheet:
+    name: str
+    title: str
+    hint: str
+    rows: tuple[MoneyRow, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return ("分类", "项目", *(with_unit(t, WAN) for t in COLUMNS.values()), KEY_HEADER)
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    path: tuple[str, ...]   # a list of text in the record
+    title: str
+    width: float = 60
+
+
+@dataclass(frozen=True)
+class ListsSheet:
+    name: str
+    title: str
+    hint: str
+    columns: tuple[ListColumn, ...]
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table sheet; ``path`` is inside the item (parent or child)."""
 
@@ -122,16 +185,21 @@ class Column:
     unit: str = ""
     width: float = 14
     child: bool = False
+    choices: tuple[str, ...] = ()
 
     @property
     def header(self) -> str:
         return with_unit(self.title, self.unit)
 
 
+#: The column of a mapping table holding each entry's key (e.g. the field path of an annotation).
+MAP_KEY = "__key__"
+
+
 @dataclass(frozen=True)
 class TableSheet:
     name: str
-    key: str                               # DepartmentYear field holding the list
+    key: tuple[str, ...]                   # record path of the list (or mapping) the rows hold
     title: str
     hint: str
     columns: tuple[Column, ...]
@@ -140,119 +208,163 @@ class TableSheet:
     child_key: str | None = None           # list field of the item holding children
     child_anchor: tuple[str, ...] = ()
     quantities: bool = False               # children carry target/actual Quantities
+    mapping: bool = False                  # the record holds a mapping: the MAP_KEY column is each entry's key
+    what: str = "条目"                      # how a message names one item (目标, 项目)
+
+    @property
+    def path_text(self) -> str:
+        return ".".join(self.key)
 
 
-def with_unit(title: str, unit: str) -> str:
-    return f"{title}（{unit}）" if unit else title
+def _money_columns(width: float = 14) -> tuple[Column, ...]:
+    return tuple(Column((key,), title, "wan", WAN, width) for key, title in COLUMNS.items())
 
 
-def schema_title(path: Sequence[str | int]) -> str:
-    """The Chinese ``title`` of the field at ``path`` (e.g. ``("income", "initial_budget")``)."""
-    return schema_field(path)[0]
-
-
-WAN = "万元"
+# --------------------------------------------------------------------------- #
+# The sheets
+# --------------------------------------------------------------------------- #
 
 BASIC_FORM = FormSheet(
     SHEET_BASIC, "基本信息",
-    "在 C 列“内容”中填写；标注“必填”的不能留空。E 列“字段键”供程序识别，请勿修改。",
+    "在 C 列“内容”中填写；标注“必填”的不能留空，其余原文未写的留空。E 列“字段键”供程序识别，请勿修改。",
     (
         FormRow("报告信息", ("code",), "text", hint="小写英文字母、数字和连字符，如 xiangtan-minzheng；也是数据文件名"),
-        FormRow("报告信息", ("year",), "year", hint="如 2024"),
+        FormRow("报告信息", ("year",), "year", hint="报告所评价的年度，如 2024（不是发布日期的年份）"),
         FormRow("报告信息", ("demo",), "bool", hint="是/否；真实数据填“否”或留空"),
         FormRow("报告信息", ("title",), "text", hint="留空则自动生成为“某年某单位部门整体支出绩效评价报告”"),
         FormRow("部门概况", ("unit", "name"), "text"),
-        FormRow("部门概况", ("unit", "supervisor"), "text"),
+        FormRow("部门概况", ("unit", "supervisor"), "text", hint="原文未写时留空（页面归入“未注明主管部门”）"),
         FormRow("部门概况", ("unit", "annual_budget"), "wan", WAN),
+        FormRow("封面", ("cover", "budget_code"), "text", hint="如 102001；按文本填写，保留前导 0"),
+        FormRow("封面", ("cover", "evaluation_method"), "text", hint="如 自评、第三方评价"),
+        FormRow("封面", ("cover", "evaluator"), "text"),
+        FormRow("封面", ("cover", "report_date"), "date"),
+        FormRow("人员编制", ("staffing", "approved"), "count", "人"),
+        FormRow("人员编制", ("staffing", "approved_admin"), "count", "人"),
+        FormRow("人员编制", ("staffing", "approved_institution"), "count", "人"),
+        FormRow("人员编制", ("staffing", "actual"), "count", "人"),
+        FormRow("人员编制", ("staffing", "actual_admin"), "count", "人"),
+        FormRow("人员编制", ("staffing", "actual_institution"), "count", "人"),
+        FormRow("人员编制", ("staffing", "stated_control_rate"), "number",
+                hint="原文写出的比率，填百分数的数字部分，如 95.10"),
         FormRow("规划与计划", ("long_term_plan",), "text"),
         FormRow("规划与计划", ("annual_plan",), "text"),
         FormRow("其他", ("other_notes",), "text"),
     ),
 )
 
-MONEY_FORM = FormSheet(
-    SHEET_MONEY, "收支情况（金额单位：万元）",
-    "在 C 列“内容”中按原文填写；金额不换算、不四舍五入。可选项目原文未提及时留空。E 列“字段键”请勿修改。",
+BUDGET_FORM = FormSheet(
+    SHEET_BUDGET, "预算执行与管理（金额单位：万元）",
+    "在 C 列“内容”中按原文填写；金额不换算、不四舍五入。原文未提及的留空（不要填 0）。E 列“字段键”请勿修改。",
     (
-        FormRow("收入情况", ("income", "total"), "wan", WAN),
-        FormRow("收入情况", ("income", "initial_budget"), "wan", WAN),
-        FormRow("收入情况", ("income", "adjustment"), "number", WAN, hint="可为负数"),
-        FormRow("收入情况", ("income", "adjustment_purpose"), "text"),
-        FormRow("支出情况", ("expenditure", "total"), "wan", WAN),
-        FormRow("支出情况", ("expenditure", "basic", "total"), "wan", WAN),
-        FormRow("支出情况", ("expenditure", "basic", "personnel"), "wan", WAN),
-        FormRow("支出情况", ("expenditure", "basic", "public"), "wan", WAN),
-        FormRow("支出情况", ("expenditure", "project"), "wan", WAN),
-        FormRow("预算批复", ("approved_budget", "approver"), "text", hint="如 市财政局"),
-        FormRow("预算批复", ("approved_budget", "year_as_written"), "int",
+        FormRow("年中预算调整", ("adjustment", "amount"), "swan", WAN, hint="可为负数（调减）"),
+        FormRow("年中预算调整", ("adjustment", "purpose"), "text"),
+        FormRow("年中预算调整", ("adjustment", "carryover"), "wan", WAN,
+                hint="调整数中属于上年结转的金额；原文只提到含上年结转而未写金额时留空，并在下一行填“是”"),
+        FormRow("年中预算调整", ("adjustment", "carryover_mentioned"), "bool", hint="是/否"),
+        FormRow("年中预算调整", ("adjustment", "declared_rate"), "number",
+                hint="单位自述的预算调整率，填百分数的数字部分，如 0 或 3.5"),
+        FormRow("年中预算调整", ("adjustment", "explanation"), "text"),
+        FormRow("财政部门预算批复", ("approval", "approver"), "text", hint="如 市财政局"),
+        FormRow("财政部门预算批复", ("approval", "year_as_written"), "int",
                 hint="仅当原文所写批复年度与评价年度不同时填写"),
-        FormRow("预算批复", ("approved_budget", "income_total"), "wan", WAN),
-        FormRow("预算批复", ("approved_budget", "fiscal"), "wan", WAN),
-        FormRow("预算批复", ("approved_budget", "non_tax"), "wan", WAN, hint="留空记为 0"),
-        FormRow("预算批复", ("approved_budget", "other"), "wan", WAN, hint="留空记为 0"),
-        FormRow("预算批复", ("approved_budget", "expenditure_total"), "wan", WAN),
-        FormRow("预算批复", ("approved_budget", "basic", "total"), "wan", WAN, title="批复基本支出"),
-        FormRow("预算批复", ("approved_budget", "basic", "personnel"), "wan", WAN, title="批复人员经费"),
-        FormRow("预算批复", ("approved_budget", "basic", "goods_services"), "wan", WAN),
-        FormRow("预算批复", ("approved_budget", "project"), "wan", WAN, title="批复项目支出"),
-        FormRow("预算批复", ("approved_budget", "project_note"), "text"),
+        FormRow("财政部门预算批复", ("approval", "project_note"), "text"),
         FormRow("结转结余", ("carryover", "fiscal"), "wan", WAN),
         FormRow("结转结余", ("carryover", "non_fiscal"), "wan", WAN),
-        FormRow("预算执行情况说明", ("execution", "declared_adjustment_rate"), "number", "%",
-                hint="单位自述的预算调整率，填百分数的数字部分，如 0 或 3.5"),
-        FormRow("预算执行情况说明", ("execution", "adjustment_explanation"), "text"),
         FormRow("预算执行情况说明", ("execution", "balance_statement"), "text"),
         FormRow("预算与资产管理情况", ("management", "budget_management"), "text"),
-        FormRow("预算与资产管理情况", ("management", "lottery_fund"), "wan", WAN, hint="原文未提及时留空"),
+        FormRow("预算与资产管理情况", ("management", "lottery_fund"), "wan", WAN),
         FormRow("预算与资产管理情况", ("management", "large_projects_statement"), "text"),
+        FormRow("预算与资产管理情况", ("management", "no_large_projects"), "bool",
+                hint="只有原文明确写“无50万元以上项目”时填“是”；原文未说时留空"),
         FormRow("预算与资产管理情况", ("management", "asset_management"), "text"),
         FormRow("预算与资产管理情况", ("management", "outcome_statement"), "text"),
+        FormRow("预算与资产管理情况", ("management", "thrift_measures"), "text"),
+        FormRow("楼堂馆所", ("buildings", "approved_area"), "nonneg"),
+        FormRow("楼堂馆所", ("buildings", "actual_area"), "nonneg"),
+        FormRow("楼堂馆所", ("buildings", "stated_area_control_rate"), "number"),
+        FormRow("楼堂馆所", ("buildings", "budget"), "wan", WAN),
+        FormRow("楼堂馆所", ("buildings", "actual"), "wan", WAN),
+        FormRow("楼堂馆所", ("buildings", "stated_investment_control_rate"), "number"),
+        FormRow("自评结果", ("self_score_total",), "nonneg", "分"),
+        FormRow("自评结果", ("self_grade",), "text", hint="如 优、良"),
     ),
 )
 
-FORMS: tuple[FormSheet, ...] = (BASIC_FORM, MONEY_FORM)
+FORMS: tuple[FormSheet, ...] = (BASIC_FORM, BUDGET_FORM)
 
-SANGONG_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("budget", "预算数"),
-    ("actual", "实际支出"),
-    ("previous_actual", "上年实际支出"),
+MONEY_SHEET = MoneySheet(
+    SHEET_MONEY, "收支与基础数据表（金额单位：万元）",
+    "每行一项，按原文填写各列；原文没有的列留空（不要填 0），原文写明为 0 的才填 0。"
+    "基础数据表的“上年决算数 / 本年预算数 / 本年决算数”按表头所写年度对应填入。G 列“字段键”请勿修改。",
+    (
+        MoneyRow("收入情况", ("income", "total")),
+        MoneyRow("收入情况", ("income", "carryover")),
+        MoneyRow("收入情况", ("income", "appropriation")),
+        MoneyRow("收入情况", ("income", "government_fund")),
+        MoneyRow("收入情况", ("income", "special_account")),
+        MoneyRow("收入情况", ("income", "other")),
+        MoneyRow("支出情况", ("expenditure", "total")),
+        MoneyRow("支出情况", ("expenditure", "basic")),
+        MoneyRow("支出情况", ("expenditure", "personnel")),
+        MoneyRow("支出情况", ("expenditure", "public"), "公用经费（批复为商品服务支出）"),
+        MoneyRow("支出情况", ("expenditure", "project")),
+        MoneyRow("三公经费", ("sangong", "total")),
+        MoneyRow("三公经费", ("sangong", "vehicle")),
+        MoneyRow("三公经费", ("sangong", "overseas")),
+        MoneyRow("三公经费", ("sangong", "vehicle_purchase")),
+        MoneyRow("三公经费", ("sangong", "vehicle_operation")),
+        MoneyRow("三公经费", ("sangong", "reception")),
+        MoneyRow("基础数据表", ("public_funds", "total"), "公用经费合计（其中各项见“公用经费明细”）"),
+        MoneyRow("基础数据表", ("procurement",)),
+        MoneyRow("基础数据表", ("basic_budget_adjustment",)),
+    ),
 )
-SANGONG_ROWS: tuple[tuple[str, str], ...] = (
-    ("total", SangongAmounts.model_fields["total"].title or "total"),
-    *SANGONG_ITEMS.items(),
-)
-SANGONG_HEADERS = ("项目", *(with_unit(t, WAN) for _, t in SANGONG_COLUMNS), "字段键（请勿修改）")
 
-DUTIES_HEADER = "单位基本职能（每行一条）"
+LISTS_SHEET = ListsSheet(
+    SHEET_LISTS, "单位基本职能、内设机构和下属单位",
+    "每列一类，每行填写一条，按原文顺序；中间不要留空行。",
+    (
+        ListColumn(("duties",), "单位基本职能（每行一条）", 90),
+        ListColumn(("unit", "internal_units"), "内设机构（每行一个）", 30),
+        ListColumn(("unit", "sub_units"), "下属单位（每行一个）", 30),
+    ),
+)
 
 GOALS_TABLE = TableSheet(
-    SHEET_GOALS, "goals", "部门整体支出绩效目标与指标",
-    "每个指标占一行；同一目标的多个指标：目标序号每行都填（或续行留空），绩效目标与完成情况只填在首行。"
-    "目标值与实际完成值共用“计量单位”；“关系”留空即“=”。",
+    SHEET_GOALS, ("goals",), "部门整体支出绩效目标与指标",
+    "每个指标占一行；同一目标的多个指标：续行的目标序号照填（或留空），绩效目标与完成情况只填在首行、续行留空。"
+    "目标值与实际完成值共用“计量单位”；“关系”留空即“=”；只有文字描述的目标值或完成情况填在“（文字）”列。",
     (
         Column(("number",), "目标序号", "int", width=10),
         Column(("text",), "绩效目标", "text", width=40),
         Column(("completion_title",), "完成情况标题", "text", width=20),
         Column(("completion",), "完成情况", "text", width=50),
         Column(("name",), "指标名称", "text", width=28, child=True),
-        Column(("category",), "指标类别", "category", width=10, child=True),
+        Column(("category",), "指标类别", "choice", width=10, child=True, choices=CATEGORIES),
         Column(("target", "relation"), "目标值关系", "relation", width=10, child=True),
         Column(("target", "value"), "目标值", "number", width=12, child=True),
         Column(("actual", "relation"), "实际完成值关系", "relation", width=12, child=True),
         Column(("actual", "value"), "实际完成值", "number", width=12, child=True),
         Column(("unit",), "计量单位", "qunit", width=10, child=True),
+        Column(("target_text",), "目标值（文字）", "text", width=24, child=True),
+        Column(("actual_text",), "实际完成情况（文字）", "text", width=24, child=True),
     ),
-    anchor=("number",), group=("number",), child_key="indicators", child_anchor=("name",), quantities=True,
+    anchor=("text",), group=("number",), child_key="indicators", child_anchor=("name",), quantities=True,
+    what="目标",
 )
 
 PROJECTS_TABLE = TableSheet(
-    SHEET_PROJECTS, "projects", "50万元以上项目（金额单位：万元）",
-    "每个产出占一行；同一项目的多个产出：项目序号每行都填（或续行留空），项目名称、金额与完成情况只填在首行。"
-    "原文未写实际支出时留空；“产出关系”留空即“=”。",
+    SHEET_PROJECTS, ("projects",), "项目支出（金额单位：万元）",
+    "每个项目一行（任意金额，不限50万元以上）；项目有多个产出时每个产出占一行：续行的项目序号照填（或留空），"
+    "项目本身各列只填在首行、续行留空。原文未写的金额留空；代管资金（如社保民生资金，非本部门预算）填“是”。",
     (
         Column(("number",), "项目序号", "int", width=10),
         Column(("name",), "项目名称", "text", width=30),
+        Column(("group",), "项目类别", "text", width=16),
+        Column(("previous",), "上年决算数", "wan", WAN, width=14),
         Column(("budget",), "预算安排", "wan", WAN, width=14),
+        Column(("adjusted",), "调整后预算", "wan", WAN, width=14),
         Column(("actual",), "实际支出", "wan", WAN, width=14),
         Column(("actual_label",), "实际支出口径", "text", width=18),
         Column(("managed_only",), "代管资金", "bool", width=10),
@@ -263,11 +375,11 @@ PROJECTS_TABLE = TableSheet(
         Column(("unit",), "产出计量单位", "text", width=12, child=True),
         Column(("amount",), "产出金额", "wan", WAN, width=14, child=True),
     ),
-    anchor=("number",), group=("number",), child_key="outputs", child_anchor=("name",),
+    anchor=("name",), group=("number",), child_key="outputs", child_anchor=("name",), what="项目",
 )
 
 PROBLEMS_TABLE = TableSheet(
-    SHEET_PROBLEMS, "problems", "存在的问题及改进措施",
+    SHEET_PROBLEMS, ("problems",), "存在的问题及改进措施",
     "每个问题占一行；整改完成时限填写日期，格式 YYYY-MM-DD（如 2025-05-30）。",
     (
         Column(("problem",), "存在的问题", "text", width=40),
@@ -276,72 +388,225 @@ PROBLEMS_TABLE = TableSheet(
         Column(("responsible",), "整改责任人", "text", width=24),
         Column(("deadline",), "整改完成时限", "date", width=14),
     ),
-    anchor=("problem",),
+    anchor=("problem",), what="问题",
 )
 
 SCORES_TABLE = TableSheet(
-    SHEET_SCORES, "self_scores", "自评得分",
-    "每个评价指标占一行；自评得分不能超过分值。",
+    SHEET_SCORES, ("self_scores",), "单位自评表（指标）",
+    "按单位自评表原样填写，每个指标一行；原表没有的列留空（分值合计不是 100 也照填）。自评得分不能超过分值。",
     (
-        Column(("part",), "评价指标", "text", width=20),
+        Column(("part",), "评价指标", "text", width=24),
+        Column(("level",), "指标层级", "int", width=10),
+        Column(("parent",), "上级指标", "text", width=20),
         Column(("weight",), "分值", "nonneg", width=10),
+        Column(("target",), "指标值（目标）", "text", width=20),
+        Column(("actual",), "实际完成值", "text", width=20),
         Column(("score",), "自评得分", "nonneg", width=10),
         Column(("reason",), "得分说明", "text", width=50),
     ),
     anchor=("score",),
 )
 
-TABLES: tuple[TableSheet, ...] = (GOALS_TABLE, PROJECTS_TABLE, PROBLEMS_TABLE, SCORES_TABLE)
+FUNDS_TABLE = TableSheet(
+    SHEET_FUNDS, ("self_funds",), "单位自评表（资金情况，金额单位：万元）",
+    "按单位自评表的资金部分填写：按收入性质、按支出性质各行；原表没有的列留空。",
+    (
+        Column(("nature",), "分类", "choice", width=12, choices=NATURES),
+        Column(("item",), "项目", "text", width=24),
+        Column(("initial",), "年初预算", "wan", WAN),
+        Column(("full_year",), "全年预算", "wan", WAN),
+        Column(("executed",), "全年执行", "wan", WAN),
+        Column(("weight",), "分值", "nonneg", width=10),
+        Column(("stated_rate",), "执行率（文中所述，%）", "number", width=16),
+        Column(("score",), "得分", "nonneg", width=10),
+    ),
+    anchor=("item",),
+)
 
-#: Which sheet holds each top-level field (for errors no cell can be named for).
-SHEET_OF_FIELD: dict[str, str] = {
-    **{row.path[0]: form.name for form in FORMS for row in form.rows},
-    "duties": SHEET_DUTIES,
-    "sangong": SHEET_SANGONG,
-    **{table.key: table.name for table in TABLES},
-}
+EXCLUSIONS_TABLE = TableSheet(
+    SHEET_EXCLUSIONS, ("adjustment", "exclusions"), "未计入预算调整的调整（金额单位：万元）",
+    "单位说明未计入预算调整的年中调整，每项一行：金额（原文未写则留空）和原文所写理由。",
+    (
+        Column(("amount",), "金额", "wan", WAN),
+        Column(("reason",), "未计入调整的理由（原文）", "text", width=80),
+    ),
+    anchor=("reason",),
+)
+
+PUBLIC_ITEMS_TABLE = TableSheet(
+    SHEET_PUBLIC_ITEMS, ("public_funds", "items"), "公用经费明细（金额单位：万元）",
+    "公用经费的“其中”各项（办公经费、水电费、差旅费、会议费、培训费……），每项一行；原文没有的列留空。",
+    (Column(("name",), "名称", "text", width=24), *_money_columns()),
+    anchor=("name",),
+)
+
+INCOME_UNITS_TABLE = TableSheet(
+    SHEET_INCOME_UNITS, ("income_by_unit",), "分机构收入情况（金额单位：万元）",
+    "按原表每个机构一行（局机关、二级机构……）；汇总行在“汇总行”列填“是”。",
+    (
+        Column(("name",), "机构名称", "text", width=20),
+        Column(("total",), "收入合计", "wan", WAN),
+        Column(("carryover",), "上年结转", "wan", WAN),
+        Column(("appropriation",), "一般公共预算财政拨款", "wan", WAN, width=18),
+        Column(("government_fund",), "政府性基金", "wan", WAN),
+        Column(("special_account",), "财政专户管理资金", "wan", WAN, width=16),
+        Column(("other",), "其他收入", "wan", WAN),
+        Column(("is_total",), "汇总行", "bool", width=8),
+    ),
+    anchor=("name",),
+)
+
+EXPENDITURE_UNITS_TABLE = TableSheet(
+    SHEET_EXPENDITURE_UNITS, ("expenditure_by_unit",), "分机构支出情况（金额单位：万元）",
+    "按原表每个机构一行；汇总行在“汇总行”列填“是”。",
+    (
+        Column(("name",), "机构名称", "text", width=20),
+        Column(("total",), "支出合计", "wan", WAN),
+        Column(("basic",), "基本支出", "wan", WAN),
+        Column(("personnel",), "人员经费", "wan", WAN),
+        Column(("public",), "公用经费", "wan", WAN),
+        Column(("project",), "项目支出", "wan", WAN),
+        Column(("is_total",), "汇总行", "bool", width=8),
+    ),
+    anchor=("name",),
+)
+
+CHANGES_TABLE = TableSheet(
+    SHEET_CHANGES, ("stated_changes",), "文中所述同比变动（金额单位：万元）",
+    "原文写出的同比比较，每句一行，如“收入总计792.22万元，同比增加189.25万元，增长31.39%”。",
+    (
+        Column(("subject",), "比较项目", "text", width=20),
+        Column(("current",), "本年数", "wan", WAN),
+        Column(("change",), "增减额", "swan", WAN),
+        Column(("percent",), "增减幅度（%）", "number"),
+        Column(("as_written",), "原文", "text", width=60),
+    ),
+    anchor=("subject",),
+)
+
+NOTES_TABLE = TableSheet(
+    SHEET_NOTES, ("annotations",), "数据注记",
+    "对某个已填数值的说明，每项一行：字段路径（如 expenditure.total.actual、projects[2].budget）、"
+    "原文写法、是否推断（是/否）和说明。",
+    (
+        Column((MAP_KEY,), "字段路径", "text", width=30),
+        Column(("as_written",), "原文写法", "text", width=40),
+        Column(("inferred",), "推断", "bool", width=8),
+        Column(("note",), "说明", "text", width=50),
+    ),
+    anchor=(MAP_KEY,), mapping=True,
+)
+
+TABLES: tuple[TableSheet, ...] = (
+    EXCLUSIONS_TABLE, PUBLIC_ITEMS_TABLE, INCOME_UNITS_TABLE, EXPENDITURE_UNITS_TABLE, GOALS_TABLE,
+    PROJECTS_TABLE, PROBLEMS_TABLE, SCORES_TABLE, FUNDS_TABLE, CHANGES_TABLE, NOTES_TABLE,
+)
+
+#: Data sheets in workbook order (the 说明 sheet comes first).
+DATA_SHEETS: tuple[str, ...] = (
+    SHEET_BASIC, SHEET_LISTS, SHEET_MONEY, SHEET_BUDGET, SHEET_EXCLUSIONS, SHEET_PUBLIC_ITEMS,
+    SHEET_INCOME_UNITS, SHEET_EXPENDITURE_UNITS, SHEET_GOALS, SHEET_PROJECTS, SHEET_PROBLEMS, SHEET_SCORES,
+    SHEET_FUNDS, SHEET_CHANGES, SHEET_NOTES,
+)
+
+
+def _sheet_of_path() -> dict[tuple[str, ...], str]:
+    out: dict[tuple[str, ...], str] = {}
+    for form in FORMS:
+        for row in form.rows:
+            out[row.path] = form.name
+    for money in MONEY_SHEET.rows:
+        out[money.path] = SHEET_MONEY
+    for column in LISTS_SHEET.columns:
+        out[column.path] = SHEET_LISTS
+    for table in TABLES:
+        out[table.key] = table.name
+    return out
+
+
+#: Which sheet holds each field path (for errors no cell can be named for; the longest prefix wins).
+SHEET_OF_PATH: dict[tuple[str, ...], str] = _sheet_of_path()
+
+
+def sheet_of(path: Sequence[str | int]) -> str | None:
+    """The sheet holding the field at ``path`` (list indexes and mapping keys are skipped), if any."""
+    names = tuple(p for p in path if isinstance(p, str))
+    for n in range(len(names), 0, -1):
+        if names[:n] in SHEET_OF_PATH:
+            return SHEET_OF_PATH[names[:n]]
+    return None
+
 
 HELP_LINES: tuple[str, ...] = (
-    "部门整体支出绩效评价数据填报模板（perfeval）",
+    "部门整体支出绩效评价数据填报模板（perfeval，数据格式第 2 版）",
     "",
     "用途：一个工作簿填写一个部门一个年度的评价数据。填好后运行",
     "    perfeval import-excel 文件.xlsx",
     "生成数据文件 data/<评价年度>/<部门代码>.yaml；已有数据可用 perfeval export-excel 部门代码 年度 -o 文件.xlsx 导出为工作簿。",
     "",
+    "只有部门代码、评价年度和单位名称必填；原文没有写的一律留空。留空表示“原文未提及”，不是 0。",
+    "",
     "工作表：",
-    "  基本信息 —— 部门代码、评价年度、报告标题、部门概况、长期规划、年度计划、其他需要说明问题。",
-    "  职能 —— 单位基本职能，每行一条。",
-    "  收支 —— 收入、支出、财政部门预算批复、结转结余、预算执行情况说明、预算与资产管理情况。",
-    "  三公经费 —— 预算数、实际支出、上年实际支出（各项及合计）。",
+    "  基本信息 —— 部门代码、评价年度、报告标题、部门概况、封面（预算编码、评价方式、评价机构、报告日期）、人员编制、规划与计划。",
+    "  职能与机构 —— 单位基本职能、内设机构、下属单位，每行一条。",
+    "  收支 —— 收入（按来源）、支出（基本/人员/公用/项目）、三公经费及各项、公用经费、政府采购、部门基本支出预算调整，"
+    "各列为上年决算数、本年预算数、调整后预算数、本年决算数。",
+    "  预算执行与管理 —— 年中预算调整、财政部门预算批复、结转结余、预算与资产管理情况、楼堂馆所、自评总分与等级。",
+    "  调整未计入 —— 单位说明未计入预算调整的调整：金额与原文理由。",
+    "  公用经费明细 —— 公用经费“其中”各项。",
+    "  分机构收入、分机构支出 —— 按局机关、二级机构分列的收支表。",
     "  绩效目标与指标 —— 部门整体支出绩效目标、完成情况及其绩效指标（目标值、实际完成值）。",
-    "  项目 —— 50万元以上项目：预算安排、实际支出、完成情况及主要产出。",
+    "  项目 —— 项目支出（任意金额）：类别、上年决算数、预算、调整后预算、实际支出、是否代管资金、完成情况及主要产出。",
     "  问题整改 —— 存在的问题、原因分析、整改措施、整改责任人、整改完成时限。",
-    "  自评得分 —— 评价指标、分值、自评得分、得分说明。",
+    "  自评表、自评表资金 —— 单位自评表原样：指标（层级、分值、目标、实际、得分）和资金情况（按收入性质、按支出性质）。",
+    "  同比变动 —— 原文写出的同比增减。",
+    "  数据注记 —— 对某个数值的说明：原文写法、是否推断。",
     "",
     "填写规则：",
-    "  1. 金额单位一律为万元，按原文数字填写，不换算、不四舍五入。",
-    "  2. 数值单元格直接填写数字，不要使用公式，不要在数字中加单位或文字（如“完成”“约400”）。",
+    "  1. 金额单位一律为万元，按原文数字填写，不换算、不四舍五入。也可按文本填写“1,731.57”“1731.57万元”；"
+    "“1731.57元”“0.17亿元”等其他单位会被拒绝，请先换算为万元。",
+    "  2. 数值单元格直接填写数字，不要使用公式，不要在数字中加文字（如“完成”“约400”）。",
     "     “约”“多”“余”“≥”等填在相应的“关系”列：= 等于，>= 不少于，<= 不超过，> 超过，< 低于，"
     "约 约数，多 如“400多”，余 如“120余”；留空即“=”。",
-    "  3. 小数位数就是记录的精度：导出时单元格格式的小数位数与原文一致（1595.3 显示为 1595.3，655.0411 显示为 655.0411）；"
+    "  3. 小数位数就是记录的精度：导出时单元格格式的小数位数与原文一致（28.90 显示为 28.90，655.0411 显示为 655.0411）；"
     "导入时按单元格显示的小数位数记录（格式为两位小数时，12.3 记为 12.30）。",
     "     超过 15 位有效数字的数值以文本形式保存（Excel 数值只有 15 位精度），请勿改为数值格式。",
     "  4. 留空表示原文未提及。例如三公经费某项原文未提及时留空，而不是填 0；原文写明为 0 的才填 0。",
-    "  5. 日期填写为 YYYY-MM-DD（如 2025-05-30）。",
+    "  5. 日期填写为 YYYY-MM-DD（如 2025-05-30）或 2025年5月30日。",
     "  6. 表头在第 3 行，请勿修改表头文字，也不要在表头上方插入行。数据行可以增加或删除。",
-    "     “基本信息”“收支”“三公经费”三张表按 E 列“字段键”识别各行，请勿修改该列。",
-    "  7. 一个目标有多个指标时，每个指标占一行：目标序号每行都填（或续行留空），绩效目标和完成情况只填在首行；"
-    "项目与其主要产出同理。",
+    "     “基本信息”“收支”“预算执行与管理”三张表按“字段键”列识别各行，请勿修改该列。",
+    "  7. 一个目标有多个指标时，每个指标占一行：续行的目标序号照填（或留空），绩效目标和完成情况只填在首行、续行留空；"
+    "项目与其主要产出同理。没有序号的目标（项目）：续行的序号和目标（项目）各列都留空。",
     "  8. 目标值与实际完成值共用一个“计量单位”。",
-    "  9. 导入时如有错误，程序会一次列出全部错误及其工作表、行号和列号（如：工作表「收支」第 5 行 C 列），改正后重新导入即可。",
+    "  9. 以 = + - @ 开头的文字在导出时前面加了一个英文单引号 '，防止被当作公式执行；导入时去掉这个单引号。",
+    "  10. 导入时如有错误，程序会一次列出全部错误及其工作表、行号和列号（如：工作表「收支」第 5 行 D 列），改正后重新导入即可。",
 )
 
 
 def iter_field_paths(model: type[BaseModel] = DepartmentYear, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Every leaf field path of the schema (list items and nested records walked into)."""
+    """Every leaf field path of the schema (list items, mapping values and nested records walked into)."""
     for name, info in model.model_fields.items():
         inner = inner_model(info.annotation)
         if inner is None:
             yield (*prefix, name)
         else:
             yield from iter_field_paths(inner, (*prefix, name))
+
+
+def placed_paths() -> set[tuple[str, ...]]:
+    """Every leaf field path the workbook has a place for (compare with :func:`iter_field_paths`)."""
+    placed: set[tuple[str, ...]] = {row.path for form in FORMS for row in form.rows}
+    placed |= {(*row.path, key) for row in MONEY_SHEET.rows for key in COLUMNS}
+    placed |= {column.path for column in LISTS_SHEET.columns}
+    for table in TABLES:
+        for column in table.columns:
+            if column.path == (MAP_KEY,):
+                continue
+            if not column.child:
+                placed.add((*table.key, *column.path))
+            elif column.kind == "qunit":
+                placed |= {(*table.key, str(table.child_key), side, "unit") for side in ("target", "actual")}
+            else:
+                placed.add((*table.key, str(table.child_key), *column.path))
+    return placed
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -19,18 +19,16 @@ from pydantic import ValidationError
 from perfeval.errors import DataError
 from perfeval.excel.cells import CellError, blank, convert_cell
 from perfeval.excel.layout import (
+    COLUMNS,
     DATA_SHEETS,
-    DUTIES_HEADER,
     FORM_HEADERS,
     FORMS,
     HEADER_ROW,
     KEY_COLUMN,
-    SANGONG_COLUMNS,
-    SANGONG_HEADERS,
-    SANGONG_ROWS,
-    SHEET_DUTIES,
-    SHEET_OF_FIELD,
-    SHEET_SANGONG,
+    KEY_HEADER,
+    LISTS_SHEET,
+    MAP_KEY,
+    MONEY_SHEET,
     TABLES,
     VALUE_COLUMN,
     WAN,
@@ -39,6 +37,7 @@ from perfeval.excel.layout import (
     Kind,
     TableSheet,
     schema_title,
+    sheet_of,
     with_unit,
 )
 from perfeval.excel.xlsx import SheetGrid, UnreadableWorkbook, open_workbook, read_sheet
@@ -89,6 +88,7 @@ class WorkbookReader:
         self.cells: dict[Loc, CellRef] = {}
         self.problems: list[tuple[CellRef | str, str]] = []
         self.sheets: dict[str, SheetGrid] = {}
+        self.annotation_keys: list[str] = []
         if not self.path.is_file():
             raise DataError(self.path, "文件不存在 (file not found)")
         if self.path.suffix.lower() == ".xls":
@@ -116,11 +116,12 @@ class WorkbookReader:
                 raise self.unreadable(exc) from None
         return self.sheets[name]
 
-    def take(self, ws: SheetGrid, row: int, col: int, kind: Kind, loc: Loc, label: str) -> Any:
+    def take(self, ws: SheetGrid, row: int, col: int, kind: Kind, loc: Loc, label: str,
+             choices: Sequence[str] = ()) -> Any:
         ref = CellRef(ws.title, row, get_column_letter(col), label)
         self.cells.setdefault(loc, ref)
         try:
-            return convert_cell(ws.cell(row, col), kind)
+            return convert_cell(ws.cell(row, col), kind, choices)
         except CellError as exc:
             self.problems.append((ref, str(exc)))
             return None
@@ -149,94 +150,98 @@ class WorkbookReader:
         data: dict[str, Any] = {}
         for form in FORMS:
             self.read_form(form, data)
-        data["duties"] = self.read_duties()
-        self.read_sangong(data)
+        self.read_lists(data)
+        self.read_money(data)
         for table in TABLES:
             items = self.read_table(table)
             if items:
-                data[table.key] = items
+                set_path(data, table.key, items)
         return data
 
-    def read_form(self, form: FormSheet, data: dict[str, Any]) -> None:
-        ws = self.sheet(form.name)
-        header_row, columns = self.header(ws, FORM_HEADERS)
-        key_col = columns.get(FORM_HEADERS[4]) or columns.get("字段键") or KEY_COLUMN
-        value_col = columns.get(FORM_HEADERS[2]) or VALUE_COLUMN
-        by_key = {row.key: row for row in form.rows}
+    def keyed_rows(self, ws: SheetGrid, header_row: int, key_col: int, value_cols: Sequence[int],
+                   known: set[str]) -> Iterator[tuple[int, str]]:
+        """(row, key) of the rows of a keyed sheet; a missing, unknown or repeated key is a problem."""
         seen: dict[str, int] = {}
+        letter = get_column_letter(key_col)
         for r in ws.rows_from(header_row + 1):
             raw_key = ws.cell(r, key_col).value
             if blank(raw_key):
-                if not blank(ws.cell(r, value_col).value):
+                if any(not blank(ws.cell(r, col).value) for col in value_cols):
                     self.problem(ws, r, key_col, "字段键",
-                                 "此行缺少字段键，内容无法识别；请勿修改 E 列 (missing field key)")
+                                 f"此行缺少字段键，内容无法识别；请勿修改 {letter} 列 (missing field key)")
                 continue
             key = str(raw_key).strip()
-            spec = by_key.get(key)
-            if spec is None:
-                self.problem(ws, r, key_col, "字段键", f"未知字段键「{key}」；请勿修改 E 列 (unknown field key)")
+            if key not in known:
+                self.problem(ws, r, key_col, "字段键", f"未知字段键「{key}」；请勿修改 {letter} 列 (unknown field key)")
                 continue
             if key in seen:
                 self.problem(ws, r, key_col, "字段键", f"字段键「{key}」与第 {seen[key]} 行重复 (duplicate key)")
                 continue
             seen[key] = r
-            value = self.take(ws, r, value_col, spec.kind, spec.path, spec.label)
+            yield r, key
+
+    def read_form(self, form: FormSheet, data: dict[str, Any]) -> None:
+        ws = self.sheet(form.name)
+        header_row, columns = self.header(ws, FORM_HEADERS)
+        key_col = columns.get(KEY_HEADER) or columns.get("字段键") or KEY_COLUMN
+        value_col = columns.get(FORM_HEADERS[2]) or VALUE_COLUMN
+        by_key = {row.key: row for row in form.rows}
+        for r, key in self.keyed_rows(ws, header_row, key_col, (value_col,), set(by_key)):
+            spec = by_key[key]
+            value = self.take(ws, r, value_col, spec.kind, spec.path, spec.label, spec.choices)
             if value is not None:
                 set_path(data, spec.path, value)
 
-    def read_duties(self) -> list[str]:
-        ws = self.sheet(SHEET_DUTIES)
-        header_row, columns = self.header(ws, (DUTIES_HEADER,))
-        col = columns[DUTIES_HEADER]
-        duties: list[str] = []
+    def read_lists(self, data: dict[str, Any]) -> None:
+        ws = self.sheet(LISTS_SHEET.name)
+        header_row, found = self.header(ws, [c.title for c in LISTS_SHEET.columns])
+        cols: list[tuple[tuple[str, ...], str, int]] = []
+        for column in LISTS_SHEET.columns:
+            col = found.get(column.title)
+            if col is None:
+                raise DataError(self.path, f"缺少列「{column.title}」(missing column)", record=f"工作表「{ws.title}」")
+            cols.append((column.path, column.title, col))
+        values: dict[tuple[str, ...], list[str]] = {path: [] for path, _, _ in cols}
         for r in ws.rows_from(header_row + 1):
-            self.stray(ws, r, {col})
-            if blank(ws.cell(r, col).value):
-                continue
-            value = self.take(ws, r, col, "text", ("duties", len(duties)), "单位基本职能")
-            if value is not None:
-                duties.append(value)
-        if not duties:
-            self.cells.setdefault(("duties",), CellRef(ws.title, header_row + 1, get_column_letter(col), "单位基本职能"))
-        return duties
+            self.stray(ws, r, {col for _, _, col in cols})
+            for path, title, col in cols:
+                if blank(ws.cell(r, col).value):
+                    continue
+                items = values[path]
+                value = self.take(ws, r, col, "text", (*path, len(items)), title.split("（")[0])
+                if value is not None:
+                    items.append(value)
+        for path, title, col in cols:
+            self.cells.setdefault(path, CellRef(ws.title, header_row + 1, get_column_letter(col), title.split("（")[0]))
+            if values[path]:
+                set_path(data, path, values[path])
 
-    def read_sangong(self, data: dict[str, Any]) -> None:
-        ws = self.sheet(SHEET_SANGONG)
-        header_row, columns = self.header(ws, SANGONG_HEADERS)
-        key_col = columns.get(SANGONG_HEADERS[-1]) or KEY_COLUMN
-        block_cols: list[tuple[str, str, int]] = []
-        for block, title in SANGONG_COLUMNS:
+    def read_money(self, data: dict[str, Any]) -> None:
+        ws = self.sheet(MONEY_SHEET.name)
+        headers = MONEY_SHEET.headers
+        header_row, found = self.header(ws, headers)
+        key_col = found.get(KEY_HEADER) or found.get("字段键") or len(headers)
+        value_cols: list[tuple[str, str, int]] = []
+        for key, title in COLUMNS.items():
             header = with_unit(title, WAN)
-            col = columns.get(header) or columns.get(title)
+            col = found.get(header) or found.get(title)
             if col is None:
                 raise DataError(self.path, f"缺少列「{header}」(missing column)", record=f"工作表「{ws.title}」")
-            block_cols.append((block, title, col))
-        item_titles = dict(SANGONG_ROWS)
-        blocks: dict[str, dict[str, Any]] = {}
-        seen: dict[str, int] = {}
-        for r in ws.rows_from(header_row + 1):
-            raw_key = ws.cell(r, key_col).value
-            if blank(raw_key):
-                if any(not blank(ws.cell(r, col).value) for _, _, col in block_cols):
-                    self.problem(ws, r, key_col, "字段键", "此行缺少字段键，内容无法识别；请勿修改 E 列 (missing field key)")
-                continue
-            item = str(raw_key).strip()
-            if item not in item_titles:
-                self.problem(ws, r, key_col, "字段键", f"未知字段键「{item}」；请勿修改 E 列 (unknown field key)")
-                continue
-            if item in seen:
-                self.problem(ws, r, key_col, "字段键", f"字段键「{item}」与第 {seen[item]} 行重复 (duplicate key)")
-                continue
-            seen[item] = r
-            for block, title, col in block_cols:
-                label = f"{title}·{item_titles[item]}"
-                value = self.take(ws, r, col, "wan", ("sangong", block, item), label)
+            value_cols.append((key, title, col))
+        rows = {row.key: row for row in MONEY_SHEET.rows}
+        for r, key in self.keyed_rows(ws, header_row, key_col, [c for _, _, c in value_cols], set(rows)):
+            spec = rows[key]
+            for column, title, col in value_cols:
+                value = self.take(ws, r, col, "wan", (*spec.path, column), f"{spec.label}·{title}")
                 if value is not None:
-                    blocks.setdefault(block, {})[item] = value
-        if blocks:
-            data["sangong"] = blocks
+                    set_path(data, (*spec.path, column), value)
 
-    def read_table(self, table: TableSheet) -> list[dict[str, Any]]:
+    def read_table(self, table: TableSheet) -> list[dict[str, Any]] | dict[str, dict[str, Any]]:
+        """The items of a table sheet (a mapping for a mapping table).
+
+        A row continues the item above (adds a child: an indicator, an output) when its 序号 equals the
+        item's, or when its 序号 and every other item column are blank; any other row starts an item.
+        """
         ws = self.sheet(table.name)
         header_row, found = self.header(ws, [c.header for c in table.columns])
         cols: list[tuple[Column, int]] = []
@@ -246,12 +251,15 @@ class WorkbookReader:
                 raise DataError(self.path, f"缺少列「{column.header}」(missing column)", record=f"工作表「{ws.title}」")
             cols.append((column, col))
         known = {col for _, col in cols}
-        group_col = next((col for c, col in cols if c.path == table.group and not c.child), None)
+        parents = [(c, col) for c, col in cols if not c.child]
+        children = [(c, col) for c, col in cols if c.child]
+        group_col = next((col for c, col in parents if c.path == table.group), None)
+        others = [(c, col) for c, col in parents if c.path != table.group]
         items: list[dict[str, Any]] = []
+        locs: list[Loc] = []
         first: dict[str, Any] = {}
         numbers: dict[int, int] = {}
         current_number: int | None = None
-        what = "目标" if table.key == "goals" else "项目"
         for r in ws.rows_from(header_row + 1):
             self.stray(ws, r, known)
             if all(blank(ws.cell(r, col).value) for _, col in cols):
@@ -262,38 +270,34 @@ class WorkbookReader:
                     number = convert_cell(ws.cell(r, group_col), "int")
                 except CellError:
                     number = None
-            parents = [(c, col) for c, col in cols if not c.child]
-            continuing = (
-                group_col is not None and items
-                and (number is None or number == current_number)
-                and blank(ws.cell(r, group_col).value) == (number is None)
-            )
+            group_blank = group_col is None or blank(ws.cell(r, group_col).value)
+            continuing = bool(items) and table.child_key is not None and (
+                (number is not None and number == current_number)
+                or (group_blank and all(blank(ws.cell(r, col).value) for _, col in others)))
             if continuing:
-                for column, col in parents:
-                    if column.path == table.group:
-                        continue
+                for column, col in others:
                     try:
-                        value = convert_cell(ws.cell(r, col), column.kind)
+                        value = convert_cell(ws.cell(r, col), column.kind, column.choices)
                     except CellError as exc:
                         self.problem(ws, r, col, column.title, str(exc))
                         continue
                     if value is not None and value != first.get(column.header):
                         self.problem(ws, r, col, column.title,
-                                     f"同一{what}的后续行中此列应留空或与首行相同；如为新{what}，请填写不同的序号 "
-                                     "(continuation row differs from the first row)")
-                index = len(items) - 1
-                item = items[-1]
+                                     f"同一{table.what}的后续行中此列应留空或与首行相同；如为新{table.what}，"
+                                     "请填写不同的序号 (continuation row differs from the first row)")
+                item, loc = items[-1], locs[-1]
             else:
                 index = len(items)
+                loc = (*table.key, index)
                 item = {}
                 first = {}
                 for column, col in parents:
-                    value = self.take(ws, r, col, column.kind, (table.key, index, *column.path), column.title)
+                    value = self.take(ws, r, col, column.kind, (*loc, *column.path), column.title, column.choices)
                     first[column.header] = value
                     if value is not None:
                         set_path(item, column.path, value)
                     if column.path == table.anchor:
-                        self.cells.setdefault((table.key, index), CellRef(ws.title, r, get_column_letter(col), column.title))
+                        self.cells.setdefault(loc, CellRef(ws.title, r, get_column_letter(col), column.title))
                 if group_col is not None and number is not None:
                     if number in numbers:
                         self.problem(ws, r, group_col, cols[0][0].title,
@@ -301,18 +305,42 @@ class WorkbookReader:
                     numbers[number] = r
                 current_number = number
                 items.append(item)
-            if table.child_key:
-                children = [(c, col) for c, col in cols if c.child]
-                if any(not blank(ws.cell(r, col).value) for _, col in children):
-                    self.read_child(ws, r, table, item, index, children)
+                locs.append(loc)
+            if children and any(not blank(ws.cell(r, col).value) for _, col in children):
+                self.read_child(ws, r, table, item, loc, children)
+        if table.mapping:
+            mapping = self.as_mapping(ws, table, items, locs)
+            self.annotation_keys = list(mapping)
+            return mapping
         return items
 
-    def read_child(self, ws: SheetGrid, r: int, table: TableSheet, item: dict[str, Any], index: int,
+    def as_mapping(self, ws: SheetGrid, table: TableSheet, items: list[dict[str, Any]],
+                   locs: list[Loc]) -> dict[str, dict[str, Any]]:
+        """The rows of a mapping table keyed by their MAP_KEY column; cell references re-keyed the same way."""
+        out: dict[str, dict[str, Any]] = {}
+        rows: dict[str, int] = {}
+        n = len(table.key)
+        for item, loc in zip(items, locs):
+            ref = self.cells[loc]
+            key = item.pop(MAP_KEY, None)
+            if key is None:
+                self.problems.append((ref, "缺少字段路径 (missing key)"))
+                continue
+            key = key.strip()
+            if key in out:
+                self.problems.append((ref, f"「{key}」与第 {rows[key]} 行重复 (duplicate key)"))
+                continue
+            out[key], rows[key] = item, ref.row
+            for cell_loc, cell_ref in list(self.cells.items()):
+                if cell_loc[: n + 1] == loc:
+                    self.cells.setdefault((*table.key, key, *cell_loc[n + 1:]), cell_ref)
+        return out
+
+    def read_child(self, ws: SheetGrid, r: int, table: TableSheet, item: dict[str, Any], loc: Loc,
                    children: list[tuple[Column, int]]) -> None:
         assert table.child_key is not None
         siblings = item.setdefault(table.child_key, [])
-        j = len(siblings)
-        base: Loc = (table.key, index, table.child_key, j)
+        base: Loc = (*loc, table.child_key, len(siblings))
         child: dict[str, Any] = {}
         unit: str | None = None
         unit_col = 0
@@ -324,7 +352,7 @@ class WorkbookReader:
                     self.cells.setdefault((*base, side, "unit"), CellRef(ws.title, r, get_column_letter(col), column.title))
                 unit = self.take(ws, r, col, "text", (*base, "unit"), column.title)
                 continue
-            value = self.take(ws, r, col, column.kind, (*base, *column.path), column.title)
+            value = self.take(ws, r, col, column.kind, (*base, *column.path), column.title, column.choices)
             if column.path == table.child_anchor:
                 self.cells.setdefault(base, CellRef(ws.title, r, get_column_letter(col), column.title))
             if column.kind == "relation" and len(column.path) == 2:
@@ -387,18 +415,28 @@ class WorkbookReader:
         ref = self.locate(loc)
         if ref is not None:
             return ref
-        if loc and isinstance(loc[0], str) and loc[0] in SHEET_OF_FIELD:
-            return f"工作表「{SHEET_OF_FIELD[loc[0]]}」"
-        return ""
+        sheet = sheet_of(loc)
+        return f"工作表「{sheet}」" if sheet else ""
+
+    def error_loc(self, error: Any) -> Loc:
+        """Where an error is; a record-level rule about an annotation (its field path names a value that is
+        not stated) is placed on that annotation's row."""
+        loc = tuple(error["loc"])
+        if loc in ((), ("annotations",)):
+            message = str(error.get("msg", ""))
+            for key in self.annotation_keys:
+                if f" {key} " in message:
+                    return ("annotations", key, MAP_KEY)
+        return loc
 
     def validation_error(self, exc: ValidationError) -> DataError:
         errors = exc.errors(include_url=False)
         errors.sort(key=lambda e: e.get("type") != "extra_forbidden")   # the order validation_to_error uses
         base = validation_to_error(self.path, DepartmentYear, exc)
         message = base.message.removesuffix(f"（另有 {len(errors) - 1} 处错误）")
-        others = [(self.target_for(tuple(e["loc"])), chinese_message(e)) for e in errors[1: MAX_LISTED + 1]]
+        others = [(self.target_for(self.error_loc(e)), chinese_message(e)) for e in errors[1: MAX_LISTED + 1]]
         suffix = self._suffix(others, len(errors) - 1)
-        first = self.target_for(tuple(errors[0]["loc"]))
+        first = self.target_for(self.error_loc(errors[0]))
         if isinstance(first, CellRef):
             return self.error_at(first, message + suffix)
         label = schema_title(tuple(errors[0]["loc"])) if errors[0]["loc"] else ""

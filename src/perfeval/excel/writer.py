@@ -1,8 +1,9 @@
 """Writing workbooks: the empty template (``excel-template``) and a record's workbook (``export-excel``).
 
 The layout is :mod:`perfeval.excel.layout`; how a value goes into a cell (exact decimals, dates,
-blank for "=") is :func:`perfeval.excel.cells.put`. Text is always written as a text cell, so a
-value starting with ``=``, ``+``, ``-`` or ``@`` is shown as written and never evaluated as a formula.
+blank for "=") is :func:`perfeval.excel.cells.put`. Text is always written as a text cell, and every
+text that a spreadsheet could take for a formula (``=``, ``+``, ``-``, ``@``…) gets a leading ``'``
+(see :func:`perfeval.excel.cells.neutralise`): headers, labels and instructions as well as data.
 """
 
 from __future__ import annotations
@@ -19,27 +20,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval.errors import DataError
-from perfeval.excel.cells import WRAP, put
+from perfeval.excel.cells import WRAP, neutralise, put
 from perfeval.excel.layout import (
-    BASIC_FORM,
-    CATEGORIES,
+    COLUMNS,
     DATA_SHEETS,
     FIRST_DATA_ROW,
     FORM_HEADERS,
+    FORMS,
     HEADER_ROW,
     HELP_LINES,
     HINT_ROW,
     KEY_COLUMN,
-    MONEY_FORM,
+    LISTS_SHEET,
+    MAP_KEY,
+    MONEY_SHEET,
     RELATIONS,
-    SANGONG_COLUMNS,
-    SANGONG_HEADERS,
-    SANGONG_ROWS,
-    SHEET_BASIC,
-    SHEET_DUTIES,
     SHEET_HELP,
-    SHEET_MONEY,
-    SHEET_SANGONG,
     SPARE_ROWS,
     TABLES,
     TITLE_ROW,
@@ -48,7 +44,6 @@ from perfeval.excel.layout import (
     FormSheet,
     Kind,
     TableSheet,
-    DUTIES_HEADER,
 )
 from perfeval.model import DepartmentYear, schema_field
 
@@ -69,19 +64,22 @@ def build_workbook(record: DepartmentYear | None = None) -> Workbook:
     help_ws.title = SHEET_HELP
     _write_help(help_ws)
     data = record.model_dump(mode="python") if record is not None else None
+    forms = {form.name: form for form in FORMS}
+    tables = {table.name: table for table in TABLES}
     for name in DATA_SHEETS:
         ws = wb.create_sheet(name)
-        if name == SHEET_BASIC:
-            _write_form(ws, BASIC_FORM, data)
-        elif name == SHEET_MONEY:
-            _write_form(ws, MONEY_FORM, data)
-        elif name == SHEET_DUTIES:
-            _write_duties(ws, data["duties"] if data else [])
-        elif name == SHEET_SANGONG:
-            _write_sangong(ws, data["sangong"] if data else None)
+        if name in forms:
+            _write_form(ws, forms[name], data)
+        elif name == LISTS_SHEET.name:
+            _write_lists(ws, data)
+        elif name == MONEY_SHEET.name:
+            _write_money(ws, data)
         else:
-            table = next(t for t in TABLES if t.name == name)
-            _write_table(ws, table, data[table.key] if data else [])
+            table = tables[name]
+            items = _get(data, table.key)
+            if table.mapping and items:
+                items = [{MAP_KEY: key, **value} for key, value in items.items()]
+            _write_table(ws, table, items or [])
     wb.active = 0
     return wb
 
@@ -112,16 +110,16 @@ def write_workbook(record: DepartmentYear | None, path: Path, *, force: bool = F
 def _write_help(ws: Worksheet) -> None:
     ws.column_dimensions["A"].width = 140
     for i, line in enumerate(HELP_LINES, start=1):
-        cell = ws.cell(i, 1, line or None)
+        cell = ws.cell(i, 1, neutralise(line) if line else None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.cell(1, 1).font = _TITLE_FONT
 
 
 def _sheet_head(ws: Worksheet, title: str, hint: str, headers: Sequence[str], widths: Sequence[float]) -> None:
-    ws.cell(TITLE_ROW, 1, title).font = _TITLE_FONT
-    ws.cell(HINT_ROW, 1, hint).font = _HINT_FONT
+    ws.cell(TITLE_ROW, 1, neutralise(title)).font = _TITLE_FONT
+    ws.cell(HINT_ROW, 1, neutralise(hint)).font = _HINT_FONT
     for col, (text, width) in enumerate(zip(headers, widths), start=1):
-        cell = ws.cell(HEADER_ROW, col, text)
+        cell = ws.cell(HEADER_ROW, col, neutralise(text))
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -130,20 +128,20 @@ def _sheet_head(ws: Worksheet, title: str, hint: str, headers: Sequence[str], wi
 
 
 class _Validations:
-    """One DataValidation per kind on a sheet, cells added as they are written."""
+    """One DataValidation per kind (and list of choices) on a sheet, cells added as they are written."""
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
-        self.by_kind: dict[str, DataValidation] = {}
+        self.by_kind: dict[tuple[str, tuple[str, ...]], DataValidation] = {}
 
-    def add(self, kind: Kind, ref: str) -> None:
-        dv = self.by_kind.get(kind)
+    def add(self, kind: Kind, ref: str, choices: Sequence[str] = ()) -> None:
+        dv = self.by_kind.get((kind, tuple(choices)))
         if dv is None:
-            made = _make_validation(kind)
+            made = _make_validation(kind, choices)
             if made is None:
                 return
             dv = made
-            self.by_kind[kind] = dv
+            self.by_kind[(kind, tuple(choices))] = dv
             self.ws.add_data_validation(dv)
         dv.add(ref)
 
@@ -152,7 +150,7 @@ def _list_formula(values: Sequence[str]) -> str:
     return '"' + ",".join(values) + '"'
 
 
-def _make_validation(kind: Kind) -> DataValidation | None:
+def _make_validation(kind: Kind, choices: Sequence[str] = ()) -> DataValidation | None:
     common: dict[str, Any] = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": True}
     if kind in ("wan", "nonneg"):
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", **common)
@@ -161,9 +159,16 @@ def _make_validation(kind: Kind) -> DataValidation | None:
         dv = DataValidation(type="decimal", operator="between",
                             formula1="-1000000000000000", formula2="1000000000000000", **common)
         dv.error = "请填写数字（不要填写文字或单位；“约”“多”“余”等填在关系列）。"
+    elif kind == "swan":
+        dv = DataValidation(type="decimal", operator="between",
+                            formula1="-100000000000", formula2="100000000000", **common)
+        dv.error = "请填写以万元计的数字，可为负数（不要填写文字）。"
     elif kind == "int":
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", **common)
         dv.error = "请填写正整数。"
+    elif kind == "count":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", **common)
+        dv.error = "请填写不小于 0 的整数。"
     elif kind == "year":
         dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100", **common)
         dv.error = "请填写 2000—2100 之间的年度，如 2024。"
@@ -174,9 +179,9 @@ def _make_validation(kind: Kind) -> DataValidation | None:
     elif kind == "bool":
         dv = DataValidation(type="list", formula1=_list_formula(("是", "否")), **common)
         dv.error = "请选择“是”或“否”。"
-    elif kind == "category":
-        dv = DataValidation(type="list", formula1=_list_formula(CATEGORIES), **common)
-        dv.error = "请从下拉列表中选择：" + "、".join(CATEGORIES) + "。"
+    elif kind == "choice":
+        dv = DataValidation(type="list", formula1=_list_formula(choices), **common)
+        dv.error = "请从下拉列表中选择：" + "、".join(choices) + "。"
     elif kind == "relation":
         dv = DataValidation(type="list", formula1=_list_formula(RELATIONS), **common)
         dv.error = "请从下拉列表中选择：" + " ".join(RELATIONS) + "（留空即 =）。"
@@ -196,36 +201,41 @@ def _write_form(ws: Worksheet, form: FormSheet, data: dict[str, Any] | None) -> 
             ws.cell(r, 1, row.section).font = _BOLD
             section = row.section
         ws.cell(r, 1).alignment = _TOP
-        ws.cell(r, 2, row.header).alignment = WRAP
-        value = _get(data, row.path) if data is not None else None
+        ws.cell(r, 2, neutralise(row.header)).alignment = WRAP
+        value = _written(_get(data, row.path), row.path)
         put(ws.cell(r, VALUE_COLUMN), value, row.kind)
-        validations.add(row.kind, ws.cell(r, VALUE_COLUMN).coordinate)
+        validations.add(row.kind, ws.cell(r, VALUE_COLUMN).coordinate, row.choices)
         _, required = schema_field(row.path)
         hint = "必填。" + row.hint if required else row.hint
-        ws.cell(r, 4, hint or None).alignment = WRAP
+        ws.cell(r, 4, neutralise(hint) if hint else None).alignment = WRAP
         key = ws.cell(r, KEY_COLUMN, row.key)
         key.font = _KEY_FONT
 
 
-def _write_duties(ws: Worksheet, duties: list[str]) -> None:
-    _sheet_head(ws, "单位基本职能", "每行填写一条职能，按原文顺序。", (DUTIES_HEADER,), (120,))
-    for i, duty in enumerate(duties):
-        put(ws.cell(FIRST_DATA_ROW + i, 1), duty, "text")
+def _write_lists(ws: Worksheet, data: dict[str, Any] | None) -> None:
+    sheet = LISTS_SHEET
+    _sheet_head(ws, sheet.title, sheet.hint, [c.title for c in sheet.columns], [c.width for c in sheet.columns])
+    for c, column in enumerate(sheet.columns, start=1):
+        for i, item in enumerate(_get(data, column.path) or []):
+            put(ws.cell(FIRST_DATA_ROW + i, c), item, "text")
 
 
-def _write_sangong(ws: Worksheet, sangong: dict[str, Any] | None) -> None:
-    _sheet_head(ws, "三公经费（金额单位：万元）",
-                "原文未提及的项目留空（不要填 0）；没有上年数据时“上年实际支出”整列留空。E 列“字段键”请勿修改。",
-                SANGONG_HEADERS, (22, 18, 18, 18, 24))
+def _write_money(ws: Worksheet, data: dict[str, Any] | None) -> None:
+    sheet = MONEY_SHEET
+    _sheet_head(ws, sheet.title, sheet.hint, sheet.headers, (14, 34, 16, 16, 16, 16, 30))
     validations = _Validations(ws)
-    for i, (item, title) in enumerate(SANGONG_ROWS):
+    section = ""
+    for i, row in enumerate(sheet.rows):
         r = FIRST_DATA_ROW + i
-        ws.cell(r, 1, title).font = _BOLD if item == "total" else Font()
-        for c, (block, _) in enumerate(SANGONG_COLUMNS, start=2):
-            amounts = sangong.get(block) if sangong else None
-            put(ws.cell(r, c), amounts.get(item) if amounts else None, "wan")
+        if row.section != section:
+            ws.cell(r, 1, row.section).font = _BOLD
+            section = row.section
+        ws.cell(r, 2, neutralise(row.label)).alignment = WRAP
+        amounts = _get(data, row.path)
+        for c, key in enumerate(COLUMNS, start=3):
+            put(ws.cell(r, c), amounts.get(key) if amounts else None, "wan")
             validations.add("wan", ws.cell(r, c).coordinate)
-        ws.cell(r, KEY_COLUMN, item).font = _KEY_FONT
+        ws.cell(r, len(sheet.headers), row.key).font = _KEY_FONT
 
 
 def _write_table(ws: Worksheet, table: TableSheet, items: list[dict[str, Any]]) -> None:
@@ -239,7 +249,7 @@ def _write_table(ws: Worksheet, table: TableSheet, items: list[dict[str, Any]]) 
                 if column.child:
                     value = _child_value(column, child) if child is not None else None
                 elif j == 0 or column.path == table.group:
-                    value = _get(item, column.path)
+                    value = _written(_get(item, column.path), column.path)
                 else:
                     value = None
                 put(ws.cell(r, c), value, column.kind)
@@ -247,7 +257,7 @@ def _write_table(ws: Worksheet, table: TableSheet, items: list[dict[str, Any]]) 
     last = max(r, FIRST_DATA_ROW) + SPARE_ROWS
     for c, column in enumerate(table.columns, start=1):
         letter = get_column_letter(c)
-        validations.add(column.kind, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+        validations.add(column.kind, f"{letter}{FIRST_DATA_ROW}:{letter}{last}", column.choices)
         if column.kind == "date":
             for row in range(r, last + 1):
                 ws.cell(row, c).number_format = "yyyy-mm-dd"
@@ -269,3 +279,12 @@ def _get(data: Any, path: Sequence[str]) -> Any:
             return None
         data = data.get(part)
     return data
+
+
+def _written(value: Any, path: Sequence[str]) -> Any:
+    """What a cell shows for a value: a flag at its default False is left blank (blank reads as the default)."""
+    return None if value is False and path[-1] in _FALSE_BY_DEFAULT else value
+
+
+#: Flags whose default is False (blank = 否); an optional flag (None = not stated) shows 否 when False.
+_FALSE_BY_DEFAULT = frozenset({"demo", "carryover_mentioned", "managed_only", "is_total", "inferred"})

@@ -30,7 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 MAX_FILE_BYTES = 20_000_000
 #: Largest total size, once uncompressed, of the parts we keep (a zip bomb is refused before it is inflated).
 MAX_UNCOMPRESSED_BYTES = 100_000_000
-#: Rows and columns read from a sheet (Excel's own row limit; columns A–BL, our widest table uses A–K).
+#: Rows and columns read from a sheet (Excel's own row limit; columns A–BL, our widest table uses A–O).
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 64
 

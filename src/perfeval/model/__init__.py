@@ -15,7 +15,9 @@ import perfeval.model.numbers as numbers
 from perfeval.model.facts import Facts, ProjectFacts, compute, indicator_met, quantity_meets
 from perfeval.model.files import (
     MAX_FILE_BYTES,
+    Migration,
     canonical,
+    check_place,
     department_path,
     discover,
     dump_record,
@@ -23,6 +25,7 @@ from perfeval.model.files import (
     load_all,
     load_department,
     load_records,
+    migrate_file,
     read_text,
     read_yaml,
     record_data,
@@ -91,9 +94,9 @@ __all__ = [
     # schema 1
     "is_schema1", "migrate_record",
     # data files
-    "MAX_FILE_BYTES", "canonical", "department_path", "discover", "dump_record", "dump_yaml", "load_all",
-    "load_department", "load_records", "read_text", "read_yaml", "record_data", "records_identical",
-    "write_record", "write_yaml",
+    "MAX_FILE_BYTES", "Migration", "canonical", "check_place", "department_path", "discover", "dump_record",
+    "dump_yaml", "load_all", "load_department", "load_records", "migrate_file", "read_text", "read_yaml",
+    "record_data", "records_identical", "write_record", "write_yaml",
     # messages
     "chinese_message", "error_lines", "inner_model", "location_label", "schema_field", "validation_to_error",
     # facts

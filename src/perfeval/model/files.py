@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -32,9 +33,9 @@ from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError, UsageError
 from perfeval.model.messages import validation_to_error
-from perfeval.model.migrate import is_schema1
+from perfeval.model.migrate import is_schema1, migrate_record
 from perfeval.model.schema import CODE_PATTERN, Amounts, DepartmentYear, Quantity
-from perfeval.model.yaml12 import FlowMap, YamlProblem, comment_lines, dump, parse
+from perfeval.model.yaml12 import FlowMap, YamlProblem, comment_lines, comments, dump, parse
 
 MAX_FILE_BYTES = 2_000_000
 #: A year folder's name: exactly four ASCII digits.
@@ -94,13 +95,18 @@ def load_department(path: Path) -> DepartmentYear:
         record = DepartmentYear.model_validate(data)
     except ValidationError as exc:
         raise validation_to_error(path, DepartmentYear, exc) from None
+    check_place(path, record)
+    return record
+
+
+def check_place(path: Path, record: DepartmentYear) -> None:
+    """The file of ``record`` is named by its code and, in a year folder, sits in the folder of its year."""
     expected = f"{record.code}.yaml"
     if path.name != expected:
         raise DataError(path, f"文件名应为 {expected}，与部门代码一致 (file name must match code)", field="code", label="部门代码")
     if YEAR_FOLDER.fullmatch(path.parent.name) and int(path.parent.name) != record.year:
         raise DataError(path, f"评价年度 {record.year} 与所在目录 {path.parent.name} 不一致 (year does not match folder)",
                         field="year", label="评价年度")
-    return record
 
 
 def department_path(data_dir: Path, code: str, year: int) -> Path:
@@ -214,7 +220,12 @@ def record_data(model: BaseModel) -> dict[str, Any]:
     """The data of a record as written to a file: schema order, fields at their default (and None) left out,
     money rows (:class:`Amounts`, :class:`Item`) and goal-indicator quantities as flow mappings."""
     out: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
+    fields = type(model).model_fields
+    if isinstance(model, Amounts):
+        # A named line ({name: 办公费, budget: …}): what names it first, then the columns.
+        fields = {**{k: v for k, v in fields.items() if k not in Amounts.model_fields},
+                  **{k: v for k, v in fields.items() if k in Amounts.model_fields}}
+    for name, info in fields.items():
         value = getattr(model, name)
         if value is None:
             continue
@@ -319,3 +330,64 @@ def _try_read(path: Path) -> DepartmentYear | None:
         return DepartmentYear.model_validate(read_yaml(path))
     except (DataError, ValidationError, TypeError, ValueError):
         return None
+
+
+# --------------------------------------------------------------------------- #
+# Migrating schema-1 files
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What :func:`migrate_file` did with one file."""
+
+    path: Path
+    status: str                      # "migrated", "current" (already schema 2), "refused" (comments, no --force)
+    comments_lost: tuple[int, ...] = ()   # lines of the comments that the rewritten file no longer has
+
+    @property
+    def message(self) -> str:
+        lines = "、".join(str(n) for n in self.comments_lost[:10]) + ("…" if len(self.comments_lost) > 10 else "")
+        if self.status == "current":
+            return f"已是新格式：{self.path}"
+        if self.status == "refused":
+            return (f"未转换：{self.path} 含 {len(self.comments_lost)} 行注释（第 {lines} 行），转换后这些注释会丢失；"
+                    "请先把需要保留的说明移到文字字段或另行保存，再加 --force 转换 (comments would be lost; use --force)")
+        lost = f"（第 {lines} 行的 {len(self.comments_lost)} 行注释已删除）" if self.comments_lost else ""
+        return f"转换：{self.path}{lost}"
+
+
+def migrate_file(path: Path, *, force: bool = False) -> Migration:
+    """Rewrite a schema-1 data file in place as schema 2 with the canonical writer.
+
+    A file already in schema 2 is left untouched. The comment lines at the top of the file are kept
+    as the new file's header; comments further down cannot be carried over (the writer produces the
+    canonical layout), so a file holding such comments is refused unless ``force``. The migrated
+    record must validate, or :class:`DataError` names the file, record and field and nothing is written.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "文件不存在 (file not found)")
+    text = read_text(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataError(path, "顶层应为键值结构 (top level must be a mapping)")
+    if not is_schema1(data):
+        return Migration(path, "current")
+    try:
+        found = comments(text)
+    except YamlProblem as exc:  # pragma: no cover - read_yaml has parsed the same text
+        raise DataError(path, exc.message) from None
+    header = [c.text for c in found if c.leading]
+    lost = tuple(c.line for c in found if not c.leading)
+    if lost and not force:
+        return Migration(path, "refused", lost)
+    try:
+        record = DepartmentYear.model_validate(migrate_record(data))
+    except ValidationError as exc:
+        error = validation_to_error(path, DepartmentYear, exc)
+        error.message = "转换为新格式后数据不合格，文件未改动：" + error.message + " (invalid after migration; file unchanged)"
+        raise error from None
+    check_place(path, record)
+    write_record(record, path, force=True, header=header)
+    return Migration(path, "migrated", lost)

@@ -6,6 +6,7 @@ Every reader of records (YAML data files, Excel workbooks, report drafts) turns 
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence, get_args
@@ -92,6 +93,11 @@ _MESSAGES = {
     "date_parsing": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
     "date_type": "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)",
     "greater_than_equal": "不能为负数或小于下限 (below the minimum)",
+    "less_than_equal": "超过上限，请检查数值或单位 (above the maximum)",
+    "int_from_float": "不是有效整数 (not an integer)",
+    "bool_parsing": "应为 true 或 false (expected true or false)",
+    "bool_type": "应为 true 或 false (expected true or false)",
+    "dict_type": "应为键值结构 (expected a mapping)",
     "string_pattern_mismatch": "格式不符 (does not match the required pattern)",
     "literal_error": "取值不在允许范围内 (value not allowed)",
     "finite_number": "必须是有限数值 (must be a finite number)",
@@ -112,6 +118,10 @@ def chinese_message(err: dict[str, Any]) -> str:
     value = err.get("input")
     if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == CODE_PATTERN:
         base = "格式不符：部门代码只能使用小写字母、数字和连字符，如 xiangtan-minzheng (lowercase ASCII letters, digits, hyphens)"
+    if kind == "less_than_equal" and (err.get("ctx") or {}).get("le") is not None:
+        limit = str(err["ctx"]["le"])   # pydantic gives the bound as its repr: "Decimal('100000000000')"
+        limit = limit.removeprefix("Decimal('").removesuffix("')")
+        base = f"超过上限 {limit}，请检查数值或单位 (above the maximum)"
     if kind == "string_too_long" and isinstance(value, str):
         limit = (err.get("ctx") or {}).get("max_length")
         return f"文本过长：{len(value)} 个字符，上限 {limit} 个字符 (text too long: {len(value)} > {limit})"
@@ -122,6 +132,22 @@ def chinese_message(err: dict[str, Any]) -> str:
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{base}，当前值 {shown}"
+
+
+def _close_field(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, str] | None:
+    """(key, label) of the field of the record at ``loc[:-1]`` closest in spelling to the unknown key ``loc[-1]``."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(str(part))
+        current = inner_model(info.annotation) if info is not None else None
+    if current is None:
+        return None
+    close = difflib.get_close_matches(str(loc[-1]), list(current.model_fields), n=1, cutoff=0.75)
+    if not close:
+        return None
+    return close[0], current.model_fields[close[0]].title or close[0]
 
 
 def error_lines(model: type[BaseModel], exc: ValidationError) -> list[str]:
@@ -151,5 +177,9 @@ def validation_to_error(path: Path, model: type[BaseModel], exc: ValidationError
         if missing:
             _, mkey, mlabel = location_label(model, tuple(missing[0]["loc"]))
             message += f"；是否应为 {mkey}（{mlabel}）？ (did you mean {mkey}?)"
+        else:
+            suggestion = _close_field(model, loc)
+            if suggestion is not None:
+                message += f"；是否应为 {suggestion[0]}（{suggestion[1]}）？ (did you mean {suggestion[0]}?)"
     more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
     return DataError(path, message + more, record=record, field=key, label=label)

@@ -107,7 +107,52 @@ def migrate_record(data: dict[str, Any]) -> dict[str, Any]:
     execution = {k: v for k, v in v1_exec.items()
                  if k not in ("declared_adjustment_rate", "adjustment_explanation") and v not in (None, "")}
     _put(out, "execution", execution)
+    _carry_unknown_keys(data, out)
     return _ordered(out)
+
+
+#: The keys schema 1 had inside the sections that move (section path → keys).
+_V1_KEYS: dict[tuple[str, ...], frozenset[str]] = {
+    ("income",): frozenset({"total", "initial_budget", "adjustment", "adjustment_purpose"}),
+    ("expenditure",): frozenset({"total", "basic", "project"}),
+    ("expenditure", "basic"): frozenset({"total", "personnel", "public"}),
+    ("approved_budget",): frozenset({"approver", "year_as_written", "income_total", "fiscal", "non_tax", "other",
+                                     "expenditure_total", "basic", "project", "project_note"}),
+    ("approved_budget", "basic"): frozenset({"total", "personnel", "goods_services"}),
+    ("sangong",): frozenset({"budget", "actual", "previous_actual"}),
+    ("sangong", "budget"): frozenset({"total", "overseas", "vehicle_purchase", "vehicle_operation", "reception"}),
+    ("sangong", "actual"): frozenset({"total", "overseas", "vehicle_purchase", "vehicle_operation", "reception"}),
+    ("sangong", "previous_actual"): frozenset({"total", "overseas", "vehicle_purchase", "vehicle_operation",
+                                               "reception"}),
+}
+#: Where a section's content lives in schema 2 (an unknown key found in it is put there).
+_V2_PLACE: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("approved_budget",): ("approval",), ("approved_budget", "basic"): ("approval",),
+    ("sangong", "budget"): ("sangong",), ("sangong", "actual"): ("sangong",),
+    ("sangong", "previous_actual"): ("sangong",),
+}
+
+
+def _carry_unknown_keys(data: dict[str, Any], out: dict[str, Any]) -> None:
+    """A key schema 1 did not know (a typo such as ``totl``) is put where validation reports it as unknown,
+    never dropped silently."""
+    for section, known in _V1_KEYS.items():
+        value: Any = data
+        for part in section:
+            value = value.get(part) if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            continue
+        for key in value:
+            if key in known:
+                continue
+            target = out
+            for part in _V2_PLACE.get(section, section):
+                nested = target.get(part)
+                if not isinstance(nested, dict):
+                    nested = {}
+                    target[part] = nested
+                target = nested
+            target[key] = value[key]
 
 
 _ORDER = ("code", "year", "demo", "title", "unit", "cover", "staffing", "duties", "long_term_plan", "annual_plan",

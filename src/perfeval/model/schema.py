@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
-                      field_validator, model_validator)
+                      field_validator)
 
 from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
 
@@ -498,12 +498,20 @@ class DepartmentYear(Record):
             raise ValueError(f"{label}重复: {dupes} (duplicate numbers)")
         return items
 
-    @model_validator(mode="after")
-    def _annotations_point_at_values(self) -> "DepartmentYear":
-        for path in self.annotations:
-            if value_at(self, path) is None:
+    @field_validator("annotations")
+    @classmethod
+    def _annotations_point_at_values(cls, annotations: dict[str, Annotation],
+                                     info: ValidationInfo) -> dict[str, Annotation]:
+        # A field validator on the last field (every other field is validated by then, in info.data) so that
+        # the error names the field: annotations (数据注记).
+        for path in annotations:
+            head = _PATH_PART.match(path)
+            name = head.group(1) if head else None
+            if name in cls.model_fields and name not in info.data:
+                continue    # that field failed its own validation, and is reported there
+            if value_at(info.data, path) is None:
                 raise ValueError(f"数据注记指向的字段 {path} 不存在或未填写 (annotation of a field that is not stated)")
-        return self
+        return annotations
 
     @property
     def report_title(self) -> str:
@@ -527,8 +535,10 @@ class DepartmentYear(Record):
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
-def value_at(record: BaseModel, path: str) -> Any:
-    """The value at a field path such as ``expenditure.total.actual`` or ``projects[2].budget`` (None if absent)."""
+def value_at(record: BaseModel | dict[str, Any], path: str) -> Any:
+    """The value at a field path such as ``expenditure.total.actual`` or ``projects[2].budget`` (None if absent).
+
+    ``record`` is a record, or the mapping of field name → validated value a validator sees."""
     current: Any = record
     pos = 0
     for match in _PATH_PART.finditer(path):
@@ -537,9 +547,14 @@ def value_at(record: BaseModel, path: str) -> Any:
         pos = match.end()
         name, index = match.groups()
         if name is not None:
-            if not isinstance(current, BaseModel) or name not in type(current).model_fields:
+            if isinstance(current, dict) and current is record:
+                if name not in current:
+                    return None
+                current = current[name]
+            elif not isinstance(current, BaseModel) or name not in type(current).model_fields:
                 return None
-            current = getattr(current, name)
+            else:
+                current = getattr(current, name)
         else:
             if not isinstance(current, list) or int(index) >= len(current):
                 return None

@@ -244,6 +244,42 @@ def parse(text: str) -> Any:
         loader.dispose()
 
 
+@dataclass(frozen=True)
+class Comment:
+    """A ``#`` comment of a YAML text: its line (1-based), its text, and whether it comes before any data."""
+
+    line: int
+    text: str
+    leading: bool
+
+
+_COMMENT = re.compile(r"#[^\n\r\x85\u2028\u2029]*")
+
+
+def comments(text: str) -> list[Comment]:
+    """The comments of a YAML text, in order (a ``#`` inside a value is not one).
+
+    PyYAML's scanner skips comments; what lies between two tokens is white space and comments only, so
+    every ``#`` found there starts a comment. Raises :class:`YamlProblem` for malformed YAML.
+    """
+    out: list[Comment] = []
+    position = 0
+    seen_data = False
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            start = token.start_mark.index
+            for match in _COMMENT.finditer(text, position, max(position, start)):
+                line = text.count("\n", 0, match.start()) + 1
+                out.append(Comment(line, match.group(0)[1:].strip(), not seen_data))
+            position = max(position, token.end_mark.index)
+            if not isinstance(token, (yaml.StreamStartToken, yaml.StreamEndToken)):
+                seen_data = True
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise YamlProblem(f"YAML 格式错误：{exc.problem} (malformed YAML)", mark.line + 1 if mark else None) from None
+    return out
+
+
 # --------------------------------------------------------------------------- #
 # Writing
 # --------------------------------------------------------------------------- #
