@@ -74,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     data_dir = Path(str(params["data_dir"])).resolve()
     params["data_dir"] = str(data_dir)
     if "framework_file" not in params:
-        from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+        from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
 
         params["framework_file"] = str(resolve_framework(DEFAULT_FRAMEWORK, project.root / "data"))
     params["framework_file"] = str(Path(str(params["framework_file"])).resolve())

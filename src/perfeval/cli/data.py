@@ -89,7 +89,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
     from perfeval.pages import export_docx
-    from perfeval.review.frameworks import resolve_framework
+    from perfeval.review import resolve_framework
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":
