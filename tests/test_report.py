@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from perfeval.pages import charts
 
 from perfeval.pages import tables
-from perfeval.book.plan import md_escape
+from perfeval.book.markdown import md_escape
 from perfeval.model.facts import compute
 from perfeval.pages.chapter import render
 from perfeval.model.schema import DepartmentYear

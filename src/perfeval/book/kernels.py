@@ -6,8 +6,10 @@ kernel per working directory in the calling process, imports the heavy modules
 once, snapshots the module-level state a notebook can change (pandas options,
 matplotlib rcParams, numpy print options, warning filters, environment, working
 directory, ``sys.path``) and restores that snapshot plus ``%reset -f`` before
-every run. Registered with papermill as ``perfeval-warm`` (entry point and
-:func:`register`); the plain engine stays available as ``nbclient``.
+every run. papermill knows it as ``perfeval-warm``: outside users through the ``papermill.engine``
+entry point (pyproject), the build through an explicit :func:`register` where it executes
+(:func:`perfeval.book.notebook.execute_notebook`); importing this module registers nothing. The plain
+engine stays available as ``nbclient``.
 
 Kernels live as long as the process; :func:`shutdown_kernels` stops them (it is
 registered with ``atexit`` and with multiprocessing's finalizers for pool workers).
@@ -174,10 +176,10 @@ class FreshEngine(NBClientEngine):
             run_sync(km.shutdown_kernel)(now=True)
 
 
+FRESH_ENGINE_NAME = "perfeval-fresh"
+
+
 def register() -> None:
-    """Make the engines known to papermill in this process (the entry point does it for installs)."""
+    """Make the engines known to papermill in this process (idempotent)."""
     papermill_engines.register(ENGINE_NAME, WarmEngine)
-    papermill_engines.register("perfeval-fresh", FreshEngine)
-
-
-register()
+    papermill_engines.register(FRESH_ENGINE_NAME, FreshEngine)

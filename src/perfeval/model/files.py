@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -314,3 +314,24 @@ def load_all(data_dir: Path) -> list[DepartmentYear]:
         seen[key] = path
         records.append(rec)
     return records
+
+
+def load_records(data_dirs: Iterable[Path | str]) -> list[tuple[DepartmentYear, Path]]:
+    """Load every department-year of several data folders, each with the folder it came from.
+
+    A missing folder is an error; (code, year) must be unique across the folders.
+    """
+    out: list[tuple[DepartmentYear, Path]] = []
+    seen: dict[tuple[str, int], Path] = {}
+    for data_dir in map(Path, data_dirs):
+        if not data_dir.is_dir():
+            raise DataError(data_dir, "数据目录不存在 (data directory not found)")
+        for rec in load_all(data_dir):
+            key = (rec.code, rec.year)
+            path = department_path(data_dir, rec.code, rec.year)
+            if key in seen:
+                raise DataError(path, f"部门代码 {rec.code} 在 {rec.year} 年重复（另见 {seen[key]}）(duplicate code)",
+                                field="code", label="部门代码")
+            seen[key] = path
+            out.append((rec, data_dir))
+    return out
