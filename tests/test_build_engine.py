@@ -203,3 +203,24 @@ def test_clean_notebook_drops_volatile_metadata() -> None:
     clean_notebook(nb, "T")
     assert "papermill" not in nb.cells[0].metadata and "execution" not in nb.cells[0].metadata
     assert nb.cells[0].execution_count is None and nb.metadata["papermill"] == {"parameters": {"code": "a"}}
+
+
+def test_build_with_a_framework_given_by_path(tmp_path: Path) -> None:
+    """`build --framework` takes a name or a path; the path is resolved once and reaches every page."""
+    from perfeval.cli import main
+
+    root = _small_project(tmp_path / "p")
+    framework = tmp_path / "elsewhere" / "mine.yaml"
+    framework.parent.mkdir()
+    text = (ROOT / "data/frameworks/common.yaml").read_text(encoding="utf-8")
+    framework.write_text(text.replace("name: common", "name: mine", 1).replace(
+        "title: 部门整体支出绩效评价通用指标体系", "title: 我的指标体系", 1), encoding="utf-8")
+    assert main(["build", "--root", str(root), "--no-html", "--jobs", "2", "--framework", str(framework)]) == 0
+    assert _manifest(root)["framework_file"] == str(framework)
+    for page in ("book/2024/xiangtan-minzheng", "book/2024/overview-demo"):
+        text = (root / f"{page}.ipynb").read_text(encoding="utf-8")
+        assert "我的指标体系" in text and "湘潭市部门整体支出绩效评价指标体系" not in text, page
+    # By name, from data/frameworks: the default again.
+    assert main(["build", "--root", str(root), "--no-html", "--jobs", "2", "--framework", "xiangtan-2024"]) == 0
+    assert _manifest(root)["framework_file"] == str(root / "data/frameworks/xiangtan-2024.yaml")
+    assert "湘潭市部门整体支出绩效评价指标体系" in (root / "book/2024/xiangtan-minzheng.ipynb").read_text(encoding="utf-8")
