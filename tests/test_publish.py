@@ -7,6 +7,7 @@ re-execute and re-render everything, since its pages' parameters name the copy's
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,30 @@ def test_a_no_change_build_removes_a_killed_renders_staging(project: Path, capsy
     assert main(["build", "--root", str(project)]) == 0
     assert "网页内容未变化，跳过 jupyter-book" in capsys.readouterr().out
     assert not staging.exists()
+
+
+def _images(release: Path) -> tuple[set[str], set[str]]:
+    """(files in _images, images the pages reference)."""
+    files = {p.name for p in (release / "_images").iterdir()}
+    used = {m.group(1) for page in release.rglob("*.html")
+            for m in re.finditer(r'_images/([^"\'?#]+)', page.read_text(encoding="utf-8"))}
+    return files, used
+
+
+def test_a_changed_chart_leaves_no_stale_image(project: Path) -> None:
+    before, used = _images(_release(project))
+    assert before == used and len(before) > 5
+    path = project / "data/demo/2024/qinghe-jiaoyu.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    total: 16.30\n    overseas: 5.09\n"   # 三公经费 actual: its chart changes
+    assert old in text
+    path.write_text(text.replace(old, "    total: 15.30\n    overseas: 4.09\n"), encoding="utf-8")
+    assert main(["build", "--root", str(project)]) == 0
+    after, used = _images(_release(project))
+    assert after - before, "a chart changed: a new image"
+    assert after == used, "every image is used by a page, and no page lacks one"
+    executed = {p.name for p in (project / "_build" / publish.SPHINX_CACHE / "_build/jupyter_execute").glob("*.png")}
+    assert executed == {n for n in used if n.endswith(".png")}
 
 
 def test_a_corrupt_render_cache_is_rebuilt_from_scratch(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
