@@ -208,3 +208,14 @@ def test_disk_full_is_one_short_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert main(["build", "--root", str(root)]) == 2
     err = capsys.readouterr().err
     assert err == "perfeval: 文件错误：/p/_build/build.json：No space left on device\n"
+
+
+def test_excel_files_are_not_written_into_a_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    assert main(["excel-template", "-o", "data/模板.xlsx", "--force"]) == 2
+    assert main(["export-excel", "xiangtan-minzheng", "2024", "-o", "data/2024/x.xlsx", "--force"]) == 2
+    assert "数据目录" in capsys.readouterr().err
+    assert not (root / "data/模板.xlsx").exists() and not (root / "data/2024/x.xlsx").exists()
+    assert main(["excel-template", "-o", "模板.xlsx"]) == 0 and (root / "模板.xlsx").is_file()

@@ -194,7 +194,8 @@ def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> st
     log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode == 0 and (staging / "_build" / "html" / "index.html").is_file():
         return ""
-    return "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:]) or f"exit code {proc.returncode}"
+    lines = [line[:300] for line in (proc.stdout + proc.stderr).strip().splitlines()[-10:]]
+    return "\n".join(lines) or f"退出码 {proc.returncode}"
 
 
 def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
@@ -226,7 +227,7 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file:
             shutil.rmtree(staging, ignore_errors=True)
             failure = _render(cmd, root, staging, log_file)
         if failure:
-            raise RenderError(f"jupyter-book build failed (log: {log_file}):\n{failure}")
+            raise RenderError(f"jupyter-book 出错（完整日志 {log_file}），最后几行：\n{failure}")
         (staging / NAVIGATION_FILE).write_text(navigation, encoding="utf-8")
         outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
         shutil.rmtree(outgoing, ignore_errors=True)
