@@ -18,6 +18,7 @@ registered with ``atexit`` and with multiprocessing's finalizers for pool worker
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 from multiprocessing import util as mp_util
 from typing import Any
@@ -84,17 +85,33 @@ async def _run(kc: Any, code: str, timeout: float = 120) -> None:
 _run_sync = run_sync(_run)
 
 
+START_ATTEMPTS = 2
+
+
 def _start(kernel_name: str, cwd: str, startup_timeout: float) -> tuple[Any, Any]:
+    """Start and prime a kernel. A kernel that never answers is started once more, on new ports: the ports
+    jupyter_client picks are free when picked, but another process may bind one before the kernel does
+    (it then dies with "Address already in use"), which happens on a busy machine."""
     from jupyter_client.manager import AsyncKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name)
-    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    kc = km.client()
-    kc.start_channels()
-    run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-    kc.allow_stdin = False
-    _run_sync(kc, PRIME_CODE)
-    return km, kc
+    for attempt in range(1, START_ATTEMPTS + 1):
+        km = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=startup_timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            with contextlib.suppress(Exception):   # it may be dead already
+                run_sync(km.shutdown_kernel)(now=True)
+            if attempt == START_ATTEMPTS:
+                raise
+            continue
+        kc.allow_stdin = False
+        _run_sync(kc, PRIME_CODE)
+        return km, kc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tuple[Any, Any]:
