@@ -105,20 +105,24 @@ def perfeval_build(project: Path, measure_memory: bool = False) -> tuple[float, 
 
 def naive_build(project: Path) -> float:
     """papermill's command line once per department, one after another, then jupyter-book build."""
-    from perfeval.book.plan import Project, plan_runs, write_toc
+    from perfeval.book.plan import BookLayout, plan_runs
+    from perfeval.book.toc import write_toc
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
     bindir = Path(sys.executable).parent
-    runs = plan_runs(Project.at(project))
-    write_toc(Project.at(project), runs)  # the TOC is not part of the timing: the naive way needs one too
+    layout = BookLayout.at(project)
+    runs = plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root))
+    write_toc(layout, runs)  # the TOC is not part of the timing: the naive way needs one too
     start = time.perf_counter()
     for run in runs:
         if run.kind != "department":
             continue
         out = project / f"{run.page}.ipynb"
         out.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [str(bindir / "papermill"), str(project / run.template), str(out), "--cwd", str(project / "notebooks")]
-        for name in ("code", "year", "data_dir", "frameworks_dir"):
-            cmd += ["-p", name, str(run.parameters[name])]
+        cmd = [str(bindir / "papermill"), run.template, str(out), "--cwd", str(project / "notebooks")]
+        for name, value in run.parameters.items():
+            if name != "downloads_dir":
+                cmd += ["-p", name, str(value)]
         subprocess.run(cmd, check=True, capture_output=True)
     for stub in ("book/2024/overview-demo", "book/findings"):  # pages the TOC lists but the naive way lacks
         nb = project / f"{stub}.ipynb"
@@ -132,7 +136,8 @@ def naive_build(project: Path) -> float:
 
 def floor_per_department(project: Path) -> float:
     """Department content computed in-process without a kernel (display discarded), seconds per department."""
-    import perfeval.report as report
+    import perfeval.pages.chapter as report
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK
 
     report.display = lambda *args, **kwargs: None  # type: ignore[assignment]
     codes = sorted(p.stem for p in (project / "data" / "demo" / str(YEAR)).glob("*.yaml"))
@@ -142,7 +147,7 @@ def floor_per_department(project: Path) -> float:
                 "history_comparison"]
     start = time.perf_counter()
     for code in codes:
-        ch = report.Chapter.load(code, YEAR, project / "data" / "demo", "xiangtan-2024",
+        ch = report.Chapter.load(code, YEAR, project / "data" / "demo", DEFAULT_FRAMEWORK,
                                  project / "data" / "frameworks", "")
         for name in sections:
             getattr(ch, name)()

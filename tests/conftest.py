@@ -16,6 +16,24 @@ SEED_DATA = ROOT / "data" / "2024" / "xiangtan-minzheng.yaml"
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
 
 
+#: Tests that build a book or execute notebooks (``pytest -m "not slow"`` leaves them out), by file or by
+#: file::test; the template notebooks (nbval) are slow too. ``browser`` tests drive headless Chromium.
+SLOW = {"test_book.py", "test_browser.py", "test_build_engine.py", "test_determinism.py", "test_failures.py",
+        "test_hostile.py", "test_overview.py", "test_import_to_book.py", "test_publish.py",
+        "test_bad_input.py::test_failed_build_leaves_the_book_unchanged"}
+BROWSER = {"test_browser.py", "test_hostile.py::test_no_script_from_data_runs_and_text_is_literal"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.path.name
+        test = f"{name}::{getattr(item, 'originalname', item.name)}"
+        if name in SLOW or test in SLOW or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+        if name in BROWSER or test in BROWSER:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
 
-from perfeval.book.plan import Project, build, clean_notebook, execute
+from perfeval.book import BookLayout, BuildOptions, build, department_run
+from perfeval.book.notebook import clean_notebook, execute_notebook, write_notebook
+from perfeval.model.files import load_department
+from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
 from .conftest import ROOT, copy_project
 
@@ -25,6 +29,17 @@ def _small_project(dest: Path) -> Path:
     return root
 
 
+def _options(root: Path, **kwargs: Any) -> BuildOptions:
+    kwargs.setdefault("log", lambda *_: None)
+    return BuildOptions(framework_file=resolve_framework(DEFAULT_FRAMEWORK, root / "data"), **kwargs)
+
+
+def execute(template: Path, output: Path, parameters: dict[str, Any], title: str, engine: str) -> bool:
+    nb = execute_notebook(template, parameters, engine)
+    clean_notebook(nb, title)
+    return write_notebook(nb, output)
+
+
 def _manifest(root: Path) -> dict:  # type: ignore[type-arg]
     return json.loads((root / "_build/build.json").read_text(encoding="utf-8"))
 
@@ -32,7 +47,7 @@ def _manifest(root: Path) -> dict:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = _small_project(tmp_path_factory.mktemp("engine"))
-    report = build(Project.at(root), html=False, jobs=2, log=lambda *_: None)
+    report = build(BookLayout.at(root), _options(root, html=False, jobs=2))
     assert not report.failed
     return root
 
@@ -49,7 +64,7 @@ def test_first_build_executes_every_page(project: Path) -> None:
 
 def test_second_build_with_nothing_changed_executes_nothing(project: Path) -> None:
     mtimes = {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")}
-    build(Project.at(project), html=False, jobs=2, log=lambda *_: None)
+    build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
     assert m["executed"] == [] and set(m["cached"]) == ALL_PAGES
     assert {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")} == mtimes
@@ -59,7 +74,7 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
     path = project / "data/demo/2024/qinghe-weijian.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("annual_plan: 2024年，", "annual_plan: 2024年度，"),
                     encoding="utf-8")
-    build(Project.at(project), html=False, jobs=2, log=lambda *_: None)
+    build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
     assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
     assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/method"}
@@ -68,10 +83,10 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
 
 
 def test_force_and_only_override_the_cache(project: Path) -> None:
-    build(Project.at(project), html=False, only="xiangtan-minzheng", jobs=1, log=lambda *_: None)
+    build(BookLayout.at(project), _options(project, html=False, only="xiangtan-minzheng", jobs=1))
     m = _manifest(project)
     assert m["executed"] == ["book/2024/xiangtan-minzheng", "book/findings"]
-    build(Project.at(project), html=False, force=True, jobs=2, log=lambda *_: None)
+    build(BookLayout.at(project), _options(project, html=False, force=True, jobs=2))
     assert set(_manifest(project)["executed"]) == ALL_PAGES
 
 
@@ -80,13 +95,17 @@ def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     nb = nbformat.read(root / "notebooks/department.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
     nbformat.write(nb, root / "notebooks/department.ipynb")
-    project = Project.at(root)
-    report = build(project, html=False, jobs=1, keep_going=True, log=lambda *_: None)
+    project = BookLayout.at(root)
+    report = build(project, _options(root, html=False, jobs=1, keep_going=True))
     assert set(report.failed) == {"book/2024/qinghe-jiaoyu"} and "故意失败" in report.failed["book/2024/qinghe-jiaoyu"]
-    assert "代码单元" in report.failed["book/2024/qinghe-jiaoyu"]
+    # The message names the department (name, code), its data file and the section the failing cell is in.
+    message = report.failed["book/2024/qinghe-jiaoyu"]
+    assert "清河市教育局（qinghe-jiaoyu）2024年" in message
+    assert f"数据文件 {root / 'data/demo/2024/qinghe-jiaoyu.yaml'}" in message
+    assert "“十、历年对比”一节出错：RuntimeError: 故意失败" in message
     m = _manifest(root)
     assert m["runs"]["book/2024/qinghe-jiaoyu"]["status"] == "failed" and not m["runs"]["book/2024/qinghe-jiaoyu"]["key"]
-    report = build(project, html=False, jobs=1, keep_going=True, log=lambda *_: None)
+    report = build(project, _options(root, html=False, jobs=1, keep_going=True))
     assert "book/2024/qinghe-jiaoyu" in report.failed  # tried again, not skipped
     assert "book/2024/qinghe-weijian" in report.cached
 
@@ -125,9 +144,13 @@ def _template(tmp: Path) -> Path:
     return path
 
 
-def _params(code: str) -> dict:  # type: ignore[type-arg]
-    return {"code": code, "year": 2024, "data_dir": str(ROOT / "data/demo"),
-            "framework_file": str(ROOT / "data/frameworks/xiangtan-2024.yaml")}
+def _params(code: str, template: Path = ROOT / "notebooks/department.ipynb") -> dict[str, Any]:
+    """The parameters the run factory gives this template for a demo department of 2024."""
+    data = ROOT / "data/demo"
+    record = load_department(data / "2024" / f"{code}.yaml")
+    run = department_run(BookLayout.at(ROOT), record, data, resolve_framework(DEFAULT_FRAMEWORK, ROOT / "data"),
+                         template=template, book=False)
+    return run.parameters
 
 
 def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:
@@ -136,10 +159,10 @@ def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:
     template = _template(tmp_path)
     out = tmp_path / "out"
     # A (which changes pandas options, rcParams, numpy, env, warnings, globals) then B, in one warm kernel …
-    execute(template, out / "a.ipynb", _params("qinghe-jiaoyu"), "A", engine="perfeval-warm")
-    execute(template, out / "b-warm.ipynb", _params("qinghe-weijian"), "B", engine="perfeval-warm")
+    execute(template, out / "a.ipynb", _params("qinghe-jiaoyu", template), "A", engine="perfeval-warm")
+    execute(template, out / "b-warm.ipynb", _params("qinghe-weijian", template), "B", engine="perfeval-warm")
     # … equals B alone in a fresh kernel.
-    execute(template, out / "b-fresh.ipynb", _params("qinghe-weijian"), "B", engine="perfeval-fresh")
+    execute(template, out / "b-fresh.ipynb", _params("qinghe-weijian", template), "B", engine="perfeval-fresh")
     engine.shutdown_kernels()
     warm = (out / "b-warm.ipynb").read_bytes()
     fresh = (out / "b-fresh.ipynb").read_bytes()
@@ -164,8 +187,8 @@ def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
     distributed = pytest.importorskip("dask.distributed")
     root = _small_project(tmp_path)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        report = build(Project.at(root), html=False, executor="dask", scheduler=cluster.scheduler_address,
-                       log=lambda *_: None)
+        report = build(BookLayout.at(root), _options(root, html=False, executor="dask",
+                                                     scheduler=cluster.scheduler_address))
     assert not report.failed and set(report.executed) == ALL_PAGES
     page = nbformat.read(root / "book/2024/xiangtan-minzheng.ipynb", as_version=4)
     assert page.cells[0].source == "# 2024年湘潭市民政局部门整体支出绩效评价报告"
@@ -180,3 +203,24 @@ def test_clean_notebook_drops_volatile_metadata() -> None:
     clean_notebook(nb, "T")
     assert "papermill" not in nb.cells[0].metadata and "execution" not in nb.cells[0].metadata
     assert nb.cells[0].execution_count is None and nb.metadata["papermill"] == {"parameters": {"code": "a"}}
+
+
+def test_build_with_a_framework_given_by_path(tmp_path: Path) -> None:
+    """`build --framework` takes a name or a path; the path is resolved once and reaches every page."""
+    from perfeval.cli import main
+
+    root = _small_project(tmp_path / "p")
+    framework = tmp_path / "elsewhere" / "mine.yaml"
+    framework.parent.mkdir()
+    text = (ROOT / "data/frameworks/common.yaml").read_text(encoding="utf-8")
+    framework.write_text(text.replace("name: common", "name: mine", 1).replace(
+        "title: 部门整体支出绩效评价通用指标体系", "title: 我的指标体系", 1), encoding="utf-8")
+    assert main(["build", "--root", str(root), "--no-html", "--jobs", "2", "--framework", str(framework)]) == 0
+    assert _manifest(root)["framework_file"] == str(framework)
+    for page in ("book/2024/xiangtan-minzheng", "book/2024/overview-demo"):
+        text = (root / f"{page}.ipynb").read_text(encoding="utf-8")
+        assert "我的指标体系" in text and "湘潭市部门整体支出绩效评价指标体系" not in text, page
+    # By name, from data/frameworks: the default again.
+    assert main(["build", "--root", str(root), "--no-html", "--jobs", "2", "--framework", "xiangtan-2024"]) == 0
+    assert _manifest(root)["framework_file"] == str(root / "data/frameworks/xiangtan-2024.yaml")
+    assert "湘潭市部门整体支出绩效评价指标体系" in (root / "book/2024/xiangtan-minzheng.ipynb").read_text(encoding="utf-8")

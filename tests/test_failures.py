@@ -20,8 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from perfeval.book import publish
+from perfeval.book import lock, publish
 from perfeval.cli import main
+from perfeval.errors import UsageError
 
 from .conftest import ROOT, copy_project
 
@@ -92,9 +93,10 @@ def test_failing_notebook_stops_the_build_and_keeps_the_book(project: Path,
     code = main(["build", "--root", str(project), "--jobs", "1"])
     out, err = capsys.readouterr()
     assert code == 1
-    # department, cell and exception
-    assert "book/2024/qinghe-jiaoyu" in err and "个代码单元出错" in err
-    assert "ValueError" in err and f"{MARKER}: 数据异常" in err
+    # department (name and code), data file, section and exception
+    assert "book/2024/qinghe-jiaoyu" in err and "清河市教育局（qinghe-jiaoyu）2024年" in err
+    assert f"数据文件 {project / 'data/demo/2024/qinghe-jiaoyu.yaml'}" in err
+    assert "部门整体支出绩效评价报告”一节出错：ValueError" in err and f"{MARKER}: 数据异常" in err
     assert "Traceback" not in err
     # The runs go in data order: xiangtan-minzheng ran, qinghe-jiaoyu failed, qinghe-nongye never started.
     assert _has_marker(project, "xiangtan-minzheng")
@@ -248,8 +250,8 @@ def test_sigkill_during_jupyter_book(project: Path) -> None:
     _reap(proc, family)
     assert digest(project / "_build/html") == before
     assert staging.exists(), "a killed build cannot clean up: the next one must"
-    lock = (project / "_build" / publish.LOCK_NAME).read_text().split()
-    assert lock and int(lock[0]) == proc.pid, "the lock file names the dead build"
+    holder = (project / "_build" / lock.LOCK_NAME).read_text().split()
+    assert holder and int(holder[0]) == proc.pid, "the lock file names the dead build"
     _next_build_succeeds(project)
     assert not staging.exists()
 
@@ -295,7 +297,7 @@ def test_sigint_during_notebook_execution(project: Path) -> None:
 _HOLDER = """
 import sys, time
 from pathlib import Path
-from perfeval.book.publish import build_lock
+from perfeval.book.lock import build_lock
 with build_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
@@ -309,8 +311,8 @@ def test_second_build_is_refused_while_one_holds_the_lock(project: Path, capsys:
                               start_new_session=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        with pytest.raises(publish.BuildLocked) as info:
-            with publish.build_lock(build_dir):
+        with pytest.raises(lock.BuildLocked) as info:
+            with lock.build_lock(build_dir):
                 pass
         assert str(holder.pid) in str(info.value)
         before = digest(project / "_build/html")
@@ -323,11 +325,11 @@ def test_second_build_is_refused_while_one_holds_the_lock(project: Path, capsys:
         holder.kill()
         holder.wait()
     # The holder died without releasing: its lock is gone with it, the pid left in the file is stale.
-    assert int((build_dir / publish.LOCK_NAME).read_text().split()[0]) == holder.pid
-    assert not publish.pid_alive(holder.pid)
-    with publish.build_lock(build_dir):
-        assert int((build_dir / publish.LOCK_NAME).read_text().split()[0]) == os.getpid()
-        with publish.build_lock(build_dir):   # re-entrant in one process
+    assert int((build_dir / lock.LOCK_NAME).read_text().split()[0]) == holder.pid
+    assert not lock.pid_alive(holder.pid)
+    with lock.build_lock(build_dir):
+        assert int((build_dir / lock.LOCK_NAME).read_text().split()[0]) == os.getpid()
+        with lock.build_lock(build_dir):   # re-entrant in one process
             pass
     _next_build_succeeds(project)
 
@@ -343,7 +345,7 @@ def test_leftovers_are_cleaned_and_a_missing_link_repaired(project: Path) -> Non
     (build_dir / "releases/.incoming-999999999").mkdir()
     os.symlink("releases/nowhere", build_dir / ".html-link-999999999")
     html.unlink()    # as if killed between moving an old folder away and placing the link
-    with publish.build_lock(build_dir):
+    with lock.build_lock(build_dir):
         removed = publish.cleanup_leftovers(html)
     assert {p.name for p in removed} == {".staging-999999999", "html.old", ".incoming-999999999",
                                          ".html-link-999999999"}
@@ -354,8 +356,7 @@ def test_leftovers_are_cleaned_and_a_missing_link_repaired(project: Path) -> Non
 def test_swap_is_a_single_rename_of_a_link(tmp_path: Path) -> None:
     build_dir = tmp_path / "_build"
     html = build_dir / "html"
-    html.mkdir(parents=True)              # a book published by the old rename-based scheme
-    (html / "index.html").write_text("old", encoding="utf-8")
+    build_dir.mkdir()
     books = []
     for text in ("one", "two", "three"):
         built = tmp_path / f"staging-{text}"
@@ -366,3 +367,14 @@ def test_swap_is_a_single_rename_of_a_link(tmp_path: Path) -> None:
         assert not os.path.isabs(os.readlink(html)), "relative: the project can be moved"
     remaining = sorted(p.name for p in (build_dir / "releases").iterdir())
     assert remaining == sorted([books[1].name, books[2].name]), "current and previous releases are kept"
+
+
+def test_swap_refuses_a_real_folder_in_place_of_the_link(tmp_path: Path) -> None:
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True)              # not made by perfeval: never replaced or moved silently
+    (html / "index.html").write_text("mine", encoding="utf-8")
+    built = tmp_path / "staging"
+    built.mkdir()
+    with pytest.raises(UsageError, match="不是发布链接"):
+        publish.swap_in(built, html)
+    assert (html / "index.html").read_text(encoding="utf-8") == "mine" and built.is_dir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from decimal import Decimal as D
 
-from perfeval.book.plan import md_escape
+from perfeval.book.markdown import md_escape
 from perfeval.model.facts import compute
 from perfeval.model.schema import DepartmentYear
 from perfeval.pages import charts, render, tables

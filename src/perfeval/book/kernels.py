@@ -6,8 +6,10 @@ kernel per working directory in the calling process, imports the heavy modules
 once, snapshots the module-level state a notebook can change (pandas options,
 matplotlib rcParams, numpy print options, warning filters, environment, working
 directory, ``sys.path``) and restores that snapshot plus ``%reset -f`` before
-every run. Registered with papermill as ``perfeval-warm`` (entry point and
-:func:`register`); the plain engine stays available as ``nbclient``.
+every run. papermill knows it as ``perfeval-warm``: outside users through the ``papermill.engine``
+entry point (pyproject), the build through an explicit :func:`register` where it executes
+(:func:`perfeval.book.notebook.execute_notebook`); importing this module registers nothing. The plain
+engine stays available as ``nbclient``.
 
 Kernels live as long as the process; :func:`shutdown_kernels` stops them (it is
 registered with ``atexit`` and with multiprocessing's finalizers for pool workers).
@@ -16,6 +18,7 @@ registered with ``atexit`` and with multiprocessing's finalizers for pool worker
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 from multiprocessing import util as mp_util
 from typing import Any
@@ -82,17 +85,33 @@ async def _run(kc: Any, code: str, timeout: float = 120) -> None:
 _run_sync = run_sync(_run)
 
 
+START_ATTEMPTS = 2
+
+
 def _start(kernel_name: str, cwd: str, startup_timeout: float) -> tuple[Any, Any]:
+    """Start and prime a kernel. A kernel that never answers is started once more, on new ports: the ports
+    jupyter_client picks are free when picked, but another process may bind one before the kernel does
+    (it then dies with "Address already in use"), which happens on a busy machine."""
     from jupyter_client.manager import AsyncKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name)
-    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    kc = km.client()
-    kc.start_channels()
-    run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-    kc.allow_stdin = False
-    _run_sync(kc, PRIME_CODE)
-    return km, kc
+    for attempt in range(1, START_ATTEMPTS + 1):
+        km = AsyncKernelManager(kernel_name=kernel_name)
+        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=startup_timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            with contextlib.suppress(Exception):   # it may be dead already
+                run_sync(km.shutdown_kernel)(now=True)
+            if attempt == START_ATTEMPTS:
+                raise
+            continue
+        kc.allow_stdin = False
+        _run_sync(kc, PRIME_CODE)
+        return km, kc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tuple[Any, Any]:
@@ -174,10 +193,10 @@ class FreshEngine(NBClientEngine):
             run_sync(km.shutdown_kernel)(now=True)
 
 
+FRESH_ENGINE_NAME = "perfeval-fresh"
+
+
 def register() -> None:
-    """Make the engines known to papermill in this process (the entry point does it for installs)."""
+    """Make the engines known to papermill in this process (idempotent)."""
     papermill_engines.register(ENGINE_NAME, WarmEngine)
-    papermill_engines.register("perfeval-fresh", FreshEngine)
-
-
-register()
+    papermill_engines.register(FRESH_ENGINE_NAME, FreshEngine)

@@ -1,7 +1,7 @@
 """papermill entry point for the ``perfeval-warm`` engine (e.g. ``papermill --engine perfeval-warm``).
 
 papermill loads its entry points while it is itself being imported, so this module
-must not import papermill at import time: it forwards to :class:`perfeval.engine.WarmEngine`
+must not import papermill at import time: it forwards to :class:`perfeval.book.kernels.WarmEngine`
 on first use.
 """
 

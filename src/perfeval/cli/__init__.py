@@ -1,46 +1,50 @@
 """The ``perfeval`` command line.
 
-Each group of commands lives in its own module with a ``register(subparsers)``
-function; every subcommand sets ``func(args) -> int``. User mistakes (bad data,
-wrong usage) exit with code 2 and one clear message, never a traceback.
+Commands, by module: ``build`` (run, build, validate, demo), ``review`` (score, check), ``data``
+(excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit). Each module
+has ``register(subparsers)``; every subcommand sets ``func(args) -> int``. Help and messages are Chinese
+(:mod:`perfeval.cli.parser`). User mistakes (bad data, wrong usage, a path that cannot be read or written)
+exit with code 2 and one clear line, never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
+import shutil
 import sys
 from typing import Sequence
 
+from perfeval import __version__
+from perfeval.cli import build, data, reports, review
+from perfeval.cli.parser import Parser
 from perfeval.errors import DataError, UsageError
 
-COMMAND_MODULES = (
-    "perfeval.cli.build",     # run, build, validate
-    "perfeval.cli.review",   # score, check
-    "perfeval.cli.data",    # excel-template, import-excel, export-excel, export-docx
-    "perfeval.cli.reports",   # import-report, audit
-)
+COMMAND_MODULES = (build, review, data, reports)
+MAX_MESSAGE = 300
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"perfeval: 参数错误：{message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="perfeval", description="部门整体支出绩效评价 books from data.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+def build_parser() -> Parser:
+    parser = Parser(prog="perfeval", description="由数据生成部门整体支出绩效评价报告（网页版、Word、Excel）。")
+    parser.add_argument("--version", action="version", version=f"perfeval {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=Parser)
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
+
+
+def _short(text: object) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE] + "…"
+
+
+def os_error_message(exc: OSError) -> str:
+    """One short line saying what failed and where (a failed copy of many files is one line too)."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        failures = exc.args[0]
+        src, dst, why = (list(failures[0]) + ["", "", ""])[:3]
+        more = f"（共 {len(failures)} 个文件失败）" if len(failures) > 1 else ""
+        return _short(f"复制 {src} 到 {dst} 失败：{why}{more}")
+    where = f"{exc.filename}" + (f" → {exc.filename2}" if exc.filename2 else "") if exc.filename else ""
+    return _short(f"{where}：{exc.strerror or exc}" if where else (exc.strerror or exc))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,9 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"perfeval: 参数错误：{exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # a path the user gave cannot be read or written
-        where = f"{exc.filename}：" if exc.filename else ""
-        print(f"perfeval: 文件错误：{where}{exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # a path cannot be read or written (missing, no permission, disk full …)
+        print(f"perfeval: 文件错误：{os_error_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("perfeval: 已中断 (interrupted)", file=sys.stderr)

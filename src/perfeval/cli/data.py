@@ -1,4 +1,4 @@
-"""Commands ``excel-template``, ``import-excel``, ``export-excel`` and ``export-docx``."""
+"""Data in and out of other formats: ``excel-template``, ``import-excel``, ``export-excel``, ``export-docx``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from perfeval.cli.outputs import check_output, refuse_data_folder
 from perfeval.errors import UsageError
 from perfeval.excel import read_workbook, write_workbook
 from perfeval.model import department_path, load_department, write_record
+from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
+
+DATA = Path("data")
 
 
 def register(subparsers: Any) -> None:
@@ -17,7 +21,7 @@ def register(subparsers: Any) -> None:
         "excel-template", help="生成 Excel 填报模板",
         description="生成部门整体支出绩效评价数据的 Excel 填报模板（含说明、表头、下拉选项）。",
     )
-    template.add_argument("-o", "--output", type=Path, required=True, help="输出的 .xlsx 文件，如 模板.xlsx")
+    template.add_argument("-o", "--output", metavar="文件", type=Path, required=True, help="输出的 .xlsx 文件，如 模板.xlsx")
     template.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     template.set_defaults(func=cmd_template)
 
@@ -25,10 +29,10 @@ def register(subparsers: Any) -> None:
         "import-excel", help="把填好的 Excel 工作簿导入为 YAML 数据文件",
         description="读取填好的工作簿，校验后写入 <数据目录>/<年度>/<部门代码>.yaml。",
     )
-    imp.add_argument("file", type=Path, help="填好的 .xlsx 工作簿")
-    imp.add_argument("-o", "--output", type=Path, default=None,
+    imp.add_argument("file", metavar="工作簿", type=Path, help="填好的 .xlsx 工作簿")
+    imp.add_argument("-o", "--output", metavar="文件", type=Path, default=None,
                      help="输出的 YAML 文件（默认 <数据目录>/<年度>/<部门代码>.yaml）")
-    imp.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    imp.add_argument("--data-dir", metavar="目录", type=Path, default=DATA, help="数据目录（默认 data）")
     imp.add_argument("--force", action="store_true", help="覆盖内容不同的已有数据文件")
     imp.set_defaults(func=cmd_import)
 
@@ -36,10 +40,10 @@ def register(subparsers: Any) -> None:
         "export-excel", help="把数据文件导出为 Excel 工作簿",
         description="把 <数据目录>/<年度>/<部门代码>.yaml 导出为与模板格式相同、已填好的工作簿。",
     )
-    exp.add_argument("code", help="部门代码，如 xiangtan-minzheng")
-    exp.add_argument("year", type=int, help="评价年度，如 2024")
-    exp.add_argument("-o", "--output", type=Path, required=True, help="输出的 .xlsx 文件")
-    exp.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
+    exp.add_argument("code", metavar="部门代码", help="部门代码，如 xiangtan-minzheng")
+    exp.add_argument("year", metavar="年度", type=int, help="评价年度，如 2024")
+    exp.add_argument("-o", "--output", metavar="文件", type=Path, required=True, help="输出的 .xlsx 文件（不能在数据目录下）")
+    exp.add_argument("--data-dir", metavar="目录", type=Path, default=DATA, help="数据目录（默认 data）")
     exp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     exp.set_defaults(func=cmd_export)
 
@@ -48,18 +52,20 @@ def register(subparsers: Any) -> None:
         description="把 <数据目录>/<年度>/<部门代码>.yaml 的评价报告导出为 Word 文档（.docx）："
                     "章节与网页相同，含表格、图表、复核得分、数据核查和部门整体支出绩效自评表。",
     )
-    docx.add_argument("code", help="部门代码，如 xiangtan-minzheng")
-    docx.add_argument("year", type=int, help="评价年度，如 2024")
-    docx.add_argument("-o", "--output", type=Path, required=True, help="输出的 .docx 文件")
-    docx.add_argument("--data-dir", type=Path, default=Path("data"), help="数据目录（默认 data）")
-    docx.add_argument("--framework", default="xiangtan-2024",
-                      help="指标体系：名称（在 --frameworks-dir 中查找）或 YAML 文件路径（默认 xiangtan-2024）")
-    docx.add_argument("--frameworks-dir", type=Path, default=Path("data/frameworks"),
-                      help="指标体系目录（默认 data/frameworks）")
+    docx.add_argument("code", metavar="部门代码", help="部门代码，如 xiangtan-minzheng")
+    docx.add_argument("year", metavar="年度", type=int, help="评价年度，如 2024")
+    docx.add_argument("-o", "--output", metavar="文件", type=Path, required=True, help="输出的 .docx 文件（不能在数据目录下）")
+    docx.add_argument("--data-dir", metavar="目录", type=Path, default=DATA, help="数据目录（默认 data）")
+    docx.add_argument("--framework", metavar="指标体系", default=DEFAULT_FRAMEWORK,
+                      help=f"指标体系：名称（在 --frameworks-dir 中查找）或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）")
+    docx.add_argument("--frameworks-dir", metavar="目录", type=Path, default=DATA / "frameworks",
+                      help="按名称查找指标体系的目录，须名为 frameworks（默认 data/frameworks）")
+    docx.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     docx.set_defaults(func=cmd_export_docx)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    refuse_data_folder(args.output, [DATA])
     path = write_workbook(None, args.output, force=args.force)
     print(f"已生成模板 {path}")
     return 0
@@ -81,6 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    refuse_data_folder(args.output, [DATA, args.data_dir])
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = write_workbook(record, args.output, force=args.force)
     print(f"已导出 {path}")
@@ -89,15 +96,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
     from perfeval.pages import export_docx
-    from perfeval.review.frameworks import resolve_framework
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":
         raise UsageError(f"输出文件应以 .docx 结尾：{output}")
-    name = args.framework
-    if not name.endswith((".yaml", ".yml")):
-        name = str(args.frameworks_dir / f"{name}.yaml")  # a name is looked up in --frameworks-dir
-    framework = resolve_framework(name, args.data_dir)
+    check_output(output, force=args.force, data_dirs=[DATA, args.data_dir])
+    if args.frameworks_dir.name != "frameworks":
+        raise UsageError(f"--frameworks-dir 应是名为 frameworks 的目录：{args.frameworks_dir}")
+    framework = resolve_framework(args.framework, args.frameworks_dir.parent)
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = export_docx(record, output, framework, args.data_dir)
     print(f"已导出 {path}")

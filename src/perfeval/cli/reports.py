@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from perfeval.cli.outputs import check_new_files
 from perfeval.errors import UsageError
-from perfeval.review import SEVERITY_LABELS, Finding
+from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from perfeval.importer import MissingIdentity, audit_document, import_report, normalize, read_report, write_draft
 from perfeval.importer.draft import sources_path_for
 from perfeval.importer.extract import extract
@@ -30,11 +31,11 @@ def register(subparsers: Any) -> None:
         "import-report", help="从已发布的评价报告（.txt/.docx/.html/.pdf）提取数据草稿",
         description="从已发布的部门整体支出绩效评价报告提取数据草稿（YAML，只含文中写明的数字，其余留空），并写出字段出处文件 "
                     "<草稿名>.sources.yml。草稿是通过校验的部分数据；报告未写明评价年度或单位名称时请用 --year / --unit 指定。")
-    p.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
-    p.add_argument("--code", help="部门代码（小写字母、数字、连字符），如 xiangtan-minzheng；缺省取输出文件名")
-    p.add_argument("--year", type=int, help="评价年度（缺省取报告自述的年度：标题、“××年度”或表头年度）")
-    p.add_argument("--unit", help="单位名称（报告中未写明时指定）")
-    p.add_argument("-o", "--output", type=Path, help="草稿输出路径（缺省 <部门代码>.yaml 或 <报告名>.draft.yaml）")
+    p.add_argument("file", metavar="报告", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
+    p.add_argument("--code", metavar="部门代码", help="部门代码（小写字母、数字、连字符），如 xiangtan-minzheng；缺省取输出文件名")
+    p.add_argument("--year", metavar="年度", type=int, help="评价年度（缺省取报告自述的年度：标题、“××年度”或表头年度）")
+    p.add_argument("--unit", metavar="单位名称", help="单位名称（报告中未写明时指定）")
+    p.add_argument("-o", "--output", metavar="文件", type=Path, help="草稿输出路径（缺省 <部门代码>.yaml 或 <报告名>.draft.yaml）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件及其出处文件")
     p.set_defaults(func=run_import)
 
@@ -42,8 +43,8 @@ def register(subparsers: Any) -> None:
         "audit", help="检查报告中的单位、年度、合计、比率、表格各项之和与自相矛盾之处（不写数据）",
         description="对已发布报告做检查：单位笔误、年度笔误、合计与分项不符、百分比与分子分母不符、表格各列分项之和、"
                     "支出高于收入、同比变动、报告日期、模板文字残留等。存在“错误”级问题时退出码为 1。")
-    a.add_argument("file", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
-    a.add_argument("--year", type=int, help="评价年度（缺省取报告自述的年度）")
+    a.add_argument("file", metavar="报告", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
+    a.add_argument("--year", metavar="年度", type=int, help="评价年度（缺省取报告自述的年度）")
     a.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     a.set_defaults(func=run_audit)
 
@@ -67,11 +68,8 @@ def run_import(args: argparse.Namespace) -> int:
     out: Path = args.output or _default_output(args.file, code)
     if code is None and out.name.endswith(".yaml") and re.fullmatch(CODE_PATTERN, out.name[:-5]):
         code = out.name[:-5]
-    sidecar = sources_path_for(out)
-    for target in (out, sidecar):
-        if target.exists() and not args.force:
-            raise UsageError(f"输出文件 {target} 已存在；如需覆盖请加 --force")
-    if out.resolve() == args.file.resolve() or sidecar.resolve() == args.file.resolve():
+    check_new_files([out, sources_path_for(out)], force=args.force)
+    if out.resolve() == args.file.resolve() or sources_path_for(out).resolve() == args.file.resolve():
         raise UsageError("输出文件不能与报告文件相同")
     if args.unit is not None and not args.unit.strip():
         raise UsageError("--unit 不能为空")

@@ -16,6 +16,7 @@ from perfeval.review.frameworks import (COMPUTED_LABEL, DEFAULT_FRAMEWORK, OFFIC
                                         FrameworkSource, IndicatorSpec, available, load_framework, load_named,
                                         resolve_framework, rule_label, rule_text)
 from perfeval.review.inputs import INPUTS, InputSpec, InputValue, input_value
+from perfeval.review import rules
 from perfeval.review.rules import GRADE_BANDS, Grade, grade
 from perfeval.review.scoring import (DISCLAIMER, MIN_COVERAGE, IndicatorScore, ScoreResult, SelfComparison,
                                      compare_self_scores, score, self_scores_comparable)
@@ -23,7 +24,7 @@ from perfeval.review.sensitivity import Sensitivity, sensitivity, sensitivity_se
 from perfeval.review.shapes import RULE_LABELS, RuleShape, rule_shapes
 
 __all__ = [
-    "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
+    "rules", "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
     "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",
     "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity",

@@ -1,0 +1,48 @@
+"""Files published beside a page (its tables as CSV, a chapter as Word), written by the build, not the kernel.
+
+The pages package computes them from the executed notebook and the page
+(:func:`perfeval.pages.page_downloads`); this module writes them under the downloads folder, only
+when their content changed, and removes what the page no longer produces from the folders it owns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Mapping
+
+from perfeval.book.notebook import write_if_changed
+from perfeval.book.plan import Run
+from perfeval.pages import Page, page_downloads
+
+PageDownloads = Callable[[Any, Any], Mapping[str, bytes]]
+
+
+def run_downloads(nb: Any, run: Run) -> Mapping[str, bytes]:
+    """The downloads of one executed run, computed by the pages package (outside the kernel)."""
+    return page_downloads(nb, Page.from_parameters(run.kind, run.parameters))
+
+
+def _safe_relative(rel: str) -> PurePosixPath:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or not path.parts or ".." in path.parts:
+        raise ValueError(f"download path must be relative and stay in the downloads folder: {rel!r}")
+    return path
+
+
+def write_downloads(nb: Any, page: Any, downloads_dir: Path,
+                    compute: PageDownloads | None = None) -> list[Path]:
+    """Write the page's downloads under ``downloads_dir``; returns the files that changed.
+
+    A page owns the folders its files are in: other files there (left by an earlier version of the page)
+    are removed, so the published downloads are exactly what the page offers now.
+    """
+    compute = compute or run_downloads
+    files = {_safe_relative(rel): content for rel, content in compute(nb, page).items()}
+    changed = [downloads_dir / rel for rel, content in sorted(files.items())
+               if write_if_changed(downloads_dir / rel, content)]
+    for folder in {rel.parent for rel in files} - {PurePosixPath(".")}:
+        for path in (downloads_dir / folder).iterdir():
+            rel = PurePosixPath(path.relative_to(downloads_dir).as_posix())
+            if path.is_file() and rel not in files:
+                path.unlink()
+    return changed
