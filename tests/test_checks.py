@@ -30,14 +30,19 @@ def one(findings: list[Finding], check_id: str) -> Finding:
     return found[0]
 
 
-def altered(rec: DepartmentYear, **parts: dict[str, object]) -> DepartmentYear:
-    """A copy of the record with nested fields replaced: altered(rec, income={"total": D(1)})."""
-    data = rec.model_dump()
+def _merge(data: dict[str, object], parts: dict[str, object]) -> None:
     for key, value in parts.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key].update(value)
+        target = data.get(key)
+        if isinstance(value, dict) and isinstance(target, dict):
+            _merge(target, value)
         else:
             data[key] = value
+
+
+def altered(rec: DepartmentYear, **parts: object) -> DepartmentYear:
+    """A copy of the record with nested fields replaced: altered(rec, income={"total": {"actual": D(1)}})."""
+    data = rec.model_dump()
+    _merge(data, parts)
     return DepartmentYear.model_validate(data)
 
 
@@ -47,18 +52,22 @@ def test_declared_zero_adjustment_needs_verifying(rec: DepartmentYear) -> None:
     f = one(run_checks(rec), "adjustment.declared_zero")
     # The unit states why (national policy, force majeure, tasks from higher authorities not counted): whether that
     # holds depends on a rule the data do not contain, so it is 需核实, quoting the reason and naming the rule.
-    assert f.severity == "verify" and f.label == "需核实" and f.path == "execution.declared_adjustment_rate"
+    # Schema 2 records the reason with the exclusion (adjustment.exclusions), amount not stated.
+    assert f.severity == "verify" and f.label == "需核实" and f.path == "adjustment.declared_rate"
     # 855.52 / 2373.85 = 0.360393… → 36.04%
     assert f.numbers == {"adjustment": "855.52", "initial_budget": "2373.85", "adjustment_rate": "36.04",
                          "declared_adjustment_rate": "0"}
     assert "36.04%" in f.message and "855.52" in f.message and "2373.85" in f.message
     assert "“年中预算调整是由于因落实国家政策，发生不可抗力、上级部门或本级党委政府临时交办" in f.message
     assert "认定口径" in f.message
+    # "上年结转、年中调整为855.52万元": part of the adjustment is carry-over, its amount not stated
+    assert "调整数含上年结转（金额未列明）" in f.message and "未计入预算调整的金额未列明" in f.message
+    # if the exclusions held, the counted adjustment would be 0: that is the override
     assert [(o.input, o.value) for o in f.overrides] == [("adjustment_rate", D(0)), ("adjustment_reporting", "met")]
 
 
 def test_declared_zero_without_a_reason_is_an_error(rec: DepartmentYear) -> None:
-    bad = altered(rec, other_notes="", execution={"adjustment_explanation": "年中追加资金用于绩效考核奖金。"})
+    bad = altered(rec, other_notes="", adjustment={"exclusions": [], "explanation": "年中追加资金用于绩效考核奖金。"})
     f = one(run_checks(bad), "adjustment.declared_zero")
     assert f.severity == "error" and f.overrides == () and "未说明为何不计入" in f.message
 
@@ -79,9 +88,10 @@ def test_projects_below_90(rec: DepartmentYear) -> None:
 
 
 def test_rounding_note_not_error(rec: DepartmentYear) -> None:
-    f = one(run_checks(rec), "sum.approved_basic")
-    assert f.severity == "note" and f.path == "approved_budget.basic.total"
-    assert f.numbers == {"personnel": "1339.41", "goods_services": "255.88", "computed": "1595.29",
+    # The 批复 is the budget column of the expenditure rows; the actual column adds up exactly (1581.75 + 141.84).
+    f = one(run_checks(rec), "sum.basic")
+    assert f.severity == "note" and f.path == "expenditure.basic.budget"
+    assert f.numbers == {"personnel": "1339.41", "public": "255.88", "computed": "1595.29",
                          "stated": "1595.3", "difference": "0.01"}
 
 
@@ -116,10 +126,15 @@ def test_real_record_summary(rec: DepartmentYear) -> None:
         "adjustment.declared_zero", "claim.completion", "execution.project_below_90", "goal.indicator_no_actual",
         "personnel.above_approved", "project.above_budget", "year.as_written"]
     # every other sum holds exactly: no finding for them
-    for check_id in ("sum.income", "sum.expenditure", "sum.basic", "sum.approved_income", "sum.approved_expenditure",
-                     "sum.sangong", "units.slip", "text.placeholder", "goal.no_completion", "problem.no_deadline",
-                     "problem.deadline_range", "rate.impossible", "selfscore.weights"):
+    # every other sum holds exactly, in every column (收入合计 2373.85 = 2373.85 + 0 + 0; 支出合计 2373.85 = 1595.3 +
+    # 778.55 and 3229.37 = 1723.59 + 1505.78; 三公 15.61 = 9.6 + 6.01 and 9.32 = 0 + 5.78 + 3.54): no finding for them
+    for check_id in ("sum.income", "sum.expenditure", "sum.adjusted", "sum.sangong", "sum.projects", "item.above_total",
+                     "units.slip", "text.placeholder", "goal.no_completion", "problem.no_deadline",
+                     "problem.deadline_range", "rate.impossible", "selfscore.weights", "selfscore.sum", "rate.stated",
+                     "staffing.over", "variance.large", "variance.none", "change.sangong", "change.summary",
+                     "balance.expenditure_above_income", "claim.no_large_projects"):
         assert by_rule(found, check_id) == [], check_id
+    assert [f.path for f in by_rule(found, "sum.basic")] == ["expenditure.basic.budget"]
     assert one(found, "goal.indicator_no_actual").path == "goals[2].indicators[0].actual"
     severities = [f.severity for f in found]
     assert severities == sorted(severities, key=["error", "verify", "note"].index)
@@ -193,7 +208,7 @@ def test_personnel_above_approved(rec: DepartmentYear) -> None:
     assert f.severity == "verify" and f.numbers == {"personnel": "1581.75", "approved_personnel": "1339.41",
                                                      "excess_rate": "18.09"}
     assert "绩效考核奖金" in f.message      # the adjustment's stated purpose
-    ok = altered(rec, expenditure={"basic": {"total": D("1615.19"), "personnel": D("1473.35"), "public": D("141.84")}})
+    ok = altered(rec, expenditure={"basic": {"actual": D("1615.19")}, "personnel": {"actual": D("1473.35")}})
     assert by_rule(run_checks(ok), "personnel.above_approved") == []   # 1473.35 = 1339.41 × 1.1 exactly
 
 
@@ -212,40 +227,60 @@ def test_projects_above_the_department_total(rec: DepartmentYear) -> None:
 # --- sums --------------------------------------------------------------------------------------
 
 def test_sum_income_error(rec: DepartmentYear) -> None:
-    bad = altered(rec, income={"total": D("3229.47")})
-    f = one(run_checks(bad), "sum.income")
-    # 2373.85 + 855.52 = 3229.37; stated 3229.47 → difference 0.10 > 0.01
-    assert f.severity == "error" and f.numbers["computed"] == "3229.37" and f.numbers["difference"] == "0.10"
+    # 收入合计 (批复) 2373.75 below its own 其中 财政拨款 2373.85: an item above its total → error
+    bad = altered(rec, income={"total": {"budget": D("2373.75")}})
+    f = one(run_checks(bad), "item.above_total")
+    assert f.severity == "error" and f.path == "income.total.budget"
+    assert f.numbers == {"appropriation": "2373.85", "total": "2373.75"}
+    assert by_rule(run_checks(bad), "sum.income") == []      # the same fact is not reported twice
+    # 2373.95 above them: 上年结转 and 政府性基金 are blank, the 0.10 may be there → verify, not error
+    gap = one(run_checks(altered(rec, income={"total": {"budget": D("2373.95")}})), "sum.income")
+    assert gap.severity == "verify" and gap.numbers["difference"] == "0.10"
+    assert gap.numbers["blank"] == "上年结转、政府性基金收入" and "差额可能在其中" in gap.message
+    # with every source stated the same gap is an error
+    full = altered(rec, income={"total": {"budget": D("2373.95")}, "carryover": {"budget": D(0)},
+                                "government_fund": {"budget": D(0)}})
+    assert one(run_checks(full), "sum.income").severity == "error"
+    # two stated sources that together exceed the total, neither alone: error although others are blank
+    over = altered(rec, income={"total": {"budget": D("2373.85")}, "other": {"budget": D("1")}})
+    g = one(run_checks(over), "sum.income")
+    assert g.severity == "error" and g.numbers["difference"] == "-1.00"   # 2373.85 − (2373.85 + 0 + 1)
+
+
+def test_sum_adjusted_budget(rec: DepartmentYear) -> None:
+    # 调整后预算 stated 3229.47 against 年初预算 2373.85 + 年中调整 855.52 = 3229.37 → 0.10 > 0.01
+    f = one(run_checks(altered(rec, income={"appropriation": {"adjusted": D("3229.47")}})), "sum.adjusted")
+    assert f.severity == "error" and f.path == "income.appropriation.adjusted"
+    assert f.numbers["computed"] == "3229.37" and f.numbers["difference"] == "0.10"
+    assert by_rule(run_checks(altered(rec, income={"appropriation": {"adjusted": D("3229.37")}})), "sum.adjusted") == []
 
 
 def test_sum_exactly_at_tolerance_is_note(rec: DepartmentYear) -> None:
-    bad = altered(rec, expenditure={"total": D("3229.36")})
+    bad = altered(rec, expenditure={"total": {"actual": D("3229.36")}})
     f = one(run_checks(bad), "sum.expenditure")
-    assert f.severity == "note" and f.numbers["difference"] == "-0.01"
+    assert f.severity == "note" and f.numbers["difference"] == "-0.01" and f.path == "expenditure.total.actual"
 
 
 def test_sum_just_over_tolerance_is_error(rec: DepartmentYear) -> None:
-    bad = altered(rec, expenditure={"basic": {"total": D("1723.6"), "personnel": D("1581.75"),
-                                              "public": D("141.839")}})
+    bad = altered(rec, expenditure={"basic": {"actual": D("1723.6")}, "public": {"actual": D("141.839")}})
     found = run_checks(bad)
     # 1581.75 + 141.839 = 1723.589; 1723.6 − 1723.589 = 0.011 > 0.01
-    assert one(found, "sum.basic").severity == "error"
+    (f,) = [f for f in by_rule(found, "sum.basic") if f.path == "expenditure.basic.actual"]
+    assert f.severity == "error"
 
 
 def test_sangong_items_with_missing_items_need_verifying(rec: DepartmentYear) -> None:
-    budget = {"total": D("16.61"), "reception": D("6.01"), "vehicle_operation": D("9.6")}
-    bad = altered(rec, sangong={"budget": budget, "actual": rec.sangong.actual.model_dump()})
+    bad = altered(rec, sangong={"total": {"budget": D("16.61")}})
     f = one(run_checks(bad), "sum.sangong")
     # 6.01 + 9.6 = 15.61 vs 16.61; overseas / vehicle_purchase not stated → verify, not error
-    assert f.severity == "verify" and f.path == "sangong.budget.total" and f.numbers["difference"] == "1.00"
+    assert f.severity == "verify" and f.path == "sangong.total.budget" and f.numbers["difference"] == "1.00"
 
 
 def test_sangong_items_complete_error(rec: DepartmentYear) -> None:
-    actual = {"total": D("9.42"), "overseas": D(0), "vehicle_purchase": D(0), "vehicle_operation": D("5.78"),
-              "reception": D("3.54")}
-    bad = altered(rec, sangong={"budget": rec.sangong.budget.model_dump(), "actual": actual})
+    bad = altered(rec, sangong={"total": {"actual": D("9.42")}, "vehicle_purchase": {"actual": D(0)}})
     f = one(run_checks(bad), "sum.sangong")
-    assert f.severity == "error" and f.path == "sangong.actual.total"
+    # every item stated: 0 + 0 + 5.78 + 3.54 = 9.32 against 9.42
+    assert f.severity == "error" and f.path == "sangong.total.actual" and f.numbers["difference"] == "0.10"
 
 
 def test_self_score_weights(rec: DepartmentYear) -> None:
@@ -262,17 +297,26 @@ def test_self_score_weights(rec: DepartmentYear) -> None:
 # --- rates and explanations --------------------------------------------------------------------
 
 def test_declared_rate_mismatch(rec: DepartmentYear) -> None:
-    bad = altered(rec, execution={"declared_adjustment_rate": D("30")})
+    # Without a reason for leaving part of the adjustment out, a declared 30% against 36.04% is an error.
+    bad = altered(rec, adjustment={"declared_rate": D("30"), "exclusions": [], "explanation": "用于追加项目。"},
+                  other_notes="")
     f = one(run_checks(bad), "adjustment.declared_mismatch")
-    assert f.severity == "error" and f.numbers["adjustment_rate"] == "36.04"
-    ok = altered(rec, execution={"declared_adjustment_rate": D("36.04")})
+    assert f.severity == "error" and f.numbers["adjustment_rate"] == "36.04" and f.overrides == ()
+    # With the unit's exclusion (amount not stated) it may hold: 需核实, and 30% is what it would give.
+    g = one(run_checks(altered(rec, adjustment={"declared_rate": D("30")})), "adjustment.declared_mismatch")
+    assert g.severity == "verify" and [(o.input, o.value) for o in g.overrides][0] == ("adjustment_rate", D(30))
+    # A declared rate above the computed one: exclusions only lower it, so nothing explains it.
+    h = one(run_checks(altered(rec, adjustment={"declared_rate": D("40")})), "adjustment.declared_mismatch")
+    assert h.severity == "error" and h.overrides == ()
+    ok = altered(rec, adjustment={"declared_rate": D("36.04")})
     assert by_rule(run_checks(ok), "adjustment.declared_mismatch") == []
     assert by_rule(run_checks(ok), "adjustment.declared_zero") == []
 
 
 def test_adjustment_unexplained(rec: DepartmentYear) -> None:
-    bad = altered(rec, income={"adjustment_purpose": ""}, execution={"adjustment_explanation": ""})
-    assert one(run_checks(bad), "adjustment.unexplained").severity == "verify"
+    bad = altered(rec, adjustment={"purpose": "", "explanation": ""})
+    f = one(run_checks(bad), "adjustment.unexplained")
+    assert f.severity == "verify" and f.path == "adjustment.purpose"
 
 
 def test_project_exactly_90_not_flagged(rec: DepartmentYear) -> None:
@@ -284,7 +328,7 @@ def test_project_exactly_90_not_flagged(rec: DepartmentYear) -> None:
 
 
 def test_department_execution_below_90(rec: DepartmentYear) -> None:
-    bad = altered(rec, expenditure={"total": D("2900")})
+    bad = altered(rec, expenditure={"total": {"actual": D("2900")}})
     f = one(run_checks(bad), "rate.execution")
     # 2900 / 3229.37 = 89.80%
     assert f.severity == "verify" and f.numbers["execution_rate"] == "89.80"
@@ -292,8 +336,8 @@ def test_department_execution_below_90(rec: DepartmentYear) -> None:
 
 
 def test_sangong_over_budget_needs_verifying(rec: DepartmentYear) -> None:
-    actual = {"total": D("16"), "vehicle_operation": D("10"), "reception": D("6")}
-    bad = altered(rec, sangong={"budget": rec.sangong.budget.model_dump(), "actual": actual})
+    bad = altered(rec, sangong={"total": {"actual": D("16")}, "vehicle_operation": {"actual": D("10")},
+                                "reception": {"actual": D("6")}})
     f = one(run_checks(bad), "rate.sangong_control")
     assert f.severity == "verify" and f.numbers["sangong_control_rate"] == "102.50"   # 16 / 15.61
 
@@ -361,14 +405,15 @@ def test_total_slip(rec: DepartmentYear) -> None:
     bad = altered(rec, unit={"annual_budget": D("23738500")})   # 2373.85 万元 written in 元
     found = by_rule(run_checks(bad), "units.slip")
     assert [f.path for f in found] == ["unit.annual_budget"]
-    # median of the other five totals (3229.37, 2373.85, 3229.37, 2373.85, 2373.85) = 2373.85
+    # median of the other five totals (收入合计 budget 2373.85, 财政拨款 budget 2373.85 and actual 3229.37,
+    # 支出合计 budget 2373.85 and actual 3229.37) = 2373.85
     assert found[0].numbers["reference"] == "2373.85" and found[0].numbers["ratio"] == "10000.00"
 
 
 def test_slip_too_small_among_several(rec: DepartmentYear) -> None:
-    bad = altered(rec, approved_budget={"expenditure_total": D("0.237385")})   # converted twice
+    bad = altered(rec, expenditure={"total": {"budget": D("0.237385")}})   # converted twice
     found = by_rule(run_checks(bad), "units.slip")
-    assert [f.path for f in found] == ["approved_budget.expenditure_total"]
+    assert [f.path for f in found] == ["expenditure.total.budget"]
 
 
 def test_year_in_text_skips_report_and_next_year(rec: DepartmentYear) -> None:
@@ -378,7 +423,7 @@ def test_year_in_text_skips_report_and_next_year(rec: DepartmentYear) -> None:
 
 
 def test_year_as_written_absent_when_same(rec: DepartmentYear) -> None:
-    ok = altered(rec, approved_budget={"year_as_written": 2024})
+    ok = altered(rec, approval={"year_as_written": 2024})
     assert by_rule(run_checks(ok), "year.as_written") == []
 
 

@@ -373,5 +373,7 @@ def test_describe_every_shape() -> None:
     assert rule_text(fw.find("P12")) == "预算调整率 未超过 5% 得满分，每超过 1 个百分点扣 0.1 分，扣完为止"
     assert rule_text(fw.find("P13")) == "三公经费控制率 不高于 100% 得满分，超过时按 100% ÷ 三公经费控制率 × 3 分"
     assert rule_text(fw.find("P11")) == "预算执行率 ÷ 目标值 100% × 7 分，封顶 7 分"
-    assert rule_text(fw.find("P14")) == "项目预算执行率：≥90% 得 5 分，≥80% 得 3 分，≥60% 得 1 分，其余得 0 分"
+    assert rule_text(fw.find("P14")) == "项目预算执行率：≥90% 得 3 分，≥80% 得 2 分，≥60% 得 1 分，其余得 0 分"
+    assert rule_text(fw.find("P15")) == "政府采购执行率 ÷ 目标值 100% × 2 分，封顶 2 分"
+    assert rule_text(fw.find("I23")) == "在职人员控制率 不高于 100% 得满分，超过时按 100% ÷ 在职人员控制率 × 2 分"
     assert rule_text(fw.find("P21")) == "制定内部财务管理制度（2 分）；制定资产管理制度（2 分）：是得分，否不得分"

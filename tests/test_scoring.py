@@ -133,10 +133,12 @@ def test_common_framework_hand_total(rec: DepartmentYear) -> None:
         "I11": r2(D(GOALS_VERIFIABLE) / D(GOALS) * 10),              # 3/8 × 10 = 3.75
         "I21": None,                                                  # no last-year 三公: not applicable
         "I22": D(5),
+        "I23": None,                                                  # no staffing figures: not applicable
         "P11": D(7),
         "P12": r2(5 - D("0.1") * (adjustment_rate - 5)),              # 5 − 3.1039… = 1.90
         "P13": D(3),
         "P14": None,                                                  # no own projects: not applicable
+        "P15": None,                                                  # no 政府采购金额: not applicable
         "P21": D(4), "P22": D(3), "P23": D(3),
         "O11": r2(D(OUTPUT_MET) / D(OUTPUT_JUDGED) * 15),             # 15
         "O12": D(10),
@@ -146,6 +148,7 @@ def test_common_framework_hand_total(rec: DepartmentYear) -> None:
     assert {leaf.code: leaf.score for leaf in result.leaves()} == expected
     raw = sum((v for v in expected.values() if v is not None), D(0))
     assert raw == D("80.65")
+    # not applicable: I21 3 + I23 2 + P14 3 + P15 2 = 10 of 100
     assert result.raw_total == raw and result.applicable_weight == 90 and result.coverage == D("0.9")
     assert result.total == r2(raw * 100 / 90) == D("89.61")           # 89.6111… → 89.61
     assert result.grade == "良"

@@ -22,7 +22,8 @@ from perfeval.model.numbers import fmt_rate, fmt_score
 from perfeval.model import DepartmentYear
 from perfeval.review import (CHECK_SEVERITIES, DEFAULT_FRAMEWORK, DISCLAIMER, SEVERITY_LABELS, Finding, ScoreResult,
                              Sensitivity, compare_self_scores, has_errors, load_framework, resolve_framework,
-                             run_checks, score, self_scores_comparable, sensitivity, sensitivity_sentence)
+                             run_checks, score, self_scores_comparable, self_total, sensitivity,
+                             sensitivity_sentence)
 
 #: Version 2: severities error / verify / note (``warning`` retired), ``grade`` may be null, ``coverage``,
 #: ``label``, ``sensitivity`` and the framework's ``source`` added.
@@ -133,7 +134,7 @@ def score_to_json(result: ScoreResult, record: DepartmentYear,
              "recomputed": _dec(c.recomputed), "difference": _dec(c.difference), "explanation": c.explanation}
             for c in compare_self_scores(result, record)
         ],
-        "self_score_total": _dec(record.self_score_total) if record.self_scores else None,
+        "self_score_total": _dec(self_total(record)),
         "self_scores_comparable": self_scores_comparable(record),
     }
 
@@ -170,7 +171,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if sentence:
         lines.append(sentence)
     if record.self_scores:
-        lines.append(f"自评总分 {fmt_score(record.self_score_total)} 分")
+        own_total = self_total(record)
+        lines.append(f"自评总分 {fmt_score(own_total)} 分" if own_total is not None else "自评总分：自评表不完整，未列总分")
         word = result.label[:2]
         for c in compare_self_scores(result, record):
             lines.append(f"  {c.part}：自评 {fmt_score(c.self_score)}，{word} {fmt_score(c.recomputed)}，"

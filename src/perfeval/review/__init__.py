@@ -15,20 +15,20 @@ from perfeval.review.findings import (CHECK_SEVERITIES, SEVERITY_LABELS, SEVERIT
 from perfeval.review.frameworks import (COMPUTED_LABEL, DEFAULT_FRAMEWORK, OFFICIAL_LABEL, Framework,
                                         FrameworkSource, IndicatorSpec, available, load_framework, load_named,
                                         resolve_framework, rule_label, rule_text)
-from perfeval.review.inputs import INPUTS, InputSpec, InputValue, input_value
-from perfeval.review import rules
+from perfeval.review.inputs import INPUTS, InputSpec, InputValue, input_value, mid_year_adjustment
+import perfeval.review.rules as rules
 from perfeval.review.rules import GRADE_BANDS, Grade, grade
 from perfeval.review.scoring import (DISCLAIMER, MIN_COVERAGE, IndicatorScore, ScoreResult, SelfComparison,
-                                     compare_self_scores, score, self_scores_comparable)
+                                     compare_self_scores, score, self_scores_comparable, self_total)
 from perfeval.review.sensitivity import Sensitivity, sensitivity, sensitivity_sentence
 from perfeval.review.shapes import RULE_LABELS, RuleShape, rule_shapes
 
 __all__ = [
-    "rules", "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
+    "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
     "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",
     "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity",
-    "available", "compare_self_scores", "grade", "has_errors", "input_value", "load_framework", "load_named",
-    "resolve_framework", "rule_label", "rule_shapes", "rule_text", "run_checks", "score", "self_scores_comparable",
-    "sensitivity", "sensitivity_sentence", "sort_findings",
+    "available", "compare_self_scores", "grade", "has_errors", "input_value", "mid_year_adjustment", "load_framework", "load_named",
+    "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks", "score", "self_scores_comparable",
+    "self_total", "sensitivity", "sensitivity_sentence", "sort_findings",
 ]

@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping
 
-from perfeval.model.facts import indicator_met
+from perfeval.model.facts import Facts, compute, indicator_met
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
-from perfeval.model.schema import DepartmentYear, Indicator, Project
+from perfeval.model.schema import Amounts, DepartmentYear, Indicator, Project
 from perfeval.review.findings import Override
 from perfeval.review.rules import TIER_LABELS
 
 InputKind = Literal["percent", "bool", "tier"]
 Value = Decimal | bool | str | None
 Computed = tuple[Value, str]
+#: A declared rate agrees with a computed one within this many percentage points (rounding to 0.01).
+RATE_TOLERANCE = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class InputSpec:
 
 
 def field_value(obj: Any, path: str) -> Any:
-    """The value at a dotted path (``income.adjustment``), None when any part is absent."""
+    """The value at a dotted path (``management.budget_management``), None when any part is absent."""
     value = obj
     for part in path.split("."):
         value = getattr(value, part, None)
@@ -82,14 +84,52 @@ def _text(obj: Any, path: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _column(row: Amounts | None, key: str) -> Decimal | None:
+    return None if row is None else getattr(row, key)
+
+
 # --- budget -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Adjustment:
+    """The mid-year adjustment the figures give: stated, or 调整后预算 − 年初预算 of one income row."""
+
+    amount: Decimal | None
+    initial: Decimal | None          # 年初预算 (the denominator of the adjustment rate)
+    derived: bool                    # True when the amount is 调整后预算 − 年初预算 (not stated)
+    adjusted: Decimal | None = None  # the stated 调整后预算 it was derived from
+
+    @property
+    def rate(self) -> Decimal | None:
+        """预算调整率 (gross) = 年中调整 ÷ 年初预算; None when either is absent or the denominator is 0."""
+        if self.amount is None or self.initial is None:
+            return None
+        return rate(self.amount, self.initial)
+
+    def detail(self) -> str:
+        if self.derived:
+            return (f"年中调整 {fmt_wan(self.amount)}（调整后预算 {fmt_wan(self.adjusted)} − 年初预算 "
+                    f"{fmt_wan(self.initial)}）÷ 年初预算 {fmt_wan(self.initial)}")
+        return f"年中调整 {fmt_wan(self.amount)} ÷ 年初预算 {fmt_wan(self.initial)}"
+
+
+def mid_year_adjustment(rec: DepartmentYear, f: Facts | None = None) -> Adjustment:
+    """年中调整 as stated (``adjustment.amount``); when not stated, 调整后预算 − 年初预算 of the 财政拨款 row
+    (else the 收入合计 row) when that row states both. Never from a default."""
+    f = f or compute(rec)
+    if f.adjustment is not None:
+        return Adjustment(f.adjustment, f.initial_budget, False)
+    inc = rec.income
+    for row in ((inc.appropriation, inc.total) if inc is not None else ()):
+        initial, adjusted = _column(row, "budget"), _column(row, "adjusted")
+        if initial is not None and adjusted is not None:
+            return Adjustment(adjusted - initial, initial, True, adjusted)
+    return Adjustment(None, f.initial_budget, False)
+
+
 def adjusted_budget(rec: DepartmentYear) -> Decimal | None:
-    """调整后预算 = 年初预算 + 年中调整 (None when either is absent)."""
-    initial, adjustment = field_value(rec, "income.initial_budget"), field_value(rec, "income.adjustment")
-    if initial is None or adjustment is None:
-        return None
-    return Decimal(initial + adjustment)
+    """调整后预算: stated, else 年初预算 + 年中调整 (None when not computable)."""
+    return compute(rec).adjusted_budget
 
 
 def _ratio(numerator: Decimal | None, denominator: Decimal | None, detail: str, absent: str) -> Computed:
@@ -101,51 +141,91 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None, detail: str, 
     return value, detail
 
 
+def _adjusted_text(f: Facts) -> str:
+    if f.adjusted_budget_stated or f.adjusted_budget is None:
+        return fmt_wan(f.adjusted_budget)
+    return f"{fmt_wan(f.adjusted_budget)}（年初预算 {fmt_wan(f.initial_budget)} + 年中调整 {fmt_wan(f.adjustment)}）"
+
+
+def _missing(*pairs: tuple[object, str]) -> str:
+    """"缺少A、B" naming only what is absent."""
+    names = [name for value, name in pairs if value is None]
+    return "缺少" + "、".join(names)
+
+
 def _execution_rate(rec: DepartmentYear) -> Computed:
-    spent, budget = field_value(rec, "expenditure.total"), adjusted_budget(rec)
-    return _ratio(spent, budget, f"实际支出 {fmt_wan(spent)} ÷ 调整后预算 {fmt_wan(budget)}",
-                  "缺少财政拨款支出或年初预算、年中调整数")
+    f = compute(rec)
+    spent, budget = f.expenditure_total, f.adjusted_budget
+    return _ratio(spent, budget, f"实际支出 {fmt_wan(spent)} ÷ 调整后预算 {_adjusted_text(f)}",
+                  _missing((spent, "支出合计（本年决算数）"), (budget, "调整后预算（或年初预算和年中调整数）")))
 
 
 def _adjustment_rate(rec: DepartmentYear) -> Computed:
-    adjustment, initial = field_value(rec, "income.adjustment"), field_value(rec, "income.initial_budget")
-    return _ratio(adjustment, initial, f"年中调整 {fmt_wan(adjustment)} ÷ 年初预算 {fmt_wan(initial)}",
-                  "缺少年中调整数或年初预算")
+    adj = mid_year_adjustment(rec)
+    return _ratio(adj.amount, adj.initial, adj.detail(), _missing((adj.amount, "年中调整数"), (adj.initial, "年初预算")))
 
 
 def _fiscal_carryover_rate(rec: DepartmentYear) -> Computed:
-    fiscal, budget = field_value(rec, "carryover.fiscal"), adjusted_budget(rec)
-    return _ratio(fiscal, budget, f"财政拨款结转结余 {fmt_wan(fiscal)} ÷ 调整后预算 {fmt_wan(budget)}",
-                  "缺少财政拨款结转结余或调整后预算")
+    f = compute(rec)
+    fiscal = field_value(rec, "carryover.fiscal")
+    return _ratio(fiscal, f.adjusted_budget, f"财政拨款结转结余 {fmt_wan(fiscal)} ÷ 调整后预算 {_adjusted_text(f)}",
+                  _missing((fiscal, "财政拨款结转结余"), (f.adjusted_budget, "调整后预算")))
 
 
 def _carryover_rate(rec: DepartmentYear) -> Computed:
+    f = compute(rec)
     fiscal, non_fiscal = field_value(rec, "carryover.fiscal"), field_value(rec, "carryover.non_fiscal")
     total = None if fiscal is None or non_fiscal is None else fiscal + non_fiscal
-    budget = adjusted_budget(rec)
-    return _ratio(total, budget, f"结转结余合计 {fmt_wan(total)} ÷ 调整后预算 {fmt_wan(budget)}",
-                  "缺少结转结余或调整后预算")
+    return _ratio(total, f.adjusted_budget, f"结转结余合计 {fmt_wan(total)} ÷ 调整后预算 {_adjusted_text(f)}",
+                  _missing((fiscal, "财政拨款结转结余"), (non_fiscal, "非财政拨款结转结余"),
+                           (f.adjusted_budget, "调整后预算")))
+
+
+def public_amounts(rec: DepartmentYear) -> Amounts | None:
+    """公用经费 row: 支出情况's, else the 公用经费 table's total."""
+    exp = rec.expenditure.public if rec.expenditure is not None else None
+    if exp is not None and (exp.budget is not None or exp.actual is not None):
+        return exp
+    return rec.public_funds.total if rec.public_funds is not None else None
 
 
 def _public_control_rate(rec: DepartmentYear) -> Computed:
-    public, approved = field_value(rec, "expenditure.basic.public"), field_value(rec, "approved_budget.basic.goods_services")
-    return _ratio(public, approved, f"实际公用经费 {fmt_wan(public)} ÷ 批复商品服务支出 {fmt_wan(approved)}",
-                  "缺少公用经费或批复商品服务支出")
+    row = public_amounts(rec)
+    public, approved = _column(row, "actual"), _column(row, "budget")
+    return _ratio(public, approved, f"实际公用经费 {fmt_wan(public)} ÷ 公用经费预算（批复）{fmt_wan(approved)}",
+                  _missing((public, "公用经费本年决算数"), (approved, "公用经费预算（批复）")))
 
 
 def _sangong_control_rate(rec: DepartmentYear) -> Computed:
-    actual, budget = field_value(rec, "sangong.actual.total"), field_value(rec, "sangong.budget.total")
+    f = compute(rec)
+    actual, budget = f.sangong_actual, f.sangong_budget
     return _ratio(actual, budget, f"三公经费实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}",
-                  "缺少三公经费实际支出或预算")
+                  _missing((actual, "三公经费本年决算数"), (budget, "三公经费本年预算数")))
 
 
 def _sangong_change_rate(rec: DepartmentYear) -> Computed:
-    actual, previous = field_value(rec, "sangong.actual.total"), field_value(rec, "sangong.previous_actual.total")
+    f = compute(rec)
+    actual, previous = f.sangong_actual, f.sangong_previous
     if previous is None:
         return None, "缺少上年三公经费实际支出"
     return _ratio(None if actual is None else actual - previous, previous,
                   f"（本年 {fmt_wan(actual)} − 上年 {fmt_wan(previous)}）÷ 上年 {fmt_wan(previous)}",
                   "缺少本年三公经费实际支出")
+
+
+def _staffing_control_rate(rec: DepartmentYear) -> Computed:
+    s = rec.staffing
+    actual, approved = (s.actual, s.approved) if s is not None else (None, None)
+    if actual is None or approved is None:
+        return None, _missing((approved, "编制数"), (actual, "实有人数"))
+    return _ratio(Decimal(actual), Decimal(approved), f"实有人数 {actual} 人 ÷ 编制数 {approved} 人", "")
+
+
+def _procurement_execution_rate(rec: DepartmentYear) -> Computed:
+    row = rec.procurement
+    actual, budget = _column(row, "actual"), _column(row, "budget")
+    return _ratio(actual, budget, f"政府采购实际金额 {fmt_wan(actual)} ÷ 政府采购预算 {fmt_wan(budget)}",
+                  _missing((actual, "政府采购本年决算数"), (budget, "政府采购本年预算数")))
 
 
 # --- projects ---------------------------------------------------------------------------------
@@ -166,16 +246,20 @@ def _project_execution_rate(rec: DepartmentYear) -> Computed:
     own = own_projects(rec)
     if not own:
         return None, f"所列 {len(rec.projects)} 个项目均为代管资金，不计入本部门预算执行"
-    spent = [p for p in own if p.actual is not None and spending_basis(p)]
-    other = [p for p in own if p.actual is not None and not spending_basis(p)]
+    paired = [p for p in own if p.actual is not None and p.budget is not None]
+    spent = [p for p in paired if spending_basis(p)]
+    other = [p for p in paired if not spending_basis(p)]
+    unpaired = len(own) - len(paired)
     if not spent:
-        why = "只列明拨付或到位资金" if other else "未列明实际支出"
+        why = "只列明拨付或到位资金" if other else "未同时列明预算和实际支出"
         return None, f"本部门 {len(own)} 个项目{why}，无法计算支出执行率"
     actual = money_sum([p.actual for p in spent if p.actual is not None])
-    budget = money_sum([p.budget for p in spent])
+    budget = money_sum([p.budget for p in spent if p.budget is not None])
     detail = f"本部门 {len(spent)} 个列明实际支出的项目：实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}"
     if other:
         detail += f"；另有 {len(other)} 个项目只列明拨付或到位资金，不计入"
+    if unpaired:
+        detail += f"；另有 {unpaired} 个项目未同时列明预算和实际支出，不计入"
     return _ratio(actual, budget, detail, "")
 
 
@@ -205,8 +289,8 @@ def _indicator_actual_share(rec: DepartmentYear) -> Computed:
     inds = _indicators(rec)
     if not inds:
         return None, "没有绩效指标"
-    stated = sum(1 for i in inds if i.actual is not None)
-    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个填报实际值"
+    stated = sum(1 for i in inds if i.actual is not None or (i.actual_text or "").strip())
+    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个填报实际值（含文字描述）"
 
 
 def _indicator_target_share(rec: DepartmentYear) -> Computed:
@@ -272,25 +356,30 @@ def _problems_all(attr: str, label: str) -> Callable[[DepartmentYear], Computed]
     return compute_problems
 
 
+def _close(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is not None and b is not None and abs(round_rate(a) - b) <= RATE_TOLERANCE
+
+
 def _adjustment_reporting(rec: DepartmentYear) -> Computed:
-    """met: no adjustment, or adjustment explained and the declared rate (if any) agrees with the data;
-    partly: adjustment explained but the declared rate contradicts it; not_met: unexplained."""
-    adjustment = field_value(rec, "income.adjustment")
-    if adjustment is None:
+    """met: no adjustment, or adjustment explained and the declared rate (if any) agrees with the data (gross, or
+    counted after the stated exclusions and carry-over); partly: explained but the declared rate contradicts it;
+    not_met: unexplained."""
+    adj = mid_year_adjustment(rec)
+    if adj.amount is None:
         return None, "缺少年中调整数"
-    if adjustment == 0:
+    if adj.amount == 0:
         return "met", "无年中预算调整"
-    explained = bool(_text(rec, "execution.adjustment_explanation") or _text(rec, "income.adjustment_purpose"))
-    declared = field_value(rec, "execution.declared_adjustment_rate")
-    computed = _adjustment_rate(rec)[0]
-    agrees = declared is None or (isinstance(computed, Decimal) and abs(round_rate(computed) - declared) <= Decimal("0.01"))
+    stated = rec.adjustment
+    explained = bool(stated is not None and (stated.explanation.strip() or stated.purpose.strip()))
+    declared = stated.declared_rate if stated is not None else None
+    gross, counted = adj.rate, compute(rec).counted_adjustment_rate
+    agrees = declared is None or _close(gross, declared) or _close(counted, declared)
     if explained and agrees:
-        return "met", f"年中调整 {fmt_wan(adjustment)} 已说明用途"
+        return "met", f"年中调整 {fmt_wan(adj.amount)} 已说明用途"
     if explained:
-        shown = fmt_rate(computed) if isinstance(computed, Decimal) else "—"
-        return "partly", (f"年中调整 {fmt_wan(adjustment)} 已说明用途，但自述预算调整率 {fmt_rate(declared)}"
-                          f" 与实际 {shown} 不符")
-    return "not_met", f"年中调整 {fmt_wan(adjustment)} 未说明原因"
+        return "partly", (f"年中调整 {fmt_wan(adj.amount)} 已说明用途，但自述预算调整率 {fmt_rate(declared)}"
+                          f" 与实际 {fmt_rate(gross)} 不符")
+    return "not_met", f"年中调整 {fmt_wan(adj.amount)} 未说明原因"
 
 
 _BM = "management.budget_management"
@@ -307,7 +396,7 @@ INPUTS: dict[str, InputSpec] = {
     "carryover_rate": InputSpec("结转结余率", "percent", _carryover_rate,
                                 "（财政拨款 + 非财政拨款）结转结余 ÷ 调整后预算", ("budget_spent",)),
     "public_control_rate": InputSpec("公用经费控制率", "percent", _public_control_rate,
-                                     "实际公用经费 ÷ 批复商品服务支出", ("public_spending",)),
+                                     "实际公用经费 ÷ 公用经费预算（批复的商品服务支出）", ("public_spending",)),
     "sangong_control_rate": InputSpec("三公经费控制率", "percent", _sangong_control_rate, "三公实际 ÷ 三公预算",
                                       ("sangong_vs_budget",)),
     "sangong_change_rate": InputSpec("三公经费变动率", "percent", _sangong_change_rate, "（本年 − 上年）÷ 上年",
@@ -320,7 +409,7 @@ INPUTS: dict[str, InputSpec] = {
     "goal_completion_share": InputSpec("目标完成情况说明率", "percent", _goal_completion_share,
                                        "有完成情况说明的目标数 ÷ 目标数", ("goal_statements",)),
     "indicator_actual_share": InputSpec("绩效指标实际值填报率", "percent", _indicator_actual_share,
-                                        "填报实际值的指标数 ÷ 指标数", ("indicator_entries",)),
+                                        "填报实际值（数值或文字）的指标数 ÷ 指标数", ("indicator_entries",)),
     "indicator_target_share": InputSpec("绩效指标量化率", "percent", _indicator_target_share,
                                         "有量化目标值的指标数 ÷ 指标数", ("goal_targets",)),
     "indicator_met_share": InputSpec("绩效指标达成率", "percent", _met_share("产出", "效果"),
@@ -353,6 +442,10 @@ INPUTS: dict[str, InputSpec] = {
                                             facts=("problem_responsible",)),
     "problem_deadline_stated": InputSpec("问题均有整改完成时限", "bool", _problems_all("deadline", "整改完成时限"),
                                          facts=("problem_deadline",)),
+    "staffing_control_rate": InputSpec("在职人员控制率", "percent", _staffing_control_rate, "实有人数 ÷ 编制数",
+                                       ("staffing",)),
+    "procurement_execution_rate": InputSpec("政府采购执行率", "percent", _procurement_execution_rate,
+                                            "政府采购实际金额 ÷ 政府采购预算", ("procurement_execution",)),
     "adjustment_reporting": InputSpec("预算调整规范性", "tier", _adjustment_reporting,
                                       "调整有说明且自述调整率与数据一致为达成；有说明但自述调整率不符为部分达成；未说明为未达成",
                                       ("budget_adjustment",)),

@@ -179,7 +179,7 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
 @dataclass(frozen=True)
 class SelfComparison:
     part: str
-    weight: Decimal                 # framework weight (or the self-score's weight when unmatched)
+    weight: Decimal | None          # framework weight (or the self-score's weight when unmatched; None if not stated)
     self_score: Decimal | None
     recomputed: Decimal | None
     difference: Decimal | None      # recomputed − self; None when the self-score table does not total 100
@@ -187,27 +187,45 @@ class SelfComparison:
 
 
 def self_scores_comparable(rec: DepartmentYear) -> bool:
-    """The unit's self-score table can be compared with ours only when its weights total 100."""
-    return bool(rec.self_scores) and money_sum([s.weight for s in rec.self_scores]) == HUNDRED
+    """The unit's self-score table can be compared with ours only when its level-1 weights are all stated and
+    total 100."""
+    level1 = [s for s in rec.self_scores if s.level == 1]
+    return (bool(level1) and all(s.weight is not None for s in level1)
+            and money_sum([s.weight for s in level1 if s.weight is not None]) == HUNDRED)
+
+
+def self_total(rec: DepartmentYear) -> Decimal | None:
+    """The unit's own total score: as the report states it, else the sum of its level-1 scores when the table is
+    complete (weights total 100) and every level-1 score is stated; None otherwise (a partial table has no total)."""
+    if rec.self_score_total is not None:
+        return rec.self_score_total
+    level1 = [s for s in rec.self_scores if s.level == 1]
+    if not self_scores_comparable(rec) or any(s.score is None for s in level1):
+        return None
+    return money_sum([s.score for s in level1 if s.score is not None])
 
 
 def compare_self_scores(result: ScoreResult, rec: DepartmentYear) -> list[SelfComparison]:
-    """Level-1 indicators next to the unit's self-scores (matched by name), each difference explained.
+    """Level-1 indicators next to the unit's level-1 self-scores (matched by name), each difference explained.
 
     When the unit's table does not total 100 (a partial table), it is shown as it stands: no difference
     is derived from it.
     """
     label = result.label
     comparable = self_scores_comparable(rec)
-    weights = money_sum([s.weight for s in rec.self_scores])
-    own = {s.part: s for s in rec.self_scores}
+    level1 = [s for s in rec.self_scores if s.level == 1]
+    weights = money_sum([s.weight for s in level1 if s.weight is not None])
+    own = {s.part: s for s in level1}
     rows: list[SelfComparison] = []
     for top in result.level(1):
         mine = own.pop(top.name, None)
         self_score = None if mine is None else mine.score
-        diff = None if (mine is None or top.score is None or not comparable) else top.score - mine.score
+        diff = (None if (self_score is None or top.score is None or not comparable)
+                else top.score - self_score)
         if rec.self_scores and not comparable:
-            why = f"单位自评表分值合计 {fmt_score(weights)} 分，不是 100 分，不作对照"
+            blank = any(s.weight is None for s in level1)
+            why = ("单位自评表未列全一级指标分值，不作对照" if blank or not level1
+                   else f"单位自评表分值合计 {fmt_score(weights)} 分，不是 100 分，不作对照")
         else:
             why = _explain_difference(result, top, mine.weight if mine else None, self_score, diff, label)
         rows.append(SelfComparison(top.name, top.weight, self_score, top.score, diff, why))

@@ -1,7 +1,9 @@
-"""What every data check shares: the check declaration, number text for ``Finding.numbers``, item names.
+"""What every data check shares: the check declaration, number text for ``Finding.numbers``, item names,
+the money rows of a record.
 
 Messages name items as the chapter does (项目1「…」, 目标3, 问题2); field paths and
-check ids go into ``Finding.path`` and ``Finding.id`` only.
+check ids go into ``Finding.path`` and ``Finding.id`` only. A value the record does not
+state is never written as 0 in a message: checks run only on stated values.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Callable, Iterator
 from pydantic import BaseModel
 
 from perfeval.model.numbers import plain, round_rate
-from perfeval.model.schema import DepartmentYear, Problem, Project
+from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear, Goal, Problem, Project
 from perfeval.review.findings import Finding
 
 TOLERANCE = Decimal("0.01")  # 万元
@@ -47,8 +49,18 @@ def r(value: Decimal | None) -> str:
     return "" if value is None else format(round_rate(value), "f")
 
 
-def project_name(p: Project) -> str:
-    return f"项目{p.number}「{p.name}」"
+def project_label(i: int, p: Project) -> str:
+    """项目N as the page names it: its number, else its position."""
+    return f"项目{p.number if p.number is not None else i + 1}"
+
+
+def project_name(i: int, p: Project) -> str:
+    return f"{project_label(i, p)}「{p.name}」"
+
+
+def goal_label(i: int, g: Goal) -> str:
+    """目标N as the page names it: its number, else its position."""
+    return f"目标{g.number if g.number is not None else i + 1}"
 
 
 def short(text: str, limit: int = 20) -> str:
@@ -89,9 +101,17 @@ _FIELD_NAMES = {"completion": "完成情况", "completion_title": "完成情况�
                 "annual_plan": "年度计划", "long_term_plan": "长期规划", "title": "报告标题", "reason": "得分说明",
                 "budget_management": "预算管理情况", "asset_management": "资产管理情况",
                 "outcome_statement": "效果产出情况", "large_projects_statement": "50万元以上项目说明",
-                "adjustment_explanation": "预算调整说明", "adjustment_purpose": "调整用途",
+                "thrift_measures": "厉行节约保障措施", "explanation": "预算调整说明", "purpose": "调整用途",
                 "balance_statement": "收支情况说明", "project_note": "项目支出说明", "approver": "批复机关",
-                "supervisor": "主管部门", "actual_label": "实际支出口径", "unit": "计量单位", "part": "评价指标"}
+                "supervisor": "主管部门", "actual_label": "实际支出口径", "unit": "计量单位", "part": "评价指标",
+                "as_written": "原文", "subject": "比较项目", "item": "项目", "group": "项目类别",
+                "target_text": "目标值", "actual_text": "实际完成情况", "target": "指标值", "actual": "实际完成值",
+                "evaluator": "评价机构", "evaluation_method": "评价方式", "budget_code": "预算编码"}
+#: List items named by a field of theirs: list field → (what to call an item, the naming field).
+_NAMED_ITEMS = {"indicators": ("指标", "name"), "outputs": ("产出", "name"), "self_scores": ("自评指标", "part"),
+                "self_funds": ("自评表资金", "item"), "stated_changes": ("同比变动", "subject"),
+                "income_by_unit": ("收入机构", "name"), "expenditure_by_unit": ("支出机构", "name"),
+                "items": ("其中项", "name")}
 _PATH_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
 
@@ -100,6 +120,7 @@ def place(rec: BaseModel, path: str) -> str:
     words: list[str] = []
     node: Any = rec
     for depth, (name, index) in enumerate(_PATH_PART.findall(path)):
+        parent = node
         node = getattr(node, name, None)
         if depth == 0 and name == "unit":
             words.append("部门概况")
@@ -114,15 +135,83 @@ def place(rec: BaseModel, path: str) -> str:
                 words.append(f"项目{number if number is not None else i + 1}")
             elif name == "problems":
                 words.append(f"问题{i + 1}")
-            elif name == "indicators":
-                words.append(f"指标「{getattr(item, 'name', i + 1)}」")
-            elif name == "outputs":
-                words.append(f"产出「{getattr(item, 'name', i + 1)}」")
             elif name == "duties":
                 words.append(f"职能{i + 1}")
-            elif name == "self_scores":
-                words.append(f"自评指标「{getattr(item, 'part', i + 1)}」")
+            elif name == "exclusions":
+                words.append("未计入预算调整的理由" if len(node or []) < 2 else f"未计入预算调整的理由{i + 1}")
+                node = None     # its "reason" is the whole of it
+                continue
+            elif name in _NAMED_ITEMS:
+                what, key = _NAMED_ITEMS[name]
+                words.append(f"{what}「{getattr(item, key, i + 1)}」")
             node = item
-        elif name in _FIELD_NAMES:
+        elif name in _FIELD_NAMES and parent is not None:
             words.append(_FIELD_NAMES[name])
     return "的".join(words) if words else "文中"
+
+
+# --- the money rows of a record ---------------------------------------------------------------
+
+#: Column key → the form's column name (上年决算数 / 本年预算数 / 调整后预算数 / 本年决算数).
+COLUMN_LABELS: dict[str, str] = dict(COLUMNS)
+
+INCOME_LABELS: dict[str, str] = {
+    "total": "收入合计", "carryover": "上年结转", "appropriation": "一般公共预算财政拨款收入",
+    "government_fund": "政府性基金收入", "special_account": "财政专户管理资金收入", "other": "其他收入",
+}
+EXPENDITURE_LABELS: dict[str, str] = {
+    "total": "支出合计", "basic": "基本支出", "personnel": "人员经费", "public": "公用经费", "project": "项目支出",
+}
+SANGONG_LABELS: dict[str, str] = {
+    "total": "三公经费合计", "vehicle": "公务用车购置和运行维护费", "overseas": "因公出国（境）费",
+    "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One money line of the record (a row of the official forms) with its columns."""
+
+    path: str           # field path of the row, e.g. "sangong.reception", "public_funds.items[0]", "projects[2]"
+    label: str          # how a reader names it, e.g. "公务接待费", "公用经费「办公经费」", "项目3「…」"
+    kind: str           # income | expenditure | sangong | public | public_item | procurement | basic_adjustment | project
+    amounts: Amounts
+
+    def get(self, column: str) -> Decimal | None:
+        value: Decimal | None = getattr(self.amounts, column)
+        return value
+
+
+def amount_rows(rec: DepartmentYear, projects: bool = True) -> list[Row]:
+    """Every stated money row of a record, in the order of the forms (代管资金 projects left out)."""
+    rows: list[Row] = []
+    if rec.income is not None:
+        for key, label in INCOME_LABELS.items():
+            row = getattr(rec.income, key)
+            if row is not None:
+                rows.append(Row(f"income.{key}", label, "income", row))
+    if rec.expenditure is not None:
+        for key, label in EXPENDITURE_LABELS.items():
+            row = getattr(rec.expenditure, key)
+            if row is not None:
+                rows.append(Row(f"expenditure.{key}", label, "expenditure", row))
+    if rec.sangong is not None:
+        for key, label in SANGONG_LABELS.items():
+            row = getattr(rec.sangong, key)
+            if row is not None:
+                rows.append(Row(f"sangong.{key}", label, "sangong", row))
+    if rec.public_funds is not None:
+        if rec.public_funds.total is not None:
+            rows.append(Row("public_funds.total", "公用经费合计", "public", rec.public_funds.total))
+        for i, item in enumerate(rec.public_funds.items):
+            rows.append(Row(f"public_funds.items[{i}]", f"公用经费「{item.name}」", "public_item", item))
+    if rec.procurement is not None:
+        rows.append(Row("procurement", "政府采购金额", "procurement", rec.procurement))
+    if rec.basic_budget_adjustment is not None:
+        rows.append(Row("basic_budget_adjustment", "部门基本支出预算调整", "basic_adjustment",
+                        rec.basic_budget_adjustment))
+    if projects:
+        for i, p in enumerate(rec.projects):
+            if not p.managed_only:
+                rows.append(Row(f"projects[{i}]", project_name(i, p), "project", p))
+    return rows

@@ -13,7 +13,7 @@ from typing import Iterator
 from perfeval.model.facts import indicator_met
 from perfeval.model.numbers import fmt_quantity
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.checks.base import CheckRule, d, problem_name
+from perfeval.review.checks.base import CheckRule, d, goal_label, problem_name
 from perfeval.review.findings import Finding
 
 #: A rectification deadline later than this many years after the report year is questioned.
@@ -25,22 +25,22 @@ def check_goals(rec: DepartmentYear) -> Iterator[Finding]:
         yield Finding("goal.missing", "verify", "goals", "报告未列出部门整体支出绩效目标，需核实")
         return
     for gi, goal in enumerate(rec.goals):
-        path = f"goals[{gi}]"
+        path, label = f"goals[{gi}]", goal_label(gi, goal)
         if not goal.completion.strip():
             yield Finding("goal.no_completion", "verify", f"{path}.completion",
-                          f"目标{goal.number}没有完成情况说明，需核实是否完成", {"goal": str(goal.number)})
+                          f"{label}没有完成情况说明，需核实是否完成", {"goal": label[2:]})
         for ii, ind in enumerate(goal.indicators):
             ipath = f"{path}.indicators[{ii}]"
-            if ind.actual is None:
+            if ind.actual is None and not (ind.actual_text or "").strip():
                 yield Finding("goal.indicator_no_actual", "verify", f"{ipath}.actual",
-                              f"目标{goal.number}的指标「{ind.name}」没有填报实际完成值，需核实", {"goal": str(goal.number)})
+                              f"{label}的指标「{ind.name}」没有填报实际完成值，需核实", {"goal": label[2:]})
             elif indicator_met(ind) is False:
-                assert ind.target is not None
+                assert ind.target is not None and ind.actual is not None
                 yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual",
-                              f"目标{goal.number}的指标「{ind.name}」实际 "
+                              f"{label}的指标「{ind.name}」实际 "
                               f"{fmt_quantity(ind.actual.value, ind.actual.unit, ind.actual.relation)} 未达到目标 "
                               f"{fmt_quantity(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
-                              {"goal": str(goal.number), "target": d(ind.target.value), "actual": d(ind.actual.value)})
+                              {"goal": label[2:], "target": d(ind.target.value), "actual": d(ind.actual.value)})
 
 
 def check_problems(rec: DepartmentYear) -> Iterator[Finding]:

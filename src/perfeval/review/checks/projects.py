@@ -14,7 +14,7 @@ from perfeval.model.facts import indicator_met
 from perfeval.model.numbers import HUNDRED, fmt_rate, fmt_wan, rate
 from perfeval.model.schema import DepartmentYear, Project
 from perfeval.review.checks.base import (ABOVE_BUDGET_SHARE, EXECUTION_THRESHOLD, SLIP_RATIO, CheckRule, d,
-                                         project_name, quote, r)
+                                         goal_label, project_label, project_name, quote, r)
 from perfeval.review.findings import Finding
 
 _EXPLANATION_WORDS = ("原因", "结余", "结转", "未到位", "未拨付", "未使用", "未支出", "未执行", "调减", "取消",
@@ -37,8 +37,9 @@ def rate_name(project: Project) -> str:
 
 
 def _rated(rec: DepartmentYear) -> Iterator[tuple[int, Project, Decimal]]:
+    """Projects stating both a budget and an amount, with the amount's rate of the budget."""
     for i, p in enumerate(rec.projects):
-        if p.actual is not None:
+        if p.actual is not None and p.budget is not None:
             value = rate(p.actual, p.budget)
             if value is not None:
                 yield i, p, value
@@ -50,16 +51,24 @@ def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         assert p.actual is not None
         yield Finding("execution.project_below_90", "verify", f"projects[{i}].actual",
-                      f"{project_name(p)}{rate_name(p)} {fmt_rate(value)}（{p.actual_label} {fmt_wan(p.actual)} ÷ 预算 "
-                      f"{fmt_wan(p.budget)}），低于 90%，项目说明中未说明原因，需核实",
+                      f"{project_name(i, p)}{rate_name(p)} {fmt_rate(value)}（{p.actual_label} {fmt_wan(p.actual)} ÷ "
+                      f"预算 {fmt_wan(p.budget)}），低于 90%，项目说明中未说明原因，需核实",
                       {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
-    missing = [(i, p) for i, p in enumerate(rec.projects) if p.actual is None]
-    if missing:
-        names = "、".join(f"项目{p.number}" for _, p in missing)
+    budget_only = [(i, p) for i, p in enumerate(rec.projects) if p.actual is None and p.budget is not None]
+    if budget_only:
+        names = "、".join(project_label(i, p) for i, p in budget_only)
         yield Finding("project.actual_missing", "note", "projects",
-                      f"{names}只列明预算（" + "，".join(f"项目{p.number} {fmt_wan(p.budget)}" for _, p in missing)
+                      f"{names}只列明预算（" + "，".join(f"{project_label(i, p)} {fmt_wan(p.budget)}"
+                                                       for i, p in budget_only)
                       + "），未列明实际支出金额，无法计算执行率",
-                      {f"budget_{p.number}": d(p.budget) for _, p in missing})
+                      {f"budget_{project_label(i, p)[2:]}": d(p.budget) for i, p in budget_only})
+    actual_only = [(i, p) for i, p in enumerate(rec.projects) if p.actual is not None and p.budget is None]
+    if actual_only:
+        names = "、".join(project_label(i, p) for i, p in actual_only)
+        yield Finding("project.budget_missing", "note", "projects",
+                      f"{names}只列明{'实际金额' if len(actual_only) > 1 else actual_only[0][1].actual_label}，"
+                      "未列明预算，无法计算执行率",
+                      {f"actual_{project_label(i, p)[2:]}": d(p.actual) for i, p in actual_only})
 
 
 def check_money_claims(rec: DepartmentYear) -> Iterator[Finding]:
@@ -70,34 +79,34 @@ def check_money_claims(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         assert p.actual is not None
         yield Finding("project.claim_full", "error", f"projects[{i}].description",
-                      f"{project_name(p)}说明称“{match.group(0)}”，但{p.actual_label} {fmt_wan(p.actual)} 仅为预算 "
+                      f"{project_name(i, p)}说明称“{match.group(0)}”，但{p.actual_label} {fmt_wan(p.actual)} 仅为预算 "
                       f"{fmt_wan(p.budget)} 的 {fmt_rate(value)}，文字与数字不符",
                       {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
 
 
 def check_completion_claims(rec: DepartmentYear) -> Iterator[Finding]:
     """"全部完成" against the figures: projects below 90% (需核实), goal indicators not met (错误)."""
-    low = [(p, value) for _, p, value in _rated(rec) if value < EXECUTION_THRESHOLD]
-    statement = rec.management.large_projects_statement
+    low = [(i, p, value) for i, p, value in _rated(rec) if value < EXECUTION_THRESHOLD]
+    statement = rec.management.large_projects_statement if rec.management is not None else ""
     match = _DONE_CLAIM.search(statement)
     if match and low:
-        listing = "，".join(f"项目{p.number} {rate_name(p)} {fmt_rate(value)}" for p, value in low)
+        listing = "，".join(f"{project_label(i, p)} {rate_name(p)} {fmt_rate(value)}" for i, p, value in low)
         yield Finding("claim.completion", "verify", "management.large_projects_statement",
                       f"项目说明称{quote(_sentence(statement, match.start()), 40)}，但{len(low)}个项目资金低于预算的 90%"
                       f"（{listing}），需核实目标任务是否确已全部完成",
-                      {f"rate_{p.number}": r(value) for p, value in low})
+                      {f"rate_{project_label(i, p)[2:]}": r(value) for i, p, value in low})
     for i, p, value in _rated(rec):
         m = _DONE_CLAIM.search(p.description)
         if m and value < EXECUTION_THRESHOLD:
             yield Finding("claim.completion", "verify", f"projects[{i}].description",
-                          f"{project_name(p)}说明称“{m.group(0)}”，但{rate_name(p)}仅 {fmt_rate(value)}，需核实",
+                          f"{project_name(i, p)}说明称“{m.group(0)}”，但{rate_name(p)}仅 {fmt_rate(value)}，需核实",
                           {"execution_rate": r(value)})
-    outcome = rec.management.outcome_statement
+    outcome = rec.management.outcome_statement if rec.management is not None else ""
     match = _DONE_CLAIM.search(outcome)
     if match:
-        unmet = [(g, ind) for g in rec.goals for ind in g.indicators if indicator_met(ind) is False]
+        unmet = [(gi, g, ind) for gi, g in enumerate(rec.goals) for ind in g.indicators if indicator_met(ind) is False]
         if unmet:
-            listing = "、".join(f"目标{g.number}的「{ind.name}」" for g, ind in unmet)
+            listing = "、".join(f"{goal_label(gi, g)}的「{ind.name}」" for gi, g, ind in unmet)
             yield Finding("claim.completion", "error", "management.outcome_statement",
                           f"效果产出情况称{quote(_sentence(outcome, match.start()), 40)}，但{listing}未达到目标值",
                           {"unmet": str(len(unmet))})
@@ -113,7 +122,7 @@ def _sentence(text: str, at: int) -> str:
 def check_above_budget(rec: DepartmentYear) -> Iterator[Finding]:
     """An amount stated for a project (its actual, an output's amount) far above its own budget, unexplained."""
     for i, p in enumerate(rec.projects):
-        if p.budget <= 0 or any(word in p.description for word in _ABOVE_WORDS):
+        if p.budget is None or p.budget <= 0 or any(word in p.description for word in _ABOVE_WORDS):
             continue
         amounts = [(p.actual_label, p.actual)] if p.actual is not None else []
         amounts += [(o.name, o.amount) for o in p.outputs if o.amount is not None]
@@ -125,18 +134,37 @@ def check_above_budget(rec: DepartmentYear) -> Iterator[Finding]:
             continue    # within budget, or a 元/万元 slip (reported by units.slip)
         times = (top / p.budget).quantize(Decimal("0.01"))
         yield Finding("project.above_budget", "verify", f"projects[{i}]",
-                      f"{project_name(p)}列出金额 {fmt_wan(top)}（{label}），为预算 {fmt_wan(p.budget)} 的 {times} 倍，"
+                      f"{project_name(i, p)}列出金额 {fmt_wan(top)}（{label}），为预算 {fmt_wan(p.budget)} 的 {times} 倍，"
                       "说明中未解释差额（如是否含其他资金来源或全市口径），需核实",
                       {"amount": d(top), "budget": d(p.budget), "ratio": d(times)})
 
 
+_LARGE_PROJECT = Decimal(50)
+
+
+def check_no_large_projects(rec: DepartmentYear) -> Iterator[Finding]:
+    """"无50万元以上项目" stated while a project of the department's own budget is 50 万元 or more."""
+    m = rec.management
+    if m is None or m.no_large_projects is not True:
+        return
+    large = [(i, p) for i, p in enumerate(rec.projects) if not p.managed_only
+             and max((v for v in (p.budget, p.adjusted, p.actual) if v is not None), default=Decimal(0)) >= _LARGE_PROJECT]
+    if large:
+        listing = "、".join(project_name(i, p) for i, p in large)
+        yield Finding("claim.no_large_projects", "error", "management.no_large_projects",
+                      f"报告称无50万元以上项目，但本部门项目{listing}的金额在 50万元以上", {"projects": str(len(large))})
+
+
 CHECKS: tuple[CheckRule, ...] = (
     CheckRule("execution.projects", "项目资金低于预算 90% 未说明原因；项目未列明实际支出", check_project_execution,
-              {"execution.project_below_90": "verify", "project.actual_missing": "note（合为一条）"}),
+              {"execution.project_below_90": "verify", "project.actual_missing": "note（合为一条）",
+               "project.budget_missing": "note（合为一条）"}),
     CheckRule("project.claim_full", "称资金足额或全部到位、发放，而本项目数字低于预算", check_money_claims,
               {"project.claim_full": "error"}),
     CheckRule("claim.completion", "称全部完成，而项目资金低于 90% 或指标未达成", check_completion_claims,
               {"claim.completion": "verify（项目资金低于 90%）；error（绩效指标未达成）"}),
     CheckRule("project.above_budget", "项目列出的金额超过本项目预算 10% 以上且未说明", check_above_budget,
               {"project.above_budget": "verify"}),
+    CheckRule("claim.no_large_projects", "称无50万元以上项目，而本部门项目在 50万元以上", check_no_large_projects,
+              {"claim.no_large_projects": "error"}),
 )

@@ -1,165 +1,471 @@
-"""Sums: stated totals against their parts; the self-score table; project budgets against the whole budget.
+"""Sums: stated totals against their parts, per column; the self-score table; project budgets against the whole.
 
-Sums use a tolerance of 0.01 万元: a non-zero difference within it is a rounding
-``note`` (1339.41 + 255.88 = 1595.29 against a stated 1595.3), a larger one an
-``error`` — unless some parts are not stated at all, then the difference may be
-in them (``verify``).
+Every money line of the forms has up to four columns (上年决算数 / 本年预算数 / 调整后预算数 / 本年决算数); a
+total is compared with its parts column by column, and only on what is stated:
+
+- a part above its total (其中 items above their total) is an ``error`` (``item.above_total``);
+- all parts stated: a difference within 0.01 万元 is a rounding ``note`` (1339.41 + 255.88 = 1595.29 against
+  a stated 1595.3), a larger one an ``error``;
+- some parts blank: stated parts already above the total are an ``error`` (amounts are never negative); a
+  gap is ``verify`` — the difference may be in the blank cells, nothing proves it wrong.
+
+Lists that need not be complete (项目支出 items, 公用经费 其中 items) prove a gap only when they are shown
+complete: their items add up to the total in another column. Otherwise a gap is ``verify`` for projects
+(some may be left out of the report) and a ``note`` for 公用经费 items (其中 lists only some kinds).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterator, Literal, Sequence
 
+from perfeval.model.facts import compute
 from perfeval.model.numbers import HUNDRED, fmt_wan, money_sum
-from perfeval.model.schema import SANGONG_ITEMS, DepartmentYear, SangongAmounts
-from perfeval.review.checks.base import TOLERANCE, CheckRule, d
+from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear
+from perfeval.review.checks.base import (COLUMN_LABELS, EXPENDITURE_LABELS, INCOME_LABELS, SANGONG_LABELS, TOLERANCE,
+                                         CheckFn, CheckRule, d, project_label)
 from perfeval.review.findings import Finding
 
 
-def sum_finding(check_id: str, path: str, label: str, stated: Decimal, parts: dict[str, tuple[str, Decimal]],
-                incomplete: str = "") -> Iterator[Finding]:
-    """Compare a stated total with the sum of its parts (parts: key → (Chinese label, value))."""
-    computed = money_sum([v for _, v in parts.values()])
-    diff = stated - computed
+@dataclass(frozen=True)
+class Part:
+    key: str                    # key in Finding.numbers
+    label: str                  # Chinese label
+    value: Decimal | None       # None: not stated (blank)
+
+
+def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: Sequence[Part], *,
+                  complete: bool = True, open_gap: Literal["verify", "note"] = "verify",
+                  open_reason: str = "", count: bool = False) -> Iterator[Finding]:
+    """Compare one stated total with its parts (one column). See the module docstring for the severities.
+
+    ``complete``: the parts are the whole of the total (False for lists that may leave items out; then a gap
+    with every part stated is ``open_gap``, explained by ``open_reason``). ``count``: head counts, not 万元.
+    """
+    stated = [p for p in parts if p.value is not None]
+    blank = [p for p in parts if p.value is None]
+    if not stated:
+        return
+    unit = "" if count else "万元"
+
+    def show(value: Decimal) -> str:
+        return f"{d(value)}{unit}" if count else fmt_wan(value)
+
+    above = [p for p in stated if p.value is not None and p.value > total + (0 if count else TOLERANCE)]
+    if above:
+        listing = "、".join(f"{p.label} {show(p.value)}" for p in above if p.value is not None)
+        yield Finding("item.above_total", "error", path, f"{label}：其中 {listing} 大于合计 {show(total)}，"
+                      "其中项不可能大于合计", {**{p.key: d(p.value) for p in above}, "total": d(total)})
+        return
+    computed = money_sum([p.value for p in stated if p.value is not None])
+    diff = total - computed
     if diff == 0:
         return
-    expr = " + ".join(f"{lab} {fmt_wan(v)}" for lab, v in parts.values())
-    numbers = {**{k: d(v) for k, (_, v) in parts.items()}, "computed": d(computed), "stated": d(stated),
+    expr = " + ".join(f"{p.label} {show(p.value)}" for p in stated if p.value is not None)
+    numbers = {**{p.key: d(p.value) for p in stated}, "computed": d(computed), "stated": d(total),
                "difference": d(diff)}
-    if abs(diff) <= TOLERANCE:
-        yield Finding(check_id, "note", path,
-                      f"{label}：{expr} = {fmt_wan(computed)}，文中为 {fmt_wan(stated)}，相差 {fmt_wan(diff)}，"
-                      f"在 0.01 万元容差内，属四舍五入差异", numbers)
-    elif incomplete:
+    if blank:
+        numbers["blank"] = "、".join(p.label for p in blank)
+    tolerance = Decimal(0) if count else TOLERANCE
+    if abs(diff) <= tolerance:
+        if not blank:
+            yield Finding(check_id, "note", path,
+                          f"{label}：{expr} = {show(computed)}，文中为 {show(total)}，相差 {show(diff)}，"
+                          f"在 0.01 万元容差内，属四舍五入差异", numbers)
+        return
+    if diff < 0:
+        rest = f"（另有{'、'.join(p.label for p in blank)}未填）" if blank else ""
+        yield Finding(check_id, "error", path,
+                      f"{label}：{expr} = {show(computed)}，已超过文中合计 {show(total)}{rest}，相差 {show(diff)}", numbers)
+    elif blank:
+        if len(stated) < 2 and complete:
+            return      # one stated part of several: the report simply does not give the split
         yield Finding(check_id, "verify", path,
-                      f"{label}：{expr} = {fmt_wan(computed)}，与合计 {fmt_wan(stated)} 相差 {fmt_wan(diff)}；"
-                      f"{incomplete}", numbers)
+                      f"{label}：{expr} = {show(computed)}，与合计 {show(total)} 相差 {show(diff)}；"
+                      f"{'、'.join(p.label for p in blank)}未填，差额可能在其中，需核实", numbers)
+    elif not complete:
+        yield Finding(check_id, open_gap, path,
+                      f"{label}：{expr} = {show(computed)}，比合计 {show(total)} 少 {show(diff)}；{open_reason}", numbers)
     else:
         yield Finding(check_id, "error", path,
-                      f"{label}：{expr} = {fmt_wan(computed)}，与文中合计 {fmt_wan(stated)} 相差 {fmt_wan(diff)}，"
-                      f"超过 0.01 万元容差", numbers)
+                      f"{label}：{expr} = {show(computed)}，与文中合计 {show(total)} 相差 {show(diff)}，"
+                      f"超过 0.01 万元容差" if not count else
+                      f"{label}：{expr} = {show(computed)}，与文中合计 {show(total)} 不符", numbers)
 
+
+def _columns(*rows: Amounts | None) -> Iterator[tuple[str, str]]:
+    """The columns (key, label) in which the first row (the total) states a value."""
+    total = rows[0]
+    if total is None:
+        return
+    for key, label in COLUMN_LABELS.items():
+        if getattr(total, key) is not None:
+            yield key, label
+
+
+def _value(row: Amounts | None, key: str) -> Decimal | None:
+    return None if row is None else getattr(row, key)
+
+
+# --- income, expenditure ----------------------------------------------------------------------
 
 def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
+    """收入合计 = 上年结转 + 财政拨款 + 政府性基金 + 财政专户 + 其他收入, per column.
+
+    A 收入合计 that leaves 上年结转 out (本年收入合计) is accepted when the other sources add up to it."""
     inc = rec.income
-    yield from sum_finding("sum.income", "income.total", "财政拨款收入 = 年初预算 + 年中调整", inc.total,
-                           {"initial_budget": ("年初预算", inc.initial_budget),
-                            "adjustment": ("年中调整", inc.adjustment)})
+    if inc is None:
+        return
+    sources = [k for k in INCOME_LABELS if k != "total"]
+    for col, col_label in _columns(inc.total):
+        total = _value(inc.total, col)
+        assert total is not None
+        parts = [Part(k, INCOME_LABELS[k], _value(getattr(inc, k), col)) for k in sources]
+        if not any(p.value is not None for p in parts if p.key != "carryover"):
+            continue
+        label = f"收入合计（{col_label}）= 各项收入之和"
+        found = list(compare_parts("sum.income", f"income.total.{col}", label, total, parts))
+        carry = _value(inc.carryover, col)
+        if found and carry is not None:
+            without = [p for p in parts if p.key != "carryover"]
+            if not list(compare_parts("sum.income", f"income.total.{col}", label, total, without)):
+                continue    # 收入合计 without 上年结转: the other sources add up to it
+        yield from found
+
+
+def check_sum_adjusted(rec: DepartmentYear) -> Iterator[Finding]:
+    """A stated 调整后预算 = 年初预算 + 年中调整 (stated), on the 财政拨款 row, else the 收入合计 row."""
+    inc, adj = rec.income, rec.adjustment
+    amount = adj.amount if adj is not None else None
+    if inc is None or amount is None:
+        return
+    for key in ("appropriation", "total"):
+        row = getattr(inc, key)
+        if row is None or row.adjusted is None or row.budget is None:
+            continue
+        diff = row.adjusted - (row.budget + amount)
+        numbers = {"initial_budget": d(row.budget), "adjustment": d(amount), "computed": d(row.budget + amount),
+                   "stated": d(row.adjusted), "difference": d(diff)}
+        label = f"{INCOME_LABELS[key]}调整后预算 = 年初预算 + 年中调整"
+        expr = f"{fmt_wan(row.budget)} + {fmt_wan(amount)} = {fmt_wan(row.budget + amount)}"
+        if diff == 0:
+            return
+        if abs(diff) <= TOLERANCE:
+            yield Finding("sum.adjusted", "note", f"income.{key}.adjusted",
+                          f"{label}：{expr}，文中为 {fmt_wan(row.adjusted)}，相差 {fmt_wan(diff)}，属四舍五入差异", numbers)
+        else:
+            yield Finding("sum.adjusted", "error", f"income.{key}.adjusted",
+                          f"{label}：{expr}，与文中调整后预算 {fmt_wan(row.adjusted)} 相差 {fmt_wan(diff)}", numbers)
+        return
 
 
 def check_sum_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
+    """支出合计 = 基本支出 + 项目支出 (or 人员经费 + 公用经费 + 项目支出 when 基本支出 is not stated), per column."""
     exp = rec.expenditure
-    yield from sum_finding("sum.expenditure", "expenditure.total", "财政拨款支出 = 基本支出 + 项目支出", exp.total,
-                           {"basic": ("基本支出", exp.basic.total), "project": ("项目支出", exp.project)})
+    if exp is None:
+        return
+    for col, col_label in _columns(exp.total):
+        total = _value(exp.total, col)
+        assert total is not None
+        if _value(exp.basic, col) is not None:
+            keys = ("basic", "project")
+        elif _value(exp.personnel, col) is not None or _value(exp.public, col) is not None:
+            keys = ("personnel", "public", "project")
+        else:
+            keys = ("basic", "project")
+        parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in keys]
+        split = " + ".join(EXPENDITURE_LABELS[k] for k in keys)
+        yield from compare_parts("sum.expenditure", f"expenditure.total.{col}", f"支出合计（{col_label}）= {split}",
+                                 total, parts)
 
 
 def check_sum_basic(rec: DepartmentYear) -> Iterator[Finding]:
-    b = rec.expenditure.basic
-    yield from sum_finding("sum.basic", "expenditure.basic.total", "基本支出 = 人员经费 + 公用经费", b.total,
-                           {"personnel": ("人员经费", b.personnel), "public": ("公用经费", b.public)})
-
-
-def check_sum_approved_income(rec: DepartmentYear) -> Iterator[Finding]:
-    a = rec.approved_budget
-    yield from sum_finding("sum.approved_income", "approved_budget.income_total",
-                           "批复预算收入 = 财政预算拨款 + 非税收入拨款 + 其他收入", a.income_total,
-                           {"fiscal": ("财政预算拨款", a.fiscal), "non_tax": ("非税收入拨款", a.non_tax),
-                            "other": ("其他收入", a.other)})
-
-
-def check_sum_approved_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
-    a = rec.approved_budget
-    yield from sum_finding("sum.approved_expenditure", "approved_budget.expenditure_total",
-                           "批复预算支出 = 基本支出 + 项目支出", a.expenditure_total,
-                           {"basic": ("基本支出", a.basic.total), "project": ("项目支出", a.project)})
-
-
-def check_sum_approved_basic(rec: DepartmentYear) -> Iterator[Finding]:
-    b = rec.approved_budget.basic
-    yield from sum_finding("sum.approved_basic", "approved_budget.basic.total",
-                           "批复基本支出 = 人员经费 + 商品服务支出", b.total,
-                           {"personnel": ("人员经费", b.personnel), "goods_services": ("商品服务支出", b.goods_services)})
-
-
-def _sangong_sum(path: str, label: str, amounts: SangongAmounts | None) -> Iterator[Finding]:
-    if amounts is None:
+    exp = rec.expenditure
+    if exp is None:
         return
-    items = amounts.items()
-    given = {k: (SANGONG_ITEMS[k], v) for k, v in items.items() if v is not None}
-    if not given:
-        return
-    missing = [SANGONG_ITEMS[k] for k, v in items.items() if v is None]
-    incomplete = f"文中未列出{'、'.join(missing)}，差额可能在未列出的项目中" if missing else ""
-    yield from sum_finding("sum.sangong", path, f"{label} = 各项之和", amounts.total, given, incomplete)
+    for col, col_label in _columns(exp.basic):
+        total = _value(exp.basic, col)
+        assert total is not None
+        parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in ("personnel", "public")]
+        yield from compare_parts("sum.basic", f"expenditure.basic.{col}", f"基本支出（{col_label}）= 人员经费 + 公用经费",
+                                 total, parts)
 
+
+# --- 三公, 公用经费, projects -------------------------------------------------------------------
 
 def check_sum_sangong(rec: DepartmentYear) -> Iterator[Finding]:
+    """三公经费合计 = 出国 + 公车（购置 + 运行维护）+ 接待, and 公车 = 购置 + 运行维护, per column."""
     sg = rec.sangong
-    yield from _sangong_sum("sangong.budget.total", "三公经费预算", sg.budget)
-    yield from _sangong_sum("sangong.actual.total", "三公经费实际支出", sg.actual)
-    yield from _sangong_sum("sangong.previous_actual.total", "上年三公经费实际支出", sg.previous_actual)
+    if sg is None:
+        return
+    for col, col_label in _columns(sg.total):
+        total = _value(sg.total, col)
+        assert total is not None
+        vehicle = _value(sg.vehicle, col)
+        if vehicle is not None:
+            car = [Part("vehicle", SANGONG_LABELS["vehicle"], vehicle)]
+        else:
+            car = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in ("vehicle_purchase",
+                                                                                     "vehicle_operation")]
+        parts = [Part("overseas", SANGONG_LABELS["overseas"], _value(sg.overseas, col)), *car,
+                 Part("reception", SANGONG_LABELS["reception"], _value(sg.reception, col))]
+        yield from compare_parts("sum.sangong", f"sangong.total.{col}", f"三公经费（{col_label}）合计 = 各项之和",
+                                 total, parts)
+    for col, col_label in _columns(sg.vehicle):
+        total = _value(sg.vehicle, col)
+        assert total is not None
+        parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in ("vehicle_purchase",
+                                                                                   "vehicle_operation")]
+        yield from compare_parts("sum.sangong", f"sangong.vehicle.{col}",
+                                 f"公务用车购置和运行维护费（{col_label}）= 购置费 + 运行维护费", total, parts)
+
+
+def _shown_complete(total: Amounts | None, items: Sequence[Amounts]) -> bool:
+    """Items add up to their total (within 0.01) in some column where every item states a value."""
+    for key in COLUMNS:
+        t = _value(total, key)
+        values = [getattr(item, key) for item in items]
+        if t is not None and values and all(v is not None for v in values):
+            if abs(t - money_sum([v for v in values if v is not None])) <= TOLERANCE:
+                return True
+    return False
+
+
+def check_sum_public_funds(rec: DepartmentYear) -> Iterator[Finding]:
+    """公用经费 其中 items against 公用经费 (the table's total, else 支出情况's), per column."""
+    pf = rec.public_funds
+    if pf is None or not pf.items:
+        return
+    total_row, path = pf.total, "public_funds.total"
+    if total_row is None and rec.expenditure is not None and rec.expenditure.public is not None:
+        total_row, path = rec.expenditure.public, "expenditure.public"
+    complete = _shown_complete(total_row, pf.items)
+    for col, col_label in _columns(total_row):
+        total = _value(total_row, col)
+        assert total is not None
+        parts = [Part(f"item_{i + 1}", f"「{item.name}」", getattr(item, col)) for i, item in enumerate(pf.items)]
+        yield from compare_parts("sum.public_funds", f"{path}.{col}", f"公用经费（{col_label}）其中各项", total, parts,
+                                 complete=complete, open_gap="note",
+                                 open_reason="其中项只列出部分经费类别，其余为未列出的其他公用经费")
+
+
+def check_sum_projects(rec: DepartmentYear) -> Iterator[Finding]:
+    """The department's own project items (代管资金 left out) against 项目支出, per column."""
+    exp = rec.expenditure
+    own = [(i, p) for i, p in enumerate(rec.projects) if not p.managed_only]
+    if exp is None or exp.project is None or not own:
+        return
+    complete = _shown_complete(exp.project, [p for _, p in own])
+    for col, col_label in _columns(exp.project):
+        total = _value(exp.project, col)
+        assert total is not None
+        parts = [Part(f"project_{i + 1}", project_label(i, p), getattr(p, col)) for i, p in own]
+        yield from compare_parts("sum.projects", f"expenditure.project.{col}", f"项目支出（{col_label}）= 所列项目之和",
+                                 total, parts, complete=complete,
+                                 open_reason="报告可能只列出了部分项目，需核实是否有未列出的项目")
+
+
+# --- sub-units, staffing, the 自评表 ---------------------------------------------------------
+
+_UNIT_INCOME = ("carryover", "appropriation", "government_fund", "special_account", "other")
+
+
+def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
+    """Tables by sub-unit: each row adds up, and the units add up to the 汇总 row, per column."""
+    for table, fields, labels, name in (
+            ("income_by_unit", ("total",) + _UNIT_INCOME, INCOME_LABELS, "分机构收入"),
+            ("expenditure_by_unit", ("total", "basic", "personnel", "public", "project"), EXPENDITURE_LABELS,
+             "分机构支出")):
+        rows = getattr(rec, table)
+        for i, row in enumerate(rows):
+            if row.total is None:
+                continue
+            if table == "income_by_unit":
+                parts = [Part(k, labels[k], getattr(row, k)) for k in _UNIT_INCOME]
+                found = list(compare_parts("sum.units", f"{table}[{i}].total", f"{name}「{row.name}」收入合计", row.total,
+                                           parts))
+                if found and row.carryover is not None:
+                    without = [p for p in parts if p.key != "carryover"]
+                    if not list(compare_parts("sum.units", "", "", row.total, without)):
+                        found = []
+                yield from found
+            else:
+                keys = ("basic", "project") if row.basic is not None else ("personnel", "public", "project")
+                parts = [Part(k, labels[k], getattr(row, k)) for k in keys]
+                yield from compare_parts("sum.units", f"{table}[{i}].total", f"{name}「{row.name}」支出合计", row.total,
+                                         parts)
+                if row.basic is not None:
+                    yield from compare_parts("sum.units", f"{table}[{i}].basic", f"{name}「{row.name}」基本支出",
+                                             row.basic, [Part(k, labels[k], getattr(row, k)) for k in ("personnel",
+                                                                                                        "public")])
+        totals = [(i, r) for i, r in enumerate(rows) if r.is_total]
+        units = [(i, r) for i, r in enumerate(rows) if not r.is_total]
+        if len(totals) != 1 or not units:
+            continue
+        ti, total_row = totals[0]
+        for key in fields:
+            total = getattr(total_row, key)
+            if total is None:
+                continue
+            parts = [Part(f"unit_{i + 1}", f"「{r.name}」", getattr(r, key)) for i, r in units]
+            yield from compare_parts("sum.units", f"{table}[{ti}].{key}",
+                                     f"{name}{labels[key]}：「{total_row.name}」= 各机构之和", total, parts)
+
+
+def check_sum_staffing(rec: DepartmentYear) -> Iterator[Finding]:
+    """编制数 = 行政 + 事业编制; 实有人数 = 行政 + 事业实有人数."""
+    s = rec.staffing
+    if s is None:
+        return
+    for key, label in (("approved", "编制数"), ("actual", "实有人数")):
+        total = getattr(s, key)
+        admin, inst = getattr(s, f"{key}_admin"), getattr(s, f"{key}_institution")
+        if total is None or (admin is None and inst is None):
+            continue
+        parts = [Part("admin", "行政", None if admin is None else Decimal(admin)),
+                 Part("institution", "事业", None if inst is None else Decimal(inst))]
+        yield from compare_parts("sum.staffing", f"staffing.{key}", f"{label} = 行政 + 事业", Decimal(total), parts,
+                                 count=True)
+
+
+_FUND_TOTAL = ("资金总额", "合计", "总计")
+
+
+def check_sum_self_funds(rec: DepartmentYear) -> Iterator[Finding]:
+    """自评表 资金: the rows of each nature (按收入性质 / 按支出性质) against the 年度资金总额 row, per column."""
+    totals = [(i, f) for i, f in enumerate(rec.self_funds) if f.nature is None and any(w in f.item for w in _FUND_TOTAL)]
+    if len(totals) != 1:
+        return
+    ti, total_row = totals[0]
+    for nature in ("收入性质", "支出性质"):
+        rows = [(i, f) for i, f in enumerate(rec.self_funds) if f.nature == nature]
+        if not rows:
+            continue
+        for key, label in (("initial", "年初预算"), ("full_year", "全年预算"), ("executed", "全年执行")):
+            total = getattr(total_row, key)
+            if total is None:
+                continue
+            parts = [Part(f"row_{i + 1}", f"「{f.item}」", getattr(f, key)) for i, f in rows]
+            yield from compare_parts("sum.self_funds", f"self_funds[{ti}].{key}",
+                                     f"自评表{label}：「{total_row.item}」= 按{nature}各项之和", total, parts)
 
 
 def check_self_scores(rec: DepartmentYear) -> Iterator[Finding]:
     if not rec.self_scores:
         yield Finding("selfscore.missing", "note", "self_scores", "未列出自评得分，无法与测算得分对照")
         return
-    weights = money_sum([s.weight for s in rec.self_scores])
-    if weights == HUNDRED:
+    level1 = [s for s in rec.self_scores if s.level == 1]
+    weighted = [s for s in level1 if s.weight is not None]
+    blank = [s for s in level1 if s.weight is None]
+    weights = money_sum([s.weight for s in weighted if s.weight is not None])
+    if level1 and not blank and weights == HUNDRED:
         return
-    expr = " + ".join(f"{s.part} {d(s.weight)}" for s in rec.self_scores)
+    expr = " + ".join(f"{s.part} {d(s.weight)}" for s in weighted if s.weight is not None)
     numbers = {"weights_total": d(weights), "expected": "100"}
     if weights > HUNDRED:
         yield Finding("selfscore.weights", "error", "self_scores",
-                      f"自评指标分值合计 {d(weights)}（{expr}），超过 100", numbers)
+                      f"自评一级指标分值合计 {d(weights)}（{expr}），超过 100", numbers)
+        return
+    if not weighted:
+        what = "自评表未列出一级指标的分值" if level1 else "自评表只列出下级指标，未列出一级指标"
     else:
-        yield Finding("selfscore.weights", "verify", "self_scores",
-                      f"自评指标分值合计 {d(weights)}（{expr}），不足 100：自评表可能只列出了一部分，"
-                      "不与测算得分对照", numbers)
+        what = f"自评一级指标分值合计 {d(weights)}（{expr}）" + (
+            f"，另有{'、'.join(s.part for s in blank)}未列分值" if blank else "") + "，不足 100"
+    yield Finding("selfscore.weights", "verify", "self_scores",
+                  f"{what}：自评表可能只列出了一部分，不与测算得分对照", numbers)
+
+
+def check_self_score_total(rec: DepartmentYear) -> Iterator[Finding]:
+    """The stated 自评总分 against the sum of the level-1 scores (only when every level-1 score is stated)."""
+    stated = rec.self_score_total
+    level1 = [s for s in rec.self_scores if s.level == 1]
+    if stated is None or not level1 or any(s.score is None for s in level1):
+        return
+    computed = money_sum([s.score for s in level1 if s.score is not None])
+    if computed == stated:
+        return
+    complete = all(s.weight is not None for s in level1) and money_sum(
+        [s.weight for s in level1 if s.weight is not None]) == HUNDRED
+    expr = " + ".join(f"{s.part} {d(s.score)}" for s in level1)
+    numbers = {"computed": d(computed), "stated": d(stated), "difference": d(stated - computed)}
+    if complete or computed > stated:
+        yield Finding("selfscore.sum", "error", "self_score_total",
+                      f"自评总分 {d(stated)} 分与一级指标得分之和 {d(computed)} 分（{expr}）不符", numbers)
+    else:
+        yield Finding("selfscore.sum", "verify", "self_score_total",
+                      f"自评总分 {d(stated)} 分高于所列一级指标得分之和 {d(computed)} 分（{expr}）：自评表可能只列出了一部分，"
+                      "需核实", numbers)
 
 
 def check_projects_within_total(rec: DepartmentYear) -> Iterator[Finding]:
-    """Project budgets above the department's whole 财政拨款收入: its own projects cannot exceed it."""
-    if not rec.projects:
+    """Stated project budgets above the department's whole 收入 (本年决算): its own projects cannot exceed it."""
+    budgeted = [p for p in rec.projects if p.budget is not None]
+    total = compute(rec).income_actual
+    if not budgeted or total is None:
         return
-    total = rec.income.total
-    listed = money_sum([p.budget for p in rec.projects])
+    listed = money_sum([p.budget for p in budgeted if p.budget is not None])
     if listed <= total:
         return
-    own = [p for p in rec.projects if not p.managed_only]
-    managed = [p for p in rec.projects if p.managed_only]
-    own_budget = money_sum([p.budget for p in own])
+    own = [p for p in budgeted if not p.managed_only]
+    managed = [(i, p) for i, p in enumerate(rec.projects) if p.managed_only and p.budget is not None]
+    own_budget = money_sum([p.budget for p in own if p.budget is not None])
     numbers = {"projects_budget": d(listed), "own_projects_budget": d(own_budget), "income_total": d(total),
                "difference": d(listed - total)}
-    head = (f"所列 {len(rec.projects)} 个项目预算合计 {fmt_wan(listed)}，超过部门财政拨款收入 {fmt_wan(total)}"
+    head = (f"所列 {len(budgeted)} 个项目预算合计 {fmt_wan(listed)}，超过部门收入 {fmt_wan(total)}"
             f"（多 {fmt_wan(listed - total)}）")
     if own_budget > total:
         yield Finding("projects.above_total", "error", "projects",
-                      f"{head}；本部门自己的项目不可能超过部门全部预算，其中代管、转拨的资金应标为代管资金", numbers)
+                      f"{head}；本部门自己的项目不可能超过部门全部收入，其中代管、转拨的资金应标为代管资金", numbers)
     else:
-        names = "这些项目均" if len(managed) == len(rec.projects) else "其中" + "、".join(f"项目{p.number}" for p in managed)
+        names = ("这些项目均" if len(managed) == len(budgeted)
+                 else "其中" + "、".join(project_label(i, p) for i, p in managed))
         yield Finding("projects.above_total", "note", "projects",
                       f"{head}；{names}为代管资金（部门只负责管理或转拨），不计入本部门预算执行", numbers)
 
 
-_SUM = "error（差额在 0.01 万元容差内为 note）"
+def _without_above(fn: CheckFn) -> CheckFn:
+    def run(rec: DepartmentYear) -> Iterator[Finding]:
+        return (f for f in fn(rec) if f.id != "item.above_total")
+    return run
+
+
+def check_items_above_total(rec: DepartmentYear) -> Iterator[Finding]:
+    """其中 items above their total, in every comparison of totals and parts above (one check id for all)."""
+    for fn in _PART_CHECKS:
+        yield from (f for f in fn(rec) if f.id == "item.above_total")
+
+
+_PART_CHECKS: tuple[CheckFn, ...] = (check_sum_income, check_sum_expenditure, check_sum_basic, check_sum_sangong,
+                                     check_sum_public_funds, check_sum_projects, check_sum_units, check_sum_staffing,
+                                     check_sum_self_funds)
+
+_SUM = "error（差额在 0.01 万元容差内为 note；有未填的项且差额可能在其中时为 verify）"
 
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("sum.income", "财政拨款收入 = 年初预算 + 年中调整", check_sum_income, {"sum.income": _SUM}),
-    CheckRule("sum.expenditure", "财政拨款支出 = 基本支出 + 项目支出", check_sum_expenditure,
-              {"sum.expenditure": _SUM}),
-    CheckRule("sum.basic", "基本支出 = 人员经费 + 公用经费", check_sum_basic, {"sum.basic": _SUM}),
-    CheckRule("sum.approved_income", "批复预算收入 = 各项收入之和", check_sum_approved_income,
-              {"sum.approved_income": _SUM}),
-    CheckRule("sum.approved_expenditure", "批复预算支出 = 基本支出 + 项目支出", check_sum_approved_expenditure,
-              {"sum.approved_expenditure": _SUM}),
-    CheckRule("sum.approved_basic", "批复基本支出 = 人员经费 + 商品服务支出", check_sum_approved_basic,
-              {"sum.approved_basic": _SUM}),
-    CheckRule("sum.sangong", "三公经费合计 = 各项之和", check_sum_sangong,
-              {"sum.sangong": _SUM + "；有未列出的项目时为 verify"}),
-    CheckRule("selfscore", "自评分值合计为 100", check_self_scores,
+    CheckRule("item.above_total", "其中项大于合计（逐列）", check_items_above_total, {"item.above_total": "error"}),
+    CheckRule("sum.income", "收入合计 = 各项收入之和（逐列）", _without_above(check_sum_income), {"sum.income": _SUM}),
+    CheckRule("sum.adjusted", "调整后预算 = 年初预算 + 年中调整", check_sum_adjusted,
+              {"sum.adjusted": "error（差额在 0.01 万元容差内为 note）"}),
+    CheckRule("sum.expenditure", "支出合计 = 基本支出 + 项目支出（或人员 + 公用 + 项目）（逐列）",
+              _without_above(check_sum_expenditure), {"sum.expenditure": _SUM}),
+    CheckRule("sum.basic", "基本支出 = 人员经费 + 公用经费（逐列）", _without_above(check_sum_basic), {"sum.basic": _SUM}),
+    CheckRule("sum.sangong", "三公经费合计 = 各项之和；公务用车 = 购置 + 运行维护（逐列）", _without_above(check_sum_sangong),
+              {"sum.sangong": _SUM}),
+    CheckRule("sum.public_funds", "公用经费其中各项与合计（逐列）", _without_above(check_sum_public_funds),
+              {"sum.public_funds": _SUM + "；其中项未列全时差额为 note"}),
+    CheckRule("sum.projects", "所列本部门项目与项目支出（逐列）", _without_above(check_sum_projects),
+              {"sum.projects": _SUM + "；项目可能未列全时差额为 verify"}),
+    CheckRule("sum.units", "分机构表：各行自身合计、各机构之和与汇总行（逐列）", _without_above(check_sum_units),
+              {"sum.units": _SUM}),
+    CheckRule("sum.staffing", "编制数、实有人数 = 行政 + 事业", _without_above(check_sum_staffing),
+              {"sum.staffing": "error（有未填的项时为 verify）"}),
+    CheckRule("sum.self_funds", "自评表资金：按收入性质、按支出性质各项之和与年度资金总额（逐列）",
+              _without_above(check_sum_self_funds), {"sum.self_funds": _SUM}),
+    CheckRule("selfscore", "自评一级指标分值合计为 100", check_self_scores,
               {"selfscore.missing": "note", "selfscore.weights": "error（超过 100）；verify（不足 100，自评表可能不完整）"}),
-    CheckRule("projects.above_total", "项目预算合计超过部门财政拨款收入", check_projects_within_total,
+    CheckRule("selfscore.sum", "自评总分与一级指标得分之和", check_self_score_total,
+              {"selfscore.sum": "error；verify（自评表不完整且总分高于所列得分之和）"}),
+    CheckRule("projects.above_total", "项目预算合计超过部门收入", check_projects_within_total,
               {"projects.above_total": "error（本部门项目超过）；note（超出部分为代管资金）"}),
 )

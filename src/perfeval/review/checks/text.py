@@ -8,43 +8,43 @@ from typing import Iterator
 
 from perfeval.model.numbers import fmt_wan
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.checks.base import SLIP_RATIO, CheckRule, d, iter_text_fields, place
+from perfeval.review.checks.base import (COLUMN_LABELS, SLIP_RATIO, CheckRule, amount_rows, d, iter_text_fields, place,
+                                         project_label)
 from perfeval.review.findings import Finding
 
 
 # --- units (元/万元 slips) ---------------------------------------------------------------------
 
+_TOTAL_ROWS = (("income.total", "收入合计"), ("income.appropriation", "财政拨款收入"), ("expenditure.total", "支出合计"))
+
+
 def _amount_groups(rec: DepartmentYear) -> list[tuple[str, list[tuple[str, str, Decimal]]]]:
-    """Groups of amounts that should be of the same order of magnitude: (group label, [(path, label, value)])."""
-    a = rec.approved_budget
-    groups: list[tuple[str, list[tuple[str, str, Decimal]]]] = [
-        ("年度总额", [
-            ("unit.annual_budget", "年度预算金额", rec.unit.annual_budget),
-            ("income.total", "财政拨款收入", rec.income.total),
-            ("income.initial_budget", "年初预算拨款", rec.income.initial_budget),
-            ("expenditure.total", "财政拨款支出", rec.expenditure.total),
-            ("approved_budget.income_total", "批复预算收入", a.income_total),
-            ("approved_budget.expenditure_total", "批复预算支出", a.expenditure_total),
-        ]),
-        ("基本支出", [
-            ("expenditure.basic.total", "基本支出", rec.expenditure.basic.total),
-            ("approved_budget.basic.total", "批复基本支出", a.basic.total),
-        ]),
-        ("人员经费", [
-            ("expenditure.basic.personnel", "人员经费", rec.expenditure.basic.personnel),
-            ("approved_budget.basic.personnel", "批复人员经费", a.basic.personnel),
-        ]),
-        ("三公经费合计", [
-            ("sangong.budget.total", "三公经费预算", rec.sangong.budget.total),
-            ("sangong.actual.total", "三公经费实际", rec.sangong.actual.total),
-        ] + ([("sangong.previous_actual.total", "上年三公经费实际", rec.sangong.previous_actual.total)]
-             if rec.sangong.previous_actual else [])),
-    ]
+    """Groups of amounts that should be of the same order of magnitude: (group label, [(path, label, value)]).
+
+    The year's totals (年度预算金额, 收入合计, 财政拨款收入, 支出合计, every column) form one group; every other
+    money row forms a group of its own columns. Only stated values take part.
+    """
+    totals: list[tuple[str, str, Decimal]] = []
+    if rec.unit.annual_budget is not None:
+        totals.append(("unit.annual_budget", "年度预算金额", rec.unit.annual_budget))
+    rows = {row.path: row for row in amount_rows(rec, projects=False)}
+    for path, label in _TOTAL_ROWS:
+        row = rows.pop(path, None)
+        if row is None:
+            continue
+        for key, column in COLUMN_LABELS.items():
+            value = row.get(key)
+            if value is not None:
+                totals.append((f"{path}.{key}", f"{label}{column}", value))
+    groups: list[tuple[str, list[tuple[str, str, Decimal]]]] = [("年度总额", totals)]
+    for row in rows.values():
+        members = [(f"{row.path}.{key}", f"{row.label}{column}", row.get(key)) for key, column in COLUMN_LABELS.items()]
+        groups.append((row.label, [(p, n, v) for p, n, v in members if v is not None]))
     for i, p in enumerate(rec.projects):
-        members = [(f"projects[{i}].budget", f"项目{p.number}预算", p.budget)]
-        if p.actual is not None:
-            members.append((f"projects[{i}].actual", f"项目{p.number}{p.actual_label}", p.actual))
-        groups.append((f"项目{p.number}", members))
+        label = project_label(i, p)
+        members = [(f"projects[{i}].{key}", f"{label}{column}", getattr(p, key)) for key, column in
+                   (("previous", "上年决算数"), ("budget", "预算"), ("adjusted", "调整后预算"), ("actual", p.actual_label))]
+        groups.append((label, [(path, n, v) for path, n, v in members if v is not None]))
     return groups
 
 
@@ -81,9 +81,9 @@ _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx×]{2,})(?![A-Za-z])|…{2,}|\.{6
 
 
 def check_year_as_written(rec: DepartmentYear) -> Iterator[Finding]:
-    written = rec.approved_budget.year_as_written
+    written = rec.approval.year_as_written if rec.approval is not None else None
     if written is not None and written != rec.year:
-        yield Finding("year.as_written", "verify", "approved_budget.year_as_written",
+        yield Finding("year.as_written", "verify", "approval.year_as_written",
                       f"{rec.year} 年度报告中写作“{written} 年度批复”，与报告年度 {rec.year} 不一致，需核实是否笔误",
                       {"year_as_written": str(written), "report_year": str(rec.year)})
 
