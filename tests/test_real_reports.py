@@ -319,7 +319,7 @@ def test_audit_12(findings: dict[str, list[Finding]]) -> None:
 def test_audit_cli_on_a_real_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(REAL / "04_yueyanglou_wenlvguangti.txt")]) == 0  # no error, three to verify
     text = capsys.readouterr().out
-    assert "[待核实] form.items expenditure.project.previous" in text and "共 错误 0 项，待核实 3 项，提示 0 项。" in text
+    assert "[需核实] form.items expenditure.project.previous" in text and "共 错误 0 项，需核实 3 项，提示 0 项。" in text
 
 
 # ----- a machine-made PDF and the same report as .docx ----------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perfeval.cli import main
+import perfeval.cli as cli
 from perfeval.model.files import load_department
 from perfeval.model.schema import DepartmentYear
 from perfeval.pages.review_tables import (
@@ -29,6 +29,16 @@ REC_FILE = DATA / "2024" / "xiangtan-minzheng.yaml"
 @pytest.fixture(scope="module")
 def rec() -> DepartmentYear:
     return load_department(REC_FILE)
+
+
+def main(argv: list[str]) -> int:
+    """The CLI with only the review commands registered (score, check): these tests need no other command group."""
+    saved = cli.COMMAND_MODULES
+    cli.COMMAND_MODULES = ("perfeval.cli.review",)
+    try:
+        return cli.main(argv)
+    finally:
+        cli.COMMAND_MODULES = saved
 
 
 def review(record: DepartmentYear, name: str, data_dir: Path) -> tuple[ScoreResult, list[Finding]]:
@@ -62,7 +72,7 @@ def test_score_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_score_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == 2 and data["department"] == "xiangtan-minzheng" and data["year"] == 2024
+    assert data["version"] == 3 and data["department"] == "xiangtan-minzheng" and data["year"] == 2024
     assert data["framework"]["name"] == "xiangtan-2024" and data["framework"]["official"] is False
     assert data["framework"]["source"]["reconstructed"] is True
     assert data["total"] == "88.83" and data["grade"] == "良" and data["coverage"] == "0.94"
@@ -140,22 +150,25 @@ def test_check_all_exit_1_on_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--data-dir", str(DATA)]) == 1
     out = capsys.readouterr().out
     assert "[错误] project.claim_full projects[0].description" in out
-    assert "[需核实] adjustment.declared_zero execution.declared_adjustment_rate" in out
-    assert "共 2 个错误，10 个需核实，5 个提示" in out
+    assert "[需核实] adjustment.declared_zero adjustment.declared_rate" in out
+    # notes: sum.basic (批复 rounding), projects.above_total, rate.summary, variance.summary, project.actual_missing,
+    # year.in_text
+    assert "共 2 个错误，10 个需核实，6 个提示" in out
 
 
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "xiangtan-minzheng", "--year", "2024", "--data-dir", str(DATA), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == 2 and data["ok"] is False
-    assert data["counts"] == {"error": 2, "verify": 10, "note": 5}
+    assert data["version"] == 3 and data["ok"] is False
+    assert data["counts"] == {"error": 2, "verify": 10, "note": 6}
     (result,) = data["results"]
     assert (result["department"], result["year"]) == ("xiangtan-minzheng", 2024)
     first = result["findings"][0]
     assert set(first) == {"rule", "severity", "path", "message", "numbers", "source"}
     assert {f["severity"] for f in result["findings"]} == {"error", "verify", "note"}
     rules = [f["rule"] for f in result["findings"]]
-    assert "sum.approved_basic" in rules and "rate.summary" in rules and "year.as_written" in rules
+    assert "sum.basic" in rules and "rate.summary" in rules and "year.as_written" in rules
+    assert "variance.summary" in rules
 
 
 def test_check_exit_0_with_verify_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

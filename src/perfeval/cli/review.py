@@ -26,8 +26,10 @@ from perfeval.review import (CHECK_SEVERITIES, DEFAULT_FRAMEWORK, DISCLAIMER, SE
                              sensitivity_sentence)
 
 #: Version 2: severities error / verify / note (``warning`` retired), ``grade`` may be null, ``coverage``,
-#: ``label``, ``sensitivity`` and the framework's ``source`` added.
-JSON_VERSION = 2
+#: ``label``, ``sensitivity`` and the framework's ``source`` added. Version 3: records of schema 2 — finding
+#: paths follow it, totals are checked per column (``sum.approved_*`` folded into ``sum.*``), new check ids,
+#: ``self_score_total`` is the stated total (or a complete table's sum) and may be null.
+JSON_VERSION = 3
 
 
 def register(subparsers: Any) -> None:
@@ -161,10 +163,13 @@ def cmd_score(args: argparse.Namespace) -> int:
             lines.append(f"{indent}  {i.explanation}")
     lines += [f"说明：{note}" for note in result.notes]
     grade = f"等级 {result.grade}" if result.grade else "数据不足，不予评级"
-    lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
-                 f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
+    if result.total is None:
+        lines.append(f"没有适用的指标，不计算{result.label[:2]}总分，{grade}（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
+    else:
+        lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
+                     f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
     for entry in sensitivities:
-        if entry.finding is not None:
+        if entry.finding is not None and entry.total is not None:
             lines.append(f"  需核实：{_headline(entry.finding.message)}——若按单位的说法成立，{result.label} "
                          f"{fmt_score(entry.total)} 分（{entry.grade or '不予评级'}）")
     sentence = sensitivity_sentence(sensitivities)

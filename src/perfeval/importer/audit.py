@@ -152,7 +152,7 @@ class Auditor:
         for rule, n in self._count.items():
             if n > MAX_PER_RULE:
                 self.findings.append((len(self.text), len(self.findings), Finding(
-                    rule=rule, severity="note", path="text",  # type: ignore[arg-type]
+                    id=rule, severity="note", path="text",  # type: ignore[arg-type]
                     message=f"规则 {rule} 另有 {n - MAX_PER_RULE} 处同类问题未逐条列出")))
         self.findings.sort(key=lambda f: (f[0], f[1]))
         return [f for _, _, f in self.findings]
@@ -664,7 +664,7 @@ def label_of(path: str) -> str:
     """The Chinese name of a field path, from the schema's titles (sangong.reception → 三公经费·公务接待费)."""
     from pydantic import BaseModel
 
-    from perfeval.model.files import _inner_model
+    from perfeval.model.messages import inner_model as _inner_model
     from perfeval.model.schema import DepartmentYear
 
     from .partial import split_path

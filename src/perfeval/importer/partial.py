@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from perfeval.model.files import _chinese_message, _loc_label
+from perfeval.model.messages import chinese_message as _chinese_message, location_label as _loc_label
 from perfeval.model.schema import DepartmentYear
 
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -112,7 +112,7 @@ def ordered(value: Any, model: Any = DepartmentYear) -> Any:
     """Keys in the schema's field order (the order a person reads the record in)."""
     from pydantic import BaseModel
 
-    from perfeval.model.files import _inner_model
+    from perfeval.model.messages import inner_model as _inner_model
 
     if isinstance(value, dict) and isinstance(model, type) and issubclass(model, BaseModel):
         fields = list(model.model_fields)

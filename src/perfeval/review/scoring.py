@@ -5,7 +5,8 @@ rule shape's score (:mod:`perfeval.review.shapes`) rounded half-up to 0.01, and
 one line of Chinese saying how the score was reached. An indicator whose input
 is absent is not applicable: it is dropped and the total rescaled to 100.
 Parents sum their children. ``coverage`` is the applicable leaf weight ÷ the
-total leaf weight; below :data:`MIN_COVERAGE` no grade is given (数据不足，不予评级).
+total leaf weight; below :data:`MIN_COVERAGE` no grade is given (数据不足，不予评级), and with
+nothing applicable there is no total either (``total`` is None, never 0).
 
 Our score is a computation from published data (测算得分), not the finance
 bureau's evaluation, unless the framework declares itself official.
@@ -65,7 +66,7 @@ class ScoreResult:
     indicators: tuple[IndicatorScore, ...]  # pre-order: level 1, its level 2, their level 3 …
     raw_total: Decimal                      # sum of applicable scores
     applicable_weight: Decimal              # sum of applicable leaf weights
-    total: Decimal                          # raw_total rescaled to 100, rounded to 0.01 (0 when nothing applies)
+    total: Decimal | None                   # raw_total rescaled to 100, rounded to 0.01 (None when nothing applies)
     grade: rules.Grade | None               # None when coverage < MIN_COVERAGE (数据不足，不予评级)
     notes: tuple[str, ...] = field(default_factory=tuple)
     coverage: Decimal = Decimal(1)          # applicable leaf weight ÷ total leaf weight
@@ -157,14 +158,16 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
     weight = money_sum([i.weight for i in applicable])
     full = money_sum([i.weight for i in leaves])
     coverage = weight / full if full else Decimal(0)
-    total = round_score(rules.rescale(raw, weight))
-    grade: rules.Grade | None = rules.grade(total) if coverage >= MIN_COVERAGE else None
+    total = round_score(rules.rescale(raw, weight)) if weight > 0 else None
+    grade: rules.Grade | None = rules.grade(total) if total is not None and coverage >= MIN_COVERAGE else None
     notes: list[str] = []
-    if weight != full:
+    if total is None:
+        notes.append("所有指标均缺少所需数据，均不适用：不计算总分，不予评级")
+    elif weight != full:
         dropped = [i.name for i in leaves if i.score is None]
         notes.append(f"不适用指标（{'、'.join(dropped)}）共 {fmt_score(full - weight)} 分已剔除，"
                      f"其余指标得分 {fmt_score(raw)}/{fmt_score(weight)} 按 100 分折算为 {fmt_score(total)} 分")
-    if grade is None:
+    if grade is None and total is not None:
         notes.append(f"适用指标分值合计 {fmt_score(weight)} 分，覆盖率 {fmt_rate(coverage * HUNDRED)}，"
                      f"低于 {fmt_rate(MIN_COVERAGE * HUNDRED)}：数据不足，不予评级")
     return ScoreResult(

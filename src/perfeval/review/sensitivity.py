@@ -29,7 +29,7 @@ class Sensitivity:
     result: ScoreResult
 
     @property
-    def total(self) -> Decimal:
+    def total(self) -> Decimal | None:
         return self.result.total
 
     @property
@@ -64,7 +64,7 @@ def sensitivity(rec: DepartmentYear, framework: Framework, findings: Sequence[Fi
 def sensitivity_sentence(entries: Sequence[Sensitivity]) -> str:
     """One sentence for the chapter: "若上述需核实事项均成立，测算得分为 97.34 分，等级“优”。" ("" when none)."""
     together = next((e for e in entries if e.finding is None), None)
-    if together is None:
+    if together is None or together.total is None:
         return ""
     label = together.result.label
     grade = f"等级“{together.grade}”" if together.grade else "数据不足，不予评级"

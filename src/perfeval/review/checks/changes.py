@@ -44,7 +44,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
     """本年决算 vs 本年预算, row by row (代管资金 projects left out; projects are judged by their own checks)."""
     all_rows = _both(amount_rows(rec), "budget", "actual")
     if len(all_rows) >= MIN_ROWS_NO_VARIANCE and all(row.get("budget") == row.get("actual") for row in all_rows):
-        names = "、".join(row.label for row in all_rows)
+        names = "、".join(row.label for row in all_rows[:6]) + ("等" if len(all_rows) > 6 else "")
         yield Finding("variance.none", "note", all_rows[0].path,
                       f"所列 {len(all_rows)} 行（{names}）的本年决算数都等于本年预算数，没有任何执行差异，"
                       "请留意决算数是否照抄预算数", {"rows": str(len(all_rows))})
@@ -97,6 +97,9 @@ def check_year_on_year(rec: DepartmentYear) -> Iterator[Finding]:
         previous, actual = row.get("previous"), row.get("actual")
         assert previous is not None and actual is not None
         change = rate(actual - previous, previous)
+        if actual == previous:
+            parts.append(f"{row.label} {fmt_wan(actual)}，与上年持平")
+            continue
         if change is None:
             parts.append(f"{row.label} {fmt_wan(actual)}，上年为 0")
             continue
