@@ -66,6 +66,12 @@ def test_declared_zero_adjustment_needs_verifying(rec: DepartmentYear) -> None:
     assert [(o.input, o.value) for o in f.overrides] == [("adjustment_rate", D(0)), ("adjustment_reporting", "met")]
 
 
+def test_reason_recorded_only_in_other_notes(rec: DepartmentYear) -> None:
+    # A file migrated from schema 1 has the reason only in 其他需要说明问题: it is still found and quoted.
+    f = one(run_checks(altered(rec, adjustment={"exclusions": []})), "adjustment.declared_zero")
+    assert f.severity == "verify" and "“年中预算调整是由于因落实国家政策" in f.message and f.overrides
+
+
 def test_declared_zero_without_a_reason_is_an_error(rec: DepartmentYear) -> None:
     bad = altered(rec, other_notes="", adjustment={"exclusions": [], "explanation": "年中追加资金用于绩效考核奖金。"})
     f = one(run_checks(bad), "adjustment.declared_zero")

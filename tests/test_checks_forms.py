@@ -365,12 +365,31 @@ def test_exclusions_with_amounts_give_the_counted_rate() -> None:
     assert g.severity == "error" and g.overrides == ()
     # no declared rate: the exclusions still need verifying, with the counted rate as the override
     h = one(run_checks(record(**ADJUSTED, adjustment=adjustment)), "adjustment.exclusions")
-    assert h.path == "adjustment.exclusions" and [(o.input, o.value) for o in h.overrides] == [("adjustment_rate", D(5))]
+    assert h.path == "adjustment.exclusions"
+    assert [(o.input, o.value) for o in h.overrides] == [("adjustment_rate", D(5))]
     # an exclusion without its amount: 需核实 with no override (what it would give is unknown)
     k = one(run_checks(record(**ADJUSTED, adjustment={"amount": 300, "purpose": "x",
                                                        "exclusions": [{"reason": "上级部门临时交办"}]})),
             "adjustment.exclusions")
     assert k.overrides == () and "不计入的金额未列明" in k.message
+
+
+def test_carry_over_inside_the_adjustment() -> None:
+    # 年中调整 300 of 1000 of which 上年结转 100 (stated): (300 − 100) ÷ 1000 = 20% if the carry-over is not counted
+    f = one(run_checks(record(**ADJUSTED, adjustment={"amount": 300, "purpose": "x", "carryover": 100})),
+            "adjustment.exclusions")
+    assert f.severity == "verify" and f.path == "adjustment.carryover" and "上年结转资金能否不计入" in f.message
+    assert f.numbers["counted_adjustment_rate"] == "20.00" and [o.value for o in f.overrides] == [D(20)]
+    # mentioned without its amount: 需核实, no override, and no amount invented
+    g = one(run_checks(record(**ADJUSTED, adjustment={"amount": 300, "purpose": "x", "carryover_mentioned": True})),
+            "adjustment.exclusions")
+    assert g.overrides == () and "金额未列明" in g.message and "counted_adjustment_rate" not in g.numbers
+
+
+def test_sangong_up_from_zero() -> None:
+    # last year 0, this year 2: an increase, with no rate to give (÷ 0)
+    f = one(run_checks(record(sangong={"total": {"previous": 0, "actual": 2}})), "change.sangong")
+    assert f.numbers == {"actual": "2", "previous": "0"} and "增加 2万元" in f.message
 
 
 def test_adjustment_derived_from_the_adjusted_budget_12() -> None:

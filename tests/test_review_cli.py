@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal as D
 from pathlib import Path
@@ -277,3 +278,79 @@ def test_common_review_no_matching_self_scores(rec: DepartmentYear) -> None:
     assert table.iloc[0]["自评得分"] is None
     text = score_summary_markdown(result, rec)
     assert "89.61" in text and "不能一一对应" in text
+
+
+# --- partial records (issue 12): identity only; only a 基础数据表 -------------------------------------------------
+
+#: An amount, count or total written as zero: on records that state no zero, such text would be an absent value
+#: shown as 0 (percentages are left out: a framework's band may be "≤0%").
+ZERO = re.compile(r"(?<![\d./])0(?:\.0+)?\s*(?:万元|个|人)|总分 0(?:\.0+)? 分")
+
+PARTIAL = {
+    # identity only
+    "2021/yueyanglou-zhengfuban.yaml": "code: yueyanglou-zhengfuban\nyear: 2021\nunit: {name: 岳阳楼区人民政府办公室}\n",
+    # 04: only a 基础数据表 (the rows without a zero cell)
+    "2023/yueyanglou-wenlv.yaml": (
+        "code: yueyanglou-wenlv\nyear: 2023\nunit: {name: 岳阳楼区文化旅游广电体育局}\n"
+        "staffing: {approved: 11, actual: 16}\n"
+        "expenditure: {project: {previous: 2218.71, budget: 1731.57, actual: 1731.57}}\n"
+        "sangong: {total: {previous: 1.84, budget: 1.49, actual: 1.49}, reception: {previous: 1.84, budget: 1.49, "
+        "actual: 1.49}}\n"
+        "public_funds: {total: {previous: 30.05, budget: 28.90, actual: 28.90}}\n"
+        "procurement: {budget: 1551.4, actual: 1551.4}\n"
+        "basic_budget_adjustment: {previous: 431.64, budget: 322.07, actual: 322.07}\n"),
+}
+
+
+def partial_dir(tmp_path: Path) -> Path:
+    shutil.copytree(DATA / "frameworks", tmp_path / "frameworks")
+    for name, text in PARTIAL.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_check_on_partial_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = partial_dir(tmp_path)
+    assert main(["check", "--data-dir", str(data_dir), "--format", "json"]) == 0     # nothing provably wrong
+    data = json.loads(capsys.readouterr().out)
+    by_code = {r["department"]: r["findings"] for r in data["results"]}
+    assert {f["rule"] for f in by_code["yueyanglou-zhengfuban"]} == {"goal.missing", "selfscore.missing"}
+    basic = {f["rule"]: f for f in by_code["yueyanglou-wenlv"]}
+    # 16 / 11 = 145.45% over establishment; budget = final on all 6 rows with both columns (项目支出, 三公合计,
+    # 公务接待, 公用经费, 政府采购, 基本支出预算调整)
+    assert basic["staffing.over"]["numbers"]["staffing_control_rate"] == "145.45"
+    assert basic["variance.none"]["numbers"] == {"rows": "6"}
+    assert main(["check", "--data-dir", str(data_dir)]) == 0
+    *findings, counts = capsys.readouterr().out.splitlines()
+    # 需核实: goal.missing (both), staffing.over; 提示: selfscore.missing (both), rate.summary, variance.none, change.summary
+    assert counts == "共 0 个错误，3 个需核实，5 个提示"
+    assert not ZERO.search("\n".join(findings)), ZERO.search("\n".join(findings))
+
+
+@pytest.mark.parametrize("framework", ["xiangtan-2024", "common"])
+def test_score_on_partial_records(tmp_path: Path, capsys: pytest.CaptureFixture[str], framework: str) -> None:
+    data_dir = partial_dir(tmp_path)
+    # identity only: nothing applicable — no total, no grade, coverage 0
+    assert main(["score", "yueyanglou-zhengfuban", "2021", "--data-dir", str(data_dir), "--framework", framework,
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"], data["grade"], data["coverage"], data["applicable_weight"]) == (None, None, "0", "0")
+    assert all(i["score"] is None and not i["applicable"] for i in data["indicators"])
+    assert data["self_score_total"] is None and data["self_scores"][0]["self_score"] is None
+    assert main(["score", "yueyanglou-zhengfuban", "2021", "--data-dir", str(data_dir), "--framework", framework]) == 0
+    text = capsys.readouterr().out
+    assert "不予评级" in text and not ZERO.search(text), ZERO.search(text)
+    # a 基础数据表 only: a few indicators apply, far below 60% → graded null, coverage stated
+    assert main(["score", "yueyanglou-wenlv", "2023", "--data-dir", str(data_dir), "--framework", framework,
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["grade"] is None and D(data["coverage"]) < D("0.6") and data["total"] is not None
+    applicable = {i["code"] for i in data["indicators"] if i["applicable"] and i["rule"]}
+    # 公用经费 28.90 ÷ 28.90 and 三公 1.49 ÷ 1.49 in both; common adds 三公变动率, 在职人员控制率, 政府采购执行率
+    expected = {"A31", "A32"} if framework == "xiangtan-2024" else {"I21", "I22", "I23", "P13", "P15"}
+    assert applicable == expected
+    assert main(["score", "yueyanglou-wenlv", "2023", "--data-dir", str(data_dir), "--framework", framework]) == 0
+    text = capsys.readouterr().out
+    assert "数据不足，不予评级" in text and not ZERO.search(text), ZERO.search(text)

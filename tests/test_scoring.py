@@ -299,3 +299,37 @@ def test_overrides_replace_an_input(rec: DepartmentYear) -> None:
 )
 def test_quantity_meets(actual: Quantity, target: Quantity, met: bool) -> None:
     assert quantity_meets(actual, target) is met
+
+
+def _partial(**data: object) -> DepartmentYear:
+    return DepartmentYear.model_validate({"code": "x", "year": 2023, "unit": {"name": "某单位"}, **data})
+
+
+def test_new_inputs_from_the_basic_data_table() -> None:
+    """在职人员控制率, 三公经费变动率 (previous column) and 政府采购执行率 under common, derived by hand."""
+    fw = load_named("common", DATA)
+    # 04: 16 in post for 11 posts → 145.4545…%, reverse rule: 2 × 100 ÷ 145.4545… = 1.375 → 1.38;
+    # 三公 1.49 against last year's 1.84 → −19.02% ≤ 0 → 3; 政府采购 1551.4 ÷ 1551.4 = 100% → 2
+    r04 = score(_partial(staffing={"approved": 11, "actual": 16},
+                         sangong={"total": {"previous": "1.84", "budget": "1.49", "actual": "1.49"}},
+                         procurement={"budget": "1551.4", "actual": "1551.4"}), fw)
+    assert r2(D(2) * 100 / (D(16) / D(11) * 100)) == D("1.38")
+    assert (r04.by_code("I23").score, r04.by_code("I21").score, r04.by_code("P15").score) == (D("1.38"), 3, 2)
+    assert r04.by_code("I23").inputs[0].display == "145.45%"
+    # 12: 136 of 143 → 95.10% ≤ 100% → 2; 三公 44.29 against 29.08 → +52.30% > 10% → 0; 政府采购 30.66 ÷ 30.66 → 2
+    r12 = score(_partial(staffing={"approved": 143, "actual": 136},
+                         sangong={"total": {"previous": "29.08", "budget": "63.46", "actual": "44.29"}},
+                         procurement={"previous": "16.14", "budget": "30.66", "actual": "30.66"}), fw)
+    assert (r12.by_code("I23").score, r12.by_code("I21").score, r12.by_code("P15").score) == (2, 0, 2)
+    # 三公 also gives P13 (44.29 ÷ 63.46 = 69.79% ≤ 100% → 3): raw 2 + 0 + 2 + 3 = 7 of 2 + 3 + 2 + 3 = 10
+    assert r12.raw_total == 7 and r12.applicable_weight == 10 and r12.total == D(70) and r12.grade is None
+    # absent staffing or procurement: not applicable, never 0 and never full marks
+    bare = score(_partial(procurement={"budget": "30.66"}), fw)
+    assert bare.by_code("I23").score is None and bare.by_code("P15").score is None
+    assert bare.total is None and bare.grade is None and bare.coverage == 0
+
+
+def test_nothing_applicable_has_no_total() -> None:
+    result = score(_partial(), load_named("xiangtan-2024", DATA))
+    assert result.total is None and result.grade is None and result.applicable_weight == 0
+    assert result.notes == ("所有指标均缺少所需数据，均不适用：不计算总分，不予评级",)

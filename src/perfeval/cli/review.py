@@ -164,7 +164,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     lines += [f"说明：{note}" for note in result.notes]
     grade = f"等级 {result.grade}" if result.grade else "数据不足，不予评级"
     if result.total is None:
-        lines.append(f"没有适用的指标，不计算{result.label[:2]}总分，{grade}（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
+        lines.append(f"没有适用的指标：不计算{result.label[:2]}总分，数据不足，不予评级")
     else:
         lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
                      f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")

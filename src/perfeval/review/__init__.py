@@ -27,8 +27,8 @@ __all__ = [
     "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
     "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",
-    "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity",
-    "available", "compare_self_scores", "grade", "has_errors", "input_value", "mid_year_adjustment", "load_framework", "load_named",
-    "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks", "score", "self_scores_comparable",
-    "self_total", "sensitivity", "sensitivity_sentence", "sort_findings",
+    "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity", "available",
+    "compare_self_scores", "grade", "has_errors", "input_value", "load_framework", "load_named",
+    "mid_year_adjustment", "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks",
+    "score", "self_scores_comparable", "self_total", "sensitivity", "sensitivity_sentence", "sort_findings",
 ]

@@ -174,7 +174,7 @@ class Row:
 
     path: str           # field path of the row, e.g. "sangong.reception", "public_funds.items[0]", "projects[2]"
     label: str          # how a reader names it, e.g. "公务接待费", "公用经费「办公经费」", "项目3「…」"
-    kind: str           # income | expenditure | sangong | public | public_item | procurement | basic_adjustment | project
+    kind: str           # income, expenditure, sangong, public, public_item, procurement, basic_adjustment, project
     amounts: Amounts
 
     def get(self, column: str) -> Decimal | None:

@@ -36,10 +36,6 @@ def _both(rows: list[Row], first: str, second: str) -> list[Row]:
     return [row for row in rows if row.get(first) is not None and row.get(second) is not None]
 
 
-def _times(actual: Decimal, budget: Decimal) -> Decimal | None:
-    return rate(actual, budget)
-
-
 def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
     """本年决算 vs 本年预算, row by row (代管资金 projects left out; projects are judged by their own checks)."""
     all_rows = _both(amount_rows(rec), "budget", "actual")
@@ -58,7 +54,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
         assert budget is not None and actual is not None
         if actual == budget:
             continue
-        share = _times(actual, budget)
+        share = rate(actual, budget)
         if share is None:           # a budget of 0 with something spent
             text = f"{row.label} {fmt_wan(actual)}（本年预算数为 0）"
         else:
@@ -72,7 +68,9 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
         if far and material and not covered and not saving and row.path not in _JUDGED_ELSEWHERE:
             previous = row.get("previous")
             before = f"，上年决算数 {fmt_wan(previous)}" if previous is not None else ""
-            row_numbers = {"budget": d(budget), "actual": d(actual), "share": r(share)}
+            row_numbers = {"budget": d(budget), "actual": d(actual)}
+            if share is not None:
+                row_numbers["share"] = r(share)
             if previous is not None:
                 row_numbers["previous"] = d(previous)
             yield Finding("variance.large", "verify", f"{row.path}.actual",
@@ -83,7 +81,8 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
         if covered and far:
             text += f"（超出部分在年中调整 {fmt_wan(adjustment)} 范围内）"
         parts.append(text)
-        numbers[f"{row.path}.share"] = r(share)
+        if share is not None:
+            numbers[f"{row.path}.share"] = r(share)
     if parts:
         yield Finding("variance.summary", "note", "", "本年决算与本年预算：" + "；".join(parts), numbers)
 

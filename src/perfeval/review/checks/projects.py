@@ -148,7 +148,7 @@ def check_no_large_projects(rec: DepartmentYear) -> Iterator[Finding]:
     if m is None or m.no_large_projects is not True:
         return
     large = [(i, p) for i, p in enumerate(rec.projects) if not p.managed_only
-             and max((v for v in (p.budget, p.adjusted, p.actual) if v is not None), default=Decimal(0)) >= _LARGE_PROJECT]
+             and any(v is not None and v >= _LARGE_PROJECT for v in (p.budget, p.adjusted, p.actual))]
     if large:
         listing = "、".join(project_name(i, p) for i, p in large)
         yield Finding("claim.no_large_projects", "error", "management.no_large_projects",

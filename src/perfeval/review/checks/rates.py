@@ -99,31 +99,25 @@ def check_rates(rec: DepartmentYear) -> Iterator[Finding]:
 
 def check_sangong_change(rec: DepartmentYear) -> Iterator[Finding]:
     """三公经费 above last year's (本年决算 vs 上年决算): the total, else each item when the total does not say."""
-    f = compute(rec)
     sg = rec.sangong
     if sg is None:
         return
-    if f.sangong_change_rate is not None:
-        actual, previous = f.sangong_actual, f.sangong_previous
-        assert actual is not None and previous is not None
-        if f.sangong_change_rate > 0:
-            yield Finding("change.sangong", "verify", "sangong.total.actual",
-                          f"三公经费 {fmt_wan(actual)}，比上年 {fmt_wan(previous)} 增加 {fmt_wan(actual - previous)}"
-                          f"（三公经费变动率 {fmt_rate(f.sangong_change_rate)}），需核实增加的原因",
-                          {"actual": d(actual), "previous": d(previous), "sangong_change_rate": r(f.sangong_change_rate)})
-        return
-    if sg.total is not None and sg.total.actual is not None and sg.total.previous is not None:
-        return      # both stated, previous 0: nothing to rate
-    for key, label in SANGONG_LABELS.items():
-        row = getattr(sg, key)
-        if key == "total" or row is None or row.actual is None or row.previous is None or row.actual <= row.previous:
+    total = sg.total
+    if total is not None and total.actual is not None and total.previous is not None:
+        rows = [("total", total)]
+    else:
+        rows = [(key, getattr(sg, key)) for key in SANGONG_LABELS if key != "total"]
+    for key, row in rows:
+        if row is None or row.actual is None or row.previous is None or row.actual <= row.previous:
             continue
         change = rate(row.actual - row.previous, row.previous)
-        shown = f"（增长 {fmt_rate(change)}）" if change is not None else ""
+        numbers = {"actual": d(row.actual), "previous": d(row.previous)}
+        if change is not None:
+            numbers["sangong_change_rate" if key == "total" else "change_rate"] = r(change)
+        shown = f"（{'三公经费变动率' if key == 'total' else '增长'} {fmt_rate(change)}）" if change is not None else ""
         yield Finding("change.sangong", "verify", f"sangong.{key}.actual",
-                      f"{label} {fmt_wan(row.actual)}，比上年 {fmt_wan(row.previous)} 增加 "
-                      f"{fmt_wan(row.actual - row.previous)}{shown}，需核实增加的原因",
-                      {"actual": d(row.actual), "previous": d(row.previous), "change_rate": r(change)})
+                      f"{SANGONG_LABELS[key]} {fmt_wan(row.actual)}，比上年 {fmt_wan(row.previous)} 增加 "
+                      f"{fmt_wan(row.actual - row.previous)}{shown}，需核实增加的原因", numbers)
 
 
 def check_staffing(rec: DepartmentYear) -> Iterator[Finding]:
@@ -185,6 +179,13 @@ def adjustment_reasons(rec: DepartmentYear) -> list[str]:
 
 _RULE = ("这笔资金能否不计入预算调整数，取决于财政部门对预算调整的认定口径（因落实国家政策、发生不可抗力或上级部门、"
          "本级党委政府临时交办而追加的资金是否计为预算调整）")
+_CARRYOVER_RULE = "上年结转资金能否不计入预算调整数，取决于财政部门对预算调整的认定口径"
+
+
+def _rule(rec: DepartmentYear) -> str:
+    """The rule the unit's position depends on: its exclusions', else the carry-over's."""
+    adj = rec.adjustment
+    return _RULE if adj is not None and (adj.exclusions or adjustment_reasons(rec)) else _CARRYOVER_RULE
 
 
 def _deductions_text(rec: DepartmentYear) -> str:
@@ -255,7 +256,7 @@ def check_adjustment_declared(rec: DepartmentYear) -> Iterator[Finding]:
         reason = f"单位的理由：{'；'.join(quote(x) for x in reasons)}。" if reasons else ""
         yield Finding("adjustment.exclusions", "verify", path,
                       f"自述预算调整率 {fmt_rate(declared)}，按年中调整 {fmt_wan(adj.amount)} ÷ 年初预算 "
-                      f"{fmt_wan(adj.initial)} 计算为 {fmt_rate(gross)}，{counted_text}{deducted}。{reason}{_RULE}，"
+                      f"{fmt_wan(adj.initial)} 计算为 {fmt_rate(gross)}，{counted_text}{deducted}。{reason}{_rule(rec)}，"
                       f"数据中没有依据，需核实；若单位的说法成立，预算调整率按 {fmt_rate(counted)} 计", numbers,
                       overrides=(Override("adjustment_rate", counted, "按单位所述，扣除不计入预算调整的部分"),
                                  Override("adjustment_reporting", "met", "按单位所述，自述预算调整率成立")))
@@ -282,24 +283,26 @@ def check_adjustment_exclusions(rec: DepartmentYear) -> Iterator[Finding]:
     """Exclusions or carry-over stated without a declared rate to hold them against: the counted adjustment
     depends on whether they hold (需核实)."""
     adj_record = rec.adjustment
-    if adj_record is None or not adj_record.exclusions:
+    if adj_record is None or not (adj_record.exclusions or adj_record.carryover or adj_record.carryover_mentioned):
         return
     f = compute(rec)
     adj = mid_year_adjustment(rec, f)
-    if adj.amount is None or adj.amount == 0 or adj.rate is None:
+    if adj.amount is None or adj.amount <= 0 or adj.rate is None:
         return
     counted = f.counted_adjustment_rate
     numbers = {"adjustment": d(adj.amount), "initial_budget": d(adj.initial), "adjustment_rate": r(adj.rate)}
-    reasons = "；".join(quote(e.reason) for e in adj_record.exclusions)
+    path = "adjustment.exclusions" if adj_record.exclusions else "adjustment.carryover"
     deductions = _deductions_text(rec)
-    head = (f"年中调整 {fmt_wan(adj.amount)} ÷ 年初预算 {fmt_wan(adj.initial)} = {fmt_rate(adj.rate)}"
-            f"{'；' + deductions if deductions else ''}。单位称部分调整不计入预算调整：{reasons}。{_RULE}，数据中没有依据，需核实")
+    head = f"年中调整 {fmt_wan(adj.amount)} ÷ 年初预算 {fmt_wan(adj.initial)} = {fmt_rate(adj.rate)}；{deductions}。"
+    if adj_record.exclusions:
+        head += f"单位称部分调整不计入预算调整：{'；'.join(quote(e.reason) for e in adj_record.exclusions)}。"
+    head += f"{_rule(rec)}，数据中没有依据，需核实"
     if counted is None:
-        yield Finding("adjustment.exclusions", "verify", "adjustment.exclusions",
+        yield Finding("adjustment.exclusions", "verify", path,
                       f"{head}；不计入的金额未列明，无法计算扣除后的调整率", numbers)
         return
     numbers["counted_adjustment_rate"] = r(counted)
-    yield Finding("adjustment.exclusions", "verify", "adjustment.exclusions",
+    yield Finding("adjustment.exclusions", "verify", path,
                   f"{head}；若单位的说法成立，预算调整率按 {fmt_rate(counted)} 计", numbers,
                   overrides=(Override("adjustment_rate", counted, "按单位所述，扣除不计入预算调整的部分"),))
 

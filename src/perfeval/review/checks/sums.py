@@ -94,9 +94,8 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
                       f"{label}：{expr} = {show(computed)}，与文中合计 {show(total)} 不符", numbers)
 
 
-def _columns(*rows: Amounts | None) -> Iterator[tuple[str, str]]:
-    """The columns (key, label) in which the first row (the total) states a value."""
-    total = rows[0]
+def _columns(total: Amounts | None) -> Iterator[tuple[str, str]]:
+    """The columns (key, label) in which a total row states a value."""
     if total is None:
         return
     for key, label in COLUMN_LABELS.items():
@@ -334,7 +333,8 @@ _FUND_TOTAL = ("资金总额", "合计", "总计")
 
 def check_sum_self_funds(rec: DepartmentYear) -> Iterator[Finding]:
     """自评表 资金: the rows of each nature (按收入性质 / 按支出性质) against the 年度资金总额 row, per column."""
-    totals = [(i, f) for i, f in enumerate(rec.self_funds) if f.nature is None and any(w in f.item for w in _FUND_TOTAL)]
+    totals = [(i, f) for i, f in enumerate(rec.self_funds)
+              if f.nature is None and any(w in f.item for w in _FUND_TOTAL)]
     if len(totals) != 1:
         return
     ti, total_row = totals[0]
@@ -455,13 +455,13 @@ CHECKS: tuple[CheckRule, ...] = (
     CheckRule("sum.sangong", "三公经费合计 = 各项之和；公务用车 = 购置 + 运行维护（逐列）", _without_above(check_sum_sangong),
               {"sum.sangong": _SUM}),
     CheckRule("sum.public_funds", "公用经费其中各项与合计（逐列）", _without_above(check_sum_public_funds),
-              {"sum.public_funds": _SUM + "；其中项未列全时差额为 note"}),
+              {"sum.public_funds": _SUM + "；其中项未列全且各项均已填写时差额为 note"}),
     CheckRule("sum.projects", "所列本部门项目与项目支出（逐列）", _without_above(check_sum_projects),
               {"sum.projects": _SUM + "；项目可能未列全时差额为 verify"}),
     CheckRule("sum.units", "分机构表：各行自身合计、各机构之和与汇总行（逐列）", _without_above(check_sum_units),
               {"sum.units": _SUM}),
     CheckRule("sum.staffing", "编制数、实有人数 = 行政 + 事业", _without_above(check_sum_staffing),
-              {"sum.staffing": "error（有未填的项时为 verify）"}),
+              {"sum.staffing": "error（行政、事业均已填写时）"}),
     CheckRule("sum.self_funds", "自评表资金：按收入性质、按支出性质各项之和与年度资金总额（逐列）",
               _without_above(check_sum_self_funds), {"sum.self_funds": _SUM + "；所列各项少于总额时为 verify"}),
     CheckRule("selfscore", "自评一级指标分值合计为 100", check_self_scores,
