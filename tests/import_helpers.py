@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 import perfeval.cli as cli
+from perfeval.cli import reports
 from perfeval.errors import DataError
 from perfeval.model.files import read_yaml
 from perfeval.model.schema import DepartmentYear
@@ -18,7 +19,7 @@ from perfeval.model.schema import DepartmentYear
 
 def main(argv: Sequence[str]) -> int:
     saved = cli.COMMAND_MODULES
-    cli.COMMAND_MODULES = ("perfeval.cli.reports",)
+    cli.COMMAND_MODULES = (reports,)
     try:
         return cli.main(list(argv))
     finally:

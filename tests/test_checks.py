@@ -137,7 +137,7 @@ def test_real_record_summary(rec: DepartmentYear) -> None:
     for check_id in ("sum.income", "sum.expenditure", "sum.adjusted", "sum.sangong", "sum.projects", "item.above_total",
                      "units.slip", "text.placeholder", "goal.no_completion", "problem.no_deadline",
                      "problem.deadline_range", "rate.impossible", "selfscore.weights", "selfscore.sum", "rate.stated",
-                     "staffing.over", "variance.large", "variance.none", "change.sangong", "change.summary",
+                     "staffing.over", "variance.large", "variance.none", "rate.sangong_change", "change.summary",
                      "balance.expenditure_above_income", "claim.no_large_projects"):
         assert by_rule(found, check_id) == [], check_id
     assert [f.path for f in by_rule(found, "sum.basic")] == ["expenditure.basic.budget"]
@@ -251,6 +251,17 @@ def test_sum_income_error(rec: DepartmentYear) -> None:
     over = altered(rec, income={"total": {"budget": D("2373.85")}, "other": {"budget": D("1")}})
     g = one(run_checks(over), "sum.income")
     assert g.severity == "error" and g.numbers["difference"] == "-1.00"   # 2373.85 − (2373.85 + 0 + 1)
+
+
+def test_sum_income_initial_plus_adjustment(rec: DepartmentYear) -> None:
+    # "财政拨款收入3229.37万元，其中：年初预算数2373.85万元，年中调整855.52万元": 2373.85 + 855.52 = 3229.37;
+    # stated 3229.47 → difference 0.10 > 0.01 (no 调整后预算 stated, so the adjustment bridges the two)
+    f = one(run_checks(altered(rec, income={"appropriation": {"actual": D("3229.47")}})), "sum.income")
+    assert f.severity == "error" and f.path == "income.appropriation.actual"
+    assert f.numbers["computed"] == "3229.37" and f.numbers["difference"] == "0.10"
+    # a cut: 2373.85 − 100 = 2273.85 stated exactly → nothing (the adjustment is not a 其中 item)
+    cut = altered(rec, income={"appropriation": {"actual": D("2273.85")}}, adjustment={"amount": D(-100)})
+    assert [f for f in run_checks(cut) if f.id in ("sum.income", "item.above_total")] == []
 
 
 def test_sum_adjusted_budget(rec: DepartmentYear) -> None:

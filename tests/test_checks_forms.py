@@ -165,10 +165,16 @@ def test_project_items_against_project_expenditure_04() -> None:
     assert f.severity == "verify" and f.path == "expenditure.project.previous"
     assert f.numbers["computed"] == "1713.37" and f.numbers["difference"] == "505.34"
     assert f.numbers["blank"] == "项目6、项目7" and "差额可能在其中" in f.message
-    # had the two rows stated 2022 values (the 2023 ones), the gap 2218.71 − 1953.24 = 265.47 would be provable
+    # had the two rows stated 2022 values (the 2023 ones), the gap 2218.71 − 1953.24 = 265.47 would still be 需核实:
+    # projects that ended in 2022 are not in the 2023 list, although the list adds up in the 2023 columns
     filled = [{**p, "previous": p.get("previous", p["actual"])} for p in PROJECTS_04]
     g = one(run_checks(record(expenditure={"project": PROJECT_ROW_04}, projects=filled)), "sum.projects")
-    assert g.severity == "error" and g.numbers["difference"] == "265.47"
+    assert g.severity == "verify" and g.numbers["difference"] == "265.47" and "上年已结束" in g.message
+    # items above 项目支出 are provable: 1731.57 + 10 in the 2023 final column
+    more = PROJECTS_04 + [{"name": "另一项目", "actual": "10"}]
+    (h,) = [f for f in by_rule(run_checks(record(expenditure={"project": PROJECT_ROW_04}, projects=more)),
+                               "sum.projects") if f.path == "expenditure.project.actual"]
+    assert h.severity == "error" and h.numbers["difference"] == "-10.00"
 
 
 def test_project_items_of_a_partial_list_06() -> None:
@@ -243,7 +249,7 @@ def test_budget_equals_final_on_every_row_04() -> None:
     assert f.severity == "note" and f.numbers == {"rows": "6"} and "所列 6 行" in f.message
     assert by_rule(found, "variance.summary") == [] and by_rule(found, "variance.large") == []
     # 三公 1.84 → 1.49: (1.49 − 1.84) ÷ 1.84 = −19.02%, not an increase: in the rates line
-    assert by_rule(found, "change.sangong") == [] and "三公经费变动率 -19.02%" in one(found, "rate.summary").message
+    assert by_rule(found, "rate.sangong_change") == [] and "三公经费变动率 -19.02%" in one(found, "rate.summary").message
     # other rows against last year in one line: 项目支出 2218.71 → 1731.57 = −487.14 (−21.96%)
     change = one(found, "change.summary")
     assert change.severity == "note" and change.numbers["expenditure.project.change"] == "-21.96"
@@ -264,14 +270,14 @@ def test_variance_far_from_budget_12() -> None:
     # 三公 under budget is a saving, folded into the note: 接待 4.99 ÷ 22 = 22.68%
     assert summary.numbers["sangong.reception.share"] == "22.68" and "会议培训" in summary.message
     # 三公 44.29 against last year's 29.08: +15.21, (44.29 − 29.08) ÷ 29.08 = 52.30% → 需核实
-    sg = one(found, "change.sangong")
+    sg = one(found, "rate.sangong_change")
     assert sg.severity == "verify" and sg.numbers == {"actual": "44.29", "previous": "29.08",
                                                       "sangong_change_rate": "52.30"}
 
 
 def test_sangong_item_increase_without_a_total() -> None:
     found = run_checks(record(sangong={"reception": {"previous": "1", "actual": "1.5"}}))
-    f = one(found, "change.sangong")
+    f = one(found, "rate.sangong_change")
     assert f.path == "sangong.reception.actual" and f.numbers["change_rate"] == "50.00"     # 0.5 ÷ 1
 
 
@@ -388,7 +394,7 @@ def test_carry_over_inside_the_adjustment() -> None:
 
 def test_sangong_up_from_zero() -> None:
     # last year 0, this year 2: an increase, with no rate to give (÷ 0)
-    f = one(run_checks(record(sangong={"total": {"previous": 0, "actual": 2}})), "change.sangong")
+    f = one(run_checks(record(sangong={"total": {"previous": 0, "actual": 2}})), "rate.sangong_change")
     assert f.numbers == {"actual": "2", "previous": "0"} and "增加 2万元" in f.message
 
 
@@ -448,7 +454,7 @@ def test_real_report_inconsistencies_found(real: dict[str, tuple[DepartmentYear,
     # 12: every 三公 subtotal adds up; 三公 +52.30% on last year; 办公经费 0.68 against 10 (and 14.44 last year)
     _, found = real["unknown-2018"]
     assert [f for f in found if f.id in ("sum.sangong", "item.above_total")] == []
-    assert one(found, "change.sangong").numbers["sangong_change_rate"] == "52.30"
+    assert one(found, "rate.sangong_change").numbers["sangong_change_rate"] == "52.30"
     office = [f for f in by_rule(found, "variance.large") if "办公经费" in f.message]
     assert len(office) == 1 and office[0].numbers["previous"] == "14.44" and office[0].numbers["share"] == "6.80"
     assert one(found, "selfscore.weights").severity == "verify"      # 投入 16 + 过程 58: a partial 自评表

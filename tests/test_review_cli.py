@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import perfeval.cli as cli
+from perfeval.cli import main
 from perfeval.model.files import load_department
 from perfeval.model.schema import DepartmentYear
 from perfeval.pages.review_tables import (
@@ -30,16 +30,6 @@ REC_FILE = DATA / "2024" / "xiangtan-minzheng.yaml"
 @pytest.fixture(scope="module")
 def rec() -> DepartmentYear:
     return load_department(REC_FILE)
-
-
-def main(argv: list[str]) -> int:
-    """The CLI with only the review commands registered (score, check): these tests need no other command group."""
-    saved = cli.COMMAND_MODULES
-    cli.COMMAND_MODULES = ("perfeval.cli.review",)
-    try:
-        return cli.main(argv)
-    finally:
-        cli.COMMAND_MODULES = saved
 
 
 def review(record: DepartmentYear, name: str, data_dir: Path) -> tuple[ScoreResult, list[Finding]]:

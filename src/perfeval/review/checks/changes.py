@@ -88,7 +88,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
 
 
 def check_year_on_year(rec: DepartmentYear) -> Iterator[Finding]:
-    """本年决算 vs 上年决算, one line (三公经费 increases are ``change.sangong``, a verify finding of their own)."""
+    """本年决算 vs 上年决算, one line (三公经费 increases are ``rate.sangong_change``, a verify finding of their own)."""
     rows = [row for row in _both(amount_rows(rec), "previous", "actual") if row.kind not in ("sangong", "project")]
     parts: list[str] = []
     numbers: dict[str, str] = {}

@@ -115,7 +115,7 @@ def check_sangong_change(rec: DepartmentYear) -> Iterator[Finding]:
         if change is not None:
             numbers["sangong_change_rate" if key == "total" else "change_rate"] = r(change)
         shown = f"（{'三公经费变动率' if key == 'total' else '增长'} {fmt_rate(change)}）" if change is not None else ""
-        yield Finding("change.sangong", "verify", f"sangong.{key}.actual",
+        yield Finding("rate.sangong_change", "verify", f"sangong.{key}.actual",
                       f"{SANGONG_LABELS[key]} {fmt_wan(row.actual)}，比上年 {fmt_wan(row.previous)} 增加 "
                       f"{fmt_wan(row.actual - row.previous)}{shown}，需核实增加的原因", numbers)
 
@@ -407,7 +407,7 @@ CHECKS: tuple[CheckRule, ...] = (
         "rate.public_control": "verify（超过 100%）",
         "rate.sangong_control": "verify（超过 100%）",
     }),
-    CheckRule("change.sangong", "三公经费比上年增加", check_sangong_change, {"change.sangong": "verify"}),
+    CheckRule("rate.sangong_change", "三公经费比上年增加", check_sangong_change, {"rate.sangong_change": "verify"}),
     CheckRule("rate.stated", "文中所述比率与其数字不符", check_stated_rates, {"rate.stated": "error"}),
     CheckRule("rate.impossible", "占比类指标超出 0–100%", check_impossible_rates, {"rate.impossible": "error"}),
     CheckRule("staffing.over", "实有人数超过编制数", check_staffing, {"staffing.over": "verify"}),

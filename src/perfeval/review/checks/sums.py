@@ -9,9 +9,10 @@ total is compared with its parts column by column, and only on what is stated:
 - some parts blank: stated parts already above the total are an ``error`` (amounts are never negative); a
   gap is ``verify`` — the difference may be in the blank cells, nothing proves it wrong.
 
-Lists that need not be complete (项目支出 items, 公用经费 其中 items) prove a gap only when they are shown
-complete: their items add up to the total in another column. Otherwise a gap is ``verify`` for projects
-(some may be left out of the report) and a ``note`` for 公用经费 items (其中 lists only some kinds).
+Lists that need not be complete prove only an excess: a shortfall of 项目支出 items is ``verify`` (projects
+may be left out, added mid-year or ended last year); 公用经费 其中 items (kinds of spending, the same in every
+column) prove a shortfall when they add up to the total in another column, else it is a ``note`` (其中 lists
+only some kinds).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import Iterator, Literal, Sequence
 from perfeval.model.facts import compute
 from perfeval.model.numbers import HUNDRED, fmt_wan, money_sum
 from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear
-from perfeval.review.checks.base import (COLUMN_LABELS, EXPENDITURE_LABELS, INCOME_LABELS, SANGONG_LABELS, TOLERANCE,
+from perfeval.review.checks.base import (COLUMN_LABELS, EXPENDITURE_LABELS, INCOME_LABELS, SANGONG_LABELS, SLIP_RATIO,
+                                         TOLERANCE,
                                          CheckFn, CheckRule, d, project_label)
 from perfeval.review.findings import Finding
 
@@ -52,6 +54,8 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
     def show(value: Decimal) -> str:
         return f"{d(value)}{unit}" if count else fmt_wan(value)
 
+    if not count and total > 0 and any(p.value is not None and p.value >= total * SLIP_RATIO for p in stated):
+        return      # a part ~1000× its total is a 元/万元 slip, reported by units.slip (one fact, one finding)
     above = [p for p in stated if p.value is not None and p.value > total + (0 if count else TOLERANCE)]
     if above:
         listing = "、".join(f"{p.label} {show(p.value)}" for p in above if p.value is not None)
@@ -110,12 +114,19 @@ def _value(row: Amounts | None, key: str) -> Decimal | None:
 # --- income, expenditure ----------------------------------------------------------------------
 
 def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
-    """收入合计 = 上年结转 + 财政拨款 + 政府性基金 + 财政专户 + 其他收入, per column.
+    """收入合计 = 上年结转 + 财政拨款 + 政府性基金 + 财政专户 + 其他收入, per column; and 财政拨款收入 = 年初预算 +
+    年中调整 when the report gives no 调整后预算 (the seed: "财政拨款收入3229.37万元，其中：年初预算数2373.85万元，
+    年中调整855.52万元").
 
     A 收入合计 that leaves 上年结转 out (本年收入合计) is accepted when the other sources add up to it."""
     inc = rec.income
     if inc is None:
         return
+    app, adj = inc.appropriation, rec.adjustment
+    if (app is not None and app.actual is not None and app.budget is not None and app.adjusted is None
+            and adj is not None and adj.amount is not None):
+        yield from _bridge("sum.income", "income.appropriation.actual", "财政拨款收入 = 年初预算 + 年中调整",
+                           app.budget, adj.amount, app.actual)
     sources = [k for k in INCOME_LABELS if k != "total"]
     for col, col_label in _columns(inc.total):
         total = _value(inc.total, col)
@@ -133,6 +144,24 @@ def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
         yield from found
 
 
+def _bridge(check_id: str, path: str, label: str, initial: Decimal, adjustment: Decimal,
+            stated: Decimal) -> Iterator[Finding]:
+    """A stated figure against 年初预算 + 年中调整 (the adjustment may be negative: not a sum of 其中 items)."""
+    computed = initial + adjustment
+    diff = stated - computed
+    if diff == 0:
+        return
+    numbers = {"initial_budget": d(initial), "adjustment": d(adjustment), "computed": d(computed),
+               "stated": d(stated), "difference": d(diff)}
+    expr = f"年初预算 {fmt_wan(initial)} + 年中调整 {fmt_wan(adjustment)} = {fmt_wan(computed)}"
+    if abs(diff) <= TOLERANCE:
+        yield Finding(check_id, "note", path, f"{label}：{expr}，文中为 {fmt_wan(stated)}，相差 {fmt_wan(diff)}，"
+                      "在 0.01 万元容差内，属四舍五入差异", numbers)
+    else:
+        yield Finding(check_id, "error", path, f"{label}：{expr}，与文中 {fmt_wan(stated)} 相差 {fmt_wan(diff)}，"
+                      "超过 0.01 万元容差", numbers)
+
+
 def check_sum_adjusted(rec: DepartmentYear) -> Iterator[Finding]:
     """A stated 调整后预算 = 年初预算 + 年中调整 (stated), on the 财政拨款 row, else the 收入合计 row."""
     inc, adj = rec.income, rec.adjustment
@@ -141,22 +170,10 @@ def check_sum_adjusted(rec: DepartmentYear) -> Iterator[Finding]:
         return
     for key in ("appropriation", "total"):
         row = getattr(inc, key)
-        if row is None or row.adjusted is None or row.budget is None:
-            continue
-        diff = row.adjusted - (row.budget + amount)
-        numbers = {"initial_budget": d(row.budget), "adjustment": d(amount), "computed": d(row.budget + amount),
-                   "stated": d(row.adjusted), "difference": d(diff)}
-        label = f"{INCOME_LABELS[key]}调整后预算 = 年初预算 + 年中调整"
-        expr = f"{fmt_wan(row.budget)} + {fmt_wan(amount)} = {fmt_wan(row.budget + amount)}"
-        if diff == 0:
+        if row is not None and row.adjusted is not None and row.budget is not None:
+            yield from _bridge("sum.adjusted", f"income.{key}.adjusted",
+                               f"{INCOME_LABELS[key]}调整后预算 = 年初预算 + 年中调整", row.budget, amount, row.adjusted)
             return
-        if abs(diff) <= TOLERANCE:
-            yield Finding("sum.adjusted", "note", f"income.{key}.adjusted",
-                          f"{label}：{expr}，文中为 {fmt_wan(row.adjusted)}，相差 {fmt_wan(diff)}，属四舍五入差异", numbers)
-        else:
-            yield Finding("sum.adjusted", "error", f"income.{key}.adjusted",
-                          f"{label}：{expr}，与文中调整后预算 {fmt_wan(row.adjusted)} 相差 {fmt_wan(diff)}", numbers)
-        return
 
 
 def check_sum_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
@@ -250,19 +267,23 @@ def check_sum_public_funds(rec: DepartmentYear) -> Iterator[Finding]:
 
 
 def check_sum_projects(rec: DepartmentYear) -> Iterator[Finding]:
-    """The department's own project items (代管资金 left out) against 项目支出, per column."""
+    """The department's own project items (代管资金 left out) against 项目支出, per column.
+
+    Items above 项目支出 are an error. A shortfall never proves one: a report may list only some projects, a
+    project may be added mid-year (in 本年决算, not in 本年预算) or have ended last year (in 上年决算, not in this
+    year's list) — even a list that adds up in one column need not be complete in another.
+    """
     exp = rec.expenditure
     own = [(i, p) for i, p in enumerate(rec.projects) if not p.managed_only]
     if exp is None or exp.project is None or not own:
         return
-    complete = _shown_complete(exp.project, [p for _, p in own])
     for col, col_label in _columns(exp.project):
         total = _value(exp.project, col)
         assert total is not None
         parts = [Part(f"project_{i + 1}", project_label(i, p), getattr(p, col)) for i, p in own]
         yield from compare_parts("sum.projects", f"expenditure.project.{col}", f"项目支出（{col_label}）= 所列项目之和",
-                                 total, parts, complete=complete,
-                                 open_reason="报告可能只列出了部分项目，需核实是否有未列出的项目")
+                                 total, parts, complete=False,
+                                 open_reason="报告可能只列出了部分项目（或有年中追加、上年已结束的项目），需核实")
 
 
 # --- sub-units, staffing, the 自评表 ---------------------------------------------------------
@@ -457,7 +478,7 @@ CHECKS: tuple[CheckRule, ...] = (
     CheckRule("sum.public_funds", "公用经费其中各项与合计（逐列）", _without_above(check_sum_public_funds),
               {"sum.public_funds": _SUM + "；其中项未列全且各项均已填写时差额为 note"}),
     CheckRule("sum.projects", "所列本部门项目与项目支出（逐列）", _without_above(check_sum_projects),
-              {"sum.projects": _SUM + "；项目可能未列全时差额为 verify"}),
+              {"sum.projects": "error（所列项目合计超过项目支出）；verify（少于项目支出：项目可能未列全）"}),
     CheckRule("sum.units", "分机构表：各行自身合计、各机构之和与汇总行（逐列）", _without_above(check_sum_units),
               {"sum.units": _SUM}),
     CheckRule("sum.staffing", "编制数、实有人数 = 行政 + 事业", _without_above(check_sum_staffing),
