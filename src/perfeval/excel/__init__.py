@@ -1,8 +1,8 @@
 """Excel workbooks for department-year records: the template, export of a record, import of a filled workbook.
 
-Modules: ``layout`` (sheets, forms, table columns, instructions), ``cells`` (a value into a cell and
-back, exactly), ``writer`` (template and export), ``xlsx`` (opening an .xlsx safely, streaming only
-the sheets and ranges we read), ``reader`` (import, with every problem located).
+Modules: ``layout`` (sheets, forms, table columns), ``instructions`` (the 说明 sheet's text), ``cells``
+(a value into a cell and back, exactly), ``writer`` (template and export), ``xlsx`` (opening an .xlsx
+safely, streaming only the sheets and ranges we read), ``reader`` (import, with every problem located).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The workbook layout for department-year records (schema 2): sheets, forms, money rows, tables, instructions.
+"""The workbook layout for department-year records (schema 2): sheets, forms, money rows, tables.
 
 Every sheet has a title in row 1, a hint in row 2 and its header in row 3; reader-facing text is Chinese.
 Four shapes of sheet:
@@ -14,7 +14,8 @@ Four shapes of sheet:
   several indicators (projects with several outputs) take one row per indicator (output): the following
   rows repeat the 序号 (or leave it blank) and leave the goal's (project's) own columns blank.
 
-A blank cell is "not stated" (absent), never 0: a partial workbook gives a partial record.
+A blank cell is "not stated" (absent), never 0: a partial workbook gives a partial record. The text of
+the 说明 sheet is in :mod:`perfeval.excel.instructions`.
 """
 
 from __future__ import annotations
@@ -535,52 +536,6 @@ def sheet_of(path: Sequence[str | int]) -> str | None:
         if names[:n] in SHEET_OF_PATH:
             return SHEET_OF_PATH[names[:n]]
     return None
-
-
-HELP_LINES: tuple[str, ...] = (
-    "部门整体支出绩效评价数据填报模板（perfeval，数据格式第 2 版）",
-    "",
-    "用途：一个工作簿填写一个部门一个年度的评价数据。填好后运行",
-    "    perfeval import-excel 文件.xlsx",
-    "生成数据文件 data/<评价年度>/<部门代码>.yaml；已有数据可用 perfeval export-excel 部门代码 年度 -o 文件.xlsx 导出为工作簿。",
-    "",
-    "只有部门代码、评价年度和单位名称必填；原文没有写的一律留空。留空表示“原文未提及”，不是 0。",
-    "",
-    "工作表：",
-    "  基本信息 —— 部门代码、评价年度、报告标题、部门概况、封面（预算编码、评价方式、评价机构、报告日期）、人员编制、规划与计划。",
-    "  职能与机构 —— 单位基本职能、内设机构、下属单位，每行一条。",
-    "  收支 —— 收入（按来源）、支出（基本/人员/公用/项目）、三公经费及各项、公用经费、政府采购、部门基本支出预算调整，"
-    "各列为上年决算数、本年预算数、调整后预算数、本年决算数。",
-    "  预算执行与管理 —— 年中预算调整、财政部门预算批复、结转结余、预算与资产管理情况、楼堂馆所、自评总分与等级。",
-    "  调整未计入 —— 单位说明未计入预算调整的调整：金额与原文理由。",
-    "  公用经费明细 —— 公用经费“其中”各项。",
-    "  分机构收入、分机构支出 —— 按局机关、二级机构分列的收支表。",
-    "  绩效目标与指标 —— 部门整体支出绩效目标、完成情况及其绩效指标（目标值、实际完成值）。",
-    "  项目 —— 项目支出（任意金额）：类别、上年决算数、预算、调整后预算、实际支出、是否代管资金、完成情况及主要产出。",
-    "  问题整改 —— 存在的问题、原因分析、整改措施、整改责任人、整改完成时限。",
-    "  自评表、自评表资金 —— 单位自评表原样：指标（层级、分值、目标、实际、得分）和资金情况（按收入性质、按支出性质）。",
-    "  同比变动 —— 原文写出的同比增减。",
-    "  数据注记 —— 对某个数值的说明：原文写法、是否推断。",
-    "",
-    "填写规则：",
-    "  1. 金额单位一律为万元，按原文数字填写，不换算、不四舍五入。也可按文本填写“1,731.57”“1731.57万元”；"
-    "“1731.57元”“0.17亿元”等其他单位会被拒绝，请先换算为万元。",
-    "  2. 数值单元格直接填写数字，不要使用公式，不要在数字中加文字（如“完成”“约400”）。",
-    "     “约”“多”“余”“≥”等填在相应的“关系”列：= 等于，>= 不少于，<= 不超过，> 超过，< 低于，"
-    "约 约数，多 如“400多”，余 如“120余”；留空即“=”。",
-    "  3. 小数位数就是记录的精度：导出时单元格格式的小数位数与原文一致（28.90 显示为 28.90，655.0411 显示为 655.0411）；"
-    "导入时按单元格显示的小数位数记录（格式为两位小数时，12.3 记为 12.30）。",
-    "     超过 15 位有效数字的数值以文本形式保存（Excel 数值只有 15 位精度），请勿改为数值格式。",
-    "  4. 留空表示原文未提及。例如三公经费某项原文未提及时留空，而不是填 0；原文写明为 0 的才填 0。",
-    "  5. 日期填写为 YYYY-MM-DD（如 2025-05-30）或 2025年5月30日。",
-    "  6. 表头在第 3 行，请勿修改表头文字，也不要在表头上方插入行。数据行可以增加或删除。",
-    "     “基本信息”“收支”“预算执行与管理”三张表按“字段键”列识别各行，请勿修改该列。",
-    "  7. 一个目标有多个指标时，每个指标占一行：续行的目标序号照填（或留空），绩效目标和完成情况只填在首行、续行留空；"
-    "项目与其主要产出同理。没有序号的目标（项目）：续行的序号和目标（项目）各列都留空。",
-    "  8. 目标值与实际完成值共用一个“计量单位”。",
-    "  9. 以 = + - @ 开头的文字在导出时前面加了一个英文单引号 '，防止被当作公式执行；导入时去掉这个单引号。",
-    "  10. 导入时如有错误，程序会一次列出全部错误及其工作表、行号和列号（如：工作表「收支」第 5 行 D 列），改正后重新导入即可。",
-)
 
 
 def iter_field_paths(model: type[BaseModel] = DepartmentYear, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

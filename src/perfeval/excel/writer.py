@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval.errors import DataError
 from perfeval.excel.cells import WRAP, neutralise, put
+from perfeval.excel.instructions import HELP_LINES
 from perfeval.excel.layout import (
     COLUMNS,
     DATA_SHEETS,
@@ -28,7 +29,6 @@ from perfeval.excel.layout import (
     FORM_HEADERS,
     FORMS,
     HEADER_ROW,
-    HELP_LINES,
     HINT_ROW,
     KEY_COLUMN,
     LISTS_SHEET,

@@ -14,7 +14,7 @@ Read from the rows of :mod:`perfeval.importer.tables` into the record's form-sha
 
 A row with fewer values than its table has columns is kept with an uncertainty mark
 (``annotations[path].inferred``) and never shifted into a column it does not fill; a stated
-total with its items is recorded as a :class:`perfeval.importer.extract.Breakdown` for the
+total with its items is recorded as a :class:`perfeval.importer.extraction.Breakdown` for the
 per-column checks of ``audit``. Narrative figures come first: a form only fills what the
 narrative did not state, and a form value that differs from the narrative is noted.
 """
@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .extraction import Breakdown, TextReader
 from .partial import get_path
 from .tables import ColumnTable, Placed, Row, Value, column_tables, place
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .extract import Extractor
 
 #: Row labels of the 基础数据表 (and variants) → the record's Amounts rows.
 TOP_ROWS: list[tuple[str, str, str | None]] = [
@@ -77,7 +75,7 @@ def _fits(pattern: str, label: str) -> bool:
 
 
 class FormReader:
-    def __init__(self, ex: "Extractor") -> None:
+    def __init__(self, ex: TextReader) -> None:
         self.ex = ex
         self.year = ex.year
 
@@ -379,6 +377,4 @@ _FUND_LABELS = {"budget": "年初预算", "adjusted": "全年预算", "actual": 
 
 
 def _bd(total: str, items: list[str], label: str, columns: tuple[str, ...] = ("previous", "budget", "adjusted", "actual")):
-    from .extract import Breakdown
-
     return Breakdown(total, items, label, True, columns)

@@ -1,0 +1,174 @@
+"""Goals and their completion: the numbered 绩效目标, the 目标完成情况 paired to them by content,
+and the counted figures of both as indicators (target against actual, by unit)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from .extraction import LOOKBACK, MAX_GOALS, MAX_LIST_ITEMS, TextReader, clause_start, split_numbered
+from .figures import COUNT, RELATION_WORDS
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def _category(name: str) -> str:
+    if "满意" in name:
+        return "满意度"
+    if "率" in name or "事件" in name:
+        return "效果"
+    return "产出"
+
+
+class GoalReader(TextReader):
+    def goals(self) -> None:
+        head = next((b for b in self.doc.blocks if b.heading and "绩效目标" in b.text
+                     and not re.search(r"完成|实现|设定", b.text)), None)
+        goals: list[dict[str, Any]] = []
+        goal_pos: list[int] = []
+        if head:
+            blocks = self.section_blocks(head)
+            body = "\n".join(b.text for b in blocks)
+            base = blocks[0].start if blocks else head.end
+            parts = list(re.finditer(r"目标\s?(\d{1,3})\s?[：:]", body))[:MAX_GOALS]
+            items: list[tuple[int, str, int]] = []
+            if parts:
+                for i, m in enumerate(parts):
+                    end = parts[i + 1].start() if i + 1 < len(parts) else len(body)
+                    items.append((int(m.group(1)), body[m.end():end], base + m.end()))
+            else:
+                for n, text in split_numbered(body)[:MAX_GOALS]:
+                    items.append((n, text, base + body.find(text)))
+            for n, text, pos in items:
+                text = text.strip().rstrip("；;，\n")
+                if not text:
+                    continue
+                goal = {"number": n, "text": text.replace("\n", "")}
+                goals.append(goal)
+                goal_pos.append(pos)
+                self.out.sources[f"goals[{len(goals) - 1}].text"] = self.source(pos)
+        if not goals:
+            return
+        self.out.data["goals"] = goals
+        completions = self.completions()[:MAX_GOALS]
+        if not completions:
+            self.miss("goals[*].completion", "绩效目标完成情况")
+        pairs = []
+        goal_bigrams = [_bigrams(g["text"]) for g in goals]
+        for ci, (_, title, text, _) in enumerate(completions):
+            cb = _bigrams(title + text)
+            for gi, gb in enumerate(goal_bigrams):
+                score = len(cb & gb) / max(1, min(len(cb), len(gb)))
+                pairs.append((score, ci, gi))
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        used_c: set[int] = set()
+        used_g: set[int] = set()
+        assign: dict[int, int] = {}
+        for score, ci, gi in pairs:
+            if ci in used_c or gi in used_g or score < 0.08:
+                continue
+            assign[gi] = ci
+            used_c.add(ci)
+            used_g.add(gi)
+        for ci, (n, _, _, _) in enumerate(completions):
+            if ci not in used_c:
+                gi = next((i for i, g in enumerate(goals) if g["number"] == n and i not in used_g), None)
+                if gi is not None:
+                    assign[gi] = ci
+                    used_g.add(gi)
+        for gi, goal in enumerate(goals):
+            targets = self.quantities(goal["text"], goal_pos[gi])
+            actuals: list[tuple[dict[str, Any], str, str]] = []
+            if gi in assign:
+                n, title, text, pos = completions[assign[gi]]
+                if title:
+                    goal["completion_title"] = title
+                goal["completion"] = text
+                self.out.sources[f"goals[{gi}].completion"] = self.source(pos)
+                if n != goal["number"]:
+                    self.out.notes.append(f"完成情况第 {n} 条「{title}」按内容对应到目标 {goal['number']}")
+                actuals = self.quantities(text, pos + (len(title) + 1 if title else 0))
+            elif completions:
+                self.miss(f"goals[{gi}].completion", f"目标{goal['number']}的完成情况")
+            indicators = self.indicators(targets, actuals)
+            if indicators:
+                goal["indicators"] = [ind for ind, _ in indicators]
+                for ii, (_, src) in enumerate(indicators):
+                    self.out.sources[f"goals[{gi}].indicators[{ii}]"] = src
+
+    def completions(self) -> list[tuple[int, str, str, int]]:
+        """(number, title, text, position) of each numbered completion statement."""
+        for b in self.doc.blocks:
+            if not (b.heading and re.search(r"目标完成情况|目标实现情况", b.text)):
+                continue
+            nxt = self.doc.blocks[b.index + 1] if b.index + 1 < len(self.doc.blocks) else None
+            if nxt is None or not re.match(r"\s*(?:1[.．、]|[（(]1[)）]|[（(]一[)）]|一、)", nxt.text):
+                continue
+            blocks = self.section_blocks(b, stop=r"50万元以上")
+            body = "\n".join(x.text for x in blocks)
+            out: list[tuple[int, str, str, int]] = []
+            for n, text in split_numbered(body):
+                pos = blocks[0].start + body.find(text)
+                text = text.replace("\n", "").rstrip("；;")
+                title = ""
+                m = re.match(r"([^，。；]{2,20}?)[。，]", text)
+                if m:
+                    title = m.group(1)
+                    text = text[m.end():]
+                out.append((n, title, text, pos))
+            if out:
+                return out
+        return []
+
+    def quantities(self, text: str, pos: int) -> list[tuple[dict[str, Any], str, str]]:
+        """Counted figures of a passage: (quantity, name, source sentence)."""
+        out: list[tuple[dict[str, Any], str, str]] = []
+        for m in COUNT.finditer(text):
+            if len(out) >= MAX_LIST_ITEMS:
+                break
+            rel = "="
+            if m.group("rel"):
+                rel = RELATION_WORDS[m.group("rel")]
+            elif m.group("suffix"):
+                rel = m.group("suffix")
+            elif m.group("post") == "以上":
+                rel = ">="
+            elif m.group("post") == "以下":
+                rel = "<="
+            elif m.group("post") == "左右":
+                rel = "约"
+            q: dict[str, Any] = {"value": Decimal(m.group("num")), "unit": m.group("unit")}
+            if rel != "=":
+                q["relation"] = rel
+            start = clause_start(text, m.start(), "，。；、：")
+            ends = [i for i in (text.find(c, m.end(), m.end() + LOOKBACK) for c in "，。；：") if i >= 0]
+            clause = text[start:min(ends) if ends else min(len(text), m.end() + LOOKBACK)]
+            name = clause.replace(m.group(0), "").strip("，。；、 ") or clause
+            out.append((q, name, self.source(pos + m.start())))
+        return out
+
+    def indicators(self, targets: list[tuple[dict[str, Any], str, str]],
+                   actuals: list[tuple[dict[str, Any], str, str]]) -> list[tuple[dict[str, Any], str]]:
+        """Pair each target with the first unused actual of the same unit."""
+        used: set[int] = set()
+        out: list[tuple[dict[str, Any], str]] = []
+        paired: dict[int, tuple[dict[str, Any], str, str]] = {}
+        for t in targets:
+            ai = next((i for i, a in enumerate(actuals) if i not in used and a[0]["unit"] == t[0]["unit"]), None)
+            if ai is not None:
+                used.add(ai)
+                paired[ai] = t
+        for i, (q, name, src) in enumerate(actuals):
+            ind: dict[str, Any] = {"name": name, "category": _category(name)}
+            if i in paired:
+                ind["target"] = paired[i][0]
+            ind["actual"] = q
+            out.append((ind, src if i not in paired else f"{paired[i][2]} / {src}"))
+        for t in targets:
+            if not any(t is p for p in paired.values()):
+                out.append(({"name": t[1], "category": _category(t[1]), "target": t[0]}, t[2]))
+        return out

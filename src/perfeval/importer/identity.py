@@ -1,0 +1,170 @@
+"""Who the report is about: title, unit, cover, staffing, organisation, duties and plans.
+
+Phrasings read: 预算单位名称 / 部门（单位）名称 / 单位名称 (else the name in the title, without "标题：" /
+"封面：" prefixes), 主管部门, 年度预算金额; the cover (预算编码, 评价方式, 评价机构, 报告日期); staffing "编制
+N人（行政编制 a人，事业编制 b人）", "实有 N人 …" and the key-value cells of a form; 内设机构 and sub-units;
+the numbered duties and the plan sections.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date, split_numbered
+
+_TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
+_TITLE = re.compile(r"(?:绩效(?:自评|评价)|自评|评价)(?:总结)?报告|绩效自评$|整体(?:（项目）)?支出绩效自评")
+
+
+class IdentityReader(TextReader):
+    def find_title(self) -> tuple[str, int] | None:
+        candidates: list[tuple[int, str, int]] = []
+        for b in self.doc.blocks[:20]:
+            text = _TITLE_PREFIX.sub("", b.text)
+            if len(text) > 80 or re.search(r"报告日期|报告期|发布", text):
+                continue
+            if _TITLE.search(text):
+                rank = 0 if re.search(r"(?:19|20)\d{2}年", text) else 1
+                candidates.append((rank, text, b.start))
+        if not candidates:
+            return None
+        candidates.sort(key=lambda c: c[0])
+        return candidates[0][1], candidates[0][2]
+
+    def unit(self, title: tuple[str, int] | None) -> None:
+        if self.unit_name:
+            self.out.data.setdefault("unit", {})["name"] = self.unit_name
+        else:
+            m = re.compile(r"(?:预算单位名称|部门（单位）名称|部门\(单位\)名称|单位名称|部门名称|填报单位(?:（盖章）)?)"
+                           r"[ \t]{0,3}[：:]?[ \t]{0,3}\n?([^\n|，。；]{1,60})").search(self.text)
+            name = m.group(1).strip() if m else ""
+            name = _TITLE_PREFIX.sub("", name)
+            if m and name and not re.fullmatch(r"[（(]?(?:空|略|无|不详)[)）]?|[\d.\s]+", name):
+                self.set("unit.name", name, m.start(1))
+            elif title:
+                tm = re.search(r"^(?:(?:19|20)\d{2}年度?)?(?P<name>.+?)(?:(?:19|20)\d{2}年度?)?(?:部门|单位)?"
+                               r"(?:整体|（项目）|项目|及)*支出", title[0])
+                if tm:
+                    name = tm.group("name").strip()
+                    if (2 <= len(name) <= 60 and "（单位）" not in name and not re.search(r"\d{4}年", name)
+                            and not re.fullmatch(r"部门|单位|本部门|本单位", name)):
+                        self.set("unit.name", name, title[1], "取自报告标题")
+        sup = self.cell_after("主管部门|主管单位")
+        if sup and not re.fullmatch(r"[（(]?(?:空|略|无)[)）]?", sup[0]):
+            self.set("unit.supervisor", sup[0], sup[1])
+        self.take("unit.annual_budget", r"年度预算金额|年度预算总额|部门预算金额", window=20)
+
+    def cover(self) -> None:
+        m = re.compile(r"预算编码[ \t]{0,3}[：:]?[ \t]{0,3}\n?([A-Za-z0-9\-]{1,30})").search(self.text)
+        if m:
+            self.set("cover.budget_code", m.group(1), m.start(1))
+        for key, label in (("evaluation_method", r"评价方式"), ("evaluator", r"评价机构")):
+            m = re.compile(rf"{label}[ \t]{{0,3}}[：:][ \t]{{0,3}}\n?([^\n|，。；]{{2,40}})").search(self.text)
+            if m:
+                self.set(f"cover.{key}", m.group(1).strip(), m.start(1))
+        m = re.compile(r"(?:报告日期|报告期|报告时间|评价报告日期)[ \t]{0,3}[：:]?[ \t]{0,3}\n?([^\n|]{6,20})").search(self.text)
+        if m:
+            date = parse_report_date(m.group(1))
+            if date:
+                self.set("cover.report_date", date, m.start(1))
+
+    # ----- staffing and organisation ----------------------------------------------------
+    def staffing(self) -> None:
+        # Key-value cells of a form first ("编制数 11 | 2023年实际在职人数 16 | 控制率 （空）").
+        keys = [("staffing.approved", r"(?:核定|人员|批复)?编制(?:数|人数)?$"),
+                ("staffing.actual", r"(?:实际在职人数|实有人数|在职人数|实有人员|实际人数|在职人员|实有|在编人数)$"),
+                ("staffing.stated_control_rate", r"(?:在职人员)?控制率$")]
+        for row in self.rows:
+            if not re.search(r"编制|在职|实有", row.text) or row.narrative:
+                continue
+            for seg in row.segments:
+                for path, pattern in keys:
+                    if len(seg.values) == 1 and re.search(pattern, seg.label) and not re.search(r"行政|事业", seg.label):
+                        v = seg.values[0]
+                        if v.number is None:
+                            continue
+                        if path.endswith("control_rate"):
+                            self.set(path, v.number, v.pos)
+                        elif v.number == v.number.to_integral_value() and not v.percent:
+                            self.set(path, int(v.number), v.pos)
+        # A header row of names and a row of figures under it ("编制数 | 实际在职人数 | 控制率" / "143 | 136 | 95.10%").
+        for i, row in enumerate(self.rows[:-1]):
+            names = [s.label for s in row.segments if not s.values]
+            if len(row.segments) == 1 and not row.values:
+                names = re.findall(r"编制数|(?:\d{4}年)?实际在职人数|实有人数|在职人数|控制率", row.text)
+            if not names or not any("编制" in n for n in names) or row.values:
+                continue
+            nxt = self.rows[i + 1]
+            vals = nxt.values
+            if len(vals) == len(names) and all(not s.label for s in nxt.segments):
+                for name, v in zip(names, vals):
+                    for path, pattern in keys:
+                        if v.number is not None and re.search(pattern, name):
+                            value: Any = v.number if path.endswith("control_rate") else int(v.number)
+                            self.set(path, value, v.pos)
+        t = self.text
+        approved = re.compile(r"(?<!行政)(?<!事业)(?<!预算)(?:核定|批复)?(?:人员)?编制(?:数|人数)?(?:为|共|是)?[：:]?\s?(\d{1,7})\s?(?:人|名)"
+                              r"(?:[（(]行政编制(\d{1,7})(?:人|名)?[，、,]事业编制(\d{1,7})(?:人|名)?[)）])?")
+        m = approved.search(t)
+        if m:
+            self.set("staffing.approved", int(m.group(1)), m.start(1))
+            if m.group(2):
+                self.set("staffing.approved_admin", int(m.group(2)), m.start(2))
+                self.set("staffing.approved_institution", int(m.group(3)), m.start(3))
+        actual = re.compile(r"(?:年末|期末)?(?:实有在编人数|在编人数|实有人数|实有人员|实有|实际在职人数|实际在职|在职人数|在职人员)(?!控制)(?:为|共|是)?[：:]?\s?"
+                            r"(\d{1,7})\s?(?:人|名)(?:[（(](?:行政(?:编制)?|行政人员)(\d{1,7})(?:人|名)?[，、,]"
+                            r"(?:事业(?:编制)?|事业人员)(\d{1,7})(?:人|名)?[)）])?")
+        m = actual.search(t)
+        if m:
+            self.set("staffing.actual", int(m.group(1)), m.start(1))
+            if m.group(2):
+                self.set("staffing.actual_admin", int(m.group(2)), m.start(2))
+                self.set("staffing.actual_institution", int(m.group(3)), m.start(3))
+        m = re.compile(r"在职人员控制率(?:为|是|：)?(\d{1,3}(?:\.\d+)?)%").search(t)
+        if m:
+            self.set("staffing.stated_control_rate", Decimal(m.group(1)), m.start(1))
+
+    def internal_units(self) -> None:
+        for path, label in (("unit.internal_units", r"内设机构"), ("unit.sub_units", r"(?:下属|所属)(?:事业)?单位|二级机构|事业单位")):
+            m = re.compile(rf"(?:{label})(?:有|包括|为)?[：:]([^\n。；]{{2,4000}})").search(self.text)
+            if not m:
+                continue
+            items: list[str] = []
+            for piece in re.split(r"[、，,]", m.group(1)):
+                piece = re.sub(r"^(?:和|及|以及)", "", piece.strip()).rstrip("等")
+                if not piece or len(piece) > 40 or re.search(r"\d+(?:\.\d+)?万元", piece):
+                    items = []
+                    break
+                items.append(piece)
+                if len(items) > MAX_LIST_ITEMS:
+                    items = []
+                    break
+            if len(items) >= 1:
+                self.set(path, items, m.start(1))
+
+    # ----- duties, plans, goals ----------------------------------------------------------
+    def duties(self) -> None:
+        heads = [b for b in self.doc.blocks if b.heading and re.search(r"职能职责|基本职能|部门职能|主要职能|单位职能", b.text)]
+        head = next((h for h in heads if self.section_blocks(h)), None)
+        duties: list[str] = []
+        if head:
+            body = "\n".join(b.text for b in self.section_blocks(head))
+            base = self.doc.blocks[head.index + 1].start if head.index + 1 < len(self.doc.blocks) else head.start
+            items = split_numbered(body)
+            for i, (_, text) in enumerate(items):
+                duties.append(text.replace("\n", ""))
+                self.out.sources[f"duties[{i}]"] = self.source(base + body.find(text))
+        if duties:
+            self.out.data["duties"] = duties
+
+    def _section_text(self, pattern: str, key: str) -> None:
+        head = self.heading(pattern)
+        blocks = self.section_blocks(head) if head else []
+        if blocks:
+            self.set(key, "".join(b.text for b in blocks), blocks[0].start)
+
+    def plans(self) -> None:
+        self._section_text(r"长期规划|中长期规划|发展规划", "long_term_plan")
+        self._section_text(r"年度(?:工作)?计划|年度重点工作", "annual_plan")
