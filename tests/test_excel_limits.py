@@ -95,8 +95,11 @@ def test_one_formatted_cell_at_the_last_cell_of_a_sheet_is_cheap(seed_xlsx: Path
     path = _edited(seed_xlsx, tmp_path / "xfd.xlsx", edit)
     assert openpyxl.load_workbook(path, read_only=True)["项目"].max_row == 1048576
     # The import in a fresh process: its peak resident memory is that of Python with the libraries loaded.
-    script = ("import resource, sys; from pathlib import Path; from perfeval.excel import read_workbook; "
-              "read_workbook(Path(sys.argv[1])); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # VmHWM is the peak of the process's own memory; ru_maxrss would carry over the parent's peak (Linux keeps
+    # the larger across fork and exec), so it measured pytest's memory after the tests before, not the import.
+    script = ("import re, sys; from pathlib import Path; from perfeval.excel import read_workbook; "
+              "read_workbook(Path(sys.argv[1])); "
+              "print(re.search(r'VmHWM:\\s+(\\d+) kB', Path('/proc/self/status').read_text()).group(1))")
     proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=600)
     peak_kib = int(proc.stdout.split()[-1])
