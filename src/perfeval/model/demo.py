@@ -22,6 +22,9 @@ Real reports are partial, and so is the demo set. Each department keeps one *pro
 Every record is marked ``demo: true``; pages built from it carry the 示例数据 label. A share of the
 records carries one of the faults real reports have (see :data:`FAULTS`), each where its profile has the
 data it spoils, so that every data check fires somewhere; :func:`planted_faults` says which record got which.
+Apart from the planted faults the figures are consistent: totals equal their items (a narrative report's
+projects add up to 项目支出, with one line for the spending outside the planned projects), and rates drawn
+by chance stay clear of the checks' thresholds (a project spends 92–100% of its budget).
 """
 
 from __future__ import annotations
@@ -85,8 +88,9 @@ def _fault_income_sum(d: dict[str, Any], rng: random.Random) -> None:
 
 
 def _fault_basic_sum(d: dict[str, Any], rng: random.Random) -> None:
+    # Lowered, not raised: a raised 公用经费 could pass its budget and spoil a second check (its control rate).
     row = d["expenditure"]["public"]
-    row["actual"] = row["actual"] + Decimal("3.40")
+    row["actual"] = row["actual"] - Decimal("3.40")
 
 
 def _fault_sangong_sum(d: dict[str, Any], rng: random.Random) -> None:
@@ -101,8 +105,11 @@ def _fault_unit_slip(d: dict[str, Any], rng: random.Random) -> None:
 
 
 def _fault_low_execution(d: dict[str, Any], rng: random.Random) -> None:
+    # The money project 1 did not spend went to the year's other project spending: 项目支出 still adds up.
     p = d["projects"][0]
-    p["actual"] = _q(p["budget"] * Decimal("0.62"))
+    lowered = _q(p["budget"] * Decimal("0.62"))
+    _add_to_other_projects(d, p["actual"] - lowered)
+    p["actual"] = lowered
     p["description"] = "项目按计划推进。"
 
 
@@ -272,24 +279,51 @@ def _project_plan(dep: dict[str, Any], rng: random.Random) -> tuple[list[tuple[s
     return source, [_q(Decimal(b) * (Decimal(1) + _pct(rng, -20, 20))) for _, b, _ in source]
 
 
+#: The project line of spending outside the year's planned projects (mid-year additions, carried-over funds):
+#: stated with its actual only, as reports list a project added during the year.
+_OTHER_PROJECTS = {
+    "report": ("年中追加项目资金", "{year}年年中追加资金，用于政策性增支和上级专项配套。"),
+    "three_way": ("上年结转及其他资金安排项目", "{year}年使用上年结转资金和其他收入安排的项目支出。"),
+}
+
+
 def _narrative_projects(plan: tuple[list[tuple[str, int, str]], list[Decimal]], year: int, rng: random.Random,
-                        project_actual: Decimal) -> list[dict[str, Any]]:
-    """The report's large projects: an actual near the budget, the last one taking what is left of 项目支出."""
+                        project_actual: Decimal, other: str) -> list[dict[str, Any]]:
+    """The report's projects, adding up to 项目支出 in both columns: each planned project spends 92–100% of its
+    budget; what 项目支出 spent beyond them is one more project line (:data:`_OTHER_PROJECTS`), and a shortfall
+    is taken from the last projects, which then state why they spent less."""
     source, budgets = plan
     projects = []
-    remaining = project_actual
     for pi, ((name, _, output), budget) in enumerate(zip(source, budgets), start=1):
-        if pi < len(source):
-            actual = min(budget, _q(budget * _pct(rng, 92, 100)))
-        else:
-            actual = min(budget, max(Decimal(0), remaining))
-        remaining -= actual
-        description = f"{year}年{output}，资金按进度拨付使用。"
-        if actual < budget * Decimal("0.9"):
-            description += "部分资金因项目实施进度调整未支出，形成结余，已按规定收回。"
-        projects.append({"number": pi, "name": name, "budget": budget, "actual": actual,
-                         "actual_label": "实际支出", "description": description})
+        projects.append({"number": pi, "name": name, "budget": budget,
+                         "actual": min(budget, _q(budget * _pct(rng, 92, 100))),
+                         "actual_label": "实际支出", "description": f"{year}年{output}，资金按进度拨付使用。"})
+    excess = project_actual - _total([p["actual"] for p in projects])
+    for p in reversed(projects):
+        if excess >= 0:
+            break
+        cut = min(p["actual"], -excess)
+        p["actual"] -= cut
+        excess += cut
+    for p in projects:
+        if p["actual"] < p["budget"] * Decimal("0.9"):
+            p["description"] += "部分资金因项目实施进度调整未支出，形成结余，已按规定收回。"
+    if excess > 0:
+        name, description = _OTHER_PROJECTS[other]
+        projects.append({"number": len(projects) + 1, "name": name, "actual": excess, "actual_label": "实际支出",
+                         "description": description.format(year=year)})
     return projects
+
+
+def _add_to_other_projects(d: dict[str, Any], amount: Decimal) -> None:
+    """Move ``amount`` of 项目支出 to the line of spending outside the planned projects (made when missing)."""
+    name, description = d["_other_projects"]
+    projects = d["projects"]
+    if projects[-1]["name"] == name:
+        projects[-1]["actual"] += amount
+    else:
+        projects.append({"number": len(projects) + 1, "name": name, "actual": amount, "actual_label": "实际支出",
+                         "description": description.format(year=d["year"])})
 
 
 def _basics(dep: dict[str, Any], rng: random.Random, previous: dict[str, Any] | None) -> dict[str, Decimal]:
@@ -316,14 +350,14 @@ def _report(dep: dict[str, Any], year: int, index: int, rng: random.Random, prev
     initial = basic_budget + project_budget
     adjustment = _q(initial * _pct(rng, 0, 25))
     adjusted = initial + adjustment
-    spend_total = _q(adjusted * _pct(rng, 90, 100))
+    spend_total = _q(adjusted * _pct(rng, 92, 100))
     personnel_actual = _q(personnel_budget * (Decimal(1) + _pct(rng, 0, 8)))
     public_actual = _q(goods * _pct(rng, 80, 100))
     basic_actual = personnel_actual + public_actual
     project_actual = spend_total - basic_actual
 
     goals = _goals(dep, year, rng)
-    projects = _narrative_projects(plan, year, rng, project_actual)
+    projects = _narrative_projects(plan, year, rng, project_actual, "report")
     sangong = _sangong(rng, previous, budget_column=approval)
     name = dep["name"]
     data: dict[str, Any] = {
@@ -360,6 +394,7 @@ def _report(dep: dict[str, Any], year: int, index: int, rng: random.Random, prev
         data["self_score_total"] = total
         data["self_grade"] = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
     data["_personnel_budget"] = personnel_budget
+    data["_other_projects"] = _OTHER_PROJECTS["report"]
     return data
 
 
@@ -389,7 +424,7 @@ def _basic_table(dep: dict[str, Any], year: int, index: int, rng: random.Random,
     before_items = {p["name"]: p for p in previous["projects"]} if previous is not None else {}
     for k, (name, budget, _) in enumerate(dep["projects"]):
         row = _three_columns(rng, _q(Decimal(budget) * (Decimal(1) + _pct(rng, -15, 15))),
-                             before_items[name]["actual"] if name in before_items else None, 88, 100)
+                             before_items[name]["actual"] if name in before_items else None, 92, 100)
         items.append({"name": name, "group": _GROUPS[k % len(_GROUPS)], **row})
     goods = _q(_money(rng, staff * 14, staff * 18) * _pct(rng, 8, 16))
     before_public = ({i["name"]: i["actual"] for i in previous["public_funds"]["items"]}
@@ -447,7 +482,7 @@ def _three_way(dep: dict[str, Any], year: int, index: int, rng: random.Random,
     spend = _q(income_total * _pct(rng, 92, 99))
     project_actual = spend - personnel_actual - public_actual
     goals = _goals(dep, year, rng, qualitative=True)
-    projects = _narrative_projects(plan, year, rng, project_actual)
+    projects = _narrative_projects(plan, year, rng, project_actual, "three_way")
     changes = [c for c in (
         _change("收入总计", income_total, previous["income"]["total"]["actual"] if previous else None),
         _change("支出总计", spend, previous["expenditure"]["total"]["actual"] if previous else None)) if c]
@@ -471,6 +506,7 @@ def _three_way(dep: dict[str, Any], year: int, index: int, rng: random.Random,
         "problems": _problems(index, year, rng),
         "stated_changes": changes,
         "_personnel_budget": personnel_budget,
+        "_other_projects": _OTHER_PROJECTS["three_way"],
     }
     return data
 
