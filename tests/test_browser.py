@@ -121,7 +121,8 @@ def _search(page: Any, server: str, query: str) -> list[str]:
     page.wait_for_url("**/search.html?q=*")
     page.wait_for_function(
         "() => { const s = document.querySelector('#search-results .search-summary');"
-        " return s && s.innerText.trim().length > 0 && Search._pulse_status === -1; }")
+        " return s && s.innerText.trim().length > 0 && Search._pulse_status === -1; }",
+        timeout=120_000)  # searching the whole index is slow on a loaded 2-core machine
     return page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
 
 
