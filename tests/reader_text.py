@@ -95,6 +95,8 @@ def prose_problems(soup: BeautifulSoup, quoted: set[str] = frozenset(),  # type:
             ours = ours.replace(name, name.replace(" ", ""))
         for m in SPACED_CHINESE.finditer(ours):
             problems.append(f"space in Chinese text: …{ours[max(0, m.start() - 15):m.end() + 15]}…")
+        if "**" in ours or "__" in ours:
+            problems.append(f"markdown not rendered: …{ours[max(0, ours.find('*') - 15):ours.find('*') + 25]}…")
         for pattern in BOILERPLATE:
             if pattern.search(block):
                 problems.append(f"boilerplate: {pattern.pattern}")

@@ -128,11 +128,12 @@ def test_the_prose_check_can_fail() -> None:
     html = ("<article class='bd-article'><p>预算调整率（年中调整 ÷ 年初预算）为36.04%。得 4.57/6 分。</p>"
             "<p>本章依据某局2024年度数据生成：复核得分 84.23 分。</p><ul><li>是（+4）。设定目标值的指标1项，已达成1项。</li>"
             "<li>设定目标值的指标1项，已达成1项。</li></ul><table><tr><td>得 4.57/6 分</td></tr></table>"
-            "<p>逐项测算得分，\n并核对。依据《中共中央 国务院关于全面实施预算绩效管理的意见》。</p></article>")
+            "<p>逐项测算得分，\n并核对。依据《中共中央 国务院关于全面实施预算绩效管理的意见》。</p>"
+            "<p>**测算与核查。**在部门的报告之外。</p></article>")
     found = prose_problems(BeautifulSoup(html, "html.parser"))
     kinds = sorted({f.split(":")[0] for f in found})
-    assert kinds == ["boilerplate", "score as a fraction (x/N 分)", "sentence 2 times", "signed number in brackets",
-                     "space in Chinese text", "spaced number", "÷"]
+    assert kinds == ["boilerplate", "markdown not rendered", "score as a fraction (x/N 分)", "sentence 2 times",
+                     "signed number in brackets", "space in Chinese text", "spaced number", "÷"]
     assert len([f for f in found if f.startswith("space in Chinese")]) == 1   # a document's issuers keep theirs
     assert len([f for f in found if f.startswith("score as a fraction")]) == 1   # the table cell is not prose
 
