@@ -66,3 +66,9 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("book"))
     assert main(["build", "--root", str(root)]) == 0
     return root
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Also registered by the packaging (pyproject); here so this tree runs without warnings.
+    config.addinivalue_line("markers", "browser: opens the built book in headless Chromium")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")

@@ -102,8 +102,8 @@ def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
     missing = [f for f in KEY_FIGURES if f not in text]
     assert missing == []
     # Prose from the chapter template, as plain text (no tags, entities unescaped).
-    assert "预算调整率（年中调整 ÷ 年初预算）为36.04%" in text
-    assert "“三公”经费控制率（实际 ÷ 预算）为59.71%" in text
+    assert "预算调整率（年中调整预算数占年初预算的比例）为36.04%" in text
+    assert "“三公”经费控制率（实际支出占预算的比例）为59.71%" in text
     assert "<" not in text and "&amp;" not in text and "&ldquo;" not in text
 
 
@@ -122,11 +122,18 @@ def test_tables_charts_scores_and_findings(document: docx.document.Document) -> 
     figures = [p.text for p in document.paragraphs if p.style.name == "图题"]
     assert [f.split(" ", 1)[0] for f in figures] == ["图1", "图2", "图3", "图4"]
     # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
-    assert "复核得分88.83分，等级“良”" in text
+    assert "复核得分88.83分，等级为“良”" in text
     # Four charts: spending structure, budget vs actual, 三公, project execution — real PNG images.
     assert len(document.inline_shapes) == 4
     images = [part for part in document.part.package.parts if part.content_type == "image/png"]
     assert len(images) == 4 and all(p.blob[:8] == b"\x89PNG\r\n\x1a\n" for p in images)
+    # Sharp in print: every chart is placed at 300 pixels per inch or more (its PNG width over its width on
+    # the page; EMU: 914400 per inch).
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        png = document.part.related_parts[blip.embed].blob
+        pixels = int.from_bytes(png[16:20], "big")
+        assert pixels / (shape.width / 914400) >= 300, (pixels, shape.width)
     # Every table repeats its header row on each page and never splits a row.
     for table in document.tables:
         rows = table._tbl.findall(qn("w:tr"))

@@ -17,7 +17,7 @@ def test_income_prose_is_filled_from_data(seed: DepartmentYear) -> None:
     assert "财政拨款收入3229.37万元" in html
     assert "财政年初预算拨款2373.85万元" in html
     assert "年中调整预算数855.52万元" in html
-    assert "预算调整率（年中调整 ÷ 年初预算）为36.04%" in html
+    assert "预算调整率（年中调整预算数占年初预算的比例）为36.04%" in html
     assert "人员经费1581.75万元、公用经费141.84万元" in html
 
 
@@ -33,7 +33,7 @@ def test_year_slip_and_declared_adjustment_are_explained(seed: DepartmentYear) -
     html = render("approved", seed, compute(seed))
     assert "2023年度批复" in html and "与评价年度2024年不一致" in html
     assert "单位自述预算调整率为0%" in html and "计算为36.04%" in html
-    assert "非财政拨款结转资金118.74万元" in html and "财政拨款结转结余率（÷ 调整后预算）0.00%" in html
+    assert "非财政拨款结转资金118.74万元" in html and "财政拨款结转结余率（结转结余资金占调整后预算的比例）为0.00%" in html
 
 
 def test_text_from_data_is_escaped(seed: DepartmentYear) -> None:
@@ -95,3 +95,60 @@ def test_chart_png_is_deterministic(seed: DepartmentYear) -> None:
     a = charts.png_bytes(charts.sangong_budget_vs_actual(seed))
     b = charts.png_bytes(charts.sangong_budget_vs_actual(seed))
     assert a == b
+
+
+def _png_width(png: bytes) -> int:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big")   # IHDR: width, then height
+
+
+def test_charts_are_drawn_at_twice_the_size_they_are_shown(seed: DepartmentYear) -> None:
+    """On the page a chart keeps its size in CSS px (7.2 in at 110 px per inch: 792 px); its PNG has twice
+    the pixels, and the output says the width to show it at."""
+    import base64
+
+    from .chapter_outputs import chapter_notebook
+    from .conftest import ROOT
+
+    nb = chapter_notebook(seed, ROOT / "data/frameworks/xiangtan-2024.yaml", ROOT / "data")
+    shown = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                png = base64.b64decode(output["data"]["image/png"])
+                width = output["metadata"]["image/png"]["width"]
+                assert _png_width(png) == 2 * width
+                shown.append(width)
+    assert len(shown) == 4 and 792 in shown and 704 in shown   # 7.2-inch bar charts, the 6.4-inch pie
+
+
+def test_axis_titles_and_labels_are_horizontal(seed: DepartmentYear) -> None:
+    """No rotated text in any chart of the chapter, the history or a year overview (the 万元 unit is written
+    above the axis, not along it)."""
+    from matplotlib.text import Text
+
+    from perfeval.pages import history, ranking
+    from perfeval.review.frameworks import load_framework
+
+    from .conftest import ROOT
+
+    framework = load_framework(ROOT / "data/frameworks/xiangtan-2024.yaml")
+    f = compute(seed)
+    demo = ranking.load_records([ROOT / "data/demo"])
+    rows = ranking.evaluate([r for r in demo if r.year == 2024], framework)
+    years = history.history_records(ROOT / "data/demo", "qinghe-jiaoyu", 2024)
+    figures = [charts.spending_structure(seed), charts.budget_vs_actual(seed, f),
+               charts.sangong_budget_vs_actual(seed), charts.project_execution(seed, f),
+               ranking.scores_figure(rows), ranking.execution_figure(rows), ranking.sangong_figure(rows),
+               history.history_figure(years, framework)]
+    for fig in figures:
+        fig.canvas.draw()   # tick labels exist once drawn
+        texts = [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+        assert texts and [t.get_text() for t in texts if t.get_rotation() != 0] == []
+    # The unit of the value axis is there, as a horizontal title above the axis.
+    assert charts.budget_vs_actual(seed, f).axes[0].get_title(loc="left") == "万元"
+    # The check sees a rotated axis title when there is one.
+    fig = charts.new_figure()
+    fig.add_subplot().set_ylabel("万元")
+    fig.canvas.draw()
+    assert [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_rotation() != 0] == ["万元"]

@@ -12,7 +12,9 @@ import pytest
 
 from perfeval.cli import main
 from perfeval.model.files import load_department
+from perfeval.model import schema_field
 from perfeval.model.schema import DepartmentYear
+from perfeval.pages.cells import Delta, Score, cell_text, is_absent
 from perfeval.pages.review_tables import (
     findings_table,
     framework_tree_table,
@@ -218,9 +220,10 @@ def test_review_and_scores_table(rec: DepartmentYear) -> None:
     assert len(table) == 15 + 1
     row = table[table["三级指标"] == "预算调整率"].iloc[0]
     assert (row["一级指标"], row["二级指标"], row["分值"], row["指标值"], row["复核得分"]) == (
-        "预算执行", "预算调整", D(8), "36.04%", D(0))
+        "预算执行", "预算调整", D(8), "36.04%", Score(D(0)))
     last = table.iloc[-1]
-    assert last["一级指标"] == "合计" and last["复核得分"] == D("88.83") and "良" in last["说明"]
+    assert last["一级指标"] == "合计" and last["复核得分"] == Score(D("88.83")) and "良" in last["说明"]
+    assert cell_text(last["复核得分"]) == "88.83" and cell_text(row["复核得分"]) == "0.00"
     assert findings[0].id == "project.claim_full"
 
 
@@ -229,34 +232,42 @@ def test_self_vs_recomputed_table(rec: DepartmentYear) -> None:
     table = self_vs_recomputed_table(result, rec)
     assert list(table.columns) == ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
     assert list(table["一级指标"]) == ["预算执行", "预算管理", "资产管理", "效果产出", "合计"]
-    assert list(table["差异"]) == [D(-14), D("-2.5"), D(0), D(0), D("-11.17")]   # 88.83 − 100
+    assert list(table["差异"]) == [Delta(D(v)) for v in ("-14", "-2.5", "0", "0", "-11.17")]   # 88.83 − 100
+    assert [cell_text(v) for v in table["差异"]] == ["-14.00", "-2.50", "0.00", "0.00", "-11.17"]
     assert "预算调整率扣 8 分" in table.iloc[0]["说明"]
 
 
 def test_score_summary_markdown(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
     text = score_summary_markdown(result, rec)
-    assert "得分 88.83 分，等级为“良”" in text
-    assert "比自评低 11.17 分" in text
-    assert "预算调整率扣 8 分" in text
+    assert "得分88.83分，等级为“良”" in text
+    assert "单位自评100分，等级“优”；复核得分比自评低11.17分" in text
+    assert "预算调整率扣8.00分" in text
     assert "**" not in text and "\n" not in text
 
 
 def test_findings_table(rec: DepartmentYear) -> None:
     _, findings = review(rec, "xiangtan-2024", DATA)
-    table = findings_table(list(reversed(findings)))
-    assert list(table.columns) == ["严重程度", "规则", "字段", "说明"]
+    table = findings_table(list(reversed(findings)), rec)
+    assert list(table.columns) == ["严重程度", "涉及项目", "说明", "规则", "字段"]
     assert table.iloc[0]["严重程度"] == "错误" and table.iloc[-1]["严重程度"] == "提示"
     assert "需核实" in set(table["严重程度"])
     assert len(table) == len(findings)
+    # The reader's column names the item as the chapter does; the path stays in the CSV-only column.
+    items = dict(zip(table["字段"], table["涉及项目"]))
+    adjustment = next(f for f in findings if f.id == "adjustment.declared_zero")
+    assert items["projects[2].actual"] == "项目3"
+    assert items[adjustment.path] == schema_field([adjustment.path.split(".")[0]])[0]   # the section's title
+    assert items["goals[2].indicators[0].actual"] == "目标3指标1"
+    assert all("[" not in item and "." not in item for item in table["涉及项目"])
 
 
 def test_framework_tree_table(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
     table = framework_tree_table(result.framework)
     rows = [list(r) for r in table.itertuples(index=False)]
-    assert ["A 预算执行", "", "", "30", "下级指标得分合计", ""] in rows
-    assert ["", "", "A21 预算调整率", "8", "分档得分",
+    assert ["A 预算执行", "", "", D(30), "下级指标得分合计", ""] in rows
+    assert ["", "", "A21 预算调整率", D(8), "分档得分",
             "预算调整率：≤0% 得 8 分，≤10% 得 6 分，≤20% 得 4 分，≤30% 得 2 分，其余得 0 分"] in rows
     assert len(rows) == 4 + 8 + 15 + 1    # 4 + 8 + 15 indicators, 合计
 
@@ -265,7 +276,7 @@ def test_common_review_no_matching_self_scores(rec: DepartmentYear) -> None:
     result, _ = review(rec, "common", DATA)
     table = self_vs_recomputed_table(result, rec)
     assert list(table["一级指标"])[:4] == ["投入", "过程", "产出", "效果"]
-    assert table.iloc[0]["自评得分"] is None
+    assert is_absent(table.iloc[0]["自评得分"]) and cell_text(table.iloc[0]["自评得分"]) == "—"
     text = score_summary_markdown(result, rec)
     assert "89.61" in text and "不能一一对应" in text
 

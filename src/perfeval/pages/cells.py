@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import numbers
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -27,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from perfeval.model.numbers import fmt_rate, plain, round_rate, trimmed
+from perfeval.model.numbers import fmt_rate, plain, round_rate, round_score
 
 #: Text a spreadsheet would read as a formula (OWASP: =, +, -, @, tab, carriage return).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +44,26 @@ class Pct:
 
 @dataclass(frozen=True)
 class Delta:
-    """A signed difference (e.g. score points year on year): shown with its sign, written as a number."""
+    """A signed difference of scores (points): shown with its sign and two decimals, written as the number."""
 
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score: shown and written with two decimals (84.23, 100.00), like :func:`score_text`."""
+
+    value: Decimal
+
+
+def score_text(value: Decimal | int) -> str:
+    """A score in the pages' one style: two decimals, half-up (19.2 → ``19.20``, 100 → ``100.00``)."""
+    return plain(round_score(Decimal(value)))
+
+
+def score_or(value: Decimal | int | None, label: str = "—") -> "Score | Absent":
+    """A score cell, or an absent cell with ``label``."""
+    return Absent(label) if value is None else Score(Decimal(value))
 
 
 @dataclass(frozen=True)
@@ -70,8 +88,8 @@ def is_absent(value: Any) -> bool:
 
 
 def is_number(value: Any) -> bool:
-    """Decimal, integer (numpy's too), percentage or difference; never a bool."""
-    return isinstance(value, (Decimal, numbers.Integral, Pct, Delta)) and not isinstance(value, bool)
+    """Decimal, integer (numpy's too), percentage, score or difference; never a bool."""
+    return isinstance(value, (Decimal, numbers.Integral, Pct, Delta, Score)) and not isinstance(value, bool)
 
 
 def cell_text(value: Any) -> str:
@@ -86,7 +104,9 @@ def cell_text(value: Any) -> str:
         text = fmt_rate(value.value)
         return "+" + text if value.signed and value.value > 0 else text
     if isinstance(value, Delta):
-        return ("+" if value.value > 0 else "") + trimmed(value.value)
+        return ("+" if value.value > 0 else "") + score_text(value.value)
+    if isinstance(value, Score):
+        return score_text(value.value)
     if isinstance(value, Decimal):
         return plain(value)
     return str(value)
@@ -98,8 +118,8 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, Pct):
         return plain(round_rate(value.value))  # type: ignore[arg-type]
-    if isinstance(value, Delta):
-        return plain(value.value)
+    if isinstance(value, (Delta, Score)):
+        return score_text(value.value)
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, numbers.Integral):
@@ -138,30 +158,128 @@ def csv_bytes(text: str) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
-    """Escaped HTML table (text from data is never interpreted); numbers are right-aligned.
+# --- layout: one column plan for the page and the Word file ----------------------------------------
 
-    ``links`` maps a column to one href per row: those cells become links (href escaped too).
+#: Width budget of a table in character cells (CJK characters; Latin letters and digits count 0.55):
+#: the article column at 1280 px (688 px of 0.88em text), an A4 page in print (8.5 pt) and the Word
+#: text width (15.6 cm of 小五) all hold about this many.
+WIDTH_BUDGET = 46.0
+#: Padding and borders of a cell, in character cells.
+CELL_PAD = 0.9
+#: A text column longer than this (in character cells) wraps; a shorter one is a short column.
+SHORT_TEXT = 12.0
+
+
+def text_units(text: str) -> float:
+    """Width of a text in character cells: CJK and full-width characters 1, others about half."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.55 for c in text)
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column is laid out: its kind and its share of the table width (the shares sum to 1).
+
+    ``num``: numbers, right-aligned, never wrapped; ``short``: short text (names, labels), may wrap to a
+    few characters; ``text``: long text (explanations, measures), wraps and takes what is left.
+    """
+
+    name: str
+    kind: str
+    share: float
+
+
+def _header_units(name: str) -> float:
+    # A header wraps: it needs about half its length, at least 2 and at most 4 characters.
+    units = text_units(name)
+    return units if units <= 4 else max(4.0, min(units / 2, 6.0))
+
+
+def column_layout(df: pd.DataFrame, budget: float = WIDTH_BUDGET) -> list[Column]:
+    """The column plan of a table: numbers get the width they need, short text its length (it wraps
+    to two or three lines when space is short), long text shares what remains; the whole fits
+    ``budget`` character cells whenever the numbers allow it."""
+    kinds, desired, minimum = [], [], []
+    for col in df.columns:
+        values = list(df[col])
+        texts = [cell_text(v) for v in values]
+        longest = max([text_units(t) for t in texts] or [0.0])
+        head = _header_units(str(col))
+        present = [v for v in values if not is_absent(v)]
+        if present and all(is_number(v) for v in present):
+            kind, want = "num", max(longest, head)
+            least = max(longest, min(head, 3.0))          # a number never wraps
+        elif longest <= SHORT_TEXT:
+            kind, want = "short", max(longest, head)
+            least = max(min(want, 4.0), want / 3)          # two or three lines at most
+        else:
+            # Long text wants room by how much it holds (its average cell), not by its longest cell.
+            filled = [text_units(t) for t in texts if t]
+            kind, want = "text", max(min(sum(filled) / len(filled) * 1.5, 30.0), head, 6.0)
+            least = max(head, 6.0)
+        kinds.append(kind)
+        desired.append(want + CELL_PAD)
+        minimum.append(least + CELL_PAD)
+    if sum(desired) > budget:
+        # Scale every column by one ratio, none below its minimum: the ratio that makes the table fit.
+        low, high = 0.0, 1.0
+        for _ in range(40):
+            mid = (low + high) / 2
+            if sum(max(m, d * mid) for d, m in zip(desired, minimum)) > budget:
+                high = mid
+            else:
+                low = mid
+        desired = [max(m, d * low) for d, m in zip(desired, minimum)]
+    total = sum(desired)
+    return [Column(str(c), k, d / total) for c, k, d in zip(df.columns, kinds, desired)]
+
+
+_NUMBER_TEXT = re.compile(r"^[+\-−]?\d+(?:\.(\d+))?%?$")
+FIGURE_SPACE, PUNCTUATION_SPACE = "\u2007", "\u2008"
+
+
+def _decimals(text: str) -> int:
+    m = _NUMBER_TEXT.match(text)
+    return len(m.group(1)) if m and m.group(1) else 0
+
+
+def _decimal_pad(have: int, column: int) -> str:
+    """Blank space of the width of the missing decimals (figure spaces, and a punctuation space for the
+    point), so right-aligned numbers of a column line up on their decimal point: 1700 / 655.0411."""
+    if have >= column:
+        return ""
+    return (PUNCTUATION_SPACE if have == 0 else "") + FIGURE_SPACE * (column - have)
+
+
+def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
+    """Escaped HTML table (text from data is never interpreted).
+
+    The table carries its column plan (:func:`column_layout`) as a ``colgroup`` and a class per cell
+    kind (``pe-num``, ``pe-short``, ``pe-text``), so the style sheet can fit it to the text column and,
+    on a phone, scroll it with the first column fixed. Cells are separated by line breaks, so the text
+    Sphinx indexes and the search snippets keep cell boundaries. ``links`` maps a column to one href per
+    row: those cells become links (href escaped too).
     """
     links = links or {}
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    layout = column_layout(df)
+    decimals = {col: max([_decimals(cell_text(v)) for v in df[col] if is_number(v)] or [0]) for col in df.columns}
+    cols = "".join(f'<col class="pe-col-{c.kind}" style="width: {c.share * 100:.2f}%">' for c in layout)
+    head = "\n".join(f'<th class="pe-{c.kind}">{escape(c.name)}</th>' for c in layout)
     body = []
     for i, row in enumerate(df.itertuples(index=False)):
         cells = []
-        for col, value in zip(df.columns, row):
+        for c, col, value in zip(layout, df.columns, row):
             text = cell_text(value)
             cell = escape(text)
+            if is_number(value):
+                cell += _decimal_pad(_decimals(text), decimals[col])
             if col in links and links[col][i]:
                 cell = f'<a href="{escape(links[col][i], quote=True)}">{cell}</a>'
-            if is_number(value):
-                cells.append(f'<td class="pe-num">{cell}</td>')
-            elif len(text) > 24:  # short cells (figures, names) stay on one line; long text wraps
-                cells.append(f'<td class="pe-wrap">{cell}</td>')
-            else:
-                cells.append(f"<td>{cell}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="pe-scroll"><table class="pe-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+            cls = "pe-num" if is_number(value) else "pe-absent" if is_absent(value) else f"pe-{c.kind}"
+            cells.append(f'<td class="{cls}">{cell}</td>')
+        body.append("<tr>\n" + "\n".join(cells) + "\n</tr>")
+    n = len(layout)
+    return (f'<div class="pe-scroll"><table class="pe-table pe-cols-{n}"><colgroup>{cols}</colgroup>'
+            f'<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{chr(10).join(body)}\n</tbody></table></div>')
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:

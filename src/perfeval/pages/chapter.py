@@ -33,7 +33,7 @@ from perfeval.pages.tables import (
 from perfeval.pages.display import NotebookOutput, PageOutput
 from perfeval.pages.history import history_chart, history_records, history_table
 from perfeval.pages.prose import paragraph, render
-from perfeval.pages.review_tables import findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
+from perfeval.pages.review_tables import FINDING_CSV_ONLY, findings_table, score_summary_markdown, scores_table, self_vs_recomputed_table
 from perfeval.review import run_checks
 from perfeval.review import Finding
 from perfeval.review import Framework, load_framework
@@ -110,7 +110,7 @@ class Chapter:
     def word_link(self) -> None:
         """Link to this chapter as a Word document (the build writes the file next to the CSV files)."""
         href = self.out.url(word_file(self.rec.code, self.rec.year))
-        self.out.html(f'<p class="pe-word"><a href="{escape(href)}" download>下载 Word 版报告</a></p>')
+        self.out.html(f'<p class="pe-word"><a href="{escape(href)}" download>下载 Word 报告</a></p>')
 
     def unit_info(self) -> None:
         self.out.table(unit_table(self.rec), "部门基本情况", "部门基本情况")
@@ -158,9 +158,9 @@ class Chapter:
     def _self_score_line(self, part: str) -> None:
         for s in self.rec.self_scores:
             if s.part == part:
-                reason = f"，{s.reason}" if s.reason else ""
+                reason = f"，{s.reason.rstrip('。；;. ')}" if s.reason else ""
                 self.out.html(paragraph(
-                    f"单位自评：{part}得分{fmt_number(s.score)}分（分值{fmt_number(s.weight)}分）{reason}。"))
+                    f"单位自评{part}得分{fmt_number(s.score)}分（满分{fmt_number(s.weight)}分）{reason}。"))
 
     def self_scores(self) -> None:
         self.out.table(self_score_table(self.rec), "单位自评得分", "单位自评得分")
@@ -206,7 +206,8 @@ class Chapter:
             self.out.html(paragraph("各项数据核查均未发现问题。"))
             return
         self.out.html(render("findings_intro", self._counts()))
-        self.out.table(findings_table(self.findings), "数据核查结果", "数据核查")
+        self.out.table(findings_table(self.findings, self.rec), "数据核查结果", "数据核查",
+                       csv_only=FINDING_CSV_ONLY)
 
     def history_comparison(self) -> None:
         """历年对比: budget, spending, execution, 三公 and score by year with year-on-year change."""

@@ -24,7 +24,7 @@ import pandas as pd
 from markupsafe import escape
 
 from perfeval.pages.cells import to_csv, to_html
-from perfeval.pages.charts import Chart
+from perfeval.pages.charts import Chart, css_width
 
 #: MIME type of a table's CSV payload in a notebook output: {"number", "caption", "file", "csv"}.
 TABLE_MIME = "application/vnd.perfeval.table+json"
@@ -71,12 +71,15 @@ class PageOutput:
         raise NotImplementedError
 
     def table(self, df: pd.DataFrame, title: str, name: str = "",
-              links: dict[str, list[str]] | None = None) -> int:
-        """Show a table as 表N with ``title``; its CSV is ``表N-<name>.csv``. Returns N."""
+              links: dict[str, list[str]] | None = None, csv_only: tuple[str, ...] = ()) -> int:
+        """Show a table as 表N with ``title``; its CSV is ``表N-<name>.csv``. Returns N.
+
+        ``csv_only`` columns (check ids, field paths) are in the CSV download but not in the table a
+        reader sees."""
         self.tables += 1
         n = self.tables
         file = f"{self.folder}/表{n}-{name or title}.csv" if self.folder else f"表{n}-{name or title}.csv"
-        self.show_table(df, f"表{n} {title}", file, links)
+        self.show_table(df.drop(columns=list(csv_only)), f"表{n} {title}", file, links, to_csv(df))
         return n
 
     def chart(self, chart: Chart) -> int:
@@ -90,7 +93,9 @@ class PageOutput:
         return f"{self.up}downloads/{file}"
 
     # --- how a subclass shows them ------------------------------------------------------------
-    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None) -> None:
+    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None,
+                   csv: str) -> None:
+        """Show ``df`` (the reader's columns) under ``caption``; ``csv`` is the download's text."""
         raise NotImplementedError
 
     def show_chart(self, chart: Chart, number: int) -> None:
@@ -116,17 +121,20 @@ class NotebookOutput(PageOutput):
     def html(self, text: str) -> None:
         self._bundle({"text/html": text})
 
-    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None) -> None:
+    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None,
+                   csv: str) -> None:
         head = f'<p class="pe-caption">{escape(caption)}</p>'
         foot = (f'<p class="pe-download"><a href="{escape(self.url(file))}" download>'
-                f"下载本表（CSV）</a></p>")
-        payload = {"number": self.tables, "caption": caption, "file": file, "csv": to_csv(df)}
+                f"下载本表 CSV 数据</a></p>")
+        payload = {"number": self.tables, "caption": caption, "file": file, "csv": csv}
         self._bundle({"text/html": head + to_html(df, links) + foot, TABLE_MIME: payload})
 
     def show_chart(self, chart: Chart, number: int) -> None:
         png = chart.png()
+        # Drawn at twice its size in pixels, shown at its size: the standard width metadata of an image
+        # output, which myst-nb writes into the page.
         self._bundle({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": chart.alt},
-                     {META_KEY: {"chart": chart.name, "number": number}})
+                     {META_KEY: {"chart": chart.name, "number": number}, "image/png": {"width": css_width(png)}})
         self.html(f'<p class="pe-caption pe-figure-caption">{escape(figure_caption(chart, number))}</p>')
 
 

@@ -54,7 +54,8 @@ class DocxOutput(PageOutput):
     def html(self, text: str) -> None:
         add_html(self.doc, text)
 
-    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None) -> None:
+    def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None,
+                   csv: str) -> None:
         add_table(self.doc, df, caption)
 
     def show_chart(self, chart: Chart, number: int) -> None:

@@ -25,7 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
-from perfeval.pages.cells import cell_text, is_absent, is_number
+from perfeval.pages.cells import cell_text, column_layout, is_absent, is_number
+from perfeval.pages.charts import png_size
 
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
@@ -302,26 +303,10 @@ def add_html(doc: DocumentObject, html: str) -> None:
 _NUMERIC = re.compile(r"^[-+−]?[\d,]+(\.\d+)?%?$")
 
 
-def _text_units(text: str) -> float:
-    """Width of a text in character cells: CJK and full-width characters 1, others about half."""
-    return sum(1.0 if ord(c) >= 0x2E80 else 0.55 for c in text)
-
-
 def _column_widths(df: pd.DataFrame, total: float = TEXT_WIDTH_CM) -> list[float]:
-    """Column widths in cm: narrow columns (numbers, short names) get what they need, long-text columns
-    share the rest in proportion to their longest text; the widths fill the text width."""
-    cell_cm, pad_cm, narrow_cm = 0.34, 0.5, 2.6
-    desired = []
-    for col in df.columns:
-        header = _text_units(str(col))
-        longest = max([header if header <= 4 else header / 2] + [_text_units(cell_text(v)) for v in df[col]])
-        desired.append(min(longest, 24) * cell_cm + pad_cm)
-    if sum(desired) <= total:
-        return [total * d / sum(desired) for d in desired]
-    fixed = [d if d <= narrow_cm else 0.0 for d in desired]
-    flexible = [0.0 if d <= narrow_cm else d for d in desired]
-    room = total - sum(fixed)
-    return [f if f else room * x / sum(flexible) for f, x in zip(fixed, flexible)]
+    """Column widths in cm: the page's column plan (:func:`perfeval.pages.cells.column_layout`) over the
+    text width, so a table is laid out alike on the page and in Word."""
+    return [total * c.share for c in column_layout(df)]
 
 
 def _row_props(row: Any, header: bool = False) -> None:
@@ -396,12 +381,18 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: 
     return table
 
 
+#: Least resolution of a chart in the Word file (pixels per inch as placed).
+WORD_DPI = 300
+
+
 def add_chart(doc: DocumentObject, png: bytes, caption: str = "", width_cm: float = 15.0) -> None:
-    """A chart as an embedded PNG, its caption (图N …) under it, kept on the same page."""
+    """A chart as an embedded PNG, its caption (图N …) under it, kept on the same page. The picture is
+    at most ``width_cm`` wide and never below :data:`WORD_DPI` (a 1584-pixel chart: 13.4 cm)."""
     p = doc.add_paragraph(style="插图")
     p.paragraph_format.keep_together = True
     p.paragraph_format.keep_with_next = bool(caption)
-    p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    width = min(width_cm, png_size(png)[0] / WORD_DPI * 2.54)
+    p.add_run().add_picture(io.BytesIO(png), width=Cm(width))
     if caption:
         doc.add_paragraph(caption, style="图题")
 

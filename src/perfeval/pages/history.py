@@ -10,9 +10,9 @@ from matplotlib.figure import Figure
 
 from perfeval.model import compute
 from perfeval.model import load_department
-from perfeval.model.numbers import fmt_number, fmt_score, fmt_wan, rate
+from perfeval.model.numbers import fmt_wan, rate
 from perfeval.model import DepartmentYear
-from perfeval.pages.cells import Absent, Delta, pct
+from perfeval.pages.cells import Absent, Delta, Score, pct, score_text
 from perfeval.pages.charts import BLUE, GREY, ORANGE, Chart, new_figure, to_float, unit_label
 from perfeval.review import Framework
 from perfeval.review import ScoreResult, score
@@ -57,7 +57,7 @@ def history_table(records: list[DepartmentYear], framework: Framework) -> pd.Dat
             "三公经费实际（万元）": rec.sangong.actual.total,
             "三公同比": _change(rec.sangong.actual.total, prev[0].sangong.actual.total if prev else None),
             "三公经费控制率": pct(f.sangong_control_rate),
-            "复核得分": result.total,
+            "复核得分": Score(result.total),
             "得分变化": _points(result.total, prev[1].total if prev else None),
             "等级": str(result.grade),
         })
@@ -80,7 +80,7 @@ def history_figure(records: list[DepartmentYear], framework: Framework) -> Figur
     scores = [score(r, framework).total for r in records]
     ax2.plot(years, [to_float(s) for s in scores], color=ORANGE, marker="o", label="复核得分")
     for y, s in zip(years, scores):
-        ax2.annotate(fmt_number(s), (y, to_float(s)), fontsize=8, xytext=(0, 5), textcoords="offset points",
+        ax2.annotate(score_text(s), (y, to_float(s)), fontsize=8, xytext=(0, 5), textcoords="offset points",
                      ha="center")
     ax2.set_ylim(0, 110)
     unit_label(ax2, "分", "right")
@@ -95,5 +95,5 @@ def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart:
     total = score(last, framework).total
     return Chart("history", f"{last.unit.name}历年预算、支出与复核得分",
                  f"柱状图与折线图：{records[0].year}年至{last.year}年各年调整后预算和财政拨款支出（柱）及复核得分"
-                 f"（折线）；{last.year}年财政拨款支出{fmt_wan(last.expenditure.total)}，复核得分{fmt_score(total)}分。",
+                 f"（折线）；{last.year}年财政拨款支出{fmt_wan(last.expenditure.total)}，复核得分{score_text(total)}分。",
                  lambda: history_figure(records, framework))

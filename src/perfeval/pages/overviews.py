@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfeval.model.numbers import fmt_score
+from perfeval.pages.cells import score_text
 from perfeval.model import DepartmentYear
 import perfeval.pages.ranking as ranking
 from perfeval.pages.display import NotebookOutput, PageOutput
 from perfeval.pages.prose import paragraph, render
-from perfeval.pages.review_tables import framework_tree_table, grade_bands_table, level_one_weights
+from perfeval.pages.review_tables import FINDING_CSV_ONLY, framework_tree_table, grade_bands_table, level_one_weights
 from perfeval.review import Framework, load_framework
 
 
@@ -57,7 +57,7 @@ class Overview:
         text = (f"{self.year}年度共{len(self.rows)}个部门纳入本总览，按“{self.framework.title}”复核打分。"
                 + "".join(f"{g}{n}个、" for g, n in zip(grades["等级"], grades["部门数"])).rstrip("、") + "。")
         if best is not None:
-            text += f"复核得分最高的是{best.rec.unit.name}（{fmt_score(best.result.total)}分）。"
+            text += f"复核得分最高的是{best.rec.unit.name}（{score_text(best.result.total)}分）。"
         self.out.html(paragraph(text))
 
     def ranking(self) -> None:
@@ -115,7 +115,7 @@ class FindingsPage:
         df = self.table[self.table["严重程度"] != "提示"]
         links = [f"{y}/{c}.html" for y, c in zip(df["年度"], df["code"])]
         out = df.drop(columns=["code", "示例数据"])
-        self.out.table(out, "错误与需核实明细（提示见各部门章节）", "明细", {"部门": links})
+        self.out.table(out, "错误与需核实明细（提示见各部门章节）", "明细", {"部门": links}, csv_only=FINDING_CSV_ONLY)
 
 
 @dataclass
@@ -142,6 +142,6 @@ class MethodPage:
     def trees(self) -> None:
         for i, fw in enumerate(self.frameworks, start=1):
             where = "，".join(x for x in (fw.jurisdiction, f"{fw.year}年" if fw.year else "") if x)
-            intro = f"指标体系{i}：{fw.title}（文件 {fw.name}.yaml{'，' + where if where else ''}）。{fw.description}"
+            intro = f"指标体系{i}：{fw.title}{'（' + where + '）' if where else ''}。{fw.description}"
             self.out.html(paragraph(intro))
             self.out.table(framework_tree_table(fw), fw.title, f"指标体系{i}")

@@ -1,7 +1,7 @@
 """The one Jinja environment of the pages: Chinese prose from ``templates/chapter.html.j2``.
 
-Every figure reaches the text through the filters ``wan`` / ``rate`` / ``num`` / ``score`` of
-:mod:`perfeval.model.numbers`; every text from data is auto-escaped. Chapters and overview pages
+Every figure reaches the text through the filters ``wan`` / ``rate`` / ``num`` of
+:mod:`perfeval.model.numbers` and ``score`` (two decimals, :func:`perfeval.pages.cells.score_text`); every text from data is auto-escaped. Chapters and overview pages
 call :func:`render` with a macro name.
 """
 
@@ -13,7 +13,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_score, fmt_wan
+from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan
+from perfeval.pages.cells import score_text
 from perfeval.model import SANGONG_ITEMS
 
 ENV = jinja2.Environment(
@@ -23,7 +24,7 @@ ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number, score=fmt_score)
+ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number, score=score_text)
 ENV.globals.update(qty=fmt_quantity, sangong_items=SANGONG_ITEMS)
 
 

@@ -16,9 +16,9 @@ from perfeval.model import compute
 from perfeval.model import load_all
 from perfeval.model.numbers import fmt_rate, fmt_score, fmt_wan, money_sum, rate
 from perfeval.model import DepartmentYear
-from perfeval.pages.cells import Absent, pct
+from perfeval.pages.cells import Absent, Score, pct, score_text
 from perfeval.pages.charts import BLUE, GREEN, GREY, ORANGE, RED, Chart, new_figure, to_float, unit_label, wrap_label
-from perfeval.pages.review_tables import grade_band_labels
+from perfeval.pages.review_tables import finding_item, grade_band_labels
 from perfeval.review import run_checks
 from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
 from perfeval.review import Framework
@@ -59,7 +59,7 @@ def ranking_table(rows: list[Row]) -> pd.DataFrame:
         f = compute(row.rec)
         out.append({
             "排名": i, "部门": row.rec.unit.name, "主管部门": row.rec.unit.supervisor,
-            "复核得分": row.result.total, "等级": str(row.result.grade),
+            "复核得分": Score(row.result.total), "等级": str(row.result.grade),
             "自评得分": row.rec.self_score_total if row.rec.self_scores else Absent(),
             "调整后预算（万元）": f.adjusted_budget, "预算执行率": pct(f.execution_rate),
             "三公经费控制率": pct(f.sangong_control_rate),
@@ -91,7 +91,7 @@ def scores_figure(rows: list[Row]) -> Figure:
     ax.barh(ys, [to_float(r.result.total) for r in ordered],
             color=[GRADE_COLORS.get(str(r.result.grade), GREY) for r in ordered])
     for y, r in zip(ys, ordered):
-        ax.annotate(f"{fmt_score(r.result.total)}（{r.result.grade}）", (to_float(r.result.total), y), va="center",
+        ax.annotate(f"{score_text(r.result.total)}（{r.result.grade}）", (to_float(r.result.total), y), va="center",
                     fontsize=8, xytext=(3, 0), textcoords="offset points")
     ax.set_yticks(ys, names, fontsize=8)
     for x in (60, 80, 90):
@@ -106,8 +106,8 @@ def scores_chart(rows: list[Row], year: int) -> Chart:
     alt = f"条形图：{year}年度{len(ordered)}个部门的复核得分，由高到低排列，60、80、90分处为等级分界线"
     if ordered:
         best, worst = ordered[0], ordered[-1]
-        alt += (f"；最高为{best.rec.unit.name}{fmt_score(best.result.total)}分（{best.result.grade}），"
-                f"最低为{worst.rec.unit.name}{fmt_score(worst.result.total)}分（{worst.result.grade}）")
+        alt += (f"；最高为{best.rec.unit.name}{score_text(best.result.total)}分（{best.result.grade}），"
+                f"最低为{worst.rec.unit.name}{score_text(worst.result.total)}分（{worst.result.grade}）")
     return Chart("scores", f"{year}年度各部门复核得分", alt + "。", lambda: scores_figure(rows))
 
 
@@ -174,6 +174,8 @@ def findings_summary(rows: list[Row]) -> pd.DataFrame:
         for f in row.findings:
             out.append({"年度": row.rec.year, "部门": row.rec.unit.name, "code": row.rec.code,
                         "严重程度": SEVERITY_LABELS[f.severity], "_order": SEVERITY_ORDER[f.severity],
-                        "规则": f.rule, "字段": f.path, "说明": f.message, "示例数据": row.rec.demo})
-    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "规则", "字段", "说明", "示例数据"])
+                        "涉及项目": finding_item(row.rec, f.path), "说明": f.message,
+                        "规则": f.rule, "字段": f.path, "示例数据": row.rec.demo})
+    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "规则", "字段",
+                                    "示例数据"])
     return df.sort_values(["_order", "年度", "code"], ascending=[True, False, True], kind="stable").drop(columns="_order")

@@ -7,19 +7,27 @@ plain text; escaping it for markdown is the caller's job.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pandas as pd
 
 from perfeval.model import DepartmentYear
+from perfeval.model import schema_field
 from perfeval.model.numbers import fmt_number, fmt_score
+from perfeval.pages.cells import Absent, Delta, Score, number_or, score_or, score_text
 from perfeval.review import rules
 from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
-                             ScoreResult, compare_self_scores, grade, rule_label, rule_text, sort_findings)
+                             ScoreResult, compare_self_scores, grade, rule_label, rule_text, score,
+                             sort_findings)
 
 SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
 SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
-FINDING_COLUMNS = ["严重程度", "规则", "字段", "说明"]
+FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "规则", "字段"]
+#: Columns of the findings tables that only the CSV download holds (check ids and field paths).
+FINDING_CSV_ONLY = ("规则", "字段")
+_ITEMS = {"goals": "目标", "projects": "项目", "problems": "问题"}
+_PATH = re.compile(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+)(?:\[(\d+)\])?)?")
 
 
 def _values_text(ind: IndicatorScore) -> str:
@@ -41,13 +49,13 @@ def scores_table(result: ScoreResult) -> pd.DataFrame:
         rows.append({
             "一级指标": levels[0], "二级指标": levels[1], "三级指标": levels[2],
             "分值": leaf.weight, "指标值": _values_text(leaf),
-            "复核得分": leaf.score, "说明": leaf.explanation,
+            "复核得分": score_or(leaf.score), "说明": leaf.explanation,
         })
     total_note = f"等级：{result.grade}"
     if result.notes:
         total_note += "；" + "；".join(result.notes)
     rows.append({"一级指标": "合计", "二级指标": "", "三级指标": "", "分值": Decimal(100), "指标值": "",
-                 "复核得分": result.total, "说明": total_note})
+                 "复核得分": Score(result.total), "说明": total_note})
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
@@ -55,41 +63,44 @@ def self_vs_recomputed_table(result: ScoreResult, record: DepartmentYear) -> pd.
     """Level-1 indicators: weight, the unit's self-score, the recomputed score, the difference and why."""
     rows: list[dict[str, object]] = []
     for c in compare_self_scores(result, record):
-        rows.append({"一级指标": c.part, "分值": c.weight, "自评得分": c.self_score, "复核得分": c.recomputed,
-                     "差异": c.difference, "说明": c.explanation})
+        rows.append({"一级指标": c.part, "分值": c.weight, "自评得分": number_or(c.self_score),
+                     "复核得分": score_or(c.recomputed),
+                     "差异": Absent() if c.difference is None else Delta(c.difference), "说明": c.explanation})
     self_total = record.self_score_total if record.self_scores else None
     diff = None if self_total is None else result.total - self_total
-    note = f"复核等级 {result.grade}"
+    note = f"复核等级“{result.grade}”"
     if self_total is not None:
-        note += f"，自评等级 {grade(self_total)}" if self_total <= 100 else ""
+        note += f"，自评等级“{grade(self_total)}”" if self_total <= 100 else ""
     if result.notes:
         note += "；" + "；".join(result.notes)
-    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": self_total, "复核得分": result.total,
-                 "差异": diff, "说明": note})
+    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": number_or(self_total),
+                 "复核得分": Score(result.total), "差异": Absent() if diff is None else Delta(diff), "说明": note})
     return pd.DataFrame(rows, columns=SELF_COLUMNS)
 
 
 def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
-    """A short Chinese paragraph: recomputed total and grade, compared with the unit's self-score."""
+    """A short Chinese paragraph: recomputed total and grade, compared with the unit's self-score.
+    Computed scores with two decimals, the unit's own as written; no space between Chinese and figures."""
     fw = result.framework
-    text = (f"按“{fw.title}”（{fw.name}）复核，{record.unit.name} {record.year} 年度部门整体支出绩效"
-            f"得分 {fmt_score(result.total)} 分，等级为“{result.grade}”。")
+    text = (f"按“{fw.title}”复核，{record.unit.name}{record.year}年度部门整体支出绩效"
+            f"得分{score_text(result.total)}分，等级为“{result.grade}”。")
     if result.notes:
         text += "".join(n + "。" for n in result.notes)
     if record.self_scores:
         own = record.self_score_total
-        own_grade = grade(own) if 0 <= own <= 100 else "—"
+        own_grade = f"，等级“{grade(own)}”" if 0 <= own <= 100 else ""
         diff = result.total - own
         if diff == 0:
-            text += f"单位自评 {fmt_score(own)} 分（“{own_grade}”），与复核一致。"
+            text += f"单位自评{fmt_number(own)}分{own_grade}，与复核一致。"
         else:
             word = "低" if diff < 0 else "高"
-            text += f"单位自评 {fmt_score(own)} 分（“{own_grade}”），复核得分比自评{word} {fmt_score(abs(diff))} 分"
+            text += f"单位自评{fmt_number(own)}分{own_grade}；复核得分比自评{word}{score_text(abs(diff))}分"
             gaps = [c for c in compare_self_scores(result, record)
                     if c.difference is not None and c.difference != 0]
             if gaps:
-                text += "，差异主要在：" + "；".join(
-                    f"{c.part}（自评 {fmt_score(c.self_score)} 分，复核 {fmt_score(c.recomputed)} 分）" for c in gaps)
+                text += "，差异主要在" + "；".join(
+                    f"{c.part}（自评{fmt_number(c.self_score)}分，复核{score_text(c.recomputed)}分）"  # type: ignore[arg-type]
+                    for c in gaps)
             elif any(c.recomputed is None or c.self_score is None for c in compare_self_scores(result, record)):
                 text += "，自评指标与本指标体系的一级指标不能一一对应"
             text += "。"
@@ -98,13 +109,34 @@ def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
     lost = sorted((leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
                   key=lambda leaf: leaf.lost, reverse=True)[:3]
     if lost:
-        text += "扣分最多的指标：" + "；".join(f"{leaf.name}扣 {fmt_score(leaf.lost)} 分" for leaf in lost) + "。"
+        text += "扣分最多的指标：" + "；".join(f"{leaf.name}扣{score_text(leaf.lost)}分" for leaf in lost) + "。"
     return text
 
 
-def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 规则, 字段, 说明."""
-    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "规则": f.rule, "字段": f.path, "说明": f.message}
+def finding_item(record: DepartmentYear, path: str) -> str:
+    """What a finding is about, as the page names it: ``projects[2].actual`` → 项目3,
+    ``goals[0].indicators[1].actual`` → 目标1指标2, ``income.total`` → 收入情况 (the section's title)."""
+    m = _PATH.match(path)
+    if m is None:
+        return "—"
+    top, index, sub, sub_index = m.groups()
+    if top in _ITEMS and index is not None:
+        items = getattr(record, top, [])
+        i = int(index)
+        number = getattr(items[i], "number", i + 1) if i < len(items) else i + 1
+        label = f"{_ITEMS[top]}{number}"
+        if sub == "indicators" and sub_index is not None:
+            label += f"指标{int(sub_index) + 1}"
+        return label
+    title, _ = schema_field([top])
+    return title
+
+
+def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFrame:
+    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明; then the check id (规则) and
+    the field path (字段), which only the CSV shows (:data:`FINDING_CSV_ONLY`)."""
+    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.message,
+             "规则": f.id, "字段": f.path}
             for f in sort_findings(list(findings))]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -117,7 +149,7 @@ def framework_tree_table(framework: Framework) -> pd.DataFrame:
 
     Each indicator's name stands only in its own level's column, so the table reads as a tree.
     """
-    rows: list[list[str]] = []
+    rows: list[list[object]] = []
 
     def visit(node: IndicatorSpec) -> None:
         shown = ["", "", ""]
@@ -126,13 +158,13 @@ def framework_tree_table(framework: Framework) -> pd.DataFrame:
             rule, criteria = "下级指标得分合计", ""
         else:
             rule, criteria = rule_label(node), rule_text(node)
-        rows.append([*shown, fmt_score(node.weight), rule, criteria])
+        rows.append([*shown, node.weight, rule, criteria])
         for child in node.children:
             visit(child)
 
     for top in framework.indicators:
         visit(top)
-    rows.append(["合计", "", "", "100", "", ""])
+    rows.append(["合计", "", "", Decimal(100), "", ""])
     return pd.DataFrame(rows, columns=TREE_COLUMNS)
 
 

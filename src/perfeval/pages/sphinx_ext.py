@@ -7,16 +7,21 @@
 - Chart alt text: a chart output is a PNG with its Chinese description as the ``text/plain``
   alternative (:class:`perfeval.pages.display.NotebookOutput`); :class:`ChartAltText` copies that
   description into the ``alt`` of the image before myst-nb keeps only the PNG.
+- The interface for readers (:mod:`perfeval.pages.sphinx_reader`): escaped titles in the print header
+  and the search results, Chinese labels, the download menu, the footer, demo pages apart.
 """
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
 from typing import Any
 
 from docutils import nodes
 from sphinx.search.zh import SearchChinese
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+import perfeval.pages.sphinx_reader as sphinx_reader
 
 SPLITTER_JS = files("perfeval.pages").joinpath("static/zh-splitter.js").read_text(encoding="utf-8")
 
@@ -52,4 +57,9 @@ class ChartAltText(SphinxPostTransform):
 def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(ChineseSearch)
     app.add_post_transform(ChartAltText)
+    reader = sphinx_reader.Reader()
+    app.connect("config-inited", reader.configure)
+    app.connect("env-updated", reader.update)
+    # After the themes (priority 500), which fill the context this adjusts.
+    app.connect("html-page-context", functools.partial(sphinx_reader.page_context, reader), priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
