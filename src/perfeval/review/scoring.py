@@ -168,8 +168,8 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
         notes.append(f"不适用指标（{'、'.join(dropped)}）共{fmt_score(full - weight)}分已剔除，"
                      f"其余指标得分{fmt_score(raw)}分（满分{fmt_score(weight)}分），按100分折算为{fmt_score(total)}分")
     if grade is None and total is not None:
-        notes.append(f"适用指标分值合计 {fmt_score(weight)} 分，覆盖率 {fmt_rate(coverage * HUNDRED)}，"
-                     f"低于 {fmt_rate(MIN_COVERAGE * HUNDRED)}：数据不足，不予评级")
+        notes.append(f"适用指标分值合计{fmt_score(weight)}分，覆盖率{fmt_rate(coverage * HUNDRED)}，"
+                     f"低于{fmt_rate(MIN_COVERAGE * HUNDRED)}：数据不足，不予评级")
     return ScoreResult(
         framework=framework, code=rec.code, year=rec.year, unit_name=rec.unit.name,
         indicators=tuple(out), raw_total=raw, applicable_weight=weight, total=total,
