@@ -112,21 +112,24 @@ def _canonical(text: str) -> str:
     return text.replace("−", "-").replace("－", "-")
 
 
+def _digits(text: str, raw: str, kind: str, not_a_number: str) -> Decimal:
+    """The exact Decimal of canonical number text (thousands grouped in threes allowed)."""
+    if "," in text:
+        if not GROUPED_NUMBER.fullmatch(text):
+            raise ValueError(f"{kind}「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
+                             "(ambiguous separators)")
+        text = text.replace(",", "")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(not_a_number)
+    return Decimal(text)
+
+
 def parse_number(text: str) -> Decimal:
     """A number written as text without a unit: ``1234.5``, ``1,234.5``, ``１２３４．５``.
 
     Raises ValueError (Chinese reason) for anything else, e.g. ``1.234,5`` or ``12,34``.
     """
-    raw = text
-    text = _canonical(text)
-    if "," in text:
-        if not GROUPED_NUMBER.fullmatch(text):
-            raise ValueError(f"数值「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
-                             "(ambiguous separators)")
-        text = text.replace(",", "")
-    if not PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(f"「{raw}」不是有效数值 (not a number)")
-    return Decimal(text)
+    return _digits(_canonical(text), text, "数值", f"「{text}」不是有效数值 (not a number)")
 
 
 def parse_amount(text: str) -> Decimal:
@@ -149,14 +152,7 @@ def parse_amount(text: str) -> Decimal:
             if text.endswith(unit) and PLAIN_NUMBER.fullmatch(text[: -len(unit)].replace(",", "")):
                 raise ValueError(f"金额「{raw}」的单位是{unit}，本字段单位为万元，请换算为万元后只填数字 "
                                  f"(unit {unit}: amounts are in 万元)")
-    if "," in text:
-        if not GROUPED_NUMBER.fullmatch(text):
-            raise ValueError(f"金额「{raw}」的逗号用法不明确（千分位应每三位一组，小数点用“.”），请只填数字 "
-                             "(ambiguous separators)")
-        text = text.replace(",", "")
-    if not PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(f"金额「{raw}」不是有效数值，请只填以万元计的数字 (not a number)")
-    return Decimal(text)
+    return _digits(text, raw, "金额", f"金额「{raw}」不是有效数值，请只填以万元计的数字 (not a number)")
 
 
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
