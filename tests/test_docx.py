@@ -130,6 +130,8 @@ def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
     # Prose from the chapter template, as plain text (no tags, entities unescaped); the slip "3229.37 元" has
     # its 注 where the figure appears.
     assert "支出合计3229.37万元注1" in text and "注1：原报告写作“2024 年度财政拨款支出 3229.37 元”" in text
+    marked = next(p for p in document.paragraphs if "支出合计3229.37万元注1" in p.text)
+    assert [r.text for r in marked.runs if r.font.superscript] == ["注1"]
     assert "非税收入拨款0万元，其他收入0万元" in text
     assert "<" not in text and "&amp;" not in text and "&ldquo;" not in text
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
@@ -62,6 +62,7 @@ class Block:
     kind: str
     runs: list[tuple[str, bool]]
     classes: tuple[str, ...] = ()
+    sup: set[int] = field(default_factory=set)    # indices of runs set as superscript (注N markers)
 
     @property
     def text(self) -> str:
@@ -78,6 +79,7 @@ class _BlockParser(HTMLParser):
         self.blocks: list[Block] = []
         self._current: Block | None = None
         self._bold = 0
+        self._sup = 0
         self._lists: list[list[Any]] = []  # [tag, next number]
 
     def _close(self) -> None:
@@ -90,6 +92,8 @@ class _BlockParser(HTMLParser):
         classes = tuple((a.get("class") or "").split())
         if tag in ("strong", "b"):
             self._bold += 1
+        elif tag == "sup":
+            self._sup += 1
         elif tag == "br":
             self._text("\n")
         elif tag in ("ol", "ul"):
@@ -113,6 +117,8 @@ class _BlockParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
+        elif tag == "sup":
+            self._sup = max(0, self._sup - 1)
         elif tag in ("ol", "ul"):
             self._close()
             if self._lists:
@@ -125,6 +131,8 @@ class _BlockParser(HTMLParser):
     def _text(self, data: str) -> None:
         if self._current is None:
             self._current = Block("p", [])
+        if self._sup:
+            self._current.sup.add(len(self._current.runs))
         self._current.runs.append((data, self._bold > 0))
 
     def handle_data(self, data: str) -> None:
@@ -369,12 +377,14 @@ def add_html(doc: DocumentObject, html: str, heading_level: int = 3) -> None:
         if runs:  # no leading/trailing whitespace from the template's layout
             runs[0] = (runs[0][0].lstrip(), runs[0][1])
             runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
-        for text, bold in runs:
+        for i, (text, bold) in enumerate(runs):
             if not text:
                 continue
             run = p.add_run(text)
             if bold:
                 run.bold = True
+            if i in block.sup:
+                run.font.superscript = True
 
 
 #: Text cells that read as numbers (the appendix writes its scores as text): right-aligned like numbers.
