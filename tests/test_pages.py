@@ -76,6 +76,37 @@ def test_chart_alt_text_describes_the_chart_in_chinese(seed_nb) -> None:  # type
         assert c.png.startswith(b"\x89PNG") and ".png" not in c.alt and "/" not in c.alt
 
 
+# --- two voices ------------------------------------------------------------------------------------
+
+def test_the_units_first_person_words_are_only_in_quotes(seed_nb) -> None:  # type: ignore[no-untyped-def]
+    """我局 / 我单位 (the unit speaking) appear only inside quoted source text (blockquote.pe-quote) or a quoted
+    excerpt of a finding (“…”), never in a sentence of ours."""
+    from bs4 import BeautifulSoup
+
+    html = "".join(o["data"].get("text/html", "") for c in seed_nb.cells for o in c.get("outputs", []))
+    soup = BeautifulSoup(html, "html.parser")
+    quoted = sum(len(re.findall("我局|我单位", q.get_text())) for q in soup.select("blockquote.pe-quote"))
+    assert quoted >= 4          # the seed's own statements of 预算管理, 资产管理, 效果产出 and its projects
+    for q in soup.select("blockquote.pe-quote, table"):
+        q.decompose()
+    outside = [m.group(0) for m in re.finditer(r"[^。]*(?:我局|我单位)[^。]*", soup.get_text())]
+    assert outside == []
+
+
+def test_partial_self_score_table_is_shown_as_is_and_not_compared(seed: DepartmentYear) -> None:
+    """A 自评表 whose weights do not total 100 (a part left out) is the unit's, as it stands: no 对照 table, no
+    difference and no grade derived from it."""
+    rec = seed.model_copy(update={"self_scores": seed.self_scores[:3], "self_score_total": None})
+    nb = chapter_notebook(rec, FRAMEWORK, ROOT / "data")
+    captions = [t.caption.split(" ", 1)[1] for t in tables_in(nb)]
+    assert "单位自评表" in captions and not [c for c in captions if "对照" in c]
+    html = "".join(o["data"].get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    # 30 + 20 + 5 = 55 points listed.
+    assert "单位自评表一级指标分值合计55分，不是100分，不与测算得分对照" in html
+    assert "单位自评得分" not in html.split("pe-summary")[1].split("</div>")[0]    # the lead box gives no total
+    assert "比自评" not in html
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 def test_csv_numeric_columns_hold_numbers_only(seed_nb) -> None:  # type: ignore[no-untyped-def]

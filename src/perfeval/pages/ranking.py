@@ -81,11 +81,12 @@ def ranking_table(rows: list[Row]) -> pd.DataFrame:
 
 
 def unranked_table(rows: list[Row]) -> pd.DataFrame:
-    """Departments whose data cover less than 60% of the framework: their coverage, no grade, no rank."""
+    """Departments whose data cover less than 60% of the framework: their coverage, no grade, no rank — and no
+    score either, which on a few indicators would read as a rank it is not."""
     out = []
     for row in unranked(rows):
         out.append({"部门": row.rec.unit.name, "主管部门": row.rec.unit.supervisor or Absent(),
-                    "适用指标覆盖率": _coverage(row), row.result.label: score_or(row.result.total),
+                    "适用指标覆盖率": _coverage(row),
                     "错误": row.count("error"), "需核实": row.count("verify"), "提示": row.count("note")})
     return drop_empty_columns(pd.DataFrame(out), keep=1)
 
