@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from perfeval.model import SANGONG_ITEMS, Amounts, DepartmentYear, Facts
-from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum
+from perfeval.model.numbers import fmt_rate, fmt_wan
 from perfeval.pages.fonts import use_cjk_font
 
 BLUE, ORANGE, GREEN, GREY, RED = "#2f6db5", "#e08a2c", "#4c9a5b", "#9aa3ad", "#c0392b"
@@ -289,8 +289,3 @@ def project_execution_chart(rec: DepartmentYear, facts: Facts) -> Chart | NoChar
            f"{below_text}，最低为{low.label}{low.name}，{fmt_rate(low.execution_rate)}。")
     caption = f"{rec.year}年项目执行率（{scope}）"
     return Chart("projects", caption, alt, lambda: project_execution(rec, facts))
-
-
-def sum_stated(values: list[Decimal | None]) -> Decimal | None:
-    given = [v for v in values if v is not None]
-    return money_sum(given) if given else None

@@ -18,7 +18,7 @@ import pandas as pd
 from perfeval.model import DepartmentYear, Facts
 from perfeval.model import schema_field
 from perfeval.model.numbers import fmt_number, fmt_score, fmt_wan
-from perfeval.pages.cells import Absent, Delta, Score, number_or, pct, score_or, score_text
+from perfeval.pages.cells import Absent, Delta, number_or, pct, score_or, score_text
 from perfeval.review import rules
 from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
                              ScoreResult, compare_self_scores, grade, rule_label, rule_text,
