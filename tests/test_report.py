@@ -179,3 +179,17 @@ def test_axis_titles_and_labels_are_horizontal(seed: DepartmentYear) -> None:
     fig.add_subplot().set_ylabel("万元")
     fig.canvas.draw()
     assert [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_rotation() != 0] == ["万元"]
+
+
+def test_the_pie_and_its_table_use_the_same_total(seed: DepartmentYear) -> None:
+    """When the stated 支出合计 differs from its parts, the shares are over the parts' own sum, in the chart and in
+    the table beside it (1581.75 + 141.84 + 1505.78 = 3229.37, not the stated 3300)."""
+    exp = seed.expenditure.model_copy(update={"total": seed.expenditure.total.model_copy(update={"actual": D(3300)})})
+    rec = seed.model_copy(update={"expenditure": exp})
+    f = compute(rec)
+    chart = charts.spending_structure_chart(rec, f)
+    assert isinstance(chart, charts.Chart) and "分项合计3229.37万元" in chart.caption
+    assert "项目支出1505.78万元（46.63%）" in chart.alt          # 1505.78 / 3229.37
+    rows = {r["项目"]: r for r in display_frame(tables.expenditure_table(rec, f)).to_dict("records")}
+    assert rows["项目支出"]["占分项合计比重"] == "46.63%" and rows["支出合计"]["本年决算数（万元）"] == "3300"
+    assert rows["支出合计"]["占分项合计比重"] == "—"
