@@ -332,7 +332,7 @@ class UnitReport:
             p = self.rec.projects[i]
             figures = self.stated([("预算安排", p.budget, f"projects[{i}].budget"),
                                    (p.actual_label, p.actual, f"projects[{i}].actual")])
-            if figures or p.description or p.outputs:
+            if p.description or p.outputs:     # a project stated only by its figures is its table row
                 self.out.html(render("project", self.rec, i, figures))
 
     def problems(self) -> None:
