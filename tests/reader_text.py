@@ -1,7 +1,7 @@
 """Test helper: what a reader reads on a built page, and the checks the reader-page tests apply.
 
 - :func:`prose` — the sentences of a page's article outside tables, figures and code (paragraphs,
-  list items, admonitions), as text;
+  list items, admonitions), as text; :func:`sentence_cells` — table cells that hold sentences (说明 columns);
 - :func:`prose_problems` — formula notation, doubled sentences, spaced numbers between Chinese
   characters and generated-text boilerplate found in that prose;
 - :func:`english_words` — ASCII words in a page's visible text that are not on the allow-list.
@@ -63,6 +63,22 @@ def prose(soup: BeautifulSoup) -> list[str]:
     return out
 
 
+#: Table columns whose cells are sentences (explanations), held to the prose rules too.
+SENTENCE_COLUMNS = {"说明", "口径", "评分标准"}
+
+
+def sentence_cells(soup: BeautifulSoup) -> list[str]:
+    """The text of every table cell under a column that holds sentences (:data:`SENTENCE_COLUMNS`)."""
+    out = []
+    for table in article(soup).find_all("table"):
+        heads = [th.get_text(strip=True) for th in table.select("thead th")]
+        wanted = [i for i, h in enumerate(heads) if h in SENTENCE_COLUMNS]
+        for row in table.select("tbody tr"):
+            cells = row.find_all("td")
+            out += [re.sub(r"\s+", " ", cells[i].get_text()).strip() for i in wanted if i < len(cells)]
+    return [text for text in out if text]
+
+
 def sentences(blocks: list[str]) -> list[str]:
     return [s.strip() for block in blocks for s in SENTENCE_END.split(block) if s.strip()]
 
@@ -76,7 +92,8 @@ def _mask(block: str, texts: set[str]) -> str:
 
 def prose_problems(soup: BeautifulSoup, quoted: set[str] = frozenset(),  # type: ignore[assignment]
                    documents: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    """Every problem in the page's prose.
+    """Every problem in the page's prose, and in the table cells that hold sentences (formula and spacing rules;
+    a table may repeat a sentence, so the doubled-sentence rule reads the prose only).
 
     ``quoted``: text of the data files (the unit's own words), exempt from the formula and spacing rules
     (it is quoted as written). ``documents``: texts a page shows whole, as written in a file of their own
@@ -84,7 +101,7 @@ def prose_problems(soup: BeautifulSoup, quoted: set[str] = frozenset(),  # type:
     same thing. Sentences of ours, and data text that the page repeats, are not."""
     problems = []
     blocks = prose(soup)
-    for block in blocks:
+    for block in blocks + sentence_cells(soup):
         ours = _mask(block, set(quoted) | set(documents))
         for pattern, what in FORMULA:
             for m in pattern.finditer(ours):

@@ -13,11 +13,11 @@ from .conftest import SEED_TEXT
 
 PAGE = Path("_build/html/book/2024/xiangtan-minzheng.html")
 
-SECTIONS = ["一、部门概况", "单位基本职能", "长期规划", "年度计划", "二、部门整体支出绩效目标",
-            "三、部门整体支出管理和使用情况", "收支情况", "财政部门预算批复与执行情况", "“三公”经费",
-            "预算管理情况", "资产管理情况", "效果产出情况", "四、自评得分", "单位自评得分", "（二）复核得分",
-            "五、绩效目标完成情况", "六、50万元以上项目", "七、存在的问题及改进措施", "八、其他需要说明问题",
-            "九、数据核查"]
+SECTIONS = ["单位自评报告", "一、部门概况", "单位基本职能", "长期规划", "年度计划", "部门整体支出绩效目标",
+            "二、部门整体支出管理和使用情况", "收入情况", "支出情况", "财政部门预算批复情况", "部门年度预算执行情况",
+            "“三公”经费", "公用经费", "政府采购及其他", "预算管理情况", "资产管理情况", "效果产出情况",
+            "三、绩效目标完成情况", "四、项目支出情况", "五、存在的问题及改进措施", "六、其他需要说明问题",
+            "七、单位自评表", "测算与核查", "一、测算得分", "二、主要比率", "三、数据核查"]
 
 # Every figure the seed states about the department, read by hand from the seed report.
 SEED_FIGURES = [
@@ -70,7 +70,7 @@ def test_every_decimal_number_of_the_seed_is_on_the_page(built: Path) -> None:
 
 def test_sections_in_the_seed_order(built: Path) -> None:
     soup = BeautifulSoup((built / PAGE).read_text(encoding="utf-8"), "html.parser")
-    headings = [re.sub(r"[\s#¶]", "", h.get_text()) for h in soup.find_all(["h1", "h2", "h3"])]
+    headings = [re.sub(r"[\s#¶]", "", h.get_text()) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
     assert headings[0] == "2024年湘潭市民政局部门整体支出绩效评价报告"
     positions = []
     for section in SECTIONS:
@@ -78,6 +78,11 @@ def test_sections_in_the_seed_order(built: Path) -> None:
         assert matches, f"section {section} missing"
         positions.append(matches[0])
     assert positions == sorted(positions)
+    # The two parts are sections of their own (styled apart), the unit's first; ours never inside it.
+    unit, review = soup.select_one("section#pe-unit-report"), soup.select_one("section#pe-review")
+    assert unit is not None and review is not None and review.find_parent("section", id="pe-unit-report") is None
+    assert unit.find(string=re.compile("测算得分")) is None and review.find("blockquote") is None
+    assert re.sub(r"\s", "", review.select_one("div.pe-disclaimer").get_text()).startswith("本测算依据公开数据")
 
 
 def test_no_code_parameters_or_stderr_on_the_page(built: Path) -> None:
@@ -119,7 +124,7 @@ def test_how_to_read_is_generated_from_the_outline(built: Path) -> None:
     assert (built / "book/how-to-read.md").read_text(encoding="utf-8") == how_to_read_markdown()
     soup = BeautifulSoup((built / "_build/html/book/how-to-read.html").read_text(encoding="utf-8"), "html.parser")
     text = soup.find("main").get_text()
-    assert "数据核查" in text and "复核得分" in text
+    assert "数据核查" in text and "测算得分" in text and "复核" not in text
 
 
 def test_toc_generated_from_data(built: Path) -> None:

@@ -121,6 +121,27 @@ def test_toc_pages_and_navigation() -> None:
     assert navigation([_chapter("a", "甲'", "主管"), runs[1]], "toc") != nav   # a title changed
 
 
+def test_demo_parts_come_after_every_real_part() -> None:
+    def run(code: str, year: int, demo: bool) -> Run:
+        return Run(page=f"book/{year}/{code}", template="/t/department.ipynb", parameters={}, title=code, code=code,
+                   name=code, year=year, supervisor="主管", demo=demo)
+
+    runs = [run("a", 2024, False), run("b", 2023, False), run("x", 2024, True), run("y", 2023, True)]
+    captions = [p["caption"] for p in make_toc(runs)["parts"]]
+    assert captions == ["阅读指南", "2024年度", "2023年度", "2024年度（示例数据）", "2023年度（示例数据）"]
+
+
+def test_a_chapter_without_supervisor_is_grouped_under_unknown(tmp_path: Path) -> None:
+    from perfeval.book.plan import UNKNOWN_SUPERVISOR
+    from perfeval.model.schema import DepartmentYear
+
+    rec = DepartmentYear.model_validate({"code": "x", "year": 2024, "unit": {"name": "某单位"}})
+    chapter = department_run(BookLayout(ROOT), rec, ROOT / "data", FRAMEWORK)
+    assert chapter.supervisor == UNKNOWN_SUPERVISOR == "未注明主管部门"
+    (path, text), = group_pages([chapter]).items()
+    assert text.startswith("# 未注明主管部门\n") and "None" not in text
+
+
 # --- downloads ----------------------------------------------------------------------------------------
 
 def test_downloads_are_written_when_changed_and_stale_ones_removed(tmp_path: Path) -> None:

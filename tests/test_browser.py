@@ -194,19 +194,22 @@ def test_word_download_link(page: Any, server: str, shots: Path) -> None:
     import docx
 
     page.goto(server + PAGE, wait_until="load")
-    link = page.locator("a[download]", has_text="下载 Word 报告")
-    assert link.count() == 1
-    href = link.get_attribute("href")
-    assert href is not None and href.endswith("xiangtan-minzheng-2024.docx")
-    link.scroll_into_view_if_needed()
+    links = page.locator("p.pe-word a[download]")
+    assert links.count() == 2 and page.locator("p.pe-word").inner_text().startswith("下载 Word 报告")
+    titles = {"单位自评报告": TITLE, "测算意见": "2024年度湘潭市民政局部门整体支出绩效测算意见"}
+    links.first.scroll_into_view_if_needed()
     _shot(page, shots, "word-link")
-    url = page.evaluate("h => new URL(h, location.href).href", href)
-    response = page.request.get(quote(url, safe=":/?=&%"))
-    assert response.status == 200
-    assert "officedocument.wordprocessingml" in response.headers.get("content-type", "")
-    body = response.body()
-    assert body[:2] == b"PK"
-    assert docx.Document(io.BytesIO(body)).paragraphs[0].text == TITLE
+    for i in range(2):
+        link = links.nth(i)
+        href = link.get_attribute("href")
+        assert href is not None and href.endswith(("xiangtan-minzheng-2024.docx", "xiangtan-minzheng-2024-测算意见.docx"))
+        url = page.evaluate("h => new URL(h, location.href).href", href)
+        response = page.request.get(quote(url, safe=":/?=&%"))
+        assert response.status == 200
+        assert "officedocument.wordprocessingml" in response.headers.get("content-type", "")
+        body = response.body()
+        assert body[:2] == b"PK"
+        assert docx.Document(io.BytesIO(body)).paragraphs[0].text == titles[link.inner_text()]
 
 
 def test_print_view_hides_navigation(page: Any, server: str, shots: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from perfeval.cli import main
-from perfeval.pages import OUTLINE, Page, export_docx, page_downloads, write_downloads
+from perfeval.pages import LEAD_NOTE, OUTLINE, Page, export_docx, page_downloads, write_downloads
 from perfeval.pages.docx_layout import html_blocks
+from perfeval.review import DISCLAIMER
 from perfeval.review.frameworks import load_framework
 
 from .chapter_outputs import chapter_notebook
@@ -21,16 +22,20 @@ from .conftest import ROOT
 
 FRAMEWORK = ROOT / "data" / "frameworks" / "xiangtan-2024.yaml"
 
-# The headings of the book chapter, as written in notebooks/department.ipynb (independent of OUTLINE).
-HEADINGS = [
-    "一、部门概况", "（一）单位基本职能", "（二）长期规划", "（三）年度计划", "二、部门整体支出绩效目标",
-    "三、部门整体支出管理和使用情况", "（一）收支情况", "（二）财政部门预算批复与执行情况", "（三）“三公”经费",
-    "（四）预算管理情况", "（五）资产管理情况", "（六）效果产出情况", "四、自评得分与复核得分", "（一）单位自评得分",
-    "（二）复核得分", "五、绩效目标完成情况", "六、50万元以上项目", "七、存在的问题及改进措施",
-    "八、其他需要说明问题", "九、数据核查",
+# The headings of the two Word files (independent of OUTLINE): the unit's report (一、 in Heading 1, （一） in
+# Heading 2) and our 测算意见.
+UNIT_HEADINGS = [
+    "一、部门概况", "（一）单位基本职能", "（二）长期规划", "（三）年度计划", "（四）部门整体支出绩效目标",
+    "二、部门整体支出管理和使用情况", "（一）收入情况", "（二）支出情况", "（三）财政部门预算批复情况",
+    "（四）部门年度预算执行情况", "（五）“三公”经费", "（六）公用经费", "（七）政府采购及其他", "（八）预算管理情况",
+    "（九）资产管理情况", "（十）效果产出情况", "三、绩效目标完成情况", "四、项目支出情况", "（一）本部门项目",
+    "（二）代管资金", "五、存在的问题及改进措施", "六、其他需要说明问题", "七、单位自评表",
 ]
-# Figures of the seed report (年初预算, 调整后预算, 预算调整率, a project's actual, 三公 control rate and actual).
-KEY_FIGURES = ["2373.85", "3229.37", "36.04%", "655.0411", "59.71%", "9.32"]
+REVIEW_HEADINGS = ["一、测算得分", "二、主要比率", "三、数据核查"]
+# Figures of the seed report (年初预算, 支出合计, a project's actual, 三公 actual, the problem's deadline).
+KEY_FIGURES = ["2373.85", "3229.37", "655.0411", "9.32", "2025年5月30日"]
+#: A check id or a field path: never in a Word file.
+CHECK_ID = re.compile(r"\b[a-z_]+\.[a-z_]+\b|\b[a-z_]+\[\d+\]")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +48,13 @@ def exported(tmp_path_factory: pytest.TempPathFactory, seed) -> Path:  # type: i
 @pytest.fixture(scope="module")
 def document(exported: Path) -> docx.document.Document:
     return docx.Document(str(exported))
+
+
+@pytest.fixture(scope="module")
+def review_document(tmp_path_factory: pytest.TempPathFactory, seed) -> docx.document.Document:  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("docx") / "review.docx"
+    export_docx(seed, path, FRAMEWORK, ROOT / "data", part="review")
+    return docx.Document(str(path))
 
 
 def _all_text(document: docx.document.Document) -> str:
@@ -62,28 +74,40 @@ def _headings(document: docx.document.Document) -> list[tuple[int, str]]:
     return out
 
 
-def test_title_and_every_section_heading_in_order(document: docx.document.Document) -> None:
+def test_title_and_every_section_heading_in_order(document: docx.document.Document,
+                                                  review_document: docx.document.Document) -> None:
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "2024年湘潭市民政局部门整体支出绩效评价报告"
-    headings = [text for level, text in _headings(document) if level <= 2]
-    # The seed has no earlier year: no 历年对比 section (the book drops it as well); the appendix is last.
-    assert headings == HEADINGS + ["附表 部门整体支出绩效自评表"]
+    # The seed has no earlier year: no 历年对比 (the book drops it as well).
+    numbered = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）")
+    assert [text for level, text in _headings(document) if level <= 2 and numbered.match(text)] == UNIT_HEADINGS
+    # Each goal's completion is a level-2 heading under 三、绩效目标完成情况 (目标1 … 目标8).
+    assert [text.split("：")[0] for level, text in _headings(document) if text.startswith("目标")] == [
+        f"目标{n}" for n in range(1, 9)]
     levels = dict((text, level) for level, text in _headings(document))
     assert levels["一、部门概况"] == 1 and levels["（一）单位基本职能"] == 2
+    assert review_document.paragraphs[0].text == "2024年度湘潭市民政局部门整体支出绩效测算意见"
+    assert [text for level, text in _headings(review_document) if level == 1] == REVIEW_HEADINGS
+    # Findings grouped 错误 / 需核实 / 提示, one level below 三、数据核查.
+    assert [text for level, text in _headings(review_document) if level == 2] == ["错误（2项）", "需核实（10项）",
+                                                                                  "提示（6项）"]
 
 
 def test_outline_follows_the_template_notebook() -> None:
     """The notebook's markdown headings and section calls, in order, are the outline's (tags included)."""
     nb = json.loads((ROOT / "notebooks" / "department.ipynb").read_text(encoding="utf-8"))
     expected: list[tuple[int, str, str, str]] = []
+    anchors: list[str] = []
     for cell in nb["cells"]:
         source = "".join(cell["source"]).strip()
         tags = [t for t in cell["metadata"].get("tags", []) if t.startswith("if-")]
         if cell["cell_type"] == "markdown":
-            m = re.fullmatch(r"(#+) (.+)", source)
+            # A part's heading carries its page anchor first: "(pe-review)=" (the outline's Section.anchor).
+            m = re.fullmatch(r"(?:\((pe-[a-z-]+)\)=\n)?(#+) (.+)", source)
             assert m, source
-            if len(m.group(1)) > 1:
-                expected.append((len(m.group(1)) - 1, m.group(2), "", "".join(tags)))
+            if len(m.group(2)) > 1:
+                expected.append((len(m.group(2)) - 1, m.group(3), "", "".join(tags)))
+                anchors.append(m.group(1) or "")
         else:
             for call in re.findall(r"^ch\.(\w+)\(\)$", source, flags=re.M):
                 if expected and not expected[-1][2] and expected[-1][0]:
@@ -92,6 +116,8 @@ def test_outline_follows_the_template_notebook() -> None:
                 else:
                     expected.append((0, "", call, "".join(tags)))
     assert [(s.level, s.heading, s.method, s.tag) for s in OUTLINE] == expected
+    assert [s.anchor for s in OUTLINE if s.heading] == anchors
+    assert [a for a in anchors if a] == ["pe-unit-report", "pe-review"]   # the two parts, styled apart
     # Every section method exists on the chapter.
     from perfeval.pages import Chapter
     assert all(callable(getattr(Chapter, s.method)) for s in OUTLINE if s.method)
@@ -101,66 +127,78 @@ def test_key_figures_of_the_seed(document: docx.document.Document) -> None:
     text = _all_text(document)
     missing = [f for f in KEY_FIGURES if f not in text]
     assert missing == []
-    # Prose from the chapter template, as plain text (no tags, entities unescaped).
-    assert "预算调整率（年中调整预算数占年初预算的比例）为36.04%" in text
-    assert "“三公”经费控制率（实际支出占预算的比例）为59.71%" in text
+    # Prose from the chapter template, as plain text (no tags, entities unescaped); the slip "3229.37 元" has
+    # its 注 where the figure appears.
+    assert "支出合计3229.37万元注1" in text and "注1：原报告写作“2024 年度财政拨款支出 3229.37 元”" in text
+    marked = next(p for p in document.paragraphs if "支出合计3229.37万元注1" in p.text)
+    assert [r.text for r in marked.runs if r.font.superscript] == ["注1"]
+    assert "非税收入拨款0万元，其他收入0万元" in text
     assert "<" not in text and "&amp;" not in text and "&ldquo;" not in text
 
 
-def test_tables_charts_scores_and_findings(document: docx.document.Document) -> None:
+def test_the_unit_report_has_no_word_of_ours(document: docx.document.Document) -> None:
     text = _all_text(document)
-    captions = [p.text for p in document.paragraphs if p.style.name == "表题"]
-    # Tables are numbered 表1, 表2, … in order of appearance (the appendix's 自评表 comes last, unnumbered);
-    # each of the seed's 8 goals has its indicator table.
-    numbered = [c for c in captions if c.startswith("表")]
-    assert [int(re.match(r"表(\d+) ", c).group(1)) for c in numbered] == list(range(1, len(numbered) + 1))
-    titles = [c.split(" ", 1)[1] for c in numbered]
-    assert titles == ["部门基本情况", "收支及预算执行情况（万元）", "“三公”经费预算与实际（万元）", "单位自评得分",
-                      "自评得分与复核得分对比", f"复核得分明细（{load_framework(FRAMEWORK).title}）",
-                      "绩效目标完成情况汇总", *[f"目标{n}绩效指标完成情况" for n in range(1, 9)],
-                      "50万元以上项目预算与执行（万元）", "存在的问题及整改清单", "数据核查结果"]
-    figures = [p.text for p in document.paragraphs if p.style.name == "图题"]
-    assert [f.split(" ", 1)[0] for f in figures] == ["图1", "图2", "图3", "图4"]
-    # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
-    assert "复核得分88.83分，等级为“良”" in text
-    # Four charts: spending structure, budget vs actual, 三公, project execution — real PNG images.
-    assert len(document.inline_shapes) == 4
-    images = [part for part in document.part.package.parts if part.content_type == "image/png"]
-    assert len(images) == 4 and all(p.blob[:8] == b"\x89PNG\r\n\x1a\n" for p in images)
-    # Sharp in print: every chart is placed at 300 pixels per inch or more (its PNG width over its width on
-    # the page; EMU: 914400 per inch).
-    for shape in document.inline_shapes:
-        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
-        png = document.part.related_parts[blip.embed].blob
-        pixels = int.from_bytes(png[16:20], "big")
-        assert pixels / (shape.width / 914400) >= 300, (pixels, shape.width)
-    # Every table repeats its header row on each page and never splits a row.
-    for table in document.tables:
-        rows = table._tbl.findall(qn("w:tr"))
-        assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
-        assert all(r.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for r in rows)
+    # The cover: what the report says about itself; the sentence on what our part is, and nothing of it.
+    cover = [p.text for p in document.paragraphs[:8]]
+    assert "单位名称：湘潭市民政局" in cover and "主管部门：湘潭市人民政府" in cover and "评价年度：2024年" in cover
+    note = next(p for p in cover if LEAD_NOTE in p)
+    text = text.replace(note, "")
+    for ours in ("测算得分", "数据核查", "需核实", "88.83", "不代表财政部门", "等级“良”"):
+        assert ours not in text, ours
+    assert not CHECK_ID.findall(text)
+    # Three charts of the unit's figures (no project execution rate: that is ours).
+    assert len(document.inline_shapes) == 3
 
 
-def test_self_assessment_table(document: docx.document.Document) -> None:
+def test_unit_self_assessment_table(document: docx.document.Document) -> None:
+    """The unit's own 自评表 as it stands, with the unit's scores, last."""
     table = document.tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["一级指标", "二级指标", "三级指标", "分值", "自评得分", "复核得分"]
-    subtotals = {r[0]: r for r in rows if r[1] == "小计"}
-    # Self-scores of the seed report and the recomputed level-1 scores (hand-derived in tests/test_scoring.py).
-    assert {k: (v[3], v[4], v[5]) for k, v in subtotals.items()} == {
-        "预算执行": ("30", "30", "16"), "预算管理": ("20", "20", "17.5"),
-        "资产管理": ("5", "5", "5"), "效果产出": ("45", "45", "45"),
-    }
-    assert rows[-1][0] == "合计" and rows[-1][3:] == ["100", "100", "88.83"]
-    # The level-3 rows of each group add up to its subtotal (weights and recomputed scores; a not-applicable
-    # indicator — 项目预算执行率, the seed's projects being managed funds — adds nothing to the score).
-    assert [r[2] for r in rows if r[5] == "不适用"] == ["项目预算执行率"]
-    for name, sub in subtotals.items():
-        leaves = [r for r in rows[1:-1] if r[0] == name and r[1] != "小计"]
-        assert leaves and all(r[2] for r in leaves)
-        assert sum(Decimal(r[3]) for r in leaves) == Decimal(sub[3])
-        assert sum(Decimal(r[5]) for r in leaves if r[5] != "不适用") == Decimal(sub[5])
-    assert ["预算执行", "预算调整", "预算调整率", "8", "", "0"] in rows
+    assert rows[0] == ["评价指标", "分值", "自评得分", "得分说明"]
+    assert rows[1:] == [["预算执行", "30", "30", "无扣分项目"], ["预算管理", "20", "20", "无扣分项目"],
+                        ["资产管理", "5", "5", "无扣分项目"],
+                        ["效果产出", "45", "45", "共设置8个绩效目标，相关目标均已完成，无扣分项目"]]
+
+
+def test_review_scores_findings_and_sensitivity(review_document: docx.document.Document) -> None:
+    text = _all_text(review_document)
+    assert DISCLAIMER in text and LEAD_NOTE in text
+    # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
+    assert "测算得分88.83分，等级“良”，适用指标覆盖率94.00%" in text
+    assert "单位自评100分，等级“优”；测算得分比自评低11.17分" in text
+    assert "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" in text
+    captions = [p.text for p in review_document.paragraphs if p.style.name == "表题"]
+    assert captions == ["表1 单位自评得分与测算得分对照", f"表2 测算得分明细（{load_framework(FRAMEWORK).title}）",
+                        "表3 主要比率测算", "表4 项目执行率测算", "表5 数据核查：错误", "表6 数据核查：需核实",
+                        "表7 数据核查：提示"]
+    scores = review_document.tables[1]
+    header = [c.text for c in scores.rows[0].cells]
+    assert header == ["一级指标", "二级指标", "三级指标", "分值", "测算得分", "指标值", "说明"]
+    a21 = next([c.text for c in r.cells] for r in scores.rows if r.cells[2].text == "预算调整率")
+    assert a21[4] == "0.00" and "高于30%，得0.00分（满分8分）" in a21[6]
+    # Plain Chinese: no rule ids, no field paths, no formula signs.
+    assert not CHECK_ID.findall(text) and "÷" not in text and ">=" not in text
+    findings = review_document.tables[4]
+    assert [c.text for c in findings.rows[0].cells] == ["涉及项目", "说明"]
+    assert [r.cells[0].text for r in findings.rows[1:]] == ["项目1", "项目3"]
+    # One chart: the projects' execution rates; sharp in print (300 pixels per inch or more as placed).
+    assert len(review_document.inline_shapes) == 1
+
+
+def test_tables_repeat_headers_and_images_are_sharp(document: docx.document.Document,
+                                                     review_document: docx.document.Document) -> None:
+    for doc in (document, review_document):
+        for shape in doc.inline_shapes:
+            blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+            png = doc.part.related_parts[blip.embed].blob
+            assert png[:8] == b"\x89PNG\r\n\x1a\n"
+            pixels = int.from_bytes(png[16:20], "big")
+            assert pixels / (shape.width / 914400) >= 300, (pixels, shape.width)   # EMU: 914400 per inch
+        # Every table repeats its header row on each page and never splits a row.
+        for table in doc.tables:
+            rows = table._tbl.findall(qn("w:tr"))
+            assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+            assert all(r.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for r in rows)
 
 
 def _fonts(style) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -168,17 +206,35 @@ def _fonts(style) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {k.split("}")[1]: v for k, v in fonts.attrib.items()}
 
 
-def test_chinese_fonts_in_styles(document: docx.document.Document) -> None:
-    normal = _fonts(document.styles["Normal"])
-    assert normal["eastAsia"] == "仿宋" and "eastAsiaTheme" not in normal
-    assert _fonts(document.styles["表格文字"])["eastAsia"] == "宋体"
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "表题"):
-        fonts = _fonts(document.styles[name])
-        assert fonts["eastAsia"] == "黑体" and not any(k.endswith("Theme") for k in fonts), name
-    body = [p for p in document.paragraphs if p.text.startswith("2024年度湘潭市民政局财政拨款收入")]
+def test_gbt_9704_layout(document: docx.document.Document, review_document: docx.document.Document) -> None:
+    """党政机关公文格式 (GB/T 9704-2012): A4, margins 37/35/28/26 mm; title 二号 方正小标宋简体; body 三号
+    仿宋_GB2312; 一级 黑体, 二级 楷体_GB2312, 三级 仿宋 bold; fallbacks in the font table; page numbers
+    "— N —" in 四号, odd pages right and even pages left."""
+    for doc in (document, review_document):
+        styles = doc.styles
+        assert _fonts(styles["Title"])["eastAsia"] == "方正小标宋简体" and styles["Title"].font.size.pt == 22
+        normal = _fonts(styles["Normal"])
+        assert normal["eastAsia"] == "仿宋_GB2312" and "eastAsiaTheme" not in normal
+        assert styles["Normal"].font.size.pt == 16 and styles["正文段落"].paragraph_format.first_line_indent.pt == 32
+        assert _fonts(styles["Heading 1"])["eastAsia"] == "黑体" and styles["Heading 1"].font.size.pt == 16
+        assert _fonts(styles["Heading 2"])["eastAsia"] == "楷体_GB2312"
+        assert _fonts(styles["Heading 3"])["eastAsia"] == "仿宋_GB2312" and styles["Heading 3"].font.bold
+        for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+            assert not any(k.endswith("Theme") for k in _fonts(styles[name])), name
+        font_table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable")).blob
+        for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+            assert re.search(rf'w:name="{name}">\s*<w:altName w:val="{alt}"/>', font_table.decode("utf-8")), name
+        section = doc.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                      section.right_margin)] == [37, 35, 28, 26]
+        assert doc.settings.odd_and_even_pages_header_footer
+        for footer, align in ((section.footer, "RIGHT"), (section.even_page_footer, "LEFT")):
+            p = footer.paragraphs[0]
+            assert p.text.startswith("— ") and p.text.endswith(" —") and p.alignment.name == align
+            assert "PAGE" in p._p.xml and p.style.font.size.pt == 14
+    body = [p for p in document.paragraphs if p.text.startswith("2024年度，湘潭市民政局一般公共预算财政拨款收入")]
     assert body and body[0].style.name == "正文段落"
-    section = document.sections[0]
-    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 
 
 def test_html_blocks_keep_bold_numbering_and_unescape() -> None:
@@ -194,6 +250,7 @@ def test_word_download_path_and_stable_bytes(tmp_path: Path, seed) -> None:  # t
     rel = "2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"
     files = page_downloads(nb, page)
     assert rel in files and files[rel][:2] == b"PK"
+    assert files["2024/xiangtan-minzheng/xiangtan-minzheng-2024-测算意见.docx"][:2] == b"PK"
     assert rel in {str(p.relative_to(tmp_path)) for p in write_downloads(files, tmp_path)}
     first = (tmp_path / rel).read_bytes()
     mtime = (tmp_path / rel).stat().st_mtime_ns
@@ -208,14 +265,14 @@ def test_cli_export_docx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                  "--frameworks-dir", str(ROOT / "data" / "frameworks")])
     assert code == 0 and str(out) in capsys.readouterr().out
     assert docx.Document(str(out)).paragraphs[0].text == "2024年湘潭市民政局部门整体支出绩效评价报告"
-    # A framework given by path is the one the document is scored under.
+    # --part review: our 测算意见; a framework given by path is the one it is scored under.
     common_yaml = ROOT / "data" / "frameworks" / "common.yaml"
     common = tmp_path / "common.docx"
     assert main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(common), "--data-dir", str(ROOT / "data"),
-                 "--framework", str(common_yaml)]) == 0
+                 "--framework", str(common_yaml), "--part", "review"]) == 0
     title = load_framework(common_yaml).title
     assert title != load_framework(FRAMEWORK).title
-    assert f"按“{title}”复核得分" in _all_text(docx.Document(str(common)))
+    assert f"按“{title}”测算" in _all_text(docx.Document(str(common)))
     assert f"按“{title}”" not in _all_text(docx.Document(str(out)))
 
 
@@ -228,4 +285,7 @@ def test_cli_export_docx_errors(tmp_path: Path, capsys: pytest.CaptureFixture[st
                  "--data-dir", str(ROOT / "data")]) == 2
     assert main(["export-docx", "no-such-dept", "2024", "-o", str(tmp_path / "b.docx"),
                  "--data-dir", str(ROOT / "data")]) == 2
+    with pytest.raises(SystemExit):     # argparse: an unknown part is a usage error
+        main(["export-docx", "xiangtan-minzheng", "2024", "-o", str(tmp_path / "c.docx"), "--part", "all",
+              "--data-dir", str(ROOT / "data")])
     assert not list(tmp_path.iterdir())

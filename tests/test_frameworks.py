@@ -168,7 +168,7 @@ def test_shipped_weights_sum_everywhere(name: str) -> None:
 
 def test_rule_text_banded() -> None:
     fw = load_named("xiangtan-2024", DATA)
-    assert rule_text(fw.find("A21")) == "预算调整率：≤0% 得 8 分，≤10% 得 6 分，≤20% 得 4 分，≤30% 得 2 分，其余得 0 分"
+    assert rule_text(fw.find("A21")) == "预算调整率不高于0%得8分，不高于10%得6分，不高于20%得4分，不高于30%得2分，其余得0分"
 
 
 def test_framework_path_name_or_file(tmp_path: Path) -> None:
@@ -370,10 +370,10 @@ def test_shape_registry_like_papermill_engines() -> None:
 
 def test_describe_every_shape() -> None:
     fw = load_named("common", DATA)
-    assert rule_text(fw.find("P12")) == "预算调整率 未超过 5% 得满分，每超过 1 个百分点扣 0.1 分，扣完为止"
-    assert rule_text(fw.find("P13")) == "三公经费控制率 不高于 100% 得满分，超过时按 100% ÷ 三公经费控制率 × 3 分"
-    assert rule_text(fw.find("P11")) == "预算执行率 ÷ 目标值 100% × 7 分，封顶 7 分"
-    assert rule_text(fw.find("P14")) == "项目预算执行率：≥90% 得 3 分，≥80% 得 2 分，≥60% 得 1 分，其余得 0 分"
-    assert rule_text(fw.find("P15")) == "政府采购执行率 ÷ 目标值 100% × 2 分，封顶 2 分"
-    assert rule_text(fw.find("I23")) == "在职人员控制率 不高于 100% 得满分，超过时按 100% ÷ 在职人员控制率 × 2 分"
-    assert rule_text(fw.find("P21")) == "制定内部财务管理制度（2 分）；制定资产管理制度（2 分）：是得分，否不得分"
+    assert rule_text(fw.find("P12")) == "预算调整率未超过5%得满分，每超过1个百分点扣0.1分，扣完为止"
+    assert rule_text(fw.find("P13")) == "三公经费控制率不高于100%得满分3分，超过时按100%与三公经费控制率之比计分"
+    assert rule_text(fw.find("P11")) == "预算执行率达到100%得满分7分，未达到时按预算执行率占100%的比例计分"
+    assert rule_text(fw.find("P14")) == "项目预算执行率不低于90%得3分，不低于80%得2分，不低于60%得1分，其余得0分"
+    assert rule_text(fw.find("P15")) == "政府采购执行率达到100%得满分2分，未达到时按政府采购执行率占100%的比例计分"
+    assert rule_text(fw.find("I23")) == "在职人员控制率不高于100%得满分2分，超过时按100%与在职人员控制率之比计分"
+    assert rule_text(fw.find("P21")) == "制定内部财务管理制度（2分）；制定资产管理制度（2分）：是得分，否不得分"

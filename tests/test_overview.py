@@ -38,22 +38,46 @@ def _pct(a: Decimal, b: Decimal) -> str:
     return f"{(Decimal(a) * 100 / Decimal(b)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
-def test_overview_ranks_every_demo_department_with_figures_from_the_data(built_book: Path) -> None:
-    rows = _table(_soup(built_book / "_build/html/book/2024/overview-demo.html"), "排名")
+def _col(d: dict, section: str, row: str, column: str) -> Decimal | None:  # type: ignore[type-arg]
+    value = ((d.get(section) or {}).get(row) or {}).get(column)
+    return None if value is None else Decimal(value)
+
+
+def test_overview_ranks_demo_departments_with_figures_from_the_data(built_book: Path) -> None:
+    soup = _soup(built_book / "_build/html/book/2024/overview-demo.html")
+    rows, apart = _table(soup, "排名"), _table(soup, "不予评级")
     files = sorted((ROOT / "data/demo/2024").glob("*.yaml"))
-    assert len(rows) == len(files) == 12
+    names = {_raw(f)["unit"]["name"] for f in files}
+    # Every department is either ranked or listed apart (coverage below 60%: no grade, no rank), never both.
+    assert len(rows) + len(apart) == len(files) == 12 and apart
+    assert {r["部门"] for r in rows} | {r["部门"] for r in apart} == names
+    assert not {r["部门"] for r in rows} & {r["部门"] for r in apart}
+    for r in apart:
+        assert Decimal(r["适用指标覆盖率"].rstrip("%")) < 60 and "等级" not in r and "测算得分" not in r
     by_name = {r["部门"]: r for r in rows}
     for f in files:
         d = _raw(f)
-        row = by_name[d["unit"]["name"]]
-        adjusted = Decimal(d["income"]["initial_budget"]) + Decimal(d["income"]["adjustment"])
-        assert row["调整后预算（万元）"] == str(adjusted)
-        assert row["预算执行率"] == _pct(d["expenditure"]["total"], adjusted)
-        assert row["三公经费控制率"] == _pct(d["sangong"]["actual"]["total"], d["sangong"]["budget"]["total"])
-        assert row["主管部门"] == d["unit"]["supervisor"]
-    scores = [Decimal(r["复核得分"]) for r in rows]
+        row = by_name.get(d["unit"]["name"])
+        if row is None:
+            continue
+        initial = _col(d, "income", "appropriation", "budget")
+        adjusted = _col(d, "income", "appropriation", "adjusted")
+        amount = Decimal((d.get("adjustment") or {}).get("amount", "nan"))
+        if adjusted is None and initial is not None and not amount.is_nan():
+            adjusted = initial + amount
+        spent = _col(d, "expenditure", "total", "actual")
+        if adjusted is not None:
+            assert row["调整后预算（万元）"] == str(adjusted)
+        if adjusted and spent is not None:
+            assert row["预算执行率"] == _pct(spent, adjusted)
+        budget, actual = _col(d, "sangong", "total", "budget"), _col(d, "sangong", "total", "actual")
+        assert row["三公经费控制率"] == (_pct(actual, budget) if budget and actual is not None else "—")
+        assert row["主管部门"] == (d["unit"].get("supervisor") or "—")
+    scores = [Decimal(r["测算得分"]) for r in rows]
     assert scores == sorted(scores, reverse=True)
-    assert [int(r["排名"]) for r in rows] == list(range(1, 13))
+    assert [int(r["排名"]) for r in rows] == list(range(1, len(rows) + 1))
+    text = soup.find("main").get_text()
+    assert "数据不足，不予评级" in text and "不是财政部门的评价结果" in text and "复核" not in text
 
 
 def test_every_demo_page_carries_the_label(built_book: Path) -> None:
@@ -83,20 +107,22 @@ def test_history_section_with_year_on_year_changes(built_book: Path) -> None:
     data = [_raw(ROOT / f"data/demo/{y}/qinghe-jiaoyu.yaml") for y in (2022, 2023, 2024)]
     assert [r["年度"] for r in rows] == ["2022年", "2023年", "2024年"]
     for i, (row, d) in enumerate(zip(rows, data)):
-        assert row["财政拨款支出（万元）"] == str(d["expenditure"]["total"])
-        assert row["三公经费实际（万元）"] == str(d["sangong"]["actual"]["total"])
+        spent, sangong = _col(d, "expenditure", "total", "actual"), _col(d, "sangong", "total", "actual")
+        assert row["支出合计（万元）"] == str(spent)
+        assert row["三公经费决算数（万元）"] == str(sangong)
         if i == 0:
             assert row["支出同比"] == "—"
             continue
         prev = data[i - 1]
-        change = Decimal(d["expenditure"]["total"]) - Decimal(prev["expenditure"]["total"])
-        expected = _pct(change, prev["expenditure"]["total"])
-        assert row["支出同比"] == ("+" if change > 0 else "") + expected
-        sg = Decimal(d["sangong"]["actual"]["total"]) - Decimal(prev["sangong"]["actual"]["total"])
-        assert row["三公同比"] == ("+" if sg > 0 else "") + _pct(sg, prev["sangong"]["actual"]["total"])
+        before = _col(prev, "expenditure", "total", "actual")
+        change = spent - before
+        assert row["支出同比"] == ("+" if change > 0 else "") + _pct(change, before)
+        sg_before = _col(prev, "sangong", "total", "actual")
+        sg = sangong - sg_before
+        assert row["三公同比"] == ("+" if sg > 0 else "") + _pct(sg, sg_before)
     # The real department has one year only: no 历年对比 section on its page.
     real = _soup(built_book / "_build/html/book/2024/xiangtan-minzheng.html")
-    assert not [h for h in real.find_all("h2") if "历年对比" in h.get_text()]
+    assert not [h for h in real.find_all(["h2", "h3"]) if "历年对比" in h.get_text()]
 
 
 def test_findings_summary_links_to_chapters(built_book: Path) -> None:
@@ -108,15 +134,18 @@ def test_findings_summary_links_to_chapters(built_book: Path) -> None:
 
 
 def test_csv_downloads_are_utf8_with_bom(built_book: Path) -> None:
-    csv = built_book / "_build/html/downloads/2024/xiangtan-minzheng/表3-三公经费.csv"
+    csv = built_book / "_build/html/downloads/2024/xiangtan-minzheng/表4-三公经费.csv"
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    # Numbers only in numeric columns: the control rate 3.54 / 6.01 = 58.90 (%, the unit is in the header).
-    assert text.splitlines()[0] == "项目,预算数（万元）,实际支出（万元）,控制率（%）"
-    assert "公务接待费,6.01,3.54,58.90\r" in text
+    # Numbers only in numeric columns, the unit in the header; a blank column is an empty cell, not 0.
+    assert text.splitlines()[0] == "项目,本年预算数（万元）,本年决算数（万元）"
+    assert "公务接待费,6.01,3.54\r" in text and "因公出国（境）费,,0\r" in text
+    rates = next((csv.parent).glob("表*-主要比率.csv")).read_bytes().decode("utf-8-sig")
+    # The control rate 9.32 / 15.61 = 59.71 (%, the unit is in the header): ours, in 主要比率.
+    assert rates.splitlines()[0] == "比率,测算值（%）,口径" and "“三公”经费控制率,59.71," in rates
     page = (built_book / "_build/html/book/2024/xiangtan-minzheng.html").read_text(encoding="utf-8")
-    assert "../../downloads/2024/xiangtan-minzheng/表3-三公经费.csv" in page
+    assert "../../downloads/2024/xiangtan-minzheng/表4-三公经费.csv" in page
 
 
 def test_adding_a_department_year_needs_no_other_edit(tmp_path: Path) -> None:
@@ -132,5 +161,7 @@ def test_adding_a_department_year_needs_no_other_edit(tmp_path: Path) -> None:
     assert main(["build", "--root", str(root)]) == 0
     assert "book/2024/qinghe-nongye" in (root / "_toc.yml").read_text(encoding="utf-8")
     assert (root / "_build/html/book/2024/qinghe-nongye.html").is_file()
-    ranking = _table(_soup(root / "_build/html/book/2024/overview-demo.html"), "排名")
-    assert "清河市农业农村局" in [r["部门"] for r in ranking] and len(ranking) == 3
+    overview = _soup(root / "_build/html/book/2024/overview-demo.html")
+    ranking, apart = _table(overview, "排名"), _table(overview, "不予评级")
+    # 清河市卫生健康委员会 gives only a 基础数据表: listed apart from the ranking, without a grade.
+    assert "清河市农业农村局" in [r["部门"] for r in ranking] and len(ranking) + len(apart) == 3

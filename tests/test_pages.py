@@ -19,7 +19,7 @@ from perfeval.pages import OUTLINE, MethodPage, Page, how_to_read_markdown, page
 from perfeval.pages.cells import Absent, Pct, csv_bytes, display_frame, to_csv
 from perfeval.pages.charts import Chart
 from perfeval.pages.display import TABLE_MIME, NotebookOutput, charts_in, tables_in
-from perfeval.pages.outline import parts
+from perfeval.pages.outline import parts, subsections
 
 from .chapter_outputs import chapter_notebook, record_outputs
 from .conftest import ROOT
@@ -45,8 +45,9 @@ def test_tables_and_figures_are_numbered_in_order(seed_nb) -> None:  # type: ign
     for t in tables:
         assert t.caption.startswith(f"表{t.number} ")
         assert t.file.startswith(f"2024/xiangtan-minzheng/表{t.number}-") and t.file.endswith(".csv")
-    # The seed: 7 tables before its 8 goals' indicator tables, then projects, problems, checks.
-    assert len(tables) == 7 + 8 + 3
+    # The seed, the unit's report: 部门基本情况, 收入, 支出, 三公; its 8 goals' indicator tables; 代管资金,
+    # 整改清单, 单位自评表. Ours: 自评对照, 测算得分明细, 主要比率, 项目执行率, one findings table per severity (3).
+    assert len(tables) == 4 + 8 + 3 + 4 + 3
     charts = charts_in(seed_nb)
     assert [(c.name, c.number) for c in charts] == [("spending_structure", 1), ("budget_vs_actual", 2),
                                                     ("sangong", 3), ("projects", 4)]
@@ -61,14 +62,49 @@ def test_tables_and_figures_are_numbered_in_order(seed_nb) -> None:  # type: ign
 def test_chart_alt_text_describes_the_chart_in_chinese(seed_nb) -> None:  # type: ignore[no-untyped-def]
     charts = {c.name: c for c in charts_in(seed_nb)}
     assert charts["spending_structure"].alt.startswith("饼图：")
-    # Headline figures of the seed (hand-read): total spending, execution rate, 三公 actual and control rate.
-    assert "3229.37万元" in charts["spending_structure"].alt
-    assert "预算执行率100.00%" in charts["budget_vs_actual"].alt
-    assert "实际合计9.32万元" in charts["sangong"].alt and "控制率59.71%" in charts["sangong"].alt
+    # Headline figures of the seed (hand-read): the split's sum (1581.75 + 141.84 + 1505.78 = 3229.37) and the
+    # shares over it, spending against its budget, 三公 budget and actual. The unit's part shows its figures; the
+    # rates are ours (测算与核查).
+    assert "分项合计3229.37万元" in charts["spending_structure"].alt
+    assert "人员经费1581.75万元（48.98%）" in charts["spending_structure"].alt    # 1581.75 / 3229.37
+    assert "支出合计预算数2373.85万元，决算数3229.37万元" in charts["budget_vs_actual"].alt
+    assert "调整后预算3229.37万元" in charts["budget_vs_actual"].alt              # 2373.85 + 855.52
+    assert "预算合计15.61万元" in charts["sangong"].alt and "决算合计9.32万元" in charts["sangong"].alt
     # Four of the eight projects are below 90%; the lowest is project (3) at 59.30% (seed report figures).
     assert "4个项目低于90%" in charts["projects"].alt and "59.30%" in charts["projects"].alt
     for c in charts.values():
         assert c.png.startswith(b"\x89PNG") and ".png" not in c.alt and "/" not in c.alt
+
+
+# --- two voices ------------------------------------------------------------------------------------
+
+def test_the_units_first_person_words_are_only_in_quotes(seed_nb) -> None:  # type: ignore[no-untyped-def]
+    """我局 / 我单位 (the unit speaking) appear only inside quoted source text (blockquote.pe-quote) or a quoted
+    excerpt of a finding (“…”), never in a sentence of ours."""
+    from bs4 import BeautifulSoup
+
+    html = "".join(o["data"].get("text/html", "") for c in seed_nb.cells for o in c.get("outputs", []))
+    soup = BeautifulSoup(html, "html.parser")
+    quoted = sum(len(re.findall("我局|我单位", q.get_text())) for q in soup.select("blockquote.pe-quote"))
+    assert quoted >= 4          # the seed's own statements of 预算管理, 资产管理, 效果产出 and its projects
+    for q in soup.select("blockquote.pe-quote, table"):
+        q.decompose()
+    outside = [m.group(0) for m in re.finditer(r"[^。]*(?:我局|我单位)[^。]*", soup.get_text())]
+    assert outside == []
+
+
+def test_partial_self_score_table_is_shown_as_is_and_not_compared(seed: DepartmentYear) -> None:
+    """A 自评表 whose weights do not total 100 (a part left out) is the unit's, as it stands: no 对照 table, no
+    difference and no grade derived from it."""
+    rec = seed.model_copy(update={"self_scores": seed.self_scores[:3], "self_score_total": None})
+    nb = chapter_notebook(rec, FRAMEWORK, ROOT / "data")
+    captions = [t.caption.split(" ", 1)[1] for t in tables_in(nb)]
+    assert "单位自评表" in captions and not [c for c in captions if "对照" in c]
+    html = "".join(o["data"].get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    # 30 + 20 + 5 = 55 points listed.
+    assert "单位自评表一级指标分值合计55分，不是100分，不与测算得分对照" in html
+    assert "单位自评得分" not in html.split("pe-summary")[1].split("</div>")[0]    # the lead box gives no total
+    assert "比自评" not in html
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -82,12 +118,17 @@ def test_csv_numeric_columns_hold_numbers_only(seed_nb) -> None:  # type: ignore
             if name.endswith(("（%）", "（万元）")):
                 bad = [r[j] for r in body if r[j] and not number.match(r[j])]
                 assert bad == [], (t.caption, name, bad)
-    budget = _csv_rows(tables_in(seed_nb)[1].csv)
-    assert budget[0] == ["项目", "年初预算（万元）", "年中调整（万元）", "调整后预算（万元）", "实际支出（万元）",
-                         "预算执行率（%）", "占总支出比重（%）"]
-    # 2373.85 + 855.52 = 3229.37 spent in full: 100.00%; rows without a figure are empty cells.
-    assert budget[-1] == ["合计", "2373.85", "855.52", "3229.37", "3229.37", "100.00", "100.00"]
-    assert budget[1][2:4] == ["", ""] and budget[1][5] == ""
+    by_caption = {t.caption.split(" ", 1)[1]: _csv_rows(t.csv) for t in tables_in(seed_nb)}
+    spending = by_caption["支出情况（万元）"]
+    assert spending[0] == ["项目", "本年预算数（万元）", "本年决算数（万元）", "占分项合计比重（%）", "注"]
+    # The 支出合计 row carries the "3229.37 元" footnote; a share is computed for the parts of the split only
+    # (the total row's cell is empty, not 0); 1505.78 / 3229.37 = 46.63%.
+    assert spending[1] == ["支出合计", "2373.85", "3229.37", "", "注1"]
+    assert spending[-1] == ["项目支出", "778.55", "1505.78", "46.63", ""]
+    rates = {row[0]: row for row in by_caption["主要比率测算"]}
+    assert rates["比率"] == ["比率", "测算值（%）", "口径"]
+    # 2373.85 + 855.52 = 3229.37 spent in full: 100.00%; 855.52 / 2373.85 = 36.04%.
+    assert rates["预算执行率"][1] == "100.00" and rates["预算调整率"][1] == "36.04"
 
 
 def test_csv_neutralises_text_that_would_be_a_formula() -> None:
@@ -142,15 +183,19 @@ def test_page_downloads_of_a_chapter(seed_nb, monkeypatch: pytest.MonkeyPatch) -
                                                "data_dir": str(ROOT / "data"), "framework_file": str(FRAMEWORK)})
     files = page_downloads(seed_nb, page)
     csvs = sorted(k for k in files if k.endswith(".csv"))
-    assert len(csvs) == len(tables_in(seed_nb)) and "2024/xiangtan-minzheng/表3-三公经费.csv" in csvs
+    assert len(csvs) == len(tables_in(seed_nb)) and "2024/xiangtan-minzheng/表4-三公经费.csv" in csvs
     assert all(files[k].startswith(b"\xef\xbb\xbf") for k in csvs)
-    word = docx.Document(io.BytesIO(files["2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"]))
-    images = sorted(p.blob for p in word.part.package.parts if p.content_type == "image/png")
+    unit = docx.Document(io.BytesIO(files["2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"]))
+    review = docx.Document(io.BytesIO(files["2024/xiangtan-minzheng/xiangtan-minzheng-2024-测算意见.docx"]))
+    images = sorted(p.blob for w in (unit, review) for p in w.part.package.parts if p.content_type == "image/png")
     assert images == sorted(c.png for c in charts_in(seed_nb))
-    # The Word file numbers tables and figures as the page does.
-    page_captions = [t.caption for t in tables_in(seed_nb)]
-    word_captions = [p.text for p in word.paragraphs if p.style.name == "表题" and p.text.startswith("表")]
-    assert word_captions == page_captions
+    # Each Word file numbers its tables from 表1, in the page's order: the unit's report holds the tables of
+    # the chapter's first part, the 测算意见 those of the second.
+    page_titles = [t.caption.split(" ", 1)[1] for t in tables_in(seed_nb)]
+    split = page_titles.index("单位自评表") + 1
+    for word, titles in ((unit, page_titles[:split]), (review, page_titles[split:])):
+        captions = [p.text for p in word.paragraphs if p.style.name == "表题"]
+        assert captions == [f"表{n} {title}" for n, title in enumerate(titles, start=1)]
 
 
 def test_overview_pages_have_only_their_tables() -> None:
@@ -166,9 +211,11 @@ def test_overview_pages_have_only_their_tables() -> None:
 def test_how_to_read_lists_the_parts_of_the_outline() -> None:
     text = how_to_read_markdown()
     items = re.findall(r"^\d+\. \*\*(.+?)\*\*", text, flags=re.M)
-    assert items == [s.title for s in parts()]
-    assert items[:2] == ["部门概况", "部门整体支出绩效目标"] and "数据核查" in items and "历年对比" in items
-    assert "自评得分与复核得分" in items
+    assert items == [s.title for s in parts()] == ["单位自评报告", "测算与核查"]
+    sections = re.findall(r"^   - ([^：\n]+)", text, flags=re.M)
+    assert sections == [s.title for part in parts() for s in subsections(part)]
+    assert sections[0] == "部门概况" and {"测算得分", "数据核查", "历年对比", "单位自评表"} <= set(sections)
+    assert "复核" not in text
     for word in ("papermill", "jupyter", "make ", "notebook", ".ipynb", "data/"):
         assert word not in text.lower()
 
@@ -242,5 +289,9 @@ def test_pages_modules_are_small_acyclic_and_use_no_private_names() -> None:
 
 def test_outline_sections_render_in_the_notebook_order() -> None:
     levels = [s.level for s in OUTLINE]
-    assert levels[:2] == [0, 0] and all(level in (1, 2) for level in levels[2:])
-    assert [s.heading for s in OUTLINE if s.when] == ["十、历年对比"]
+    assert levels[:2] == [0, 0] and all(level in (1, 2, 3) for level in levels[2:])
+    assert [s.heading for s in OUTLINE if s.level == 1] == ["单位自评报告", "测算与核查"]
+    assert [s.heading for s in OUTLINE if s.when] == ["四、历年对比"]
+    # Never interleaved: every section of the unit's report comes before every section of ours.
+    review = [s.heading for s in OUTLINE].index("测算与核查")
+    assert all(s.heading != "单位自评报告" for s in OUTLINE[review:])

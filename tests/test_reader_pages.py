@@ -129,21 +129,31 @@ def test_the_prose_check_can_fail() -> None:
             "<p>本章依据某局2024年度数据生成：复核得分 84.23 分。</p><ul><li>是（+4）。设定目标值的指标1项，已达成1项。</li>"
             "<li>设定目标值的指标1项，已达成1项。</li></ul><table><tr><td>得 4.57/6 分</td></tr></table>"
             "<p>逐项测算得分，\n并核对。依据《中共中央 国务院关于全面实施预算绩效管理的意见》。</p>"
-            "<p>**测算与核查。**在部门的报告之外。</p></article>")
+            "<p>**测算与核查。**在部门的报告之外。</p><table><thead><tr><th>说明</th><th>指标值</th></tr></thead>"
+            "<tbody><tr><td>预算执行率 100%（÷）</td><td>≥90%</td></tr></tbody></table></article>")
     found = prose_problems(BeautifulSoup(html, "html.parser"))
     kinds = sorted({f.split(":")[0] for f in found})
     assert kinds == ["boilerplate", "markdown not rendered", "score as a fraction (x/N 分)", "sentence 2 times",
                      "signed number in brackets", "space in Chinese text", "spaced number", "÷"]
     assert len([f for f in found if f.startswith("space in Chinese")]) == 1   # a document's issuers keep theirs
-    assert len([f for f in found if f.startswith("score as a fraction")]) == 1   # the table cell is not prose
+    assert len([f for f in found if f.startswith("score as a fraction")]) == 1   # a cell outside 说明 is not prose
+    # A 说明 cell is held to the same rules: its ÷ and its spaced number are found, the 指标值 cell's ≥ is not.
+    assert len([f for f in found if f.startswith("÷")]) == 2
+    assert [f for f in found if f.startswith("comparison sign")] == []
 
 
 def test_chapter_scores_and_rates_have_two_decimals(built_book: Path) -> None:
-    text = " ".join(p.get_text() for p in soup_of(_html(built_book) / CHAPTER).select("div.pe-summary p"))
-    # 84.23 is the recomputed total of the seed (tests/test_scoring.py); the unit's own 100 stays as written.
-    assert "复核得分88.83分" in text and "单位自评得分100分（满分100分）" in text
-    assert "预算执行率100.00%" in text and "控制率59.71%" in text
+    soup = soup_of(_html(built_book) / CHAPTER)
+    text = " ".join(p.get_text() for p in soup.select("div.pe-summary p"))
+    # 88.83 is the computed total of the seed (tests/test_scoring.py); the unit's own 100 stays as written.
+    assert "测算得分88.83分" in text and "单位自评得分100分" in text
     assert not re.search(r"\d\.\d%|\d\.\d分", text)
+    # The lead box names only what the report states: no rate, and no figure the seed leaves out.
+    assert "预算执行率" not in text and "控制率" not in text
+    cap = next(p for p in soup.select("p.pe-caption") if "主要比率测算" in p.get_text())
+    rates = {tr.select("td")[0].get_text(strip=True): tr.select("td")[1].get_text(strip=True)
+             for tr in cap.find_next("table").select("tbody tr")}
+    assert rates["预算执行率"].startswith("100.00%") and rates["“三公”经费控制率"].startswith("59.71%")
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -173,16 +183,20 @@ def test_reader_tables_name_items_not_fields(built_book: Path) -> None:
             leaked = CHECK_ID.findall(table.get_text(" "))
             assert leaked == [], (page, leaked[:5])
     soup = soup_of(html / CHAPTER)
-    cap = next(p for p in soup.select("p.pe-caption") if "数据核查结果" in p.get_text())
-    table = cap.find_next("table")
-    assert [th.get_text(strip=True) for th in table.select("thead th")] == ["严重程度", "涉及项目", "说明"]
-    items = {tr.select("td")[1].get_text(strip=True) for tr in table.select("tbody tr")}
+    caps = [p for p in soup.select("p.pe-caption") if "数据核查：" in p.get_text()]
+    # Findings grouped 错误 / 需核实 / 提示, one table each.
+    assert [re.sub(r"^表\d+ ", "", p.get_text()) for p in caps] == ["数据核查：错误", "数据核查：需核实", "数据核查：提示"]
+    items = set()
+    for cap in caps:
+        table = cap.find_next("table")
+        assert [th.get_text(strip=True) for th in table.select("thead th")] == ["涉及项目", "说明"]
+        items |= {tr.select("td")[0].get_text(strip=True) for tr in table.select("tbody tr")}
     assert {"项目1", "项目3", _adjustment_item()} <= items
-    # The CSV download of the same table keeps the check id and the field path, for re-use.
-    csv_href = cap.find_next("p", class_="pe-download").a["href"]
+    # The CSV download of the same table keeps the severity, the check id and the field path, for re-use.
+    csv_href = caps[1].find_next("p", class_="pe-download").a["href"]
     csv = (html / CHAPTER).parent.joinpath(csv_href).resolve().read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0] == "严重程度,涉及项目,说明,规则,字段"
-    assert ",projects[2].actual" in csv and ",adjustment.declared_zero," in csv
+    assert ",projects[2].actual" in csv and ",adjustment.declared_zero," in csv and "需核实," in csv
 
 
 def test_table_cells_stay_apart_in_the_text_search_reads(built_book: Path) -> None:
@@ -268,10 +282,15 @@ def test_interface_labels_footer_and_downloads(built_book: Path) -> None:
         assert "列印" not in soup.get_text()
     chapter = soup_of(_html(built_book) / CHAPTER)
     items = [b.get_text(strip=True) for b in chapter.select(".dropdown-download-buttons .dropdown-item")]
-    assert items == ["打印/另存为 PDF", "Word 报告"]
+    assert items == ["打印/另存为 PDF", "Word 报告（单位自评报告）", "Word 报告（测算意见）"]
+    links = chapter.select("p.pe-word a")
+    assert chapter.select_one("p.pe-word").get_text().startswith("下载 Word 报告")
+    assert [a.get_text() for a in links] == ["单位自评报告", "测算意见"]
     word = chapter.select_one(".btn-download-word-button")["href"]
-    assert word == chapter.select_one("p.pe-word a")["href"] and word.endswith("xiangtan-minzheng-2024.docx")
-    assert chapter.select_one("p.pe-word a").get_text() == "下载 Word 报告"
+    assert word == links[0]["href"] and word.endswith("xiangtan-minzheng-2024.docx")
+    assert links[1]["href"].endswith("xiangtan-minzheng-2024-测算意见.docx")
+    for a in links:
+        assert (_html(built_book) / CHAPTER).parent.joinpath(a["href"]).resolve().is_file()
     assert {a.get_text() for a in chapter.select("p.pe-download a")} == {"下载本表 CSV 数据"}
     intro = soup_of(_html(built_book) / "book/intro.html").get_text()
     assert "测算" in intro and "不是财政部门的评价" in intro
@@ -397,7 +416,8 @@ def test_phone_table_scrolls_with_its_first_column_in_view(server: str, browser:
     page = browser.new_page(viewport={"width": 390, "height": 800})
     try:
         page.goto(server + CHAPTER, wait_until="load")
-        box = page.locator("div.pe-scroll").nth(1)   # 表2 收支及预算执行情况: seven columns
+        # 测算得分明细: seven columns, the widest table of the chapter.
+        box = page.locator("div.pe-scroll", has=page.locator("th", has_text="指标值")).first
         box.scroll_into_view_if_needed()
         first = box.locator("tbody tr td").first
         x0 = first.bounding_box()["x"]

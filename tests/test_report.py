@@ -4,36 +4,58 @@ from __future__ import annotations
 
 import warnings
 from decimal import Decimal as D
+from pathlib import Path
 
 from perfeval.book.markdown import md_escape
 from perfeval.model.facts import compute
 from perfeval.model.schema import DepartmentYear
-from perfeval.pages import charts, render, tables
+from perfeval.pages import charts, render, review_tables, tables
 from perfeval.pages.cells import display_frame
 
 
+FRAMEWORK = Path(__file__).resolve().parents[1] / "data/frameworks/xiangtan-2024.yaml"
+
+
+def section_text(rec: DepartmentYear, *methods: str) -> str:
+    """The text of chapter sections (their HTML outputs, tags stripped), as a reader sees it."""
+    from bs4 import BeautifulSoup
+
+    from perfeval.pages import Chapter
+    from perfeval.pages.display import NotebookOutput
+
+    from .chapter_outputs import record_outputs
+
+    outputs, publish = record_outputs()
+    chapter = Chapter(rec, Path("data"), FRAMEWORK, NotebookOutput("2024/x", "../../", publish))
+    for method in methods:
+        getattr(chapter, method)()
+    html = "".join(o["data"].get("text/html", "") for o in outputs)
+    return BeautifulSoup(html, "html.parser").get_text()
+
+
 def test_income_prose_is_filled_from_data(seed: DepartmentYear) -> None:
-    html = render("income", seed, compute(seed))
-    assert "财政拨款收入3229.37万元" in html
-    assert "财政年初预算拨款2373.85万元" in html
-    assert "年中调整预算数855.52万元" in html
-    assert "预算调整率（年中调整预算数占年初预算的比例）为36.04%" in html
-    assert "人员经费1581.75万元、公用经费141.84万元" in html
+    text = section_text(seed, "income", "expenditure")
+    assert "一般公共预算财政拨款收入3229.37万元" in text
+    assert "年中调整预算数855.52万元" in text
+    # The slip "3229.37 元" is marked where the figure appears, and its note follows the section.
+    assert "支出合计3229.37万元注1" in text and "注1：原报告写作“2024 年度财政拨款支出 3229.37 元”" in text
+    assert "基本支出1723.59万元、项目支出1505.78万元" in text and "人员经费1581.75万元、公用经费141.84万元" in text
 
 
 def test_prose_changes_with_the_data(seed: DepartmentYear) -> None:
-    changed = seed.model_copy(update={"income": seed.income.model_copy(update={"adjustment": D("100.5")})})
-    html = render("income", changed, compute(changed))
-    assert "年中调整预算数100.5万元" in html
+    changed = seed.model_copy(update={"adjustment": seed.adjustment.model_copy(update={"amount": D("100.5")})})
+    text = section_text(changed, "income", "rates", "data_checks")
+    assert "年中调整预算数100.5万元" in text
     # 100.5 / 2373.85 = 4.2336…% ; 2373.85 + 100.5 = 2474.35 differs from the stated 3229.37 by 755.02
-    assert "为4.23%" in html and "相差755.02万元" in html
+    assert "预算调整率4.23%" in text.replace("\n", "") and "相差755.02万元" in text
 
 
 def test_year_slip_and_declared_adjustment_are_explained(seed: DepartmentYear) -> None:
-    html = render("approved", seed, compute(seed))
-    assert "2023年度批复" in html and "与评价年度2024年不一致" in html
-    assert "单位自述预算调整率为0%" in html and "计算为36.04%" in html
-    assert "非财政拨款结转资金118.74万元" in html and "财政拨款结转结余率（结转结余资金占调整后预算的比例）为0.00%" in html
+    text = section_text(seed, "approval", "execution", "rates", "data_checks")
+    assert "2023年度批复" in text and "与评价年度2024年不一致" in text
+    assert "单位自述预算调整率为0%" in text and "的比例为36.04%" in text
+    assert "非财政拨款结转结余资金118.74万元" in text and "财政拨款结转结余资金0万元" in text
+    assert "财政拨款结转结余率\n0.00%" in text      # 0 / 3229.37, in the rates table
 
 
 def test_text_from_data_is_escaped(seed: DepartmentYear) -> None:
@@ -54,10 +76,15 @@ def test_markdown_escape_neutralises_myst() -> None:
 def test_sangong_table(seed: DepartmentYear) -> None:
     df = display_frame(tables.sangong_table(seed))
     rows = {r["项目"]: r for r in df.to_dict("records")}
-    assert rows["公务接待费"]["预算数（万元）"] == "6.01" and rows["公务接待费"]["控制率"] == "58.90%"  # 3.54/6.01
-    assert rows["公务用车运行维护费"]["控制率"] == "60.21%"  # 5.78 / 9.6
-    assert rows["公务用车购置费"]["预算数（万元）"] == "未列示"
-    assert rows["合计"]["控制率"] == "59.71%"
+    assert rows["公务接待费"]["本年预算数（万元）"] == "6.01" and rows["公务接待费"]["本年决算数（万元）"] == "3.54"
+    assert rows["公务用车运行维护费"]["本年预算数（万元）"] == "9.6"
+    # An item the report does not mention is left out (never shown as 0); one it states as 0 is shown as 0.
+    assert "公务用车购置费" not in rows and rows["因公出国（境）费"]["本年决算数（万元）"] == "0"
+    assert rows["因公出国（境）费"]["本年预算数（万元）"] == "—"
+    assert list(rows)[-1] == "合计" and rows["合计"]["本年决算数（万元）"] == "9.32"
+    assert "控制率" not in df.columns          # a rate is ours: in 主要比率
+    rates = {r["比率"]: r for r in display_frame(review_tables.rates_table(seed, compute(seed))).to_dict("records")}
+    assert rates["“三公”经费控制率"]["测算值"] == "59.71%"          # 9.32 / 15.61
 
 
 def test_problem_table_date(seed: DepartmentYear) -> None:
@@ -69,7 +96,7 @@ def test_charts_have_all_chinese_glyphs(seed: DepartmentYear) -> None:
     f = compute(seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for fig in (charts.spending_structure(seed), charts.budget_vs_actual(seed, f),
+        for fig in (charts.spending_structure(seed, f), charts.budget_vs_actual(seed, f),
                     charts.sangong_budget_vs_actual(seed), charts.project_execution(seed, f)):
             png = charts.png_bytes(fig)
             assert png.startswith(b"\x89PNG")
@@ -137,7 +164,7 @@ def test_axis_titles_and_labels_are_horizontal(seed: DepartmentYear) -> None:
     demo = ranking.load_records([ROOT / "data/demo"])
     rows = ranking.evaluate([r for r in demo if r.year == 2024], framework)
     years = history.history_records(ROOT / "data/demo", "qinghe-jiaoyu", 2024)
-    figures = [charts.spending_structure(seed), charts.budget_vs_actual(seed, f),
+    figures = [charts.spending_structure(seed, f), charts.budget_vs_actual(seed, f),
                charts.sangong_budget_vs_actual(seed), charts.project_execution(seed, f),
                ranking.scores_figure(rows), ranking.execution_figure(rows), ranking.sangong_figure(rows),
                history.history_figure(years, framework)]
@@ -152,3 +179,17 @@ def test_axis_titles_and_labels_are_horizontal(seed: DepartmentYear) -> None:
     fig.add_subplot().set_ylabel("万元")
     fig.canvas.draw()
     assert [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_rotation() != 0] == ["万元"]
+
+
+def test_the_pie_and_its_table_use_the_same_total(seed: DepartmentYear) -> None:
+    """When the stated 支出合计 differs from its parts, the shares are over the parts' own sum, in the chart and in
+    the table beside it (1581.75 + 141.84 + 1505.78 = 3229.37, not the stated 3300)."""
+    exp = seed.expenditure.model_copy(update={"total": seed.expenditure.total.model_copy(update={"actual": D(3300)})})
+    rec = seed.model_copy(update={"expenditure": exp})
+    f = compute(rec)
+    chart = charts.spending_structure_chart(rec, f)
+    assert isinstance(chart, charts.Chart) and "分项合计3229.37万元" in chart.caption
+    assert "项目支出1505.78万元（46.63%）" in chart.alt          # 1505.78 / 3229.37
+    rows = {r["项目"]: r for r in display_frame(tables.expenditure_table(rec, f)).to_dict("records")}
+    assert rows["项目支出"]["占分项合计比重"] == "46.63%" and rows["支出合计"]["本年决算数（万元）"] == "3300"
+    assert rows["支出合计"]["占分项合计比重"] == "—"

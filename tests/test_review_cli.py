@@ -14,13 +14,15 @@ from perfeval.cli import main
 from perfeval.model.files import load_department
 from perfeval.model import schema_field
 from perfeval.model.schema import DepartmentYear
+from perfeval.pages import render
 from perfeval.pages.cells import Delta, Score, cell_text, is_absent
 from perfeval.pages.review_tables import (
+    comparison_text,
+    deductions_text,
     findings_table,
     framework_tree_table,
-    score_summary_markdown,
     scores_table,
-    self_vs_recomputed_table,
+    self_vs_computed_table,
 )
 from perfeval.review import Finding, ScoreResult, load_named, run_checks, score
 
@@ -56,9 +58,9 @@ def test_score_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "xiangtan-minzheng", "2024", "--data-dir", str(DATA)]) == 0
     out = capsys.readouterr().out
     assert "测算总分 88.83 分，等级 良（适用指标覆盖率 94.00%）" in out
-    assert "预算调整率 36.04%（年中调整 855.52万元 ÷ 年初预算 2373.85万元），高于 30%，得 0/8 分" in out
+    assert "预算调整率36.04%（年中调整855.52万元占年初预算2373.85万元的比例），高于30%，得0.00分（满分8分）" in out
     assert "预算执行：自评 30，测算 16，差异 -14" in out
-    assert "若上述需核实事项均成立，测算得分为 97.34 分，等级“优”。" in out
+    assert "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" in out
     assert "不代表财政部门的正式评价结果" in out and "复核" not in out
 
 
@@ -216,34 +218,37 @@ def test_check_year_filter_empty(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_review_and_scores_table(rec: DepartmentYear) -> None:
     result, findings = review(rec, "xiangtan-2024", DATA)
     table = scores_table(result)
-    assert list(table.columns) == ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
+    assert list(table.columns) == ["一级指标", "二级指标", "三级指标", "分值", "测算得分", "指标值", "说明"]
     assert len(table) == 15 + 1
     row = table[table["三级指标"] == "预算调整率"].iloc[0]
-    assert (row["一级指标"], row["二级指标"], row["分值"], row["指标值"], row["复核得分"]) == (
+    assert (row["一级指标"], row["二级指标"], row["分值"], row["指标值"], row["测算得分"]) == (
         "预算执行", "预算调整", D(8), "36.04%", Score(D(0)))
     last = table.iloc[-1]
-    assert last["一级指标"] == "合计" and last["复核得分"] == Score(D("88.83")) and "良" in last["说明"]
-    assert cell_text(last["复核得分"]) == "88.83" and cell_text(row["复核得分"]) == "0.00"
+    assert last["一级指标"] == "合计" and last["测算得分"] == Score(D("88.83")) and "良" in last["说明"]
+    assert cell_text(last["测算得分"]) == "88.83" and cell_text(row["测算得分"]) == "0.00"
+    # An indicator whose data are absent is not applicable, never 0.
+    na = table[table["三级指标"] == "项目预算执行率"].iloc[0]
+    assert cell_text(na["测算得分"]) == "不适用"
     assert findings[0].id == "project.claim_full"
 
 
-def test_self_vs_recomputed_table(rec: DepartmentYear) -> None:
+def test_self_vs_computed_table(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
-    table = self_vs_recomputed_table(result, rec)
-    assert list(table.columns) == ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
+    table = self_vs_computed_table(result, rec)
+    assert list(table.columns) == ["一级指标", "分值", "自评得分", "测算得分", "差异", "说明"]
     assert list(table["一级指标"]) == ["预算执行", "预算管理", "资产管理", "效果产出", "合计"]
     assert list(table["差异"]) == [Delta(D(v)) for v in ("-14", "-2.5", "0", "0", "-11.17")]   # 88.83 − 100
     assert [cell_text(v) for v in table["差异"]] == ["-14.00", "-2.50", "0.00", "0.00", "-11.17"]
-    assert "预算调整率扣 8 分" in table.iloc[0]["说明"]
+    assert "预算调整率扣8.00分" in table.iloc[0]["说明"]
 
 
-def test_score_summary_markdown(rec: DepartmentYear) -> None:
+def test_score_summary_text(rec: DepartmentYear) -> None:
     result, _ = review(rec, "xiangtan-2024", DATA)
-    text = score_summary_markdown(result, rec)
-    assert "得分88.83分，等级为“良”" in text
-    assert "单位自评100分，等级“优”；复核得分比自评低11.17分" in text
+    text = render("score_summary", rec, result) + comparison_text(result, rec) + deductions_text(result)
+    assert "测算得分88.83分，等级“良”" in text
+    assert "单位自评100分，等级“优”；测算得分比自评低11.17分" in text
     assert "预算调整率扣8.00分" in text
-    assert "**" not in text and "\n" not in text
+    assert "**" not in text and "\n" not in text and "复核" not in text
 
 
 def test_findings_table(rec: DepartmentYear) -> None:
@@ -268,16 +273,16 @@ def test_framework_tree_table(rec: DepartmentYear) -> None:
     rows = [list(r) for r in table.itertuples(index=False)]
     assert ["A 预算执行", "", "", D(30), "下级指标得分合计", ""] in rows
     assert ["", "", "A21 预算调整率", D(8), "分档得分",
-            "预算调整率：≤0% 得 8 分，≤10% 得 6 分，≤20% 得 4 分，≤30% 得 2 分，其余得 0 分"] in rows
+            "预算调整率不高于0%得8分，不高于10%得6分，不高于20%得4分，不高于30%得2分，其余得0分"] in rows
     assert len(rows) == 4 + 8 + 15 + 1    # 4 + 8 + 15 indicators, 合计
 
 
 def test_common_review_no_matching_self_scores(rec: DepartmentYear) -> None:
     result, _ = review(rec, "common", DATA)
-    table = self_vs_recomputed_table(result, rec)
+    table = self_vs_computed_table(result, rec)
     assert list(table["一级指标"])[:4] == ["投入", "过程", "产出", "效果"]
     assert is_absent(table.iloc[0]["自评得分"]) and cell_text(table.iloc[0]["自评得分"]) == "—"
-    text = score_summary_markdown(result, rec)
+    text = render("score_summary", rec, result) + comparison_text(result, rec)
     assert "89.61" in text and "不能一一对应" in text
 
 

@@ -28,6 +28,10 @@ HISTORY_TAG = "if-history"   # cells shown only when the department has earlier 
 _YEAR_FOLDER = re.compile(r"[0-9]{4}")
 
 
+#: The group a chapter is listed under when its report does not name its 主管部门.
+UNKNOWN_SUPERVISOR = "未注明主管部门"
+
+
 @dataclass(frozen=True)
 class Run:
     """One page to execute: a department chapter, a year overview, the method or the findings page."""
@@ -169,7 +173,8 @@ def department_run(layout: BookLayout, record: DepartmentYear, data_dir: Path, f
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides), title=record.report_title,
         drop_tags=() if history else (HISTORY_TAG,), inputs=tuple(str(p) for p in [path, *history]),
-        code=record.code, name=record.unit.name, year=record.year, supervisor=record.unit.supervisor,
+        code=record.code, name=record.unit.name, year=record.year,
+        supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
         demo=record.demo)
 
 

@@ -29,10 +29,11 @@ def group_slug(supervisor: str) -> str:
 
 
 def _groups(runs: list[Run]) -> Iterator[tuple[int, bool, str, list[Run]]]:
-    """(year, demo, supervisor, member chapters sorted by code), newest year first, real data before demo."""
+    """(year, demo, supervisor, member chapters sorted by code): every year of real data (newest first), then
+    every year of demo data, so that all demo parts come after all real parts."""
     chapters = [r for r in runs if r.kind == "department"]
-    for year in sorted({r.year for r in chapters}, reverse=True):
-        for demo in (False, True):
+    for demo in (False, True):
+        for year in sorted({r.year for r in chapters}, reverse=True):
             group = [r for r in chapters if r.year == year and r.demo == demo]
             for supervisor in sorted({r.supervisor for r in group}):
                 yield year, demo, supervisor, sorted((r for r in group if r.supervisor == supervisor),
@@ -44,8 +45,9 @@ def _group_page(year: int, demo: bool, supervisor: str) -> str:
 
 
 def make_toc(runs: list[Run]) -> dict[str, Any]:
-    """The jupyter-book TOC: guide pages, then one part per year (real data before demo data),
-    each with its overview, then one chapter per 主管部门 with its departments as sections."""
+    """The jupyter-book TOC: guide pages, then one part per year of real data, then one part per year of demo
+    data (every demo part after every real part), each with its overview, then one chapter per 主管部门 with its
+    departments as sections."""
     parts: list[dict[str, Any]] = [{
         "caption": "阅读指南",
         "chapters": [{"file": page} for page in GUIDE_PAGES]

@@ -48,9 +48,10 @@ def register(subparsers: Any) -> None:
     exp.set_defaults(func=cmd_export)
 
     docx = subparsers.add_parser(
-        "export-docx", help="把部门报告导出为 Word 文档",
-        description="把 <数据目录>/<年度>/<部门代码>.yaml 的评价报告导出为 Word 文档（.docx）："
-                    "章节与网页相同，含表格、图表、复核得分、数据核查和部门整体支出绩效自评表。",
+        "export-docx", help="把部门报告导出为 Word 文档（单位自评报告，或测算意见）",
+        description="把 <数据目录>/<年度>/<部门代码>.yaml 导出为公文格式的 Word 文档（.docx）：默认是单位自评报告"
+                    "（按原报告整理，含单位自评表，不含本书的测算）；--part review 是测算意见（测算得分及说明、"
+                    "主要比率、数据核查）。",
     )
     docx.add_argument("code", metavar="部门代码", help="部门代码，如 xiangtan-minzheng")
     docx.add_argument("year", metavar="年度", type=int, help="评价年度，如 2024")
@@ -60,6 +61,8 @@ def register(subparsers: Any) -> None:
                       help=f"指标体系：名称（在 --frameworks-dir 中查找）或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）")
     docx.add_argument("--frameworks-dir", metavar="目录", type=Path, default=DATA / "frameworks",
                       help="按名称查找指标体系的目录，须名为 frameworks（默认 data/frameworks）")
+    docx.add_argument("--part", choices=("unit", "review"), default="unit",
+                      help="unit：单位自评报告（默认）；review：测算意见")
     docx.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     docx.set_defaults(func=cmd_export_docx)
 
@@ -105,6 +108,6 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
         raise UsageError(f"--frameworks-dir 应是名为 frameworks 的目录：{args.frameworks_dir}")
     framework = resolve_framework(args.framework, args.frameworks_dir.parent)
     record = load_department(department_path(args.data_dir, args.code, args.year))
-    path = export_docx(record, output, framework, args.data_dir)
+    path = export_docx(record, output, framework, args.data_dir, part=args.part)
     print(f"已导出 {path}")
     return 0

@@ -122,6 +122,9 @@ def chinese_message(err: dict[str, Any]) -> str:
         limit = str(err["ctx"]["le"])   # pydantic gives the bound as its repr: "Decimal('100000000000')"
         limit = limit.removeprefix("Decimal('").removesuffix("')")
         base = f"超过上限 {limit}，请检查数值或单位 (above the maximum)"
+    if kind == "too_long" and isinstance(value, (list, dict)):
+        limit = (err.get("ctx") or {}).get("max_length")
+        return f"条目过多：{len(value)} 条，上限 {limit} 条 (too many items: {len(value)} > {limit})"
     if kind == "string_too_long" and isinstance(value, str):
         limit = (err.get("ctx") or {}).get("max_length")
         return f"文本过长：{len(value)} 个字符，上限 {limit} 个字符 (text too long: {len(value)} > {limit})"

@@ -246,3 +246,15 @@ def fmt_quantity(value: Decimal | int, unit: str = "", relation: str = "=") -> s
     """Format a target or actual: ``≥15件``, ``400多篇``, ``≤5%``, ``120余人``."""
     number = fmt_number(value)
     return f"{_RELATION_PREFIX.get(relation, '')}{number}{_RELATION_SUFFIX.get(relation, '')}{unit}"
+
+
+def quantity_words(value: Decimal | int, unit: str = "", relation: str = "=") -> str:
+    """A target or actual in words, for sentences (no formula signs): ``不少于15件``, ``不高于5%``,
+    ``400多篇``, ``120余人``."""
+    number = fmt_number(value)
+    if relation in _RELATION_SUFFIX:
+        return f"{number}{_RELATION_SUFFIX[relation]}{unit}"
+    percent = unit == "%"
+    words = {">=": "不低于" if percent else "不少于", "<=": "不高于" if percent else "不多于",
+             ">": "高于" if percent else "多于", "<": "低于" if percent else "少于", "约": "约"}
+    return f"{words.get(relation, '')}{number}{unit}"

@@ -39,6 +39,9 @@ CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_AMOUNT = Decimal(10) ** 11
 #: Longest text a field may hold (the longest field of a real report is a few thousand characters).
 MAX_TEXT_CHARS = 20_000
+#: Most items a list section may hold (projects, goals, indicators of a goal, problems, 自评表 rows …): real
+#: reports list dozens; a longer list is refused at load (a chapter and its Word files stay a few seconds).
+MAX_ITEMS = 500
 #: Characters no text field may hold: control characters other than tab and line breaks (C0, DEL, C1),
 #: the Unicode line/paragraph separators and the two non-characters. Word and Excel files cannot carry
 #: them, YAML treats some as line breaks, and they are invisible to a reader.
@@ -128,8 +131,8 @@ class Unit(Record):
     name: Text = Field(title="单位名称", min_length=1)
     supervisor: Text | None = Field(title="主管部门", default=None)
     annual_budget: Wan | None = Field(title="年度预算金额", default=None)
-    internal_units: list[Text] = Field(title="内设机构", default_factory=list)
-    sub_units: list[Text] = Field(title="下属单位（二级机构）", default_factory=list)
+    internal_units: list[Text] = Field(title="内设机构", default_factory=list, max_length=MAX_ITEMS)
+    sub_units: list[Text] = Field(title="下属单位（二级机构）", default_factory=list, max_length=MAX_ITEMS)
 
 
 class Cover(Record):
@@ -192,7 +195,7 @@ class Goal(Record):
     text: Text = Field(title="绩效目标", min_length=1)
     completion_title: Text = Field(title="完成情况标题", default="")
     completion: Text = Field(title="完成情况", default="")
-    indicators: list[Indicator] = Field(title="绩效指标", default_factory=list)
+    indicators: list[Indicator] = Field(title="绩效指标", default_factory=list, max_length=MAX_ITEMS)
 
 
 # --- income, adjustment, expenditure -----------------------------------------------------------
@@ -244,7 +247,7 @@ class Adjustment(Record):
     purpose: Text = Field(title="调整用途", default="")
     carryover: Wan | None = Field(title="其中：上年结转", default=None)
     carryover_mentioned: bool = Field(title="文中提到调整数含上年结转", default=False)
-    exclusions: list[Exclusion] = Field(title="未计入预算调整的调整", default_factory=list)
+    exclusions: list[Exclusion] = Field(title="未计入预算调整的调整", default_factory=list, max_length=MAX_ITEMS)
     declared_rate: Number | None = Field(title="自述预算调整率（%）", default=None)
     explanation: Text = Field(title="预算调整说明", default="")
 
@@ -311,7 +314,7 @@ class PublicFunds(Record):
     """公用经费 with its 其中 items (办公经费, 水电费, 差旅费, 会议费, 培训费 …)."""
 
     total: Amounts | None = Field(title="公用经费合计", default=None)
-    items: list[Item] = Field(title="其中", default_factory=list)
+    items: list[Item] = Field(title="其中", default_factory=list, max_length=MAX_ITEMS)
 
 
 class Buildings(Record):
@@ -411,7 +414,7 @@ class Project(Record):
         title="代管资金（非本部门预算）", default=False,
         description="Funds the department manages or passes on but that are not its own budget (e.g. 社保民生资金).")
     description: Text = Field(title="项目完成情况", default="")
-    outputs: list[ProjectOutput] = Field(title="主要产出", default_factory=list)
+    outputs: list[ProjectOutput] = Field(title="主要产出", default_factory=list, max_length=MAX_ITEMS)
 
 
 class Problem(Record):
@@ -452,15 +455,15 @@ class DepartmentYear(Record):
     unit: Unit = Field(title="部门概况")
     cover: Cover | None = Field(title="封面", default=None)
     staffing: Staffing | None = Field(title="人员编制情况", default=None)
-    duties: list[Text] = Field(title="单位基本职能", default_factory=list)
+    duties: list[Text] = Field(title="单位基本职能", default_factory=list, max_length=MAX_ITEMS)
     long_term_plan: Text = Field(title="长期规划", default="")
     annual_plan: Text = Field(title="年度计划", default="")
-    goals: list[Goal] = Field(title="部门整体支出绩效目标", default_factory=list)
+    goals: list[Goal] = Field(title="部门整体支出绩效目标", default_factory=list, max_length=MAX_ITEMS)
     income: Income | None = Field(title="收入情况", default=None)
-    income_by_unit: list[UnitIncome] = Field(title="分机构收入情况", default_factory=list)
+    income_by_unit: list[UnitIncome] = Field(title="分机构收入情况", default_factory=list, max_length=MAX_ITEMS)
     adjustment: Adjustment | None = Field(title="年中预算调整", default=None)
     expenditure: Expenditure | None = Field(title="支出情况", default=None)
-    expenditure_by_unit: list[UnitExpenditure] = Field(title="分机构支出情况", default_factory=list)
+    expenditure_by_unit: list[UnitExpenditure] = Field(title="分机构支出情况", default_factory=list, max_length=MAX_ITEMS)
     approval: Approval | None = Field(title="财政部门预算批复情况", default=None)
     sangong: Sangong | None = Field(title="三公经费", default=None)
     public_funds: PublicFunds | None = Field(title="公用经费", default=None)
@@ -470,15 +473,15 @@ class DepartmentYear(Record):
     carryover: Carryover | None = Field(title="结转结余", default=None)
     execution: Execution | None = Field(title="预算执行情况说明", default=None)
     management: Management | None = Field(title="预算与资产管理情况", default=None)
-    self_scores: list[SelfScore] = Field(title="单位自评表", default_factory=list)
+    self_scores: list[SelfScore] = Field(title="单位自评表", default_factory=list, max_length=MAX_ITEMS)
     self_score_total: Number | None = Field(title="自评总分（文中所述）", default=None, ge=0)
     self_grade: Text | None = Field(title="自评等级（文中所述）", default=None)
-    self_funds: list[FundRow] = Field(title="自评表资金情况", default_factory=list)
-    projects: list[Project] = Field(title="项目支出", default_factory=list)
-    problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list)
+    self_funds: list[FundRow] = Field(title="自评表资金情况", default_factory=list, max_length=MAX_ITEMS)
+    projects: list[Project] = Field(title="项目支出", default_factory=list, max_length=MAX_ITEMS)
+    problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list, max_length=MAX_ITEMS)
     other_notes: Text = Field(title="其他需要说明问题", default="")
-    stated_changes: list[StatedChange] = Field(title="同比变动（文中所述）", default_factory=list)
-    annotations: dict[str, Annotation] = Field(title="数据注记", default_factory=dict)
+    stated_changes: list[StatedChange] = Field(title="同比变动（文中所述）", default_factory=list, max_length=MAX_ITEMS)
+    annotations: dict[str, Annotation] = Field(title="数据注记", default_factory=dict, max_length=MAX_ITEMS)
 
     @field_validator("code")
     @classmethod

@@ -6,7 +6,9 @@
   :func:`how_to_read_markdown`).
 - :func:`page_downloads` / :class:`Page`: the CSV and Word files of an executed page, computed outside the
   kernel; :func:`write_downloads` writes them.
-- :func:`export_docx`: a chapter as a Word file (the command line).
+- :data:`LEAD_NOTE`: the one sentence saying that our part is a computation from published data, not the
+  finance bureau's evaluation (chapter lead, year overview, every Word file).
+- :func:`export_docx`: one of a chapter's two Word files, the unit's report or our 测算意见 (the command line).
 - :func:`render`: the chapter template's prose macros.
 """
 
@@ -15,9 +17,9 @@ from perfeval.pages.docx import export_docx
 from perfeval.pages.downloads import Page, page_downloads, write_downloads
 from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
 from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
-from perfeval.pages.prose import render
+from perfeval.pages.prose import LEAD_NOTE, render
 
 __all__ = [
-    "Chapter", "FindingsPage", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "export_docx",
+    "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "export_docx",
     "how_to_read_markdown", "page_downloads", "render", "word_file", "write_downloads",
 ]

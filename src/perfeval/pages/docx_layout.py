@@ -1,9 +1,15 @@
 """Word layout: the python-docx primitives of the Word export (styles, paragraphs from HTML, tables, charts).
 
 HTML prose of the pages is turned into plain paragraphs (bold kept for ``<strong>``, list items
-numbered); tables keep their header row on every page and rows are never split; charts are embedded
-as PNG. Fonts are set in the document styles (``w:eastAsia``): 仿宋 for body text, 宋体 in tables,
-黑体 for the title, headings and captions. A4 with the margins of Chinese official documents.
+numbered, ``<h4>`` a heading one level below the section's); tables keep their header row on every page
+and rows are never split; charts are embedded as PNG at 300 dpi or more.
+
+The page follows 党政机关公文格式 (GB/T 9704-2012): A4, margins 37 mm (top), 35 mm (bottom), 28 mm (left),
+26 mm (right); the title in 二号 方正小标宋简体; body text in 三号 仿宋_GB2312, 22 lines a page, first lines
+indented two characters; level-1 headings (一、) in 黑体, level-2 (（一）) in 楷体_GB2312, level-3 in 仿宋
+bold; page numbers "— 1 —" in 四号, outside edge (odd pages right, even pages left). The styles name
+these fonts (``w:eastAsia``); the document's font table gives each its common fallback (``w:altName``:
+宋体, 仿宋, 楷体), so text is set in them wherever they are installed and in the fallback elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
@@ -28,15 +34,23 @@ from docx.table import Table
 from perfeval.pages.cells import cell_text, column_layout, is_absent, is_number
 from perfeval.pages.charts import png_size
 
-BODY_FONT = "仿宋"
-TABLE_FONT = "宋体"
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+TABLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
+#: The fonts the styles name, and the fallback each gets in the document's font table.
+FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", KAI_FONT: "楷体"}
+#: Font sizes of 公文 (号 → points).
+ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO, XIAOWU = Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5), Pt(9)
 
-# A4 with the margins of Chinese official documents (GB/T 9704: 37 mm top, 28 mm left …, rounded).
+# A4 with the margins of GB/T 9704-2012 (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm).
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
-MARGINS = {"top": Cm(3.2), "bottom": Cm(2.8), "left": Cm(2.7), "right": Cm(2.6)}
-TEXT_WIDTH_CM = 21.0 - 2.7 - 2.6
+MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+#: 22 lines on the 225 mm text height.
+LINE_PITCH = Pt(29)
 
 
 # --- HTML prose → paragraphs ----------------------------------------------------
@@ -48,6 +62,7 @@ class Block:
     kind: str
     runs: list[tuple[str, bool]]
     classes: tuple[str, ...] = ()
+    sup: set[int] = field(default_factory=set)    # indices of runs set as superscript (注N markers)
 
     @property
     def text(self) -> str:
@@ -64,6 +79,7 @@ class _BlockParser(HTMLParser):
         self.blocks: list[Block] = []
         self._current: Block | None = None
         self._bold = 0
+        self._sup = 0
         self._lists: list[list[Any]] = []  # [tag, next number]
 
     def _close(self) -> None:
@@ -76,6 +92,8 @@ class _BlockParser(HTMLParser):
         classes = tuple((a.get("class") or "").split())
         if tag in ("strong", "b"):
             self._bold += 1
+        elif tag == "sup":
+            self._sup += 1
         elif tag == "br":
             self._text("\n")
         elif tag in ("ol", "ul"):
@@ -99,6 +117,8 @@ class _BlockParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
+        elif tag == "sup":
+            self._sup = max(0, self._sup - 1)
         elif tag in ("ol", "ul"):
             self._close()
             if self._lists:
@@ -111,6 +131,8 @@ class _BlockParser(HTMLParser):
     def _text(self, data: str) -> None:
         if self._current is None:
             self._current = Block("p", [])
+        if self._sup:
+            self._current.sup.add(len(self._current.runs))
         self._current.runs.append((data, self._bold > 0))
 
     def handle_data(self, data: str) -> None:
@@ -164,8 +186,35 @@ def _paragraph_style(doc: DocumentObject, name: str, base: str = "Normal") -> An
         return style
 
 
+def font_fallbacks(doc: DocumentObject) -> None:
+    """Declare the 公文 fonts in the document's font table, each with its common fallback (``w:altName``)."""
+    from lxml import etree
+
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    for name, alt in FALLBACKS.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt_el = etree.SubElement(font, qn("w:altName"))
+        alt_el.set(qn("w:val"), alt)
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")   # GB2312
+        family = etree.SubElement(font, qn("w:family"))
+        family.set(qn("w:val"), "modern" if name != TITLE_FONT else "script")
+        pitch = etree.SubElement(font, qn("w:pitch"))
+        pitch.set(qn("w:val"), "fixed" if name != TITLE_FONT else "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _exact_lines(style: Any, pitch: Any = LINE_PITCH) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    style.paragraph_format.line_spacing = pitch
+
+
 def setup_styles(doc: DocumentObject) -> None:
-    """Page (A4), fonts and spacing of every style the export uses."""
+    """Page (A4, GB/T 9704 margins), fonts, sizes and spacing of every style the export uses."""
     # Default language and fonts for text outside any style.
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
@@ -180,84 +229,105 @@ def setup_styles(doc: DocumentObject) -> None:
 
     normal = doc.styles["Normal"]
     _set_fonts(normal, BODY_FONT)
-    normal.font.size = Pt(12)
+    normal.font.size = SANHAO
     pf = normal.paragraph_format
-    pf.space_before, pf.space_after = Pt(0), Pt(4)
-    pf.line_spacing = 1.3
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    _exact_lines(normal)
 
     body = _paragraph_style(doc, "正文段落")
-    body.paragraph_format.first_line_indent = Pt(24)  # two characters
+    body.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
+    note = _paragraph_style(doc, "注释", "正文段落")
+    note.font.size = XIAOSI
+    _exact_lines(note, Pt(22))
+
     title = doc.styles["Title"]
-    _set_fonts(title, HEADING_FONT, HEADING_FONT)
+    _set_fonts(title, TITLE_FONT, TITLE_FONT)
     ppr = title.element.get_or_add_pPr()
     border = ppr.find(qn("w:pBdr"))
     if border is not None:
         ppr.remove(border)
-    title.font.size = Pt(20)
+    title.font.size = ERHAO
     title.font.bold = False
     title.font.color.rgb = RGBColor(0, 0, 0)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.space_before = Pt(0)
+    title.paragraph_format.space_after = Pt(29)
+    _exact_lines(title, Pt(35))
 
     subtitle = _paragraph_style(doc, "副标题行")
     _set_fonts(subtitle, BODY_FONT)
-    subtitle.font.size = Pt(11)
+    subtitle.font.size = SANHAO
     subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle.paragraph_format.space_after = Pt(12)
 
-    for level, size in ((1, 16), (2, 14), (3, 13), (4, 12)):
+    cover = _paragraph_style(doc, "封面信息")
+    _set_fonts(cover, BODY_FONT)
+    cover.font.size = SANHAO
+    cover.paragraph_format.first_line_indent = Pt(32)
+
+    for level, font, bold in ((1, HEADING_FONT, False), (2, KAI_FONT, False), (3, BODY_FONT, True),
+                              (4, BODY_FONT, True)):
         h = doc.styles[f"Heading {level}"]
-        _set_fonts(h, HEADING_FONT, HEADING_FONT)
-        h.font.size = Pt(size)
-        h.font.bold = False
+        _set_fonts(h, font, font)
+        h.font.size = SANHAO
+        h.font.bold = bold
         h.font.italic = False
         h.font.color.rgb = RGBColor(0, 0, 0)
-        h.paragraph_format.space_before = Pt(12 if level == 1 else 8)
-        h.paragraph_format.space_after = Pt(6 if level == 1 else 4)
+        h.paragraph_format.space_before = Pt(0)
+        h.paragraph_format.space_after = Pt(0)
         h.paragraph_format.keep_with_next = True
-        h.paragraph_format.first_line_indent = Pt(0) if level == 1 else Pt(24)
+        h.paragraph_format.first_line_indent = Pt(32)
+        _exact_lines(h)
 
     caption = _paragraph_style(doc, "表题")
     _set_fonts(caption, HEADING_FONT)
-    caption.font.size = Pt(10.5)
+    caption.font.size = WUHAO
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.first_line_indent = Pt(0)
     caption.paragraph_format.space_before = Pt(6)
     caption.paragraph_format.space_after = Pt(3)
     caption.paragraph_format.keep_with_next = True
+    _exact_lines(caption, Pt(16))
 
     cell = _paragraph_style(doc, "表格文字")
     _set_fonts(cell, TABLE_FONT)
-    cell.font.size = Pt(9)
+    cell.font.size = XIAOWU
     cell.paragraph_format.space_before = Pt(1)
     cell.paragraph_format.space_after = Pt(1)
-    cell.paragraph_format.line_spacing = 1.0
+    _exact_lines(cell, Pt(12))
 
     figure = _paragraph_style(doc, "插图")
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     figure.paragraph_format.space_before = Pt(6)
     figure.paragraph_format.space_after = Pt(0)
+    from docx.enum.text import WD_LINE_SPACING
+    figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
     figure_caption = _paragraph_style(doc, "图题")
     _set_fonts(figure_caption, HEADING_FONT)
-    figure_caption.font.size = Pt(10.5)
+    figure_caption.font.size = WUHAO
     figure_caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     figure_caption.paragraph_format.first_line_indent = Pt(0)
     figure_caption.paragraph_format.space_before = Pt(3)
     figure_caption.paragraph_format.space_after = Pt(8)
+    _exact_lines(figure_caption, Pt(16))
+
+    page_number = _paragraph_style(doc, "页码")
+    _set_fonts(page_number, TABLE_FONT)
+    page_number.font.size = SIHAO
 
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.footer_distance = Cm(2.8)
+    font_fallbacks(doc)
 
 
-def page_number_footer(doc: DocumentObject) -> None:
-    """Centered page number: — PAGE — ."""
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _page_field(p: Any) -> None:
+    """"— N —" with N the PAGE field."""
     p.add_run("— ")
     run = p.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
@@ -275,28 +345,46 @@ def page_number_footer(doc: DocumentObject) -> None:
     p.add_run(" —")
 
 
+def page_number_footer(doc: DocumentObject) -> None:
+    """Page numbers "— 1 —" in 四号: on odd pages at the right, on even pages at the left, each one
+    character in from the edge (GB/T 9704-2012 7.5)."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.style = "页码"
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = Pt(14)
+        else:
+            p.paragraph_format.left_indent = Pt(14)
+        _page_field(p)
+
+
 # --- writing blocks, tables, charts ----------------------------------------------
 
-def add_html(doc: DocumentObject, html: str) -> None:
-    """Add an HTML fragment of the chapter as paragraphs."""
+def add_html(doc: DocumentObject, html: str, heading_level: int = 3) -> None:
+    """Add an HTML fragment of the chapter as paragraphs (an ``<h4>`` becomes a heading of
+    ``heading_level``; notes and "not stated" lines get the 注释 style)."""
     for block in html_blocks(html):
         if block.kind == "h4":
-            p = doc.add_heading(level=4)
+            p = doc.add_heading(level=min(heading_level, 4))
+        elif "pe-note" in block.classes or "pe-missing" in block.classes or "pe-lead-note" in block.classes:
+            p = doc.add_paragraph(style="注释")
         else:
             p = doc.add_paragraph(style="正文段落")
-        italic = "pe-note" in block.classes or "pe-missing" in block.classes
         runs = list(block.runs)
         if runs:  # no leading/trailing whitespace from the template's layout
             runs[0] = (runs[0][0].lstrip(), runs[0][1])
             runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
-        for text, bold in runs:
+        for i, (text, bold) in enumerate(runs):
             if not text:
                 continue
             run = p.add_run(text)
             if bold:
                 run.bold = True
-            if italic:
-                run.italic = True
+            if i in block.sup:
+                run.font.superscript = True
 
 
 #: Text cells that read as numbers (the appendix writes its scores as text): right-aligned like numbers.

@@ -7,8 +7,9 @@ under the book's downloads folder (``book/_extra/downloads``, published as ``dow
 - every table's CSV (UTF-8 with BOM), from the CSV payload each displayed table carries in its output
   (:data:`perfeval.pages.display.TABLE_MIME`), at the path the page links to
   (``<year>/<code>/表3-三公经费.csv``, ``2024/overview-demo/表1-排名.csv``, ``findings/…``, ``method/…``);
-- for a department chapter, its Word file (``<year>/<code>/<code>-<year>.docx``), built from the record
-  with the chart PNGs taken from the notebook's outputs (nothing is drawn again).
+- for a department chapter, its two Word files — the unit's report (``<year>/<code>/<code>-<year>.docx``)
+  and our 测算意见 (``<code>-<year>-测算意见.docx``) — built from the record with the chart PNGs taken from
+  the notebook's outputs (nothing is drawn again).
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ def page_downloads(nb: Any, page: Page) -> dict[str, bytes]:
             raise ValueError("a department page needs data_dir and framework_file")
         record = load_department(department_path(page.data_dir, page.code, page.year))
         pngs = {c.name: c.png for c in charts_in(nb)}
-        files[word_file(page.code, page.year)] = document_bytes(record, page.framework_file, page.data_dir, pngs)
+        for part in ("unit", "review"):
+            files[word_file(page.code, page.year, part)] = document_bytes(record, page.framework_file, page.data_dir,
+                                                                          pngs, part)
     return files
 
 

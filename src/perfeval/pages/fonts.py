@@ -29,7 +29,7 @@ def font_path() -> Path:
 
 
 def use_cjk_font() -> None:
-    """Register the CJK font and make it matplotlib's default sans-serif (idempotent)."""
+    """Register the CJK font and make it matplotlib's default sans-serif (idempotent); no mathtext."""
     global _registered
     if not _registered:
         font_manager.fontManager.addfont(str(font_path()))
@@ -37,3 +37,5 @@ def use_cjk_font() -> None:
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [FONT_FAMILY, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    # Text from the data is drawn as written: "$\\alpha$" in a project name is not mathtext.
+    matplotlib.rcParams["text.parse_math"] = False

@@ -8,14 +8,12 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from perfeval.model import compute
-from perfeval.model import load_department
+from perfeval.model import DepartmentYear, Facts, compute, load_department
 from perfeval.model.numbers import fmt_wan, rate
-from perfeval.model import DepartmentYear
-from perfeval.pages.cells import Absent, Delta, Score, pct, score_text
-from perfeval.pages.charts import BLUE, GREY, ORANGE, Chart, new_figure, to_float, unit_label
-from perfeval.review import Framework
-from perfeval.review import ScoreResult, score
+from perfeval.pages.cells import Absent, Delta, pct, score_or, score_text
+from perfeval.pages.charts import BLUE, GREY, ORANGE, Chart, NoChart, drawable, new_figure, to_float, unit_label
+from perfeval.pages.tables import drop_empty_columns
+from perfeval.review import Framework, ScoreResult, score
 
 
 def history_records(data_dir: Path, code: str, up_to: int) -> list[DepartmentYear]:
@@ -40,48 +38,59 @@ def _points(current: Decimal | None, previous: Decimal | None) -> object:
     return Delta(current - previous)
 
 
+def _amount(value: Decimal | None) -> object:
+    return Absent() if value is None else value
+
+
 def history_table(records: list[DepartmentYear], framework: Framework) -> pd.DataFrame:
-    """Budget, spending, execution, 三公 and score by year, with year-on-year changes."""
+    """Budget, spending, execution, 三公 and our score by year, with year-on-year changes (a figure a year does
+    not state is "—"; a column no year states is left out)."""
     rows = []
-    prev: tuple[DepartmentYear, ScoreResult] | None = None
+    prev: tuple[Facts, ScoreResult] | None = None
     for rec in records:
         f = compute(rec)
         result = score(rec, framework)
+        label = result.label
         rows.append({
             "年度": f"{rec.year}年",
-            "年初预算（万元）": rec.income.initial_budget,
-            "调整后预算（万元）": f.adjusted_budget,
-            "财政拨款支出（万元）": rec.expenditure.total,
-            "支出同比": _change(rec.expenditure.total, prev[0].expenditure.total if prev else None),
+            "年初预算（万元）": _amount(f.initial_budget),
+            "调整后预算（万元）": _amount(f.adjusted_budget),
+            "支出合计（万元）": _amount(f.expenditure_total),
+            "支出同比": _change(f.expenditure_total, prev[0].expenditure_total if prev else None),
             "预算执行率": pct(f.execution_rate),
-            "三公经费实际（万元）": rec.sangong.actual.total,
-            "三公同比": _change(rec.sangong.actual.total, prev[0].sangong.actual.total if prev else None),
+            "三公经费决算数（万元）": _amount(f.sangong_actual),
+            "三公同比": _change(f.sangong_actual, prev[0].sangong_actual if prev else None),
             "三公经费控制率": pct(f.sangong_control_rate),
-            "复核得分": Score(result.total),
+            label: score_or(result.total),
             "得分变化": _points(result.total, prev[1].total if prev else None),
-            "等级": str(result.grade),
+            "等级": str(result.grade) if result.grade is not None else "不予评级",
         })
-        prev = (rec, result)
-    return pd.DataFrame(rows)
+        prev = (f, result)
+    return drop_empty_columns(pd.DataFrame(rows))
 
 
 def history_figure(records: list[DepartmentYear], framework: Framework) -> Figure:
     years = [r.year for r in records]
+    facts = [compute(r) for r in records]
     fig = new_figure(7.2, 3.4)
     ax = fig.add_subplot()
-    budget = [to_float(compute(r).adjusted_budget) for r in records]
-    spend = [to_float(r.expenditure.total) for r in records]
     width = 0.36
-    ax.bar([y - width / 2 for y in years], budget, width, color=GREY, label="调整后预算")
-    ax.bar([y + width / 2 for y in years], spend, width, color=BLUE, label="财政拨款支出")
+    for offset, values, color, label in ((-width / 2, [f.adjusted_budget for f in facts], GREY, "调整后预算"),
+                                         (width / 2, [f.expenditure_total for f in facts], BLUE, "支出合计")):
+        shown = [(y, v) for y, v in zip(years, values) if v is not None]
+        if shown:
+            ax.bar([y + offset for y, _ in shown], [to_float(v) for _, v in shown], width, color=color, label=label)
     ax.set_xticks(years, [f"{y}年" for y in years])
     unit_label(ax)
     ax2 = ax.twinx()
-    scores = [score(r, framework).total for r in records]
-    ax2.plot(years, [to_float(s) for s in scores], color=ORANGE, marker="o", label="复核得分")
-    for y, s in zip(years, scores):
-        ax2.annotate(score_text(s), (y, to_float(s)), fontsize=8, xytext=(0, 5), textcoords="offset points",
-                     ha="center")
+    results = [score(r, framework) for r in records]
+    scored = [(y, res.total) for y, res in zip(years, results) if res.total is not None]
+    if scored:
+        ax2.plot([y for y, _ in scored], [to_float(s) for _, s in scored], color=ORANGE, marker="o",
+                 label=results[0].label)
+        for y, s in scored:
+            ax2.annotate(score_text(s), (y, to_float(s)), fontsize=8, xytext=(0, 5), textcoords="offset points",
+                         ha="center")
     ax2.set_ylim(0, 110)
     unit_label(ax2, "分", "right")
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
@@ -90,10 +99,17 @@ def history_figure(records: list[DepartmentYear], framework: Framework) -> Figur
     return fig
 
 
-def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart:
-    last = records[-1]
-    total = score(last, framework).total
-    return Chart("history", f"{last.unit.name}历年预算、支出与复核得分",
-                 f"柱状图与折线图：{records[0].year}年至{last.year}年各年调整后预算和财政拨款支出（柱）及复核得分"
-                 f"（折线）；{last.year}年财政拨款支出{fmt_wan(last.expenditure.total)}，复核得分{score_text(total)}分。",
+def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart | NoChart:
+    facts = [compute(r) for r in records]
+    results = [score(r, framework) for r in records]
+    amounts = [v for f in facts for v in (f.adjusted_budget, f.expenditure_total)]
+    if not drawable(amounts) and all(res.total is None for res in results):
+        return NoChart("history", "各年度均未列示调整后预算、支出合计，也没有测算得分，不绘制历年对比图。")
+    last, f, res = records[-1], facts[-1], results[-1]
+    alt = f"柱状图与折线图：{records[0].year}年至{last.year}年各年调整后预算和支出合计（柱）及{res.label}（折线）"
+    if f.expenditure_total is not None:
+        alt += f"；{last.year}年支出合计{fmt_wan(f.expenditure_total)}"
+    if res.total is not None:
+        alt += f"，{res.label}{score_text(res.total)}分"
+    return Chart("history", f"{last.unit.name}历年预算、支出与{res.label}", alt + "。",
                  lambda: history_figure(records, framework))

@@ -1,11 +1,18 @@
-"""The one outline of a department chapter.
+"""The one outline of a department chapter: two parts, the unit's report and then ours.
 
-Each :class:`Section` has its heading level and Chinese heading, the :class:`~perfeval.pages.Chapter`
-method that renders it, and when it is shown. The outline drives:
+A chapter has two parts, set apart on the page and never interleaved:
+
+- **单位自评报告** (:data:`UNIT_PART`): the unit's report in the structure of the published reports — what
+  the unit states, figures as it wrote them, its own words quoted;
+- **测算与核查** (:data:`REVIEW_PART`): our computation from those figures — the score under an indicator
+  framework, the rates, the data checks, earlier years.
+
+Each :class:`Section` has its heading level (1: a part; 2: 一、…; 3: （一）…) and Chinese heading, the
+:class:`~perfeval.pages.Chapter` method that renders it, and when it is shown. The outline drives:
 
 - the template notebook ``notebooks/department.ipynb`` (its markdown headings and calls, in this order;
   ``tests/test_docx.py`` compares them),
-- the Word export (:mod:`perfeval.pages.docx` walks it),
+- the two Word files (:mod:`perfeval.pages.docx` walks one part each),
 - the table and figure numbers (表N / 图N are counted in the order the sections show them),
 - the list of parts on 如何阅读本报告 (:func:`how_to_read_markdown`).
 
@@ -19,6 +26,10 @@ from typing import Any
 
 #: Conditions a section may have: the name, and the notebook cell tag the build drops when it fails.
 CONDITION_TAGS = {"history": "if-history"}
+#: The two parts of a chapter (level-1 headings) and the page anchors their sections carry.
+UNIT_PART = "单位自评报告"
+REVIEW_PART = "测算与核查"
+PART_ANCHORS = {UNIT_PART: "pe-unit-report", REVIEW_PART: "pe-review"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +40,8 @@ class Section:
     heading: str
     method: str = ""      # the Chapter method that renders it; "" for a heading whose content is its subsections
     when: str = ""        # "" (always) or a key of CONDITION_TAGS: "history" = only with earlier years' data
-    word: bool = True     # also in the Word export (the download link is on the page only)
-    reads: str = ""       # level 1: what the reader finds there, for 如何阅读本报告
+    word: bool = True     # also in a Word file (the lead box and the download links are on the page only)
+    reads: str = ""       # what the reader finds there, for 如何阅读本报告 (parts and their sections)
 
     @property
     def tag(self) -> str:
@@ -39,13 +50,18 @@ class Section:
 
     @property
     def title(self) -> str:
-        """The heading without its ordinal: 一、部门概况 → 部门概况, （一）收支情况 → 收支情况."""
+        """The heading without its ordinal: 一、部门概况 → 部门概况, （一）收入情况 → 收入情况."""
         head = self.heading
         if "、" in head[:4]:
             return head.split("、", 1)[1]
         if head.startswith("（") and "）" in head:
             return head.split("）", 1)[1]
         return head
+
+    @property
+    def anchor(self) -> str:
+        """The page anchor of a part's section ("" for other sections)."""
+        return PART_ANCHORS.get(self.heading, "") if self.level == 1 else ""
 
     def applies(self, chapter: Any) -> bool:
         """Whether the section is shown for ``chapter`` (anything with a ``history`` list)."""
@@ -55,86 +71,111 @@ class Section:
 
 
 OUTLINE: tuple[Section, ...] = (
-    Section(0, "", "summary"),
-    Section(0, "", "word_link", word=False),
-    Section(1, "一、部门概况", "unit_info",
-            reads="单位名称、年度预算金额、主管部门，单位基本职能、长期规划与年度计划"),
-    Section(2, "（一）单位基本职能", "duties"),
-    Section(2, "（二）长期规划", "long_term_plan"),
-    Section(2, "（三）年度计划", "annual_plan"),
-    Section(1, "二、部门整体支出绩效目标", "goals", reads="单位年初设定的各项绩效目标"),
-    Section(1, "三、部门整体支出管理和使用情况",
-            reads="收支情况、财政部门预算批复与执行情况、“三公”经费、预算管理、资产管理和效果产出情况，"
-                  "附支出结构、预算与实际支出、“三公”经费对比图"),
-    Section(2, "（一）收支情况", "income_expenditure"),
-    Section(2, "（二）财政部门预算批复与执行情况", "budget_execution"),
-    Section(2, "（三）“三公”经费", "sangong"),
-    Section(2, "（四）预算管理情况", "budget_management"),
-    Section(2, "（五）资产管理情况", "asset_management"),
-    Section(2, "（六）效果产出情况", "outcome"),
-    Section(1, "四、自评得分与复核得分",
-            reads="单位自评的各部分得分及说明；按本书评价方法中的指标体系逐项复算的复核得分、等级，"
-                  "以及与自评得分的差异和原因"),
-    Section(2, "（一）单位自评得分", "self_scores"),
-    Section(2, "（二）复核得分", "review_scores"),
-    Section(1, "五、绩效目标完成情况", "goal_completion",
-            reads="逐项列出绩效目标、指标、目标值、实际完成值和单位的完成情况说明"),
-    Section(1, "六、50万元以上项目", "projects", reads="每个项目的预算、实际数、执行率和主要产出"),
-    Section(1, "七、存在的问题及改进措施", "problems", reads="问题、原因、整改措施、整改责任人和整改完成时限"),
-    Section(1, "八、其他需要说明问题", "other_notes", reads="单位需要另行说明的事项"),
-    Section(1, "九、数据核查", "data_checks",
-            reads="逐项核对本章数字之间是否一致（合计与分项、比率、自述与数据），列出错误、需核实和提示"),
-    Section(1, "十、历年对比", "history_comparison", when="history",
-            reads="有以前年度数据时，列出历年预算、支出、执行率、“三公”经费和复核得分的变化"),
+    Section(0, "", "summary", word=False),
+    Section(0, "", "word_links", word=False),
+    Section(1, UNIT_PART, "unit_part",
+            reads="单位公开发布的自评报告的内容，按原报告的结构整理：数字按原报告列示，单位的原话以引文标出，"
+                  "原报告中的笔误在出现处以“注”说明"),
+    Section(2, "一、部门概况", "unit_info", reads="单位名称、主管部门、年度预算金额、人员编制和内设机构"),
+    Section(3, "（一）单位基本职能", "duties"),
+    Section(3, "（二）长期规划", "long_term_plan"),
+    Section(3, "（三）年度计划", "annual_plan"),
+    Section(3, "（四）部门整体支出绩效目标", "goals"),
+    Section(2, "二、部门整体支出管理和使用情况",
+            reads="收入、支出、财政部门预算批复、预算执行、“三公”经费、公用经费、政府采购、预算管理、资产管理和"
+                  "效果产出情况，各部分附单位的自评得分"),
+    Section(3, "（一）收入情况", "income"),
+    Section(3, "（二）支出情况", "expenditure"),
+    Section(3, "（三）财政部门预算批复情况", "approval"),
+    Section(3, "（四）部门年度预算执行情况", "execution"),
+    Section(3, "（五）“三公”经费", "sangong"),
+    Section(3, "（六）公用经费", "public_funds"),
+    Section(3, "（七）政府采购及其他", "procurement"),
+    Section(3, "（八）预算管理情况", "budget_management"),
+    Section(3, "（九）资产管理情况", "asset_management"),
+    Section(3, "（十）效果产出情况", "outcome"),
+    Section(2, "三、绩效目标完成情况", "goal_completion", reads="各项绩效目标的完成情况、绩效指标的目标值和实际完成值"),
+    Section(2, "四、项目支出情况", "projects",
+            reads="本部门的项目，以及部门只负责管理或转拨的代管资金（单列，不计入本部门预算）"),
+    Section(2, "五、存在的问题及改进措施", "problems", reads="问题、原因、整改措施、整改责任人和整改完成时限"),
+    Section(2, "六、其他需要说明问题", "other_notes", reads="单位需要另行说明的事项"),
+    Section(2, "七、单位自评表", "self_table", reads="单位自评表的原样：指标、分值、目标值、实际完成值和自评得分"),
+    Section(1, REVIEW_PART, "review_part",
+            reads="本书依据上述公开数据所作的测算和核对，不是财政部门的评价结果"),
+    Section(2, "一、测算得分", "review_scores",
+            reads="按“评价方法”所列指标体系逐项测算的得分、等级和数据覆盖率，以及与单位自评得分的对照"),
+    Section(2, "二、主要比率", "rates", reads="预算执行率、预算调整率、“三公”经费控制率和各项目执行率的测算"),
+    Section(2, "三、数据核查", "data_checks",
+            reads="核对数字之间是否一致（合计与分项、比率、文字与数字），按错误、需核实、提示分列"),
+    Section(2, "四、历年对比", "history_comparison", when="history",
+            reads="有以前年度数据时，历年预算、支出、执行率、“三公”经费和测算得分的变化"),
 )
 
 
 def parts() -> list[Section]:
-    """The level-1 sections, in order (the parts of a chapter)."""
+    """The level-1 sections, in order (the two parts of a chapter)."""
     return [s for s in OUTLINE if s.level == 1]
 
 
-def subsections(part: Section) -> list[Section]:
-    """The level-2 sections under a level-1 section."""
+def subsections(part: Section, level: int | None = None) -> list[Section]:
+    """The sections under ``part`` (one level below it unless ``level`` is given)."""
+    want = part.level + 1 if level is None else level
     i = OUTLINE.index(part)
     out = []
     for s in OUTLINE[i + 1:]:
+        if s.level <= part.level:
+            break
+        if s.level == want:
+            out.append(s)
+    return out
+
+
+def part_sections(name: str) -> list[Section]:
+    """The part called ``name`` and every section under it, in order."""
+    part = next(s for s in parts() if s.heading == name)
+    i = OUTLINE.index(part)
+    out = [part]
+    for s in OUTLINE[i + 1:]:
         if s.level <= 1:
             break
-        if s.level == 2:
-            out.append(s)
+        out.append(s)
     return out
 
 
 # --- 如何阅读本报告 -------------------------------------------------------------------------------
 
 _FIGURES = [
-    ("调整后预算", "年初预算与年中调整预算数之和"),
-    ("预算执行率", "财政拨款支出占调整后预算的比例"),
+    ("调整后预算", "年初预算与年中调整预算数之和（原报告列示调整后预算的，按原报告）"),
+    ("预算执行率", "支出合计占调整后预算的比例"),
     ("预算调整率", "年中调整预算数占年初预算的比例"),
     ("结转结余率", "财政拨款结转结余资金占调整后预算的比例"),
     ("“三公”经费控制率", "“三公”经费实际支出占“三公”经费预算的比例"),
-    ("项目预算执行率", "项目实际支出（或所报实际拨付、到位资金）占项目预算的比例"),
+    ("项目预算执行率", "项目实际支出（或所报实际拨付、到位资金）占项目预算的比例；代管资金单列，不计入本部门"),
+    ("适用指标覆盖率", "原报告数据可以测算的指标分值占指标体系总分值的比例"),
 ]
 
 
 def how_to_read_markdown() -> str:
-    """The page 如何阅读本报告 (MyST markdown): the parts of a chapter from :data:`OUTLINE`, then how figures,
-    scores, tables, charts and downloads are to be read. Written for the people who use the reports."""
+    """The page 如何阅读本报告 (MyST markdown): the parts of a chapter and their sections from
+    :data:`OUTLINE`, then how figures, scores, tables, charts and downloads are to be read. Written for
+    the people who use the reports."""
     lines = [
         "# 如何阅读本报告",
         "",
-        "本书每一章是一个部门一个年度的部门整体支出绩效评价报告。各章结构相同，"
-        "与部门整体支出绩效评价报告的通行格式一致，依次为：",
+        "本书每一章是一个部门一个年度的部门整体支出绩效评价报告，分为前后两部分，版式不同，内容互不穿插：",
         "",
     ]
     for i, part in enumerate(parts(), start=1):
-        subs = "、".join(s.title for s in subsections(part))
-        text = part.reads or subs
-        lines.append(f"{i}. **{part.title}**：{text}。")
+        lines.append(f"{i}. **{part.title}**：{part.reads}。")
+        for sub in subsections(part):
+            if sub.when:
+                lines.append(f"   - {sub.title}：{sub.reads}。")
+            else:
+                lines.append(f"   - {sub.title}" + (f"：{sub.reads}。" if sub.reads else ""))
     lines += [
         "",
-        "每章开头是一段摘要：预算、支出、预算执行率、“三公”经费，单位自评得分与复核得分，以及数据核查发现的问题数。",
+        "每章开头是一段摘要，只列原报告给出的数字（支出、“三公”经费、单位自评得分等）和本书的测算得分、"
+        "数据核查发现的问题数。",
         "",
         "## 数字的口径",
         "",
@@ -145,23 +186,27 @@ def how_to_read_markdown() -> str:
     lines += [
         "",
         "金额单位为万元，按原报告的精度列示，例如655.0411万元精确到元；加总按十进制精确计算，"
-        "比率和得分四舍五入保留两位小数。原报告未披露的数字显示为“未披露”或“未列示”，不以零代替。"
+        "比率和测算得分四舍五入保留两位小数，单位自评得分按原报告列示。原报告未披露的数字不列示，"
+        "表中以“—”表示，不以零代替；原报告写明为零的，照列为零。"
         "原报告中的笔误（如单位、年份写错）在出现处以“注”说明，原文照录。",
         "",
-        "## 复核得分",
+        "## 测算得分",
         "",
-        "复核得分是测算的结果：按“评价方法”页列出的指标体系，用本章数据逐项计算的得分，"
-        "用于检验数据与单位自评结论是否相符，不是财政部门的评价结论。"
-        "每个指标的得分、所用数值和扣分原因都列在“复核得分明细”表中。",
+        "测算得分是依据公开数据按“评价方法”页列出的指标体系逐项计算的得分，用于检验数据与单位自评结论是否相符，"
+        "不是财政部门的评价结果。原报告缺少某项指标所需的数据时，该指标不适用，剔除后按其余指标折算为百分制；"
+        "适用指标的分值合计不足总分值的60%时，数据不足，不予评级。",
+        "",
+        "数据核查的结果分为三类：错误指数字之间相互矛盾（如合计不等于分项之和、文字与数字不符）；"
+        "需核实指取决于原报告没有提供的情况，需要单位或财政部门核实；提示是重新计算的比率和舍入差异。"
+        "需核实事项影响测算得分的，各章说明这些事项均成立时的测算得分。",
         "",
         "## 表格、图和下载",
         "",
         "每章的表和图按出现顺序编号（表1、表2……，图1、图2……），表题在表上方，图题在图下方。"
+        "原报告缺少作图所需数字的，不作图，并说明原因。"
         "每张表下方有“下载本表 CSV 数据”链接，可用电子表格软件打开：数值列只含数字，百分比以数字列示，"
-        "单位写在列名中，如“预算执行率（%）”。每章开头有“下载 Word 报告”链接，"
-        "Word 文件与网页内容相同，并附部门整体支出绩效自评表。在手机上，较宽的表格可左右滑动，第一列保持可见。",
-        "",
-        "项目执行率图中低于90%的项目以红色显示，90%处有参考线。",
+        "单位写在列名中，如“预算执行率（%）”。每章开头可下载两个 Word 文件：单位自评报告，以及测算意见。"
+        "在手机上，较宽的表格可左右滑动，第一列保持可见。",
         "",
     ]
     return "\n".join(lines)

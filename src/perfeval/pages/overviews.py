@@ -11,19 +11,22 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import escape
 
-from perfeval.pages.cells import score_text
-from perfeval.model import DepartmentYear
 import perfeval.pages.ranking as ranking
+from perfeval.model import DepartmentYear
+from perfeval.pages.cells import score_text
+from perfeval.pages.charts import NoChart
 from perfeval.pages.display import NotebookOutput, PageOutput
-from perfeval.pages.prose import paragraph, render
+from perfeval.pages.prose import LEAD_NOTE, paragraph, render
 from perfeval.pages.review_tables import FINDING_CSV_ONLY, framework_tree_table, grade_bands_table, level_one_weights
 from perfeval.review import Framework, load_framework
 
 
 @dataclass
 class Overview:
-    """One year's departments (real or demo), ranked by recomputed score (page ``book/<year>/overview[-demo]``)."""
+    """One year's departments (real or demo), ranked by our score (page ``book/<year>/overview[-demo]``);
+    departments without a grade (coverage below 60%) are listed apart, with their coverage."""
 
     year: int
     records: list[DepartmentYear]
@@ -52,17 +55,34 @@ class Overview:
     def intro(self) -> None:
         if self.demo:
             self.out.html(render("demo_banner", None))
+        ranked, apart = ranking.ranking(self.rows), ranking.unranked(self.rows)
+        label = self.rows[0].result.label if self.rows else "测算得分"
+        text = f"{self.year}年度共{len(self.rows)}个部门纳入本总览，按“{self.framework.title}”测算得分。"
         grades = ranking.grade_distribution(self.rows)
-        best = ranking.ranking(self.rows)[0] if self.rows else None
-        text = (f"{self.year}年度共{len(self.rows)}个部门纳入本总览，按“{self.framework.title}”复核打分。"
-                + "".join(f"{g}{n}个、" for g, n in zip(grades["等级"], grades["部门数"])).rstrip("、") + "。")
-        if best is not None:
-            text += f"复核得分最高的是{best.rec.unit.name}（{score_text(best.result.total)}分）。"
+        counts = [f"{g}{n}个" for g, n in zip(grades["等级"], grades["部门数"]) if n and g != "不予评级"]
+        if counts:
+            text += "其中" + "、".join(counts) + "。"
+        if apart:
+            text += (f"另有{len(apart)}个部门的数据只覆盖指标体系的一部分（适用指标覆盖率低于60%），"
+                     "数据不足，不予评级，单列于排名表之后。")
+        if ranked:
+            best = ranked[0]
+            text += f"{label}最高的是{best.rec.unit.name}（{score_text(best.result.total)}分）。"  # type: ignore[arg-type]
         self.out.html(paragraph(text))
+        self.out.html(f'<p class="pe-lead-note">{escape(LEAD_NOTE)}</p>')
 
     def ranking(self) -> None:
-        links = {"部门": [f"{r.rec.code}.html" for r in ranking.ranking(self.rows)]}
-        self.out.table(ranking.ranking_table(self.rows), f"{self.year}年度部门整体支出绩效复核得分排名", "排名", links)
+        ranked = ranking.ranking(self.rows)
+        label = self.rows[0].result.label if self.rows else "测算得分"
+        if ranked:
+            links = {"部门": [f"{r.rec.code}.html" for r in ranked]}
+            self.out.table(ranking.ranking_table(self.rows), f"{self.year}年度部门整体支出绩效{label}排名", "排名", links)
+        else:
+            self.out.html(paragraph("", "本年度没有数据充足、可以评级的部门。"))
+        apart = ranking.unranked(self.rows)
+        if apart:
+            links = {"部门": [f"{r.rec.code}.html" for r in apart]}
+            self.out.table(ranking.unranked_table(self.rows), "数据不足、不予评级的部门", "不予评级", links)
 
     def grades(self) -> None:
         self.out.table(ranking.grade_distribution(self.rows), "等级分布", "等级分布")
@@ -70,7 +90,10 @@ class Overview:
     def charts(self) -> None:
         for chart in (ranking.scores_chart(self.rows, self.year), ranking.execution_chart(self.rows, self.year),
                       ranking.sangong_chart(self.rows, self.year)):
-            self.out.chart(chart)
+            if isinstance(chart, NoChart):
+                self.out.html(render("missing", chart.reason))
+            else:
+                self.out.chart(chart)
 
 
 @dataclass
@@ -144,4 +167,7 @@ class MethodPage:
             where = "，".join(x for x in (fw.jurisdiction, f"{fw.year}年" if fw.year else "") if x)
             intro = f"指标体系{i}：{fw.title}{'（' + where + '）' if where else ''}。{fw.description}"
             self.out.html(paragraph(intro))
+            source = fw.source.text()
+            if source:
+                self.out.html(paragraph(f"指标体系{i}的来源：{source.rstrip('。')}。"))
             self.out.table(framework_tree_table(fw), fw.title, f"指标体系{i}")

@@ -1,8 +1,9 @@
 """The one Jinja environment of the pages: Chinese prose from ``templates/chapter.html.j2``.
 
-Every figure reaches the text through the filters ``wan`` / ``rate`` / ``num`` of
-:mod:`perfeval.model.numbers` and ``score`` (two decimals, :func:`perfeval.pages.cells.score_text`); every text from data is auto-escaped. Chapters and overview pages
-call :func:`render` with a macro name.
+Every figure reaches the text through the chapter's ``fig`` (an amount with its footnote marker), the
+filters ``wan`` / ``rate`` / ``num`` of :mod:`perfeval.model.numbers` and ``score`` (two decimals,
+:func:`perfeval.pages.cells.score_text`), or ``qty`` (a quantity in words, no formula signs); every text
+from data is auto-escaped. Chapters and overview pages call :func:`render` with a macro name.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from perfeval.model.numbers import fmt_number, fmt_quantity, fmt_rate, fmt_wan
+from perfeval.model.numbers import fmt_number, fmt_rate, fmt_wan
 from perfeval.pages.cells import score_text
-from perfeval.model import SANGONG_ITEMS
+from perfeval.pages.tables import quantity_words
+
+#: The one sentence that says what our part is: on the chapter's lead, the year overview and every Word file.
+LEAD_NOTE = "本书的测算得分和数据核查依据公开数据计算，不是财政部门的评价结果。"
 
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("perfeval.pages", "templates"),
@@ -25,7 +29,7 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.filters.update(wan=fmt_wan, rate=fmt_rate, num=fmt_number, score=score_text)
-ENV.globals.update(qty=fmt_quantity, sangong_items=SANGONG_ITEMS)
+ENV.globals.update(qty=quantity_words)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,11 @@
-"""Review results for the book: pandas tables and short Chinese text.
+"""Our part of a chapter, 测算与核查, as pandas tables and short Chinese text: computed scores, the rates
+recomputed from the unit's figures, the comparison with the unit's self-score, findings by severity; and
+the method page's tables (grade bands, indicator trees).
 
-Pure functions, no I/O.
-Text coming from data (names, explanations) is put into cells and sentences as
-plain text; escaping it for markdown is the caller's job.
+Pure functions, no I/O. Text coming from data (names, explanations) is put into cells and sentences as
+plain text; escaping is the caller's job. Our score is called by its label (:attr:`ScoreResult.label`:
+测算得分 unless the framework is an official one). Computed scores have two decimals, the unit's own
+scores are shown as written; no formula signs, no space between Chinese and figures.
 """
 
 from __future__ import annotations
@@ -12,33 +15,39 @@ from decimal import Decimal
 
 import pandas as pd
 
-from perfeval.model import DepartmentYear
+from perfeval.model import DepartmentYear, Facts
 from perfeval.model import schema_field
-from perfeval.model.numbers import fmt_number, fmt_score
-from perfeval.pages.cells import Absent, Delta, Score, number_or, score_or, score_text
+from perfeval.model.numbers import fmt_number, fmt_score, fmt_wan
+from perfeval.pages.cells import Absent, Delta, number_or, pct, score_or, score_text
 from perfeval.review import rules
 from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
-                             ScoreResult, compare_self_scores, grade, rule_label, rule_text, score,
-                             sort_findings)
+                             ScoreResult, compare_self_scores, grade, rule_label, rule_text,
+                             self_scores_comparable, self_total, sort_findings)
 
-SCORE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "复核得分", "指标值", "说明"]
-SELF_COLUMNS = ["一级指标", "分值", "自评得分", "复核得分", "差异", "说明"]
 FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "规则", "字段"]
 #: Columns of the findings tables that only the CSV download holds (check ids and field paths).
 FINDING_CSV_ONLY = ("规则", "字段")
+#: A findings table of one severity group shows 涉及项目 and 说明; its CSV keeps the rest.
+GROUP_CSV_ONLY = ("严重程度", "规则", "字段")
 _ITEMS = {"goals": "目标", "projects": "项目", "problems": "问题"}
 _PATH = re.compile(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+)(?:\[(\d+)\])?)?")
 
 
 def _values_text(ind: IndicatorScore) -> str:
-    return "；".join(v.display if len(ind.inputs) == 1 else f"{v.label} {v.display}" for v in ind.inputs)
+    return "；".join(v.display if len(ind.inputs) == 1 else f"{v.label}{v.display}" for v in ind.inputs)
+
+
+def score_columns(result: ScoreResult) -> list[str]:
+    return ["一级指标", "二级指标", "三级指标", "分值", result.label, "指标值", "说明"]
 
 
 def scores_table(result: ScoreResult) -> pd.DataFrame:
     """One row per scored (leaf) indicator with its level-1/2/3 names, then a 合计 row.
 
-    分值 and 复核得分 are Decimal (复核得分 None when not applicable); 指标值 and 说明 are text.
+    分值 is Decimal, the score a :class:`Score` (or 不适用 when the indicator's data are not stated);
+    指标值 and 说明 are text.
     """
+    label = result.label
     names: dict[str, IndicatorScore] = {i.code: i for i in result.indicators}
     rows: list[dict[str, object]] = []
     for leaf in result.leaves():
@@ -46,72 +55,135 @@ def scores_table(result: ScoreResult) -> pd.DataFrame:
         while chain[0].parent is not None:
             chain.insert(0, names[chain[0].parent])
         levels = [c.name for c in chain] + [""] * (3 - len(chain))
-        rows.append({
-            "一级指标": levels[0], "二级指标": levels[1], "三级指标": levels[2],
-            "分值": leaf.weight, "指标值": _values_text(leaf),
-            "复核得分": score_or(leaf.score), "说明": leaf.explanation,
-        })
-    total_note = f"等级：{result.grade}"
-    if result.notes:
-        total_note += "；" + "；".join(result.notes)
+        rows.append({"一级指标": levels[0], "二级指标": levels[1], "三级指标": levels[2], "分值": leaf.weight,
+                     "指标值": _values_text(leaf), label: score_or(leaf.score, "不适用"), "说明": leaf.explanation})
+    if result.total is None:
+        note = "各项指标均缺少所需数据，未计算总分，不予评级"
+    elif result.grade is None:
+        note = "数据不足，不予评级"
+    else:
+        note = f"等级“{result.grade}”"
     rows.append({"一级指标": "合计", "二级指标": "", "三级指标": "", "分值": Decimal(100), "指标值": "",
-                 "复核得分": Score(result.total), "说明": total_note})
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+                 label: score_or(result.total), "说明": note})
+    return pd.DataFrame(rows, columns=score_columns(result))
 
 
-def self_vs_recomputed_table(result: ScoreResult, record: DepartmentYear) -> pd.DataFrame:
-    """Level-1 indicators: weight, the unit's self-score, the recomputed score, the difference and why."""
+def self_vs_computed_table(result: ScoreResult, record: DepartmentYear) -> pd.DataFrame:
+    """Level-1 indicators: weight, the unit's self-score, our score, the difference and why (call only when
+    :func:`perfeval.review.self_scores_comparable`)."""
+    label = result.label
     rows: list[dict[str, object]] = []
     for c in compare_self_scores(result, record):
-        rows.append({"一级指标": c.part, "分值": c.weight, "自评得分": number_or(c.self_score),
-                     "复核得分": score_or(c.recomputed),
+        rows.append({"一级指标": c.part, "分值": number_or(c.weight), "自评得分": number_or(c.self_score),
+                     label: score_or(c.recomputed, "不适用"),
                      "差异": Absent() if c.difference is None else Delta(c.difference), "说明": c.explanation})
-    self_total = record.self_score_total if record.self_scores else None
-    diff = None if self_total is None else result.total - self_total
-    note = f"复核等级“{result.grade}”"
-    if self_total is not None:
-        note += f"，自评等级“{grade(self_total)}”" if self_total <= 100 else ""
-    if result.notes:
-        note += "；" + "；".join(result.notes)
-    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": number_or(self_total),
-                 "复核得分": Score(result.total), "差异": Absent() if diff is None else Delta(diff), "说明": note})
-    return pd.DataFrame(rows, columns=SELF_COLUMNS)
+    own = self_total(record)
+    diff = None if own is None or result.total is None else result.total - own
+    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": number_or(own), label: score_or(result.total),
+                 "差异": Absent() if diff is None else Delta(diff), "说明": ""})
+    return pd.DataFrame(rows, columns=["一级指标", "分值", "自评得分", label, "差异", "说明"])
 
 
-def score_summary_markdown(result: ScoreResult, record: DepartmentYear) -> str:
-    """A short Chinese paragraph: recomputed total and grade, compared with the unit's self-score.
-    Computed scores with two decimals, the unit's own as written; no space between Chinese and figures."""
-    fw = result.framework
-    text = (f"按“{fw.title}”复核，{record.unit.name}{record.year}年度部门整体支出绩效"
-            f"得分{score_text(result.total)}分，等级为“{result.grade}”。")
-    if result.notes:
-        text += "".join(n + "。" for n in result.notes)
-    if record.self_scores:
-        own = record.self_score_total
-        own_grade = f"，等级“{grade(own)}”" if 0 <= own <= 100 else ""
-        diff = result.total - own
-        if diff == 0:
-            text += f"单位自评{fmt_number(own)}分{own_grade}，与复核一致。"
+def comparison_text(result: ScoreResult, record: DepartmentYear) -> str:
+    """How our score compares with the unit's self-score, in one or two sentences ("" without a self-score
+    table). A partial table is not compared: no difference is derived from it."""
+    label = result.label
+    level1 = [s for s in record.self_scores if s.level == 1]
+    if not record.self_scores:
+        return "原报告未附单位自评表，无自评得分可以对照。"
+    if not self_scores_comparable(record):
+        if not level1 or any(s.weight is None for s in level1):
+            why = "未列全一级指标的分值"
         else:
-            word = "低" if diff < 0 else "高"
-            text += f"单位自评{fmt_number(own)}分{own_grade}；复核得分比自评{word}{score_text(abs(diff))}分"
-            gaps = [c for c in compare_self_scores(result, record)
-                    if c.difference is not None and c.difference != 0]
-            if gaps:
-                text += "，差异主要在" + "；".join(
-                    f"{c.part}（自评{fmt_number(c.self_score)}分，复核{score_text(c.recomputed)}分）"  # type: ignore[arg-type]
-                    for c in gaps)
-            elif any(c.recomputed is None or c.self_score is None for c in compare_self_scores(result, record)):
-                text += "，自评指标与本指标体系的一级指标不能一一对应"
-            text += "。"
-    else:
-        text += "单位未列出自评得分。"
+            why = f"一级指标分值合计{fmt_score(sum((s.weight for s in level1 if s.weight is not None), Decimal(0)))}分，不是100分"
+        return f"单位自评表{why}，不与{label}对照，自评表按原样列于单位自评报告的“单位自评表”一节。"
+    own = self_total(record)
+    if own is None:
+        return f"单位自评表未列全一级指标的得分，不与{label}对照。"
+    own_grade = f"，等级“{record.self_grade or grade(own)}”" if 0 <= own <= 100 else ""
+    text = f"单位自评{fmt_number(own)}分{own_grade}"
+    if result.total is None:
+        return text + "。"
+    diff = result.total - own
+    if diff == 0:
+        return text + f"，与{label}一致。"
+    word = "低" if diff < 0 else "高"
+    text += f"；{label}比自评{word}{score_text(abs(diff))}分"
+    gaps = [c for c in compare_self_scores(result, record) if c.difference is not None and c.difference != 0]
+    if gaps:
+        text += "，差异主要在" + "、".join(
+            f"{c.part}（自评{fmt_number(c.self_score)}分，测算{score_text(c.recomputed)}分）"  # type: ignore[arg-type]
+            for c in gaps)
+    elif any(c.recomputed is None or c.self_score is None for c in compare_self_scores(result, record)):
+        text += "，自评指标与本指标体系的一级指标不能一一对应"
+    return text + "。"
+
+
+def deductions_text(result: ScoreResult) -> str:
+    """The indicators that lost most points ("" when none lost any)."""
     lost = sorted((leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
                   key=lambda leaf: leaf.lost, reverse=True)[:3]
-    if lost:
-        text += "扣分最多的指标：" + "；".join(f"{leaf.name}扣{score_text(leaf.lost)}分" for leaf in lost) + "。"
-    return text
+    if not lost:
+        return ""
+    return "扣分最多的指标：" + "；".join(f"{leaf.name}扣{score_text(leaf.lost)}分" for leaf in lost) + "。"
 
+
+# --- rates ----------------------------------------------------------------------------------------
+
+def rates_table(rec: DepartmentYear, f: Facts) -> pd.DataFrame:
+    """The rates recomputed from the unit's figures, each with what it is the share of; a rate whose
+    figures are not stated is left out."""
+    rows: list[tuple[str, object, str]] = []
+
+    def add(name: str, value: Decimal | None, how: str, signed: bool = False) -> None:
+        if value is not None:
+            rows.append((name, pct(value, signed), how))
+
+    adjusted = fmt_wan(f.adjusted_budget)
+    if not f.adjusted_budget_stated and f.adjusted_budget is not None:
+        adjusted += "（年初预算与年中调整之和）"
+    add("预算执行率", f.execution_rate, f"支出合计{fmt_wan(f.expenditure_total)}占调整后预算{adjusted}的比例")
+    add("预算调整率", f.adjustment_rate, f"年中调整预算数{fmt_wan(f.adjustment)}占年初预算{fmt_wan(f.initial_budget)}的比例")
+    if f.counted_adjustment is not None and f.counted_adjustment != f.adjustment:
+        add("预算调整率（扣除上年结转和单位所述不计入部分）", f.counted_adjustment_rate,
+            f"扣除后的年中调整{fmt_wan(f.counted_adjustment)}占年初预算{fmt_wan(f.initial_budget)}的比例")
+    fiscal = rec.carryover.fiscal if rec.carryover is not None else None
+    add("财政拨款结转结余率", f.fiscal_carryover_rate, f"财政拨款结转结余{fmt_wan(fiscal)}占调整后预算{adjusted}的比例")
+    exp = rec.expenditure
+    if exp is not None and exp.public is not None:
+        add("公用经费控制率", f.public_control_rate,
+            f"公用经费决算数{fmt_wan(exp.public.actual)}占预算数{fmt_wan(exp.public.budget)}的比例")
+    if exp is not None and exp.personnel is not None:
+        add("人员经费超出预算的比例", f.personnel_over_budget_rate,
+            f"人员经费决算数{fmt_wan(exp.personnel.actual)}超出预算数{fmt_wan(exp.personnel.budget)}的部分占预算数的比例",
+            signed=True)
+    add("“三公”经费控制率", f.sangong_control_rate,
+        f"“三公”经费决算数{fmt_wan(f.sangong_actual)}占预算数{fmt_wan(f.sangong_budget)}的比例")
+    add("“三公”经费较上年变动率", f.sangong_change_rate,
+        f"“三公”经费决算数{fmt_wan(f.sangong_actual)}较上年决算数{fmt_wan(f.sangong_previous)}的增减占上年的比例",
+        signed=True)
+    if rec.staffing is not None:
+        add("在职人员控制率", f.staffing_control_rate,
+            f"实有人数{rec.staffing.actual}人占编制数{rec.staffing.approved}人的比例")
+    paired = [p for p in f.projects if not p.managed_only and p.execution_rate is not None]
+    add("本部门项目预算执行率", f.own_project_execution_rate,
+        f"{len(paired)}个同时列明预算和实际金额的本部门项目，实际金额合计占预算合计的比例")
+    return pd.DataFrame(rows, columns=["比率", "测算值", "口径"])
+
+
+def project_rates_table(rec: DepartmentYear, f: Facts) -> pd.DataFrame:
+    """Each project with a budget and an actual figure: its execution rate, and whose budget it is."""
+    rows = []
+    for pf in f.projects:
+        if pf.execution_rate is None:
+            continue
+        p = rec.projects[pf.index]
+        rows.append((pf.label, p.name, "代管资金" if pf.managed_only else "本部门", p.budget, p.actual, p.actual_label,
+                     pct(pf.execution_rate)))
+    return pd.DataFrame(rows, columns=["项目", "项目名称", "资金性质", "预算（万元）", "实际（万元）", "实际数口径", "执行率"])
+
+
+# --- findings -------------------------------------------------------------------------------------
 
 def finding_item(record: DepartmentYear, path: str) -> str:
     """What a finding is about, as the page names it: ``projects[2].actual`` → 项目3,
@@ -123,8 +195,8 @@ def finding_item(record: DepartmentYear, path: str) -> str:
     if top in _ITEMS and index is not None:
         items = getattr(record, top, [])
         i = int(index)
-        number = getattr(items[i], "number", i + 1) if i < len(items) else i + 1
-        label = f"{_ITEMS[top]}{number}"
+        number = getattr(items[i], "number", None) if i < len(items) else None
+        label = f"{_ITEMS[top]}{number if number is not None else i + 1}"
         if sub == "indicators" and sub_index is not None:
             label += f"指标{int(sub_index) + 1}"
         return label
@@ -140,6 +212,18 @@ def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFr
             for f in sort_findings(list(findings))]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
+
+def finding_groups(findings: list[Finding]) -> list[tuple[str, str, list[Finding]]]:
+    """(severity, label, findings) for each severity that has findings, errors first."""
+    out = []
+    for severity in ("error", "verify", "note", "warning"):
+        group = [f for f in findings if f.severity == severity]
+        if group:
+            out.append((severity, SEVERITY_LABELS[severity], group))
+    return out
+
+
+# --- the method page ------------------------------------------------------------------------------
 
 TREE_COLUMNS = ["一级指标", "二级指标", "三级指标", "分值", "评分规则", "评分标准"]
 
@@ -166,7 +250,6 @@ def framework_tree_table(framework: Framework) -> pd.DataFrame:
         visit(top)
     rows.append(["合计", "", "", Decimal(100), "", ""])
     return pd.DataFrame(rows, columns=TREE_COLUMNS)
-
 
 
 def grade_band_labels() -> list[tuple[str, str]]:

@@ -9,8 +9,8 @@
 - **Chinese labels.** Theme strings that no catalog translates get Simplified Chinese from
   :data:`LABELS` (a fallback after Sphinx's and the themes' catalogs); the sidebar toggles and
   navigation, whose English is written into the theme's templates, are overridden in ``theme/``; the
-  download menu offers what a reader can use (打印/另存为 PDF, and the chapter's Word 报告), never the
-  notebook source.
+  download menu offers what a reader can use (打印/另存为 PDF, and the chapter's two Word 报告: 单位自评报告
+  and 测算意见), never the notebook source.
 - **The footer** names the publishing bureau (``publisher:`` in ``_config.yml``), no copyright line.
 - **Real data before demo data.** Pages in a part whose caption says 示例数据 (:data:`DEMO_MARK`) are left
   out of the search index, carry the demo banner, and previous/next links never cross between them and
@@ -148,23 +148,24 @@ def demo_pages(env: Any) -> set[str]:
 
 # --- each page ------------------------------------------------------------------------------------
 
-_WORD_LINK = re.compile(r'<p class="pe-word"><a href="([^"]+)"')
+_WORD_LINKS = re.compile(r'<p class="pe-word">(.*?)</p>', re.S)
+_LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
 
 
 def reader_buttons(context: dict[str, Any]) -> None:
-    """The header's download menu offers printing (or saving as PDF) and the chapter's Word file; no
-    notebook or source download. Tooltips in Chinese."""
+    """The header's download menu offers printing (or saving as PDF) and the chapter's Word files (the links
+    of its ``p.pe-word``: 单位自评报告, 测算意见); no notebook or source download. Tooltips in Chinese."""
     buttons = []
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
             items = [{"type": "javascript", "javascript": "window.print()", "text": "打印/另存为 PDF",
                       "tooltip": "打印本页，或在打印窗口中另存为 PDF", "icon": "fas fa-print",
                       "label": "download-pdf-button"}]
-            word = _WORD_LINK.search(context.get("body", ""))
-            if word:
-                items.append({"type": "link", "url": word.group(1), "text": "Word 报告",
-                              "tooltip": "下载本章的 Word 报告", "icon": "fas fa-file-word",
-                              "label": "download-word-button"})
+            word = _WORD_LINKS.search(context.get("body", ""))
+            for i, (url, what) in enumerate(_LINK.findall(word.group(1)) if word else []):
+                items.append({"type": "link", "url": url, "text": f"Word 报告（{what}）",
+                              "tooltip": f"下载本章的 Word 报告：{what}", "icon": "fas fa-file-word",
+                              "label": "download-word-button" if i == 0 else f"download-word-button-{i + 1}"})
             button = {**button, "tooltip": "下载与打印", "buttons": items}
         elif button.get("label") == "fullscreen-button":
             button = {**button, "tooltip": "全屏"}

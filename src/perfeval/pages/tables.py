@@ -1,114 +1,262 @@
-"""Tables of a department-year as pandas DataFrames (Chinese headers, typed cells).
+"""Tables of the unit's report as pandas DataFrames (Chinese headers, typed cells), figures as stated.
 
-Cells are typed (see :mod:`perfeval.pages.cells`): amounts are the source's exact Decimals, rates are
-:class:`~perfeval.pages.cells.Pct`, missing values :class:`~perfeval.pages.cells.Absent` with the word
-that says why. The page, the Word file and the CSV download render the same cells.
+Cells are typed (see :mod:`perfeval.pages.cells`): amounts are the source's exact Decimals, missing
+values :class:`~perfeval.pages.cells.Absent` (shown "—"). A row is shown only when it states something,
+and a column that is empty in every row is dropped (:func:`drop_empty_columns`), so a partial record
+gives a short table, never a table of dashes. Where a row holds an annotated figure, a 注 column names
+its footnote (``mark``: a :meth:`perfeval.pages.notes.Footnotes.mark_row`). The page, the Word file and
+the CSV download render the same cells. Nothing here computes a rate: rates are ours, in
+:mod:`perfeval.pages.review_tables`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from perfeval.model import Facts, indicator_met
-from perfeval.model.numbers import fmt_quantity, fmt_wan, rate
-from perfeval.model import SANGONG_ITEMS, DepartmentYear
-from perfeval.pages.cells import Absent, number_or, pct
+from perfeval.model import COLUMNS, SANGONG_ITEMS, Amounts, DepartmentYear, Facts, Quantity
+from perfeval.model.numbers import fmt_number, fmt_wan
+from perfeval.model.numbers import quantity_words as words
+from perfeval.pages.cells import Absent, is_absent, pct
 
 NONE = Absent()
+#: A row's footnote markers by the row's field path ("" when it carries none).
+Mark = Callable[[str], str]
+NOTE_COLUMN = "注"
 
 
-def unit_table(rec: DepartmentYear) -> pd.DataFrame:
-    return pd.DataFrame(
-        [("单位名称", rec.unit.name), ("年度预算金额", fmt_wan(rec.unit.annual_budget)),
-         ("主管部门", rec.unit.supervisor), ("评价年度", f"{rec.year}年"),
-         ("单位基本职能", f"{len(rec.duties)}项"), ("部门整体支出绩效目标", f"{len(rec.goals)}个")],
-        columns=["项目", "内容"],
-    )
+def no_marks(path: str) -> str:
+    return ""
 
 
-def budget_table(rec: DepartmentYear, facts: Facts) -> pd.DataFrame:
-    """收支: item, 年初预算, 调整, 调整后预算, 实际, 执行率, 占总支出比重."""
-    app, exp, inc = rec.approved_budget, rec.expenditure, rec.income
-    rows = [
-        ("基本支出", app.basic.total, NONE, NONE, exp.basic.total, NONE, pct(rate(exp.basic.total, exp.total))),
-        ("　其中：人员经费", app.basic.personnel, NONE, NONE, exp.basic.personnel, NONE, pct(facts.personnel_share)),
-        ("　　　　公用经费（批复为商品服务支出）", app.basic.goods_services, NONE, NONE, exp.basic.public, NONE,
-         pct(facts.public_share)),
-        ("项目支出", app.project, NONE, NONE, exp.project, NONE, pct(facts.project_share)),
-        ("合计", inc.initial_budget, inc.adjustment, facts.adjusted_budget, exp.total, pct(facts.execution_rate),
-         pct(Decimal(100))),
-    ]
-    return pd.DataFrame(rows, columns=["项目", "年初预算（万元）", "年中调整（万元）", "调整后预算（万元）",
-                                       "实际支出（万元）", "预算执行率", "占总支出比重"])
+def drop_empty_columns(df: pd.DataFrame, keep: int = 1) -> pd.DataFrame:
+    """The table without the columns that are empty in every row (the first ``keep`` columns stay)."""
+    empty = [col for i, col in enumerate(df.columns)
+             if i >= keep and all(is_absent(v) or v == "" for v in df[col])]
+    return df.drop(columns=empty)
 
 
-def sangong_table(rec: DepartmentYear) -> pd.DataFrame:
-    budget, actual = rec.sangong.budget.items(), rec.sangong.actual.items()
-    prev = rec.sangong.previous_actual.items() if rec.sangong.previous_actual else None
+def column_header(key: str) -> str:
+    return f"{COLUMNS[key]}（万元）"
+
+
+def _cell(value: Decimal | None) -> Decimal | Absent:
+    return NONE if value is None else value
+
+
+def amounts_table(rows: Iterable[tuple[str, Amounts | None, str]], mark: Mark = no_marks,
+                  first: str = "项目") -> pd.DataFrame:
+    """Rows of the forms (label, row, field path) in their four columns; rows that state nothing are left
+    out, then empty columns. A 注 column when a row holds an annotated figure."""
+    out = []
+    for label, row, path in rows:
+        if row is None or row.is_empty():
+            continue
+        out.append([label, *(_cell(getattr(row, key)) for key in COLUMNS), mark(path)])
+    df = pd.DataFrame(out, columns=[first, *(column_header(k) for k in COLUMNS), NOTE_COLUMN])
+    return drop_empty_columns(df)
+
+
+def quantity_words(q: Quantity) -> str:
+    """A target or achieved value in words (no formula signs): 不少于15件, 不高于5%, 400多篇, 120余人."""
+    return words(q.value, q.unit, q.relation)
+
+
+# --- 部门概况 ----------------------------------------------------------------------------------------
+
+def _staff(total: int | None, admin: int | None, institution: int | None) -> str | None:
+    if total is None:
+        return None
+    split = "、".join(f"{name}{n}人" for name, n in (("行政", admin), ("事业", institution)) if n is not None)
+    return f"{total}人" + (f"（其中{split}）" if split else "")
+
+
+def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
+    """部门基本情况: only what the report states (单位名称 and 评价年度 always)."""
+    unit, cover, staff = rec.unit, rec.cover, rec.staffing
+    rows: list[tuple[str, object, str]] = [("单位名称", unit.name, ""), ("评价年度", f"{rec.year}年", "")]
+    if unit.supervisor:
+        rows.append(("主管部门", unit.supervisor, ""))
+    if unit.annual_budget is not None:
+        rows.append(("年度预算金额", fmt_wan(unit.annual_budget), mark("unit.annual_budget")))
+    if cover is not None:
+        for label, value, key in (("预算编码", cover.budget_code, "budget_code"),
+                                  ("评价方式", cover.evaluation_method, "evaluation_method"),
+                                  ("评价机构", cover.evaluator, "evaluator")):
+            if value:
+                rows.append((label, value, mark(f"cover.{key}")))
+        if cover.report_date is not None:
+            rows.append(("报告日期", date_text(cover.report_date), mark("cover.report_date")))
+    if staff is not None:
+        approved = _staff(staff.approved, staff.approved_admin, staff.approved_institution)
+        actual = _staff(staff.actual, staff.actual_admin, staff.actual_institution)
+        if approved:
+            rows.append(("编制数", approved, mark("staffing.approved")))
+        if actual:
+            rows.append(("实有人数", actual, mark("staffing.actual")))
+        if staff.stated_control_rate is not None:
+            rows.append(("在职人员控制率（原报告所述）", f"{fmt_number(staff.stated_control_rate)}%",
+                         mark("staffing.stated_control_rate")))
+    if unit.internal_units:
+        rows.append((f"内设机构（{len(unit.internal_units)}个）", "、".join(unit.internal_units), ""))
+    if unit.sub_units:
+        rows.append((f"下属单位（{len(unit.sub_units)}个）", "、".join(unit.sub_units), ""))
+    df = pd.DataFrame(rows, columns=["项目", "内容", NOTE_COLUMN])
+    return drop_empty_columns(df)
+
+
+def date_text(day: object) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"  # type: ignore[attr-defined]
+
+
+# --- 收入、支出 ----------------------------------------------------------------------------------
+
+INCOME_ROWS = (("total", "收入合计"), ("carryover", "上年结转"), ("appropriation", "一般公共预算财政拨款"),
+               ("government_fund", "政府性基金"), ("special_account", "财政专户管理资金"), ("other", "其他收入"))
+
+
+def income_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
+    inc = rec.income
+    if inc is None:
+        return amounts_table([])
+    return amounts_table(((label, getattr(inc, key), f"income.{key}") for key, label in INCOME_ROWS), mark)
+
+
+def expenditure_table(rec: DepartmentYear, facts: Facts, mark: Mark = no_marks) -> pd.DataFrame:
+    """支出 in the split the report gives, then 支出合计; a share column over the split's own sum (the
+    denominator of the chart beside it), shown when the report gives a split."""
+    exp = rec.expenditure
+    if exp is None:
+        return amounts_table([])
+    split = facts.expenditure_split
+    three_way = "人员经费" in split
+    rows = [("支出合计", exp.total, "expenditure.total"), ("基本支出", exp.basic, "expenditure.basic"),
+            ("　其中：人员经费" if exp.basic is not None else "人员经费", exp.personnel, "expenditure.personnel"),
+            ("　　　　公用经费" if exp.basic is not None else "公用经费", exp.public, "expenditure.public"),
+            ("项目支出", exp.project, "expenditure.project")]
+    df = amounts_table(rows, mark)
+    if split and facts.expenditure_parts_sum:
+        shares = {"基本支出": facts.basic_share, "人员经费": facts.personnel_share, "公用经费": facts.public_share,
+                  "项目支出": facts.project_share}
+        column = []
+        for label in df["项目"]:
+            name = label.split("：")[-1].strip("　")
+            counted = name in split or (name == "基本支出" and three_way)
+            column.append(pct(shares.get(name)) if counted else NONE)
+        df.insert(len(df.columns) - (NOTE_COLUMN in df.columns), "占分项合计比重", column)
+    return df
+
+
+def by_unit_table(rec: DepartmentYear, kind: str) -> pd.DataFrame:
+    """Income or expenditure by sub-unit (局机关 / 二级机构 / 汇总), as stated."""
+    if kind == "income":
+        fields = [("total", "收入合计"), ("carryover", "上年结转"), ("appropriation", "一般公共预算财政拨款"),
+                  ("government_fund", "政府性基金"), ("special_account", "财政专户管理资金"), ("other", "其他收入")]
+        items = rec.income_by_unit
+    else:
+        fields = [("total", "支出合计"), ("basic", "基本支出"), ("personnel", "人员经费"), ("public", "公用经费"),
+                  ("project", "项目支出")]
+        items = rec.expenditure_by_unit
+    rows = [[row.name + ("（汇总）" if row.is_total and "汇总" not in row.name else ""),
+             *(_cell(getattr(row, key)) for key, _ in fields)] for row in items]
+    df = pd.DataFrame(rows, columns=["机构", *(f"{label}（万元）" for _, label in fields)])
+    return drop_empty_columns(df)
+
+
+# --- 三公、公用经费、其他 ----------------------------------------------------------------------------
+
+def sangong_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
+    sg = rec.sangong
+    if sg is None:
+        return amounts_table([])
+    rows = [("合计", sg.total, "sangong.total"), ("公务用车购置和运行维护费", sg.vehicle, "sangong.vehicle")]
+    rows += [(label, getattr(sg, key), f"sangong.{key}") for key, label in SANGONG_ITEMS.items()]
+    df = amounts_table(rows, mark)
+    if len(df):   # the total last, as the forms print it
+        df = pd.concat([df.iloc[1:], df.iloc[:1]]) if df.iloc[0]["项目"] == "合计" else df
+    return df.reset_index(drop=True)
+
+
+def public_funds_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
+    pf = rec.public_funds
+    if pf is None:
+        return amounts_table([])
+    rows = [(item.name, item, f"public_funds.items[{i}]") for i, item in enumerate(pf.items)]
+    rows.append(("合计", pf.total, "public_funds.total"))
+    return amounts_table(rows, mark)
+
+
+def other_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
+    """政府采购金额 and 部门基本支出预算调整 in their columns."""
+    return amounts_table([("政府采购金额", rec.procurement, "procurement"),
+                          ("部门基本支出预算调整", rec.basic_budget_adjustment, "basic_budget_adjustment")], mark)
+
+
+def buildings_table(rec: DepartmentYear) -> pd.DataFrame:
+    b = rec.buildings
     rows = []
-    for key, label in SANGONG_ITEMS.items():
-        b, a = budget[key], actual[key]
-        row = [label, number_or(b, "未列示"), number_or(a, "未列示"),
-               pct(rate(a, b)) if (a is not None and b not in (None, 0)) else NONE]
-        if prev is not None:
-            row.append(number_or(prev[key], "未列示"))
-        rows.append(row)
-    total = ["合计", rec.sangong.budget.total, rec.sangong.actual.total,
-             pct(rate(rec.sangong.actual.total, rec.sangong.budget.total))]
-    columns = ["项目", "预算数（万元）", "实际支出（万元）", "控制率"]
-    if prev is not None:
-        total.append(rec.sangong.previous_actual.total)  # type: ignore[union-attr]
-        columns.append("上年实际（万元）")
-    rows.append(total)
-    return pd.DataFrame(rows, columns=columns)
+    if b is not None:
+        if b.approved_area is not None or b.actual_area is not None:
+            rows.append(("建设规模（平方米）", _cell(b.approved_area), _cell(b.actual_area),
+                         NONE if b.stated_area_control_rate is None else f"{fmt_number(b.stated_area_control_rate)}%"))
+        if b.budget is not None or b.actual is not None:
+            rows.append(("投资（万元）", _cell(b.budget), _cell(b.actual),
+                         NONE if b.stated_investment_control_rate is None
+                         else f"{fmt_number(b.stated_investment_control_rate)}%"))
+    df = pd.DataFrame(rows, columns=["项目", "批复（预算）", "实际", "控制率（原报告所述）"])
+    return drop_empty_columns(df)
 
 
-def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
-    rows = [(s.part, s.weight, s.score, pct(rate(s.score, s.weight)), s.reason) for s in rec.self_scores]
-    total_w = sum((s.weight for s in rec.self_scores), start=Decimal(0))
-    total_s = sum((s.score for s in rec.self_scores), start=Decimal(0))
-    rows.append(("合计", total_w, total_s, pct(rate(total_s, total_w)), ""))
-    return pd.DataFrame(rows, columns=["评价指标", "分值", "自评得分", "得分率", "得分说明"])
+# --- 目标、项目、问题、自评表 ----------------------------------------------------------------------
 
-
-def indicator_table(rec: DepartmentYear, goal_number: int) -> pd.DataFrame:
-    goal = next(g for g in rec.goals if g.number == goal_number)
+def indicator_table(rec: DepartmentYear, goal_index: int) -> pd.DataFrame:
+    """A goal's indicators: name, category, target and achieved value as stated (in words when so given)."""
+    goal = rec.goals[goal_index]
     rows = []
     for ind in goal.indicators:
-        met = indicator_met(ind)
-        rows.append((
-            ind.name, ind.category,
-            Absent("未设定") if ind.target is None else fmt_quantity(ind.target.value, ind.target.unit,
-                                                                   ind.target.relation),
-            Absent("未填报") if ind.actual is None else fmt_quantity(ind.actual.value, ind.actual.unit,
-                                                                   ind.actual.relation),
-            {True: "已达成", False: "未达成", None: NONE}[met],
-        ))
-    return pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值", "是否达成"])
+        target = quantity_words(ind.target) if ind.target is not None else (ind.target_text or NONE)
+        actual = quantity_words(ind.actual) if ind.actual is not None else (ind.actual_text or NONE)
+        rows.append((ind.name, ind.category, target, actual))
+    return drop_empty_columns(pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值"]))
 
 
-def goals_overview_table(rec: DepartmentYear) -> pd.DataFrame:
+def project_table(rec: DepartmentYear, indices: Sequence[int], mark: Mark = no_marks) -> pd.DataFrame:
+    """Projects (by index) with their group and the columns they state, and what their actual figure is."""
     rows = []
-    for g in rec.goals:
-        mets = [indicator_met(i) for i in g.indicators]
-        rows.append((f"目标{g.number}", g.completion_title or NONE, len(g.indicators),
-                     sum(1 for m in mets if m is not None), sum(1 for m in mets if m),
-                     "有" if g.completion else "缺失"))
-    return pd.DataFrame(rows, columns=["目标", "完成情况", "指标数", "设定目标值的指标", "已达成", "完成情况说明"])
-
-
-def project_table(rec: DepartmentYear, facts: Facts) -> pd.DataFrame:
-    rows = []
-    for p, pf in zip(rec.projects, facts.projects):
-        rows.append((f"（{p.number}）{p.name}", p.budget, number_or(p.actual, "未披露"), pct(pf.execution_rate),
-                     p.actual_label if p.actual is not None else NONE))
-    rows.append(("合计（预算）", facts.projects_budget_total, NONE, NONE, ""))
-    return pd.DataFrame(rows, columns=["项目名称", "预算（万元）", "实际（万元）", "执行率（实际÷预算）", "实际数口径"])
+    for i in indices:
+        p = rec.projects[i]
+        rows.append((rec.project_label(i), p.name, p.group or NONE, _cell(p.previous), _cell(p.budget),
+                     _cell(p.adjusted), _cell(p.actual), p.actual_label if p.actual is not None else NONE,
+                     mark(f"projects[{i}]")))
+    df = pd.DataFrame(rows, columns=["项目", "项目名称", "类别", column_header("previous"), "预算（万元）",
+                                     "调整后预算（万元）", "实际（万元）", "实际数口径", NOTE_COLUMN])
+    return drop_empty_columns(df, keep=2)
 
 
 def problem_table(rec: DepartmentYear) -> pd.DataFrame:
-    rows = [(p.problem, p.cause or NONE, p.measures or Absent("未填报"), p.responsible or Absent("未填报"),
-             p.deadline.strftime("%Y年%-m月%-d日") if p.deadline else Absent("未填报")) for p in rec.problems]
-    return pd.DataFrame(rows, columns=["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"])
+    rows = [(p.problem, p.cause or NONE, p.measures or NONE, p.responsible or NONE,
+             date_text(p.deadline) if p.deadline else NONE) for p in rec.problems]
+    df = pd.DataFrame(rows, columns=["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"])
+    return drop_empty_columns(df)
+
+
+def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
+    """The unit's 自评表 as it stands: its rows (indented by level), weights, targets, actuals and scores."""
+    rows = []
+    for s in rec.self_scores:
+        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.target or NONE, s.actual or NONE,
+                     _cell(s.score), s.reason or NONE))
+    df = pd.DataFrame(rows, columns=["评价指标", "分值", "指标值", "实际完成值", "自评得分", "得分说明"])
+    return drop_empty_columns(df)
+
+
+def self_funds_table(rec: DepartmentYear) -> pd.DataFrame:
+    """The funds rows of the unit's 自评表 (按收入性质 / 按支出性质), as stated."""
+    rows = [(f.nature or NONE, f.item, _cell(f.initial), _cell(f.full_year), _cell(f.executed), _cell(f.weight),
+             NONE if f.stated_rate is None else f"{fmt_number(f.stated_rate)}%", _cell(f.score))
+            for f in rec.self_funds]
+    df = pd.DataFrame(rows, columns=["分类", "项目", "年初预算（万元）", "全年预算（万元）", "全年执行（万元）", "分值",
+                                     "执行率（原报告所述）", "得分"])
+    return drop_empty_columns(df, keep=0)

@@ -108,9 +108,9 @@ class Adjustment:
 
     def detail(self) -> str:
         if self.derived:
-            return (f"年中调整 {fmt_wan(self.amount)}（调整后预算 {fmt_wan(self.adjusted)} − 年初预算 "
-                    f"{fmt_wan(self.initial)}）÷ 年初预算 {fmt_wan(self.initial)}")
-        return f"年中调整 {fmt_wan(self.amount)} ÷ 年初预算 {fmt_wan(self.initial)}"
+            return (f"年中调整{fmt_wan(self.amount)}（调整后预算{fmt_wan(self.adjusted)}减年初预算"
+                    f"{fmt_wan(self.initial)}）占年初预算{fmt_wan(self.initial)}的比例")
+        return f"年中调整{fmt_wan(self.amount)}占年初预算{fmt_wan(self.initial)}的比例"
 
 
 def mid_year_adjustment(rec: DepartmentYear, f: Facts | None = None) -> Adjustment:
@@ -137,14 +137,14 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None, detail: str, 
         return None, absent
     value = rate(numerator, denominator)
     if value is None:
-        return None, f"分母为 0，无法计算（{detail}）"
+        return None, f"分母为零，无法计算（{detail}）"
     return value, detail
 
 
 def _adjusted_text(f: Facts) -> str:
     if f.adjusted_budget_stated or f.adjusted_budget is None:
         return fmt_wan(f.adjusted_budget)
-    return f"{fmt_wan(f.adjusted_budget)}（年初预算 {fmt_wan(f.initial_budget)} + 年中调整 {fmt_wan(f.adjustment)}）"
+    return f"{fmt_wan(f.adjusted_budget)}（年初预算{fmt_wan(f.initial_budget)}与年中调整{fmt_wan(f.adjustment)}之和）"
 
 
 def _missing(*pairs: tuple[object, str]) -> str:
@@ -156,7 +156,7 @@ def _missing(*pairs: tuple[object, str]) -> str:
 def _execution_rate(rec: DepartmentYear) -> Computed:
     f = compute(rec)
     spent, budget = f.expenditure_total, f.adjusted_budget
-    return _ratio(spent, budget, f"实际支出 {fmt_wan(spent)} ÷ 调整后预算 {_adjusted_text(f)}",
+    return _ratio(spent, budget, f"支出合计{fmt_wan(spent)}占调整后预算{_adjusted_text(f)}的比例",
                   _missing((spent, "支出合计（本年决算数）"), (budget, "调整后预算（或年初预算和年中调整数）")))
 
 
@@ -168,7 +168,7 @@ def _adjustment_rate(rec: DepartmentYear) -> Computed:
 def _fiscal_carryover_rate(rec: DepartmentYear) -> Computed:
     f = compute(rec)
     fiscal = field_value(rec, "carryover.fiscal")
-    return _ratio(fiscal, f.adjusted_budget, f"财政拨款结转结余 {fmt_wan(fiscal)} ÷ 调整后预算 {_adjusted_text(f)}",
+    return _ratio(fiscal, f.adjusted_budget, f"财政拨款结转结余{fmt_wan(fiscal)}占调整后预算{_adjusted_text(f)}的比例",
                   _missing((fiscal, "财政拨款结转结余"), (f.adjusted_budget, "调整后预算")))
 
 
@@ -176,7 +176,7 @@ def _carryover_rate(rec: DepartmentYear) -> Computed:
     f = compute(rec)
     fiscal, non_fiscal = field_value(rec, "carryover.fiscal"), field_value(rec, "carryover.non_fiscal")
     total = None if fiscal is None or non_fiscal is None else fiscal + non_fiscal
-    return _ratio(total, f.adjusted_budget, f"结转结余合计 {fmt_wan(total)} ÷ 调整后预算 {_adjusted_text(f)}",
+    return _ratio(total, f.adjusted_budget, f"结转结余合计{fmt_wan(total)}占调整后预算{_adjusted_text(f)}的比例",
                   _missing((fiscal, "财政拨款结转结余"), (non_fiscal, "非财政拨款结转结余"),
                            (f.adjusted_budget, "调整后预算")))
 
@@ -192,14 +192,14 @@ def public_amounts(rec: DepartmentYear) -> Amounts | None:
 def _public_control_rate(rec: DepartmentYear) -> Computed:
     row = public_amounts(rec)
     public, approved = _column(row, "actual"), _column(row, "budget")
-    return _ratio(public, approved, f"实际公用经费 {fmt_wan(public)} ÷ 公用经费预算（批复）{fmt_wan(approved)}",
+    return _ratio(public, approved, f"公用经费决算数{fmt_wan(public)}占预算数（批复）{fmt_wan(approved)}的比例",
                   _missing((public, "公用经费本年决算数"), (approved, "公用经费预算（批复）")))
 
 
 def _sangong_control_rate(rec: DepartmentYear) -> Computed:
     f = compute(rec)
     actual, budget = f.sangong_actual, f.sangong_budget
-    return _ratio(actual, budget, f"三公经费实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}",
+    return _ratio(actual, budget, f"三公经费决算数{fmt_wan(actual)}占预算数{fmt_wan(budget)}的比例",
                   _missing((actual, "三公经费本年决算数"), (budget, "三公经费本年预算数")))
 
 
@@ -209,7 +209,7 @@ def _sangong_change_rate(rec: DepartmentYear) -> Computed:
     if previous is None:
         return None, "缺少上年三公经费实际支出"
     return _ratio(None if actual is None else actual - previous, previous,
-                  f"（本年 {fmt_wan(actual)} − 上年 {fmt_wan(previous)}）÷ 上年 {fmt_wan(previous)}",
+                  f"本年{fmt_wan(actual)}较上年{fmt_wan(previous)}的增减占上年的比例",
                   "缺少本年三公经费实际支出")
 
 
@@ -218,13 +218,13 @@ def _staffing_control_rate(rec: DepartmentYear) -> Computed:
     actual, approved = (s.actual, s.approved) if s is not None else (None, None)
     if actual is None or approved is None:
         return None, _missing((approved, "编制数"), (actual, "实有人数"))
-    return _ratio(Decimal(actual), Decimal(approved), f"实有人数 {actual} 人 ÷ 编制数 {approved} 人", "")
+    return _ratio(Decimal(actual), Decimal(approved), f"实有人数{actual}人占编制数{approved}人的比例", "")
 
 
 def _procurement_execution_rate(rec: DepartmentYear) -> Computed:
     row = rec.procurement
     actual, budget = _column(row, "actual"), _column(row, "budget")
-    return _ratio(actual, budget, f"政府采购实际金额 {fmt_wan(actual)} ÷ 政府采购预算 {fmt_wan(budget)}",
+    return _ratio(actual, budget, f"政府采购实际金额{fmt_wan(actual)}占政府采购预算{fmt_wan(budget)}的比例",
                   _missing((actual, "政府采购本年决算数"), (budget, "政府采购本年预算数")))
 
 
@@ -245,21 +245,21 @@ def _project_execution_rate(rec: DepartmentYear) -> Computed:
         return None, "没有列出项目"
     own = own_projects(rec)
     if not own:
-        return None, f"所列 {len(rec.projects)} 个项目均为代管资金，不计入本部门预算执行"
+        return None, f"所列{len(rec.projects)}个项目均为代管资金，不计入本部门预算执行"
     paired = [p for p in own if p.actual is not None and p.budget is not None]
     spent = [p for p in paired if spending_basis(p)]
     other = [p for p in paired if not spending_basis(p)]
     unpaired = len(own) - len(paired)
     if not spent:
         why = "只列明拨付或到位资金" if other else "未同时列明预算和实际支出"
-        return None, f"本部门 {len(own)} 个项目{why}，无法计算支出执行率"
+        return None, f"本部门{len(own)}个项目{why}，无法计算支出执行率"
     actual = money_sum([p.actual for p in spent if p.actual is not None])
     budget = money_sum([p.budget for p in spent if p.budget is not None])
-    detail = f"本部门 {len(spent)} 个列明实际支出的项目：实际 {fmt_wan(actual)} ÷ 预算 {fmt_wan(budget)}"
+    detail = f"本部门{len(spent)}个列明实际支出的项目，实际支出{fmt_wan(actual)}占预算{fmt_wan(budget)}的比例"
     if other:
-        detail += f"；另有 {len(other)} 个项目只列明拨付或到位资金，不计入"
+        detail += f"；另有{len(other)}个项目只列明拨付或到位资金，不计入"
     if unpaired:
-        detail += f"；另有 {unpaired} 个项目未同时列明预算和实际支出，不计入"
+        detail += f"；另有{unpaired}个项目未同时列明预算和实际支出，不计入"
     return _ratio(actual, budget, detail, "")
 
 
@@ -268,7 +268,7 @@ def _project_actual_share(rec: DepartmentYear) -> Computed:
     if not own:
         return None, "没有本部门项目" if rec.projects else "没有列出项目"
     stated = sum(1 for p in own if p.actual is not None)
-    return rate(Decimal(stated), Decimal(len(own))), f"本部门 {len(own)} 个项目中 {stated} 个列明实际支出"
+    return rate(Decimal(stated), Decimal(len(own))), f"本部门{len(own)}个项目中{stated}个列明实际支出"
 
 
 # --- goals ------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def _goal_completion_share(rec: DepartmentYear) -> Computed:
     if total == 0:
         return None, "没有绩效目标"
     done = sum(1 for g in rec.goals if g.completion.strip())
-    return rate(Decimal(done), Decimal(total)), f"{total} 个绩效目标中 {done} 个有完成情况说明"
+    return rate(Decimal(done), Decimal(total)), f"{total}个绩效目标中{done}个有完成情况说明"
 
 
 def _indicator_actual_share(rec: DepartmentYear) -> Computed:
@@ -290,7 +290,7 @@ def _indicator_actual_share(rec: DepartmentYear) -> Computed:
     if not inds:
         return None, "没有绩效指标"
     stated = sum(1 for i in inds if i.actual is not None or (i.actual_text or "").strip())
-    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个填报实际值（含文字描述）"
+    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)}个绩效指标中{stated}个填报实际值（含文字描述）"
 
 
 def _indicator_target_share(rec: DepartmentYear) -> Computed:
@@ -298,7 +298,7 @@ def _indicator_target_share(rec: DepartmentYear) -> Computed:
     if not inds:
         return None, "没有绩效指标"
     stated = sum(1 for i in inds if i.target is not None)
-    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)} 个绩效指标中 {stated} 个有量化目标值"
+    return rate(Decimal(stated), Decimal(len(inds))), f"{len(inds)}个绩效指标中{stated}个有量化目标值"
 
 
 def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
@@ -309,7 +309,7 @@ def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
         if not judged:
             return None, f"没有同时列明目标值和实际值的{what}"
         met = sum(1 for m in judged if m)
-        return rate(Decimal(met), Decimal(len(judged))), f"{len(judged)} 个有目标值和实际值的{what}中 {met} 个达成"
+        return rate(Decimal(met), Decimal(len(judged))), f"{len(judged)}个有目标值和实际值的{what}中{met}个达成"
     return compute_met
 
 
@@ -319,7 +319,7 @@ def _verifiable_goal_share(rec: DepartmentYear) -> Computed:
         return None, "没有绩效目标"
     verifiable = sum(1 for g in rec.goals if any(indicator_met(i) is not None for i in g.indicators))
     return rate(Decimal(verifiable), Decimal(total)), (
-        f"{total} 个绩效目标中 {verifiable} 个至少有一个可对照目标值核验的指标")
+        f"{total}个绩效目标中{verifiable}个至少有一个可对照目标值核验的指标")
 
 
 def _satisfaction_rate(rec: DepartmentYear) -> Computed:
@@ -328,7 +328,7 @@ def _satisfaction_rate(rec: DepartmentYear) -> Computed:
         return None, "没有以百分比填报的满意度指标"
     lowest = min(found, key=lambda i: i.actual.value if i.actual else Decimal(0))
     assert lowest.actual is not None
-    return lowest.actual.value, f"{len(found)} 个满意度指标中最低为「{lowest.name}」"
+    return lowest.actual.value, f"{len(found)}个满意度指标中最低为「{lowest.name}」"
 
 
 # --- statements -------------------------------------------------------------------------------
@@ -351,8 +351,8 @@ def _problems_all(attr: str, label: str) -> Callable[[DepartmentYear], Computed]
             return None, "未列出存在的问题"
         missing = [p for p in rec.problems if not getattr(p, attr)]
         if missing:
-            return False, f"{len(rec.problems)} 个问题中 {len(missing)} 个缺少{label}"
-        return True, f"{len(rec.problems)} 个问题均列明{label}"
+            return False, f"{len(rec.problems)}个问题中{len(missing)}个缺少{label}"
+        return True, f"{len(rec.problems)}个问题均列明{label}"
     return compute_problems
 
 
@@ -375,11 +375,11 @@ def _adjustment_reporting(rec: DepartmentYear) -> Computed:
     gross, counted = adj.rate, compute(rec).counted_adjustment_rate
     agrees = declared is None or _close(gross, declared) or _close(counted, declared)
     if explained and agrees:
-        return "met", f"年中调整 {fmt_wan(adj.amount)} 已说明用途"
+        return "met", f"年中调整{fmt_wan(adj.amount)}已说明用途"
     if explained:
-        return "partly", (f"年中调整 {fmt_wan(adj.amount)} 已说明用途，但自述预算调整率 {fmt_rate(declared)}"
-                          f" 与实际 {fmt_rate(gross)} 不符")
-    return "not_met", f"年中调整 {fmt_wan(adj.amount)} 未说明原因"
+        return "partly", (f"年中调整{fmt_wan(adj.amount)}已说明用途，但自述预算调整率{fmt_rate(declared)}"
+                          f"与实际{fmt_rate(gross)}不符")
+    return "not_met", f"年中调整{fmt_wan(adj.amount)}未说明原因"
 
 
 _BM = "management.budget_management"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping, Sequence
 
-from perfeval.model.numbers import HUNDRED, fmt_rate, fmt_score, money_sum, round_score
+from perfeval.model.numbers import HUNDRED, fmt_rate, fmt_score, money_sum, plain, round_score
 from perfeval.model import DepartmentYear
 import perfeval.review.rules as rules
 from perfeval.review.findings import Override
@@ -29,6 +29,11 @@ from perfeval.review.inputs import InputValue, input_value
 MIN_COVERAGE = Decimal("0.6")
 #: The sentence that goes with every computed score.
 DISCLAIMER = "本测算依据公开数据按本书指标体系计算，不代表财政部门的正式评价结果。"
+
+
+def _two(score: Decimal | None) -> str:
+    """A computed score as readers see it: two decimals (83.5 → "83.50")."""
+    return "—" if score is None else plain(round_score(score))
 
 
 @dataclass(frozen=True)
@@ -129,9 +134,9 @@ def _score_node(spec: IndicatorSpec, rec: DepartmentYear, overrides: Mapping[str
     score = money_sum([c.score for c in applicable if c.score is not None]) if applicable else None
     lost = [c for c in children if c.score is not None and c.lost > 0]
     na = [c for c in children if c.score is None]
-    parts = [f"{c.name}扣 {fmt_score(c.lost)} 分" for c in lost] + [f"{c.name}不适用" for c in na]
-    explanation = (f"{spec.name}：下级指标合计 {fmt_score(score)}/{fmt_score(spec.weight)} 分"
-                   + ("（" + "；".join(parts) + "）" if parts else "（无扣分）"))
+    parts = [f"{c.name}扣{_two(c.lost)}分" for c in lost] + [f"{c.name}不适用" for c in na]
+    explanation = (f"{spec.name}：下级指标合计得{_two(score)}分（满分{fmt_score(spec.weight)}分）"
+                   + ("，" + "；".join(parts) if parts else "，无扣分"))
     node = IndicatorScore(
         code=spec.code, name=spec.name, level=spec.level, parent=spec.parent, weight=spec.weight,
         rule=None, rule_label=rule_label(spec), inputs=(), score=score, explanation=explanation,
@@ -166,10 +171,10 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
     elif weight != full:
         dropped = [i.name for i in leaves if i.score is None]
         notes.append(f"不适用指标（{'、'.join(dropped)}）共{fmt_score(full - weight)}分已剔除，"
-                     f"其余指标得分{fmt_score(raw)}分（满分{fmt_score(weight)}分），按100分折算为{fmt_score(total)}分")
+                     f"其余指标得分{_two(raw)}分（满分{fmt_score(weight)}分），按100分折算为{_two(total)}分")
     if grade is None and total is not None:
         notes.append(f"适用指标分值合计{fmt_score(weight)}分，覆盖率{fmt_rate(coverage * HUNDRED)}，"
-                     f"低于{fmt_rate(MIN_COVERAGE * HUNDRED)}：数据不足，不予评级")
+                     f"低于{fmt_rate(MIN_COVERAGE * HUNDRED)}，数据不足，不予评级")
     return ScoreResult(
         framework=framework, code=rec.code, year=rec.year, unit_name=rec.unit.name,
         indicators=tuple(out), raw_total=raw, applicable_weight=weight, total=total,
@@ -228,13 +233,13 @@ def compare_self_scores(result: ScoreResult, rec: DepartmentYear) -> list[SelfCo
         if rec.self_scores and not comparable:
             blank = any(s.weight is None for s in level1)
             why = ("单位自评表未列全一级指标分值，不作对照" if blank or not level1
-                   else f"单位自评表分值合计 {fmt_score(weights)} 分，不是 100 分，不作对照")
+                   else f"单位自评表分值合计{fmt_score(weights)}分，不是100分，不作对照")
         else:
             why = _explain_difference(result, top, mine.weight if mine else None, self_score, diff, label)
         rows.append(SelfComparison(top.name, top.weight, self_score, top.score, diff, why))
     for part, mine in own.items():
         rows.append(SelfComparison(part, mine.weight, mine.score, None, None,
-                                   f"自评指标「{part}」不在 {result.framework.name} 指标体系的一级指标中，无法对应{label}"))
+                                   f"自评指标「{part}」不在“{result.framework.title}”的一级指标中，无法对应{label}"))
     return rows
 
 
@@ -244,17 +249,17 @@ def _explain_difference(result: ScoreResult, top: IndicatorScore, self_weight: D
     leaves = result.descendants_leaves(top.code)
     lost = [leaf for leaf in leaves if leaf.score is not None and leaf.lost > 0]
     na = [leaf for leaf in leaves if leaf.score is None]
-    reasons = "；".join([f"{leaf.name}扣 {fmt_score(leaf.lost)} 分" for leaf in lost]
+    reasons = "；".join([f"{leaf.name}扣{_two(leaf.lost)}分" for leaf in lost]
                        + [f"{leaf.name}不适用" for leaf in na])
     if self_score is None:
         return "单位未就此项自评" + (f"；{word}扣分：" + reasons if reasons else f"；{word}无扣分")
     weight_note = ""
     if self_weight is not None and self_weight != top.weight:
-        weight_note = f"（自评分值 {fmt_score(self_weight)} 与指标体系分值 {fmt_score(top.weight)} 不同）"
+        weight_note = f"（自评分值{fmt_score(self_weight)}分，指标体系分值{fmt_score(top.weight)}分）"
     if diff is None:
         return f"{word}不适用{weight_note}"
     if diff == 0:
         return f"{word}与自评一致{weight_note}" + (f"；{word}扣分：{reasons}" if reasons else "")
     if diff < 0:
-        return f"{word}比自评低 {fmt_score(-diff)} 分{weight_note}：" + (reasons or "见下级指标")
-    return f"{word}比自评高 {fmt_score(diff)} 分{weight_note}" + (f"；{word}扣分：{reasons}" if reasons else "")
+        return f"{word}比自评低{_two(-diff)}分{weight_note}：" + (reasons or "见下级指标")
+    return f"{word}比自评高{_two(diff)}分{weight_note}" + (f"；{word}扣分：{reasons}" if reasons else "")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
-from perfeval.model.numbers import fmt_score
+from perfeval.model.numbers import plain, round_score
 from perfeval.model.schema import DepartmentYear
 import perfeval.review.rules as rules
 from perfeval.review.findings import Finding, Override
@@ -62,10 +62,10 @@ def sensitivity(rec: DepartmentYear, framework: Framework, findings: Sequence[Fi
 
 
 def sensitivity_sentence(entries: Sequence[Sensitivity]) -> str:
-    """One sentence for the chapter: "若上述需核实事项均成立，测算得分为 97.34 分，等级“优”。" ("" when none)."""
+    """One sentence for the chapter: "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" ("" when none)."""
     together = next((e for e in entries if e.finding is None), None)
     if together is None or together.total is None:
         return ""
     label = together.result.label
     grade = f"等级“{together.grade}”" if together.grade else "数据不足，不予评级"
-    return f"若上述需核实事项均成立，{label}为 {fmt_score(together.total)} 分，{grade}。"
+    return f"若上述需核实事项均成立，{label}为{plain(round_score(together.total))}分，{grade}。"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar, Iterator, Sequence
 
-from perfeval.model.numbers import fmt_score, round_score, trimmed
+from perfeval.model.numbers import fmt_score, plain, round_score, trimmed
 import perfeval.review.rules as rules
 from perfeval.review.inputs import INPUTS, InputKind, InputValue
 from perfeval.review.params import FORBIDDEN_TEXT, LeafReader
@@ -30,8 +30,18 @@ def bound_text(value: Decimal) -> str:
     return fmt_score(value) + "%"
 
 
+def score_words(score: Decimal | None) -> str:
+    """A computed score as readers see it: two decimals (1.5 → "1.50"); "—" when there is none."""
+    return "—" if score is None else plain(round_score(score))
+
+
 def _points(score: Decimal | None, weight: Decimal) -> str:
-    return f"{fmt_score(score)}/{fmt_score(weight)} 分"
+    """"得1.50分（满分4分）": the score with two decimals, the weight as the framework writes it."""
+    return f"得{score_words(score)}分（满分{fmt_score(weight)}分）"
+
+
+#: How a reader is told that an indicator without data is left out.
+NOT_APPLICABLE = "不适用，剔除后其余指标按100分折算"
 
 
 class RuleShape:
@@ -95,19 +105,19 @@ class SingleInputShape(RuleShape):
 
     def explain(self, head: str, values: Sequence[InputValue], weight: Decimal, score: Decimal | None) -> str:
         (value,) = values
+        if value.value is None or score is None:
+            return f"{head}：{value.detail or '无数据'}，{NOT_APPLICABLE}"
         if value.kind == "tier":
             shown = f"{head}：{value.detail}" if value.detail else head
         elif value.label == head:
-            shown = f"{head} {value.text}"
+            shown = f"{head}{value.text}"
         else:
-            shown = f"{head}：{value.label} {value.text}"
-        if value.value is None or score is None:
-            return f"{shown}，不适用，剔除后其余指标按 100 分折算"
+            shown = f"{head}：{value.label}{value.text}"
         return f"{shown}，{self.how(value, weight, score)}"
 
 
 class Proportional(SingleInputShape):
-    label = "比例得分（实际值 ÷ 目标值，封顶满分）"
+    label = "比例得分（按实际值占目标值的比例，封顶满分）"
 
     @classmethod
     def parse_params(cls, reader: LeafReader, weight: Decimal, kind: InputKind) -> dict[str, Any]:
@@ -122,16 +132,17 @@ class Proportional(SingleInputShape):
         assert isinstance(value.value, Decimal)
         target = self.params["target"]
         if value.value >= target:
-            return f"达到目标 {bound_text(target)}，得 {_points(score, weight)}"
-        return f"低于目标 {bound_text(target)}，按比例得 {_points(score, weight)}"
+            return f"达到目标{bound_text(target)}，{_points(score, weight)}"
+        return f"低于目标{bound_text(target)}，按比例{_points(score, weight)}"
 
     def describe(self, weight: Decimal) -> str:
         w = trimmed(weight)
-        return f"{self.input_label} ÷ 目标值 {trimmed(self.params['target'])}% × {w} 分，封顶 {w} 分"
+        return (f"{self.input_label}达到{trimmed(self.params['target'])}%得满分{w}分，"
+                f"未达到时按{self.input_label}占{trimmed(self.params['target'])}%的比例计分")
 
 
 class Reverse(SingleInputShape):
-    label = "反向比例得分（目标值 ÷ 实际值，不超过目标得满分）"
+    label = "反向比例得分（按目标值与实际值之比，不超过目标得满分）"
 
     @classmethod
     def parse_params(cls, reader: LeafReader, weight: Decimal, kind: InputKind) -> dict[str, Any]:
@@ -146,12 +157,12 @@ class Reverse(SingleInputShape):
         assert isinstance(value.value, Decimal)
         target = self.params["target"]
         if value.value <= target:
-            return f"不高于 {bound_text(target)}，得 {_points(score, weight)}"
-        return f"高于 {bound_text(target)}，按 {bound_text(target)} ÷ 实际值得 {_points(score, weight)}"
+            return f"不高于{bound_text(target)}，{_points(score, weight)}"
+        return f"高于{bound_text(target)}，按{bound_text(target)}与实际值之比{_points(score, weight)}"
 
     def describe(self, weight: Decimal) -> str:
         t, label = trimmed(self.params["target"]), self.input_label
-        return f"{label} 不高于 {t}% 得满分，超过时按 {t}% ÷ {label} × {trimmed(weight)} 分"
+        return f"{label}不高于{t}%得满分{trimmed(weight)}分，超过时按{t}%与{label}之比计分"
 
 
 class Deduction(SingleInputShape):
@@ -175,14 +186,14 @@ class Deduction(SingleInputShape):
         beyond = rules.points_beyond(value.value, threshold, direction)
         side = "超过" if direction == "over" else "低于"
         if beyond == 0:
-            return f"未{side} {bound_text(threshold)}，得 {_points(score, weight)}"
-        return (f"{side} {bound_text(threshold)} {fmt_score(round_score(beyond))} 个百分点，"
-                f"每个百分点扣 {fmt_score(per_point)} 分，得 {_points(score, weight)}")
+            return f"未{side}{bound_text(threshold)}，{_points(score, weight)}"
+        return (f"{side}{bound_text(threshold)}{fmt_score(round_score(beyond))}个百分点，"
+                f"每个百分点扣{fmt_score(per_point)}分，{_points(score, weight)}")
 
     def describe(self, weight: Decimal) -> str:
         side = "超过" if self.params["direction"] == "over" else "低于"
-        return (f"{self.input_label} 未{side} {trimmed(self.params['threshold'])}% 得满分，每{side} 1 个百分点扣 "
-                f"{trimmed(self.params['per_point'])} 分，扣完为止")
+        return (f"{self.input_label}未{side}{trimmed(self.params['threshold'])}%得满分，每{side}1个百分点扣"
+                f"{trimmed(self.params['per_point'])}分，扣完为止")
 
 
 class Banded(SingleInputShape):
@@ -227,14 +238,14 @@ class Banded(SingleInputShape):
         band, _points_met = rules.band_points(value.value, p["bands"], p["direction"], p["otherwise"])
         if band is not None:
             word = "不高于" if p["direction"] == "at_most" else "不低于"
-            return f"{word} {bound_text(band.bound)}，得 {_points(score, weight)}"
+            return f"{word}{bound_text(band.bound)}，{_points(score, weight)}"
         word = "高于" if p["direction"] == "at_most" else "低于"
-        return f"{word} {bound_text(p['bands'][-1].bound)}，得 {_points(score, weight)}"
+        return f"{word}{bound_text(p['bands'][-1].bound)}，{_points(score, weight)}"
 
     def describe(self, weight: Decimal) -> str:
-        word = "≤" if self.params["direction"] == "at_most" else "≥"
-        parts = [f"{word}{trimmed(b.bound)}% 得 {trimmed(b.points)} 分" for b in self.params["bands"]]
-        return f"{self.input_label}：" + "，".join(parts) + f"，其余得 {trimmed(self.params['otherwise'])} 分"
+        word = "不高于" if self.params["direction"] == "at_most" else "不低于"
+        parts = [f"{word}{trimmed(b.bound)}%得{trimmed(b.points)}分" for b in self.params["bands"]]
+        return f"{self.input_label}" + "，".join(parts) + f"，其余得{trimmed(self.params['otherwise'])}分"
 
 
 class Qualitative(SingleInputShape):
@@ -286,16 +297,16 @@ class Qualitative(SingleInputShape):
         basis = ""
         if value.kind == "percent":
             bound = self.params["met_at"] if tier == "met" else self.params["partly_at"]
-            basis = f"{'不低于' if tier != 'not_met' else '低于'} {bound_text(bound)}，"
-        return (f"{basis}评为{rules.TIER_LABELS[tier]}，按分值的 {fmt_score(self.fractions[tier] * 100)}% "
-                f"得 {_points(score, weight)}")
+            basis = f"{'不低于' if tier != 'not_met' else '低于'}{bound_text(bound)}，"
+        return (f"{basis}评为{rules.TIER_LABELS[tier]}，按分值的{fmt_score(self.fractions[tier] * 100)}%"
+                f"{_points(score, weight)}")
 
     def describe(self, weight: Decimal) -> str:
-        tiers = "、".join(f"{rules.TIER_LABELS[t]} {trimmed(self.fractions[t] * 100)}%" for t in rules.TIERS)
+        tiers = "、".join(f"{rules.TIER_LABELS[t]}{trimmed(self.fractions[t] * 100)}%" for t in rules.TIERS)
         label = self.input_label
-        basis = (f"{label} ≥{trimmed(self.params['met_at'])}% 为达成，≥{trimmed(self.params['partly_at'])}% 为部分达成；"
-                 if "met_at" in self.params else f"{label}：")
-        return f"{basis}按分值的 {tiers} 计分"
+        basis = (f"{label}不低于{trimmed(self.params['met_at'])}%为达成，不低于{trimmed(self.params['partly_at'])}%"
+                 "为部分达成；" if "met_at" in self.params else f"{label}：")
+        return f"{basis}按分值的{tiers}计分"
 
 
 class ChecklistItem:
@@ -363,18 +374,20 @@ class Checklist(RuleShape):
         parts = []
         for item, v in zip(self.items, values):
             if v.value is None:
-                parts.append(f"{item.name}：无数据（不适用）")
+                parts.append(f"{item.name}：无数据")
+            elif v.value:
+                parts.append(f"{item.name}：是，计{fmt_score(item.points)}分")
             else:
-                parts.append(f"{item.name}：{'是' if v.value else '否'}（{'+' if v.value else '0/'}{fmt_score(item.points)}）")
+                parts.append(f"{item.name}：否，不计分（该项{fmt_score(item.points)}分）")
         text = f"{head}：" + "；".join(parts)
         if score is None:
-            return text + "，不适用，剔除后其余指标按 100 分折算"
+            return f"{text}，{NOT_APPLICABLE}"
         if any(v.value is None for v in values):
-            text += f"，不适用的清单项剔除后按 {fmt_score(weight)} 分折算"
-        return text + f"，得 {_points(score, weight)}"
+            text += f"；无数据的清单项剔除后按{fmt_score(weight)}分折算"
+        return text + f"，{_points(score, weight)}"
 
     def describe(self, weight: Decimal) -> str:
-        return "；".join(f"{it.name}（{trimmed(it.points)} 分）" for it in self.items) + "：是得分，否不得分"
+        return "；".join(f"{it.name}（{trimmed(it.points)}分）" for it in self.items) + "：是得分，否不得分"
 
 
 class ShapeRegistry:

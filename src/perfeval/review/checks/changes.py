@@ -42,7 +42,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
     if len(all_rows) >= MIN_ROWS_NO_VARIANCE and all(row.get("budget") == row.get("actual") for row in all_rows):
         names = "、".join(row.label for row in all_rows[:6]) + ("等" if len(all_rows) > 6 else "")
         yield Finding("variance.none", "note", all_rows[0].path,
-                      f"所列 {len(all_rows)} 行（{names}）的本年决算数都等于本年预算数，没有任何执行差异，"
+                      f"所列{len(all_rows)}行（{names}）的本年决算数都等于本年预算数，没有任何执行差异，"
                       "请留意决算数是否照抄预算数", {"rows": str(len(all_rows))})
         return
     rows = [row for row in all_rows if row.kind != "project"]
@@ -56,9 +56,9 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         share = rate(actual, budget)
         if share is None:           # a budget of 0 with something spent
-            text = f"{row.label} {fmt_wan(actual)}（本年预算数为 0）"
+            text = f"{row.label}{fmt_wan(actual)}（本年预算数为0）"
         else:
-            text = f"{row.label} {fmt_wan(actual)}，为预算 {fmt_wan(budget)} 的 {fmt_rate(share)}"
+            text = f"{row.label}{fmt_wan(actual)}，为预算{fmt_wan(budget)}的{fmt_rate(share)}"
         far = share is None or not (LOW * 100 <= share <= HIGH * 100)
         material = abs(actual - budget) >= MATERIAL
         over = actual > budget
@@ -67,7 +67,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
         saving = not over and row.kind == "sangong"
         if far and material and not covered and not saving and row.path not in _JUDGED_ELSEWHERE:
             previous = row.get("previous")
-            before = f"，上年决算数 {fmt_wan(previous)}" if previous is not None else ""
+            before = f"，上年决算数{fmt_wan(previous)}" if previous is not None else ""
             row_numbers = {"budget": d(budget), "actual": d(actual)}
             if share is not None:
                 row_numbers["share"] = r(share)
@@ -79,7 +79,7 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
         if row.path in _JUDGED_ELSEWHERE:
             continue        # in rate.summary or a finding of its own
         if covered and far:
-            text += f"（超出部分在年中调整 {fmt_wan(adjustment)} 范围内）"
+            text += f"（超出部分在年中调整{fmt_wan(adjustment)}范围内）"
         parts.append(text)
         if share is not None:
             numbers[f"{row.path}.share"] = r(share)
@@ -97,14 +97,14 @@ def check_year_on_year(rec: DepartmentYear) -> Iterator[Finding]:
         assert previous is not None and actual is not None
         change = rate(actual - previous, previous)
         if actual == previous:
-            parts.append(f"{row.label} {fmt_wan(actual)}，与上年持平")
+            parts.append(f"{row.label}{fmt_wan(actual)}，与上年持平")
             continue
         if change is None:
-            parts.append(f"{row.label} {fmt_wan(actual)}，上年为 0")
+            parts.append(f"{row.label}{fmt_wan(actual)}，上年为0")
             continue
         word = "增加" if actual > previous else "减少" if actual < previous else "持平"
-        amount = f" {fmt_wan(abs(actual - previous))}（{fmt_rate(abs(change))}）" if actual != previous else ""
-        parts.append(f"{row.label} {fmt_wan(actual)}，比上年 {fmt_wan(previous)} {word}{amount}")
+        amount = f"{fmt_wan(abs(actual - previous))}（{fmt_rate(abs(change))}）" if actual != previous else ""
+        parts.append(f"{row.label}{fmt_wan(actual)}，比上年{fmt_wan(previous)}{word}{amount}")
         numbers[f"{row.path}.change"] = r(change)
     if parts:
         yield Finding("change.summary", "note", "", "与上年决算相比：" + "；".join(parts), numbers)
@@ -132,11 +132,11 @@ def check_balance(rec: DepartmentYear) -> Iterator[Finding]:
             return
         numbers["carryover"] = d(carried)
         yield Finding("balance.expenditure_above_income", "verify", "expenditure.total.actual",
-                      f"支出合计 {fmt_wan(spent)} 高于{what} {fmt_wan(income)} 与上年结转 {fmt_wan(carried)} 之和，"
+                      f"支出合计{fmt_wan(spent)}高于{what}{fmt_wan(income)}与上年结转{fmt_wan(carried)}之和，"
                       "报告未说明差额的来源，需核实", numbers)
         return
     yield Finding("balance.expenditure_above_income", "verify", "expenditure.total.actual",
-                  f"支出合计 {fmt_wan(spent)} 高于{what} {fmt_wan(income)}（多 {fmt_wan(spent - income)}），"
+                  f"支出合计{fmt_wan(spent)}高于{what}{fmt_wan(income)}（多{fmt_wan(spent - income)}），"
                   "报告未列明上年结转等其他来源，需核实", numbers)
 
 
@@ -144,7 +144,7 @@ CHECKS: tuple[CheckRule, ...] = (
     CheckRule("variance", "本年决算与本年预算逐行对照", check_variance, {
         "variance.summary": "note（差异合为一条）",
         "variance.none": "note（每一行决算数都等于预算数）",
-        "variance.large": "verify（低于预算一半或高于 1.5 倍，且相差 1 万元以上，未由其他检查或年中调整说明）",
+        "variance.large": "verify（低于预算一半或高于1.5倍，且相差1万元以上，未由其他检查或年中调整说明）",
     }),
     CheckRule("change", "本年决算与上年决算逐行对照", check_year_on_year, {"change.summary": "note（合为一条）"}),
     CheckRule("balance", "支出高于收入且未列明上年结转", check_balance,

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Iterator
 
 from perfeval.model.facts import indicator_met
-from perfeval.model.numbers import fmt_quantity
+from perfeval.model.numbers import quantity_words
 from perfeval.model.schema import DepartmentYear
 from perfeval.review.checks.base import CheckRule, d, goal_label, problem_name
 from perfeval.review.findings import Finding
@@ -37,9 +37,9 @@ def check_goals(rec: DepartmentYear) -> Iterator[Finding]:
             elif indicator_met(ind) is False:
                 assert ind.target is not None and ind.actual is not None
                 yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual",
-                              f"{label}的指标「{ind.name}」实际 "
-                              f"{fmt_quantity(ind.actual.value, ind.actual.unit, ind.actual.relation)} 未达到目标 "
-                              f"{fmt_quantity(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
+                              f"{label}的指标「{ind.name}」实际完成"
+                              f"{quantity_words(ind.actual.value, ind.actual.unit, ind.actual.relation)}，未达到目标值"
+                              f"{quantity_words(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
                               {"goal": label[2:], "target": d(ind.target.value), "actual": d(ind.actual.value)})
 
 
@@ -54,6 +54,10 @@ def check_problems(rec: DepartmentYear) -> Iterator[Finding]:
             yield Finding("problem.no_deadline", "verify", f"{path}.deadline", f"{name}没有整改完成时限")
 
 
+def _date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def check_deadlines(rec: DepartmentYear) -> Iterator[Finding]:
     """Deadlines before the report year (impossible) or more than three years after it (questionable)."""
     earliest = dt.date(rec.year, 1, 1)
@@ -64,12 +68,12 @@ def check_deadlines(rec: DepartmentYear) -> Iterator[Finding]:
         numbers = {"deadline": p.deadline.isoformat(), "report_year": str(rec.year)}
         if p.deadline < earliest:
             yield Finding("problem.deadline_range", "error", f"problems[{i}].deadline",
-                          f"{problem_name(i, p)}的整改完成时限 {p.deadline.isoformat()} 早于报告年度 {rec.year} 年，"
+                          f"{problem_name(i, p)}的整改完成时限{_date(p.deadline)}早于报告年度{rec.year}年，"
                           "不可能是本次评价发现问题的整改时限", numbers)
         elif p.deadline > latest:
             yield Finding("problem.deadline_range", "verify", f"problems[{i}].deadline",
-                          f"{problem_name(i, p)}的整改完成时限 {p.deadline.isoformat()} 晚于报告年度后 "
-                          f"{DEADLINE_YEARS_AHEAD} 年，需核实是否笔误", numbers)
+                          f"{problem_name(i, p)}的整改完成时限{_date(p.deadline)}晚于报告年度后"
+                          f"{DEADLINE_YEARS_AHEAD}年，需核实是否笔误", numbers)
 
 
 CHECKS: tuple[CheckRule, ...] = (
@@ -78,6 +82,6 @@ CHECKS: tuple[CheckRule, ...] = (
         "goal.indicator_not_met": "verify"}),
     CheckRule("problem", "问题缺少整改措施、责任人或时限", check_problems, {
         "problem.no_measures": "verify", "problem.no_responsible": "verify", "problem.no_deadline": "verify"}),
-    CheckRule("problem.deadline_range", "整改时限早于报告年度或晚于其后 3 年", check_deadlines,
-              {"problem.deadline_range": "error（早于报告年度）；verify（晚于报告年度后 3 年）"}),
+    CheckRule("problem.deadline_range", "整改时限早于报告年度或晚于其后3年", check_deadlines,
+              {"problem.deadline_range": "error（早于报告年度）；verify（晚于报告年度后3年）"}),
 )

@@ -51,14 +51,14 @@ def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         assert p.actual is not None
         yield Finding("execution.project_below_90", "verify", f"projects[{i}].actual",
-                      f"{project_name(i, p)}{rate_name(p)} {fmt_rate(value)}（{p.actual_label} {fmt_wan(p.actual)} ÷ "
-                      f"预算 {fmt_wan(p.budget)}），低于 90%，项目说明中未说明原因，需核实",
+                      f"{project_name(i, p)}{rate_name(p)}{fmt_rate(value)}（{p.actual_label}{fmt_wan(p.actual)}占"
+                      f"预算{fmt_wan(p.budget)}的比例），低于90%，项目说明中未说明原因，需核实",
                       {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
     budget_only = [(i, p) for i, p in enumerate(rec.projects) if p.actual is None and p.budget is not None]
     if budget_only:
         names = "、".join(project_label(i, p) for i, p in budget_only)
         yield Finding("project.actual_missing", "note", "projects",
-                      f"{names}只列明预算（" + "，".join(f"{project_label(i, p)} {fmt_wan(p.budget)}"
+                      f"{names}只列明预算（" + "，".join(f"{project_label(i, p)}预算{fmt_wan(p.budget)}"
                                                        for i, p in budget_only)
                       + "），未列明实际支出金额，无法计算执行率",
                       {f"budget_{project_label(i, p)[2:]}": d(p.budget) for i, p in budget_only})
@@ -79,8 +79,8 @@ def check_money_claims(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         assert p.actual is not None
         yield Finding("project.claim_full", "error", f"projects[{i}].description",
-                      f"{project_name(i, p)}说明称“{match.group(0)}”，但{p.actual_label} {fmt_wan(p.actual)} 仅为预算 "
-                      f"{fmt_wan(p.budget)} 的 {fmt_rate(value)}，文字与数字不符",
+                      f"{project_name(i, p)}说明称“{match.group(0)}”，但{p.actual_label}{fmt_wan(p.actual)}仅为预算"
+                      f"{fmt_wan(p.budget)}的{fmt_rate(value)}，文字与数字不符",
                       {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
 
 
@@ -90,16 +90,16 @@ def check_completion_claims(rec: DepartmentYear) -> Iterator[Finding]:
     statement = rec.management.large_projects_statement if rec.management is not None else ""
     match = _DONE_CLAIM.search(statement)
     if match and low:
-        listing = "，".join(f"{project_label(i, p)} {rate_name(p)} {fmt_rate(value)}" for i, p, value in low)
+        listing = "，".join(f"{project_label(i, p)}{rate_name(p)}{fmt_rate(value)}" for i, p, value in low)
         yield Finding("claim.completion", "verify", "management.large_projects_statement",
-                      f"项目说明称{quote(_sentence(statement, match.start()), 40)}，但{len(low)}个项目资金低于预算的 90%"
+                      f"项目说明称{quote(_sentence(statement, match.start()), 40)}，但{len(low)}个项目资金低于预算的90%"
                       f"（{listing}），需核实目标任务是否确已全部完成",
                       {f"rate_{project_label(i, p)[2:]}": r(value) for i, p, value in low})
     for i, p, value in _rated(rec):
         m = _DONE_CLAIM.search(p.description)
         if m and value < EXECUTION_THRESHOLD:
             yield Finding("claim.completion", "verify", f"projects[{i}].description",
-                          f"{project_name(i, p)}说明称“{m.group(0)}”，但{rate_name(p)}仅 {fmt_rate(value)}，需核实",
+                          f"{project_name(i, p)}说明称“{m.group(0)}”，但{rate_name(p)}仅{fmt_rate(value)}，需核实",
                           {"execution_rate": r(value)})
     outcome = rec.management.outcome_statement if rec.management is not None else ""
     match = _DONE_CLAIM.search(outcome)
@@ -134,7 +134,7 @@ def check_above_budget(rec: DepartmentYear) -> Iterator[Finding]:
             continue    # within budget, or a 元/万元 slip (reported by units.slip)
         times = (top / p.budget).quantize(Decimal("0.01"))
         yield Finding("project.above_budget", "verify", f"projects[{i}]",
-                      f"{project_name(i, p)}列出金额 {fmt_wan(top)}（{label}），为预算 {fmt_wan(p.budget)} 的 {times} 倍，"
+                      f"{project_name(i, p)}列出金额{fmt_wan(top)}（{label}），为预算{fmt_wan(p.budget)}的{times}倍，"
                       "说明中未解释差额（如是否含其他资金来源或全市口径），需核实",
                       {"amount": d(top), "budget": d(p.budget), "ratio": d(times)})
 
@@ -152,19 +152,19 @@ def check_no_large_projects(rec: DepartmentYear) -> Iterator[Finding]:
     if large:
         listing = "、".join(project_name(i, p) for i, p in large)
         yield Finding("claim.no_large_projects", "error", "management.no_large_projects",
-                      f"报告称无50万元以上项目，但本部门项目{listing}的金额在 50万元以上", {"projects": str(len(large))})
+                      f"报告称无50万元以上项目，但本部门项目{listing}的金额在50万元以上", {"projects": str(len(large))})
 
 
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("execution.projects", "项目资金低于预算 90% 未说明原因；项目未列明实际支出", check_project_execution,
+    CheckRule("execution.projects", "项目资金低于预算90%未说明原因；项目未列明实际支出", check_project_execution,
               {"execution.project_below_90": "verify", "project.actual_missing": "note（合为一条）",
                "project.budget_missing": "note（合为一条）"}),
     CheckRule("project.claim_full", "称资金足额或全部到位、发放，而本项目数字低于预算", check_money_claims,
               {"project.claim_full": "error"}),
-    CheckRule("claim.completion", "称全部完成，而项目资金低于 90% 或指标未达成", check_completion_claims,
-              {"claim.completion": "verify（项目资金低于 90%）；error（绩效指标未达成）"}),
-    CheckRule("project.above_budget", "项目列出的金额超过本项目预算 10% 以上且未说明", check_above_budget,
+    CheckRule("claim.completion", "称全部完成，而项目资金低于90%或指标未达成", check_completion_claims,
+              {"claim.completion": "verify（项目资金低于90%）；error（绩效指标未达成）"}),
+    CheckRule("project.above_budget", "项目列出的金额超过本项目预算10%以上且未说明", check_above_budget,
               {"project.above_budget": "verify"}),
-    CheckRule("claim.no_large_projects", "称无50万元以上项目，而本部门项目在 50万元以上", check_no_large_projects,
+    CheckRule("claim.no_large_projects", "称无50万元以上项目，而本部门项目在50万元以上", check_no_large_projects,
               {"claim.no_large_projects": "error"}),
 )

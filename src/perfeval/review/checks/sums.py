@@ -58,15 +58,15 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
         return      # a part ~1000× its total is a 元/万元 slip, reported by units.slip (one fact, one finding)
     above = [p for p in stated if p.value is not None and p.value > total + (0 if count else TOLERANCE)]
     if above:
-        listing = "、".join(f"{p.label} {show(p.value)}" for p in above if p.value is not None)
-        yield Finding("item.above_total", "error", path, f"{label}：其中 {listing} 大于合计 {show(total)}，"
+        listing = "、".join(f"{p.label}{show(p.value)}" for p in above if p.value is not None)
+        yield Finding("item.above_total", "error", path, f"{label}：其中{listing}大于合计{show(total)}，"
                       "其中项不可能大于合计", {**{p.key: d(p.value) for p in above}, "total": d(total)})
         return
     computed = money_sum([p.value for p in stated if p.value is not None])
     diff = total - computed
     if diff == 0:
         return
-    expr = " + ".join(f"{p.label} {show(p.value)}" for p in stated if p.value is not None)
+    expr = "、".join(f"{p.label}{show(p.value)}" for p in stated if p.value is not None) + f"合计{show(computed)}"
     numbers = {**{p.key: d(p.value) for p in stated}, "computed": d(computed), "stated": d(total),
                "difference": d(diff)}
     if blank:
@@ -75,27 +75,27 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
     if abs(diff) <= tolerance:
         if not blank:
             yield Finding(check_id, "note", path,
-                          f"{label}：{expr} = {show(computed)}，文中为 {show(total)}，相差 {show(diff)}，"
-                          f"在 0.01 万元容差内，属四舍五入差异", numbers)
+                          f"{label}：{expr}，文中为{show(total)}，相差{show(diff)}，"
+                          f"在0.01万元容差内，属四舍五入差异", numbers)
         return
     if diff < 0:
         rest = f"（另有{'、'.join(p.label for p in blank)}未填）" if blank else ""
         yield Finding(check_id, "error", path,
-                      f"{label}：{expr} = {show(computed)}，已超过文中合计 {show(total)}{rest}，相差 {show(diff)}", numbers)
+                      f"{label}：{expr}，已超过文中合计{show(total)}{rest}，相差{show(diff)}", numbers)
     elif blank:
         if len(stated) < 2 and complete:
             return      # one stated part of several: the report simply does not give the split
         yield Finding(check_id, "verify", path,
-                      f"{label}：{expr} = {show(computed)}，与合计 {show(total)} 相差 {show(diff)}；"
+                      f"{label}：{expr}，与合计{show(total)}相差{show(diff)}；"
                       f"{'、'.join(p.label for p in blank)}未填，差额可能在其中，需核实", numbers)
     elif not complete:
         yield Finding(check_id, open_gap, path,
-                      f"{label}：{expr} = {show(computed)}，比合计 {show(total)} 少 {show(diff)}；{open_reason}", numbers)
+                      f"{label}：{expr}，比合计{show(total)}少{show(diff)}；{open_reason}", numbers)
     else:
         yield Finding(check_id, "error", path,
-                      f"{label}：{expr} = {show(computed)}，与文中合计 {show(total)} 相差 {show(diff)}，"
-                      f"超过 0.01 万元容差" if not count else
-                      f"{label}：{expr} = {show(computed)}，与文中合计 {show(total)} 不符", numbers)
+                      f"{label}：{expr}，与文中合计{show(total)}相差{show(diff)}，"
+                      f"超过0.01万元容差" if not count else
+                      f"{label}：{expr}，与文中合计{show(total)}不符", numbers)
 
 
 def _columns(total: Amounts | None) -> Iterator[tuple[str, str]]:
@@ -125,7 +125,7 @@ def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
     app, adj = inc.appropriation, rec.adjustment
     if (app is not None and app.actual is not None and app.budget is not None and app.adjusted is None
             and adj is not None and adj.amount is not None):
-        yield from _bridge("sum.income", "income.appropriation.actual", "财政拨款收入 = 年初预算 + 年中调整",
+        yield from _bridge("sum.income", "income.appropriation.actual", "财政拨款收入",
                            app.budget, adj.amount, app.actual)
     sources = [k for k in INCOME_LABELS if k != "total"]
     for col, col_label in _columns(inc.total):
@@ -134,7 +134,7 @@ def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
         parts = [Part(k, INCOME_LABELS[k], _value(getattr(inc, k), col)) for k in sources]
         if not any(p.value is not None for p in parts if p.key != "carryover"):
             continue
-        label = f"收入合计（{col_label}）= 各项收入之和"
+        label = f"收入合计（{col_label}）"
         found = list(compare_parts("sum.income", f"income.total.{col}", label, total, parts))
         carry = _value(inc.carryover, col)
         if found and carry is not None:
@@ -153,13 +153,13 @@ def _bridge(check_id: str, path: str, label: str, initial: Decimal, adjustment: 
         return
     numbers = {"initial_budget": d(initial), "adjustment": d(adjustment), "computed": d(computed),
                "stated": d(stated), "difference": d(diff)}
-    expr = f"年初预算 {fmt_wan(initial)} + 年中调整 {fmt_wan(adjustment)} = {fmt_wan(computed)}"
+    expr = f"年初预算{fmt_wan(initial)}与年中调整{fmt_wan(adjustment)}之和为{fmt_wan(computed)}"
     if abs(diff) <= TOLERANCE:
-        yield Finding(check_id, "note", path, f"{label}：{expr}，文中为 {fmt_wan(stated)}，相差 {fmt_wan(diff)}，"
-                      "在 0.01 万元容差内，属四舍五入差异", numbers)
+        yield Finding(check_id, "note", path, f"{label}：{expr}，文中为{fmt_wan(stated)}，相差{fmt_wan(diff)}，"
+                      "在0.01万元容差内，属四舍五入差异", numbers)
     else:
-        yield Finding(check_id, "error", path, f"{label}：{expr}，与文中 {fmt_wan(stated)} 相差 {fmt_wan(diff)}，"
-                      "超过 0.01 万元容差", numbers)
+        yield Finding(check_id, "error", path, f"{label}：{expr}，与文中{fmt_wan(stated)}相差{fmt_wan(diff)}，"
+                      "超过0.01万元容差", numbers)
 
 
 def check_sum_adjusted(rec: DepartmentYear) -> Iterator[Finding]:
@@ -172,7 +172,7 @@ def check_sum_adjusted(rec: DepartmentYear) -> Iterator[Finding]:
         row = getattr(inc, key)
         if row is not None and row.adjusted is not None and row.budget is not None:
             yield from _bridge("sum.adjusted", f"income.{key}.adjusted",
-                               f"{INCOME_LABELS[key]}调整后预算 = 年初预算 + 年中调整", row.budget, amount, row.adjusted)
+                               f"{INCOME_LABELS[key]}调整后预算", row.budget, amount, row.adjusted)
             return
 
 
@@ -191,8 +191,7 @@ def check_sum_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
         else:
             keys = ("basic", "project")
         parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in keys]
-        split = " + ".join(EXPENDITURE_LABELS[k] for k in keys)
-        yield from compare_parts("sum.expenditure", f"expenditure.total.{col}", f"支出合计（{col_label}）= {split}",
+        yield from compare_parts("sum.expenditure", f"expenditure.total.{col}", f"支出合计（{col_label}）",
                                  total, parts)
 
 
@@ -204,7 +203,7 @@ def check_sum_basic(rec: DepartmentYear) -> Iterator[Finding]:
         total = _value(exp.basic, col)
         assert total is not None
         parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in ("personnel", "public")]
-        yield from compare_parts("sum.basic", f"expenditure.basic.{col}", f"基本支出（{col_label}）= 人员经费 + 公用经费",
+        yield from compare_parts("sum.basic", f"expenditure.basic.{col}", f"基本支出（{col_label}）",
                                  total, parts)
 
 
@@ -226,7 +225,7 @@ def check_sum_sangong(rec: DepartmentYear) -> Iterator[Finding]:
                                                                                      "vehicle_operation")]
         parts = [Part("overseas", SANGONG_LABELS["overseas"], _value(sg.overseas, col)), *car,
                  Part("reception", SANGONG_LABELS["reception"], _value(sg.reception, col))]
-        yield from compare_parts("sum.sangong", f"sangong.total.{col}", f"三公经费（{col_label}）合计 = 各项之和",
+        yield from compare_parts("sum.sangong", f"sangong.total.{col}", f"三公经费合计（{col_label}）",
                                  total, parts)
     for col, col_label in _columns(sg.vehicle):
         total = _value(sg.vehicle, col)
@@ -234,7 +233,7 @@ def check_sum_sangong(rec: DepartmentYear) -> Iterator[Finding]:
         parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in ("vehicle_purchase",
                                                                                    "vehicle_operation")]
         yield from compare_parts("sum.sangong", f"sangong.vehicle.{col}",
-                                 f"公务用车购置和运行维护费（{col_label}）= 购置费 + 运行维护费", total, parts)
+                                 f"公务用车购置和运行维护费（{col_label}）", total, parts)
 
 
 def _shown_complete(total: Amounts | None, items: Sequence[Amounts]) -> bool:
@@ -261,7 +260,7 @@ def check_sum_public_funds(rec: DepartmentYear) -> Iterator[Finding]:
         total = _value(total_row, col)
         assert total is not None
         parts = [Part(f"item_{i + 1}", f"「{item.name}」", getattr(item, col)) for i, item in enumerate(pf.items)]
-        yield from compare_parts("sum.public_funds", f"{path}.{col}", f"公用经费（{col_label}）其中各项", total, parts,
+        yield from compare_parts("sum.public_funds", f"{path}.{col}", f"公用经费（{col_label}）", total, parts,
                                  complete=complete, open_gap="note",
                                  open_reason="其中项只列出部分经费类别，其余为未列出的其他公用经费")
 
@@ -281,7 +280,7 @@ def check_sum_projects(rec: DepartmentYear) -> Iterator[Finding]:
         total = _value(exp.project, col)
         assert total is not None
         parts = [Part(f"project_{i + 1}", project_label(i, p), getattr(p, col)) for i, p in own]
-        yield from compare_parts("sum.projects", f"expenditure.project.{col}", f"项目支出（{col_label}）= 所列项目之和",
+        yield from compare_parts("sum.projects", f"expenditure.project.{col}", f"项目支出（{col_label}）",
                                  total, parts, complete=False,
                                  open_reason="报告可能只列出了部分项目（或有年中追加、上年已结束的项目），需核实")
 
@@ -330,7 +329,7 @@ def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
                 continue
             parts = [Part(f"unit_{i + 1}", f"「{r.name}」", getattr(r, key)) for i, r in units]
             yield from compare_parts("sum.units", f"{table}[{ti}].{key}",
-                                     f"{name}{labels[key]}：「{total_row.name}」= 各机构之和", total, parts)
+                                     f"{name}{labels[key]}「{total_row.name}」行", total, parts)
 
 
 def check_sum_staffing(rec: DepartmentYear) -> Iterator[Finding]:
@@ -345,7 +344,7 @@ def check_sum_staffing(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         parts = [Part("admin", "行政", None if admin is None else Decimal(admin)),
                  Part("institution", "事业", None if inst is None else Decimal(inst))]
-        yield from compare_parts("sum.staffing", f"staffing.{key}", f"{label} = 行政 + 事业", Decimal(total), parts,
+        yield from compare_parts("sum.staffing", f"staffing.{key}", label, Decimal(total), parts,
                                  count=True)
 
 
@@ -370,7 +369,7 @@ def check_sum_self_funds(rec: DepartmentYear) -> Iterator[Finding]:
             parts = [Part(f"row_{i + 1}", f"「{f.item}」", getattr(f, key)) for i, f in rows]
             # The form's rows of a nature are fixed, but a report lists only those it fills in: a gap is 需核实.
             yield from compare_parts("sum.self_funds", f"self_funds[{ti}].{key}",
-                                     f"自评表{label}：「{total_row.item}」= 按{nature}各项之和", total, parts,
+                                     f"自评表{label}「{total_row.item}」（按{nature}）", total, parts,
                                      complete=False, open_reason="自评表可能未列出全部资金来源或支出类别，需核实")
 
 
@@ -384,17 +383,17 @@ def check_self_scores(rec: DepartmentYear) -> Iterator[Finding]:
     weights = money_sum([s.weight for s in weighted if s.weight is not None])
     if level1 and not blank and weights == HUNDRED:
         return
-    expr = " + ".join(f"{s.part} {d(s.weight)}" for s in weighted if s.weight is not None)
+    expr = "、".join(f"{s.part}{d(s.weight)}分" for s in weighted if s.weight is not None)
     numbers = {"weights_total": d(weights), "expected": "100"}
     if weights > HUNDRED:
         yield Finding("selfscore.weights", "error", "self_scores",
-                      f"自评一级指标分值合计 {d(weights)}（{expr}），超过 100", numbers)
+                      f"自评一级指标分值合计{d(weights)}分（{expr}），超过100分", numbers)
         return
     if not weighted:
         what = "自评表未列出一级指标的分值" if level1 else "自评表只列出下级指标，未列出一级指标"
     else:
-        what = f"自评一级指标分值合计 {d(weights)}（{expr}）" + (
-            f"，另有{'、'.join(s.part for s in blank)}未列分值" if blank else "") + "，不足 100"
+        what = f"自评一级指标分值合计{d(weights)}分（{expr}）" + (
+            f"，另有{'、'.join(s.part for s in blank)}未列分值" if blank else "") + "，不足100分"
     yield Finding("selfscore.weights", "verify", "self_scores",
                   f"{what}：自评表可能只列出了一部分，不与测算得分对照", numbers)
 
@@ -410,14 +409,14 @@ def check_self_score_total(rec: DepartmentYear) -> Iterator[Finding]:
         return
     complete = all(s.weight is not None for s in level1) and money_sum(
         [s.weight for s in level1 if s.weight is not None]) == HUNDRED
-    expr = " + ".join(f"{s.part} {d(s.score)}" for s in level1)
+    expr = "、".join(f"{s.part}{d(s.score)}分" for s in level1)
     numbers = {"computed": d(computed), "stated": d(stated), "difference": d(stated - computed)}
     if complete or computed > stated:
         yield Finding("selfscore.sum", "error", "self_score_total",
-                      f"自评总分 {d(stated)} 分与一级指标得分之和 {d(computed)} 分（{expr}）不符", numbers)
+                      f"自评总分{d(stated)}分与一级指标得分之和{d(computed)}分（{expr}）不符", numbers)
     else:
         yield Finding("selfscore.sum", "verify", "self_score_total",
-                      f"自评总分 {d(stated)} 分高于所列一级指标得分之和 {d(computed)} 分（{expr}）：自评表可能只列出了一部分，"
+                      f"自评总分{d(stated)}分高于所列一级指标得分之和{d(computed)}分（{expr}）：自评表可能只列出了一部分，"
                       "需核实", numbers)
 
 
@@ -435,8 +434,8 @@ def check_projects_within_total(rec: DepartmentYear) -> Iterator[Finding]:
     own_budget = money_sum([p.budget for p in own if p.budget is not None])
     numbers = {"projects_budget": d(listed), "own_projects_budget": d(own_budget), "income_total": d(total),
                "difference": d(listed - total)}
-    head = (f"所列 {len(budgeted)} 个项目预算合计 {fmt_wan(listed)}，超过部门收入 {fmt_wan(total)}"
-            f"（多 {fmt_wan(listed - total)}）")
+    head = (f"所列{len(budgeted)}个项目预算合计{fmt_wan(listed)}，超过部门收入{fmt_wan(total)}"
+            f"（多{fmt_wan(listed - total)}）")
     if own_budget > total:
         yield Finding("projects.above_total", "error", "projects",
                       f"{head}；本部门自己的项目不可能超过部门全部收入，其中代管、转拨的资金应标为代管资金", numbers)
@@ -463,13 +462,13 @@ _PART_CHECKS: tuple[CheckFn, ...] = (check_sum_income, check_sum_expenditure, ch
                                      check_sum_public_funds, check_sum_projects, check_sum_units, check_sum_staffing,
                                      check_sum_self_funds)
 
-_SUM = "error（差额在 0.01 万元容差内为 note；有未填的项且差额可能在其中时为 verify）"
+_SUM = "error（差额在0.01万元容差内为 note；有未填的项且差额可能在其中时为 verify）"
 
 CHECKS: tuple[CheckRule, ...] = (
     CheckRule("item.above_total", "其中项大于合计（逐列）", check_items_above_total, {"item.above_total": "error"}),
     CheckRule("sum.income", "收入合计 = 各项收入之和（逐列）", _without_above(check_sum_income), {"sum.income": _SUM}),
     CheckRule("sum.adjusted", "调整后预算 = 年初预算 + 年中调整", check_sum_adjusted,
-              {"sum.adjusted": "error（差额在 0.01 万元容差内为 note）"}),
+              {"sum.adjusted": "error（差额在0.01万元容差内为 note）"}),
     CheckRule("sum.expenditure", "支出合计 = 基本支出 + 项目支出（或人员 + 公用 + 项目）（逐列）",
               _without_above(check_sum_expenditure), {"sum.expenditure": _SUM}),
     CheckRule("sum.basic", "基本支出 = 人员经费 + 公用经费（逐列）", _without_above(check_sum_basic), {"sum.basic": _SUM}),
@@ -485,8 +484,8 @@ CHECKS: tuple[CheckRule, ...] = (
               {"sum.staffing": "error（行政、事业均已填写时）"}),
     CheckRule("sum.self_funds", "自评表资金：按收入性质、按支出性质各项之和与年度资金总额（逐列）",
               _without_above(check_sum_self_funds), {"sum.self_funds": _SUM + "；所列各项少于总额时为 verify"}),
-    CheckRule("selfscore", "自评一级指标分值合计为 100", check_self_scores,
-              {"selfscore.missing": "note", "selfscore.weights": "error（超过 100）；verify（不足 100，自评表可能不完整）"}),
+    CheckRule("selfscore", "自评一级指标分值合计为100", check_self_scores,
+              {"selfscore.missing": "note", "selfscore.weights": "error（超过100）；verify（不足100，自评表可能不完整）"}),
     CheckRule("selfscore.sum", "自评总分与一级指标得分之和", check_self_score_total,
               {"selfscore.sum": "error；verify（自评表不完整且总分高于所列得分之和）"}),
     CheckRule("projects.above_total", "项目预算合计超过部门收入", check_projects_within_total,

@@ -69,8 +69,8 @@ def check_unit_slips(rec: DepartmentYear) -> Iterator[Finding]:
                 side = "大" if ratio >= 1 else "小"
                 factor = ratio if ratio >= 1 else 1 / ratio
                 yield Finding("units.slip", "verify", path,
-                              f"{name} {fmt_wan(value)} 比同组金额（{label}，中位数 {fmt_wan(ref)}）{side}约 "
-                              f"{factor.quantize(Decimal(1))} 倍，疑为元与万元混用，需核实",
+                              f"{name}{fmt_wan(value)}比同组金额（{label}，中位数{fmt_wan(ref)}）{side}约"
+                              f"{factor.quantize(Decimal(1))}倍，疑为元与万元混用，需核实",
                               {"value": d(value), "reference": d(ref), "ratio": d(ratio.quantize(Decimal("0.01")))})
 
 
@@ -84,7 +84,7 @@ def check_year_as_written(rec: DepartmentYear) -> Iterator[Finding]:
     written = rec.approval.year_as_written if rec.approval is not None else None
     if written is not None and written != rec.year:
         yield Finding("year.as_written", "verify", "approval.year_as_written",
-                      f"{rec.year} 年度报告中写作“{written} 年度批复”，与报告年度 {rec.year} 不一致，需核实是否笔误",
+                      f"{rec.year}年度报告中写作“{written}年度批复”，与报告年度{rec.year}不一致，需核实是否笔误",
                       {"year_as_written": str(written), "report_year": str(rec.year)})
 
 
@@ -100,7 +100,7 @@ def check_years_in_text(rec: DepartmentYear) -> Iterator[Finding]:
             start = max(0, match.start() - 12)
             context = " ".join(text[start:match.end() + 12].split())
             yield Finding("year.in_text", "note", path,
-                          f"{place(rec, path)}中出现 {year} 年（“…{context}…”），与报告年度 {rec.year} 不同，请核实",
+                          f"{place(rec, path)}中出现{year}年（“…{context}…”），与报告年度{rec.year}不同，请核实",
                           {"year": str(year), "report_year": str(rec.year)})
 
 
@@ -114,7 +114,7 @@ def check_placeholders(rec: DepartmentYear) -> Iterator[Finding]:
 
 
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("units.slip", "金额与同组金额相差约 1 万倍（元与万元混用）", check_unit_slips, {"units.slip": "verify"}),
+    CheckRule("units.slip", "金额与同组金额相差约1万倍（元与万元混用）", check_unit_slips, {"units.slip": "verify"}),
     CheckRule("year.as_written", "批复年度与报告年度不一致", check_year_as_written, {"year.as_written": "verify"}),
     CheckRule("year.in_text", "文中年份与报告年度不一致", check_years_in_text, {"year.in_text": "note"}),
     CheckRule("text.placeholder", "模板占位符未替换", check_placeholders, {"text.placeholder": "error"}),

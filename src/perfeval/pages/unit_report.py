@@ -1,0 +1,360 @@
+"""The unit's report (单位自评报告): the first part of a chapter, one method per section of the outline.
+
+Figures are shown as the unit stated them (with a 注 where the record annotates one), its own words are
+quoted (``blockquote.pe-quote``), and nothing is computed here but sums the report's own forms imply (the
+shares of the split the expenditure chart draws). **A figure the report does not state is left out**:
+a sentence names only stated figures, a table only stated rows and columns, and a section with nothing
+stated says so once (原报告未…). Mixed into :class:`perfeval.pages.chapter.Chapter`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from perfeval.model import INCOME_SOURCES, SANGONG_ITEMS, Amounts, DepartmentYear, Facts
+from perfeval.model.numbers import fmt_wan
+from perfeval.pages.charts import Chart, NoChart, budget_vs_actual_chart, sangong_chart, spending_structure_chart
+from perfeval.pages.display import PageOutput
+from perfeval.pages.notes import Footnotes
+from perfeval.pages.prose import render
+from perfeval.pages.tables import (
+    buildings_table,
+    by_unit_table,
+    expenditure_table,
+    income_table,
+    indicator_table,
+    other_table,
+    problem_table,
+    project_table,
+    public_funds_table,
+    sangong_table,
+    self_funds_table,
+    self_score_table,
+    unit_table,
+)
+
+#: One stated figure for a sentence: (label, value or None, field path of the value).
+Figure = tuple[str, "Decimal | None", str]
+
+
+def _column(row: Amounts | None, key: str) -> Decimal | None:
+    return None if row is None else getattr(row, key)
+
+
+class UnitReport:
+    """The sections of 单位自评报告 (needs ``rec``, ``out``, ``facts`` and ``notes`` from the chapter)."""
+
+    rec: DepartmentYear
+    out: PageOutput
+    facts: Facts
+    notes: Footnotes
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def fig(self, value: Decimal, path: str) -> Markup:
+        """An amount as the page shows it (万元, the source's precision) with its footnote marker."""
+        marker = self.notes.mark(path)
+        text = escape(fmt_wan(value))
+        return Markup(text + (Markup('<sup class="pe-fn">') + marker + Markup("</sup>") if marker else ""))
+
+    def stated(self, figures: Iterable[Figure]) -> list[Markup]:
+        """"label + amount" for each figure the report states (absent ones are left out)."""
+        return [Markup(escape(label) + self.fig(value, path)) for label, value, path in figures if value is not None]
+
+    def flush_notes(self) -> None:
+        """Show the notes marked in this section and not yet shown."""
+        items = self.notes.take()
+        if items:
+            self.out.html(render("notes", items))
+
+    def show_table(self, df: pd.DataFrame, title: str, name: str = "") -> None:
+        if len(df) and len(df.columns) > 1:
+            self.out.table(df, title, name or title)
+
+    def show_chart(self, chart: Chart | NoChart) -> None:
+        if isinstance(chart, NoChart):
+            self.out.html(render("missing", chart.reason))
+        else:
+            self.out.chart(chart)
+
+    def missing(self, text: str) -> None:
+        self.out.html(render("missing", text))
+
+    def self_score_line(self, part: str) -> None:
+        """The unit's own score for the part of its 自评表 this section reports on (when it lists one)."""
+        for s in self.rec.self_scores:
+            if s.part == part and s.level == 1:
+                self.out.html(render("self_score_line", s))
+                return
+
+    # --- 单位自评报告 ---------------------------------------------------------------------------------
+    def unit_part(self) -> None:
+        self.out.html(render("unit_part_intro"))
+
+    def unit_info(self) -> None:
+        self.show_table(unit_table(self.rec, self.notes.mark), "部门基本情况", "部门基本情况")
+        self.flush_notes()
+
+    def duties(self) -> None:
+        if self.rec.duties:
+            self.out.html(render("duties", self.rec))
+        else:
+            self.missing("原报告未列示单位基本职能。")
+
+    def long_term_plan(self) -> None:
+        self.out.html(render("statement", self.rec.long_term_plan, "原报告未说明长期规划。"))
+
+    def annual_plan(self) -> None:
+        self.out.html(render("statement", self.rec.annual_plan, "原报告未说明年度计划。"))
+
+    def goals(self) -> None:
+        if self.rec.goals:
+            self.out.html(render("goal_list", self.rec))
+        else:
+            self.missing("原报告未列示部门整体支出绩效目标。")
+
+    def income(self) -> None:
+        rec, inc, adj = self.rec, self.rec.income, self.rec.adjustment
+        rows = {"total": "收入合计", **INCOME_SOURCES}
+        actual = self.stated((label + ("收入" if key in ("appropriation", "government_fund") else ""),
+                              _column(getattr(inc, key) if inc else None, "actual"), f"income.{key}.actual")
+                             for key, label in rows.items())
+        budget = [] if rec.approval is not None else self.stated(
+            (label, _column(getattr(inc, key) if inc else None, "budget"), f"income.{key}.budget")
+            for key, label in rows.items())
+        adjustment = self.fig(adj.amount, "adjustment.amount") if adj is not None and adj.amount is not None else ""
+        if not (actual or budget or adjustment or (adj is not None and adj.purpose) or rec.income_by_unit):
+            self.missing("原报告未披露收入情况。")
+            return
+        self.out.html(render("income", rec, actual, budget, adjustment, adj))
+        self.show_table(income_table(rec, self.notes.mark_row), "收入情况（万元）", "收入情况")
+        if rec.income_by_unit:
+            self.show_table(by_unit_table(rec, "income"), "分机构收入情况", "分机构收入")
+        self.flush_notes()
+
+    def expenditure(self) -> None:
+        rec, exp = self.rec, self.rec.expenditure
+        if (exp is None or exp.is_empty()) and not rec.expenditure_by_unit:
+            self.missing("原报告未披露支出情况。")
+            return
+        if exp is not None and not exp.is_empty():
+            total = self.stated([("", _column(exp.total, "actual"), "expenditure.total.actual")])
+            if exp.basic is not None and exp.basic.actual is not None:
+                parts = self.stated([("基本支出", exp.basic.actual, "expenditure.basic.actual"),
+                                     ("项目支出", _column(exp.project, "actual"), "expenditure.project.actual")])
+                inner = self.stated([("人员经费", _column(exp.personnel, "actual"), "expenditure.personnel.actual"),
+                                     ("公用经费", _column(exp.public, "actual"), "expenditure.public.actual")])
+            else:
+                parts = self.stated([("人员经费", _column(exp.personnel, "actual"), "expenditure.personnel.actual"),
+                                     ("公用经费", _column(exp.public, "actual"), "expenditure.public.actual"),
+                                     ("项目支出", _column(exp.project, "actual"), "expenditure.project.actual")])
+                inner = []
+            if total or parts:
+                self.out.html(render("expenditure", rec, total[0] if total else "", parts, inner))
+            self.show_table(expenditure_table(rec, self.facts, self.notes.mark_row), "支出情况（万元）", "支出情况")
+            self.flush_notes()      # right under the figure they are about, before the chart
+            self.show_chart(spending_structure_chart(rec, self.facts))
+        if rec.expenditure_by_unit:
+            self.show_table(by_unit_table(rec, "expenditure"), "分机构支出情况", "分机构支出")
+        self.flush_notes()
+
+    def approval(self) -> None:
+        rec, app = self.rec, self.rec.approval
+        if app is None:
+            self.missing("原报告未说明财政部门预算批复情况。")
+            return
+        inc, exp, sg = rec.income, rec.expenditure, rec.sangong
+
+        def budget(row: Amounts | None) -> Decimal | None:
+            return _column(row, "budget")
+
+        def clause(head: str, total: Decimal | None, path: str, parts: list[Markup], sep: str = "，") -> Markup | None:
+            if total is None and not parts:
+                return None
+            text = escape(head) + (self.fig(total, path) if total is not None else Markup(""))
+            if parts:
+                text += (Markup("，其中：") if total is not None else Markup("")) + Markup(sep).join(parts)
+            return Markup(text)
+
+        clauses = []
+        if inc is not None:
+            parts = self.stated([("财政预算拨款", budget(inc.appropriation), "income.appropriation.budget"),
+                                 ("政府性基金", budget(inc.government_fund), "income.government_fund.budget"),
+                                 ("非税收入拨款", budget(inc.special_account), "income.special_account.budget"),
+                                 ("其他收入", budget(inc.other), "income.other.budget")])
+            clauses.append(clause("预算收入总数" if budget(inc.total) is not None else "预算收入", budget(inc.total),
+                                  "income.total.budget", parts))
+        if exp is not None:
+            parts = []
+            if budget(exp.basic) is not None:
+                inner = self.stated([("人员经费", budget(exp.personnel), "expenditure.personnel.budget"),
+                                     ("商品服务支出", budget(exp.public), "expenditure.public.budget")])
+                parts.append(Markup(escape("基本支出") + self.fig(exp.basic.budget, "expenditure.basic.budget")  # type: ignore[arg-type, union-attr]
+                                    + (Markup("（") + Markup("，").join(inner) + Markup("）") if inner else "")))
+            else:
+                parts += self.stated([("人员经费", budget(exp.personnel), "expenditure.personnel.budget"),
+                                      ("商品服务支出", budget(exp.public), "expenditure.public.budget")])
+            project = self.stated([("项目支出", budget(exp.project), "expenditure.project.budget")])
+            if project and app.project_note:
+                project = [Markup(project[0] + escape(f"（{app.project_note}）"))]
+            parts += project
+            clauses.append(clause("部门预算支出总数" if budget(exp.total) is not None else "部门预算支出",
+                                  budget(exp.total), "expenditure.total.budget", parts))
+        if sg is not None:
+            parts = self.stated((label, budget(getattr(sg, key)), f"sangong.{key}.budget")
+                                for key, label in SANGONG_ITEMS.items())
+            clauses.append(clause("“三公”经费预算批复数" if budget(sg.total) is not None else "“三公”经费预算",
+                                  budget(sg.total), "sangong.total.budget", parts, "、"))
+        clauses = [c for c in clauses if c is not None]
+        if clauses:
+            self.out.html(render("approval", rec, app, clauses))
+        else:
+            self.missing("原报告未列示财政部门批复的预算数。")
+        self.flush_notes()
+
+    def execution(self) -> None:
+        rec, adj = self.rec, self.rec.adjustment
+        carry = []
+        if rec.carryover is not None:
+            carry = self.stated([("财政拨款结转结余资金", rec.carryover.fiscal, "carryover.fiscal"),
+                                 ("非财政拨款结转结余资金", rec.carryover.non_fiscal, "carryover.non_fiscal")])
+        # A reason the unit also states under 其他需要说明问题 is quoted there only (no text twice on a page).
+        exclusions = [e for e in (adj.exclusions if adj is not None else []) if e.reason != rec.other_notes]
+        said = bool(carry or exclusions or (rec.execution is not None and rec.execution.balance_statement)
+                    or (adj is not None and (adj.explanation or adj.declared_rate is not None)))
+        if said:
+            self.out.html(render("execution", rec, carry, adj, exclusions))
+        chart = budget_vs_actual_chart(rec, self.facts)
+        if not said and isinstance(chart, NoChart):
+            self.missing("原报告未说明预算执行情况。")
+        else:
+            self.show_chart(chart)
+        self.self_score_line("预算执行")
+        self.flush_notes()
+
+    def sangong(self) -> None:
+        rec, sg = self.rec, self.rec.sangong
+        if sg is None or sg.is_empty():
+            self.missing("原报告未列示“三公”经费。")
+            return
+        actual = self.stated([("", _column(sg.total, "actual"), "sangong.total.actual")])
+        parts = self.stated((label, _column(getattr(sg, key), "actual"), f"sangong.{key}.actual")
+                            for key, label in SANGONG_ITEMS.items())
+        if not parts and sg.vehicle is not None:
+            parts = self.stated([("公务用车购置和运行维护费", sg.vehicle.actual, "sangong.vehicle.actual")])
+        previous = self.stated([("", _column(sg.total, "previous"), "sangong.total.previous")])
+        if actual or parts or previous:
+            self.out.html(render("sangong", rec, actual[0] if actual else "", parts, previous[0] if previous else ""))
+        self.show_table(sangong_table(rec, self.notes.mark_row), "“三公”经费（万元）", "三公经费")
+        self.show_chart(sangong_chart(rec))
+        self.flush_notes()
+
+    def public_funds(self) -> None:
+        rec, pf = self.rec, self.rec.public_funds
+        if pf is None or pf.is_empty():
+            self.missing("原报告未列示公用经费明细。")
+            return
+        total = self.stated([("", _column(pf.total, "actual"), "public_funds.total.actual")])
+        items = self.stated((item.name, item.actual, f"public_funds.items[{i}].actual") for i, item in enumerate(pf.items))
+        if total or items:
+            self.out.html(render("public_funds", rec, total[0] if total else "", items))
+        self.show_table(public_funds_table(rec, self.notes.mark_row), "公用经费（万元）", "公用经费")
+        self.flush_notes()
+
+    def procurement(self) -> None:
+        other, buildings = other_table(self.rec, self.notes.mark_row), buildings_table(self.rec)
+        if not len(other) and not len(buildings):
+            self.missing("原报告未列示政府采购金额、基本支出预算调整和楼堂馆所情况。")
+            return
+        self.show_table(other, "政府采购和基本支出预算调整（万元）", "政府采购")
+        self.show_table(buildings, "楼堂馆所控制情况", "楼堂馆所")
+        self.flush_notes()
+
+    def budget_management(self) -> None:
+        mgmt = self.rec.management
+        self.out.html(render("statement", mgmt.budget_management if mgmt else "", "原报告未说明预算管理情况。"))
+        if mgmt is not None and mgmt.lottery_fund is not None:
+            self.out.html(render("lottery", self.rec, self.fig(mgmt.lottery_fund, "management.lottery_fund")))
+        self.self_score_line("预算管理")
+        self.flush_notes()
+
+    def asset_management(self) -> None:
+        mgmt = self.rec.management
+        self.out.html(render("statement", mgmt.asset_management if mgmt else "", "原报告未说明资产管理情况。"))
+        self.self_score_line("资产管理")
+
+    def outcome(self) -> None:
+        mgmt = self.rec.management
+        self.out.html(render("statement", mgmt.outcome_statement if mgmt else "", "原报告未说明效果产出情况。"))
+        self.self_score_line("效果产出")
+
+    def goal_completion(self) -> None:
+        if not self.rec.goals:
+            self.missing("原报告未列示绩效目标完成情况。")
+            return
+        for i, goal in enumerate(self.rec.goals):
+            self.out.html(render("goal_completion", self.rec, i))
+            if goal.indicators:
+                label = self.rec.goal_label(i)
+                self.show_table(indicator_table(self.rec, i), f"{label}绩效指标", f"{label}绩效指标")
+        silent = [self.rec.goal_label(i) for i, g in enumerate(self.rec.goals) if not g.completion]
+        if silent:      # once for the section, not once per goal
+            self.missing(f"原报告未说明{'、'.join(silent)}的完成情况。")
+
+    def projects(self) -> None:
+        rec, mgmt = self.rec, self.rec.management
+        own = [i for i, p in enumerate(rec.projects) if not p.managed_only]
+        managed = [i for i, p in enumerate(rec.projects) if p.managed_only]
+        statement = mgmt.large_projects_statement if mgmt is not None else ""
+        if statement:
+            self.out.html(render("statement", statement, ""))
+        if managed:
+            self.out.html(render("subhead", "（一）本部门项目"))
+        if own:
+            self._project_list(own, "本部门项目（万元）", "本部门项目")
+        elif mgmt is not None and mgmt.no_large_projects:
+            self.out.html(render("paragraph", "原报告明确说明，本部门预算中无50万元以上项目。"))
+        else:
+            self.missing("原报告未列示本部门的项目支出明细。")
+        if managed:
+            self.out.html(render("subhead", "（二）代管资金"))
+            self.out.html(render("paragraph", "以下资金由本部门管理或转拨，不属于本部门预算，单独列示，"
+                                              "不计入本部门的预算执行。"))
+            self._project_list(managed, "代管资金（万元）", "代管资金")
+        self.flush_notes()
+
+    def _project_list(self, indices: list[int], title: str, name: str) -> None:
+        self.show_table(project_table(self.rec, indices, self.notes.mark_row), title, name)
+        for i in indices:
+            p = self.rec.projects[i]
+            figures = self.stated([("预算安排", p.budget, f"projects[{i}].budget"),
+                                   (p.actual_label, p.actual, f"projects[{i}].actual")])
+            if p.description or p.outputs:     # a project stated only by its figures is its table row
+                self.out.html(render("project", self.rec, i, figures))
+
+    def problems(self) -> None:
+        if not self.rec.problems:
+            self.missing("原报告未列示存在的问题及改进措施。")
+            return
+        self.show_table(problem_table(self.rec), "存在的问题及整改清单", "整改清单")
+
+    def other_notes(self) -> None:
+        self.out.html(render("statement", self.rec.other_notes, "原报告未列示其他需要说明的问题。"))
+
+    def self_table(self) -> None:
+        rec = self.rec
+        if not rec.self_scores and not rec.self_funds and rec.self_score_total is None:
+            self.missing("原报告未附单位自评表。")
+        self.show_table(self_score_table(rec), "单位自评表", "单位自评表")
+        self.show_table(self_funds_table(rec), "单位自评表：资金情况", "自评表资金情况")
+        if rec.self_score_total is not None or rec.self_grade:
+            total = f"自评总分{rec.self_score_total}分" if rec.self_score_total is not None else ""
+            grade = f"自评等级“{rec.self_grade}”" if rec.self_grade else ""
+            self.out.html(render("paragraph", "原报告所述：" + "，".join(x for x in (total, grade) if x) + "。"))
+        # Notes that no section showed (a figure only the data file holds): at the end of the unit's report.
+        left = self.notes.unmarked()
+        if left:
+            self.out.html(render("notes", left))
