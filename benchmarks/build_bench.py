@@ -134,21 +134,33 @@ def naive_build(project: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor_per_department(project: Path) -> float:
-    """Department content computed in-process without a kernel (display discarded), seconds per department."""
-    import perfeval.pages.chapter as report
-    from perfeval.review.frameworks import DEFAULT_FRAMEWORK
+def section_calls(template: Path) -> list[str]:
+    """The chapter methods the template's cells call (``ch.summary()`` → ``summary``), in order."""
+    import re
 
-    report.display = lambda *args, **kwargs: None  # type: ignore[assignment]
-    codes = sorted(p.stem for p in (project / "data" / "demo" / str(YEAR)).glob("*.yaml"))
-    sections = ["summary", "unit_info", "duties", "long_term_plan", "annual_plan", "goals", "income_expenditure",
-                "budget_execution", "sangong", "budget_management", "asset_management", "outcome", "self_scores",
-                "review_scores", "goal_completion", "projects", "problems", "other_notes", "data_checks",
-                "history_comparison"]
+    import nbformat
+
+    nb = nbformat.read(template, as_version=4)
+    return [name for cell in nb.cells if cell.cell_type == "code"
+            for name in re.findall(r"^ch\.([a-z_]+)\(\)$", cell.source, re.MULTILINE)]
+
+
+def floor_per_department(project: Path) -> float:
+    """Department content computed in-process without a kernel, seconds per department: every section the
+    template calls, its output discarded (prose, tables and charts are still made; charts drawn to PNG)."""
+    from perfeval.pages import Chapter
+    from perfeval.pages.chapter import downloads_folder
+    from perfeval.pages.display import NotebookOutput
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+
+    data = project / "data" / "demo"
+    framework = resolve_framework(DEFAULT_FRAMEWORK, project / "data")
+    sections = section_calls(project / "notebooks" / "department.ipynb")
+    codes = sorted(p.stem for p in (data / str(YEAR)).glob("*.yaml"))
     start = time.perf_counter()
     for code in codes:
-        ch = report.Chapter.load(code, YEAR, project / "data" / "demo", DEFAULT_FRAMEWORK,
-                                 project / "data" / "frameworks", "")
+        ch = Chapter.load(code, YEAR, data, framework)
+        ch.out = NotebookOutput(downloads_folder(code, YEAR), "../../", publish=lambda *a, **k: None)
         for name in sections:
             getattr(ch, name)()
     return (time.perf_counter() - start) / len(codes)
