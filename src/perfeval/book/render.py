@@ -7,8 +7,9 @@ the pages in ``N`` processes (jupyter-book's command line has no ``-j``; jupyter
 Every extension the book loads is parallel-safe (``perfeval.book.sphinx_parallel`` declares the one that
 is but does not say so). Sphinx cuts the documents into chunks of about √(10·pages/N) and forks a process
 per chunk; each process pays its start-up again (imports, compiled schemas, caches) and, when reading,
-sends the whole environment back. We give it ``2·N`` chunks instead (measured in ``benchmarks/RESULTS.md``).
-Forked processes die with this one (``PR_SET_PDEATHSIG``), which dies with the build.
+sends the whole environment back. We give it ``2·N`` chunks instead (measured in ``benchmarks/RESULTS.md``),
+and a rebuild that writes only a few pages writes them in this process. Forked processes die with this one
+(``PR_SET_PDEATHSIG``), which dies with the build.
 
 Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments.
 """
@@ -23,6 +24,9 @@ from typing import Any, Sequence
 
 #: Chunks per process in Sphinx's parallel read and write.
 CHUNKS_PER_JOB = 2
+#: Fewer pages than this to write (a rebuild after a small change): written by this process, since forking
+#: a process that holds the environment of a large book costs more than writing them (1000 pages: 2 s).
+PARALLEL_WRITE_FROM = 24
 
 
 def command(root: Path, jobs: int) -> list[str]:
@@ -42,6 +46,20 @@ def _chunks(arguments: Sequence[Any], nproc: int, maxbatch: int = 10) -> list[An
     return [chunk for chunk in out if chunk]
 
 
+def _write_few_in_process() -> None:
+    from sphinx.builders import Builder
+
+    parallel = Builder._write_parallel
+
+    def write(self: Any, docnames: Sequence[str], nproc: int) -> None:
+        if len(docnames) < PARALLEL_WRITE_FROM:
+            self._write_serial(docnames)
+        else:
+            parallel(self, docnames, nproc)
+
+    Builder._write_parallel = write  # type: ignore[method-assign]
+
+
 def _forked_children_die_with_us() -> None:
     from perfeval.book.lock import die_with_parent
 
@@ -56,6 +74,7 @@ def render(root: Path, output: Path, jobs: int) -> int:
 
     if jobs > 1:
         sphinx.builders.make_chunks = _chunks  # type: ignore[attr-defined]
+        _write_few_in_process()
         _forked_children_die_with_us()
     root = root.resolve()
     toc = root / "_toc.yml"
