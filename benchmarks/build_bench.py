@@ -9,14 +9,18 @@ Builds a demo dataset of N departments (one year) in a scratch project and measu
     another, then ``jupyter-book build``), as a ratio;
 (b) a rebuild with nothing changed, as a ratio of (a);
 (c) a rebuild after one department's data changed, as a ratio of (a);
-(d) seconds per department of a cold build at N (and at 10×N with ``--scale10``), and the peak
-    memory (RSS summed over the build's process tree: workers, kernels, jupyter-book);
+(d) seconds per department of a cold build at N (and at 10×N with ``--scale10``, followed by its own
+    no-change and one-change rebuilds), and the peak memory (RSS summed over the build's process tree:
+    workers, kernels, the render);
 (e) the floor: the same department content computed in this Python process without any kernel
-    (section methods called with display() discarded, charts still rendered to PNG), per department.
+    (every section the template calls, output discarded; charts still rendered to PNG), per department.
 
-With ``--json`` the last line is one JSON object with the keys cold_vs_naive, noop_vs_cold,
-one_changed_vs_cold, per_dept_cold_s, per_dept_cold_s_10x (null when not run), floor_per_dept_s,
-peak_rss_mb. All figures are ratios or seconds measured in this same run.
+With ``--json`` the last line is one JSON object: the ratios cold_vs_naive, noop_vs_cold,
+one_changed_vs_cold, noop_vs_cold_10x, one_changed_vs_cold_10x, per_dept_10x_vs_n, cold_vs_floor; the
+seconds per_dept_cold_s, per_dept_cold_s_10x, floor_per_dept_s and every build's wall and CPU time
+(``*_s``, ``*_cpu_s``: CPU of the build and all its processes); peak_rss_mb (the largest of the run),
+peak_rss_mb_n and peak_rss_mb_10x; and the machine (cores, load averages at start and end). Values of the
+10×N run are null without ``--scale10``. Every figure is measured in this same run.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -84,7 +89,17 @@ class PeakRSS:
         self._thread.join()
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+#: CPU seconds of the last command run by :func:`timed` (with everything it started and waited for).
+LAST_CPU = [0.0]
+
+
 def timed(cmd: list[str], cwd: Path, measure_memory: bool = False) -> tuple[float, int]:
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if measure_memory:
@@ -96,6 +111,7 @@ def timed(cmd: list[str], cwd: Path, measure_memory: bool = False) -> tuple[floa
         peak = 0
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
+    LAST_CPU[0] = _children_cpu() - cpu
     return time.perf_counter() - start, peak
 
 
@@ -134,37 +150,81 @@ def naive_build(project: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor_per_department(project: Path) -> float:
-    """Department content computed in-process without a kernel (display discarded), seconds per department."""
-    import perfeval.pages.chapter as report
-    from perfeval.review.frameworks import DEFAULT_FRAMEWORK
+def section_calls(template: Path) -> list[str]:
+    """The chapter methods the template's cells call (``ch.summary()`` → ``summary``), in order."""
+    import re
 
-    report.display = lambda *args, **kwargs: None  # type: ignore[assignment]
-    codes = sorted(p.stem for p in (project / "data" / "demo" / str(YEAR)).glob("*.yaml"))
-    sections = ["summary", "unit_info", "duties", "long_term_plan", "annual_plan", "goals", "income_expenditure",
-                "budget_execution", "sangong", "budget_management", "asset_management", "outcome", "self_scores",
-                "review_scores", "goal_completion", "projects", "problems", "other_notes", "data_checks",
-                "history_comparison"]
+    import nbformat
+
+    nb = nbformat.read(template, as_version=4)
+    return [name for cell in nb.cells if cell.cell_type == "code"
+            for name in re.findall(r"^ch\.([a-z_]+)\(\)$", cell.source, re.MULTILINE)]
+
+
+def floor_per_department(project: Path) -> float:
+    """Department content computed in-process without a kernel, seconds per department: every section the
+    template calls, its output discarded (prose, tables and charts are still made; charts drawn to PNG)."""
+    from perfeval.pages import Chapter
+    from perfeval.pages.chapter import downloads_folder
+    from perfeval.pages.display import NotebookOutput
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+
+    data = project / "data" / "demo"
+    framework = resolve_framework(DEFAULT_FRAMEWORK, project / "data")
+    sections = section_calls(project / "notebooks" / "department.ipynb")
+    codes = sorted(p.stem for p in (data / str(YEAR)).glob("*.yaml"))
     start = time.perf_counter()
     for code in codes:
-        ch = report.Chapter.load(code, YEAR, project / "data" / "demo", DEFAULT_FRAMEWORK,
-                                 project / "data" / "frameworks", "")
+        ch = Chapter.load(code, YEAR, data, framework)
+        ch.out = NotebookOutput(downloads_folder(code, YEAR), "../../", publish=lambda *a, **k: None)
         for name in sections:
             getattr(ch, name)()
     return (time.perf_counter() - start) / len(codes)
 
 
+def change_one(project: Path, n: int) -> Path:
+    """Change one department's data (a visible text change)."""
+    data = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))[n // 2]
+    data.write_text(data.read_text(encoding="utf-8").replace("annual_plan: ", "annual_plan: （修订）", 1),
+                    encoding="utf-8")
+    return data
+
+
+def series(project: Path, n: int, label: str, figures: dict[str, float | None]) -> None:
+    """Cold build, no-change rebuild and one-change rebuild of one project; figures under ``label``."""
+    suffix = "" if label == "N" else "_10x"
+    cold, peak = perfeval_build(project, measure_memory=True)
+    figures[f"cold{suffix}_s"], figures[f"cold{suffix}_cpu_s"] = cold, LAST_CPU[0]
+    figures[f"peak_rss_mb{'_n' if label == 'N' else suffix}"] = peak / 2**20
+    print(f"(a) cold full build at {label}={n}: {cold:.1f} s (CPU {LAST_CPU[0]:.1f} s), "
+          f"{cold / n:.3f} s per department, peak memory {peak / 2**20:.0f} MB")
+    noop, _ = perfeval_build(project)
+    figures[f"noop{suffix}_s"], figures[f"noop{suffix}_cpu_s"] = noop, LAST_CPU[0]
+    print(f"(b) rebuild, nothing changed: {noop:.2f} s = {noop / cold:.4f} × cold")
+    change_one(project, n)
+    one, _ = perfeval_build(project)
+    figures[f"one_changed{suffix}_s"], figures[f"one_changed{suffix}_cpu_s"] = one, LAST_CPU[0]
+    print(f"(c) rebuild, one department changed: {one:.1f} s = {one / cold:.4f} × cold")
+
+
+def ratio(a: float | None, b: float | None, digits: int = 4) -> float | None:
+    return round(a / b, digits) if a is not None and b else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--departments", type=int, required=True, help="N")
-    parser.add_argument("--scale10", action="store_true", help="also a cold build at 10×N departments")
+    parser.add_argument("--scale10", action="store_true", help="also the builds at 10×N departments")
     parser.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive baseline")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     parser.add_argument("--workdir", default=None, help="scratch folder (default: a temp dir, removed)")
     args = parser.parse_args()
     n = args.departments
     work = Path(args.workdir or tempfile.mkdtemp(prefix="perfeval-bench-"))
-    print(f"perfeval build benchmark: N={n}, {os.cpu_count()} cores, scratch {work}")
+    load_start = os.getloadavg()
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    print(f"perfeval build benchmark: N={n}, {os.cpu_count()} cores, load {load_start}, scratch {work}")
+    figures: dict[str, float | None] = {}
 
     floor = floor_per_department(make_project(work / "floor", n))
     print(f"(e) floor, in-process without kernel: {floor:.3f} s per department")
@@ -172,42 +232,51 @@ def main() -> int:
     naive = None
     if not args.skip_naive:
         naive = naive_build(make_project(work / "naive", n))
+        figures["naive_s"] = naive
         print(f"    naive way (papermill CLI × {n}, then jupyter-book): {naive:.1f} s")
 
-    project = make_project(work / "ours", n)
-    cold, peak = perfeval_build(project, measure_memory=True)
-    print(f"(a) cold full build: {cold:.1f} s" + (f" = {cold / naive:.3f} × naive" if naive else ""))
-    noop, _ = perfeval_build(project)
-    print(f"(b) rebuild, nothing changed: {noop:.2f} s = {noop / cold:.4f} × cold")
-    data = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))[n // 2]
-    data.write_text(data.read_text(encoding="utf-8").replace("annual_plan: ", "annual_plan: （修订）", 1), encoding="utf-8")
-    one, _ = perfeval_build(project)
-    print(f"(c) rebuild, one department changed: {one:.1f} s = {one / cold:.4f} × cold")
+    series(make_project(work / "ours", n), n, "N", figures)
+    cold = figures["cold_s"]
+    assert cold is not None
     per_dept = cold / n
-    print(f"(d) cold seconds per department at N={n}: {per_dept:.3f}; peak memory {peak / 2**20:.0f} MB")
-
-    per_dept_10x = None
     if args.scale10:
-        big = make_project(work / "ours10x", 10 * n)
-        cold10, peak10 = perfeval_build(big, measure_memory=True)
-        per_dept_10x = cold10 / (10 * n)
-        peak = max(peak, peak10)
-        print(f"(d) cold seconds per department at 10×N={10 * n}: {per_dept_10x:.3f} "
-              f"= {per_dept_10x / per_dept:.2f} × at N; peak memory {peak10 / 2**20:.0f} MB")
+        series(make_project(work / "ours10x", 10 * n), 10 * n, "10×N", figures)
+    cold10 = figures.get("cold_10x_s")
+    per_dept_10x = cold10 / (10 * n) if cold10 is not None else None
+    if per_dept_10x is not None:
+        print(f"(d) cold seconds per department: {per_dept:.3f} at N, {per_dept_10x:.3f} at 10×N "
+              f"= {per_dept_10x / per_dept:.2f} ×")
     print(f"    cold per department / floor: {per_dept / floor:.2f}")
+    load_end = os.getloadavg()
+    print(f"    load {load_end} at the end")
 
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
-        print(json.dumps({
-            "cold_vs_naive": round(cold / naive, 4) if naive else None,
-            "noop_vs_cold": round(noop / cold, 4),
-            "one_changed_vs_cold": round(one / cold, 4),
+        peaks = [v for k, v in figures.items() if k.startswith("peak_rss_mb") and v is not None]
+        out: dict[str, object] = {
+            "cold_vs_naive": ratio(cold, naive),
+            "noop_vs_cold": ratio(figures["noop_s"], cold),
+            "one_changed_vs_cold": ratio(figures["one_changed_s"], cold),
+            "noop_vs_cold_10x": ratio(figures.get("noop_10x_s"), cold10),
+            "one_changed_vs_cold_10x": ratio(figures.get("one_changed_10x_s"), cold10),
             "per_dept_cold_s": round(per_dept, 4),
             "per_dept_cold_s_10x": round(per_dept_10x, 4) if per_dept_10x is not None else None,
+            "per_dept_10x_vs_n": ratio(per_dept_10x, per_dept, 3),
             "floor_per_dept_s": round(floor, 4),
-            "peak_rss_mb": round(peak / 2**20, 1),
-        }))
+            "cold_vs_floor": ratio(per_dept, floor, 3),
+            "peak_rss_mb": round(max(peaks), 1),
+            "peak_rss_mb_n": round(figures["peak_rss_mb_n"] or 0, 1),
+            "peak_rss_mb_10x": round(figures["peak_rss_mb_10x"], 1) if figures.get("peak_rss_mb_10x") else None,
+        }
+        for key in ("naive_s", "cold_s", "cold_cpu_s", "noop_s", "noop_cpu_s", "one_changed_s", "one_changed_cpu_s",
+                    "cold_10x_s", "cold_10x_cpu_s", "noop_10x_s", "noop_10x_cpu_s", "one_changed_10x_s",
+                    "one_changed_10x_cpu_s"):
+            value = figures.get(key)
+            out[key] = round(value, 2) if value is not None else None
+        out.update({"departments": n, "cores": os.cpu_count(), "started": started,
+                    "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in load_end]})
+        print(json.dumps(out))
     return 0
 
 

@@ -20,7 +20,14 @@ SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
 #: file::test; the template notebooks (nbval) are slow too. ``browser`` tests drive headless Chromium.
 SLOW = {"test_book.py", "test_browser.py", "test_build_engine.py", "test_determinism.py", "test_failures.py",
         "test_hostile.py", "test_overview.py", "test_import_to_book.py", "test_publish.py",
-        "test_bad_input.py::test_failed_build_leaves_the_book_unchanged"}
+        "test_bad_input.py::test_failed_build_leaves_the_book_unchanged",
+        *(f"test_book_scale.py::{name}" for name in (
+            "test_parallel_render_with_derived_sidebars_equals_the_plain_render",
+            "test_sidebars_are_derived_exactly_from_a_sibling",
+            "test_every_page_shows_every_part_and_search_finds_pages_of_every_part",
+            "test_a_scaled_build_produces_every_page_with_every_link",
+            "test_one_changed_department_reexecutes_its_pages_and_republishes_only_what_changed",
+            "test_dask_workers_without_the_project_folder_build_the_same_book"))}
 BROWSER = {"test_browser.py", "test_hostile.py::test_no_script_from_data_runs_and_text_is_literal"}
 
 

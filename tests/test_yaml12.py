@@ -198,3 +198,49 @@ def test_unicode_line_separators_and_c1_controls_are_refused_in_a_record(name: s
     """Schema 2 refuses them in text (NEL, LS, PS, C1 controls); the writer still keeps them (tested above)."""
     with pytest.raises(ValueError, match=f"控制字符 U\\+{ord(name[1]):04X}"):
         _seed_with(other_notes=name)
+
+
+# --------------------------------------------------------------------------- reading: libyaml's C parser
+
+def _every_yaml_text() -> list[tuple[str, str]]:
+    root = Path(__file__).resolve().parents[1]
+    paths = sorted({*root.glob("data/**/*.yaml"), *root.glob("tests/bad_input/**/*.yaml")})
+    out = []
+    for path in paths:
+        try:
+            out.append((str(path.relative_to(root)), path.read_bytes().decode("utf-8-sig")))
+        except UnicodeDecodeError:
+            continue   # an encoding case: not a parser matter
+    return out
+
+
+def _outcome(text: str) -> tuple[str, Any]:
+    try:
+        return "value", parse(text)
+    except YamlProblem as exc:
+        return "problem", (str(exc), exc.line, exc.column, exc.record, exc.field)
+
+
+def test_the_c_parser_reads_every_file_as_the_python_parser_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every data file and every case of the bad-input corpus: the same value, or the same problem (worded by
+    the pure-Python reader), with libyaml's parser as without it."""
+    import perfeval.model.yaml12 as yaml12
+
+    texts = _every_yaml_text()
+    assert yaml12._FastLoader is not None and len(texts) > 40
+    fast = [_outcome(text) for _, text in texts]
+    monkeypatch.setattr(yaml12, "_FastLoader", None)
+    slow = [_outcome(text) for _, text in texts]
+    assert [name for (name, _), a, b in zip(texts, fast, slow) if repr(a) != repr(b)] == []   # repr: NaN != NaN
+    assert sum(kind == "problem" for kind, _ in slow) >= 3 and sum(kind == "value" for kind, _ in slow) > 30
+
+
+def test_a_document_without_problems_is_read_by_the_c_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfeval.model.yaml12 as yaml12
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the pure-Python reader was used")
+
+    monkeypatch.setattr(yaml12, "DataLoader", refuse)
+    assert parse(SEED_DATA.read_text(encoding="utf-8"))["code"] == "xiangtan-minzheng"
+    assert parse("a: 0700\nb: 1.50\n") == {"a": 700, "b": Decimal("1.50")}

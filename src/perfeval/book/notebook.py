@@ -88,9 +88,15 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+def notebook_bytes(nb: Any) -> bytes:
+    """The file content of a notebook: what ``nbformat.writes`` returns, without its schema validation
+    (which only logs, and costs as much as the writing; the render validates every notebook it reads)."""
+    return nbformat.v4.writes(nb).encode("utf-8")
+
+
 def write_notebook(nb: Any, output: Path) -> bool:
     """Write the cleaned notebook; returns whether the file changed."""
-    return write_if_changed(output, nbformat.writes(nb))
+    return write_if_changed(output, notebook_bytes(nb))
 
 
 def failed_section(template: Path, exc: BaseException, title: str = "") -> str:

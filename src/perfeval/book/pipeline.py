@@ -15,15 +15,18 @@ from typing import Any, Callable
 
 from perfeval.book import cache
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
-from perfeval.book.notebook import DEFAULT_ENGINE
-from perfeval.book.plan import BookLayout, Run, plan_runs, select
+from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
+from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
 from perfeval.book.pool import DaskExecutor, Executor, LocalExecutor, Progress, default_jobs, run_tasks, summary_table
 from perfeval.book.publish import cleanup_leftovers, jupyter_book_command, render_and_publish
-from perfeval.book.task import Task, execute_task
+from perfeval.book.downloads import write_page_files
+from perfeval.book.task import Result, Task, execute_task, task_files
 from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_pages, write_toc
 from perfeval.errors import UsageError
 
 ENGINES = (DEFAULT_ENGINE, "nbclient")
+#: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
+RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
 
 
@@ -73,8 +76,9 @@ def _tasks(layout: BookLayout, runs: list[Run], options: BuildOptions, entries: 
            shared: dict[str, Any], report: BuildReport) -> list[Task]:
     forced = {r.page for r in select(runs, options.only)} if options.only else set()
     tasks: list[Task] = []
+    hashed: dict[str, str] = {}   # a data file is read by its chapter, its overview and the findings page
     for run in runs:
-        inputs = cache.input_hashes([*run.inputs, options.framework_file])
+        inputs = cache.input_hashes([*run.inputs, options.framework_file], hashed)
         key = cache.task_key(Path(run.template), run.parameters, run.title, run.drop_tags, inputs, shared)
         old = entries.get(run.page, {})
         exists = layout.notebook_path(run).is_file()
@@ -84,18 +88,32 @@ def _tasks(layout: BookLayout, runs: list[Run], options: BuildOptions, entries: 
                 and run.page not in forced:
             report.cached.append(run.page)
             continue
-        tasks.append(Task(run, str(layout.notebook_path(run)), str(layout.downloads_dir), options.engine, key,
-                          inputs))
-    return tasks
+        # A Dask worker may share no file system with us: its tasks carry their files.
+        files = task_files(run, [options.framework_file]) if options.executor == "dask" else None
+        tasks.append(Task(run, options.engine, key, inputs, files))
+    # Longest first, so that no long page (a year overview of 1000 departments: 30 s) runs alone at the end
+    # while the other processes wait: by its time in the last build, else by how many files it reads.
+    return sorted(tasks, key=lambda t: -(entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
+
+
+def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> None:
+    """Write what a worker returned (the notebook, the downloads) and drop it from memory; a notebook whose
+    content did not change is left as it is (the render rebuilds by file time)."""
+    if result.status == "failed":
+        return
+    changed = write_if_changed(layout.notebook_path(runs[result.page]), result.notebook)
+    write_page_files(result.downloads, layout.downloads_dir)
+    result.status = "executed" if changed else "unchanged"
+    result.notebook, result.downloads = b"", {}
 
 
 def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     log = options.log
-    runs = plan_runs(layout, options.framework_file)
+    shared = cache.shared_state()
+    runs = plan_runs(layout, options.framework_file, RecordCache(layout.build_dir / RECORDS, shared))
     manifest_path = layout.build_dir / cache.MANIFEST
     previous = cache.read_manifest(manifest_path)
-    shared = cache.shared_state()
     report = BuildReport()
     entries: dict[str, Any] = dict(previous.get("runs", {})) if previous.get("shared") == shared else {}
     tasks = _tasks(layout, runs, options, entries, shared, report)
@@ -104,8 +122,14 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     log(f"执行 {len(tasks)} 个笔记本（{where}，引擎 {options.engine}），{len(report.cached)} 个输入未变化跳过…")
     executor: Executor = DaskExecutor(options.scheduler or "") if options.executor == "dask" else LocalExecutor(jobs)
     bar = Progress(len(tasks) + len(report.cached), len(report.cached), options.progress)
+    by_page = {run.page: run for run in runs}
+
+    def arrived(result: Result) -> None:
+        _write_result(layout, by_page, result)
+        bar.update(result)
+
     try:
-        results = run_tasks(execute_task, tasks, executor, options.keep_going, bar.update)
+        results = run_tasks(execute_task, tasks, executor, options.keep_going, arrived)
     finally:
         bar.close()
     for result in results:
@@ -134,7 +158,8 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
-            render_and_publish(layout.root, layout.html_dir, jupyter_book_command(layout.root),
+            render_jobs = options.jobs or default_jobs()
+            render_and_publish(layout.root, layout.html_dir, jupyter_book_command(layout.root, render_jobs),
                                layout.build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
                                navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir, say=log)
             manifest["published"] = sources

@@ -52,8 +52,12 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """Submit tasks to a dask.distributed scheduler (the ``perfeval[dask]`` extra); workers need the package
-    and see the same paths."""
+    """Submit tasks to a dask.distributed scheduler (the ``perfeval[dask]`` extra).
+
+    Workers need perfeval and its stack installed (the same versions: they are part of every page's cache
+    key) and nothing else: the build gives each task its files by value and writes what comes back
+    (:mod:`perfeval.book.task`), so workers may run on machines that share no file system with the build.
+    A worker process runs one task at a time (``dask worker --nthreads 1``; see ``docs/cluster.md``)."""
 
     def __init__(self, scheduler: str) -> None:
         from dask.distributed import Client

@@ -10,16 +10,20 @@ Layout under ``_build/``::
 
 Guarantees (every function here expects the caller to hold the build lock):
 
-* **Only a complete book is ever published.** jupyter-book renders into staging; when it succeeded,
-  the HTML is copied into ``releases/<id>`` and ``_build/html`` is switched to it by ``os.replace``
-  of a temporary symlink, which is atomic: a reader sees either the old or the new book, never a mix,
-  and a build killed at any moment leaves the old book untouched.
-* **A release holds exactly the current book.** Staging starts as a copy of the cache, so Sphinx
-  re-reads only changed pages; before rendering, everything of pages no longer in the table of contents
-  is pruned (doctrees, executed copies, downloads), and when the navigation changed (a page added,
-  removed, renamed or retitled) the HTML output is dropped so that every page is written again with the
-  new navigation (Sphinx re-reads only what changed; it rewrites everything).
-* **A corrupt cache is recovered**: a render from the cache that fails is retried once from scratch.
+* **Only a complete book is ever published.** The book is rendered into staging; when that succeeded,
+  the HTML becomes a new ``releases/<id>`` and ``_build/html`` is switched to it by ``os.replace`` of a
+  temporary symlink, which is atomic: a reader sees either the old or the new book, never a mix, and a
+  build killed at any moment leaves the old book untouched. Releases are never written once published: a
+  file the new release shares with the previous one (same size and time) is a hard link to it, so
+  publishing costs the pages that changed, not the book.
+* **A release holds exactly the current book.** Staging *is* the cache, moved aside (a rename, not a
+  copy), so Sphinx re-reads only changed pages; before rendering, everything of pages no longer in the
+  table of contents is pruned (doctrees, executed copies, downloads), and when the navigation changed (a
+  page added, removed, renamed or retitled) the HTML output is dropped so that every page is written
+  again with the new navigation (Sphinx re-reads only what changed; it rewrites everything). A render
+  that succeeds moves staging back as the cache.
+* **A corrupt cache is recovered**: a render from the cache that fails is retried once from scratch. A
+  render that fails again or is interrupted leaves no cache: the next one starts from scratch.
 * **Leftovers of killed builds are cleaned** by :func:`cleanup_leftovers`, at the start of every build.
 """
 
@@ -110,6 +114,35 @@ def cleanup_leftovers(html_dir: Path) -> list[Path]:
     return removed
 
 
+def link_or_copy_tree(source: Path, dest: Path, previous: Path | None) -> tuple[int, int]:
+    """Copy the tree ``source`` to ``dest`` (which must not exist), hard-linking each file that ``previous``
+    (an earlier copy, never written again) holds with the same size and modification time; returns
+    (files linked, files copied). Copies keep their modification time, so that the next publish links them."""
+    linked = copied = 0
+    for folder, dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            src, out = Path(folder) / name, dest / rel / name
+            if src.is_symlink():
+                shutil.copy2(src, out, follow_symlinks=False)
+                copied += 1
+                continue
+            old = previous / rel / name if previous is not None else None
+            if old is not None and not old.is_symlink():
+                try:
+                    a, b = src.stat(), old.stat()
+                    if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
+                        os.link(old, out)
+                        linked += 1
+                        continue
+                except OSError:
+                    pass   # not there, or another file system: copy
+            shutil.copy2(src, out)
+            copied += 1
+    return linked, copied
+
+
 def swap_in(built: Path, html_dir: Path) -> Path:
     """Publish the complete book in ``built`` as ``html_dir`` atomically; returns the release folder.
 
@@ -147,14 +180,16 @@ def swap_in(built: Path, html_dir: Path) -> Path:
 
 # --- rendering ----------------------------------------------------------------------------------
 
-def jupyter_book_command(root: Path) -> list[str]:
-    """``jupyter-book build ROOT`` with the jupyter-book of this Python environment."""
-    jb = Path(sys.executable).parent / "jupyter-book"
-    return [str(jb) if jb.exists() else "jupyter-book", "build", str(root)]
+def jupyter_book_command(root: Path, jobs: int = 1) -> list[str]:
+    """The command that renders the book (jupyter-book's build, with ``jobs`` Sphinx processes; see
+    :mod:`perfeval.book.render`); the caller appends ``--path-output STAGING``."""
+    from perfeval.book import render
+
+    return render.command(root, jobs)
 
 
 def prune_staging(staging: Path, docnames: Collection[str], navigation: str, downloads_dir: Path) -> None:
-    """Remove from a render folder (a copy of the cache) everything that is not part of the current book.
+    """Remove from a render folder (the last render) everything that is not part of the current book.
 
     - doctrees and executed copies of pages that are no longer in the table of contents;
     - published downloads whose source file (under ``downloads_dir``) no longer exists;
@@ -201,14 +236,15 @@ def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> st
 def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
                        docnames: Collection[str], navigation: str, downloads_dir: Path,
                        say: Callable[[str], None] = print) -> Path:
-    """Render the book with ``cmd`` (jupyter-book) into staging and publish its HTML; returns the release.
+    """Render the book with ``cmd`` into staging and publish its HTML; returns the release.
 
-    Staging starts as a copy of the last successful render (``_build/.sphinx-cache``), pruned to the
-    current book (:func:`prune_staging`). A render from the cache that fails is retried once from
-    scratch (a corrupt cache must not block every build). After success the HTML is copied into a new
-    release and swapped in, and staging becomes the cache. On failure or interruption the published
-    book and the cache are unchanged and staging is removed (a killed build leaves it for the next
-    build's :func:`cleanup_leftovers`). The caller holds the build lock.
+    Staging is the last successful render (``_build/.sphinx-cache``, moved aside), pruned to the current
+    book (:func:`prune_staging`). A render from the cache that fails is retried once from scratch (a
+    corrupt cache must not block every build). After success the HTML becomes a new release (files
+    unchanged since the current release are hard links to it) and is swapped in, and staging becomes the
+    cache again. On failure or interruption the published book is unchanged, staging is removed (a killed
+    build leaves it for the next build's :func:`cleanup_leftovers`) and the next render starts from
+    scratch. The caller holds the build lock.
     """
     root = Path(root)
     html_dir = Path(html_dir)
@@ -219,8 +255,10 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file:
     from_cache = (cache / "_build" / "html" / "index.html").is_file()
     try:
         if from_cache:
-            shutil.copytree(cache, staging, symlinks=True)  # copy2 keeps mtimes
+            os.replace(cache, staging)
             prune_staging(staging, docnames, navigation, downloads_dir)
+        else:
+            shutil.rmtree(cache, ignore_errors=True)
         failure = _render(cmd, root, staging, log_file)
         if failure and from_cache:
             say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
@@ -231,14 +269,10 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file:
         (staging / NAVIGATION_FILE).write_text(navigation, encoding="utf-8")
         outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
         shutil.rmtree(outgoing, ignore_errors=True)
-        shutil.copytree(staging / "_build" / "html", outgoing, symlinks=True)
+        link_or_copy_tree(staging / "_build" / "html", outgoing, current_release(html_dir))
         release = swap_in(outgoing, html_dir)
-        old_cache = build_dir / f"{STAGING_PREFIX}old-cache-{os.getpid()}"
         with signals_deferred():
-            if cache.exists():
-                os.replace(cache, old_cache)
             os.replace(staging, cache)
-        shutil.rmtree(old_cache, ignore_errors=True)
         return release
     finally:
         shutil.rmtree(staging, ignore_errors=True)

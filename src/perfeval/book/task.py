@@ -1,13 +1,29 @@
-"""The build's per-page step: execute one run, write its notebook and downloads; never raises."""
+"""The build's per-page step, run in a worker: execute one run and return its notebook and downloads by value.
+
+A :class:`Task` names the page to execute; a :class:`Result` carries back the executed notebook (its file
+content) and the page's downloads (path under the downloads folder → content). The worker writes no file of
+the book: the client (:mod:`perfeval.book.pipeline`) writes them, so a worker may be anywhere.
+
+A task either reads its inputs where they are (``files`` is None: a process pool on the client's machine) or
+carries them by value (``files``: the template, the data files of the page and the framework file, keyed
+by the client's paths): the worker places them in a folder of its own (:class:`Workspace`), runs the page
+there and maps the paths back, so the result is the same as a run in place. Dask workers that share no
+file system with the client run tasks that way.
+"""
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
+import shutil
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
 
-from perfeval.book.downloads import write_downloads
-from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, write_notebook
+from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, notebook_bytes
 from perfeval.book.plan import Run
 
 
@@ -16,11 +32,10 @@ class Task:
     """One page to execute, picklable (sent to pool workers or Dask)."""
 
     run: Run
-    output: str            # the executed notebook (absolute)
-    downloads_dir: str     # where the page's downloads go (absolute)
     engine: str = DEFAULT_ENGINE
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # path → sha256
+    files: dict[str, bytes] | None = None                 # by value: client path → content (None: read in place)
 
     @property
     def page(self) -> str:
@@ -30,28 +45,125 @@ class Task:
 @dataclass
 class Result:
     page: str
-    status: str            # executed | unchanged | failed
+    status: str            # executed | unchanged (set by the client after writing) | failed
     seconds: float = 0.0
     error: str = ""
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
+    notebook: bytes = b""                                    # the executed, cleaned notebook (file content)
+    downloads: dict[str, bytes] = field(default_factory=dict)  # path under the downloads folder → content
 
     def manifest_entry(self) -> dict[str, object]:
         return {"status": self.status, "seconds": self.seconds, "error": self.error, "key": self.key,
                 "inputs": self.inputs}
 
 
+def task_files(run: Run, extra: list[Path | str]) -> dict[str, bytes]:
+    """The files a run reads, by value: its template, its inputs and ``extra`` (the framework file)."""
+    paths = [run.template, *run.inputs, *(str(p) for p in extra)]
+    return {str(p): Path(p).read_bytes() for p in dict.fromkeys(paths)}
+
+
+# --- a worker's own folder for tasks that carry their files -------------------------------------------
+
+class Workspace:
+    """A folder of this worker process holding the files of the task it runs, at their client paths under it.
+
+    The folder stays the same from task to task (the warm kernel keeps its working directory, the template's
+    folder); each task's files replace the previous task's, so a page that lists a folder sees exactly the
+    files it was given.
+    """
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="perfeval-worker-")).resolve()
+        self.placed: set[Path] = set()
+        atexit.register(shutil.rmtree, self.root, True)
+
+    def local(self, client_path: str) -> Path:
+        """Where a client's file is placed (its absolute POSIX path under the workspace)."""
+        parts = PurePosixPath(client_path).parts
+        if not parts or parts[0] != "/" or ".." in parts:
+            raise ValueError(f"a task file must have an absolute path without '..': {client_path!r}")
+        return self.root.joinpath(*parts[1:])
+
+    def place(self, files: Mapping[str, bytes]) -> None:
+        wanted = {self.local(path): data for path, data in files.items()}
+        for old in self.placed - set(wanted):
+            old.unlink(missing_ok=True)
+        for path, data in wanted.items():
+            if path.is_file() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        self.placed = set(wanted)
+
+    def parameter(self, value: Any, files: Mapping[str, bytes]) -> Any:
+        """A parameter with the client paths it names (a file given, or a folder holding some) made local."""
+        if isinstance(value, list):
+            return [self.parameter(v, files) for v in value]
+        if isinstance(value, str) and value.startswith("/") and any(
+                f == value or f.startswith(value.rstrip("/") + "/") for f in files):
+            return str(self.local(value))
+        return value
+
+    def to_client(self, value: Any) -> Any:
+        """``value`` (a notebook, a message) with the workspace's paths turned back into the client's."""
+        prefix = str(self.root) + "/"
+        if isinstance(value, str):
+            return value.replace(prefix, "/") if prefix in value else value
+        if isinstance(value, dict):
+            for key in list(value):
+                value[key] = self.to_client(value[key])
+            return value
+        if isinstance(value, list):
+            value[:] = [self.to_client(v) for v in value]
+            return value
+        return value
+
+
+_workspace: Workspace | None = None
+#: One task at a time per process: papermill changes the working directory, and the workspace is shared.
+_task_lock = threading.Lock()
+
+
+def workspace() -> Workspace:
+    global _workspace
+    if _workspace is None:
+        _workspace = Workspace()
+    return _workspace
+
+
+# --- the step ------------------------------------------------------------------------------------------
+
 def execute_task(task: Task) -> Result:
-    """Run one task (in a worker process): a failure is a Result naming the page, the section and the error."""
+    """Run one task (in a worker): a failure is a Result naming the page, the section and the error."""
+    with _task_lock:
+        return _execute(task)
+
+
+def _execute(task: Task) -> Result:
+    from perfeval.book.downloads import run_downloads
+
     run = task.run
     start = time.perf_counter()
+    ws = workspace() if task.files is not None else None
+    local = run
     try:
-        nb = execute_notebook(Path(run.template), run.parameters, task.engine)
+        if ws is not None:
+            assert task.files is not None
+            ws.place(task.files)
+            local = dataclasses.replace(
+                run, template=str(ws.local(run.template)),
+                parameters={k: ws.parameter(v, task.files) for k, v in run.parameters.items()})
+        nb = execute_notebook(Path(local.template), local.parameters, task.engine)
         clean_notebook(nb, run.title, run.drop_tags)
-        changed = write_notebook(nb, Path(task.output))
-        write_downloads(nb, run, Path(task.downloads_dir))
-        return Result(run.page, "executed" if changed else "unchanged", time.perf_counter() - start,
-                      key=task.key, inputs=task.inputs)
+        downloads = dict(run_downloads(nb, local))
+        if ws is not None:
+            ws.to_client(nb)
+        return Result(run.page, "executed", time.perf_counter() - start, key=task.key, inputs=task.inputs,
+                      notebook=notebook_bytes(nb), downloads=downloads)
     except Exception as exc:  # noqa: BLE001 - reported per run
-        return Result(run.page, "failed", time.perf_counter() - start,
-                      describe_failure(exc, Path(run.template), run.describe(), run.title), inputs=task.inputs)
+        message = describe_failure(exc, Path(local.template), run.describe(), run.title)
+        if ws is not None:
+            message = ws.to_client(message)
+        return Result(run.page, "failed", time.perf_counter() - start, message, inputs=task.inputs)

@@ -122,22 +122,51 @@ class DataLoader(Reader, Scanner, Parser, Composer, _Constructor, Core12Resolver
         self.alias_count = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                line = event.start_mark.line + 1
-                raise YamlProblem(f"第 {line} 行附近：YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开 "
-                                  "(too many aliases)", line)
-        else:
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                shown = "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
-                mark = event.start_mark
-                raise YamlProblem(f"YAML 格式错误 第 {mark.line + 1} 行第 {mark.column + 1} 列：不接受 YAML 标签 "
-                                  f"{shown}，请删除标签，直接写值 (explicit tags are not allowed)",
-                                  mark.line + 1, mark.column + 1)
+        _check_event(self, self.peek_event())
         return super().compose_node(parent, index)
+
+
+def _check_event(loader: Any, event: Any) -> None:
+    """Count aliases and refuse explicit tags, before a node is composed."""
+    if isinstance(event, yaml.AliasEvent):
+        loader.alias_count += 1
+        if loader.alias_count > MAX_ALIASES:
+            line = event.start_mark.line + 1
+            raise YamlProblem(f"第 {line} 行附近：YAML 别名（*引用）超过 {MAX_ALIASES} 个，拒绝展开 "
+                              "(too many aliases)", line)
+    else:
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
+            mark = event.start_mark
+            raise YamlProblem(f"YAML 格式错误 第 {mark.line + 1} 行第 {mark.column + 1} 列：不接受 YAML 标签 "
+                              f"{shown}，请删除标签，直接写值 (explicit tags are not allowed)",
+                              mark.line + 1, mark.column + 1)
+
+
+try:
+    from yaml._yaml import CParser as _CParser   # libyaml, PyYAML's C extension
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+if _CParser is not None:
+    class _FastLoader(Composer, _CParser, _Constructor, Core12Resolver):  # type: ignore[misc, valid-type]
+        """:class:`DataLoader` with libyaml's scanner and parser (about 4× faster; a book of 1000 departments
+        reads every file on each build and in several pages). Only used for documents it reads without any
+        problem: every problem is found and worded by :class:`DataLoader`."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            _Constructor.__init__(self)
+            Core12Resolver.__init__(self)
+            self.alias_count = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            _check_event(self, self.peek_event())
+            return Composer.compose_node(self, parent, index)
+else:  # pragma: no cover
+    _FastLoader = None  # type: ignore[assignment, misc]
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -223,14 +252,13 @@ def parse(text: str) -> Any:
 
     Raises :class:`YamlProblem` for malformed YAML, tags, keys written twice and alias bombs.
     """
-    loader = DataLoader(text)
+    if _FastLoader is not None:
+        try:
+            return _load(_FastLoader(text))
+        except Exception:  # noqa: BLE001 - any problem: the pure-Python reader finds it and words it
+            pass
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _expanded_size(node)
-        _check_keys(node)
-        return loader.construct_document(node)
+        return _load(DataLoader(text))
     except RecursionError:
         raise YamlProblem("YAML 嵌套层级过深 (nesting too deep)") from None
     except yaml.MarkedYAMLError as exc:
@@ -240,6 +268,16 @@ def parse(text: str) -> Any:
                           mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML 格式错误：{exc} (malformed YAML)") from None
+
+
+def _load(loader: Any) -> Any:
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node)
+        _check_keys(node)
+        return loader.construct_document(node)
     finally:
         loader.dispose()
 

@@ -363,16 +363,39 @@ def page_number_footer(doc: DocumentObject) -> None:
 
 # --- writing blocks, tables, charts ----------------------------------------------
 
+def _style_id(doc: DocumentObject, name: str, kind: Any) -> str | None:
+    """The id of style ``name`` (None for the document's default style of that kind, which python-docx
+    leaves implicit), looked up once per document: python-docx looks a style up by name, and compares it
+    with the default, by scanning every style of the document on each use (measured: a fifth of a
+    chapter's Word export)."""
+    ids = doc.__dict__.setdefault("_perfeval_style_ids", {})
+    if (name, kind) not in ids:
+        found = doc.styles[name]
+        ids[name, kind] = None if found == doc.styles.default(kind) else found.style_id
+    return ids[name, kind]
+
+
+def styled_paragraph(doc: DocumentObject, style: str, text: str = "") -> Any:
+    """What ``doc.add_paragraph(text, style=style)`` adds, without its style lookup."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    p = doc.add_paragraph(text)
+    style_id = _style_id(doc, style, WD_STYLE_TYPE.PARAGRAPH)
+    if style_id is not None:
+        p._p.get_or_add_pPr().style = style_id
+    return p
+
+
 def add_html(doc: DocumentObject, html: str, heading_level: int = 3) -> None:
     """Add an HTML fragment of the chapter as paragraphs (an ``<h4>`` becomes a heading of
     ``heading_level``; notes and "not stated" lines get the 注释 style)."""
     for block in html_blocks(html):
         if block.kind == "h4":
-            p = doc.add_heading(level=min(heading_level, 4))
+            p = styled_paragraph(doc, f"Heading {min(heading_level, 4)}")  # doc.add_heading(level=…)
         elif "pe-note" in block.classes or "pe-missing" in block.classes or "pe-lead-note" in block.classes:
-            p = doc.add_paragraph(style="注释")
+            p = styled_paragraph(doc, "注释")
         else:
-            p = doc.add_paragraph(style="正文段落")
+            p = styled_paragraph(doc, "正文段落")
         runs = list(block.runs)
         if runs:  # no leading/trailing whitespace from the template's layout
             runs[0] = (runs[0][0].lstrip(), runs[0][1])
@@ -432,22 +455,28 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: 
               bold_rows: Iterable[int] = ()) -> Table:
     """A DataFrame as a bordered table: caption above, header row repeated on each page, rows never split."""
     if caption:
-        doc.add_paragraph(caption, style="表题")
+        styled_paragraph(doc, "表题", caption)
     values_by_row = [list(row) for row in df.itertuples(index=False)]
     table = doc.add_table(rows=1 + len(values_by_row), cols=len(df.columns))
-    table.style = doc.styles["Table Grid"]
+    from docx.enum.style import WD_STYLE_TYPE
+
+    table._tbl.tblStyle_val = _style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE)  # table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = widths or _column_widths(df)
     bold = set(bold_rows)
-    style_id = doc.styles["表格文字"].style_id
+    style_id = _style_id(doc, "表格文字", WD_STYLE_TYPE.PARAGRAPH)
+    # A row's cells are listed once per row: python-docx rebuilds the list on every ``row.cells``.
+    rows = list(table.rows)
+    header = rows[0].cells
     for j, col in enumerate(df.columns):
-        cell = table.rows[0].cells[j]
+        cell = header[j]
         _write_cell(cell, str(col), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style_id=style_id)
         _shade(cell, "E7EDF5")
-    _row_props(table.rows[0], header=True)
+    _row_props(rows[0], header=True)
     for i, values in enumerate(values_by_row, start=1):
-        row = table.rows[i]
+        row = rows[i]
+        cells = row.cells
         _row_props(row)
         is_total = i - 1 in bold or cell_text(values[0]) in ("合计", "合计（预算）")
         for j, value in enumerate(values):
@@ -458,14 +487,15 @@ def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: 
                 align = WD_ALIGN_PARAGRAPH.RIGHT
             else:
                 align = None
-            _write_cell(row.cells[j], text, bold=is_total, align=align, style_id=style_id)
+            _write_cell(cells[j], text, bold=is_total, align=align, style_id=style_id)
     # Word reads the cell widths, LibreOffice the grid: set both.
     for j, w in enumerate(widths):
         table.columns[j].width = Cm(w)
-    for row in table.rows:
+    for row in rows:
+        cells = row.cells
         for j, w in enumerate(widths):
-            row.cells[j].width = Cm(w)
-    doc.add_paragraph(style="Normal").paragraph_format.space_after = Pt(2)
+            cells[j].width = Cm(w)
+    styled_paragraph(doc, "Normal").paragraph_format.space_after = Pt(2)
     return table
 
 

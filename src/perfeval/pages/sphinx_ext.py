@@ -3,7 +3,11 @@
 - Chinese search: :class:`ChineseSearch` is Sphinx's Chinese search language (jieba, the book's
   dictionary) with ``js_splitter_code`` from ``static/zh-splitter.js``, so a query typed without
   spaces (预算执行率三公经费) is split into the index's words in the browser. Registered with
-  ``app.add_search_language``; Sphinx writes the splitter into ``language_data.js``.
+  ``app.add_search_language``; Sphinx writes the splitter into ``language_data.js``. Its index side keeps
+  the Latin words seen so far in a set: Sphinx 7 keeps them in a list that grows with the book and scans it
+  for every word it stems, which made the search index O(N²) in the number of pages (100 pages: 34 s of a
+  94 s render; 1000 pages: hours). Sphinx 8.1 made the same change (sphinx-doc/sphinx#12995); jupyter-book
+  1.x needs Sphinx 7.
 - Chart alt text: a chart output is a PNG with its Chinese description as the ``text/plain``
   alternative (:class:`perfeval.pages.display.NotebookOutput`); :class:`ChartAltText` copies that
   description into the ``alt`` of the image before myst-nb keeps only the PNG.
@@ -14,15 +18,18 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib.resources import files
 from typing import Any
 
 from docutils import nodes
+from sphinx.search import zh
 from sphinx.search.zh import SearchChinese
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import perfeval.pages.sphinx_reader as sphinx_reader
 
+_STEMMABLE = re.compile(r"[A-Za-z']")
 SPLITTER_JS = files("perfeval.pages").joinpath("static/zh-splitter.js").read_text(encoding="utf-8")
 
 
@@ -30,6 +37,27 @@ class ChineseSearch(SearchChinese):
     """Sphinx's Chinese search with perfeval's query splitter for the browser."""
 
     js_splitter_code = SPLITTER_JS
+
+    def init(self, options: dict[str, str]) -> None:
+        super().init(options)
+        self.latin_terms: set[str] = set()  # type: ignore[assignment]  # per instance, not Sphinx's class list
+
+    def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
+        chinese = list(zh.jieba.cut_for_search(input)) if zh.JIEBA else []
+        latin = [term.strip() for term in self.latin1_letters.findall(input)]
+        self.latin_terms.update(latin)
+        return chinese + latin
+
+    def stem(self, word: str) -> str:
+        # Sphinx's rule (Latin words of 3+ letters that stemming would cut below 3 stay whole), with one
+        # stemming per word and a set lookup. The English stemmer changes only ASCII letters and
+        # apostrophes: other words (Chinese) are returned as it would return them, without running it.
+        if not _STEMMABLE.search(word):
+            return word.lower()
+        stemmed = self.stemmer.stemWord(word.lower())
+        if len(word) >= 3 > len(stemmed) and word in self.latin_terms:
+            return word.lower()
+        return stemmed
 
 
 class ChartAltText(SphinxPostTransform):
