@@ -16,6 +16,18 @@ from perfeval.errors import DataError
 from perfeval.model.files import read_yaml
 from perfeval.model.schema import DepartmentYear
 
+#: The six real-report digests in tests/fixtures/real-reports: code → (file, the year the report states, what
+#: the analyst must add on the command line because the report does not say it).
+REAL = Path(__file__).resolve().parent / "fixtures" / "real-reports"
+REAL_REPORTS: dict[str, tuple[str, int, list[str]]] = {
+    "yuanling-huochang": ("02_yuanling_huochangxiang.txt", 2024, []),
+    "yueyanglou-wenlv": ("04_yueyanglou_wenlvguangti.txt", 2023, []),
+    "nanxian-zhengxie": ("06_nanxian_zhengxie.txt", 2021, ["--unit", "中国人民政治协商会议南县委员会"]),
+    "yueyanglou-zhengfuban": ("07_yueyanglou_zhengfuban.txt", 2021, []),
+    "rongwanhu": ("10_yueyangxian_rongwanhu.txt", 2016, []),
+    "unknown-2018": ("12_unknown_jichushuju_2018.txt", 2018, ["--unit", "（填报单位未注明）"]),
+}
+
 
 def main(argv: Sequence[str]) -> int:
     saved = cli.COMMAND_MODULES

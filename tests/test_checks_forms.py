@@ -17,6 +17,7 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.review import (Finding, compare_self_scores, load_named, run_checks, score, self_scores_comparable,
                              self_total, sensitivity)
 
+from .import_helpers import REAL, REAL_REPORTS
 from .test_checks import by_rule, one
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -409,15 +410,7 @@ def test_adjustment_derived_from_the_adjusted_budget_12() -> None:
 
 # --- the six real reports, imported as drafts ------------------------------------------------------------------
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "real-reports"
-DIGESTS: dict[str, tuple[str, int, list[str]]] = {
-    "yuanling-huochang": ("02_yuanling_huochangxiang.txt", 2024, []),
-    "yueyanglou-wenlv": ("04_yueyanglou_wenlvguangti.txt", 2023, []),
-    "nanxian-zhengxie": ("06_nanxian_zhengxie.txt", 2021, ["--unit", "中国人民政治协商会议南县委员会"]),
-    "yueyanglou-zhengfuban": ("07_yueyanglou_zhengfuban.txt", 2021, []),
-    "rongwanhu": ("10_yueyangxian_rongwanhu.txt", 2016, []),
-    "unknown-2018": ("12_unknown_jichushuju_2018.txt", 2018, ["--unit", "（填报单位未注明）"]),
-}
+DIGESTS = REAL_REPORTS
 
 
 @pytest.fixture(scope="module")

@@ -29,22 +29,13 @@ from perfeval.pages.docx import document_bytes
 
 from .chapter_outputs import chapter_notebook
 from .conftest import ROOT, copy_project
-from .import_helpers import load_record
+from .import_helpers import REAL, REAL_REPORTS, load_record
 from .import_helpers import main as import_main
 from .reader_text import prose_problems
 from .strategies import PARTIAL_RECORDS
 
 FRAMEWORK = ROOT / "data" / "frameworks" / "xiangtan-2024.yaml"
-REAL = Path(__file__).resolve().parent / "fixtures" / "real-reports"
-#: code → (digest, year the report states, what the analyst adds when the report does not say)
-DRAFTS: dict[str, tuple[str, int, list[str]]] = {
-    "yuanling-huochang": ("02_yuanling_huochangxiang.txt", 2024, []),
-    "yueyanglou-wenlv": ("04_yueyanglou_wenlvguangti.txt", 2023, []),
-    "nanxian-zhengxie": ("06_nanxian_zhengxie.txt", 2021, ["--unit", "中国人民政治协商会议南县委员会"]),
-    "yueyanglou-zhengfuban": ("07_yueyanglou_zhengfuban.txt", 2021, []),
-    "rongwanhu": ("10_yueyangxian_rongwanhu.txt", 2016, []),
-    "unknown-2018": ("12_unknown_jichushuju_2018.txt", 2018, ["--unit", "（填报单位未注明）"]),
-}
+DRAFTS = REAL_REPORTS
 #: An amount, a percentage or a count of zero.
 ZERO = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|%|个|人)")
 

@@ -20,22 +20,13 @@ from perfeval.model.files import read_yaml
 from perfeval.model.schema import DepartmentYear
 from perfeval.review.findings import Finding
 
-from .import_helpers import load_record, main
+from .import_helpers import REAL, REAL_REPORTS, load_record, main
 
 HERE = Path(__file__).resolve().parent
-REAL = HERE / "fixtures" / "real-reports"
 PDF = HERE / "fixtures" / "pdf"
 D = Decimal
 
-# code, file, year the report states, what the analyst must give (the report does not name its unit)
-REPORTS: dict[str, tuple[str, int, list[str]]] = {
-    "yuanling-huochang": ("02_yuanling_huochangxiang.txt", 2024, []),
-    "yueyanglou-wenlv": ("04_yueyanglou_wenlvguangti.txt", 2023, []),
-    "nanxian-zhengxie": ("06_nanxian_zhengxie.txt", 2021, ["--unit", "中国人民政治协商会议南县委员会"]),
-    "yueyanglou-zhengfuban": ("07_yueyanglou_zhengfuban.txt", 2021, []),
-    "rongwanhu": ("10_yueyangxian_rongwanhu.txt", 2016, []),
-    "unknown-2018": ("12_unknown_jichushuju_2018.txt", 2018, ["--unit", "（填报单位未注明）"]),
-}
+REPORTS = REAL_REPORTS
 
 
 @pytest.fixture(scope="module")
