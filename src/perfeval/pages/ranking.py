@@ -1,6 +1,12 @@
 """Figures across departments: a year's ranking, grade distribution, charts and the findings summary.
 
 Pure functions over validated records; the year overview and 数据核查汇总 pages call them.
+
+The year overview's three charts name each department (a bar or a label per department) while a year has at
+most :data:`MAX_NAMED_DEPARTMENTS` departments. Above that they summarise at a fixed size, so that neither
+the image nor its drawing time grows with the number of departments: the number of departments per score
+band (coloured by grade), the execution scatter without names, and 三公 budget against actual as one point
+per department. The ranking table always names every department.
 """
 
 from __future__ import annotations
@@ -8,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from matplotlib.ticker import MaxNLocator
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -19,6 +27,7 @@ from perfeval.pages.charts import (BLUE, GREEN, GREY, ORANGE, RED, Chart, NoChar
                                    unit_label, wrap_label)
 from perfeval.pages.review_tables import finding_item, grade_band_labels
 from perfeval.pages.tables import drop_empty_columns
+from perfeval.review import rules
 from perfeval.review import (SEVERITY_LABELS, SEVERITY_ORDER, Finding, Framework, ScoreResult, run_checks, score,
                              self_total)
 
@@ -108,6 +117,81 @@ def grade_distribution(rows: list[Row]) -> pd.DataFrame:
 
 GRADE_COLORS = {"优": GREEN, "良": BLUE, "中": ORANGE, "差": RED}
 
+#: The year overview draws one bar (or label) per department while the year has at most this many
+#: departments; above it, charts of a fixed size without names (see the module's docstring). Beyond about
+#: 40 bars a chart of names is no longer read (it scrolls over several screens), and its size and drawing
+#: time grow with the departments: at 1000, three PNGs about 40 000 px tall and 27 s.
+MAX_NAMED_DEPARTMENTS = 40
+#: Width in points of a score band in the summary score chart (60, 80 and 90 are band edges).
+SCORE_BAND_WIDTH = 5
+#: Size in inches of the summary charts (the same whatever the number of departments).
+SUMMARY_SIZE = (7.2, 4.2)
+
+
+def named(rows: list[Row], max_named: float = MAX_NAMED_DEPARTMENTS) -> bool:
+    """Whether the year's charts name each department (at most ``max_named`` departments in the year)."""
+    return len(rows) <= max_named
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """A score band [lower, upper) of the summary chart (the last one closed: [95, 100]) and its departments."""
+
+    lower: int
+    upper: int
+    grade: str
+    count: int
+
+
+def score_bands(rows: list[Row]) -> list[ScoreBand]:
+    """The number of ranked departments in each band of :data:`SCORE_BAND_WIDTH` points from 0 to 100; a
+    band's grade is the grade of its scores (the grade boundaries are band edges)."""
+    last = 100 // SCORE_BAND_WIDTH - 1
+    counts = [0] * (last + 1)
+    for row in ranking(rows):
+        if row.result.total is not None:
+            counts[min(int(row.result.total // SCORE_BAND_WIDTH), last)] += 1
+    return [ScoreBand(i * SCORE_BAND_WIDTH, (i + 1) * SCORE_BAND_WIDTH,
+                      str(rules.grade(Decimal(i * SCORE_BAND_WIDTH))), n) for i, n in enumerate(counts)]
+
+
+def _grade_counts(rows: list[Row]) -> dict[str, int]:
+    """Ranked departments per grade, best grade first."""
+    counts = {label: 0 for label, _ in grade_band_labels()}
+    for row in ranking(rows):
+        if row.result.total is not None:
+            counts[str(row.result.grade)] += 1
+    return counts
+
+
+def score_bands_figure(rows: list[Row]) -> Figure:
+    """How many ranked departments score in each band, coloured by grade, the grade boundaries dotted."""
+    bands = score_bands(rows)
+    shown = [b for b in bands if b.count]
+    left = min([60] + [b.lower // 10 * 10 for b in shown])
+    fig = new_figure(*SUMMARY_SIZE)
+    ax = fig.add_subplot()
+    counts = _grade_counts(rows)
+    for grade in counts:
+        mine = [b for b in bands if b.grade == grade and b.lower >= left]
+        bars = ax.bar([b.lower for b in mine], [b.count for b in mine], SCORE_BAND_WIDTH * 0.9, align="edge",
+                      color=GRADE_COLORS[grade], label=f"{grade}（{counts[grade]}个）")
+        for bar, band in zip(bars, mine):
+            if band.count:
+                ax.annotate(str(band.count), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
+                            va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
+    for x in (60, 80, 90):
+        ax.axvline(x, color=GREY, linestyle=":", linewidth=1)
+    ax.set_xlim(left, 100)
+    ax.set_xticks(range(left, 101, 10))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.15)
+    label = rows[0].result.label if rows else "测算得分"
+    ax.set_xlabel(f"{label}（分），每{SCORE_BAND_WIDTH}分一组")
+    unit_label(ax, "部门数（个）")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
 
 def scores_figure(rows: list[Row]) -> Figure:
     ordered = ranking(rows)[::-1]
@@ -129,16 +213,35 @@ def scores_figure(rows: list[Row]) -> Figure:
     return fig
 
 
-def scores_chart(rows: list[Row], year: int) -> Chart | NoChart:
+def scores_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEPARTMENTS) -> Chart | NoChart:
     ordered = ranking(rows)
     if not ordered:
         return NoChart("scores", "没有数据充足、可以评级的部门，不绘制得分图。")
+    if not named(rows, max_named):
+        return _score_bands_chart(rows, year)
     label = ordered[0].result.label
     best, worst = ordered[0], ordered[-1]
     alt = (f"条形图：{year}年度{len(ordered)}个评级部门的{label}，由高到低排列，60、80、90分处为等级分界线；"
            f"最高为{best.rec.unit.name}{score_text(best.result.total)}分（{best.result.grade}），"  # type: ignore[arg-type]
            f"最低为{worst.rec.unit.name}{score_text(worst.result.total)}分（{worst.result.grade}）。")  # type: ignore[arg-type]
     return Chart("scores", f"{year}年度各部门{label}", alt, lambda: scores_figure(rows))
+
+
+def _left_out(count: int, why: str) -> str:
+    return f"另有{count}个部门{why}，未绘入。" if count else ""
+
+
+def _score_bands_chart(rows: list[Row], year: int) -> Chart:
+    ordered = [r for r in ranking(rows) if r.result.total is not None]
+    label = ordered[0].result.label
+    best, worst = ordered[0], ordered[-1]
+    grades = "、".join(f"{g}{n}个" for g, n in _grade_counts(rows).items() if n)
+    alt = (f"柱状图：{year}年度{len(ordered)}个评级部门的{label}分布，每{SCORE_BAND_WIDTH}分一组，柱高为部门数，"
+           f"颜色表示等级，60、80、90分处为等级分界线；{grades}；"
+           f"最高为{best.rec.unit.name}{score_text(best.result.total)}分（{best.result.grade}），"  # type: ignore[arg-type]
+           f"最低为{worst.rec.unit.name}{score_text(worst.result.total)}分（{worst.result.grade}）。"  # type: ignore[arg-type]
+           + _left_out(len(rows) - len(ordered), "数据不足，不予评级"))
+    return Chart("scores", f"{year}年度各部门{label}分布", alt, lambda: score_bands_figure(rows))
 
 
 def _rated(rows: list[Row]) -> list[tuple[Row, Facts]]:
@@ -165,15 +268,46 @@ def execution_figure(rows: list[Row]) -> Figure:
     return fig
 
 
-def execution_chart(rows: list[Row], year: int) -> Chart | NoChart:
+def execution_scatter(rows: list[Row]) -> Figure:
+    """Execution rate against the adjusted budget, one unnamed point per department (one scatter per colour)."""
+    rated = _rated(rows)
+    fig = new_figure(*SUMMARY_SIZE)
+    ax = fig.add_subplot()
+    below = [f for _, f in rated if f.execution_rate < 90]  # type: ignore[operator]
+    above = [f for _, f in rated if f.execution_rate >= 90]  # type: ignore[operator]
+    for group, color, label in ((above, BLUE, "90%及以上"), (below, RED, "低于90%")):
+        if group:
+            ax.scatter([to_float(f.adjusted_budget) for f in group],  # type: ignore[arg-type]
+                       [to_float(f.execution_rate) for f in group],  # type: ignore[arg-type]
+                       s=14, color=color, alpha=0.75, linewidths=0, label=f"{label}（{len(group)}个）")
+    ax.axhline(90, color=ORANGE, linestyle="--", linewidth=1, label="90%")
+    ax.set_xlabel("调整后预算（万元）")
+    unit_label(ax, "%")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def execution_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEPARTMENTS) -> Chart | NoChart:
     rated = _rated(rows)
     if not rated:
         return NoChart("execution", "各部门均未同时列示调整后预算和支出合计，不绘制预算执行率图。")
+    if not named(rows, max_named):
+        return _execution_scatter_chart(rows, rated, year)
     below = [r for r, f in rated if f.execution_rate is not None and f.execution_rate < 90]
     return Chart("execution", f"{year}年度预算执行率（%）与预算规模",
                  f"散点图：{year}年度{len(rated)}个列明预算和支出的部门的调整后预算（横轴，万元）与预算执行率（纵轴），"
                  f"90%处为参考线；{f'{len(below)}个部门' if below else '没有部门'}的预算执行率低于90%。",
                  lambda: execution_figure(rows))
+
+
+def _execution_scatter_chart(rows: list[Row], rated: list[tuple[Row, Facts]], year: int) -> Chart:
+    below = [r for r, f in rated if f.execution_rate < 90]  # type: ignore[operator]
+    low, low_f = min(rated, key=lambda rf: (rf[1].execution_rate, rf[0].rec.code))
+    alt = (f"散点图：{year}年度{len(rated)}个列明预算和支出的部门，每点一个部门，横轴为调整后预算（万元），"
+           f"纵轴为预算执行率，90%处为参考线；{f'{len(below)}个部门' if below else '没有部门'}的预算执行率低于90%，"
+           f"最低为{low.rec.unit.name}{fmt_rate(low_f.execution_rate)}。"
+           + _left_out(len(rows) - len(rated), "未同时列示调整后预算和支出合计"))
+    return Chart("execution", f"{year}年度预算执行率（%）与预算规模", alt, lambda: execution_scatter(rows))
 
 
 def _sangong_rows(rows: list[Row]) -> list[tuple[Row, Decimal, Decimal]]:
@@ -201,12 +335,41 @@ def sangong_figure(rows: list[Row]) -> Figure:
     return fig
 
 
-def sangong_chart(rows: list[Row], year: int) -> Chart | NoChart:
+def sangong_scatter(rows: list[Row]) -> Figure:
+    """三公 actual against budget, one unnamed point per department, with the line where they are equal."""
+    stated = _sangong_rows(rows)
+    fig = new_figure(*SUMMARY_SIZE)
+    ax = fig.add_subplot()
+    over = [(b, a) for _, b, a in stated if a > b]
+    within = [(b, a) for _, b, a in stated if a <= b]
+    top = max(to_float(v) for _, b, a in stated for v in (b, a)) * 1.05
+    ax.plot([0, top], [0, top], color=GREY, linestyle="--", linewidth=1, label="决算数等于预算数")
+    for group, color, label in ((within, BLUE, "决算数不超过预算数"), (over, RED, "决算数超过预算数")):
+        if group:
+            ax.scatter([to_float(b) for b, _ in group], [to_float(a) for _, a in group], s=14, color=color,
+                       alpha=0.75, linewidths=0, label=f"{label}（{len(group)}个）")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("预算数（万元）")
+    unit_label(ax, "决算数（万元）")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def sangong_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEPARTMENTS) -> Chart | NoChart:
     stated = _sangong_rows(rows)
     if not stated or not drawable([v for _, b, a in stated for v in (b, a)]):
         return NoChart("sangong", "各部门均未同时列示“三公”经费预算数和决算数，不绘制“三公”经费图。")
     budget = money_sum([b for _, b, _ in stated])
     actual = money_sum([a for _, _, a in stated])
+    if not named(rows, max_named):
+        over = sum(1 for _, b, a in stated if a > b)
+        alt = (f"散点图：{year}年度{len(stated)}个列明“三公”经费预算数和决算数的部门，每点一个部门，横轴为预算数，"
+               f"纵轴为决算数（万元），虚线上决算数等于预算数；{f'{over}个部门' if over else '没有部门'}的决算数超过预算数；"
+               f"合计预算数{fmt_wan(budget)}，决算数{fmt_wan(actual)}，控制率{fmt_rate(rate(actual, budget))}。"
+               + _left_out(len(rows) - len(stated), "未同时列示“三公”经费预算数和决算数"))
+        return Chart("sangong", f"{year}年度各部门“三公”经费预算数与决算数", alt, lambda: sangong_scatter(rows))
     return Chart("sangong", f"{year}年度各部门“三公”经费预算数与决算数",
                  f"条形图：{year}年度{len(stated)}个列明“三公”经费预算数和决算数的部门；合计预算数{fmt_wan(budget)}，"
                  f"决算数{fmt_wan(actual)}，控制率{fmt_rate(rate(actual, budget))}。",
