@@ -11,6 +11,11 @@
 - Chart alt text: a chart output is a PNG with its Chinese description as the ``text/plain``
   alternative (:class:`perfeval.pages.display.NotebookOutput`); :class:`ChartAltText` copies that
   description into the ``alt`` of the image before myst-nb keeps only the PNG.
+- The two parts of a chapter (单位自评报告, 测算与核查) are styled apart by their section ids
+  (``section#pe-unit-report``, ``section#pe-review``): :class:`PartSections` sets them from the outline's
+  :data:`~perfeval.pages.outline.PART_ANCHORS`. They are page ids, not Sphinx labels: a label is global to
+  the book, so every chapter defining the same one would collide (a duplicate-label warning per chapter,
+  and an inventory that depends on the order pages were read in).
 - The interface for readers (:mod:`perfeval.pages.sphinx_reader`): escaped titles in the print header
   and the search results, Chinese labels, the download menu, the footer, demo pages apart.
 """
@@ -25,9 +30,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.search import zh
 from sphinx.search.zh import SearchChinese
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import perfeval.pages.sphinx_reader as sphinx_reader
+from perfeval.pages.outline import PART_ANCHORS
 
 _STEMMABLE = re.compile(r"[A-Za-z']")
 SPLITTER_JS = files("perfeval.pages").joinpath("static/zh-splitter.js").read_text(encoding="utf-8")
@@ -82,9 +89,28 @@ class ChartAltText(SphinxPostTransform):
                 img["alt"] = alt
 
 
+class PartSections(SphinxTransform):
+    """Give the section of each part of a chapter (a second-level heading named as in the outline) its
+    page id, first, so that the HTML ``<section>`` carries it."""
+
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        for section in self.document.findall(nodes.section):
+            parent = section.parent
+            if not (isinstance(parent, nodes.section) and isinstance(parent.parent, nodes.document)):
+                continue
+            title = section.next_node(nodes.title)
+            anchor = PART_ANCHORS.get(title.astext().strip()) if title is not None else None
+            if anchor and anchor not in section["ids"]:
+                section["ids"].insert(0, anchor)
+                self.document.ids[anchor] = section
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(ChineseSearch)
     app.add_post_transform(ChartAltText)
+    app.add_transform(PartSections)
     reader = sphinx_reader.Reader()
     app.connect("config-inited", reader.configure)
     app.connect("env-updated", reader.update)
