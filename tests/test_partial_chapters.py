@@ -182,7 +182,10 @@ def test_basic_table_only_is_not_graded_and_shows_its_rows(tmp_path: Path) -> No
     nb = chapter_notebook(rec, FRAMEWORK, tmp_path)
     text = " ".join(generated_text(nb))
     # 04 岳阳楼区文旅广体局 2023: a few indicators apply (公用经费 28.90 ÷ 28.90, 三公 1.49 ÷ 1.49: 6 of 100 points).
-    assert "测算得分100.00分，适用指标覆盖率6.00%，低于60.00%，数据不足，不予评级" in text
+    # Both at full marks: 6 of 6 points. Rescaled that would read "测算得分100.00分": not shown without a grade.
+    assert ("适用指标的分值合计6分，覆盖率6.00%，低于60.00%，数据不足，不予评级，也不折算测算得分；"
+            "适用指标共得6.00分（满分6分）") in text
+    assert "测算得分100" not in text and "100.00分" not in text
     assert "“三公”经费支出1.49万元，其中公务接待费1.49万元；上年决算数1.84万元" in text
     # The two inferred project actuals carry their footnote where they appear: one note for both (the same
     # reason), shown once.

@@ -222,8 +222,10 @@ def test_low_coverage_gets_no_grade(rec: DepartmentYear, tmp_path: Path) -> None
     result = score(rec, load_framework(_two(tmp_path, weight=41)))
     assert result.coverage == D("0.59") and result.total == D(100) and result.grade is None
     assert "数据不足，不予评级" in result.notes[-1]
+    assert result.shown_total is None    # a reader is not shown the 100 rescaled from 59 points
     # exactly 0.6 is enough
-    assert score(rec, load_framework(_two(tmp_path, weight=40))).grade == "优"
+    graded = score(rec, load_framework(_two(tmp_path, weight=40)))
+    assert graded.grade == "优" and graded.shown_total == graded.total == D(100)
 
 
 def test_absent_inputs_return_none(rec: DepartmentYear) -> None:

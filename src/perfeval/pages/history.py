@@ -61,8 +61,8 @@ def history_table(records: list[DepartmentYear], framework: Framework) -> pd.Dat
             "三公经费决算数（万元）": _amount(f.sangong_actual),
             "三公同比": _change(f.sangong_actual, prev[0].sangong_actual if prev else None),
             "三公经费控制率": pct(f.sangong_control_rate),
-            label: score_or(result.total),
-            "得分变化": _points(result.total, prev[1].total if prev else None),
+            label: score_or(result.shown_total),
+            "得分变化": _points(result.shown_total, prev[1].shown_total if prev else None),
             "等级": str(result.grade) if result.grade is not None else "不予评级",
         })
         prev = (f, result)
@@ -84,7 +84,7 @@ def history_figure(records: list[DepartmentYear], framework: Framework) -> Figur
     unit_label(ax)
     ax2 = ax.twinx()
     results = [score(r, framework) for r in records]
-    scored = [(y, res.total) for y, res in zip(years, results) if res.total is not None]
+    scored = [(y, res.shown_total) for y, res in zip(years, results) if res.shown_total is not None]
     if scored:
         ax2.plot([y for y, _ in scored], [to_float(s) for _, s in scored], color=ORANGE, marker="o",
                  label=results[0].label)
@@ -103,13 +103,13 @@ def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart 
     facts = [compute(r) for r in records]
     results = [score(r, framework) for r in records]
     amounts = [v for f in facts for v in (f.adjusted_budget, f.expenditure_total)]
-    if not drawable(amounts) and all(res.total is None for res in results):
+    if not drawable(amounts) and all(res.shown_total is None for res in results):
         return NoChart("history", "各年度均未列示调整后预算、支出合计，也没有测算得分，不绘制历年对比图。")
     last, f, res = records[-1], facts[-1], results[-1]
     alt = f"柱状图与折线图：{records[0].year}年至{last.year}年各年调整后预算和支出合计（柱）及{res.label}（折线）"
     if f.expenditure_total is not None:
         alt += f"；{last.year}年支出合计{fmt_wan(f.expenditure_total)}"
-    if res.total is not None:
-        alt += f"，{res.label}{score_text(res.total)}分"
+    if res.shown_total is not None:
+        alt += f"，{res.label}{score_text(res.shown_total)}分"
     return Chart("history", f"{last.unit.name}历年预算、支出与{res.label}", alt + "。",
                  lambda: history_figure(records, framework))

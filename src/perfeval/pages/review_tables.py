@@ -60,11 +60,12 @@ def scores_table(result: ScoreResult) -> pd.DataFrame:
     if result.total is None:
         note = "各项指标均缺少所需数据，未计算总分，不予评级"
     elif result.grade is None:
-        note = "数据不足，不予评级"
+        note = (f"数据不足，不予评级，不折算总分（适用指标得{score_text(result.raw_total)}分，"
+                f"满分{fmt_number(result.applicable_weight)}分）")
     else:
         note = f"等级“{result.grade}”"
     rows.append({"一级指标": "合计", "二级指标": "", "三级指标": "", "分值": Decimal(100), "指标值": "",
-                 label: score_or(result.total), "说明": note})
+                 label: score_or(result.shown_total), "说明": note})
     return pd.DataFrame(rows, columns=score_columns(result))
 
 
@@ -78,8 +79,8 @@ def self_vs_computed_table(result: ScoreResult, record: DepartmentYear) -> pd.Da
                      label: score_or(c.recomputed, "不适用"),
                      "差异": Absent() if c.difference is None else Delta(c.difference), "说明": c.explanation})
     own = self_total(record)
-    diff = None if own is None or result.total is None else result.total - own
-    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": number_or(own), label: score_or(result.total),
+    diff = None if own is None or result.shown_total is None else result.shown_total - own
+    rows.append({"一级指标": "合计", "分值": Decimal(100), "自评得分": number_or(own), label: score_or(result.shown_total),
                  "差异": Absent() if diff is None else Delta(diff), "说明": ""})
     return pd.DataFrame(rows, columns=["一级指标", "分值", "自评得分", label, "差异", "说明"])
 
@@ -102,9 +103,9 @@ def comparison_text(result: ScoreResult, record: DepartmentYear) -> str:
         return f"单位自评表未列全一级指标的得分，不与{label}对照。"
     own_grade = f"，等级“{record.self_grade or grade(own)}”" if 0 <= own <= 100 else ""
     text = f"单位自评{fmt_number(own)}分{own_grade}"
-    if result.total is None:
+    if result.shown_total is None:
         return text + "。"
-    diff = result.total - own
+    diff = result.shown_total - own
     if diff == 0:
         return text + f"，与{label}一致。"
     word = "低" if diff < 0 else "高"

@@ -78,6 +78,13 @@ class ScoreResult:
     overrides: tuple[Override, ...] = ()    # inputs taken as resolved in the unit's favour (sensitivity runs)
 
     @property
+    def shown_total(self) -> Decimal | None:
+        """The total a reader is shown: None without a grade. A total rescaled from under 60% of the weight
+        (say 100.00 from the one indicator of 12 points a partial record allows) would read as a score
+        nobody can stand behind; JSON keeps ``total`` with its ``coverage``, the pages do not show it."""
+        return self.total if self.grade is not None else None
+
+    @property
     def label(self) -> str:
         """What the score is called: 测算得分 (复核得分 only under an official framework)."""
         return self.framework.score_label
@@ -170,8 +177,10 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
         notes.append("所有指标均缺少所需数据，均不适用：不计算总分，不予评级")
     elif weight != full:
         dropped = [i.name for i in leaves if i.score is None]
+        # Without a grade the rescaled total is not stated in words (it is not shown on the pages either).
+        rescaled = f"，按100分折算为{_two(total)}分" if grade is not None else ""
         notes.append(f"不适用指标（{'、'.join(dropped)}）共{fmt_score(full - weight)}分已剔除，"
-                     f"其余指标得分{_two(raw)}分（满分{fmt_score(weight)}分），按100分折算为{_two(total)}分")
+                     f"其余指标得分{_two(raw)}分（满分{fmt_score(weight)}分）{rescaled}")
     if grade is None and total is not None:
         notes.append(f"适用指标分值合计{fmt_score(weight)}分，覆盖率{fmt_rate(coverage * HUNDRED)}，"
                      f"低于{fmt_rate(MIN_COVERAGE * HUNDRED)}，数据不足，不予评级")

@@ -64,8 +64,7 @@ def sensitivity(rec: DepartmentYear, framework: Framework, findings: Sequence[Fi
 def sensitivity_sentence(entries: Sequence[Sensitivity]) -> str:
     """One sentence for the chapter: "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" ("" when none)."""
     together = next((e for e in entries if e.finding is None), None)
-    if together is None or together.total is None:
+    if together is None or together.result.shown_total is None:
         return ""
     label = together.result.label
-    grade = f"等级“{together.grade}”" if together.grade else "数据不足，不予评级"
-    return f"若上述需核实事项均成立，{label}为{plain(round_score(together.total))}分，{grade}。"
+    return f"若上述需核实事项均成立，{label}为{plain(round_score(together.result.shown_total))}分，等级“{together.grade}”。"
