@@ -28,6 +28,8 @@ SLOW = {"test_book.py", "test_browser.py", "test_build_engine.py", "test_determi
             "test_a_scaled_build_produces_every_page_with_every_link",
             "test_one_changed_department_reexecutes_its_pages_and_republishes_only_what_changed",
             "test_dask_workers_without_the_project_folder_build_the_same_book"))}
+#: Fixtures that build a book: every test using one is slow, wherever it is.
+SLOW_FIXTURES = {"built_book", "scaled", "draft_book"}
 BROWSER = {"test_browser.py", "test_hostile.py::test_no_script_from_data_runs_and_text_is_literal"}
 
 
@@ -35,9 +37,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         name = item.path.name
         test = f"{name}::{getattr(item, 'originalname', item.name)}"
-        if name in SLOW or test in SLOW or item.path.suffix == ".ipynb":
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if name in SLOW or test in SLOW or item.path.suffix == ".ipynb" or fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
-        if name in BROWSER or test in BROWSER:
+        if name in BROWSER or test in BROWSER or "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -80,6 +82,11 @@ def test_help_of_every_command_is_chinese(capsys: pytest.CaptureFixture[str]) ->
         assert info.value.code == 0
         assert out.startswith("用法：perfeval") and "显示本帮助并退出" in out, argv
         assert _english(out + err) == [], (argv, out)
+        # Placeholders are Chinese too: no FRAMEWORK / DATA_DIR (argparse's default for an option) and no
+        # "code year" (its default for a positional) in the usage lines.
+        usage = out.split("\n\n", 1)[0]
+        usage = usage.removeprefix("用法：perfeval").removeprefix(f" {argv[0]}" if argv[0] in commands else "")
+        assert re.findall(r"(?<![-\w{,])([A-Za-z_]{2,})(?![\w}])", usage) == [], (argv, usage)
 
 
 @pytest.mark.parametrize("argv", [

@@ -182,7 +182,7 @@ def test_check_refuses_control_characters_and_strips_them_from_terminal_text(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Escape codes in a data file never reach the terminal: the file is refused at load (naming the field),
     and the terminal printer strips control and format characters from any text it is given."""
-    from perfeval.cli.review import printable
+    from perfeval.cli.parser import printable
 
     data_dir = data_copy(tmp_path, ("other_notes: 年中预算调整", 'other_notes: "\\e[31mXX\\e[0m\\u202e年中预算调整'))
     path = data_dir / "2024" / "xiangtan-minzheng.yaml"
@@ -194,6 +194,18 @@ def test_check_refuses_control_characters_and_strips_them_from_terminal_text(
     assert "\x1b" not in captured.out + captured.err
     assert "other_notes" in captured.err and "控制字符" in captured.err
     assert printable("\x1b[31mXX\x1b[0m\u202e年中") == "[31mXX[0m年中"
+
+
+@pytest.mark.parametrize("command", [["check"], ["validate"]])
+def test_an_escape_code_in_a_file_name_never_reaches_the_terminal(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A data file named with a terminal escape: the error names the file, without the escape code."""
+    data_dir = data_copy(tmp_path)
+    (data_dir / "2024" / "\x1b[2Jevil.yaml").write_text("code: evil\n", encoding="utf-8")
+    assert main([*command, "--data-dir", str(data_dir)]) == 2
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "[2Jevil.yaml" in captured.err
 
 
 def test_check_code_without_year(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from perfeval import __version__
 from perfeval.cli import build, data, reports, review
-from perfeval.cli.parser import Parser
+from perfeval.cli.parser import Parser, printable_lines
 from perfeval.errors import DataError, UsageError
 
 COMMAND_MODULES = (build, review, data, reports)
@@ -53,13 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DataError as exc:
-        print(f"perfeval: 数据错误：{exc}", file=sys.stderr)
+        print(f"perfeval: 数据错误：{printable_lines(str(exc))}", file=sys.stderr)
         return 2
     except UsageError as exc:
-        print(f"perfeval: 参数错误：{exc}", file=sys.stderr)
+        print(f"perfeval: 参数错误：{printable_lines(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:  # a path cannot be read or written (missing, no permission, disk full …)
-        print(f"perfeval: 文件错误：{os_error_message(exc)}", file=sys.stderr)
+        print(f"perfeval: 文件错误：{printable_lines(os_error_message(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("perfeval: 已中断 (interrupted)", file=sys.stderr)

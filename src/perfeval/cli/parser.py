@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from typing import Any, Callable, NoReturn
 
 USAGE_PREFIX = "用法："
@@ -77,3 +78,16 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"perfeval: 参数错误：{translate(message)}", file=sys.stderr)
         raise SystemExit(2)
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control and format characters (escape codes, bidi overrides) removed,
+    line breaks and tabs turned into spaces."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def printable_lines(text: str) -> str:
+    """:func:`printable` line by line: a message's own line breaks stay, escape codes from data (a file name,
+    a value quoted in an error) do not reach the terminal."""
+    return "\n".join(printable(line) for line in text.splitlines())

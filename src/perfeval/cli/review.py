@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from perfeval.cli.parser import printable
 from perfeval.errors import UsageError
 from perfeval.model import department_path, discover, load_all, load_department
 from perfeval.model.numbers import fmt_rate, fmt_score
@@ -35,29 +35,22 @@ JSON_VERSION = 3
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("score", help="按指标体系测算得分",
                               description="按指标体系计算一个部门一个年度的各级指标得分（测算得分，不代表财政部门的正式评价结果）。")
-    p.add_argument("code", help="部门代码，如 xiangtan-minzheng")
-    p.add_argument("year", type=int, help="评价年度，如 2024")
-    p.add_argument("--framework", default=DEFAULT_FRAMEWORK,
+    p.add_argument("code", metavar="部门代码", help="部门代码，如 xiangtan-minzheng")
+    p.add_argument("year", metavar="年度", type=int, help="评价年度，如 2024")
+    p.add_argument("--framework", metavar="指标体系", default=DEFAULT_FRAMEWORK,
                    help=f"指标体系名称或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）")
-    p.add_argument("--data-dir", default="data", help="数据目录（默认 data）")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    p.add_argument("--data-dir", metavar="目录", default="data", help="数据目录（默认 data）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（文字）或 json")
     p.set_defaults(func=cmd_score)
 
     c = subparsers.add_parser("check", help="数据检查（有错误时退出码为 1）",
                               description="检查部门数据：合计、比率、文字与数字是否相符、说明、单位、年份、占位符。"
                                           "结果分为错误、需核实、提示三类；有错误时退出码为 1。")
-    c.add_argument("code", nargs="?", help="部门代码；省略时检查数据目录下的全部部门")
-    c.add_argument("--year", type=int, help="评价年度；省略时检查全部年度")
-    c.add_argument("--data-dir", default="data", help="数据目录（默认 data）")
-    c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    c.add_argument("code", metavar="部门代码", nargs="?", help="部门代码；省略时检查数据目录下的全部部门")
+    c.add_argument("--year", metavar="年度", type=int, help="评价年度；省略时检查全部年度")
+    c.add_argument("--data-dir", metavar="目录", default="data", help="数据目录（默认 data）")
+    c.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（文字）或 json")
     c.set_defaults(func=cmd_check)
-
-
-def printable(text: str) -> str:
-    """Text safe for a terminal: control and format characters (escape codes, bidi overrides) removed,
-    line breaks and tabs turned into spaces."""
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def _headline(message: str, limit: int = 60) -> str:
