@@ -186,6 +186,8 @@ def test_project_items_of_a_partial_list_06() -> None:
     f = one(run_checks(record(expenditure={"project": {"actual": "286.83"}}, projects=projects)), "sum.projects")
     assert f.severity == "verify" and f.numbers["computed"] == "57.8" and f.numbers["difference"] == "229.03"
     assert "可能只列出了部分项目" in f.message
+    # each item is named as the page names it, apart from its figure (not "项目136.3万元")
+    assert "项目1为36.3万元、项目2为1万元" in f.message and "项目136.3" not in f.message
     # managed funds (代管资金) are not 项目支出 items
     managed = [{**p, "managed_only": True} for p in projects]
     assert by_rule(run_checks(record(expenditure={"project": {"actual": "286.83"}}, projects=managed)),

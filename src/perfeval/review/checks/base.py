@@ -54,6 +54,12 @@ def project_label(i: int, p: Project) -> str:
     return f"项目{p.number if p.number is not None else i + 1}"
 
 
+def labelled(label: str, figure: str) -> str:
+    """A label followed by its figure, as one reads it: 人员经费1581.75万元, but 项目1为36.3万元 (a label ending
+    in a number would run into the figure: 项目136.3万元)."""
+    return f"{label}为{figure}" if label[-1:].isdigit() and figure[:1].isdigit() else f"{label}{figure}"
+
+
 def project_name(i: int, p: Project) -> str:
     return f"{project_label(i, p)}「{p.name}」"
 

@@ -15,7 +15,7 @@ from typing import Iterator
 from perfeval.model.facts import compute
 from perfeval.model.numbers import fmt_rate, fmt_wan, rate
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.checks.base import TOLERANCE, CheckRule, Row, amount_rows, d, r
+from perfeval.review.checks.base import TOLERANCE, CheckRule, Row, amount_rows, d, labelled, r
 from perfeval.review.findings import Finding
 from perfeval.review.inputs import mid_year_adjustment
 
@@ -56,9 +56,9 @@ def check_variance(rec: DepartmentYear) -> Iterator[Finding]:
             continue
         share = rate(actual, budget)
         if share is None:           # a budget of 0 with something spent
-            text = f"{row.label}{fmt_wan(actual)}（本年预算数为0）"
+            text = f"{labelled(row.label, fmt_wan(actual))}（本年预算数为0）"
         else:
-            text = f"{row.label}{fmt_wan(actual)}，为预算{fmt_wan(budget)}的{fmt_rate(share)}"
+            text = f"{labelled(row.label, fmt_wan(actual))}，为预算{fmt_wan(budget)}的{fmt_rate(share)}"
         far = share is None or not (LOW * 100 <= share <= HIGH * 100)
         material = abs(actual - budget) >= MATERIAL
         over = actual > budget
@@ -97,14 +97,14 @@ def check_year_on_year(rec: DepartmentYear) -> Iterator[Finding]:
         assert previous is not None and actual is not None
         change = rate(actual - previous, previous)
         if actual == previous:
-            parts.append(f"{row.label}{fmt_wan(actual)}，与上年持平")
+            parts.append(f"{labelled(row.label, fmt_wan(actual))}，与上年持平")
             continue
         if change is None:
-            parts.append(f"{row.label}{fmt_wan(actual)}，上年为0")
+            parts.append(f"{labelled(row.label, fmt_wan(actual))}，上年为0")
             continue
         word = "增加" if actual > previous else "减少" if actual < previous else "持平"
         amount = f"{fmt_wan(abs(actual - previous))}（{fmt_rate(abs(change))}）" if actual != previous else ""
-        parts.append(f"{row.label}{fmt_wan(actual)}，比上年{fmt_wan(previous)}{word}{amount}")
+        parts.append(f"{labelled(row.label, fmt_wan(actual))}，比上年{fmt_wan(previous)}{word}{amount}")
         numbers[f"{row.path}.change"] = r(change)
     if parts:
         yield Finding("change.summary", "note", "", "与上年决算相比：" + "；".join(parts), numbers)

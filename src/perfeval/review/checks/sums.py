@@ -26,7 +26,7 @@ from perfeval.model.numbers import HUNDRED, fmt_wan, money_sum
 from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear
 from perfeval.review.checks.base import (COLUMN_LABELS, EXPENDITURE_LABELS, INCOME_LABELS, SANGONG_LABELS, SLIP_RATIO,
                                          TOLERANCE,
-                                         CheckFn, CheckRule, d, project_label)
+                                         CheckFn, CheckRule, d, labelled, project_label)
 from perfeval.review.findings import Finding
 
 
@@ -58,7 +58,7 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
         return      # a part ~1000× its total is a 元/万元 slip, reported by units.slip (one fact, one finding)
     above = [p for p in stated if p.value is not None and p.value > total + (0 if count else TOLERANCE)]
     if above:
-        listing = "、".join(f"{p.label}{show(p.value)}" for p in above if p.value is not None)
+        listing = "、".join(labelled(p.label, show(p.value)) for p in above if p.value is not None)
         yield Finding("item.above_total", "error", path, f"{label}：其中{listing}大于合计{show(total)}，"
                       "其中项不可能大于合计", {**{p.key: d(p.value) for p in above}, "total": d(total)})
         return
@@ -66,7 +66,7 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
     diff = total - computed
     if diff == 0:
         return
-    expr = "、".join(f"{p.label}{show(p.value)}" for p in stated if p.value is not None) + f"合计{show(computed)}"
+    expr = "、".join(labelled(p.label, show(p.value)) for p in stated if p.value is not None) + f"合计{show(computed)}"
     numbers = {**{p.key: d(p.value) for p in stated}, "computed": d(computed), "stated": d(total),
                "difference": d(diff)}
     if blank:
