@@ -158,11 +158,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     grade = f"等级 {result.grade}" if result.grade else "数据不足，不予评级"
     if result.total is None:
         lines.append(f"没有适用的指标：不计算{result.label[:2]}总分，数据不足，不予评级")
+    elif result.shown_total is None:   # no grade: the total rescaled from a few indicators is not a score
+        lines.append(f"适用指标得分 {fmt_score(result.raw_total)} 分（满分 {fmt_score(result.applicable_weight)} 分），"
+                     f"适用指标覆盖率 {fmt_rate(result.coverage * 100)}，数据不足，不予评级，不折算总分")
     else:
         lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
                      f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
     for entry in sensitivities:
-        if entry.finding is not None and entry.total is not None:
+        if entry.finding is not None and entry.result.shown_total is not None:
             lines.append(f"  需核实：{_headline(entry.finding.message)}——若按单位的说法成立，{result.label} "
                          f"{fmt_score(entry.total)} 分（{entry.grade or '不予评级'}）")
     sentence = sensitivity_sentence(sensitivities)
