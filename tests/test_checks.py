@@ -128,8 +128,9 @@ def test_real_record_summary(rec: DepartmentYear) -> None:
     # the two claims the unit's own figures contradict
     assert [(f.id, f.path) for f in found if f.severity == "error"] == [
         ("project.claim_full", "projects[0].description"), ("project.claim_full", "projects[2].description")]
+    # (目标3's qualitative indicator states its result in words, 均有所提高: no goal.indicator_no_actual)
     assert sorted({f.id for f in found if f.severity == "verify"}) == [
-        "adjustment.declared_zero", "claim.completion", "execution.project_below_90", "goal.indicator_no_actual",
+        "adjustment.declared_zero", "claim.completion", "execution.project_below_90",
         "personnel.above_approved", "project.above_budget", "year.as_written"]
     # every other sum holds exactly: no finding for them
     # every other sum holds exactly, in every column (收入合计 2373.85 = 2373.85 + 0 + 0; 支出合计 2373.85 = 1595.3 +
@@ -141,7 +142,12 @@ def test_real_record_summary(rec: DepartmentYear) -> None:
                      "balance.expenditure_above_income", "claim.no_large_projects"):
         assert by_rule(found, check_id) == [], check_id
     assert [f.path for f in by_rule(found, "sum.basic")] == ["expenditure.basic.budget"]
-    assert one(found, "goal.indicator_no_actual").path == "goals[2].indicators[0].actual"
+    # 目标3's qualitative indicator states its result in words (均有所提高); without them the check asks for it.
+    assert by_rule(found, "goal.indicator_no_actual") == []
+    data = rec.model_dump()
+    data["goals"][2]["indicators"][0]["actual_text"] = None
+    unstated = run_checks(DepartmentYear.model_validate(data))
+    assert one(unstated, "goal.indicator_no_actual").path == "goals[2].indicators[0].actual"
     severities = [f.severity for f in found]
     assert severities == sorted(severities, key=["error", "verify", "note"].index)
     assert {f.severity for f in found} <= {"error", "verify", "note"}

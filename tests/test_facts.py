@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 from hypothesis import HealthCheck, given, settings
 
-from perfeval.model.facts import add, compute, indicator_met
+from perfeval.model.facts import achieved, add, compute, indicator_met, qualitative_met
 from perfeval.model.numbers import fmt_rate
 from perfeval.model.schema import DepartmentYear, Indicator, Quantity
 
@@ -106,6 +106,21 @@ def test_an_open_bound_in_the_wrong_direction_cannot_be_judged() -> None:
     assert indicator_met(_ind(("5", "<="), ("3", ">="))) is None
     assert indicator_met(_ind(("90", ">="), ("95", "<"))) is None
     assert indicator_met(_ind(("90", ">="), ("90", ">="))) is True
+
+
+def test_a_result_in_words_is_judged_by_the_qualitative_rule() -> None:
+    # The seed's 目标3: "同比节地生态安葬率、火化率均有所提高", no figure, no numeric target → achieved.
+    seed = Indicator(name="节地生态安葬率、火化率同比", category="效果", actual_text="均有所提高")
+    assert indicator_met(seed) is None and qualitative_met(seed) is True and achieved(seed) is True
+    assert achieved(Indicator(name="x", target_text="较上年有所提升", actual_text="同比均有所提高")) is True
+    # Words saying it fell short are not an achievement.
+    for text in ("部分项目尚未完成", "未达到预期", "因疫情未能按期举办", "工作进度滞后", "没有完成年度任务"):
+        assert achieved(Indicator(name="x", actual_text=text)) is False, text
+    # No words, or a numeric target (the quantitative rule decides, or nobody can): not judged in words.
+    assert qualitative_met(Indicator(name="x")) is None and qualitative_met(Indicator(name="x", actual_text=" ")) is None
+    numeric = Indicator(name="x", target=Quantity(value=D(90), unit="%", relation=">="), actual_text="基本完成")
+    assert qualitative_met(numeric) is None and achieved(numeric) is None
+    assert achieved(_ind(("15", ">="), ("14", "="))) is False
 
 
 # --------------------------------------------------------------------------- partial records, any valid record

@@ -12,7 +12,8 @@ errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), `
 from __future__ import annotations
 
 import perfeval.model.numbers as numbers
-from perfeval.model.facts import Facts, ProjectFacts, compute, indicator_met, quantity_meets
+from perfeval.model.facts import (Facts, ProjectFacts, achieved, compute, indicator_met, qualitative_met,
+                                  quantity_meets)
 from perfeval.model.files import (
     MAX_FILE_BYTES,
     Migration,
@@ -101,5 +102,5 @@ __all__ = [
     # messages
     "chinese_message", "error_lines", "inner_model", "location_label", "schema_field", "validation_to_error",
     # facts
-    "Facts", "ProjectFacts", "compute", "indicator_met", "quantity_meets",
+    "Facts", "ProjectFacts", "achieved", "compute", "indicator_met", "qualitative_met", "quantity_meets",
 ]

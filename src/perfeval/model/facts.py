@@ -8,6 +8,7 @@ with a zero or absent denominator is None.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -214,6 +215,26 @@ def indicator_met(indicator: Indicator) -> bool | None:
     if target.relation in (">=", ">") and actual.relation in ("<=", "<"):
         return None
     return quantity_meets(actual, target)
+
+
+#: Words by which a qualitative result says it fell short (未完成, 尚未, 没有达到 …).
+SHORTFALL = re.compile(r"未(?:完成|达到|达标|实现|能|按期|按时|落实|到位)|尚未|没有(?:完成|达到|实现|落实)|不到位|滞后|差距较大")
+
+
+def qualitative_met(indicator: Indicator) -> bool | None:
+    """The qualitative rule: an indicator without a numeric target whose result is stated in words
+    ("同比均有所提高") is judged by those words, as the unit wrote them: achieved unless they say it fell
+    short. None when there is a numeric target (the quantitative rule) or no result in words."""
+    text = (indicator.actual_text or "").strip()
+    if indicator.target is not None or indicator.actual is not None or not text:
+        return None
+    return SHORTFALL.search(text) is None
+
+
+def achieved(indicator: Indicator) -> bool | None:
+    """Met by its figures (:func:`indicator_met`), else by the qualitative rule, else None (cannot tell)."""
+    met = indicator_met(indicator)
+    return met if met is not None else qualitative_met(indicator)
 
 
 def quantity_meets(actual: Quantity, target: Quantity) -> bool:

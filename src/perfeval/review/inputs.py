@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping
 
-from perfeval.model.facts import Facts, compute, indicator_met
+from perfeval.model.facts import Facts, achieved, compute, indicator_met, qualitative_met
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
 from perfeval.model.schema import Amounts, DepartmentYear, Indicator, Project
 from perfeval.review.findings import Override
@@ -305,11 +305,15 @@ def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
     what = "、".join(categories) + "指标"
 
     def compute_met(rec: DepartmentYear) -> Computed:
-        judged = [m for m in (indicator_met(i) for i in _indicators(rec, *categories)) if m is not None]
+        inds = _indicators(rec, *categories)
+        judged = [m for m in (achieved(i) for i in inds) if m is not None]
         if not judged:
-            return None, f"没有同时列明目标值和实际值的{what}"
+            return None, f"没有同时列明目标值和实际值的{what}，也没有以文字说明完成情况的定性指标"
         met = sum(1 for m in judged if m)
-        return rate(Decimal(met), Decimal(len(judged))), f"{len(judged)}个有目标值和实际值的{what}中{met}个达成"
+        words = sum(1 for i in inds if qualitative_met(i) is not None)
+        among = f"，其中{words}个定性指标按原报告的文字说明判断" if words else ""
+        return rate(Decimal(met), Decimal(len(judged))), (
+            f"{len(judged)}个可判断的{what}中{met}个达成{among}")
     return compute_met
 
 
@@ -413,12 +417,12 @@ INPUTS: dict[str, InputSpec] = {
     "indicator_target_share": InputSpec("绩效指标量化率", "percent", _indicator_target_share,
                                         "有量化目标值的指标数 ÷ 指标数", ("goal_targets",)),
     "indicator_met_share": InputSpec("绩效指标达成率", "percent", _met_share("产出", "效果"),
-                                     "达成目标值的产出、效果指标数 ÷ 同时有目标值和实际值的产出、效果指标数",
+                                     "达成的产出、效果指标数 ÷ 可判断的产出、效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）",
                                      ("output_results", "outcome_results")),
     "output_met_share": InputSpec("产出指标达成率", "percent", _met_share("产出"),
-                                  "达成目标值的产出指标数 ÷ 同时有目标值和实际值的产出指标数", ("output_results",)),
+                                  "达成的产出指标数 ÷ 可判断的产出指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("output_results",)),
     "outcome_met_share": InputSpec("效果指标达成率", "percent", _met_share("效果"),
-                                   "达成目标值的效果指标数 ÷ 同时有目标值和实际值的效果指标数", ("outcome_results",)),
+                                   "达成的效果指标数 ÷ 可判断的效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("outcome_results",)),
     "verifiable_goal_share": InputSpec("可核验目标占比", "percent", _verifiable_goal_share,
                                        "至少有一个可对照目标值核验的指标的目标数 ÷ 目标数", ("goal_targets",)),
     "satisfaction_rate": InputSpec("满意度", "percent", _satisfaction_rate, "满意度指标（%）中的最低值",
