@@ -8,9 +8,10 @@ of one rule are listed. Numbers in messages are written with :func:`fmt`.
 from __future__ import annotations
 
 import bisect
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from perfeval.model.numbers import plain as fmt, round_half_up  # the one formatter and rounding (re-exported)
 from perfeval.review import Finding
 from .extract import extract
 from .extraction import Extraction
@@ -23,15 +24,6 @@ TOLERANCE = Decimal("0.01")
 MAX_PER_RULE = 50
 COLUMN_LABELS = {"previous": "上年决算数", "budget": "本年预算数", "adjusted": "调整后预算数", "actual": "本年决算数",
                  "": "金额"}
-
-
-def fmt(value: Decimal) -> str:
-    """A decimal as written, without exponent."""
-    return format(value, "f")
-
-
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def decimal_places(stated: Decimal) -> int:

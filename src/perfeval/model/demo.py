@@ -39,6 +39,7 @@ from typing import Any, Callable, Sequence
 
 from perfeval.model.demo_catalogue import CITY, CITY_CODE, MAX_DEPARTMENTS, PROBLEMS, catalogue
 from perfeval.model.files import department_path, dump_record
+from perfeval.model.numbers import round_half_up
 from perfeval.model.schema import DepartmentYear
 
 CENT = Decimal("0.01")
@@ -50,7 +51,7 @@ ALL_PROFILES: tuple[str, ...] = (*PROFILES, "identity")
 
 
 def _q(value: Decimal | float | int) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(Decimal(str(value)))
 
 
 def _money(rng: random.Random, low: float, high: float) -> Decimal:
