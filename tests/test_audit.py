@@ -160,3 +160,18 @@ def test_year_labelled_headers_and_comparisons_are_not_year_slips() -> None:
     assert years[0].source.startswith("2022年度批复的项目预算")
     # (1.49 - 1.84) ÷ 1.84 = -0.190217… → -19.02 %: the stated formula computes.
     assert not _only(findings, "text.rate")
+
+
+def test_a_stated_share_is_checked_against_the_total_it_names() -> None:
+    text = ("2024年度某局部门整体支出绩效评价报告\n"
+            "2024年度，某局支出合计120万元，其中基本支出60万元，占支出合计的60%，项目支出60万元，占支出合计的50%。")
+    (found,) = _only(audit_document(normalize(text), 2024), "text.share")
+    # 60 ÷ 120 = 50%, not the 60% stated (the second share, 50%, holds)
+    assert found.severity == "error" and found.numbers == {"stated": "60", "part": "60", "total": "120",
+                                                            "computed": "50"}
+    assert "占支出合计60%" in found.message
+    # a share that does not follow its own figure, or whose total is not given, is not judged
+    loose = "2024年度，某局基本支出60万元，主要用于人员工资，占支出合计的60%。"
+    assert not _only(audit_document(normalize(loose), 2024), "text.share")
+    unnamed = "2024年度，某局基本支出60万元，占支出合计的60%。"
+    assert not _only(audit_document(normalize(unnamed), 2024), "text.share")

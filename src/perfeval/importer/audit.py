@@ -62,6 +62,7 @@ class Auditor(TextRules, FormRules, AuditBase):
         self.sums()
         self.score_sums()
         self.rates()
+        self.shares()
         self.formulas()
         self.claims()
         self.adjustment_rate()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -206,6 +207,40 @@ class TextRules(AuditBase):
                 self.add("text.rate", "error", m.start(),
                          f"「{name}{fmt(stated)}%」与文中数字不符：{fmt(num)} ÷ {fmt(den)} = {fmt(computed)}%",
                          {"stated": fmt(stated), "numerator": fmt(num), "denominator": fmt(den),
+                          "computed": fmt(computed)})
+
+    #: "…，占支出合计的60%" / "占全年支出比重为9.1%": a share stated after a figure, of a named total.
+    _SHARE = re.compile(r"占(?:本年|全年|当年)?(?P<base>[\u4e00-\u9fff“”\"]{2,12}?)(?:的)?(?:比重|比例)?(?:为|是|达)?"
+                        r"(?P<p>\d{1,3}(?:\.\d{1,4})?)%")
+
+    def shares(self) -> None:
+        """A stated share ("基本支出60万元，占支出合计的60%"): the figure just before it over the amount the text gives
+        for the named total (the last "<total>…N万元" before it); checked only when both are found."""
+        for m in self._SHARE.finditer(self.text):
+            base, stated = m.group("base").strip("“”\""), Decimal(m.group("p"))
+            sent = self.doc.sentence_at(m.start())
+            # Bounded work per share (a long line of shares stays linear): the figure just before it, and at
+            # most 20 figures before that, within 400 characters.
+            i = bisect.bisect_left(self.money_starts, m.start()) - 1
+            if i < 0 or self.money[i].start < sent.start:
+                continue
+            part = self.money[i]
+            if re.search(r"[，,；]", self.text[part.end:m.start()].rstrip("，, ")):
+                continue   # the share does not follow its own figure directly
+            total = None
+            for mm in reversed(self.money[max(0, i - 20):i]):
+                if mm.start < sent.start - 400:
+                    break
+                if re.search(re.escape(base) + r"[^，。；]{0,6}$", self.text[max(0, mm.start - 20):mm.start]):
+                    total = mm
+                    break
+            if total is None or not total.value:
+                continue
+            computed = round_half_up(part.value * 100 / total.value, decimal_places(stated))
+            if computed != stated:
+                self.add("text.share", "error", m.start(),
+                         f"「占{base}{fmt(stated)}%」与文中数字不符：{fmt(part.value)} ÷ {fmt(total.value)} = {fmt(computed)}%",
+                         {"stated": fmt(stated), "part": fmt(part.value), "total": fmt(total.value),
                           "computed": fmt(computed)})
 
     _FORMULA = re.compile(r"(?P<name>[\u4e00-\u9fff“”\"]{0,12}率)?[=＝]?[（(](?P<a>\d{1,12}(?:\.\d+)?)-(?P<b>\d{1,12}(?:\.\d+)?)[)）]"
