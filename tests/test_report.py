@@ -7,6 +7,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from perfeval.book.markdown import md_escape
+from perfeval.model import load_records
 from perfeval.model.facts import compute
 from perfeval.model.schema import DepartmentYear
 from perfeval.pages import charts, render, review_tables, tables
@@ -161,7 +162,7 @@ def test_axis_titles_and_labels_are_horizontal(seed: DepartmentYear) -> None:
 
     framework = load_framework(ROOT / "data/frameworks/xiangtan-2024.yaml")
     f = compute(seed)
-    demo = ranking.load_records([ROOT / "data/demo"])
+    demo = [rec for rec, _ in load_records([ROOT / "data/demo"])]
     rows = ranking.evaluate([r for r in demo if r.year == 2024], framework)
     years = history.history_records(ROOT / "data/demo", "qinghe-jiaoyu", 2024)
     figures = [charts.spending_structure(seed, f), charts.budget_vs_actual(seed, f),

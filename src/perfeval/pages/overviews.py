@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import escape
 
 import perfeval.pages.ranking as ranking
-from perfeval.model import DepartmentYear
+from perfeval.model import DepartmentYear, load_records
 from perfeval.pages.cells import score_text
 from perfeval.pages.charts import NoChart
 from perfeval.pages.display import NotebookOutput, PageOutput
@@ -40,7 +40,7 @@ class Overview:
 
     @classmethod
     def load(cls, year: int, data_dirs: list[str], demo: bool, framework_file: str | Path) -> "Overview":
-        records = [r for r in ranking.load_records([Path(d) for d in data_dirs])
+        records = [r for r in [rec for rec, _ in load_records(data_dirs)]
                    if r.year == int(year) and r.demo == bool(demo)]
         return cls(int(year), records, Path(framework_file), bool(demo))
 
@@ -106,7 +106,7 @@ class FindingsPage:
 
     @classmethod
     def load(cls, data_dirs: list[str], framework_file: str | Path) -> "FindingsPage":
-        return cls(ranking.load_records([Path(d) for d in data_dirs]), Path(framework_file))
+        return cls([rec for rec, _ in load_records(data_dirs)], Path(framework_file))
 
     @cached_property
     def rows(self) -> list[ranking.Row]:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from matplotlib.ticker import MaxNLocator
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from perfeval.model import DepartmentYear, Facts, compute, load_all
+from perfeval.model import DepartmentYear, Facts, compute
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate
 from perfeval.pages.cells import Absent, Pct, pct, score_or, score_text
 from perfeval.pages.charts import (BLUE, GREEN, GREY, ORANGE, RED, Chart, NoChart, drawable, new_figure, to_float,
@@ -42,13 +41,6 @@ class Row:
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
-
-
-def load_records(data_dirs: list[Path | str]) -> list[DepartmentYear]:
-    records: list[DepartmentYear] = []
-    for d in data_dirs:
-        records.extend(load_all(Path(d)))
-    return records
 
 
 def evaluate(records: list[DepartmentYear], framework: Framework) -> list[Row]:
