@@ -428,3 +428,16 @@ def test_draft_header_stays_comment_lines(tmp_path: Path) -> None:
     data = read_yaml(result.path)
     assert "injected" not in data and "other_notes" not in data and "evil" not in data
     assert set(data) <= set(DepartmentYear.model_fields)
+
+
+def test_a_report_date_is_read_by_the_one_date_policy() -> None:
+    """年月日 and ISO dates are read; slash and dot forms are not guessed (as in data files and Excel)."""
+    import datetime as dt
+
+    from perfeval.importer.extraction import parse_report_date
+
+    assert parse_report_date("报告日期：2025年5月30日") == dt.date(2025, 5, 30)
+    assert parse_report_date("报告日期：2025 年 5 月 30 日") == dt.date(2025, 5, 30)
+    assert parse_report_date("报告日期：2025-05-30") == dt.date(2025, 5, 30)
+    assert parse_report_date("报告日期：2025/5/30") is None and parse_report_date("报告日期：2025.5.30") is None
+    assert parse_report_date("报告日期：2025年2月30日") is None   # no such date

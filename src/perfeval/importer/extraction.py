@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from perfeval.model.numbers import parse_date
+
 from .figures import Money, money_mentions
 from .normalize import Block, Document
 from .partial import get_path, set_path
@@ -83,13 +85,16 @@ def split_numbered(text: str) -> list[tuple[int, str]]:
 
 
 def parse_report_date(text: str) -> dt.date | None:
-    m = re.search(r"((?:19|20)\d{2})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})", text)
+    """The first date in ``text`` written in a form of the one date policy (``2025年5月30日`` or ``2025-05-30``,
+    :func:`perfeval.model.numbers.parse_date`); a slash or dot form is not guessed, the field stays not found."""
+    m = re.search(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}", text)
     if not m:
         return None
     try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        date = parse_date(re.sub(r"\s+", "", m.group(0)))
     except ValueError:
         return None
+    return date if isinstance(date, dt.date) else None
 
 
 class TextReader:
