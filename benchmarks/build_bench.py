@@ -183,10 +183,17 @@ def floor_per_department(project: Path) -> float:
 
 
 def change_one(project: Path, n: int) -> Path:
-    """Change one department's data (a visible text change)."""
+    """Change one department's data: a visible text change that every profile allows (partial demo records
+    may lack any given field, so the note is added when the record has none). The change is asserted: a
+    "change" that left the file as it was would measure a no-change rebuild."""
     data = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))[n // 2]
-    data.write_text(data.read_text(encoding="utf-8").replace("annual_plan: ", "annual_plan: （修订）", 1),
-                    encoding="utf-8")
+    before = data.read_text(encoding="utf-8")
+    if "\nother_notes: " in before:
+        after = before.replace("\nother_notes: ", "\nother_notes: （修订）", 1)
+    else:
+        after = before.rstrip("\n") + "\nother_notes: 本年度数据经修订。\n"
+    assert after != before
+    data.write_text(after, encoding="utf-8")
     return data
 
 
