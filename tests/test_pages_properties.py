@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from matplotlib.text import Text
 
 from perfeval.errors import DataError
-from perfeval.model import MAX_ITEMS, DepartmentYear, compute, load_department
+from perfeval.model import MAX_ITEMS, MAX_NESTED_ITEMS, DepartmentYear, compute, load_department
 from perfeval.pages import charts
 from perfeval.pages.display import charts_in
 from perfeval.pages.docx import document_bytes
@@ -82,6 +82,21 @@ def test_an_all_zero_split_draws_no_pie_and_says_why(tmp_path: Path) -> None:
     # Nothing stated: no chart either, and the line says so.
     empty = seed.model_copy(update={"expenditure": None})
     assert "未列示支出的分项金额" in charts.spending_structure_chart(empty, compute(empty)).reason   # type: ignore[union-attr]
+
+
+def test_nested_items_beyond_the_record_limit_are_refused_at_load(tmp_path: Path) -> None:
+    """Each list within its limit, but 5 goals of 500 indicators: 2,500 in all, refused naming goals."""
+    import yaml
+
+    path = tmp_path / "2024" / "big.yaml"
+    path.parent.mkdir()
+    goals = [{"text": "目标", "indicators": [{"name": "指标"} for _ in range(MAX_ITEMS)]} for _ in range(5)]
+    data = {"code": "big", "year": 2024, "unit": {"name": "大单位"}, "goals": goals}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_department(path)
+    assert err.value.field == "goals" and f"绩效指标合计2500条，上限{MAX_NESTED_ITEMS}条" in str(err.value)
+    assert len(DepartmentYear.model_validate({**data, "goals": goals[:4]}).goals) == 4   # 2,000: at the limit
 
 
 @pytest.mark.parametrize("section, item", [("projects", {"name": "项目"}), ("goals", {"text": "目标"})])

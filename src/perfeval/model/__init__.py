@@ -49,6 +49,7 @@ from perfeval.model.schema import (
     INCOME_SOURCES,
     MAX_AMOUNT,
     MAX_ITEMS,
+    MAX_NESTED_ITEMS,
     MAX_TEXT_CHARS,
     SANGONG_ITEMS,
     Adjustment,
@@ -88,7 +89,7 @@ from perfeval.model.schema import (
 __all__ = [
     "numbers",
     # records
-    "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
+    "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
     "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
     "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",

@@ -42,6 +42,9 @@ MAX_TEXT_CHARS = 20_000
 #: Most items a list section may hold (projects, goals, indicators of a goal, problems, 自评表 rows …): real
 #: reports list dozens; a longer list is refused at load (a chapter and its Word files stay a few seconds).
 MAX_ITEMS = 500
+#: Items nested in list items (every goal's indicators, every project's outputs) in one record, in all: 500 goals
+#: of 500 indicators each would be 250,000 rows of one chapter.
+MAX_NESTED_ITEMS = 2000
 #: Characters no text field may hold: control characters other than tab and line breaks (C0, DEL, C1),
 #: the Unicode line/paragraph separators and the two non-characters. Word and Excel files cannot carry
 #: them, YAML treats some as line breaks, and they are invisible to a reader.
@@ -489,6 +492,16 @@ class DepartmentYear(Record):
         if not re.fullmatch(CODE_PATTERN, value):
             raise ValueError("部门代码只能使用小写字母、数字和连字符 (lowercase ASCII letters, digits, hyphens)")
         return value
+
+    @field_validator("goals", "projects")
+    @classmethod
+    def _nested_limit(cls, items: list[Goal] | list[Project], info: ValidationInfo) -> list[Goal] | list[Project]:
+        nested = sum(len(i.indicators) if isinstance(i, Goal) else len(i.outputs) for i in items)
+        if nested > MAX_NESTED_ITEMS:
+            what = "绩效指标" if info.field_name == "goals" else "项目主要产出"
+            raise ValueError(f"{what}合计{nested}条，上限{MAX_NESTED_ITEMS}条 (too many nested items: "
+                             f"{nested} > {MAX_NESTED_ITEMS})")
+        return items
 
     @field_validator("goals", "projects")
     @classmethod
