@@ -191,21 +191,15 @@ class Row:
 def amount_rows(rec: DepartmentYear, projects: bool = True) -> list[Row]:
     """Every stated money row of a record, in the order of the forms (代管资金 projects left out)."""
     rows: list[Row] = []
-    if rec.income is not None:
-        for key, label in INCOME_LABELS.items():
-            row = getattr(rec.income, key)
+    for section, labels in (("income", INCOME_LABELS), ("expenditure", EXPENDITURE_LABELS),
+                            ("sangong", SANGONG_LABELS)):
+        block = getattr(rec, section)
+        if block is None:
+            continue
+        for key, label in labels.items():
+            row = getattr(block, key)
             if row is not None:
-                rows.append(Row(f"income.{key}", label, "income", row))
-    if rec.expenditure is not None:
-        for key, label in EXPENDITURE_LABELS.items():
-            row = getattr(rec.expenditure, key)
-            if row is not None:
-                rows.append(Row(f"expenditure.{key}", label, "expenditure", row))
-    if rec.sangong is not None:
-        for key, label in SANGONG_LABELS.items():
-            row = getattr(rec.sangong, key)
-            if row is not None:
-                rows.append(Row(f"sangong.{key}", label, "sangong", row))
+                rows.append(Row(f"{section}.{key}", label, section, row))
     if rec.public_funds is not None:
         if rec.public_funds.total is not None:
             rows.append(Row("public_funds.total", "公用经费合计", "public", rec.public_funds.total))
