@@ -68,6 +68,17 @@ def copy_project(dest: Path, data: bool = True) -> Path:
     return dest
 
 
+def small_project(dest: Path, demo: tuple[str, ...]) -> Path:
+    """A project with the seed department and the given 2024 demo departments (codes)."""
+    root = copy_project(dest, data=False)
+    (root / "data/2024").mkdir(parents=True)
+    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    (root / "data/demo/2024").mkdir(parents=True)
+    for code in demo:
+        shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default book (real department and the demo set), built once per test session."""

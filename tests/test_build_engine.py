@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,11 @@ from perfeval.book.notebook import clean_notebook, execute_notebook, write_noteb
 from perfeval.model.files import load_department
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, small_project
 
 DEMO = ("qinghe-jiaoyu", "qinghe-weijian")
 
 
-def _small_project(dest: Path) -> Path:
-    root = copy_project(dest, data=False)
-    shutil.copytree(ROOT / "data/2024", root / "data/2024")
-    (root / "data/demo/2024").mkdir(parents=True)
-    for code in DEMO:
-        shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
-    return root
 
 
 def _options(root: Path, **kwargs: Any) -> BuildOptions:
@@ -46,7 +38,7 @@ def _manifest(root: Path) -> dict:  # type: ignore[type-arg]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = _small_project(tmp_path_factory.mktemp("engine"))
+    root = small_project(tmp_path_factory.mktemp("engine"), DEMO)
     report = build(BookLayout.at(root), _options(root, html=False, jobs=2))
     assert not report.failed
     return root
@@ -91,7 +83,7 @@ def test_force_and_only_override_the_cache(project: Path) -> None:
 
 
 def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
-    root = _small_project(tmp_path)
+    root = small_project(tmp_path, DEMO)
     nb = nbformat.read(root / "notebooks/department.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
     nbformat.write(nb, root / "notebooks/department.ipynb")
@@ -185,7 +177,7 @@ def test_plain_papermill_engine_gives_the_same_page(tmp_path: Path) -> None:
 
 def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
     distributed = pytest.importorskip("dask.distributed")
-    root = _small_project(tmp_path)
+    root = small_project(tmp_path, DEMO)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         report = build(BookLayout.at(root), _options(root, html=False, executor="dask",
                                                      scheduler=cluster.scheduler_address))
@@ -209,7 +201,7 @@ def test_build_with_a_framework_given_by_path(tmp_path: Path) -> None:
     """`build --framework` takes a name or a path; the path is resolved once and reaches every page."""
     from perfeval.cli import main
 
-    root = _small_project(tmp_path / "p")
+    root = small_project(tmp_path / "p", DEMO)
     framework = tmp_path / "elsewhere" / "mine.yaml"
     framework.parent.mkdir()
     text = (ROOT / "data/frameworks/common.yaml").read_text(encoding="utf-8")

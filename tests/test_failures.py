@@ -24,20 +24,12 @@ from perfeval.book import lock, publish
 from perfeval.cli import main
 from perfeval.errors import UsageError
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, small_project
 
 DEMO = ("qinghe-jiaoyu", "qinghe-nongye")
 MARKER = "perfeval-test-failure-marker"
 
 
-def small_project(dest: Path) -> Path:
-    root = copy_project(dest, data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
-    (root / "data/demo/2024").mkdir(parents=True)
-    for code in DEMO:
-        shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
-    return root
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -53,7 +45,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = small_project(tmp_path_factory.mktemp("failures") / "base")
+    root = small_project(tmp_path_factory.mktemp("failures") / "base", DEMO)
     assert main(["build", "--root", str(root)]) == 0
     assert (root / "_build/html/book/2024/qinghe-nongye.html").is_file()
     return root

@@ -28,9 +28,9 @@ import yaml
 from perfeval.cli import main
 from perfeval.model.files import load_department, read_yaml
 
+from .browsing import chromium, serve, toc_pages
 from .conftest import ROOT, copy_project
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 PAYLOADS = [
     "<script>window.__pwned='script';alert('script')</script>",
@@ -147,17 +147,8 @@ def test_html_source_escapes_the_payloads(hostile_book: Path) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no browser: Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="no browser driver: the Python package playwright is not installed")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 PAGES = ["book/2024/qinghe-jiaoyu.html", "book/2024/overview-demo.html", "book/findings.html", "index.html"]
@@ -231,17 +222,7 @@ def test_build_needs_no_network(tmp_path: Path) -> None:
 # --- one field at a time: every place the book shows it ---------------------------------------------
 
 def _toc_pages(html: Path) -> list[str]:
-    toc = yaml.safe_load((html.parents[1] / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def visit(entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            pages.append(entry["file"])
-            visit(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        visit(part["chapters"])
-    return [f"{p}.html" for p in pages]
+    return toc_pages(html.parents[1])
 
 
 PWNED = "() => document.documentElement.hasAttribute('data-pwned') || window.__pwned !== undefined"
@@ -260,23 +241,8 @@ def _open(browser: Any, url: str, media: str = "screen") -> Any:
 @pytest.fixture(scope="module")
 def served(hostile_book: Path) -> Iterator[str]:
     """The hostile book over HTTP (the search page fetches each result's page for its snippet)."""
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(hostile_book)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(hostile_book) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

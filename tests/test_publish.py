@@ -16,7 +16,7 @@ import pytest
 from perfeval.book import publish
 from perfeval.cli import main
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, small_project
 
 DEMO = ("qinghe-jiaoyu", "qinghe-nongye", "qinghe-weijian")
 GONE = "qinghe-nongye"
@@ -24,19 +24,11 @@ GONE_NAME = "清河市农业农村局"
 TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".csv", ".md", ".ipynb", ".yml", ".yaml", ".xml"}
 
 
-def small_project(dest: Path) -> Path:
-    root = copy_project(dest, data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
-    (root / "data/demo/2024").mkdir(parents=True)
-    for code in DEMO:
-        shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
-    return root
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = small_project(tmp_path_factory.mktemp("publish") / "base")
+    root = small_project(tmp_path_factory.mktemp("publish") / "base", DEMO)
     assert GONE_NAME in (root / f"data/demo/2024/{GONE}.yaml").read_text(encoding="utf-8")
     assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
     return root

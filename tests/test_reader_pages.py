@@ -11,11 +11,8 @@ have no English; search finds real chapters, never demo pages, with snippets tha
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -23,9 +20,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .browsing import chromium, serve, toc_pages
 from .reader_text import english_words, prose_problems, soup_of
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHAPTER = "book/2024/xiangtan-minzheng.html"
 DEMO_MARK = "示例数据"
 
@@ -38,17 +35,7 @@ def _html(built_book: Path) -> Path:
 
 def _pages(built_book: Path) -> list[str]:
     """Every page of the book (as in the TOC), as paths under the HTML folder."""
-    toc = yaml.safe_load((built_book / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def visit(entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            pages.append(entry["file"])
-            visit(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        visit(part["chapters"])
-    return [f"{p}.html" for p in pages]
+    return toc_pages(built_book)
 
 
 def _demo_pages(built_book: Path) -> set[str]:
@@ -304,34 +291,14 @@ def test_interface_labels_footer_and_downloads(built_book: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(built_book: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(_html(built_book))))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(_html(built_book)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the package playwright")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM),
-                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 #: Measures the article's tables and figures. ``fit``: each must lie within the text column and no

@@ -116,13 +116,17 @@ class SingleInputShape(RuleShape):
         return f"{shown}，{self.how(value, weight, score)}"
 
 
-class Proportional(SingleInputShape):
-    label = "比例得分（按实际值占目标值的比例，封顶满分）"
+class TargetShape(SingleInputShape):
+    """A shape with one parameter, a positive ``target`` (目标值)."""
 
     @classmethod
     def parse_params(cls, reader: LeafReader, weight: Decimal, kind: InputKind) -> dict[str, Any]:
         reader.allowed("target")
         return {"target": reader.need("target", "目标值", positive=True)}
+
+
+class Proportional(TargetShape):
+    label = "比例得分（按实际值占目标值的比例，封顶满分）"
 
     def compute(self, value: InputValue, weight: Decimal) -> Decimal:
         assert isinstance(value.value, Decimal)
@@ -141,13 +145,8 @@ class Proportional(SingleInputShape):
                 f"未达到时按{self.input_label}占{trimmed(self.params['target'])}%的比例计分")
 
 
-class Reverse(SingleInputShape):
+class Reverse(TargetShape):
     label = "反向比例得分（按目标值与实际值之比，不超过目标得满分）"
-
-    @classmethod
-    def parse_params(cls, reader: LeafReader, weight: Decimal, kind: InputKind) -> dict[str, Any]:
-        reader.allowed("target")
-        return {"target": reader.need("target", "目标值", positive=True)}
 
     def compute(self, value: InputValue, weight: Decimal) -> Decimal:
         assert isinstance(value.value, Decimal)
