@@ -240,3 +240,12 @@ def test_the_new_text_fields_are_shown_literally() -> None:
     html = _page_html(rec)
     assert script not in html and "<img src=x" not in html and "<b>局</b>" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;1名" in html
+
+
+def test_a_scoring_rule_is_a_column_of_the_self_assessment_table() -> None:
+    # 12: 在职人员控制率 分值8 | 标准: ≤100%计8分，每超1个百分点扣0.5分 | 得分 8
+    rule = "≤100%计8分，每超1个百分点扣0.5分"
+    rec = record(self_scores=[{"part": "在职人员控制率", "weight": 8, "criteria": rule, "score": 8}])
+    df = tables.self_score_table(rec)
+    assert list(df.columns) == ["评价指标", "分值", "评分标准", "自评得分"] and df.iloc[0]["评分标准"] == rule
+    assert "评分标准" not in tables.self_score_table(record(self_scores=[{"part": "预算执行", "weight": 30}])).columns

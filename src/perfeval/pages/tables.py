@@ -335,12 +335,14 @@ def problem_table(rec: DepartmentYear) -> pd.DataFrame:
 
 
 def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
-    """The unit's 自评表 as it stands: its rows (indented by level), weights, targets, actuals and scores."""
+    """The unit's 自评表 as it stands: its rows (indented by level), weights, scoring rules, targets, actuals and
+    scores."""
     rows = []
     for s in rec.self_scores:
-        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.target or NONE, s.actual or NONE,
-                     _cell(s.score), s.reason or NONE))
-    df = pd.DataFrame(rows, columns=["评价指标", "分值", "指标值", "实际完成值", "自评得分", "得分说明"])
+        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.criteria or NONE, s.target or NONE,
+                     s.actual or NONE, _cell(s.score), s.reason or NONE))
+    keys = ("part", "weight", "criteria", "target", "actual", "score", "reason")
+    df = pd.DataFrame(rows, columns=[forms.label(f"self_scores.{k}") for k in keys])
     return drop_empty_columns(df)
 
 
@@ -349,6 +351,8 @@ def self_funds_table(rec: DepartmentYear) -> pd.DataFrame:
     rows = [(f.nature or NONE, f.item, _cell(f.initial), _cell(f.full_year), _cell(f.executed), _cell(f.weight),
              NONE if f.stated_rate is None else f"{fmt_number(f.stated_rate)}%", _cell(f.score))
             for f in rec.self_funds]
-    df = pd.DataFrame(rows, columns=["分类", "项目", "年初预算（万元）", "全年预算（万元）", "全年执行（万元）", "分值",
-                                     "执行率（原报告所述）", "得分"])
+    label = forms.labels("self_funds")
+    df = pd.DataFrame(rows, columns=[label["nature"], label["item"],
+                                     *(f"{label[k]}（万元）" for k in ("initial", "full_year", "executed")),
+                                     label["weight"], f"{label['stated_rate']}（原报告所述）", label["score"]])
     return drop_empty_columns(df, keep=0)
