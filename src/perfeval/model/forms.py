@@ -356,7 +356,8 @@ _TABLE: tuple[tuple[FormSection, tuple[FormEntry, ...]], ...] = (
         _f("self_funds.weight", "分值", "score", "权重"),
         _f("self_funds.stated_rate", "执行率", "rate", "预算执行率", title="执行率（文中所述，%）"),
         _f("self_funds.score", "得分", "score", "自评得分"),
-    )), )
+    )),
+)
 
 
 def _by_unit(table: str, source: str, rows: Iterable[FormEntry]) -> tuple[FormEntry, ...]:
