@@ -139,8 +139,10 @@ def test_posts_vehicles_cover_and_counts_rows() -> None:
     assert rows["公务用车"] == "车辆编制6辆，实有车辆6辆"
     assert rows["人员统计截止日期"] == "2023年12月31日"
     rows = _rows(record(**XUWEN))
-    assert [rows[k] for k in ("评价单位", "填报日期", "临时人员", "退休人员")] == [
-        "徐闻县地方公路局", "2025年10月29日", "37人", "64人"]
+    assert [rows[k] for k in ("填报日期", "临时人员", "退休人员")] == ["2025年10月29日", "37人", "64人"]
+    assert "评价单位" not in rows           # the same name as 单位名称: not shown twice
+    rows = _rows(record(**{**XUWEN, "cover": {"evaluated_unit": "徐闻县地方公路局（公章）"}}))
+    assert rows["评价单位"] == "徐闻县地方公路局（公章）"
     rows = _rows(record(stated_counts={"projects": 16, "goals": 5}, projects=[{"name": f"项目{i}"} for i in range(13)]))
     assert rows["项目个数（原报告所述）"] == "16个（列出13个）" and rows["绩效目标个数（原报告所述）"] == "5个"
     rows = _rows(record(stated_counts={"internal_units": 8}))

@@ -148,12 +148,14 @@ def _listed(rec: DepartmentYear, key: str, items: list[str]) -> tuple[str, str] 
 
 
 def cover_lines(rec: DepartmentYear) -> list[tuple[str, str, str]]:
-    """(path, label, text) of the cover and disclosure lines the report states, in the registry's order."""
+    """(path, label, text) of the cover and disclosure lines the report states, in the registry's order (评价单位
+    only where it differs from 单位名称: a seal's name, not the same name twice)."""
     cover = rec.cover
     if cover is None:
         return []
     return [(e.path, e.label, date_text(getattr(cover, e.key)) if e.kind == "date" else getattr(cover, e.key))
-            for e in forms.entries(section="cover") if getattr(cover, e.key) not in (None, "")]
+            for e in forms.entries(section="cover") if getattr(cover, e.key) not in (None, "")
+            and not (e.key == "evaluated_unit" and cover.evaluated_unit == rec.unit.name)]
 
 
 def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
