@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError, UsageError
 from perfeval.model.messages import validation_to_error
-from perfeval.model.migrate import is_schema1, migrate_record
+from perfeval.model.migrate import MigrationConflict, is_schema1, migrate_record
 from perfeval.model.schema import CODE_PATTERN, Amounts, DepartmentYear, Quantity
 from perfeval.model.yaml12 import FlowMap, YamlProblem, comment_lines, comments, dump, parse
 
@@ -363,7 +363,9 @@ def migrate_file(path: Path, *, force: bool = False) -> Migration:
     A file already in schema 2 is left untouched. The comment lines at the top of the file are kept
     as the new file's header; comments further down cannot be carried over (the writer produces the
     canonical layout), so a file holding such comments is refused unless ``force``. The migrated
-    record must validate, or :class:`DataError` names the file, record and field and nothing is written.
+    record must validate, and no value may be lost on the way (a value given both in the old layout and,
+    differently, in a new-layout section of the same file), or :class:`DataError` names the file, record and
+    field and nothing is written.
     """
     path = Path(path)
     if not path.is_file():
@@ -383,7 +385,12 @@ def migrate_file(path: Path, *, force: bool = False) -> Migration:
     if lost and not force:
         return Migration(path, "refused", lost)
     try:
-        record = DepartmentYear.model_validate(migrate_record(data))
+        migrated = migrate_record(data)
+    except MigrationConflict as exc:
+        record_path, _, key = exc.path.rpartition(".")
+        raise DataError(path, str(exc), record=record_path, field=key) from None
+    try:
+        record = DepartmentYear.model_validate(migrated)
     except ValidationError as exc:
         error = validation_to_error(path, DepartmentYear, exc)
         error.message = "转换为新格式后数据不合格，文件未改动：" + error.message + " (invalid after migration; file unchanged)"
