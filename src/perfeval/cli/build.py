@@ -15,7 +15,7 @@ from perfeval.book.plan import DEPARTMENT_TEMPLATE
 from perfeval.cli.outputs import check_new_files, check_output
 from perfeval.errors import UsageError
 from perfeval.model import department_path, load_department, load_records
-from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
+from perfeval.review import DEFAULT_FRAMEWORK, load_framework, resolve_framework
 
 FRAMEWORK_HELP = f"指标体系：名称（在 data/frameworks 中查找）或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）"
 
@@ -51,7 +51,8 @@ def register(sub: Any) -> None:
     b.add_argument("--framework", metavar="指标体系", default=DEFAULT_FRAMEWORK, help=FRAMEWORK_HELP)
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="校验全部数据文件", description="校验数据目录下的全部数据文件。")
+    v = sub.add_parser("validate", help="校验全部数据文件和指标体系",
+                       description="校验数据目录下的全部数据文件，以及 data/frameworks（和各数据目录下 frameworks/）中的指标体系。")
     v.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
                    help="数据目录（可重复；默认 data 和 data/demo）")
     v.set_defaults(func=cmd_validate)
@@ -141,7 +142,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     layout = BookLayout.at(".", args.data_dirs)
     records = load_records(layout.data_dirs)
-    print(f"数据校验通过：{len(records)} 个部门-年度")
+    # Frameworks are data too: those of the project and any in a data folder's frameworks/.
+    folders = dict.fromkeys(f for f in (layout.frameworks_dir, *(d / "frameworks" for d in layout.data_dirs))
+                            if f.is_dir())
+    frameworks = [load_framework(path) for folder in folders for path in sorted(folder.glob("*.yaml"))
+                  if not path.name.startswith((".", "_"))]
+    print(f"数据校验通过：{len(records)} 个部门-年度，{len(frameworks)} 个指标体系")
     return 0
 
 

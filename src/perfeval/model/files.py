@@ -5,8 +5,10 @@ four ASCII digits and ``<code>`` the record's department code. Around it (see :f
 
 - a folder whose name holds a digit but is not four ASCII digits (``２０２４``, ``02024``, ``٢٠٢４``,
   ``²⁰²⁴``, ``2024 ``, ``2024-old``) is an error with a message, never skipped silently;
-- a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; the sidecar
-  ``<code>.sources.yml`` written by ``import-report`` beside its draft is not data and is skipped;
+- a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; so is a name with
+  spaces around it or full-width characters (``x.yaml ``, ``x．yaml``) and a YAML file in a folder inside a year
+  folder (``2024/sub/x.yaml``), which would otherwise be skipped silently; the sidecar ``<code>.sources.yml``
+  written by ``import-report`` beside its draft is not data and is skipped;
 - hidden entries (``.#x.yaml`` editor locks, a leftover ``.perfeval-*.yaml`` from an interrupted write,
   ``.git``) and entries starting with ``_`` are ignored; so are other files (``.xlsx``, ``.md``…) and
   folders without digits (``frameworks``, ``demo``);
@@ -140,6 +142,18 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def _no_data_below(folder: Path) -> None:
+    """A folder inside a year folder is not read: a data file in it would be skipped silently, so it is an error."""
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not _ignored(d)]
+        for f in files:
+            name = unicodedata.normalize("NFKC", f).strip().lower()
+            if not _ignored(f) and name.endswith((".yaml", ".yml")) and not name.endswith(SOURCES_SUFFIX):
+                raise DataError(Path(dirpath) / f, f"数据文件应直接放在年度目录 {folder.parent} 下，子目录 {folder.name} 中的文件"
+                                                   "不会被读取；请移到年度目录下，或把子目录改名为以 _ 开头以示不用 "
+                                                   "(data files sit directly in the year folder)")
+
+
 def discover(data_dir: Path) -> Iterator[Path]:
     """Every data file ``data_dir/<year>/<code>.yaml``, sorted; anything that looks like one but breaks
     the rule (see the module docstring) is a DataError."""
@@ -157,10 +171,17 @@ def discover(data_dir: Path) -> Iterator[Path]:
             name = item.name
             if _ignored(name) or name.endswith(SOURCES_SUFFIX):
                 continue
-            stem, dot, suffix = name.rpartition(".")
+            if _is_dir(item):
+                _no_data_below(year_dir / name)
+                continue
+            clean = unicodedata.normalize("NFKC", name).strip()
+            stem, dot, suffix = clean.rpartition(".")
             if dot and suffix.lower() in ("yaml", "yml") and suffix != "yaml":
                 raise DataError(year_dir / name, f"数据文件的扩展名应为 .yaml，请改名为 {stem}.yaml "
                                                  "(data files end in .yaml)")
+            if dot and suffix == "yaml" and clean != name:
+                raise DataError(year_dir / name, f"数据文件名 {name!r} 应为 {stem.strip()}.yaml（半角字符、"
+                                                 "首尾无空格），请改名 (data files are named <code>.yaml)")
             if suffix == "yaml" and dot:
                 yield year_dir / name
 
