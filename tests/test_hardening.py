@@ -145,3 +145,31 @@ def test_validate_checks_the_frameworks_too(tmp_path: Path, monkeypatch: pytest.
     shutil.copy(ROOT / "data/frameworks/common.yaml", tmp_path / "data/frameworks/common.yaml")
     assert main(["validate"]) == 0
     assert "1 个指标体系" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- emoji and right-to-left text
+
+def test_emoji_and_right_to_left_names_draw_no_boxes(capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    from matplotlib.text import Text
+
+    from perfeval.model import compute
+    from perfeval.pages import charts
+
+    seed = load_department(ROOT / "data/2024/xiangtan-minzheng.yaml")
+    # 😀 and the letters of Arabic and Hebrew are not in the CJK font; 🧧 (U+1F9E7) and 𠀀 (U+20000) in no chart font
+    named = seed.projects[0].model_copy(update={"name": "救助😀项目 مرحبا שלום 红包🧧𠀀", "managed_only": False})
+    rec = seed.model_copy(update={"projects": [named, *seed.projects[1:]]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = charts.project_execution(rec, compute(rec))
+        assert charts.png_bytes(fig).startswith(b"\x89PNG")
+        data = document_bytes(rec, FRAMEWORK, ROOT / "data", part="unit")
+    assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
+    labels = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "救助😀项目 مرحبا" in labels and "שלום 红包" in labels and "🧧" not in labels and "𠀀" not in labels
+    import docx
+    import io
+    cells = {c.text for t in docx.Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells}
+    assert "救助😀项目 مرحبا שלום 红包🧧𠀀" in cells       # Word (and the page) keep the name whole
