@@ -173,3 +173,27 @@ def test_emoji_and_right_to_left_names_draw_no_boxes(capsys: pytest.CaptureFixtu
     import io
     cells = {c.text for t in docx.Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells}
     assert "救助😀项目 مرحبا שלום 红包🧧𠀀" in cells       # Word (and the page) keep the name whole
+
+
+# --------------------------------------------------------------------------- build --framework FILE
+
+def test_the_method_page_names_the_framework_the_chapters_were_scored_with(tmp_path: Path) -> None:
+    from .chapter_outputs import record_outputs
+    from perfeval.pages import MethodPage
+
+    other = tmp_path / "elsewhere" / "my-framework.yaml"
+    other.parent.mkdir()
+    other.write_text((ROOT / "data/frameworks/common.yaml").read_text(encoding="utf-8")
+                     .replace("name: common\n", "name: my-framework\n", 1)
+                     .replace("title: ", "title: 外部文件中的指标体系：", 1), encoding="utf-8")
+    outputs, publish = record_outputs()
+    page = MethodPage.load(ROOT / "data/frameworks", other)
+    page.out = NotebookOutput("method", "../", publish)
+    page.trees()
+    texts = [o["data"]["text/html"] for o in outputs if "text/html" in o["data"]]
+    titles = [fw.title for fw in page.frameworks]
+    assert len(titles) == 3 and titles[2].startswith("外部文件中的指标体系")
+    assert "本书各章的测算得分按指标体系3（外部文件中的指标体系：" in texts[0]
+    # a framework of the folder is named by its place in the list, and not listed twice
+    page = MethodPage.load(ROOT / "data/frameworks", ROOT / "data/frameworks/xiangtan-2024.yaml")
+    assert [fw.name for fw in page.frameworks] == ["common", "xiangtan-2024"] and page.used == 1
