@@ -197,3 +197,171 @@ def test_the_method_page_names_the_framework_the_chapters_were_scored_with(tmp_p
     # a framework of the folder is named by its place in the list, and not listed twice
     page = MethodPage.load(ROOT / "data/frameworks", ROOT / "data/frameworks/xiangtan-2024.yaml")
     assert [fw.name for fw in page.frameworks] == ["common", "xiangtan-2024"] and page.used == 1
+
+
+# --------------------------------------------------------------------------- where commands may write
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from .conftest import small_project
+
+    root = small_project(tmp_path / "book", ())
+    monkeypatch.chdir(root)
+    return root
+
+
+def _digest(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("output", ["notebooks/department.ipynb", "_config.yml", "book/intro.md", "notebooks/new.ipynb"])
+def test_force_replaces_an_output_never_a_project_file(project: Path, output: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    before = _digest(project)
+    assert main(["run", "xiangtan-minzheng", "2024", "-o", output, "--force"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("perfeval: 参数错误：不能写入") and "--force 只能覆盖输出文件" in err and "Traceback" not in err
+    assert _digest(project) == before
+
+
+def test_other_writers_refuse_project_files_too(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _digest(project)
+    for args in (["excel-template", "-o", "_config.yml", "--force"],
+                 ["export-excel", "xiangtan-minzheng", "2024", "-o", "notebooks/x.xlsx", "--force"],
+                 ["export-docx", "xiangtan-minzheng", "2024", "-o", "book/x.docx", "--force"]):
+        assert main(args) == 2, args
+        assert "不能写入" in capsys.readouterr().err
+    assert _digest(project) == before
+
+
+def test_demo_out_a_year_folder_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _digest(project)
+    assert main(["demo", "--departments", "1", "--years", "2024", "--out", "data/2024"]) == 2
+    err = capsys.readouterr().err
+    assert "data/2024 是年度目录" in err and "请改用 --out data" in err
+    assert _digest(project) == before and not (project / "data/2024/2024").exists()
+
+
+REPORT = ("2024年度某市某局部门整体支出绩效自评报告\n一、部门基本情况\n预算单位名称：某市某局\n"
+          "二、部门整体支出情况\n2024年度支出合计100万元。\n")
+
+
+@pytest.mark.parametrize(("output", "expect"), [
+    ("data/frameworks/x.yaml", "frameworks 目录只存放指标体系文件"),
+    ("data/2024/y.yaml", "文件名应为 x.yaml"),
+    ("data/x.yaml", "应放在 <年度>/<部门代码>.yaml"),
+    ("data/2023/x.yaml", "与输出目录 2023 不一致"),
+    ("_config.yml", "项目自身的文件"),
+])
+def test_import_report_writes_only_where_a_data_file_is_read(project: Path, output: str, expect: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    report = project.parent / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    before = _digest(project)
+    assert main(["import-report", str(report), "--code", "x", "-o", output, "--force"]) == 2
+    assert expect in capsys.readouterr().err
+    assert _digest(project) == before
+    assert main(["import-report", str(report), "--code", "x", "-o", "data/2024/x.yaml"]) == 0
+    assert main(["validate"]) == 0
+
+
+@pytest.mark.parametrize(("title", "args", "expect"), [
+    ("2101年度", [], "报告所述评价年度为 2101 年（取自报告标题），不在 2000–2100 年之间"),
+    ("2101年度", ["--year", "2101"], "--year 应在 2000 到 2100 之间"),
+])
+def test_a_year_no_record_may_hold_asks_for_year(tmp_path: Path, title: str, args: list[str], expect: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.txt"
+    # a body that states 2023 twice: the old reader fell back to it and wrote a 2023 draft
+    report.write_text(REPORT.replace("2024年度某市", f"{title}某市").replace("2024年度支出", "2023年度支出")
+                      + "2023年度预算收入100万元。\n", encoding="utf-8")
+    out = tmp_path / "x.yaml"
+    assert main(["import-report", str(report), "--code", "x", "-o", str(out), *args]) == 2
+    assert expect in capsys.readouterr().err and not out.exists()
+    assert main(["audit", str(report)]) == 2
+    assert "2101 不在 2000–2100 年之间" in capsys.readouterr().err
+
+
+def test_a_control_character_in_unit_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT.replace("预算单位名称：某市某局\n", ""), encoding="utf-8")
+    assert main(["import-report", str(report), "--code", "x", "-o", str(tmp_path / "x.yaml"), "--unit", "某局\x07"]) == 2
+    err = capsys.readouterr().err
+    assert "--unit" in err and "控制字符 U+0007" in err and "\x07" not in err
+
+
+def _encrypted_pdf(path: Path) -> None:
+    """A PDF with the standard security handler and a user password (pdfminer cannot open it without one)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+            b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    path.write_bytes(bytes(out))
+
+
+def test_an_encrypted_pdf_gets_a_chinese_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "encrypted.pdf"
+    _encrypted_pdf(path)
+    assert main(["import-report", str(path), "--code", "x", "-o", str(tmp_path / "x.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "文件已加密（需要密码）" in err and "Pdfminer" not in err
+
+
+def test_audit_prints_no_escape_codes_from_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.txt"
+    # 合计 that does not add up, in a sentence holding escape codes (clear screen, a title change, CSI as C1)
+    report.write_text("2024年度某局部门整体支出绩效自评报告\n收入合计100万元，其中财政拨款60万元、其他收入30万元。"
+                      "\x1b[2J\x1b]0;pwned\x07\x9b31m\u202e\n", encoding="utf-8")
+    main(["audit", str(report), "--year", "2024"])
+    out = capsys.readouterr().out
+    assert "出处" in out
+    assert not any(ch in out for ch in "\x1b\x07\x9b\u202e")
+
+
+# --------------------------------------------------------------------------- a rewritten file keeps its mode
+
+def test_rewritten_data_files_keep_their_mode_and_new_ones_get_the_umask(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+
+    def mode(p: Path) -> int:
+        return stat.S_IMODE(p.stat().st_mode)
+
+    old = os.umask(0o022)
+    try:
+        # migrate rewrites in place: the file's 0640 stays
+        schema1 = tmp_path / "data/2023/qinghe-jiaoyu.yaml"
+        schema1.parent.mkdir(parents=True)
+        shutil.copy(ROOT / "tests/fixtures/schema1/demo/2023/qinghe-jiaoyu.yaml", schema1)
+        schema1.chmod(0o640)
+        assert main(["migrate", str(schema1)]) == 0
+        assert mode(schema1) == 0o640
+        # import-report writes new files: the usual 0644 under umask 022, not mkstemp's 0600
+        report = tmp_path / "report.txt"
+        report.write_text(REPORT, encoding="utf-8")
+        draft = tmp_path / "out/x.yaml"
+        assert main(["import-report", str(report), "--code", "x", "-o", str(draft)]) == 0
+        assert mode(draft) == 0o644 and mode(draft.with_name("x.sources.yml")) == 0o644
+        # import-excel over an existing file (--force) keeps its 0664
+        book = tmp_path / "seed.xlsx"
+        assert main(["export-excel", "xiangtan-minzheng", "2024", "--data-dir", str(ROOT / "data"), "-o", str(book)]) == 0
+        assert mode(book) == 0o644
+        target = tmp_path / "data/2024/xiangtan-minzheng.yaml"
+        target.parent.mkdir(parents=True)
+        target.write_text("code: xiangtan-minzheng\nyear: 2024\nunit: {name: 湘潭市民政局}\n", encoding="utf-8")
+        target.chmod(0o664)
+        assert main(["import-excel", str(book), "--data-dir", str(tmp_path / "data"), "--force"]) == 0
+        assert mode(target) == 0o664 and load_department(target).expenditure is not None
+    finally:
+        os.umask(old)
+    capsys.readouterr()

@@ -12,9 +12,10 @@ from perfeval.book import BookLayout, BuildOptions, RenderError, build, departme
 from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, write_notebook
 from perfeval.book.pipeline import ENGINES, EXECUTORS
 from perfeval.book.plan import DEPARTMENT_TEMPLATE
-from perfeval.cli.outputs import check_new_files, check_output
+from perfeval.cli.outputs import check_new_files, check_output, refuse_project_files
 from perfeval.errors import UsageError
 from perfeval.model import department_path, load_department, load_records
+from perfeval.model.files import YEAR_FOLDER
 from perfeval.review import DEFAULT_FRAMEWORK, load_framework, resolve_framework
 
 FRAMEWORK_HELP = f"指标体系：名称（在 data/frameworks 中查找）或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）"
@@ -100,7 +101,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _overrides(args.parameter)
     data_dir = Path(str(overrides.get("data_dir", "data"))).resolve()
     framework_file = resolve_framework(args.framework, layout.data_root).resolve()
-    output = check_output(Path(args.output), force=args.force, data_dirs=[layout.data_root, data_dir])
+    output = check_output(Path(args.output), force=args.force, data_dirs=[layout.data_root, data_dir], root=layout.root)
+    if output.resolve() == template.resolve():
+        raise UsageError(f"不能写入 {output}：它是模板笔记本本身 (refusing to overwrite the template)")
     record = load_department(department_path(data_dir, args.code, args.year))
     run = department_run(layout, record, data_dir, framework_file, template=template, overrides=overrides,
                          book=False)
@@ -162,8 +165,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(f"--years 格式应为 2022-2024：{args.years}") from None
     if not years:
         raise UsageError(f"--years 没有给出任何年度（起止年份是否写反？）：{args.years}")
-    records = generate(args.departments, years, args.seed)
     out = Path(args.out)
+    if YEAR_FOLDER.fullmatch(out.name):
+        raise UsageError(f"--out 应是数据目录（其下为 <年度>/<部门代码>.yaml），{out} 是年度目录，会写成 {out / out.name}/…；"
+                         f"请改用 --out {out.parent} (--out is a data folder, not a year folder)")
+    refuse_project_files(out, data_ok=True)
+    records = generate(args.departments, years, args.seed)
     with tempfile.TemporaryDirectory() as tmp:   # what would be written, to find files it would change
         fresh = write(records, Path(tmp))
         changed = [out / p.relative_to(tmp) for p in fresh
@@ -176,7 +183,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from perfeval.errors import DataError
-    from perfeval.model.files import YEAR_FOLDER, discover, migrate_file
+    from perfeval.model.files import discover, migrate_file
 
     files: list[Path] = []
     for given in map(Path, args.paths):

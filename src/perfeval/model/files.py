@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -281,14 +282,27 @@ def dump_record(record: DepartmentYear, header: str | Iterable[str] = ()) -> str
     return dump_yaml(record_data(record), header)
 
 
+def file_mode(path: Path) -> int:
+    """The permissions a file written at ``path`` gets: those of the file it replaces, else the usual ones of a
+    new file (0666 less the umask). A temporary file is created 0600; it takes this mode before it is renamed."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def _replace_atomically(path: Path, text: str, check: Any) -> None:
-    """Write ``text`` to a hidden temporary file beside ``path``, ``check(tmp)`` it, then rename it over ``path``."""
+    """Write ``text`` to a hidden temporary file beside ``path``, ``check(tmp)`` it, then rename it over ``path``
+    (keeping the mode of the file it replaces)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         check(Path(tmp))
+        os.chmod(tmp, file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -39,6 +39,8 @@ CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_AMOUNT = Decimal(10) ** 11
 #: Longest text a field may hold (the longest field of a real report is a few thousand characters).
 MAX_TEXT_CHARS = 20_000
+#: The years a record may evaluate.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 #: Most items a list section may hold (projects, goals, indicators of a goal, problems, 自评表 rows …): real
 #: reports list dozens; a longer list is refused at load (a chapter and its Word files stay a few seconds).
 MAX_ITEMS = 500
@@ -459,7 +461,7 @@ class DepartmentYear(Record):
     """Everything one report states about one department's evaluation year."""
 
     code: str = Field(title="部门代码", pattern=CODE_PATTERN, max_length=64)
-    year: Integer = Field(title="评价年度", ge=2000, le=2100)
+    year: Integer = Field(title="评价年度", ge=MIN_YEAR, le=MAX_YEAR)
     demo: Flag = Field(title="示例数据", default=False)
     title: Text = Field(title="报告标题", default="")
     unit: Unit = Field(title="部门概况")
