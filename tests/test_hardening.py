@@ -365,3 +365,15 @@ def test_rewritten_data_files_keep_their_mode_and_new_ones_get_the_umask(tmp_pat
     finally:
         os.umask(old)
     capsys.readouterr()
+
+
+def test_a_reports_direction_controls_are_removed_on_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from perfeval.importer import read_report
+
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT.replace("预算单位名称：某市某局", "预算单位名称：某市\u202e某局\u2066"), encoding="utf-8")
+    assert "\u202e" not in read_report(report) and "某市某局" in read_report(report)
+    out = tmp_path / "x.yaml"
+    assert main(["import-report", str(report), "--code", "x", "-o", str(out)]) == 0
+    assert load_department(out).unit.name == "某市某局"
+    capsys.readouterr()
