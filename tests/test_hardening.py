@@ -22,6 +22,7 @@ from perfeval.review import load_framework
 
 from .chapter_outputs import chapter_notebook
 from .conftest import ROOT
+from .import_helpers import pdf_bytes
 
 FRAMEWORK = ROOT / "data/frameworks/xiangtan-2024.yaml"
 TINY = 0.000001     # the finest amount a file may state: 0.01 元
@@ -295,17 +296,7 @@ def _encrypted_pdf(path: Path) -> None:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
             b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objs, f"/Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] ".encode()))
 
 
 def test_an_encrypted_pdf_gets_a_chinese_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

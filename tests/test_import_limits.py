@@ -20,6 +20,8 @@ from perfeval.errors import DataError
 from perfeval.importer import audit_document, extract, normalize, read_report
 from perfeval.importer import readers
 
+from .import_helpers import pdf_bytes
+
 TITLE = "2024年某局部门整体支出绩效评价报告\n"
 LIMIT = 1_950_000  # bytes: just under the 2 MB limit of a report text
 #: The other shapes at 1 MB: a quadratic path still needs hundreds of seconds there.
@@ -229,16 +231,7 @@ def _pdf_bomb(path: Path, expanded: int) -> None:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
             b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objs))
 
 
 def test_pdf_expanding_beyond_the_memory_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
