@@ -7,13 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from perfeval.cli.outputs import check_output, refuse_data_folder
+from perfeval.cli.outputs import DATA, check_data_output, check_output, refuse_data_folder, refuse_project_files
 from perfeval.errors import UsageError
 from perfeval.excel import read_workbook, write_workbook
 from perfeval.model import department_path, load_department, write_record
 from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
-
-DATA = Path("data")
 
 
 def register(subparsers: Any) -> None:
@@ -69,6 +67,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_template(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA])
+    refuse_project_files(args.output)
     path = write_workbook(None, args.output, force=args.force)
     print(f"已生成模板 {path}")
     return 0
@@ -78,6 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     source: Path = args.file
     record = read_workbook(source)
     out: Path = args.output or department_path(args.data_dir, record.code, record.year)
+    check_data_output(out, record.code, record.year, [DATA, args.data_dir])
+    refuse_project_files(out, data_ok=True)
     if out.name != f"{record.code}.yaml":
         print(f"perfeval: 注意：文件名 {out.name} 与部门代码不一致，放入数据目录前请改名为 {record.code}.yaml",
               file=sys.stderr)
@@ -91,6 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA, args.data_dir])
+    refuse_project_files(args.output)
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = write_workbook(record, args.output, force=args.force)
     print(f"已导出 {path}")

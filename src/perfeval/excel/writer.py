@@ -46,6 +46,7 @@ from perfeval.excel.layout import (
     TableSheet,
 )
 from perfeval.model import DepartmentYear, schema_field
+from perfeval.model.files import file_mode
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(bold=True)
@@ -100,6 +101,7 @@ def write_workbook(record: DepartmentYear | None, path: Path, *, force: bool = F
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

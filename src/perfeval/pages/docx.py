@@ -18,6 +18,7 @@ that says what our part is (:data:`perfeval.pages.prose.LEAD_NOTE`).
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Mapping
 
@@ -27,6 +28,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
 from perfeval.model import DepartmentYear
+from perfeval.model.files import file_mode
 from perfeval.pages.chapter import Chapter
 from perfeval.pages.charts import Chart
 from perfeval.pages.display import PageOutput, figure_caption
@@ -136,5 +138,6 @@ def export_docx(record: DepartmentYear, path: Path | str, framework_path: Path |
     if not (path.exists() and path.read_bytes() == data):
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(data)
+        os.chmod(tmp, file_mode(path))
         tmp.replace(path)
     return path

@@ -2,11 +2,16 @@
 
 Registers Noto Sans CJK SC (SIL OFL 1.1) shipped by the ``mplfonts`` wheel, in
 process, without touching matplotlib's install or cache. The same wheel carries
-SimHei, a proprietary font: it is never referenced.
+SimHei, a proprietary font: it is never referenced. What the CJK font lacks
+(Latin accents, Arabic and Hebrew letters, many symbols and emoji) is drawn from
+DejaVu Sans, which matplotlib ships; a character neither font has is left out of
+the chart's text (:func:`chart_text`) rather than drawn as an empty box — the page's
+tables and the chart's alt text keep it.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -15,6 +20,8 @@ from matplotlib import font_manager
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
+#: The fallback for what the CJK font lacks (shipped with matplotlib).
+FALLBACK_FAMILY = "DejaVu Sans"
 _registered = False
 
 
@@ -34,8 +41,27 @@ def use_cjk_font() -> None:
     if not _registered:
         font_manager.fontManager.addfont(str(font_path()))
         _registered = True
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = [FONT_FAMILY, "DejaVu Sans"]
+    # A list of families (not the generic "sans-serif"): matplotlib then falls back glyph by glyph.
+    matplotlib.rcParams["font.family"] = [FONT_FAMILY, FALLBACK_FAMILY]
+    matplotlib.rcParams["font.sans-serif"] = [FONT_FAMILY, FALLBACK_FAMILY]
     matplotlib.rcParams["axes.unicode_minus"] = False
     # Text from the data is drawn as written: "$\\alpha$" in a project name is not mathtext.
     matplotlib.rcParams["text.parse_math"] = False
+
+
+@functools.lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """The code points the chart fonts can draw."""
+    from matplotlib.ft2font import FT2Font
+
+    fallback = font_manager.findfont(font_manager.FontProperties(family=FALLBACK_FAMILY), fallback_to_default=False)
+    points: set[int] = set()
+    for path in (str(font_path()), fallback):
+        points.update(FT2Font(path).get_charmap())
+    return frozenset(points)
+
+
+def chart_text(text: str) -> str:
+    """``text`` without the characters no chart font can draw (they would show as empty boxes)."""
+    covered = _covered()
+    return "".join(ch for ch in text if ord(ch) in covered or ch in "\n\t ")

@@ -143,15 +143,24 @@ class FindingsPage:
 
 @dataclass
 class MethodPage:
-    """评价方法: the grade bands and every indicator framework, generated from the code and the files."""
+    """评价方法: the grade bands and every indicator framework, generated from the code and the files; the
+    framework the chapters were scored with (``used``, an index into ``frameworks``) is named as such, and
+    listed even when it is a file outside the frameworks folder (``build --framework FILE``)."""
 
     frameworks: list[Framework]
     out: PageOutput = field(default_factory=lambda: NotebookOutput("method", "../"))
+    used: int | None = None
 
     @classmethod
-    def load(cls, frameworks_dir: str | Path) -> "MethodPage":
-        files = sorted(Path(frameworks_dir).glob("*.yaml"))
-        return cls([load_framework(p) for p in files])
+    def load(cls, frameworks_dir: str | Path, framework_file: str | Path | None = None) -> "MethodPage":
+        files = [p.resolve() for p in sorted(Path(frameworks_dir).glob("*.yaml")) if not p.name.startswith((".", "_"))]
+        used = None
+        if framework_file is not None:
+            chosen = Path(framework_file).resolve()
+            if chosen not in files:
+                files.append(chosen)
+            used = files.index(chosen)
+        return cls([load_framework(p) for p in files], used=used)
 
     def grades(self) -> None:
         """评价等级: the grade of a total score, from the bands the scoring uses."""
@@ -163,6 +172,8 @@ class MethodPage:
             self.out.html(paragraph(f"{fw.title}的一级指标及分值为：{level_one_weights(fw)}。"))
 
     def trees(self) -> None:
+        if self.used is not None:
+            self.out.html(paragraph(f"本书各章的测算得分按指标体系{self.used + 1}（{self.frameworks[self.used].title}）计算。"))
         for i, fw in enumerate(self.frameworks, start=1):
             where = "，".join(x for x in (fw.jurisdiction, f"{fw.year}年" if fw.year else "") if x)
             intro = f"指标体系{i}：{fw.title}{'（' + where + '）' if where else ''}。{fw.description}"

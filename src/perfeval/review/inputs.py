@@ -390,6 +390,9 @@ _BM = "management.budget_management"
 _AM = "management.asset_management"
 
 #: The registry of inputs a framework may name.
+#: Which goal indicators an achievement rate counts (its formula's note).
+_JUDGED = "（同时有目标值和实际值的，及以文字写明达成与否的定性指标；“基本完成”“正在推进”等未说明的不计）"
+
 INPUTS: dict[str, InputSpec] = {
     "execution_rate": InputSpec("预算执行率", "percent", _execution_rate, "实际支出 ÷ 调整后预算", ("budget_spent",)),
     "adjustment_rate": InputSpec("预算调整率", "percent", _adjustment_rate, "年中调整数 ÷ 年初预算",
@@ -417,12 +420,12 @@ INPUTS: dict[str, InputSpec] = {
     "indicator_target_share": InputSpec("绩效指标量化率", "percent", _indicator_target_share,
                                         "有量化目标值的指标数 ÷ 指标数", ("goal_targets",)),
     "indicator_met_share": InputSpec("绩效指标达成率", "percent", _met_share("产出", "效果"),
-                                     "达成的产出、效果指标数 ÷ 可判断的产出、效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）",
+                                     "达成的产出、效果指标数 ÷ 可判断的产出、效果指标数" + _JUDGED,
                                      ("output_results", "outcome_results")),
     "output_met_share": InputSpec("产出指标达成率", "percent", _met_share("产出"),
-                                  "达成的产出指标数 ÷ 可判断的产出指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("output_results",)),
+                                  "达成的产出指标数 ÷ 可判断的产出指标数" + _JUDGED, ("output_results",)),
     "outcome_met_share": InputSpec("效果指标达成率", "percent", _met_share("效果"),
-                                   "达成的效果指标数 ÷ 可判断的效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("outcome_results",)),
+                                   "达成的效果指标数 ÷ 可判断的效果指标数" + _JUDGED, ("outcome_results",)),
     "verifiable_goal_share": InputSpec("可核验目标占比", "percent", _verifiable_goal_share,
                                        "至少有一个可对照目标值核验的指标的目标数 ÷ 目标数", ("goal_targets",)),
     "satisfaction_rate": InputSpec("满意度", "percent", _satisfaction_rate, "满意度指标（%）中的最低值",

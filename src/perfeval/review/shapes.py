@@ -347,6 +347,7 @@ class Checklist(RuleShape):
             item_name = raw.get("name") or INPUTS[str(raw["input"])].label
             if not isinstance(item_name, str) or any(ch in item_name for ch in FORBIDDEN_TEXT):
                 reader.fail("清单项名称应为单行文本 (item name must be one line of text)", f"{key}.name", "清单项名称")
+            item_name = reader.text(item_name, f"{key}.name", "清单项名称")
             points = reader.number(raw.get("points"), f"{key}.points", "清单项分值", positive=True)
             items.append(ChecklistItem(item_name.strip(), str(raw["input"]), points))
         total = sum((it.points for it in items), Decimal(0))
