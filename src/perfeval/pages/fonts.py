@@ -1,30 +1,28 @@
 """The one place that makes matplotlib draw Chinese glyphs.
 
-Registers Noto Sans CJK SC (SIL OFL 1.1) shipped by the ``mplfonts`` wheel, in
-process, without touching matplotlib's install or cache. The same wheel carries
-SimHei, a proprietary font: it is never referenced.
+Registers Noto Sans CJK SC Regular (SIL Open Font License 1.1, which allows embedding in published
+charts), shipped unmodified inside this package (``cjkfont/``, with its licence ``cjkfont/OFL.txt``), in
+process, without touching matplotlib's install or cache. No other font is installed or referenced.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
 
+FONT_DIR = Path(__file__).resolve().parent / "cjkfont"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_LICENCE = "OFL.txt"
 FONT_FAMILY = "Noto Sans CJK SC"
 _registered = False
 
 
 def font_path() -> Path:
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("mplfonts is not installed: run `make venv` (requirements.txt pins it)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    path = FONT_DIR / FONT_FILE
     if not path.is_file():
-        raise RuntimeError(f"CJK font not found at {path}")
+        raise RuntimeError(f"CJK font not found at {path} (the perfeval package is incomplete: reinstall it)")
     return path
 
 
