@@ -11,7 +11,7 @@ from typing import Any
 
 from perfeval.cli.outputs import check_new_files
 from perfeval.errors import UsageError
-from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import SEVERITY_LABELS, Finding
 from perfeval.importer import MissingIdentity, audit_document, import_report, normalize, read_report, write_draft
 from perfeval.importer.draft import sources_path_for
 from perfeval.importer.extract import extract
