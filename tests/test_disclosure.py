@@ -15,7 +15,7 @@ import yaml
 from perfeval.cli import main
 from perfeval.errors import DataError
 from perfeval.model import DepartmentYear
-from perfeval.review.disclosure import (ACCEPTED_FILE, CSV_PATH, find_items, personal_names, review_book,
+from perfeval.review.disclosure import (ACCEPTED_FILE, DISCLOSURE_CSV, find_items, personal_names, disclosure_review,
                                         scan_record, scan_source, text_fields)
 
 from .conftest import ROOT, SEED_DATA
@@ -213,7 +213,7 @@ def _project(tmp_path: Path, responsible: str = "李明", words: str = "") -> Pa
 
 
 def _csv(root: Path) -> list[dict[str, str]]:
-    text = (root / "_build" / CSV_PATH).read_text(encoding="utf-8-sig")
+    text = (root / "_build" / DISCLOSURE_CSV).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -263,13 +263,13 @@ def test_an_acceptance_covers_only_where_it_says(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / ACCEPTED_FILE).write_text(
         "accepted:\n  - {text: 李明, reason: 同意, field: 'problems[1].responsible'}\n", encoding="utf-8")
-    report = review_book(root, [root / "data/2024/xiangtan-minzheng.yaml"])
+    report = disclosure_review(root, [root / "data/2024/xiangtan-minzheng.yaml"])
     assert len(report.unresolved) == 2
 
 
 def test_the_bureau_s_words(tmp_path: Path) -> None:
     root = _project(tmp_path, responsible="财务科", words="[内部资料, 湘潭市民政局]")
-    report = review_book(root, [root / "data/2024/xiangtan-minzheng.yaml"])
+    report = disclosure_review(root, [root / "data/2024/xiangtan-minzheng.yaml"])
     words = [i for i in report.items if i.kind == "word"]
     assert words and {i.text for i in words} == {"湘潭市民政局"}     # the seed never says 内部资料
     assert any(i.field == "unit.name" for i in words)
@@ -286,7 +286,7 @@ def test_a_malformed_acknowledgement_file_names_the_entry(tmp_path: Path, conten
     root = _project(tmp_path)
     (root / ACCEPTED_FILE).write_text(content, encoding="utf-8")
     with pytest.raises(DataError) as info:
-        review_book(root, [root / "data/2024/xiangtan-minzheng.yaml"])
+        disclosure_review(root, [root / "data/2024/xiangtan-minzheng.yaml"])
     assert message in str(info.value) and ACCEPTED_FILE in str(info.value)
     assert main(["disclosure", "--root", str(root)]) == 2
     assert "Traceback" not in capsys.readouterr().err
@@ -295,9 +295,9 @@ def test_a_malformed_acknowledgement_file_names_the_entry(tmp_path: Path, conten
 def test_a_comment_only_acknowledgement_file_accepts_nothing(tmp_path: Path) -> None:
     root = _project(tmp_path)
     shutil.copy(ROOT / ACCEPTED_FILE, root / ACCEPTED_FILE)   # the shipped file: instructions and `accepted: []`
-    assert len(review_book(root, [root / "data/2024/xiangtan-minzheng.yaml"]).unresolved) == 2
+    assert len(disclosure_review(root, [root / "data/2024/xiangtan-minzheng.yaml"]).unresolved) == 2
     (root / ACCEPTED_FILE).write_text("# 只有注释\n", encoding="utf-8")
-    assert len(review_book(root, [root / "data/2024/xiangtan-minzheng.yaml"]).unresolved) == 2
+    assert len(disclosure_review(root, [root / "data/2024/xiangtan-minzheng.yaml"]).unresolved) == 2
 
 
 def test_no_csv_cell_can_run_as_a_formula(tmp_path: Path) -> None:
@@ -313,9 +313,9 @@ def test_no_csv_cell_can_run_as_a_formula(tmp_path: Path) -> None:
 def test_results_are_cached_by_content(tmp_path: Path) -> None:
     root = _project(tmp_path)
     files = [root / "data/2024/xiangtan-minzheng.yaml"]
-    first = review_book(root, files, cache_dir=root / "_build")
-    again = review_book(root, files, cache_dir=root / "_build")
+    first = disclosure_review(root, files, cache_dir=root / "_build")
+    again = disclosure_review(root, files, cache_dir=root / "_build")
     assert again.items == first.items
     text = files[0].read_text(encoding="utf-8").replace("李明", "财务科")
     files[0].write_text(text, encoding="utf-8")
-    assert [i.text for i in review_book(root, files, cache_dir=root / "_build").items] == ["0731-58581234"]
+    assert [i.text for i in disclosure_review(root, files, cache_dir=root / "_build").items] == ["0731-58581234"]

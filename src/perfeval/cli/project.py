@@ -11,7 +11,8 @@ from typing import Any, Callable
 from perfeval.book import BookLayout
 from perfeval.cli.parser import printable
 from perfeval.model.files import discover
-from perfeval.review.disclosure import ACCEPTED_FILE, CSV_PATH, DisclosureReport, describe, review_book, write_csv
+from perfeval.review import (ACCEPTED_FILE, DISCLOSURE_CSV, DisclosureReport, describe_item, disclosure_review,
+                             write_disclosure_csv)
 
 #: Items printed in the terminal; the CSV lists all of them.
 SHOWN_ITEMS = 20
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
 
     d = sub.add_parser("disclosure", help="公开前审查：列出不宜公开的内容（个人姓名、电话、证件号、账号、邮箱、敏感词）",
                        description="公开前审查：列出数据中不宜公开的内容，写出分析人员用的清单 "
-                                   f"_build/{CSV_PATH.as_posix()}（不发布）。有未确认的内容时退出码为 1。"
+                                   f"_build/{DISCLOSURE_CSV.as_posix()}（不发布）。有未确认的内容时退出码为 1。"
                                    f"已确认可以公开的内容写在 {ACCEPTED_FILE} 中。")
     d.add_argument("--root", metavar="目录", default=".", help="书的项目目录（含 _config.yml；默认当前目录）")
     d.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
@@ -55,8 +56,8 @@ def review(layout: BookLayout) -> DisclosureReport:
     from perfeval.importer import read_report   # the source documents beside the data (原报告全文)
 
     files = [path for folder in layout.data_dirs if folder.is_dir() for path in discover(folder)]
-    report = review_book(layout.root, files, cache_dir=layout.build_dir, read_source=read_report)
-    write_csv(report.items, layout.build_dir / CSV_PATH)
+    report = disclosure_review(layout.root, files, cache_dir=layout.build_dir, read_source=read_report)
+    write_disclosure_csv(report.items, layout.build_dir / DISCLOSURE_CSV)
     return report
 
 
@@ -70,7 +71,7 @@ def show(report: DisclosureReport, csv_path: Path, say: Callable[[str], None]) -
         f"已确认 {len(report.items) - open_count} 项），清单：{csv_path}")
     ordered = report.unresolved + [i for i in report.items if i.accepted]
     for item in ordered[:SHOWN_ITEMS]:
-        say("  " + ("已确认  " if item.accepted else "未确认  ") + printable(describe(item)))
+        say("  " + ("已确认  " if item.accepted else "未确认  ") + printable(describe_item(item)))
     if len(ordered) > SHOWN_ITEMS:
         say(f"  …其余 {len(ordered) - SHOWN_ITEMS} 项见清单")
 
@@ -83,14 +84,14 @@ def refusal(report: DisclosureReport) -> str:
 def cmd_disclosure(args: argparse.Namespace) -> int:
     layout = BookLayout.at(args.root, args.data_dirs)
     report = review(layout)
-    show(report, layout.build_dir / CSV_PATH, print)
+    show(report, layout.build_dir / DISCLOSURE_CSV, print)
     return 1 if report.unresolved else 0
 
 
 def check_before_publishing(layout: BookLayout, *, allow: bool, publish: bool) -> bool:
     """The review ``build`` runs first: False (after saying why) when it must not publish."""
     report = review(layout)
-    show(report, layout.build_dir / CSV_PATH, print)
+    show(report, layout.build_dir / DISCLOSURE_CSV, print)
     if report.unresolved and publish and not allow:
         print(f"perfeval: {printable(refusal(report))}", file=sys.stderr)
         return False

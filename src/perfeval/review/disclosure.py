@@ -48,7 +48,7 @@ from perfeval.model import DepartmentYear, load_department, read_text, read_yaml
 ACCEPTED_FILE = "disclosure-accepted.yaml"
 CONFIG_KEY = "sensitive_words"
 #: Where the analyst's CSV goes (under ``_build``: never part of a release).
-CSV_PATH = Path("analyst") / "disclosure.csv"
+DISCLOSURE_CSV = Path("analyst") / "disclosure.csv"
 CACHE_FILE = "disclosure.json"
 
 KINDS: dict[str, str] = {
@@ -360,7 +360,7 @@ def scan_source(record: DepartmentYear, path: Path, text: str, words: Sequence[s
     return items
 
 
-def review_book(root: Path, data_files: Iterable[Path], cache_dir: Path | None = None,
+def disclosure_review(root: Path, data_files: Iterable[Path], cache_dir: Path | None = None,
                 read_source: Callable[[Path], str] | None = None) -> DisclosureReport:
     """The items of every data file (and, given ``read_source``, of the source documents beside them),
     matched against the project's acknowledgement file.
@@ -428,7 +428,7 @@ def csv_text(items: Sequence[Item]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def write_csv(items: Sequence[Item], path: Path) -> Path:
+def write_disclosure_csv(items: Sequence[Item], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(csv_text(items), encoding="utf-8")
@@ -436,7 +436,7 @@ def write_csv(items: Sequence[Item], path: Path) -> Path:
     return path
 
 
-def describe(item: Item) -> str:
+def describe_item(item: Item) -> str:
     """One line for the terminal (the caller strips control characters)."""
     state = f"（已确认：{item.accepted}）" if item.accepted else ""
     return (f"{item.unit}（{item.code}）{item.year}年 {item.label}：{item.kind_label}「{item.text}」"
