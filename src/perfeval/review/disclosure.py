@@ -64,10 +64,11 @@ ROLE_FIELDS = frozenset({"responsible", "evaluator", "approver"})
 #: Titles and role words: they separate pieces of a role field and are never part of a name.
 TITLES = ("副局长", "局长", "副科长", "科长", "副主任", "主任", "副书记", "书记", "副处长", "处长", "所长", "站长",
           "院长", "队长", "股长", "部长", "组长", "经理", "会计", "出纳", "负责人", "责任人", "分管领导", "领导",
-          "同志", "人员", "专员", "干部", "职工")
+          "同志", "人员", "专员", "干部", "职工", "中心", "单位")
 #: Characters of an office, a body or a place: a piece holding one is not a name (only what follows the last
 #: of them may be: 财务科王芳 → 王芳).
-OFFICE_CHARS = frozenset("科室处局股站所办院队部委会组司厅署团社校馆中心单位门岗班区县市省镇乡村街")
+#: (中心 and 单位 are among the TITLES instead: 中 and 位 are common in given names.)
+OFFICE_CHARS = frozenset("科室处局股站所办院队部委会组司厅署团社校馆门岗班区县市省镇乡村街")
 #: Common Chinese surnames (the hundred most frequent single ones, and the usual two-character ones).
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
