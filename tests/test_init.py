@@ -29,7 +29,7 @@ def test_the_project_files_are_the_repository_s_own() -> None:
     for expected in ("_config.yml", "notebooks/department.ipynb", "notebooks/overview.ipynb",
                      "notebooks/findings.ipynb", "notebooks/method.ipynb", "data/frameworks/xiangtan-2024.yaml",
                      "data/frameworks/common.yaml", "book/intro.md", "book/glossary.md", "book/search-dict.txt",
-                     "book/_static/perfeval.css", "disclosure-accepted.yaml"):
+                     "book/_static/perfeval.css", "disclosure-accepted.yaml", "docs/使用说明.md"):
         assert expected in files, expected
     assert not [f for f in files if f.startswith(("data/20", "data/demo", "book/20")) or f == "book/how-to-read.md"]
     assert source_root() == ROOT     # running from the checkout: one source of truth
