@@ -90,7 +90,7 @@ def data_cases() -> None:
     lol += [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     case("yaml-billion-laughs", sub(b, "long_term_plan: 围绕", "\n".join(lol) + "\nlong_term_plan: 围绕"))
     case("yaml-recursive-alias", sub(b, "duties:\n", "duties: &loop\n  - *loop\n"))
-    many = "\n".join(f"  - *id001" for _ in range(300))
+    many = "\n".join("  - *id001" for _ in range(300))
     case("yaml-too-many-aliases", sub(b, "long_term_plan: 围绕", f"padding:\n{many}\nlong_term_plan: 围绕"))
     case("yaml-deep-nesting", "code: qinghe-jiaoyu\nyear: 2024\nunit: " + "[" * 50_000 + "]" * 50_000 + "\n")
     case("top-level-list", "- code: qinghe-jiaoyu\n- year: 2024\n")

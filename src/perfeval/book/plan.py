@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol
 
-from perfeval.errors import UsageError
-from perfeval.model import department_path, load_records
+from perfeval.errors import DataError, UsageError
+from perfeval.model import department_path, load_records, read_yaml
 from perfeval.model.files import discover, load_department
 
 DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
@@ -74,8 +74,7 @@ class BookLayout:
     def at(cls, root: Path | str = ".", data_dirs: Iterable[Path | str] | None = None) -> "BookLayout":
         root = Path(root).resolve()
         if data_dirs is None:
-            # Real data under data/<year>/, demo data apart under data/demo/<year>/.
-            data_dirs = ["data"] + (["data/demo"] if (root / "data" / "demo").is_dir() else [])
+            data_dirs = configured_data_dirs(root)
         dirs = tuple((Path(d) if Path(d).is_absolute() else root / d).resolve() for d in data_dirs)
         return cls(root, dirs)
 
@@ -109,6 +108,22 @@ class BookLayout:
 
     def notebook_path(self, run: Run) -> Path:
         return self.root / f"{run.page}.ipynb"
+
+
+def configured_data_dirs(root: Path) -> list[str]:
+    """The data folders a build reads by default: ``data_dirs`` in ``_config.yml`` (relative to the project),
+    else ``data`` alone: real and imported data. The demo (``data/demo``) is a book of its own (``make demo``),
+    never mixed into a real book's pages, totals or search unless a project lists it on purpose."""
+    config = Path(root) / "_config.yml"
+    if not config.is_file():
+        return ["data"]
+    data = read_yaml(config)
+    value = data.get("data_dirs") if isinstance(data, dict) else None
+    if value is None:
+        return ["data"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataError(config, "应为数据目录的列表，如 [data] (a list of folders)", field="data_dirs", label="数据目录")
+    return [v.strip() for v in value]
 
 
 # --- parameters -------------------------------------------------------------------------------------

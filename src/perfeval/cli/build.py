@@ -13,6 +13,7 @@ from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_fail
 from perfeval.book.pipeline import ENGINES, EXECUTORS
 from perfeval.book.plan import DEPARTMENT_TEMPLATE
 from perfeval.cli.outputs import check_new_files, check_output, refuse_project_files
+from perfeval.cli.project import check_before_publishing
 from perfeval.errors import UsageError
 from perfeval.model import department_path, load_department, load_records
 from perfeval.model.files import YEAR_FOLDER
@@ -38,7 +39,7 @@ def register(sub: Any) -> None:
                        description="校验数据，执行输入有变化的页面（并行），生成目录，用 jupyter-book 生成网页并原子发布。")
     b.add_argument("--only", metavar="部门代码", help="只执行这个部门的页面及用到它的页面（目录仍列出全部）")
     b.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
-                   help="数据目录，含 <年度>/<部门代码>.yaml（可重复；默认 data 和 data/demo）")
+                   help="数据目录，含 <年度>/<部门代码>.yaml（可重复；默认 data；示例数据另成一本书：make demo）")
     b.add_argument("--root", metavar="目录", default=".", help="书的项目目录（含 _config.yml；默认当前目录）")
     b.add_argument("--no-html", action="store_true", help="只执行笔记本、写目录，不生成网页")
     b.add_argument("--jobs", metavar="N", type=int, default=None, help="并行进程数（默认全部 CPU 核）")
@@ -50,12 +51,14 @@ def register(sub: Any) -> None:
                    help="在哪里执行：local（本机进程池，默认）或 dask（Dask 集群，需要 perfeval[dask]）")
     b.add_argument("--scheduler", metavar="地址", help="Dask 调度器地址，如 tcp://127.0.0.1:8786")
     b.add_argument("--framework", metavar="指标体系", default=DEFAULT_FRAMEWORK, help=FRAMEWORK_HELP)
+    b.add_argument("--allow-sensitive", action="store_true",
+                   help="公开前审查有未确认的内容时仍然发布（慎用；逐项确认请写 disclosure-accepted.yaml）")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="校验全部数据文件和指标体系",
                        description="校验数据目录下的全部数据文件，以及 data/frameworks（和各数据目录下 frameworks/）中的指标体系。")
     v.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
-                   help="数据目录（可重复；默认 data 和 data/demo）")
+                   help="数据目录（可重复；默认 data）")
     v.set_defaults(func=cmd_validate)
 
     m = sub.add_parser("migrate", help="把旧版（第 1 版）数据文件就地改写为新格式（第 2 版）",
@@ -128,6 +131,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         framework_file=resolve_framework(args.framework, layout.data_root).resolve(), only=args.only,
         html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going, force=args.force, engine=args.engine,
         executor=args.executor, scheduler=args.scheduler)
+    if not check_before_publishing(layout, allow=args.allow_sensitive, publish=options.html):
+        return 1
     try:
         report = build(layout, options)
     except RenderError as exc:  # jupyter-book failed: the previous book stays published

@@ -12,7 +12,7 @@ from typing import Any
 from perfeval.cli.outputs import DATA, check_data_output, check_new_files, refuse_project_files
 from perfeval.cli.parser import printable
 from perfeval.errors import UsageError
-from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import SEVERITY_LABELS, Finding
 from perfeval.importer import MissingIdentity, audit_document, import_report, normalize, read_report, write_draft
 from perfeval.importer.draft import sources_path_for
 from perfeval.importer.extract import extract

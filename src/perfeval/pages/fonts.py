@@ -1,8 +1,8 @@
 """The one place that makes matplotlib draw Chinese glyphs.
 
-Registers Noto Sans CJK SC (SIL OFL 1.1) shipped by the ``mplfonts`` wheel, in
-process, without touching matplotlib's install or cache. The same wheel carries
-SimHei, a proprietary font: it is never referenced. What the CJK font lacks
+Registers Noto Sans CJK SC Regular (SIL Open Font License 1.1, which allows embedding in published
+charts), shipped unmodified inside this package (``cjkfont/``, with its licence ``cjkfont/OFL.txt``), in
+process, without touching matplotlib's install or cache. No other font is installed. What the CJK font lacks
 (Latin accents, Arabic and Hebrew letters, many symbols and emoji) is drawn from
 DejaVu Sans, which matplotlib ships; a character neither font has is left out of
 the chart's text (:func:`chart_text`) rather than drawn as an empty box — the page's
@@ -12,13 +12,14 @@ tables and the chart's alt text keep it.
 from __future__ import annotations
 
 import functools
-import importlib.util
 from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
 
+FONT_DIR = Path(__file__).resolve().parent / "cjkfont"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_LICENCE = "OFL.txt"
 FONT_FAMILY = "Noto Sans CJK SC"
 #: The fallback for what the CJK font lacks (shipped with matplotlib).
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -26,12 +27,9 @@ _registered = False
 
 
 def font_path() -> Path:
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("mplfonts is not installed: run `make venv` (requirements.txt pins it)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    path = FONT_DIR / FONT_FILE
     if not path.is_file():
-        raise RuntimeError(f"CJK font not found at {path}")
+        raise RuntimeError(f"CJK font not found at {path} (the perfeval package is incomplete: reinstall it)")
     return path
 
 

@@ -4,11 +4,14 @@ on what needs verifying. This module is the public face; other subpackages impor
 - :func:`score` → :class:`ScoreResult` (测算得分: coverage, grade or none, notes, indicator tree);
 - :func:`run_checks` → list of :class:`Finding` (error / verify / note);
 - :func:`sensitivity` → the score if ``verify`` findings were resolved in the unit's favour;
-- :func:`resolve_framework` (the one resolver: name or path → path), :func:`load_framework`.
+- :func:`resolve_framework` (the one resolver: name or path → path), :func:`load_framework`;
+- :func:`disclosure_review` → :class:`DisclosureReport` (公开前审查: what should not be published).
 """
 
 from __future__ import annotations
 
+from perfeval.review.disclosure import (ACCEPTED_FILE, DISCLOSURE_CSV, DisclosureReport, describe_item,
+                                        disclosure_review, write_disclosure_csv)
 from perfeval.review.checks import CHECK_IDS, CHECKS, CheckRule, has_errors, run_checks
 from perfeval.review.findings import (CHECK_SEVERITIES, SEVERITY_LABELS, SEVERITY_ORDER, Finding, Override,
                                       Severity, sort_findings)
@@ -32,3 +35,6 @@ __all__ = [
     "mid_year_adjustment", "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks",
     "score", "self_scores_comparable", "self_total", "sensitivity", "sensitivity_sentence", "sort_findings",
 ]
+# 公开前审查 (pre-publication review): what should not be published (perfeval.review.disclosure).
+__all__ += ["ACCEPTED_FILE", "DISCLOSURE_CSV", "DisclosureReport", "describe_item", "disclosure_review",
+            "write_disclosure_csv"]
