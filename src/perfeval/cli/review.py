@@ -53,12 +53,6 @@ def register(subparsers: Any) -> None:
     c.set_defaults(func=cmd_check)
 
 
-def _headline(message: str, limit: int = 60) -> str:
-    """The first sentence of a finding's message (shortened)."""
-    head = message.split("。")[0]
-    return head if len(head) <= limit else head[:limit] + "…"
-
-
 def _dec(value: Decimal | None) -> str | None:
     if value is None:
         return None
@@ -77,6 +71,8 @@ def _sensitivity_json(entry: Sensitivity) -> dict[str, Any]:
     overrides = entry.result.overrides
     return {
         "finding": f.id if f else None,
+        "id": f.finding_id if f else None,
+        "claim": f.claim if f else None,
         "path": f.path if f else None,
         "message": f.message if f else "全部需核实事项均按单位的说法成立",
         "overrides": [{"input": o.input, "value": _value_json(o.value), "detail": o.detail} for o in overrides],
@@ -164,10 +160,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
                      f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
-    for entry in sensitivities:
-        if entry.finding is not None and entry.result.shown_total is not None:
-            lines.append(f"  需核实：{_headline(entry.finding.message)}——若按单位的说法成立，{result.label} "
-                         f"{fmt_score(entry.total)} 分（{entry.grade or '不予评级'}）")
     sentence = sensitivity_sentence(sensitivities)
     if sentence:
         lines.append(sentence)
