@@ -150,8 +150,8 @@ def test_check_all_exit_1_on_error(tmp_path: Path, capsys: pytest.CaptureFixture
     data_dir = data_copy(tmp_path, ("other_notes: 年中预算调整", "other_notes: XX年中预算调整"))
     assert main(["check", "--data-dir", str(data_dir)]) == 1
     out = capsys.readouterr().out
-    assert "[错误] text.placeholder other_notes" in out
-    assert "[需核实] adjustment.declared_zero adjustment.declared_rate" in out
+    assert "[错误] text.placeholder:other_notes：" in out
+    assert "[需核实] adjustment.declared_zero:adjustment.declared_rate：" in out
     assert "共 1 个错误，8 个需核实，6 个提示" in out
 
 
@@ -162,7 +162,7 @@ def test_check_exit_0_with_verify_only(capsys: pytest.CaptureFixture[str]) -> No
     # project.actual_missing, year.in_text.
     assert main(["check", "--data-dir", str(DATA)]) == 0
     out = capsys.readouterr().out
-    assert "[需核实] execution.project_below_90 projects[0]：项目1「困难群众生活救助」拨付率70.02%" in out
+    assert "[需核实] execution.project_below_90:projects[0]：项目1「困难群众生活救助」拨付率70.02%" in out
     assert "共 0 个错误，8 个需核实，6 个提示" in out
 
 
@@ -175,7 +175,8 @@ def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     (result,) = data["results"]
     assert (result["department"], result["year"]) == ("xiangtan-minzheng", 2024)
     first = result["findings"][0]
-    assert set(first) == {"id", "rule", "checks", "severity", "path", "message", "numbers", "source"}
+    assert set(first) == {"id", "rule", "checks", "severity", "path", "message", "numbers", "source", "ruling",
+                          "reply"}
     assert {f["severity"] for f in result["findings"]} == {"verify", "note"}
     rules = [f["rule"] for f in result["findings"]]
     assert "sum.basic" in rules and "rate.summary" in rules and "year.as_written" in rules
@@ -313,7 +314,8 @@ def test_findings_table(rec: DepartmentYear) -> None:
     rec = DepartmentYear.model_validate(data)
     _, findings = review(rec, "xiangtan-2024", DATA)
     table = findings_table(list(reversed(findings)), rec)
-    assert list(table.columns) == ["严重程度", "涉及项目", "说明", "规则", "字段"]
+    assert list(table.columns) == ["严重程度", "涉及项目", "说明", "编号", "规则", "字段"]
+    assert sorted(table["编号"]) == sorted(f.finding_id for f in findings)
     assert table.iloc[0]["严重程度"] == "需核实" and table.iloc[-1]["严重程度"] == "提示"
     assert len(table) == len(findings)
     # The reader's column names the item as the chapter does; the path stays in the CSV-only column.

@@ -74,6 +74,7 @@ from perfeval.model.schema import (
     ProjectOutput,
     PublicFunds,
     Quantity,
+    Rectification,
     Record,
     Relation,
     Sangong,
@@ -92,7 +93,7 @@ __all__ = [
     "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
     "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
-    "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
+    "Project", "ProjectOutput", "PublicFunds", "Quantity", "Rectification", "Record", "Relation", "Sangong", "SelfScore",
     "Staffing", "StatedChange", "Unit", "UnitExpenditure", "UnitIncome", "value_at",
     # schema 1
     "is_schema1", "migrate_record",

@@ -19,12 +19,13 @@ from perfeval.model import DepartmentYear, Facts
 from perfeval.model import schema_field
 from perfeval.model.numbers import HUNDRED, fmt_number, fmt_rate, fmt_score, fmt_wan
 from perfeval.pages.cells import Absent, Delta, number_or, pct, score_or, score_text
+from perfeval.pages.tables import drop_empty_columns
 from perfeval.review import rules
-from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
-                             ScoreResult, compare_self_scores, grade, input_value, mid_year_adjustment, rule_label, rule_text,
+from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec, RectificationRow,
+                             ScoreResult, compare_self_scores, date_words, grade, input_value, mid_year_adjustment, rule_label, rule_text,
                              self_scores_comparable, self_total, sort_findings)
 
-FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "规则", "字段"]
+FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "编号", "规则", "字段"]
 #: Columns of the findings tables that only the CSV download holds (check ids and field paths).
 FINDING_CSV_ONLY = ("规则", "字段")
 #: A findings table of one severity group shows 涉及项目 and 说明; its CSV keeps the rest.
@@ -236,10 +237,11 @@ def finding_item(record: DepartmentYear, path: str) -> str:
 
 
 def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFrame:
-    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明; then the check id (规则) and
+    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明 (with the bureau's ruling and the
+    unit's reply, when there are), 编号 (the finding id a ruling or a reply names); then the check id (规则) and
     the field path (字段), which only the CSV shows (:data:`FINDING_CSV_ONLY`)."""
-    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.message,
-             "规则": f.id, "字段": f.path}
+    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.full_text(),
+             "编号": f.finding_id, "规则": f.id, "字段": f.path}
             for f in sort_findings(list(findings))]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -252,6 +254,22 @@ def finding_groups(findings: list[Finding]) -> list[tuple[str, str, list[Finding
         if group:
             out.append((severity, SEVERITY_LABELS[severity], group))
     return out
+
+
+# --- rectification ---------------------------------------------------------------------------------
+
+def rectification_table(rows: list[RectificationRow]) -> pd.DataFrame:
+    """Last year's problems (as last year's report states them) with this year's status and words."""
+    out = []
+    for r in rows:
+        p, e = r.problem, r.entry
+        out.append({"上年问题": f"{r.label}：{p.problem}", "整改措施": p.measures or Absent(),
+                    "整改责任人": p.responsible or Absent(),
+                    "整改完成时限": date_words(p.deadline) or Absent(), "整改状态": r.status,
+                    "整改情况（本年报告所述）": (e.description if e is not None and e.description else Absent()),
+                    "完成时间": date_words(e.completed if e is not None else None) or Absent()})
+    return drop_empty_columns(pd.DataFrame(out, columns=["上年问题", "整改措施", "整改责任人", "整改完成时限", "整改状态",
+                                                        "整改情况（本年报告所述）", "完成时间"]))
 
 
 # --- the method page ------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from perfeval.review.decisions import Reply, Ruling
+
 Severity = Literal["error", "verify", "note", "warning"]
 #: The severities of ``perfeval check``, most severe first.
 CHECK_SEVERITIES: tuple[str, ...] = ("error", "verify", "note")
@@ -59,6 +61,8 @@ class Finding:
     claim: str = ""           # with overrides: what the unit says that would have to hold, as a phrase that
                               # reads after "若单位关于" (e.g. "年中追加资金不计入预算调整数")
     also: tuple[str, ...] = ()  # the check ids of other checks folded into this one finding (one fact, one finding)
+    ruling: Ruling | None = None  # the finance bureau's ruling on it (口径认定), when there is one
+    reply: Reply | None = None    # the unit's reply to it, when there is one
 
     @property
     def rule(self) -> str:
@@ -85,8 +89,22 @@ class Finding:
         return replace(self, source=source)
 
     def to_json(self) -> dict[str, Any]:
+        r, p = self.ruling, self.reply
         return {"id": self.finding_id, "rule": self.id, "checks": list(self.checks), "severity": self.severity,
-                "path": self.path, "message": self.message, "numbers": dict(self.numbers), "source": self.source}
+                "path": self.path, "message": self.message, "numbers": dict(self.numbers), "source": self.source,
+                "ruling": None if r is None else {"decision": r.decision, "basis": r.basis, "by": r.by,
+                                                  "date": r.date.isoformat() if r.date else None},
+                "reply": None if p is None else {"explanation": p.explanation, "evidence": p.evidence,
+                                                 "agrees": p.agrees, "date": p.date.isoformat() if p.date else None}}
+
+    def full_text(self) -> str:
+        """The message, then the ruling and the reply in words (what the page and the Word files show)."""
+        parts = [self.message.rstrip("。")]
+        if self.ruling is not None:
+            parts.append(self.ruling.words())
+        if self.reply is not None:
+            parts.append(self.reply.words().rstrip("。"))
+        return "。".join(parts) + "。"
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

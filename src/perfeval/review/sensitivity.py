@@ -39,24 +39,26 @@ class Sensitivity:
 
 def sensitivity(rec: DepartmentYear, framework: Framework, findings: Sequence[Finding],
                 base: ScoreResult | None = None) -> list[Sensitivity]:
-    """One entry per ``verify`` finding whose resolution changes the total, then one for all of them together.
+    """One entry per ``verify`` finding (not ruled on) whose resolution changes the total, then one for all of
+    them together. ``base`` may already hold inputs established by rulings (its ``overrides``).
 
     Empty when no verify finding changes the score.
     """
     base = base or score(rec, framework)
     entries: list[Sensitivity] = []
     for finding in findings:
-        if finding.severity != "verify" or not finding.overrides:
+        if finding.severity != "verify" or not finding.overrides or finding.ruling is not None:
             continue
-        result = score(rec, framework, finding.overrides)
+        # On top of what rulings have established (the base's overrides), this finding resolved as well.
+        result = score(rec, framework, (*finding.overrides, *base.overrides))
         if result.total != base.total:
             entries.append(Sensitivity(finding, result))
     if entries:
-        merged: dict[str, Override] = {}
+        merged: dict[str, Override] = {o.input: o for o in base.overrides}
         for entry in entries:
             assert entry.finding is not None
             for override in entry.finding.overrides:
-                merged.setdefault(override.input, override)
+                merged.setdefault(override.input, override)   # what rulings established stands
         entries.append(Sensitivity(None, score(rec, framework, tuple(merged.values()))))
     return entries
 
