@@ -211,7 +211,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_json({
             "version": JSON_VERSION,
             "results": [{"department": rec.code, "year": rec.year, "unit": rec.unit.name, "file": path,
-                         "findings": [f.to_json() for f in found]} for rec, path, found in results],
+                         "findings": [f.to_check_json() for f in found]} for rec, path, found in results],
             "counts": {s: counts.get(s, 0) for s in CHECK_SEVERITIES},
             "ok": not failed,
         })

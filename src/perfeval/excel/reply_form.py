@@ -10,8 +10,6 @@ Every text is written as a text cell, neutralised against formulas (:func:`perfe
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -25,6 +23,7 @@ from pydantic import ValidationError
 from perfeval.errors import DataError
 from perfeval.excel.cells import put, put_text
 from perfeval.excel.reader import WorkbookReader
+from perfeval.excel.writer import save_workbook
 from perfeval.excel.xlsx import UnreadableWorkbook, open_workbook
 from perfeval.model import chinese_message
 from perfeval.review import AGREEMENTS, Reply
@@ -95,17 +94,7 @@ def build_reply_form(code: str, year: int, title: str, questions: Sequence[Quest
 def write_reply_form(path: Path, code: str, year: int, title: str, questions: Sequence[Question],
                      deadline: dt.date) -> Path:
     """Write the form atomically (the caller has decided that ``path`` may be replaced)."""
-    wb = build_reply_form(code, year, title, questions, deadline)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return save_workbook(build_reply_form(code, year, title, questions, deadline), path)
 
 
 # --- reading it back --------------------------------------------------------------------------------

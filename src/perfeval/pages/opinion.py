@@ -28,8 +28,7 @@ from perfeval.pages.cells import score_text
 from perfeval.pages.docx_layout import add_table, styled_paragraph
 from perfeval.pages.review_tables import comparison_text, finding_item, scores_table
 from perfeval.review import (SEVERITY_LABELS, Assessment, Finding, date_words, self_scores_comparable,
-                             sensitivity_sentence)
-from perfeval.review.suggestions import suggestions
+                             sensitivity_sentence, suggestions)
 
 #: The config file the signature is read from, and its block.
 CONFIG = "_config.yml"
@@ -183,7 +182,8 @@ def build_opinion(doc: DocumentObject, a: Assessment, signature: Signature) -> N
         _para(doc, "各项指标均缺少所需数据，未计算得分。")
     else:
         table = _score_table(a)
-        add_table(doc, table, f"表1 {result.label}明细", widths=[3.4, 1.3, 2.2, 8.7], cell_style="正文表格文字")
+        number = len(doc.tables) + 1     # tables are numbered in the order the file holds them
+        add_table(doc, table, f"表{number} {result.label}明细", widths=[3.4, 1.3, 2.2, 8.7], cell_style="正文表格文字")
     styled_paragraph(doc, "Normal")
     styled_paragraph(doc, "落款").add_run(signature.issuer or "（签发单位）")
     styled_paragraph(doc, "落款").add_run(signature.date_line())

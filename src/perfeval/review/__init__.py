@@ -27,6 +27,7 @@ from perfeval.review.rectification import RectificationRow, reference_date
 from perfeval.review.rectification import counts as rectification_counts
 from perfeval.review.replies import questions, store_replies
 from perfeval.review.rulings import add_ruling
+from perfeval.review.suggestions import SUGGESTIONS, Suggestion, suggestions
 import perfeval.review.rules as rules
 from perfeval.review.rules import GRADE_BANDS, Grade, grade
 from perfeval.review.scoring import (DISCLAIMER, MIN_COVERAGE, IndicatorScore, ScoreResult, SelfComparison,
@@ -38,7 +39,7 @@ __all__ = [
     "AGREEMENTS", "Assessment", "DECISIONS", "Decided", "RECTIFICATION_STATUSES", "RectificationRow", "Reply",
     "RepliesFile", "Ruling", "RulingsFile", "add_ruling", "assess", "assess_file", "date_words", "decide",
     "decide_file", "load_side", "previous_record", "questions", "rectification_counts", "reference_date",
-    "side_path", "store_replies",
+    "SUGGESTIONS", "Suggestion", "side_path", "store_replies", "suggestions",
     "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
     "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",

@@ -89,9 +89,14 @@ class Finding:
         return replace(self, source=source)
 
     def to_json(self) -> dict[str, Any]:
-        r, p = self.ruling, self.reply
+        """The finding's own shape (``perfeval audit`` prints it as it is)."""
         return {"id": self.finding_id, "rule": self.id, "checks": list(self.checks), "severity": self.severity,
-                "path": self.path, "message": self.message, "numbers": dict(self.numbers), "source": self.source,
+                "path": self.path, "message": self.message, "numbers": dict(self.numbers), "source": self.source}
+
+    def to_check_json(self) -> dict[str, Any]:
+        """The shape of ``perfeval check``: :meth:`to_json` with the bureau's ruling and the unit's reply."""
+        r, p = self.ruling, self.reply
+        return {**self.to_json(),
                 "ruling": None if r is None else {"decision": r.decision, "basis": r.basis, "by": r.by,
                                                   "date": r.date.isoformat() if r.date else None},
                 "reply": None if p is None else {"explanation": p.explanation, "evidence": p.evidence,
