@@ -91,8 +91,10 @@ def test_accepted_ruling_recomputes_score_page_and_sensitivity(data: Path, tmp_p
     assert found[ADJUSTMENT]["severity"] == "note" and found[ADJUSTMENT]["ruling"]["decision"] == "采纳"
     text = page_text(data, tmp_path)
     assert "测算得分97.34分，等级“优”" in text
-    assert ("年中预算调整（编号 adjustment.declared_zero:adjustment.declared_rate）：经认定（依据：湘财绩〔2025〕3号；"
-            "预算绩效管理科，2025年6月30日），单位的说明予以采纳，本项不作为问题") in text
+    assert ("年中预算调整：经认定（依据：湘财绩〔2025〕3号；预算绩效管理科，2025年6月30日），单位的说明予以采纳，"
+            "本项不作为问题") in text
+    # The finding's id is on the page, in the folded list of ids (what the bureau and the unit refer to).
+    assert "年中预算调整（提示）：adjustment.declared_zero:adjustment.declared_rate" in text
     assert "若单位关于" not in text
 
 

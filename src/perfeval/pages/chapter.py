@@ -173,13 +173,18 @@ class Chapter(UnitReport):
         self.out.html(render("findings_intro", self._counted()))
         for severity, label, group in finding_groups(self.findings):
             self.out.html(render("subhead", f"{label}（{len(group)}项）"))
-            # A 需核实 or 错误 finding shows its id (what a ruling or a reply names); a note needs none.
-            hidden = GROUP_CSV_ONLY if severity in ("error", "verify") else (*GROUP_CSV_ONLY, "编号")
-            self.out.table(findings_table(group, self.rec), f"数据核查：{label}", f"数据核查-{label}", csv_only=hidden)
+            self.out.table(findings_table(group, self.rec), f"数据核查：{label}", f"数据核查-{label}",
+                           csv_only=(*GROUP_CSV_ONLY, "编号"))
             if severity == "verify":
                 sentence = sensitivity_sentence(self.sensitivities)
                 if sentence:
                     self.out.html(paragraph(sentence))
+        # The ids a ruling or a reply names (错误, 需核实 and ruled findings), folded away from the reader's text.
+        named = [(finding_item(self.rec, f.path), f) for f in self.findings
+                 if f.severity in ("error", "verify") or f.ruling is not None]
+        orphans = self.assessment.decided.orphan_rulings
+        if named or orphans:
+            self.out.html(render("finding_ids", named, orphans))
 
     def rectification(self) -> None:
         """上年问题整改情况: each of last year's problems with the status this year's report gives it."""

@@ -402,8 +402,8 @@ def findings_summary(rows: list[Row]) -> pd.DataFrame:
         for f in row.findings:
             out.append({"年度": row.rec.year, "部门": row.rec.unit.name, "code": row.rec.code,
                         "严重程度": SEVERITY_LABELS[f.severity], "_order": SEVERITY_ORDER[f.severity],
-                        "涉及项目": finding_item(row.rec, f.path), "说明": f.message,
+                        "涉及项目": finding_item(row.rec, f.path), "说明": f.full_text(), "编号": f.finding_id,
                         "规则": f.rule, "字段": f.path, "示例数据": row.rec.demo})
-    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "规则", "字段",
-                                    "示例数据"])
+    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "编号", "规则",
+                                    "字段", "示例数据"])
     return df.sort_values(["_order", "年度", "code"], ascending=[True, False, True], kind="stable").drop(columns="_order")
