@@ -345,3 +345,24 @@ def test_hostile_names_reach_no_output_as_code(data: Path, tmp_path: Path) -> No
     a = assess_file(evil, load_framework(FRAMEWORK), data / "2024" / SEED.name)
     path = write_risk_csv(risk_ranking([a]), tmp_path / "r.csv")
     assert ",'=cmd|" in path.read_bytes().decode("utf-8-sig")
+
+
+def test_rulings_and_replies_are_inputs_of_their_pages(tmp_path: Path) -> None:
+    """A ruling or a reply changes the chapter, its year overview and 数据核查汇总: each lists the file as an input
+    (so the build re-executes them), and the data folder does not take it for a department's data file."""
+    from perfeval.book import BookLayout
+    from perfeval.book.plan import plan_runs
+    from perfeval.model import load_records
+
+    from .conftest import small_project
+    root = small_project(tmp_path / "book", ("qinghe-jiaoyu",))
+    data = root / "data"
+    for code in ("xiangtan-minzheng",):
+        (data / "2024" / f"{code}.rulings.yaml").write_text(
+            f"code: {code}\nyear: 2024\nrulings:\n  - finding: {ADJUSTMENT}\n    decision: 采纳\n    basis: 文号\n",
+            encoding="utf-8")
+    layout = BookLayout.at(root, [data])
+    assert [r.code for r, _ in load_records([data])] == ["xiangtan-minzheng"]
+    side = str(data / "2024" / "xiangtan-minzheng.rulings.yaml")
+    runs = {r.page: r for r in plan_runs(layout, FRAMEWORK)}
+    assert side in runs["book/2024/xiangtan-minzheng"].inputs and side in runs["book/findings"].inputs
