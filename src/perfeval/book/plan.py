@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Protocol
 
 from perfeval.errors import DataError, UsageError
 from perfeval.model import department_path, load_records, read_yaml
-from perfeval.model.files import discover, load_department
+from perfeval.model.files import discover, load_department, side_files
 
 DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
 OVERVIEW_TEMPLATE = "notebooks/overview.ipynb"
@@ -301,7 +301,8 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides), title=record.report_title,
-        drop_tags=() if history else (HISTORY_TAG,), inputs=tuple(str(p) for p in [path, *history]),
+        drop_tags=() if history else (HISTORY_TAG,),
+        inputs=tuple(str(p) for p in [path, *history, *side_files(path)]),
         code=record.code, name=record.unit.name, year=record.year,
         supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
         demo=record.demo)
@@ -332,14 +333,15 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
                 layout, OVERVIEW_TEMPLATE, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
                 page=f"book/{year}/overview{'-demo' if demo else ''}",
                 title=f"{year}年度部门整体支出绩效评价总览{suffix}",
-                inputs=tuple(sorted(r.inputs[0] for r in group)), year=year, demo=demo))
+                inputs=tuple(sorted({p for r in group for p in r.inputs})), year=year, demo=demo))
     frameworks = sorted(str(p) for p in layout.frameworks_dir.glob("*.yaml"))
     runs.append(_page_run(layout, METHOD_TEMPLATE, {}, framework_file, page="book/method", title="评价方法",
                           inputs=tuple(frameworks)))
     if chapters:
         runs.append(_page_run(
             layout, FINDINGS_TEMPLATE, {"data_dirs": [str(d) for d in layout.data_dirs]}, framework_file,
-            page="book/findings", title="数据核查汇总", inputs=tuple(sorted(r.inputs[0] for r in chapters))))
+            page="book/findings", title="数据核查汇总",
+            inputs=tuple(sorted({p for r in chapters for p in r.inputs}))))
     return runs
 
 

@@ -12,7 +12,9 @@ from perfeval.book import BookLayout, BuildOptions, RenderError, build, departme
 from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, write_notebook
 from perfeval.book.pipeline import ENGINES, EXECUTORS
 from perfeval.book.plan import DEPARTMENT_TEMPLATE
+from perfeval.cli.bureau import side_file_problems
 from perfeval.cli.outputs import check_new_files, check_output, refuse_project_files
+from perfeval.cli.parser import printable
 from perfeval.cli.project import check_before_publishing
 from perfeval.errors import UsageError
 from perfeval.model import department_path, load_department, load_records
@@ -150,6 +152,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     layout = BookLayout.at(".", args.data_dirs)
     records = load_records(layout.data_dirs)
+    stale = side_file_problems(records)       # rulings and replies whose finding no longer exists
+    for line in stale:
+        print(f"perfeval: 数据错误：{printable(line)}", file=sys.stderr)
+    if stale:
+        return 2
     # Frameworks are data too: those of the project and any in a data folder's frameworks/.
     folders = dict.fromkeys(f for f in (layout.frameworks_dir, *(d / "frameworks" for d in layout.data_dirs))
                             if f.is_dir())

@@ -78,6 +78,7 @@ from perfeval.model.schema import (
     Post,
     PublicFunds,
     Quantity,
+    Rectification,
     Record,
     Relation,
     Sangong,
@@ -100,9 +101,9 @@ __all__ = [
     "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
     "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
-    "Post", "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
-    "SourceUnit", "SourceUnits", "Staffing", "StatedChange", "StatedCounts", "Unit", "UnitExpenditure", "UnitIncome",
-    "Vehicles", "value_at",
+    "Post", "Project", "ProjectOutput", "PublicFunds", "Quantity", "Rectification", "Record", "Relation", "Sangong",
+    "SelfScore", "SourceUnit", "SourceUnits", "Staffing", "StatedChange", "StatedCounts", "Unit", "UnitExpenditure",
+    "UnitIncome", "Vehicles", "value_at",
     # schema 1
     "is_schema1", "migrate_record",
     # data files

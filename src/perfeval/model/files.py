@@ -8,7 +8,8 @@ four ASCII digits and ``<code>`` the record's department code. Around it (see :f
 - a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; so is a name with
   spaces around it or full-width characters (``x.yaml ``, ``x．yaml``) and a YAML file in a folder inside a year
   folder (``2024/sub/x.yaml``), which would otherwise be skipped silently; the sidecar ``<code>.sources.yml``
-  written by ``import-report`` beside its draft is not data and is skipped;
+  written by ``import-report`` beside its draft is not data and is skipped, and so are ``<code>.rulings.yaml``
+  and ``<code>.replies.yaml`` (:data:`SIDE_SUFFIXES`);
 - hidden entries (``.#x.yaml`` editor locks, a leftover ``.perfeval-*.yaml`` from an interrupted write,
   ``.git``) and entries starting with ``_`` are ignored; so are other files (``.xlsx``, ``.md``…) and
   folders without digits (``frameworks``, ``demo``);
@@ -45,6 +46,9 @@ MAX_FILE_BYTES = 2_000_000
 YEAR_FOLDER = re.compile(r"[0-9]{4}")
 #: The sidecar ``import-report`` writes beside a draft (not a data file).
 SOURCES_SUFFIX = ".sources.yml"
+#: Files beside a data file that are not records but inputs of its pages: the finance bureau's rulings
+#: (口径认定, ``perfeval rule``) and the unit's replies (``perfeval import-reply``).
+SIDE_SUFFIXES = (".rulings.yaml", ".replies.yaml")
 
 
 # --------------------------------------------------------------------------- #
@@ -120,6 +124,13 @@ def department_path(data_dir: Path, code: str, year: int) -> Path:
     return Path(data_dir) / str(year) / f"{code}.yaml"
 
 
+def side_files(path: Path | str) -> list[Path]:
+    """The side files (:data:`SIDE_SUFFIXES`) that exist beside the data file ``path`` (``<code>.yaml``)."""
+    path = Path(path)
+    stem = path.name[: -len(".yaml")] if path.name.endswith(".yaml") else path.stem
+    return [p for p in (path.with_name(stem + suffix) for suffix in SIDE_SUFFIXES) if p.is_file()]
+
+
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as it:
@@ -170,7 +181,7 @@ def discover(data_dir: Path) -> Iterator[Path]:
         year_dir = data_dir / entry.name
         for item in _entries(year_dir):
             name = item.name
-            if _ignored(name) or name.endswith(SOURCES_SUFFIX):
+            if _ignored(name) or name.endswith((SOURCES_SUFFIX, *SIDE_SUFFIXES)):
                 continue
             if _is_dir(item):
                 _no_data_below(year_dir / name)

@@ -466,6 +466,21 @@ class Problem(Record):
     deadline: Date | None = Field(title="整改完成时限", default=None)
 
 
+#: What a report may say of a problem of last year's evaluation (整改状态); not said is 未说明 (None).
+RECTIFICATION_STATUSES = ("已整改", "整改中", "未整改")
+
+
+class Rectification(Record):
+    """How a problem of last year's evaluation was rectified, as this year's report states it. Matched to last
+    year's problems by ``number`` (问题N of last year's record), else by the problem's text."""
+
+    problem: Text = Field(title="上年问题", min_length=1)
+    number: Count | None = Field(title="上年问题序号", default=None, ge=1)
+    status: Literal["已整改", "整改中", "未整改"] | None = Field(title="整改状态", default=None)
+    description: Text = Field(title="整改情况", default="")
+    completed: Date | None = Field(title="整改完成时间", default=None)
+
+
 class StatedChange(Record):
     """A year-on-year comparison the report states ("同比上年度增加189.25万元，增加31.39%")."""
 
@@ -523,6 +538,7 @@ class DepartmentYear(Record):
     self_funds: list[FundRow] = Field(title="自评表资金情况", default_factory=list, max_length=MAX_ITEMS)
     projects: list[Project] = Field(title="项目支出", default_factory=list, max_length=MAX_ITEMS)
     problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list, max_length=MAX_ITEMS)
+    rectification: list[Rectification] = Field(title="上年问题整改情况", default_factory=list, max_length=MAX_ITEMS)
     other_notes: Text = Field(title="其他需要说明问题", default="")
     stated_changes: list[StatedChange] = Field(title="同比变动（文中所述）", default_factory=list, max_length=MAX_ITEMS)
     annotations: dict[str, Annotation] = Field(title="数据注记", default_factory=dict, max_length=MAX_ITEMS)

@@ -42,6 +42,8 @@ def _points(score: Decimal | None, weight: Decimal) -> str:
 
 #: How a reader is told that an indicator without data is left out.
 NOT_APPLICABLE = "不适用，剔除后其余指标按100分折算"
+#: The same on an ungraded page (coverage below the threshold): nothing is rescaled there.
+NOT_APPLICABLE_UNGRADED = "不适用，已剔除"
 
 
 class RuleShape:
