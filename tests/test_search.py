@@ -153,3 +153,11 @@ def test_the_link_goes_to_the_section_of_the_sentence(page: Any, html: Path) -> 
     section = page.evaluate("id => document.getElementById(id).innerText", anchor)
     assert seed["section"] in section and re.sub(r"\s+", "", seed["text"].strip("…")[:20]) in re.sub(r"\s+", "", section)
     assert page.errors == [] or all("THEBE_JS_URL" in e for e in page.errors)
+
+
+def test_a_word_written_with_quotation_marks_is_found_and_marked(page: Any, html: Path) -> None:
+    """The reports write “三公”经费; a reader searches 三公经费."""
+    results = _search(page, html, "三公经费")
+    seed = next(r for r in results if r["page"] == SEED_PAGE)
+    assert "“三公”经费" in seed["text"]
+    assert [m for m in seed["marks"] if m.replace("”", "").replace("“", "") == "三公经费"], seed

@@ -33,6 +33,23 @@ def test_a_word_inside_another_word_is_not_a_term() -> None:
     assert "政局" not in seed and "市民" not in seed
 
 
+def test_a_word_written_with_quotation_marks_is_the_word() -> None:
+    words = search_text.cut("（五）“三公”经费支出9.32万元")
+    assert "".join(search_text.text_of(n) for n in words) == "（五）“三公”经费支出9.32万元"
+    # The terms are those of the text written without the marks inside the word (whatever the dictionary).
+    assert search_text.index_words("（五）“三公”经费控制率") == search_text.index_words("（五）三公经费控制率")
+    assert search_text.index_words("他说“三公”。经费另计") == search_text.index_words("他说三公。经费另计")
+    jieba.add_word("三公经费")   # as book/search-dict.txt has it
+    search_text._cut_block.cache_clear()
+    try:
+        assert ["三公", "”", "经费"] in search_text.cut("“三公”经费支出")   # one word, its mark in its tree
+        assert "三公经费" in search_text.index_words("“三公”经费支出")
+        assert "三公经费" not in search_text.index_words("他说“三公”。经费另计")   # marks around a whole word
+    finally:
+        jieba.del_word("三公经费")
+        search_text._cut_block.cache_clear()
+
+
 def test_word_trees_follow_the_words_own_cut() -> None:
     assert search_text.tree("人民政府") == ["人民", "政府"]
     assert search_text.tree("民政局") == ["民政", "局"]
@@ -57,7 +74,7 @@ def test_a_department_name_becomes_one_word_with_its_parts(added_name: str) -> N
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("人民政府湘潭市民政局预算执行率 \n\t.,，。ab1%《》&<>\u2028")),
+@given(st.text(alphabet=st.sampled_from(list("人民政府湘潭市民政局三公经费预算执行率 \n\t.,，。ab1%《》“”\"&<>\u2028")),
                max_size=40))
 def test_cut_keeps_every_character(text: str) -> None:
     assert "".join(search_text.text_of(node) for node in search_text.cut(text)) == text

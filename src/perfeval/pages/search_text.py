@@ -34,6 +34,10 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _SPACE = re.compile(r"\s+")
 #: Longest word added to the dictionary from a department's name (longer text is not a name).
 MAX_NAME = 40
+#: Quotation marks around a part of a word (“三公”经费): the word is the one without them.
+_QUOTES = "“”‘’「」『』\""
+_NO_QUOTES = str.maketrans("", "", _QUOTES)
+_QUOTED = re.compile(r'[“‘「『"]([\u3400-\u4dbf\u4e00-\u9fff]{1,8})[”’」』"](?=[\u3400-\u4dbf\u4e00-\u9fff])')
 
 
 def parts(word: str) -> list[str]:
@@ -66,19 +70,59 @@ def text_of(node: Tree) -> str:
     return node if isinstance(node, str) else "".join(text_of(child) for child in node)
 
 
+def key_of(node: Tree) -> str:
+    """The word a tree stands for: its text without quotation marks (“三公”经费 is the word 三公经费)."""
+    return text_of(node).translate(_NO_QUOTES)
+
+
 def words_of(node: Tree) -> Iterable[str]:
     """Every word of a tree: the word itself, then its parts."""
-    yield text_of(node)
+    key = key_of(node)
+    if key:
+        yield key
     if not isinstance(node, str):
         for child in node:
             yield from words_of(child)
 
 
 def cut(text: str) -> list[Tree]:
-    """The words of ``text`` in order (every character kept), each as a word tree."""
+    """The words of ``text`` in order (every character kept), each as a word tree. A word written with
+    quotation marks inside it (“三公”经费) is cut as the word without them, the marks kept in its tree."""
     if not zh.JIEBA:
         return [text]
-    return [node for block in zh.jieba.re_han_default.split(text) if block for node in _cut_block(block)]
+    plain = _QUOTED.sub(r"\1", text)
+    nodes = [node for block in zh.jieba.re_han_default.split(plain) if block for node in _cut_block(block)]
+    if plain == text:
+        return nodes
+    out: list[Tree] = []
+    _restore(nodes, text, 0, out)
+    return out
+
+
+def _restore(nodes: Iterable[Tree], text: str, pos: int, out: list[Tree]) -> int:
+    """Put the quotation marks :func:`cut` took out of ``text`` back into the trees cut without them: a mark
+    before a word stands before it, a mark inside a word is one of its parts. Returns the position in ``text``."""
+    for node in nodes:
+        while text[pos] != text_of(node)[0]:          # a mark taken out before this word
+            out.append(text[pos])
+            pos += 1
+        if isinstance(node, str):
+            pieces: list[Tree] = []
+            for ch in node:
+                while text[pos] != ch:                # a mark taken out inside this word
+                    pieces.append(text[pos])
+                    pos += 1
+                if pieces and isinstance(pieces[-1], str) and pieces[-1] not in _QUOTES:
+                    pieces[-1] += ch
+                else:
+                    pieces.append(ch)
+                pos += 1
+            out.append(pieces[0] if len(pieces) == 1 else pieces)
+        else:
+            children: list[Tree] = []
+            pos = _restore(node, text, pos, children)
+            out.append(children)
+    return pos
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -26,6 +26,7 @@
 
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
   var LATIN = /^[A-Za-z0-9_]+$/;
+  var QUOTES = /[“”‘’「」『』"]/g;  // a word's tree keeps the marks written inside it: “三公”经费 is 三公经费
   var WINDOW = 150;           // characters of a long sentence shown around its first mark
   var PARALLEL = 6;           // sentence files loaded at a time
 
@@ -186,14 +187,14 @@
     return typeof node === "string" ? node : node.map(textOf).join("");
   }
 
-  // Spans [start, end) of the words of the query in one sentence (a list of word trees): a whole word,
-  // or a part of one (its tree), never a stretch of text across words.
+  // Spans [start, end) of the words of the query in one sentence (a list of word trees, search_text.cut):
+  // a whole word, or a part of one (its tree), never a stretch of text across words.
   function marks(words, terms, stemmer) {
     var found = [];
     var offset = 0;
     var visit = function (node) {
       var text = textOf(node);
-      var key = LATIN.test(text) ? stemmer.stemWord(text.toLowerCase()) : text.toLowerCase();
+      var key = LATIN.test(text) ? stemmer.stemWord(text.toLowerCase()) : text.replace(QUOTES, "").toLowerCase();
       if (terms.has(key)) {
         found.push([offset, offset + text.length, key]);
         offset += text.length;
