@@ -125,7 +125,7 @@ def _restore(nodes: Iterable[Tree], text: str, pos: int, out: list[Tree]) -> int
     return pos
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def _cut_block(block: str) -> tuple[Tree, ...]:
     # jieba cuts each run of its own block pattern apart, so a text's words are its blocks' words. Blocks
     # recur (a page is indexed, then cut into sentences; labels and template prose recur in every chapter):

@@ -1,8 +1,8 @@
 /*
  * perfeval: the book's search scorer (Sphinx's html_search_scorer). Sphinx writes it into language_data.js,
  * which the search page loads after searchtools.js and before the index; the splitter (zh-splitter.js)
- * follows it. It takes over three steps of Sphinx's search, keeping the rest (the query box, the index
- * loading, the stemmer, the page layout):
+ * follows it. It takes over three steps of Sphinx's search (and its "searching" pulse, which did not stop),
+ * keeping the rest (the query box, the index loading, the stemmer, the page layout):
  *
  *   - Matching (Search._performSearch): a page is found when every word of the query is one of its words
  *     (Search._index.terms / titleterms, built from whole words and their parts, perfeval.pages.search_text):
@@ -318,9 +318,29 @@
     });
   }
 
+  // The dots after "searching": Sphinx's pulse reschedules itself, and one tick still pending when the search
+  // stops starts it again (its status, -1 when done, goes back to 0 within half a second). Ours stops.
+  var pulseTimer = null;
+  function startPulse() {
+    if (pulseTimer !== null) return;
+    var pulse = function () {
+      Search._pulse_status = (Search._pulse_status + 1) % 4;
+      if (Search.dots) Search.dots.innerText = ".".repeat(Search._pulse_status);
+      pulseTimer = window.setTimeout(pulse, 500);
+    };
+    pulse();
+  }
+  function stopPulse() {
+    if (pulseTimer !== null) window.clearTimeout(pulseTimer);
+    pulseTimer = null;
+    Search._pulse_status = -1;
+  }
+
   function install() {
     if (typeof Search === "undefined") return false;
     Search.query = query;
+    Search.startPulse = startPulse;
+    Search.stopPulse = stopPulse;
     return true;
   }
 
