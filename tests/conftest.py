@@ -29,8 +29,9 @@ SLOW = {"test_book.py", "test_browser.py", "test_build_engine.py", "test_determi
             "test_one_changed_department_reexecutes_its_pages_and_republishes_only_what_changed",
             "test_dask_workers_without_the_project_folder_build_the_same_book"))}
 #: Fixtures that build a book: every test using one is slow, wherever it is.
-SLOW_FIXTURES = {"built_book", "scaled", "draft_book"}
-BROWSER = {"test_browser.py", "test_hostile.py::test_no_script_from_data_runs_and_text_is_literal"}
+SLOW_FIXTURES = {"built_book", "scaled", "draft_book", "reader_book"}
+BROWSER = {"test_browser.py", "test_search.py", "test_accessibility.py",
+           "test_hostile.py::test_no_script_from_data_runs_and_text_is_literal"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -84,6 +85,35 @@ def small_project(dest: Path, demo: tuple[str, ...]) -> Path:
     (root / "data/demo/2024").mkdir(parents=True)
     for code in demo:
         shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")
+    return root
+
+
+#: A township's published report (a copy of a real-report digest): its chapter is a partial draft.
+TOWNSHIP_REPORT = ROOT / "tests" / "fixtures" / "real-reports" / "02_yuanling_huochangxiang.txt"
+TOWNSHIP = "yuanling-huochang"
+
+
+def seed_and_draft_project(dest: Path) -> Path:
+    """A project with the seed (湘潭市民政局 2024) and a township's draft imported from its published report
+    (沅陵县火场土家族乡人民政府 2024, ``import-report``), and no demo data."""
+    from .import_helpers import main as import_main
+
+    root = copy_project(dest, data=False)
+    (root / "data/2024").mkdir(parents=True)
+    shutil.copy(SEED_DATA, root / "data/2024")
+    draft = root / "data/2024" / f"{TOWNSHIP}.yaml"
+    assert import_main(["import-report", str(TOWNSHIP_REPORT), "--code", TOWNSHIP, "-o", str(draft)]) == 0
+    return root
+
+
+@pytest.fixture(scope="session")
+def reader_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed and the township's draft in one small book (guide pages, two chapters, their group pages, the
+    year overview, 数据核查汇总, 评价方法), built once per session: the search and accessibility tests."""
+    from perfeval.cli import main
+
+    root = seed_and_draft_project(tmp_path_factory.mktemp("reader-book"))
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
     return root
 
 

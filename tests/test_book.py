@@ -102,7 +102,7 @@ def test_charts_have_numbers_captions_and_chinese_alt_text(built: Path) -> None:
         assert re.match(r"^(饼图|柱状图|条形图)：", alt) and ".png" not in alt and re.search(r"\d", alt), alt
     captions = [p.get_text() for p in soup.select("p.pe-figure-caption")]
     assert [c.split(" ", 1)[0] for c in captions] == ["图1", "图2", "图3", "图4"]
-    tables = [p.get_text() for p in soup.select("p.pe-caption") if "pe-figure-caption" not in p["class"]]
+    tables = [c.get_text() for c in soup.select("table.pe-table > caption")]   # the table's own caption
     assert [int(re.match(r"表(\d+) ", t).group(1)) for t in tables] == list(range(1, len(tables) + 1))
     assert len(tables) == len(soup.select("main table.pe-table"))   # goal tables included
     # Every table links its CSV, which the build wrote from the notebook (the kernel writes no file).

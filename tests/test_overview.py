@@ -19,8 +19,8 @@ def _soup(path: Path) -> BeautifulSoup:
 
 
 def _table(soup: BeautifulSoup, caption_part: str) -> list[dict[str, str]]:
-    cap = next(p for p in soup.find_all("p", class_="pe-caption") if caption_part in p.get_text())
-    table = cap.find_next("table")
+    cap = next(c for c in soup.select("table.pe-table > caption") if caption_part in c.get_text())
+    table = cap.find_parent("table")
     heads = [th.get_text(strip=True) for th in table.find_all("th")]
     return [dict(zip(heads, (td.get_text(strip=True) for td in tr.find_all("td")))) for tr in table.tbody.find_all("tr")]
 

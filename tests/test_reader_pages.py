@@ -137,9 +137,9 @@ def test_chapter_scores_and_rates_have_two_decimals(built_book: Path) -> None:
     assert not re.search(r"\d\.\d%|\d\.\d分", text)
     # The lead box names only what the report states: no rate, and no figure the seed leaves out.
     assert "预算执行率" not in text and "控制率" not in text
-    cap = next(p for p in soup.select("p.pe-caption") if "主要比率测算" in p.get_text())
+    cap = next(c for c in soup.select("table.pe-table > caption") if "主要比率测算" in c.get_text())
     rates = {tr.select("td")[0].get_text(strip=True): tr.select("td")[1].get_text(strip=True)
-             for tr in cap.find_next("table").select("tbody tr")}
+             for tr in cap.find_parent("table").select("tbody tr")}
     assert rates["预算执行率"].startswith("100.00%") and rates["“三公”经费控制率"].startswith("59.71%")
 
 
@@ -170,13 +170,13 @@ def test_reader_tables_name_items_not_fields(built_book: Path) -> None:
             leaked = CHECK_ID.findall(table.get_text(" "))
             assert leaked == [], (page, leaked[:5])
     soup = soup_of(html / CHAPTER)
-    caps = [p for p in soup.select("p.pe-caption") if "数据核查：" in p.get_text()]
+    caps = [c for c in soup.select("table.pe-table > caption") if "数据核查：" in c.get_text()]
     # Findings grouped 需核实 / 提示 (the seed has no 错误: its claims of money paid in full are readings), one
     # table each.
     assert [re.sub(r"^表\d+ ", "", p.get_text()) for p in caps] == ["数据核查：需核实", "数据核查：提示"]
     items = set()
     for cap in caps:
-        table = cap.find_next("table")
+        table = cap.find_parent("table")
         assert [th.get_text(strip=True) for th in table.select("thead th")] == ["涉及项目", "说明"]
         items |= {tr.select("td")[0].get_text(strip=True) for tr in table.select("tbody tr")}
     assert {"项目1", "项目3", _adjustment_item()} <= items

@@ -254,7 +254,7 @@ def _decimal_pad(have: int, column: int) -> str:
     return (PUNCTUATION_SPACE if have == 0 else "") + FIGURE_SPACE * (column - have)
 
 
-def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
+def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None, caption: str = "") -> str:
     """Escaped HTML table (text from data is never interpreted).
 
     The table carries its column plan (:func:`column_layout`) as a ``colgroup`` and a class per cell
@@ -262,12 +262,16 @@ def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
     on a phone, scroll it with the first column fixed. Cells are separated by line breaks, so the text
     Sphinx indexes and the search snippets keep cell boundaries. ``links`` maps a column to one href per
     row: those cells become links (href escaped too).
+
+    For assistive technology (WCAG 2.1, GB/T 37668): the ``caption`` is the table's ``<caption>`` (its text in
+    a span, so that on a phone it wraps within the screen while the table scrolls), column headers are
+    ``<th scope="col">``, and the box that scrolls on a phone is a named region that the keyboard can reach.
     """
     links = links or {}
     layout = column_layout(df)
     decimals = {col: max([_decimals(cell_text(v)) for v in df[col] if is_number(v)] or [0]) for col in df.columns}
     cols = "".join(f'<col class="pe-col-{c.kind}" style="width: {c.share * 100:.2f}%">' for c in layout)
-    head = "\n".join(f'<th class="pe-{c.kind}">{escape(c.name)}</th>' for c in layout)
+    head = "\n".join(f'<th class="pe-{c.kind}" scope="col">{escape(c.name)}</th>' for c in layout)
     body = []
     for i, row in enumerate(df.itertuples(index=False)):
         cells = []
@@ -282,7 +286,10 @@ def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
             cells.append(f'<td class="{cls}">{cell}</td>')
         body.append("<tr>\n" + "\n".join(cells) + "\n</tr>")
     n = len(layout)
-    return (f'<div class="pe-scroll"><table class="pe-table pe-cols-{n}"><colgroup>{cols}</colgroup>'
+    name = f' role="region" aria-label="{escape(caption)}"' if caption else ""
+    title = f'<caption class="pe-caption"><span>{escape(caption)}</span></caption>' if caption else ""
+    return (f'<div class="pe-scroll" tabindex="0"{name}><table class="pe-table pe-cols-{n}">{title}'
+            f'<colgroup>{cols}</colgroup>'
             f'<thead><tr>\n{head}\n</tr></thead>\n<tbody>\n{chr(10).join(body)}\n</tbody></table></div>')
 
 

@@ -123,11 +123,10 @@ class NotebookOutput(PageOutput):
 
     def show_table(self, df: pd.DataFrame, caption: str, file: str, links: dict[str, list[str]] | None,
                    csv: str) -> None:
-        head = f'<p class="pe-caption">{escape(caption)}</p>'
         foot = (f'<p class="pe-download"><a href="{escape(self.url(file))}" download>'
                 f"下载本表 CSV 数据</a></p>")
         payload = {"number": self.tables, "caption": caption, "file": file, "csv": csv}
-        self._bundle({"text/html": head + to_html(df, links) + foot, TABLE_MIME: payload})
+        self._bundle({"text/html": to_html(df, links, caption) + foot, TABLE_MIME: payload})
 
     def show_chart(self, chart: Chart, number: int) -> None:
         png = chart.png()

@@ -1,9 +1,15 @@
 """A small Sphinx extension for the book (``_config.yml``: ``sphinx: extra_extensions``).
 
 - Chinese search: :class:`ChineseSearch` is Sphinx's Chinese search language (jieba, the book's
-  dictionary) with ``js_splitter_code`` from ``static/zh-splitter.js``, so a query typed without
-  spaces (预算执行率三公经费) is split into the index's words in the browser. Registered with
-  ``app.add_search_language``; Sphinx writes the splitter into ``language_data.js``. Its index side keeps
+  dictionary and the departments' names) indexing whole words and their parts
+  (:mod:`perfeval.pages.search_text`: 民政 is a word of 湘潭市民政局, not of 人民政府), with ``js_splitter_code``
+  from ``static/zh-splitter.js``, so a query typed without spaces (预算执行率三公经费) is split into the
+  index's words in the browser. Registered with ``app.add_search_language``; Sphinx writes the splitter into
+  ``language_data.js``, and the scorer (``static/zh-scorer.js``, ``html_search_scorer``: whole-word matching,
+  a department's chapter first, the sentence found with its term marked) after it. Each page's sentences
+  go to ``_search/<page>.js`` when the page is written, the departments' chapters (code, name) to
+  ``_search/_departments.js`` at the end: script files, so that the search works from ``file://``. A
+  department's name and code come from its chapter's summary (``data-pe-unit``, ``data-pe-code``). Its index side keeps
   the Latin words seen so far in a set: Sphinx 7 keeps them in a list that grows with the book and scans it
   for every word it stems, which made the search index O(N²) in the number of pages (100 pages: 34 s of a
   94 s render; 1000 pages: hours). Sphinx 8.1 made the same change (sphinx-doc/sphinx#12995); jupyter-book
@@ -23,8 +29,10 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -34,6 +42,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import perfeval.pages.sphinx_reader as sphinx_reader
+import perfeval.pages.search_text as search_text
 from perfeval.pages.outline import PART_ANCHORS
 
 _STEMMABLE = re.compile(r"[A-Za-z']")
@@ -50,7 +59,7 @@ class ChineseSearch(SearchChinese):
         self.latin_terms: set[str] = set()  # type: ignore[assignment]  # per instance, not Sphinx's class list
 
     def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
-        chinese = list(zh.jieba.cut_for_search(input)) if zh.JIEBA else []
+        chinese = search_text.index_words(input) if zh.JIEBA else []
         latin = [term.strip() for term in self.latin1_letters.findall(input)]
         self.latin_terms.update(latin)
         return chinese + latin
@@ -107,13 +116,97 @@ class PartSections(SphinxTransform):
                 self.document.ids[anchor] = section
 
 
+#: Page metadata keys of a department's chapter: its name and code (from the summary's data attributes).
+UNIT_KEY, CODE_KEY = "perfeval-unit", "perfeval-code"
+_MARK = re.compile(r'<[^>]*\bdata-pe-unit="([^"]*)"[^>]*\bdata-pe-code="([^"]*)"')
+SEARCH_DIR = "_search"
+DEPARTMENTS_JS = "_departments.js"   # no page is named so (pages are under book/)
+
+
+class DepartmentMark(SphinxTransform):
+    """Note in the page's metadata which department a chapter is about (the summary's ``data-pe-unit`` and
+    ``data-pe-code``), so that the search knows the chapters and their names before any page is indexed."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        for raw in self.document.findall(nodes.raw):
+            found = _MARK.search(raw.astext())
+            if found and "html" in raw.get("format", "").split():
+                meta = self.env.metadata.setdefault(self.env.docname, {})
+                meta[UNIT_KEY], meta[CODE_KEY] = html.unescape(found.group(1)), html.unescape(found.group(2))
+                return
+
+
+def departments(env: Any) -> dict[str, dict[str, Any]]:
+    """The searchable chapters: page → code, name and the words of the name."""
+    out = {}
+    for doc in sorted(env.found_docs):
+        meta = env.metadata.get(doc, {})
+        if meta.get(UNIT_KEY) and not meta.get("nosearch"):
+            name = meta[UNIT_KEY]
+            words = sorted({w for node in search_text.cut(name) for w in search_text.words_of(node)})
+            out[doc] = {"code": meta.get(CODE_KEY, ""), "name": name, "words": words}
+    return out
+
+
+def add_department_names(app: Any, env: Any) -> None:
+    """``env-updated`` (after the demo pages are known): the chapters' department names join the dictionary."""
+    search_text.add_names(meta[UNIT_KEY] for doc, meta in env.metadata.items()
+                          if doc in env.found_docs and meta.get(UNIT_KEY) and not meta.get("nosearch"))
+
+
+def _sentences_path(app: Any, pagename: str) -> Path:
+    return Path(app.outdir, SEARCH_DIR, f"{pagename}.js")
+
+
+def write_sentences(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """``html-page-context``: the sentences of a searchable page, for the search page's snippets."""
+    if getattr(app.builder, "format", "") != "html" or doctree is None:
+        return
+    path = _sentences_path(app, pagename)
+    if app.env.metadata.get(pagename, {}).get("nosearch"):
+        path.unlink(missing_ok=True)
+        return
+    text = search_text.script(pagename, search_text.sentences(context.get("body", "")))
+    _write_if_changed(path, text)
+
+
+def finish_search(app: Any, exception: Exception | None) -> None:
+    """``build-finished``: the departments' file, and no sentence file of a page that is gone or unsearchable."""
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    env = app.env
+    folder = Path(app.outdir, SEARCH_DIR)
+    keep = {doc for doc in env.found_docs if not env.metadata.get(doc, {}).get("nosearch")}
+    for path in folder.rglob("*.js") if folder.is_dir() else []:
+        doc = path.relative_to(folder).with_suffix("").as_posix()
+        if doc != DEPARTMENTS_JS.removesuffix(".js") and doc not in keep:
+            path.unlink()
+    _write_if_changed(folder / DEPARTMENTS_JS, search_text.departments_script(departments(env)))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(ChineseSearch)
     app.add_post_transform(ChartAltText)
     app.add_transform(PartSections)
+    app.add_transform(DepartmentMark)
     reader = sphinx_reader.Reader()
     app.connect("config-inited", reader.configure)
     app.connect("env-updated", reader.update)
+    app.connect("env-updated", add_department_names, priority=600)
+    app.connect("html-page-context", write_sentences, priority=950)
+    app.connect("build-finished", finish_search)
     # After the themes (priority 500), which fill the context this adjusts.
     app.connect("html-page-context", functools.partial(sphinx_reader.page_context, reader), priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

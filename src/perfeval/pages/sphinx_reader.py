@@ -3,9 +3,9 @@
 - **Nothing from the data runs.** sphinx-book-theme writes the page title into its print header
   (``<h1>{{ pagetitle }}</h1>`` in its ``layout.html``) without escaping: ``theme/layout.html`` replaces
   that template (the same two blocks over the pydata theme's layout) with the title escaped. Sphinx's
-  search page writes result titles with ``innerHTML``, and the index holds headings as raw text:
-  ``static/zh-scorer.js`` (Sphinx's ``html_search_scorer`` hook, which sees every result before it is
-  shown) escapes them. ``smartquotes`` is off in ``_config.yml``, so text is shown exactly as written.
+  search page writes result titles with ``innerHTML``: ``static/zh-scorer.js`` (Sphinx's
+  ``html_search_scorer`` hook) shows the results itself, titles and sentences as text.
+  ``smartquotes`` is off in ``_config.yml``, so text is shown exactly as written.
 - **Chinese labels.** Theme strings that no catalog translates get Simplified Chinese from
   :data:`LABELS` (a fallback after Sphinx's and the themes' catalogs); the sidebar toggles and
   navigation, whose English is written into the theme's templates, are overridden in ``theme/``; the
