@@ -97,6 +97,16 @@ def parse_report_date(text: str) -> dt.date | None:
     return date if isinstance(date, dt.date) else None
 
 
+def source_at(doc: Document, pos: int) -> str:
+    """The original sentence at ``pos`` of ``doc.text``; for a table cell, its whole row (cells joined by " | ")."""
+    block = doc.block_at(pos) if doc.blocks else None
+    if block is not None and block.cell and block.start <= pos <= block.end:
+        cells = [b.original for b in doc.blocks[max(0, block.index - 60):block.index + 60]
+                 if b.cell and b.row == block.row]
+        return " | ".join(cells)[:400]
+    return doc.original_at(pos)
+
+
 class TextReader:
     """A normalized report and the draft being filled from it."""
 
@@ -112,21 +122,11 @@ class TextReader:
         self.year = year
         self.unit_name = unit_name
         self.pending_notes: dict[str, str] = {}
-        self._row_cells: dict[int, list[str]] | None = None
 
     # ----- low-level helpers -------------------------------------------------------------
     def source(self, pos: int) -> str:
         """The original sentence at ``pos``; for a table cell, its whole row (cells joined by " | ")."""
-        block = self.doc.block_at(pos) if self.doc.blocks else None
-        if block is not None and block.cell and block.start <= pos <= block.end:
-            if self._row_cells is None:
-                self._row_cells = {}
-                for b in self.doc.blocks:
-                    if b.cell:
-                        self._row_cells.setdefault(b.row, []).append(b.original)
-            cells = self._row_cells.get(block.row, [])
-            return " | ".join(cells)[:400]
-        return self.doc.original_at(pos)
+        return source_at(self.doc, pos)
 
     def has(self, path: str) -> bool:
         return get_path(self.out.data, path) is not None
