@@ -80,10 +80,10 @@ def exported(tmp_path: Path) -> Path:
 def test_export_puts_seed_figures_in_labelled_cells(exported: Path) -> None:
     wb = openpyxl.load_workbook(exported)
     money = wb["收支"]
-    # Row 6 is 一般公共预算财政拨款; columns C–F the forms' 上年决算 / 本年预算 / 调整后预算 / 本年决算.
+    # Row 6 is 一般公共预算财政拨款收入; columns C–F the forms' 上年决算 / 本年预算 / 调整后预算 / 本年决算.
     assert [money.cell(3, c).value for c in range(3, 7)] == ["上年决算数（万元）", "本年预算数（万元）",
                                                              "调整后预算数（万元）", "本年决算数（万元）"]
-    assert money["B6"].value == "一般公共预算财政拨款"
+    assert money["B6"].value == "一般公共预算财政拨款收入"
     assert money["G6"].value == "income.appropriation"
     assert money["D6"].value == pytest.approx(2373.85) and money["D6"].number_format == "0.00"
     assert money["F6"].value == pytest.approx(3229.37)
@@ -99,7 +99,7 @@ def test_export_puts_seed_figures_in_labelled_cells(exported: Path) -> None:
     actual = projects.cell(row, header_column(projects, "实际支出（万元）"))
     assert actual.value == pytest.approx(655.0411)
     assert actual.number_format == "0.0000"
-    assert projects.cell(row, header_column(projects, "代管资金")).value == "是"
+    assert projects.cell(row, header_column(projects, "代管资金（非本部门预算）")).value == "是"
 
     goals = wb["绩效目标与指标"]
     row = find_row(goals, 5, "意见建议（建议提案）办理")
@@ -197,9 +197,19 @@ def _full_record() -> DepartmentYear:
         "unit": {"name": "示例局", "supervisor": "示例市人民政府", "annual_budget": Decimal("100.10"),
                  "internal_units": ["办公室", "财务科"], "sub_units": ["=下属单位"]},
         "cover": {"budget_code": "012001", "evaluation_method": "第三方评价", "evaluator": "某会计师事务所",
-                  "report_date": dt.date(2024, 5, 13)},
-        "staffing": {"approved": 65, "approved_admin": 30, "approved_institution": 35, "actual": 41,
-                     "actual_admin": 20, "actual_institution": 0, "stated_control_rate": Decimal("63.10")},
+                  "report_date": dt.date(2024, 5, 13), "evaluated_unit": "示例局（公章）", "fill_date": "2025-10-29",
+                  "document_number": "徐财绩[2025]5号", "index_number": "430100/2025-00123",
+                  "publish_date": "2025年6月20日"},
+        "staffing": {"approved": 65, "approved_admin": 30, "approved_institution": 35, "approved_worker": 0,
+                     "actual": 41, "actual_admin": 20, "actual_institution": 0, "actual_worker": 21,
+                     "worker_within_admin": True, "stated_control_rate": Decimal("63.10"), "as_of": "2023-12-31",
+                     "retirees": 40, "retired": 40, "retired_veteran": 0, "temporary": 37, "hired": 25,
+                     "posts": [{"name": "主任", "count": 1}, {"name": "=科室领导职数"}]},
+        "vehicles": {"approved": 6, "actual": 0},
+        "stated_counts": {"internal_units": 8, "sub_units": 6, "projects": 16, "goals": 0},
+        "source_units": {"income": "元", "expenditure": "千元", "income_by_unit": "亿元", "expenditure_by_unit": "万元",
+                         "sangong": "元", "public_funds": "元", "procurement": "元", "basic_budget_adjustment": "元",
+                         "projects": "元", "self_funds": "元"},
         "duties": ["第一条职能", "第二条职能\n含换行的第二段"],
         "long_term_plan": "=以等号开头的文字不是公式", "annual_plan": "年度计划", "other_notes": "其他说明",
         "goals": [
@@ -244,7 +254,8 @@ def _full_record() -> DepartmentYear:
         "management": {"budget_management": "预算管理", "lottery_fund": Decimal("1E+2"),
                        "large_projects_statement": "大项目", "no_large_projects": False, "asset_management": "资产",
                        "outcome_statement": "产出", "thrift_measures": "厉行节约"},
-        "self_scores": [{"part": "预算执行", "weight": Decimal("30"), "score": Decimal("28.5"), "reason": "扣1.5分"},
+        "self_scores": [{"part": "预算执行", "weight": Decimal("30"), "score": Decimal("28.5"), "reason": "扣1.5分",
+                         "criteria": "≤100%计8分，每超1个百分点扣0.5分"},
                         {"part": "预算执行率", "level": 2, "parent": "预算执行", "weight": "8", "target": "100%",
                          "actual": "99.27%", "score": "8"}],
         "self_score_total": "93.5", "self_grade": "优",
@@ -355,7 +366,7 @@ def _edit(path: Path, sheet: str, coordinate: str, value: Any) -> None:
 @pytest.mark.parametrize(
     ("sheet", "coordinate", "value", "expected"),
     [
-        ("收支", "D6", "完成", ["工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款·本年预算数", "不是有效数值"]),
+        ("收支", "D6", "完成", ["工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款收入·本年预算数", "不是有效数值"]),
         ("收支", "F4", "=D5+D6", ["工作表「收支」第 4 行", "F 列", "收入合计", "公式"]),
         ("收支", "F10", "3229.37元", ["工作表「收支」第 10 行", "F 列", "支出合计·本年决算数", "单位是元"]),
         ("收支", "F10", "0.32亿元", ["工作表「收支」第 10 行", "F 列", "单位是亿元"]),
@@ -406,7 +417,7 @@ def test_error_is_a_data_error_with_structured_location(exported: Path) -> None:
     assert Path(error.file) == exported
     assert error.record == "工作表「收支」第 6 行"
     assert error.field == "D 列"
-    assert error.label == "一般公共预算财政拨款·本年预算数"
+    assert error.label == "一般公共预算财政拨款收入·本年预算数"
 
 
 def test_several_bad_cells_are_all_listed(exported: Path) -> None:
@@ -595,7 +606,7 @@ def _covers(sqref: str, coordinate: str) -> bool:
 
 
 def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbook) -> None:
-    assert template.sheetnames == ["说明", "基本信息", "职能与机构", "收支", "预算执行与管理", "调整未计入", "公用经费明细",
+    assert template.sheetnames == ["说明", "基本信息", "职能与机构", "领导职数", "收支", "预算执行与管理", "调整未计入", "公用经费明细",
                                    "分机构收入", "分机构支出", "绩效目标与指标", "项目", "问题整改", "自评表", "自评表资金",
                                    "同比变动", "数据注记"]
     assert list(DATA_SHEETS) == template.sheetnames[1:] and SHEET_HELP == "说明"
@@ -612,11 +623,12 @@ def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbo
                                   "目标值关系", "目标值", "实际完成值关系", "实际完成值", "计量单位", "目标值（文字）",
                                   "实际完成情况（文字）"]
     assert headers("项目") == ["项目序号", "项目名称", "项目类别", "上年决算数（万元）", "预算安排（万元）",
-                             "调整后预算（万元）", "实际支出（万元）", "实际支出口径", "代管资金", "项目完成情况",
+                             "调整后预算（万元）", "实际支出（万元）", "实际支出口径", "代管资金（非本部门预算）", "项目完成情况",
                              "产出名称", "产出关系", "产出数量", "产出计量单位", "产出金额（万元）"]
     assert headers("问题整改") == ["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"]
     assert headers("自评表") == ["评价指标", "指标层级", "上级指标", "分值", "指标值（目标）", "实际完成值", "自评得分",
-                              "得分说明"]
+                              "得分说明", "评分标准"]
+    assert headers("领导职数") == ["职务", "职数（名）"]
     assert headers("自评表资金") == ["分类", "项目", "年初预算（万元）", "全年预算（万元）", "全年执行（万元）", "分值",
                                 "执行率（文中所述，%）", "得分"]
     assert headers("调整未计入") == ["金额（万元）", "未计入调整的理由（原文）"]

@@ -203,7 +203,7 @@ def test_every_problem_is_listed_with_its_place_and_reason(seed_xlsx: Path, tmp_
     with pytest.raises(DataError) as info:
         read_workbook(path)
     error = info.value
-    assert (error.record, error.field, error.label) == ("工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款·本年预算数")
+    assert (error.record, error.field, error.label) == ("工作表「收支」第 6 行", "D 列", "一般公共预算财政拨款收入·本年预算数")
     assert "另有 2 处错误" in error.message
     assert "工作表「项目」第 6 行 E 列（预算安排）：金额「七百」不是有效数值" in error.message
     assert "工作表「问题整改」第 4 行 E 列（整改完成时限）：日期「明年五月」格式不对" in error.message

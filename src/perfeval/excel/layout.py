@@ -16,21 +16,25 @@ Four shapes of sheet:
 
 A blank cell is "not stated" (absent), never 0: a partial workbook gives a partial record. The text of
 the 说明 sheet is in :mod:`perfeval.excel.instructions`.
+
+The form rows, the money rows and the columns of the tables that hold form fields are read from the forms
+registry (:mod:`perfeval.model.forms`): their order, section, label, kind, unit and 填写说明; a row added
+there appears here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Literal, Sequence, get_args
+from typing import Iterator, Literal, Sequence, get_args, get_origin
 
 from pydantic import BaseModel
 
 from perfeval.model import (
     COLUMNS,
     DepartmentYear,
-    FundRow,
     Indicator,
     Relation,
+    forms,
     inner_model,
     schema_field,
 )
@@ -42,6 +46,7 @@ from perfeval.model import (
 SHEET_HELP = "说明"
 SHEET_BASIC = "基本信息"
 SHEET_LISTS = "职能与机构"
+SHEET_POSTS = "领导职数"
 SHEET_MONEY = "收支"
 SHEET_BUDGET = "预算执行与管理"
 SHEET_EXCLUSIONS = "调整未计入"
@@ -70,7 +75,6 @@ VALUE_COLUMN = 3
 
 RELATIONS: tuple[str, ...] = get_args(Relation)
 CATEGORIES: tuple[str, ...] = get_args(Indicator.model_fields["category"].annotation)
-NATURES: tuple[str, ...] = tuple(a for a in get_args(get_args(FundRow.model_fields["nature"].annotation)[0]))
 RELATION_ALIASES = {"＝": "=", "≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=>": ">=", "=<": "<=",
                     "≧": ">=", "≦": "<="}
 
@@ -225,29 +229,72 @@ def _money_columns(width: float = 14) -> tuple[Column, ...]:
 # The sheets
 # --------------------------------------------------------------------------- #
 
+#: Registry kind → how a cell is read and written (a code with choices is a list; a signed amount ``swan``).
+_CELL_KINDS: dict[str, Kind] = {"money": "wan", "headcount": "count", "count": "count", "rate": "number",
+                                "score": "nonneg", "area": "nonneg", "date": "date", "year": "year", "text": "text",
+                                "code": "text", "flag": "bool"}
+#: Codes that are whole numbers ≥ 1 in the workbook.
+_INT_CODES = {"self_scores.level", "projects.number"}
+#: Units shown in a header (a rate's or an area's title names its unit; a score is plainly 分).
+_SHOWN_UNITS = {"money", "headcount", "count"}
+
+
+def cell_kind(entry: forms.FormEntry) -> Kind:
+    """How the workbook reads and writes a registry field."""
+    if entry.choices:
+        return "choice"
+    if entry.path in _INT_CODES:
+        return "int"
+    if entry.kind == "money" and entry.signed:
+        return "swan"
+    return _CELL_KINDS[entry.kind]
+
+
+def _unit(entry: forms.FormEntry) -> str:
+    return entry.unit if entry.kind in _SHOWN_UNITS else ""
+
+
+def _in_a_list(path: str) -> bool:
+    """Whether a field path passes through a list (a list item's field, or a list of text)."""
+    model: type[BaseModel] | None = DepartmentYear
+    for name in path.split("."):
+        if model is None or name not in model.model_fields:
+            return True
+        annotation = model.model_fields[name].annotation
+        if get_origin(annotation) is list:
+            return True
+        model = inner_model(annotation)
+    return False
+
+
+def registry_rows(*sections: str) -> tuple[FormRow, ...]:
+    """One form row per single field of the registry's sections, in the order given, then the registry's."""
+    return tuple(FormRow(forms.section(key).title, tuple(e.path.split(".")), cell_kind(e), _unit(e), e.hint,
+                         choices=e.choices)
+                 for key in sections for e in forms.entries(section=key, rows=False) if not _in_a_list(e.path))
+
+
+def registry_column(path: str, relative: int, width: float = 14, *, child: bool = False) -> Column:
+    """The table column of a registry field (``relative``: how many trailing path parts are inside the item)."""
+    e = forms.entry(path)
+    return Column(tuple(path.split(".")[-relative:]), e.schema_title, cell_kind(e), _unit(e), width, child,
+                  e.choices)
+
+
+def _report(key: str) -> FormRow:
+    e = forms.entry(key)
+    return FormRow(forms.section(e.section).title, (key,), cell_kind(e), hint=e.hint)
+
+
 BASIC_FORM = FormSheet(
     SHEET_BASIC, "基本信息",
     "在 C 列“内容”中填写；标注“必填”的不能留空，其余原文未写的留空。E 列“字段键”供程序识别，请勿修改。",
     (
         FormRow("报告信息", ("code",), "text", hint="小写英文字母、数字和连字符，如 xiangtan-minzheng；也是数据文件名"),
-        FormRow("报告信息", ("year",), "year", hint="报告所评价的年度，如 2024（不是发布日期的年份）"),
+        _report("year"),
         FormRow("报告信息", ("demo",), "bool", hint="是/否；真实数据填“否”或留空"),
-        FormRow("报告信息", ("title",), "text", hint="留空则自动生成为“某年某单位部门整体支出绩效评价报告”"),
-        FormRow("部门概况", ("unit", "name"), "text"),
-        FormRow("部门概况", ("unit", "supervisor"), "text", hint="原文未写时留空（页面归入“未注明主管部门”）"),
-        FormRow("部门概况", ("unit", "annual_budget"), "wan", WAN),
-        FormRow("封面", ("cover", "budget_code"), "text", hint="如 102001；按文本填写，保留前导 0"),
-        FormRow("封面", ("cover", "evaluation_method"), "text", hint="如 自评、第三方评价"),
-        FormRow("封面", ("cover", "evaluator"), "text"),
-        FormRow("封面", ("cover", "report_date"), "date"),
-        FormRow("人员编制", ("staffing", "approved"), "count", "人"),
-        FormRow("人员编制", ("staffing", "approved_admin"), "count", "人"),
-        FormRow("人员编制", ("staffing", "approved_institution"), "count", "人"),
-        FormRow("人员编制", ("staffing", "actual"), "count", "人"),
-        FormRow("人员编制", ("staffing", "actual_admin"), "count", "人"),
-        FormRow("人员编制", ("staffing", "actual_institution"), "count", "人"),
-        FormRow("人员编制", ("staffing", "stated_control_rate"), "number",
-                hint="原文写出的比率，填百分数的数字部分，如 95.10"),
+        _report("title"),
+        *registry_rows("unit", "cover", "staffing", "vehicles", "stated_counts", "source_units"),
         FormRow("规划与计划", ("long_term_plan",), "text"),
         FormRow("规划与计划", ("annual_plan",), "text"),
         FormRow("其他", ("other_notes",), "text"),
@@ -257,39 +304,7 @@ BASIC_FORM = FormSheet(
 BUDGET_FORM = FormSheet(
     SHEET_BUDGET, "预算执行与管理（金额单位：万元）",
     "在 C 列“内容”中按原文填写；金额不换算、不四舍五入。原文未提及的留空（不要填 0）。E 列“字段键”请勿修改。",
-    (
-        FormRow("年中预算调整", ("adjustment", "amount"), "swan", WAN, hint="可为负数（调减）"),
-        FormRow("年中预算调整", ("adjustment", "purpose"), "text"),
-        FormRow("年中预算调整", ("adjustment", "carryover"), "wan", WAN,
-                hint="调整数中属于上年结转的金额；原文只提到含上年结转而未写金额时留空，并在下一行填“是”"),
-        FormRow("年中预算调整", ("adjustment", "carryover_mentioned"), "bool", hint="是/否"),
-        FormRow("年中预算调整", ("adjustment", "declared_rate"), "number",
-                hint="单位自述的预算调整率，填百分数的数字部分，如 0 或 3.5"),
-        FormRow("年中预算调整", ("adjustment", "explanation"), "text"),
-        FormRow("财政部门预算批复", ("approval", "approver"), "text", hint="如 市财政局"),
-        FormRow("财政部门预算批复", ("approval", "year_as_written"), "int",
-                hint="仅当原文所写批复年度与评价年度不同时填写"),
-        FormRow("财政部门预算批复", ("approval", "project_note"), "text"),
-        FormRow("结转结余", ("carryover", "fiscal"), "wan", WAN),
-        FormRow("结转结余", ("carryover", "non_fiscal"), "wan", WAN),
-        FormRow("预算执行情况说明", ("execution", "balance_statement"), "text"),
-        FormRow("预算与资产管理情况", ("management", "budget_management"), "text"),
-        FormRow("预算与资产管理情况", ("management", "lottery_fund"), "wan", WAN),
-        FormRow("预算与资产管理情况", ("management", "large_projects_statement"), "text"),
-        FormRow("预算与资产管理情况", ("management", "no_large_projects"), "bool",
-                hint="只有原文明确写“无50万元以上项目”时填“是”；原文未说时留空"),
-        FormRow("预算与资产管理情况", ("management", "asset_management"), "text"),
-        FormRow("预算与资产管理情况", ("management", "outcome_statement"), "text"),
-        FormRow("预算与资产管理情况", ("management", "thrift_measures"), "text"),
-        FormRow("楼堂馆所", ("buildings", "approved_area"), "nonneg"),
-        FormRow("楼堂馆所", ("buildings", "actual_area"), "nonneg"),
-        FormRow("楼堂馆所", ("buildings", "stated_area_control_rate"), "number"),
-        FormRow("楼堂馆所", ("buildings", "budget"), "wan", WAN),
-        FormRow("楼堂馆所", ("buildings", "actual"), "wan", WAN),
-        FormRow("楼堂馆所", ("buildings", "stated_investment_control_rate"), "number"),
-        FormRow("自评结果", ("self_score_total",), "nonneg", "分"),
-        FormRow("自评结果", ("self_grade",), "text", hint="如 优、良"),
-    ),
+    registry_rows("adjustment", "approval", "carryover", "execution", "management", "buildings", "self_scores"),
 )
 
 FORMS: tuple[FormSheet, ...] = (BASIC_FORM, BUDGET_FORM)
@@ -297,29 +312,11 @@ FORMS: tuple[FormSheet, ...] = (BASIC_FORM, BUDGET_FORM)
 MONEY_SHEET = MoneySheet(
     SHEET_MONEY, "收支与基础数据表（金额单位：万元）",
     "每行一项，按原文填写各列；原文没有的列留空（不要填 0），原文写明为 0 的才填 0。"
-    "基础数据表的“上年决算数 / 本年预算数 / 本年决算数”按表头所写年度对应填入。G 列“字段键”请勿修改。",
-    (
-        MoneyRow("收入情况", ("income", "total")),
-        MoneyRow("收入情况", ("income", "carryover")),
-        MoneyRow("收入情况", ("income", "appropriation")),
-        MoneyRow("收入情况", ("income", "government_fund")),
-        MoneyRow("收入情况", ("income", "special_account")),
-        MoneyRow("收入情况", ("income", "other")),
-        MoneyRow("支出情况", ("expenditure", "total")),
-        MoneyRow("支出情况", ("expenditure", "basic")),
-        MoneyRow("支出情况", ("expenditure", "personnel")),
-        MoneyRow("支出情况", ("expenditure", "public"), "公用经费（批复为商品服务支出）"),
-        MoneyRow("支出情况", ("expenditure", "project")),
-        MoneyRow("三公经费", ("sangong", "total")),
-        MoneyRow("三公经费", ("sangong", "vehicle")),
-        MoneyRow("三公经费", ("sangong", "overseas")),
-        MoneyRow("三公经费", ("sangong", "vehicle_purchase")),
-        MoneyRow("三公经费", ("sangong", "vehicle_operation")),
-        MoneyRow("三公经费", ("sangong", "reception")),
-        MoneyRow("基础数据表", ("public_funds", "total"), "公用经费合计（其中各项见“公用经费明细”）"),
-        MoneyRow("基础数据表", ("procurement",)),
-        MoneyRow("基础数据表", ("basic_budget_adjustment",)),
-    ),
+    "基础数据表的“上年决算数 / 本年预算数 / 本年决算数”按表头所写年度对应填入；公用经费的“其中”各项填在“公用经费明细”表。"
+    "G 列“字段键”请勿修改。",
+    tuple(MoneyRow(forms.section(e.section).title, tuple(e.path.split(".")))
+          for e in forms.entries(section=("income", "expenditure", "sangong", "public_funds", "other_rows"), rows=True)
+          if not _in_a_list(e.path)),
 )
 
 LISTS_SHEET = ListsSheet(
@@ -360,16 +357,9 @@ PROJECTS_TABLE = TableSheet(
     "每个项目一行（任意金额，不限50万元以上）；项目有多个产出时每个产出占一行：续行的项目序号照填（或留空），"
     "项目本身各列只填在首行、续行留空。原文未写的金额留空；代管资金（如社保民生资金，非本部门预算）填“是”。",
     (
-        Column(("number",), "项目序号", "int", width=10),
-        Column(("name",), "项目名称", "text", width=30),
-        Column(("group",), "项目类别", "text", width=16),
-        Column(("previous",), "上年决算数", "wan", WAN, width=14),
-        Column(("budget",), "预算安排", "wan", WAN, width=14),
-        Column(("adjusted",), "调整后预算", "wan", WAN, width=14),
-        Column(("actual",), "实际支出", "wan", WAN, width=14),
-        Column(("actual_label",), "实际支出口径", "text", width=18),
-        Column(("managed_only",), "代管资金", "bool", width=10),
-        Column(("description",), "项目完成情况", "text", width=50),
+        *(registry_column(f"projects.{key}", 1, width) for key, width in (
+            ("number", 10), ("name", 30), ("group", 16), ("previous", 14), ("budget", 14), ("adjusted", 14),
+            ("actual", 14), ("actual_label", 18), ("managed_only", 12), ("description", 50))),
         Column(("name",), "产出名称", "text", width=28, child=True),
         Column(("relation",), "产出关系", "relation", width=10, child=True),
         Column(("value",), "产出数量", "number", width=12, child=True),
@@ -395,80 +385,48 @@ PROBLEMS_TABLE = TableSheet(
 SCORES_TABLE = TableSheet(
     SHEET_SCORES, ("self_scores",), "单位自评表（指标）",
     "按单位自评表原样填写，每个指标一行；原表没有的列留空（分值合计不是 100 也照填）。自评得分不能超过分值。",
-    (
-        Column(("part",), "评价指标", "text", width=24),
-        Column(("level",), "指标层级", "int", width=10),
-        Column(("parent",), "上级指标", "text", width=20),
-        Column(("weight",), "分值", "nonneg", width=10),
-        Column(("target",), "指标值（目标）", "text", width=20),
-        Column(("actual",), "实际完成值", "text", width=20),
-        Column(("score",), "自评得分", "nonneg", width=10),
-        Column(("reason",), "得分说明", "text", width=50),
-    ),
+    tuple(registry_column(f"self_scores.{key}", 1, width) for key, width in (
+        ("part", 24), ("level", 10), ("parent", 20), ("weight", 10), ("target", 20), ("actual", 20), ("score", 10),
+        ("reason", 50), ("criteria", 30))),
     anchor=("score",),
 )
 
 FUNDS_TABLE = TableSheet(
     SHEET_FUNDS, ("self_funds",), "单位自评表（资金情况，金额单位：万元）",
     "按单位自评表的资金部分填写：按收入性质、按支出性质各行；原表没有的列留空。",
-    (
-        Column(("nature",), "分类", "choice", width=12, choices=NATURES),
-        Column(("item",), "项目", "text", width=24),
-        Column(("initial",), "年初预算", "wan", WAN),
-        Column(("full_year",), "全年预算", "wan", WAN),
-        Column(("executed",), "全年执行", "wan", WAN),
-        Column(("weight",), "分值", "nonneg", width=10),
-        Column(("stated_rate",), "执行率（文中所述，%）", "number", width=16),
-        Column(("score",), "得分", "nonneg", width=10),
-    ),
+    tuple(registry_column(f"self_funds.{key}", 1, width) for key, width in (
+        ("nature", 12), ("item", 24), ("initial", 14), ("full_year", 14), ("executed", 14), ("weight", 10),
+        ("stated_rate", 16), ("score", 10))),
     anchor=("item",),
 )
 
 EXCLUSIONS_TABLE = TableSheet(
     SHEET_EXCLUSIONS, ("adjustment", "exclusions"), "未计入预算调整的调整（金额单位：万元）",
     "单位说明未计入预算调整的年中调整，每项一行：金额（原文未写则留空）和原文所写理由。",
-    (
-        Column(("amount",), "金额", "wan", WAN),
-        Column(("reason",), "未计入调整的理由（原文）", "text", width=80),
-    ),
+    (registry_column("adjustment.exclusions.amount", 1), registry_column("adjustment.exclusions.reason", 1, 80)),
     anchor=("reason",),
 )
 
 PUBLIC_ITEMS_TABLE = TableSheet(
     SHEET_PUBLIC_ITEMS, ("public_funds", "items"), "公用经费明细（金额单位：万元）",
     "公用经费的“其中”各项（办公经费、水电费、差旅费、会议费、培训费……），每项一行；原文没有的列留空。",
-    (Column(("name",), "名称", "text", width=24), *_money_columns()),
+    (registry_column("public_funds.items.name", 1, 24), *_money_columns()),
     anchor=("name",),
 )
 
 INCOME_UNITS_TABLE = TableSheet(
     SHEET_INCOME_UNITS, ("income_by_unit",), "分机构收入情况（金额单位：万元）",
     "按原表每个机构一行（局机关、二级机构……）；汇总行在“汇总行”列填“是”。",
-    (
-        Column(("name",), "机构名称", "text", width=20),
-        Column(("total",), "收入合计", "wan", WAN),
-        Column(("carryover",), "上年结转", "wan", WAN),
-        Column(("appropriation",), "一般公共预算财政拨款", "wan", WAN, width=18),
-        Column(("government_fund",), "政府性基金", "wan", WAN),
-        Column(("special_account",), "财政专户管理资金", "wan", WAN, width=16),
-        Column(("other",), "其他收入", "wan", WAN),
-        Column(("is_total",), "汇总行", "bool", width=8),
-    ),
+    tuple(registry_column(e.path, 1, 20 if e.key == "name" else 8 if e.key == "is_total" else 18)
+          for e in forms.entries(section="income_by_unit")),
     anchor=("name",),
 )
 
 EXPENDITURE_UNITS_TABLE = TableSheet(
     SHEET_EXPENDITURE_UNITS, ("expenditure_by_unit",), "分机构支出情况（金额单位：万元）",
     "按原表每个机构一行；汇总行在“汇总行”列填“是”。",
-    (
-        Column(("name",), "机构名称", "text", width=20),
-        Column(("total",), "支出合计", "wan", WAN),
-        Column(("basic",), "基本支出", "wan", WAN),
-        Column(("personnel",), "人员经费", "wan", WAN),
-        Column(("public",), "公用经费", "wan", WAN),
-        Column(("project",), "项目支出", "wan", WAN),
-        Column(("is_total",), "汇总行", "bool", width=8),
-    ),
+    tuple(registry_column(e.path, 1, 20 if e.key == "name" else 8 if e.key == "is_total" else 14)
+          for e in forms.entries(section="expenditure_by_unit")),
     anchor=("name",),
 )
 
@@ -485,6 +443,13 @@ CHANGES_TABLE = TableSheet(
     anchor=("subject",),
 )
 
+POSTS_TABLE = TableSheet(
+    SHEET_POSTS, ("staffing", "posts"), "领导职数",
+    "原文写出的领导职数，每个职务一行，职务名称照录（如 主任、副主任、科室领导职数），职数填数字。",
+    (registry_column("staffing.posts.name", 1, 30), registry_column("staffing.posts.count", 1, 12)),
+    anchor=("name",), what="职务",
+)
+
 NOTES_TABLE = TableSheet(
     SHEET_NOTES, ("annotations",), "数据注记",
     "对某个已填数值的说明，每项一行：字段路径（如 expenditure.total.actual、projects[2].budget）、"
@@ -499,13 +464,13 @@ NOTES_TABLE = TableSheet(
 )
 
 TABLES: tuple[TableSheet, ...] = (
-    EXCLUSIONS_TABLE, PUBLIC_ITEMS_TABLE, INCOME_UNITS_TABLE, EXPENDITURE_UNITS_TABLE, GOALS_TABLE,
+    POSTS_TABLE, EXCLUSIONS_TABLE, PUBLIC_ITEMS_TABLE, INCOME_UNITS_TABLE, EXPENDITURE_UNITS_TABLE, GOALS_TABLE,
     PROJECTS_TABLE, PROBLEMS_TABLE, SCORES_TABLE, FUNDS_TABLE, CHANGES_TABLE, NOTES_TABLE,
 )
 
 #: Data sheets in workbook order (the 说明 sheet comes first).
 DATA_SHEETS: tuple[str, ...] = (
-    SHEET_BASIC, SHEET_LISTS, SHEET_MONEY, SHEET_BUDGET, SHEET_EXCLUSIONS, SHEET_PUBLIC_ITEMS,
+    SHEET_BASIC, SHEET_LISTS, SHEET_POSTS, SHEET_MONEY, SHEET_BUDGET, SHEET_EXCLUSIONS, SHEET_PUBLIC_ITEMS,
     SHEET_INCOME_UNITS, SHEET_EXPENDITURE_UNITS, SHEET_GOALS, SHEET_PROJECTS, SHEET_PROBLEMS, SHEET_SCORES,
     SHEET_FUNDS, SHEET_CHANGES, SHEET_NOTES,
 )

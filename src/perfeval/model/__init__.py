@@ -4,13 +4,16 @@ This is the public face other subpackages import from (``from perfeval.model imp
 load_department``). Numbers are parsed and formatted by :mod:`perfeval.model.numbers` (import its functions
 from there); the demo generator is :mod:`perfeval.model.demo`.
 
-Modules: ``schema`` (records), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
+Modules: ``forms`` (the forms registry: every form row and field with its labels, synonyms, kind and unit;
+``from perfeval.model import forms``), ``schema`` (records), ``limits`` and ``paths`` (a record's limits and field
+paths), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
 dialect), ``files`` (what a data file is; reading, validating and writing them), ``messages`` (validation
 errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), ``demo`` and ``demo_catalogue`` (synthetic data).
 """
 
 from __future__ import annotations
 
+import perfeval.model.forms as forms
 import perfeval.model.numbers as numbers
 from perfeval.model.facts import (Facts, ProjectFacts, achieved, compute, indicator_met, qualitative_met,
                                   quantity_meets)
@@ -72,28 +75,34 @@ from perfeval.model.schema import (
     Problem,
     Project,
     ProjectOutput,
+    Post,
     PublicFunds,
     Quantity,
     Record,
     Relation,
     Sangong,
     SelfScore,
+    SourceUnit,
+    SourceUnits,
     Staffing,
     StatedChange,
+    StatedCounts,
     Unit,
     UnitExpenditure,
     UnitIncome,
+    Vehicles,
     value_at,
 )
 
 __all__ = [
-    "numbers",
+    "forms", "numbers",
     # records
     "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
     "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
-    "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
-    "Staffing", "StatedChange", "Unit", "UnitExpenditure", "UnitIncome", "value_at",
+    "Post", "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
+    "SourceUnit", "SourceUnits", "Staffing", "StatedChange", "StatedCounts", "Unit", "UnitExpenditure", "UnitIncome",
+    "Vehicles", "value_at",
     # schema 1
     "is_schema1", "migrate_record",
     # data files

@@ -25,31 +25,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
                       field_validator)
 
+from perfeval.model.forms import column_labels, items_of
+from perfeval.model.limits import (CODE_PATTERN, CONTROL_CHARACTERS, MAX_AMOUNT, MAX_ITEMS, MAX_NESTED_ITEMS,
+                                   MAX_TEXT_CHARS)
 from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
-
-CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-#: The largest amount a field may hold, in 万元 (10^11 万元 = 1000万亿元: far above any budget; larger
-#: values are typing errors and would overflow exact arithmetic downstream).
-MAX_AMOUNT = Decimal(10) ** 11
-#: Longest text a field may hold (the longest field of a real report is a few thousand characters).
-MAX_TEXT_CHARS = 20_000
-#: Most items a list section may hold (projects, goals, indicators of a goal, problems, 自评表 rows …): real
-#: reports list dozens; a longer list is refused at load (a chapter and its Word files stay a few seconds).
-MAX_ITEMS = 500
-#: Items nested in list items (every goal's indicators, every project's outputs) in one record, in all: 500 goals
-#: of 500 indicators each would be 250,000 rows of one chapter.
-MAX_NESTED_ITEMS = 2000
-#: Characters no text field may hold: control characters other than tab and line breaks (C0, DEL, C1),
-#: the Unicode line/paragraph separators and the two non-characters. Word and Excel files cannot carry
-#: them, YAML treats some as line breaks, and they are invisible to a reader.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-
+from perfeval.model.paths import PATH_PART, value_at
 
 def _wan_in(value: object) -> object:
     if isinstance(value, str):
@@ -102,12 +87,8 @@ class Record(BaseModel):
 
 # --- the money line of the official forms -------------------------------------------------------
 
-COLUMNS: dict[str, str] = {
-    "previous": "上年决算数",
-    "budget": "本年预算数",
-    "adjusted": "调整后预算数",
-    "actual": "本年决算数",
-}
+#: Column key → the form's column name (from the forms registry, :mod:`perfeval.model.forms`).
+COLUMNS: dict[str, str] = column_labels()
 
 
 class Amounts(Record):
@@ -139,24 +120,82 @@ class Unit(Record):
 
 
 class Cover(Record):
-    """The report's cover (Yueyang-style forms): 预算编码, 评价方式, 评价机构, 报告日期."""
+    """Cover and disclosure lines (Yueyang, Guangdong covers; the page it is published on); 文号: a cited document."""
 
     budget_code: Text | None = Field(title="预算编码", default=None)
     evaluation_method: Text | None = Field(title="评价方式", default=None)
+    evaluated_unit: Text | None = Field(title="评价单位", default=None)
     evaluator: Text | None = Field(title="评价机构", default=None)
     report_date: Date | None = Field(title="报告日期", default=None)
+    fill_date: Date | None = Field(title="填报日期", default=None)
+    document_number: Text | None = Field(title="文号", default=None)
+    index_number: Text | None = Field(title="索引号", default=None)
+    publish_date: Date | None = Field(title="发布日期", default=None)
+
+
+class Post(Record):
+    """A leadership post and its number (领导职数) as written: 主任 1, 副主任 4, 科室领导职数 9."""
+
+    name: Text = Field(title="职务", min_length=1)
+    count: Count | None = Field(title="职数", default=None)
 
 
 class Staffing(Record):
-    """财政供养人员情况: establishment (编制数) and staff in post (实有人数), optionally by 行政/事业."""
+    """财政供养人员情况: 编制数 and 实有人数 (by kind: 行政 / 事业 / 工勤), 离退休, 临时 / 外聘, 领导职数.
+    ``worker_within_admin``: 工勤 is counted inside 行政 ("行政编制38人（含工勤编制7人）")."""
 
     approved: Count | None = Field(title="编制数", default=None)
     approved_admin: Count | None = Field(title="行政编制数", default=None)
     approved_institution: Count | None = Field(title="事业编制数", default=None)
+    approved_worker: Count | None = Field(title="工勤编制数", default=None)
     actual: Count | None = Field(title="实有人数", default=None)
     actual_admin: Count | None = Field(title="行政实有人数", default=None)
     actual_institution: Count | None = Field(title="事业实有人数", default=None)
+    actual_worker: Count | None = Field(title="工勤实有人数", default=None)
+    worker_within_admin: bool = Field(title="工勤编制含在行政编制内", default=False)
     stated_control_rate: Number | None = Field(title="在职人员控制率（文中所述，%）", default=None)
+    as_of: Date | None = Field(title="人员统计截止日期", default=None)
+    retirees: Count | None = Field(title="离退休人员", default=None)
+    retired: Count | None = Field(title="退休人员", default=None)
+    retired_veteran: Count | None = Field(title="离休人员", default=None)
+    temporary: Count | None = Field(title="临时人员", default=None)
+    hired: Count | None = Field(title="外聘人员", default=None)
+    posts: list[Post] = Field(title="领导职数", default_factory=list, max_length=MAX_ITEMS)
+
+
+class Vehicles(Record):
+    """公务用车: vehicles allowed by the establishment (车辆编制) and in use (实有车辆)."""
+
+    approved: Count | None = Field(title="车辆编制数", default=None)
+    actual: Count | None = Field(title="实有车辆数", default=None)
+
+
+class StatedCounts(Record):
+    """Counts stated beside the items listed ("共16个项目" with 13 named); checks compare, never reconcile."""
+
+    internal_units: Count | None = Field(title="内设机构个数", default=None)
+    sub_units: Count | None = Field(title="下属单位个数", default=None)
+    projects: Count | None = Field(title="项目个数", default=None)
+    goals: Count | None = Field(title="绩效目标个数", default=None)
+
+
+SourceUnit = Literal["元", "千元", "万元", "亿元"]
+
+
+class SourceUnits(Record):
+    """The unit a source table states its amounts in (附件6 …（单位：元）); the record keeps 万元, converted
+    exactly (7688330.13 元 → 768.833013), and the page says 原表单位：元 under the table."""
+
+    income: SourceUnit | None = Field(title="收入情况原表单位", default=None)
+    expenditure: SourceUnit | None = Field(title="支出情况原表单位", default=None)
+    income_by_unit: SourceUnit | None = Field(title="分机构收入原表单位", default=None)
+    expenditure_by_unit: SourceUnit | None = Field(title="分机构支出原表单位", default=None)
+    sangong: SourceUnit | None = Field(title="三公经费原表单位", default=None)
+    public_funds: SourceUnit | None = Field(title="公用经费原表单位", default=None)
+    procurement: SourceUnit | None = Field(title="政府采购金额原表单位", default=None)
+    basic_budget_adjustment: SourceUnit | None = Field(title="部门基本支出预算调整原表单位", default=None)
+    projects: SourceUnit | None = Field(title="项目支出原表单位", default=None)
+    self_funds: SourceUnit | None = Field(title="自评表资金原表单位", default=None)
 
 
 # --- goals ------------------------------------------------------------------------------------
@@ -208,19 +247,14 @@ class Income(Record):
 
     total: Amounts | None = Field(title="收入合计", default=None)
     carryover: Amounts | None = Field(title="上年结转", default=None)
-    appropriation: Amounts | None = Field(title="一般公共预算财政拨款", default=None)
-    government_fund: Amounts | None = Field(title="政府性基金", default=None)
-    special_account: Amounts | None = Field(title="财政专户管理资金（非税收入拨款）", default=None)
+    appropriation: Amounts | None = Field(title="一般公共预算财政拨款收入", default=None)
+    government_fund: Amounts | None = Field(title="政府性基金收入", default=None)
+    special_account: Amounts | None = Field(title="财政专户管理资金收入（非税收入拨款）", default=None)
     other: Amounts | None = Field(title="其他收入", default=None)
 
 
-INCOME_SOURCES: dict[str, str] = {
-    "carryover": "上年结转",
-    "appropriation": "一般公共预算财政拨款",
-    "government_fund": "政府性基金",
-    "special_account": "财政专户管理资金",
-    "other": "其他收入",
-}
+#: The income sources (key → label), the items of 收入合计 (from the forms registry).
+INCOME_SOURCES: dict[str, str] = items_of("income.total")
 
 
 class UnitIncome(Record):
@@ -229,9 +263,9 @@ class UnitIncome(Record):
     name: Text = Field(title="机构名称", min_length=1)
     total: Wan | None = Field(title="收入合计", default=None)
     carryover: Wan | None = Field(title="上年结转", default=None)
-    appropriation: Wan | None = Field(title="一般公共预算财政拨款", default=None)
-    government_fund: Wan | None = Field(title="政府性基金", default=None)
-    special_account: Wan | None = Field(title="财政专户管理资金", default=None)
+    appropriation: Wan | None = Field(title="一般公共预算财政拨款收入", default=None)
+    government_fund: Wan | None = Field(title="政府性基金收入", default=None)
+    special_account: Wan | None = Field(title="财政专户管理资金收入", default=None)
     other: Wan | None = Field(title="其他收入", default=None)
     is_total: bool = Field(title="汇总行", default=False)
 
@@ -291,12 +325,8 @@ class Approval(Record):
     project_note: Text = Field(title="项目支出说明", default="")
 
 
-SANGONG_ITEMS: dict[str, str] = {
-    "overseas": "因公出国（境）费",
-    "vehicle_purchase": "公务用车购置费",
-    "vehicle_operation": "公务用车运行维护费",
-    "reception": "公务接待费",
-}
+#: The 三公 items (key → label), the items of 三公经费合计 (from the forms registry).
+SANGONG_ITEMS: dict[str, str] = items_of("sangong.total")
 
 
 class Sangong(Record):
@@ -363,6 +393,7 @@ class SelfScore(Record):
     level: int = Field(title="指标层级", default=1, ge=1, le=3)
     parent: Text | None = Field(title="上级指标", default=None)
     weight: Number | None = Field(title="分值", ge=0, default=None)
+    criteria: Text = Field(title="评分标准", default="")
     target: Text | None = Field(title="指标值（目标）", default=None)
     actual: Text | None = Field(title="实际完成值", default=None)
     score: Number | None = Field(title="自评得分", ge=0, default=None)
@@ -458,10 +489,13 @@ class DepartmentYear(Record):
     unit: Unit = Field(title="部门概况")
     cover: Cover | None = Field(title="封面", default=None)
     staffing: Staffing | None = Field(title="人员编制情况", default=None)
+    vehicles: Vehicles | None = Field(title="公务用车", default=None)
+    stated_counts: StatedCounts | None = Field(title="文中所述个数", default=None)
     duties: list[Text] = Field(title="单位基本职能", default_factory=list, max_length=MAX_ITEMS)
     long_term_plan: Text = Field(title="长期规划", default="")
     annual_plan: Text = Field(title="年度计划", default="")
     goals: list[Goal] = Field(title="部门整体支出绩效目标", default_factory=list, max_length=MAX_ITEMS)
+    source_units: SourceUnits | None = Field(title="原表金额单位", default=None)
     income: Income | None = Field(title="收入情况", default=None)
     income_by_unit: list[UnitIncome] = Field(title="分机构收入情况", default_factory=list, max_length=MAX_ITEMS)
     adjustment: Adjustment | None = Field(title="年中预算调整", default=None)
@@ -521,7 +555,7 @@ class DepartmentYear(Record):
         # A field validator on the last field (every other field is validated by then, in info.data) so that
         # the error names the field: annotations (数据注记).
         for path in annotations:
-            head = _PATH_PART.match(path)
+            head = PATH_PART.match(path)
             name = head.group(1) if head else None
             if name in cls.model_fields and name not in info.data:
                 continue    # that field failed its own validation, and is reported there
@@ -547,36 +581,3 @@ class DepartmentYear(Record):
         project = self.projects[index]
         return f"项目{project.number if project.number is not None else index + 1}"
 
-
-_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-def value_at(record: BaseModel | dict[str, Any], path: str) -> Any:
-    """The value at a field path such as ``expenditure.total.actual`` or ``projects[2].budget`` (None if absent).
-
-    ``record`` is a record, or the mapping of field name → validated value a validator sees."""
-    current: Any = record
-    pos = 0
-    for match in _PATH_PART.finditer(path):
-        if match.start() not in (pos, pos + 1):
-            return None
-        pos = match.end()
-        name, index = match.groups()
-        if name is not None:
-            if isinstance(current, dict) and current is record:
-                if name not in current:
-                    return None
-                current = current[name]
-            elif not isinstance(current, BaseModel) or name not in type(current).model_fields:
-                return None
-            else:
-                current = getattr(current, name)
-        else:
-            if not isinstance(current, list) or int(index) >= len(current):
-                return None
-            current = current[int(index)]
-        if current is None:
-            return None
-    if pos != len(path):
-        return None
-    return current
