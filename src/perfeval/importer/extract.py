@@ -31,6 +31,7 @@ from .figures import convert
 from .forms import FormReader
 from .goals import GoalReader
 from .identity import IdentityReader
+from .labelled import LabelledReader
 from .normalize import Document
 from .projects import ProjectReader
 from .scores import ScoreReader, ScoreTable, score_table
@@ -72,7 +73,8 @@ EXPECTED: dict[str, str] = {
 }
 
 
-class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader):
+class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader,
+                LabelledReader):
     """Every reader of the narrative, then the forms, in the order that decides which statement wins."""
 
     def run(self) -> Extraction:
@@ -116,6 +118,9 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.other_notes()
         self.stated_changes()
         FormReader(self).fill()
+        self.key_values()
+        self.clauses()
+        self.named_lists()
         for path, note in self.pending_notes.items():
             if path not in self.out.sources:
                 self.out.notes.append(note)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from perfeval.model import forms
 from perfeval.model.numbers import parse_date
 
 from .figures import Money, money_mentions
@@ -97,6 +98,18 @@ def parse_report_date(text: str) -> dt.date | None:
     return date if isinstance(date, dt.date) else None
 
 
+def registry_entry(path: str) -> forms.FormEntry | None:
+    """The forms registry's entry of a field path (``projects[2].actual`` → projects.actual; a money row's column
+    ``income.total.actual`` → the row income.total)."""
+    generic = re.sub(r"\[\d+\]", "", path)
+    found = forms.find(generic)
+    if found is None and "." in generic:
+        row = forms.find(generic.rsplit(".", 1)[0])
+        if row is not None and row.is_row:
+            return row
+    return found
+
+
 def source_at(doc: Document, pos: int) -> str:
     """The original sentence at ``pos`` of ``doc.text``; for a table cell, its whole row (cells joined by " | ")."""
     block = doc.block_at(pos) if doc.blocks else None
@@ -156,6 +169,12 @@ class TextReader:
         notes[path] = entry
 
     def set_money(self, path: str, value: Money | Decimal, pos: int, note: str = "", *, replace: bool = False) -> bool:
+        """Set a money field from an amount (in 万元, converted when written in 元 or 亿元). A field the forms
+        registry does not hold as money (a head count, a rate …) never takes an amount."""
+        entry = registry_entry(path)
+        if entry is not None and entry.kind != "money":
+            self.out.notes.append(f"「{self.source(pos)[:40]}」中的金额不是{entry.label}（{entry.unit or entry.kind}），未填入")
+            return False
         if isinstance(value, Money):
             annotate = None
             if value.slip:

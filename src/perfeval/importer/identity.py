@@ -105,7 +105,7 @@ class IdentityReader(TextReader):
                             value: Any = v.number if path.endswith("control_rate") else int(v.number)
                             self.set(path, value, v.pos)
         t = self.text
-        approved = re.compile(r"(?<!行政)(?<!事业)(?<!预算)(?:核定|批复)?(?:人员)?编制(?:数|人数)?(?:为|共|是)?[：:]?\s?(\d{1,7})\s?(?:人|名)"
+        approved = re.compile(r"(?:(?<=核定)|(?<=批复)|(?<=人员)|(?<![\u4e00-\u9fff]))编制(?:数|人数)?(?:为|共|是)?[：:]?\s?(\d{1,7})\s?(?:人|名)"
                               r"(?:[（(]行政编制(\d{1,7})(?:人|名)?[，、,]事业编制(\d{1,7})(?:人|名)?[)）])?")
         m = approved.search(t)
         if m:
