@@ -23,7 +23,7 @@ LABELS.update(SEVERITY_LABELS)
 ORDER = ("error", "verify", "warning", "note")
 _OPTIONS = {"code": "--code 部门代码", "year": "--year 评价年度", "unit.name": "--unit 单位名称"}
 _WHY = {"code": "未指定部门代码", "year": "报告中没有写明评价年度（标题、“××年度”或表头年度）",
-        "unit.name": "报告中没有写明单位名称"}
+        "unit.name": "报告中没有写明单位名称（已查看标题、封面、单位名称/部门名称/评价单位等行和正文首句）"}
 
 
 def register(subparsers: Any) -> None:

@@ -135,6 +135,7 @@ class TextReader:
         self.year = year
         self.unit_name = unit_name
         self.pending_notes: dict[str, str] = {}
+        self._pairs: list[tuple[str, str, int]] | None = None
 
     # ----- low-level helpers -------------------------------------------------------------
     def source(self, pos: int) -> str:
@@ -282,6 +283,30 @@ class TextReader:
                 break
             out.append(b)
         return out
+
+    _PAIR = re.compile(r"(?:^|(?<=[\n|]))[ \t]*(?P<label>[^\n|：:，。；]{2,24}?)[ \t]*[：:][ \t]*"
+                       r"(?P<value>[^\n|：:；]{1,80}?)(?=[ \t]{2,}|[|\n]|$|[ \t]*[^\n|：:；，。]{2,12}[：:])")
+
+    def pairs(self) -> list[tuple[str, str, int]]:
+        """Every ``label：value`` of the text (a line may hold several: ``人员编制: 36   实有人数: 38``) and every
+        label cell followed by its value cell, as (label, value, position of the value); read once."""
+        if self._pairs is None:
+            out: list[tuple[str, str, int]] = []
+            for row in self.rows:
+                if row.end - row.start > 400:
+                    continue
+                line = self.text[row.start:row.end]
+                for m in self._PAIR.finditer(line):
+                    out.append((m.group("label").strip(), m.group("value").strip(), row.start + m.start("value")))
+                cells = line.split("\n")
+                offset = row.start
+                for i in range(len(cells) - 1):
+                    label, value = cells[i].strip(), cells[i + 1].strip()
+                    if label and value and not re.search(r"[：:。；，\d]", label) and len(label) <= 24:
+                        out.append((label, value, offset + len(cells[i]) + 1))
+                    offset += len(cells[i]) + 1
+            self._pairs = out
+        return self._pairs
 
     def cell_after(self, label: str) -> tuple[str, int] | None:
         m = re.compile(rf"(?:{label})[ \t]{{0,3}}[：]?[ \t]{{0,3}}\n([^\n]{{1,80}})").search(self.text)

@@ -12,49 +12,109 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from perfeval.model import forms
+
 from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date, split_numbered
+from .labelled import ORG_SUFFIX, org_name
 
 _TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
-_TITLE = re.compile(r"(?:绩效(?:自评|评价)|自评|评价)(?:总结)?报告|绩效自评$|整体(?:（项目）)?支出绩效自评")
+#: A title's kind of prefix: the report's own (body) title ranks before a web page's title.
+_TITLE_RANK = {"正文标题": 0, "报告标题": 0, "文件标题": 0, "标题": 1, "封面": 1, "": 1, "页面标题": 2}
+_TITLE = re.compile(r"(?:绩效(?:自评|评价)|自评|评价)(?:总结)?报告|绩效自评$|整体(?:（项目）)?支出绩效自评|绩效自评表$")
+#: What a title line may carry that is not the title: a cover's or contents' word, an attachment number.
+_TITLE_JUNK = re.compile(r"^(?:封面|附件\s?\d{1,2}(?:-\d{1,2})?[：:]?|附表\s?\d{0,2})\s*|\s*(?:目\s*录|封面|"
+                         r"[（(]?(?:公开|印发|征求意见)稿?[)）]?)$")
+#: A line that is never part of a title (dates, sources, attachments, contents entries).
+_NOT_TITLE = re.compile(r"报告日期|报告期|发布|来源|日期[：:]|^附件|^附表|^目\s*录$|^[一二三四五六七八九十]{1,3}、|^[（(]")
+#: Words of a title around the unit's name: the year and the kind of report.
+_TITLE_KIND = re.compile(r"(?:(?:19|20)\d{2}\s*年度?)?(?:部门|单位)?(?:（单位）|\(单位\))?(?:整体)?(?:（项目）)?(?:及?项目)?"
+                         r"(?:支出)?(?:及项目支出)?(?:预算执行情况)?绩效(?:自评|评价)(?:自评)?(?:总结)?(?:报告|表)$")
+
+
+def _clean_title(text: str) -> str:
+    text = _TITLE_PREFIX.sub("", text)
+    for _ in range(3):
+        cleaned = _TITLE_JUNK.sub("", text).strip()
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
 
 
 class IdentityReader(TextReader):
     def find_title(self) -> tuple[str, int] | None:
-        candidates: list[tuple[int, str, int]] = []
-        for b in self.doc.blocks[:20]:
-            text = _TITLE_PREFIX.sub("", b.text)
-            if len(text) > 80 or re.search(r"报告日期|报告期|发布", text):
+        """The report's title: a line that names a 绩效自评/评价 report (a title broken over two lines is joined),
+        without a cover's, contents' or attachment's words; the body's own title before a web page's."""
+        candidates: list[tuple[int, int, str, int]] = []
+        blocks = self.doc.blocks[:40]
+        for i, b in enumerate(blocks):
+            prefix = _TITLE_PREFIX.match(b.text)
+            kind = prefix.group(0).rstrip("：: \t") if prefix else ""
+            text = _clean_title(b.text)
+            if len(text) > 80 or _NOT_TITLE.search(text) or not _TITLE.search(text):
                 continue
-            if _TITLE.search(text):
-                rank = 0 if re.search(r"(?:19|20)\d{2}年", text) else 1
-                candidates.append((rank, text, b.start))
+            start = b.start
+            prev = blocks[i - 1] if i else None
+            if prev is not None and not prev.cell and not b.cell:
+                head = _clean_title(prev.text)
+                prev_kind = _TITLE_PREFIX.match(prev.text)
+                # "标题: 2024年度怀化市民政局部门整体支出" / "绩效自评报告": one title over two lines.
+                if (head and len(head) <= 50 and not _TITLE.search(head) and not _NOT_TITLE.search(head)
+                        and not re.search(r"[。，；：:！？]", head) and re.search(r"[\u4e00-\u9fff]$", head)
+                        and (prev_kind or b.text.startswith(("绩效", "整体", "部门整体", "支出", "自评")))):
+                    text, start = head + text, prev.start
+                    kind = prev_kind.group(0).rstrip("：: \t") if prev_kind else kind
+            year = 0 if re.search(r"(?:19|20)\d{2}\s*年", text) else 1
+            candidates.append((_TITLE_RANK.get(kind, 1), year, text, start))
         if not candidates:
             return None
-        candidates.sort(key=lambda c: c[0])
-        return candidates[0][1], candidates[0][2]
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        return candidates[0][2], candidates[0][3]
 
     def unit(self, title: tuple[str, int] | None) -> None:
+        """The unit's name, wherever the report states it: a 单位名称 / 部门名称 / 预算单位名称 / 部门 line or cell, a
+        cover's 评价单位（公章）, the title, the first sentence that names a body ("下桥镇人民政府为…")."""
         if self.unit_name:
             self.out.data.setdefault("unit", {})["name"] = self.unit_name
         else:
-            m = re.compile(r"(?:预算单位名称|部门（单位）名称|部门\(单位\)名称|单位名称|部门名称|填报单位(?:（盖章）)?)"
-                           r"[ \t]{0,3}[：:]?[ \t]{0,3}\n?([^\n|，。；]{1,60})").search(self.text)
-            name = m.group(1).strip() if m else ""
-            name = _TITLE_PREFIX.sub("", name)
-            if m and name and not re.fullmatch(r"[（(]?(?:空|略|无|不详)[)）]?|[\d.\s]+", name):
-                self.set("unit.name", name, m.start(1))
-            elif title:
-                tm = re.search(r"^(?:(?:19|20)\d{2}年度?)?(?P<name>.+?)(?:(?:19|20)\d{2}年度?)?(?:部门|单位)?"
-                               r"(?:整体|（项目）|项目|及)*支出", title[0])
-                if tm:
-                    name = tm.group("name").strip()
-                    if (2 <= len(name) <= 60 and "（单位）" not in name and not re.search(r"\d{4}年", name)
-                            and not re.fullmatch(r"部门|单位|本部门|本单位", name)):
-                        self.set("unit.name", name, title[1], "取自报告标题")
+            self._unit_from_lines() or self._unit_from_title(title) or self._unit_from_sentence()
         sup = self.cell_after("主管部门|主管单位")
-        if sup and not re.fullmatch(r"[（(]?(?:空|略|无)[)）]?", sup[0]):
+        if sup and not re.fullmatch(r"[（(]?(?:空|略|无)[)）]?", sup[0]) and org_name(sup[0]):
             self.set("unit.supervisor", sup[0], sup[1])
-        self.take("unit.annual_budget", r"年度预算金额|年度预算总额|部门预算金额", window=20)
+        self.take("unit.annual_budget", forms.pattern(["unit.annual_budget"]).pattern, window=20)
+
+    def _unit_from_lines(self) -> bool:
+        for wanted in ("unit.name", "cover.evaluated_unit"):
+            for label, value, pos in self.pairs():
+                if not any(e.path == wanted for e in forms.match(label, kind="text")):
+                    continue
+                name = org_name(re.sub(r"[（(](?:公章|盖章|签章)[)）]", "", _TITLE_PREFIX.sub("", value)))
+                if name:
+                    if wanted == "cover.evaluated_unit":
+                        self.set("cover.evaluated_unit", name, pos)
+                    return self.set("unit.name", name, pos, "" if wanted == "unit.name" else "取自封面评价单位")
+        return False
+
+    def _unit_from_title(self, title: tuple[str, int] | None) -> bool:
+        if not title:
+            return False
+        text = _TITLE_KIND.sub("", title[0]).strip()
+        m = re.match(r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<name>.+?)(?:(?:19|20)\d{2}\s*年度?)?$", text)
+        name = org_name(m.group("name")) if m else None
+        if name and not re.fullmatch(r"部门|单位|本部门|本单位", name):
+            return self.set("unit.name", name, title[1], "取自报告标题")
+        return False
+
+    def _unit_from_sentence(self) -> bool:
+        """The first sentence of the body that starts with a body's name and says what it is or does."""
+        for sent in self.doc.sentences[:200]:
+            m = re.match(r"(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．])?(?P<name>[\u4e00-\u9fff（）]{3,40}?"
+                         + ORG_SUFFIX + r")(?:是|为|系|属于?|成立于|位于|承担|负责|主要)", sent.text)
+            if m:
+                name = org_name(m.group("name"))
+                if name:
+                    return self.set("unit.name", name, sent.start + m.start("name"), "取自正文首句")
+        return False
 
     def cover(self) -> None:
         m = re.compile(r"预算编码[ \t]{0,3}[：:]?[ \t]{0,3}\n?([A-Za-z0-9\-]{1,30})").search(self.text)

@@ -55,7 +55,7 @@ _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Endings of the name of a body (a unit, an internal office, a sub-unit).
 ORG_SUFFIX = (r"(?:人民政府|街道办事处|办事处|政府|委员会|常委会|管委会|委|局|办公室|办|中心|院|站|所|馆|队|会|处|部|室|科|股|厅|"
               r"公司|学校|小学|中学|大学|医院|卫生院|党校|社|台|团|宫|园|场|署|司|组|政协|监狱)")
-_ORG_NAME = re.compile(r"[\u4e00-\u9fff（）()“”·\d]{2,60}" + ORG_SUFFIX)
+_ORG_NAME = re.compile(r"(?![我本该其各全此])[\u4e00-\u9fff（）()“”·\d]{1,60}" + ORG_SUFFIX)
 
 
 def generic_path(path: str) -> str:
@@ -66,7 +66,7 @@ def generic_path(path: str) -> str:
 def org_name(text: str) -> str | None:
     """``text`` as the name of a body when it reads as one (ends with 局, 委员会, 中心, 人民政府 …)."""
     name = text.strip(" ：:，。；、|")
-    if 2 < len(name) <= 60 and _ORG_NAME.fullmatch(name) and not re.search(r"\d{4}年|万元|^[\d（）()]", name):
+    if 2 <= len(name) <= 60 and _ORG_NAME.fullmatch(name) and not re.search(r"\d{4}年|万元|^[\d（）()]", name):
         return name
     return None
 
@@ -117,14 +117,9 @@ class LabelledReader(TextReader):
     # ----- key-value lines and cells ------------------------------------------------------------------------
     def key_values(self) -> None:
         """``label：value`` in a line or a row's cells (a label cell followed by its value cell)."""
+        for label, value, pos in self.pairs():
+            self._key_value(label, value, pos)
         for row in self.rows:
-            if len(self.text[row.start:row.end]) > 400:
-                continue
-            line = self.text[row.start:row.end]
-            for m in re.finditer(r"(?:^|(?<=[\n|]))[ \t]*(?P<label>[^\n|：:，。；]{2,24}?)[ \t]*[：:][ \t]*"
-                                 r"(?P<value>[^\n|：:；]{1,80}?)(?=[ \t]{2,}|[|\n]|$|[ \t]*[^\n|：:；]{2,12}[：:])",
-                                 line):
-                self._key_value(m.group("label"), m.group("value"), row.start + m.start("value"))
             # Cells: "人员编制 | 36 | 实有人数 | 38", "编制数 11" (a label and its figure in one cell).
             for seg in row.segments:
                 if len(seg.values) == 1 and seg.label and seg.values[0].number is not None:
