@@ -183,7 +183,7 @@ class AccountsReader(TextReader):
         m = re.compile(r"预算调整率(?:为|是|：)?(零|0(?:\.0+)?%?|\d{1,3}(?:\.\d+)?%)").search(self.text)
         if m:
             value = Decimal(0) if m.group(1) == "零" else Decimal(m.group(1).rstrip("%"))
-            self.set("adjustment.declared_rate", value, m.start())
+            self.set("adjustment.declared_rate", value, m.start(1))
             sent = self.doc.sentence_at(m.start())
             s_text = sent.text
             cut = s_text.find("因")
@@ -199,7 +199,7 @@ class AccountsReader(TextReader):
         if m:
             reason = m.group(0).strip()
             self.out.data.setdefault("adjustment", {}).setdefault("exclusions", []).append({"reason": reason})
-            self.out.sources["adjustment.exclusions[0].reason"] = self.source(m.start())
+            self.record("adjustment.exclusions[0].reason", m.start())
 
     def execution(self) -> None:
         m = re.search(r"收支[^，。；]{0,6}(?:持平|平衡)", self.text)

@@ -99,7 +99,7 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.unit(title)
         self.cover()
         self.staffing()
-        self.internal_units()
+        self.named_lists()
         self.duties()
         self.plans()
         self.goals()
@@ -120,7 +120,6 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         FormReader(self).fill()
         self.key_values()
         self.clauses()
-        self.named_lists()
         for path, note in self.pending_notes.items():
             if path not in self.out.sources:
                 self.out.notes.append(note)

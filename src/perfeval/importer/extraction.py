@@ -158,6 +158,11 @@ class TextReader:
             self.annotate(path, **annotate)
         return True
 
+    def record(self, path: str, pos: int, note: str = "") -> None:
+        """Where a value set directly in the draft comes from: its sentence (or table row) and its offset."""
+        self.out.positions[path] = pos
+        self.out.sources[path] = self.source(pos) + (f"  〔{note}〕" if note else "")
+
     def annotate(self, path: str, as_written: str | None = None, inferred: bool = False, note: str = "") -> None:
         notes = self.out.data.setdefault("annotations", {})
         entry: dict[str, Any] = dict(notes.get(path) or {})

@@ -163,7 +163,7 @@ class FormReader:
                     if k >= 500:
                         continue
                     ex.out.data.setdefault("projects", []).append({"name": label})
-                    ex.out.sources[f"projects[{k}].name"] = ex.source(row.start)
+                    ex.record(f"projects[{k}].name", row.start)
                     if group and not row.numbering:
                         ex.out.data["projects"][k]["group"] = group
                     self.put_amounts(f"projects[{k}]", placed, label, row)
@@ -172,6 +172,7 @@ class FormReader:
                 if section == "public" and values:
                     k = len(get_path(ex.out.data, "public_funds.items") or [])
                     ex.out.data.setdefault("public_funds", {}).setdefault("items", []).append({"name": label})
+                    ex.record(f"public_funds.items[{k}].name", row.start)
                     self.put_amounts(f"public_funds.items[{k}]", placed, label, row)
                     public_items.append(f"public_funds.items[{k}]")
                     continue
@@ -210,10 +211,10 @@ class FormReader:
                 label = re.sub(r"^其中[：:]?", "", label).rstrip("：:")
                 if not values or not label or all(v.number is None for v in values):
                     continue
-                self._fund_row(label, nature, values, table, rows)
+                self._fund_row(label, nature, values, table, rows, seg.pos if seg else row.start)
 
     def _fund_row(self, label: str, nature: str | None, values: list[Value], table: ColumnTable,
-                  rows: list[dict[str, Any]]) -> None:
+                  rows: list[dict[str, Any]], pos: int) -> None:
         ex = self.ex
         cells, inferred, note = _place_funds(values, table.columns)
         k = len(ex.out.data.get("self_funds") or [])
@@ -221,6 +222,7 @@ class FormReader:
         if nature and not re.search(r"资金总额|合计|总计", label):
             entry["nature"] = nature
         ex.out.data.setdefault("self_funds", []).append(entry)
+        ex.record(f"self_funds[{k}].item", pos)
         keys = {"budget": "initial", "adjusted": "full_year", "actual": "executed", "weight": "weight",
                 "rate": "stated_rate", "score": "score"}
         for col, value in cells.items():
@@ -251,7 +253,7 @@ class FormReader:
             if is_total:
                 entry["is_total"] = True
             ex.out.data.setdefault(field, []).append(entry)
-            ex.out.sources[f"{field}[{k}].name"] = ex.source(row.start)
+            ex.record(f"{field}[{k}].name", row.start)
             for key, value in placed.cells.items():
                 path = f"{field}[{k}].{key}"
                 ex.set(path, value.number, value.pos, "取自分机构表")
@@ -318,6 +320,7 @@ class FormReader:
                     parents[level] = name
                     path = f"self_scores[{k}].weight"
                     ex.out.data.setdefault("self_scores", []).append(entry)
+                    ex.record(f"self_scores[{k}].part", row.start + m.start(1 if level == 1 else 3))
                     ex.set(path, Decimal(number), pos, "取自指标表")
                     if header_scores:
                         ex.annotate(path, as_written=f"{name} {number}（表头标为“得分”）", inferred=True,
@@ -339,6 +342,9 @@ class FormReader:
                 entry["reason"] = reason.group(1).strip()
             scores.append(entry)
             ex.out.data.setdefault("self_scores", []).append(entry)
+            ex.record(f"self_scores[{k}].part", row.start)
+            if reason:
+                ex.record(f"self_scores[{k}].reason", row.start + reason.start(1))
             ex.set(f"self_scores[{k}].weight", Decimal(wm.group(1)), row.start + wm.start(1), "取自指标表")
             if sm:
                 ex.set(f"self_scores[{k}].score", Decimal(sm.group(1)), row.start + sm.start(1), "取自指标表")

@@ -14,7 +14,7 @@ from typing import Any
 
 from perfeval.model import forms
 
-from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date, split_numbered
+from .extraction import TextReader, parse_report_date, split_numbered
 from .labelled import ORG_SUFFIX, org_name
 
 _TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
@@ -186,24 +186,6 @@ class IdentityReader(TextReader):
         if m:
             self.set("staffing.stated_control_rate", Decimal(m.group(1)), m.start(1))
 
-    def internal_units(self) -> None:
-        for path, label in (("unit.internal_units", r"内设机构"), ("unit.sub_units", r"(?:下属|所属)(?:事业)?单位|二级机构|事业单位")):
-            m = re.compile(rf"(?:{label})(?:有|包括|为)?[：:]([^\n。；]{{2,4000}})").search(self.text)
-            if not m:
-                continue
-            items: list[str] = []
-            for piece in re.split(r"[、，,]", m.group(1)):
-                piece = re.sub(r"^(?:和|及|以及)", "", piece.strip()).rstrip("等")
-                if not piece or len(piece) > 40 or re.search(r"\d+(?:\.\d+)?万元", piece):
-                    items = []
-                    break
-                items.append(piece)
-                if len(items) > MAX_LIST_ITEMS:
-                    items = []
-                    break
-            if len(items) >= 1:
-                self.set(path, items, m.start(1))
-
     # ----- duties, plans, goals ----------------------------------------------------------
     def duties(self) -> None:
         heads = [b for b in self.doc.blocks if b.heading and re.search(r"职能职责|基本职能|部门职能|主要职能|单位职能", b.text)]
@@ -215,7 +197,7 @@ class IdentityReader(TextReader):
             items = split_numbered(body)
             for i, (_, text) in enumerate(items):
                 duties.append(text.replace("\n", ""))
-                self.out.sources[f"duties[{i}]"] = self.source(base + body.find(text))
+                self.record(f"duties[{i}]", base + body.find(text))
         if duties:
             self.out.data["duties"] = duties
 

@@ -29,7 +29,6 @@ from perfeval.model import forms
 from perfeval.model.forms import FormEntry
 
 from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date
-from .figures import Money
 
 #: Kinds of single fields a label may name outside a table (list fields and money rows' columns aside).
 _VALUE_KINDS = ("text", "date", "code", "headcount", "count", "rate", "money", "year")
@@ -299,6 +298,8 @@ class LabelledReader(TextReader):
                 if not names:
                     continue
                 self.set(path, [n for n, _ in names], names[0][1])
+                for i, (_, at) in enumerate(names):
+                    self.record(f"{path}[{i}]", at)
                 if stated and not self.has(count_path):
                     self.set(count_path, int(stated.group(1)), block.start + stated.start(1))
                 break
