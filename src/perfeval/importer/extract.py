@@ -26,7 +26,7 @@ runs them in order.
 from __future__ import annotations
 
 from .accounts import AccountsReader
-from .extraction import Breakdown, Extraction, split_numbered
+from .extraction import Extraction, split_numbered
 from .figures import convert
 from .forms import FormReader
 from .goals import GoalReader
@@ -135,4 +135,4 @@ def extract(doc: Document, code: str | None = None, year: int | None = None, uni
     return Extractor(doc, code=code, year=year, unit_name=unit_name).run()
 
 
-__all__ = ["Breakdown", "Extraction", "extract", "split_numbered", "score_table", "ScoreTable", "convert"]
+__all__ = ["Extraction", "extract", "split_numbered", "score_table", "ScoreTable", "convert"]

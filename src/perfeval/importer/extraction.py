@@ -1,7 +1,6 @@
 """The draft under construction and the text-reading helpers every reader of a report shares.
 
-:class:`Extraction` is the draft record (plain data) with where each field came from;
-:class:`Breakdown` a stated total with the items listed under it. :class:`TextReader` holds the
+:class:`Extraction` is the draft record (plain data) with where each field came from. :class:`TextReader` holds the
 normalized text, its money mentions and rows, and the low-level operations the readers of
 :mod:`perfeval.importer.extract` and :mod:`perfeval.importer.forms` use: find an amount after a label,
 set a field once with its source sentence, annotate it, list what is missing.
@@ -11,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +20,7 @@ from perfeval.model import forms
 from perfeval.model.numbers import parse_date
 
 from .figures import Money, money_mentions
-from .normalize import Block, Document
+from .normalize import Block, Document, normalize_fragment
 from .partial import get_path, set_path
 from .tables import Row, parse_rows
 
@@ -32,17 +32,6 @@ LOOKBACK = 200
 
 
 @dataclass
-class Breakdown:
-    """A stated total and the items the source lists under it (checked per column by audit)."""
-
-    total: str                 # field path of the total row (an Amounts or a by-unit row)
-    items: list[str]           # field paths of the items
-    label: str                 # Chinese name of the total, for messages
-    complete: bool = True      # the items are meant to add up to the total (a full breakdown)
-    columns: tuple[str, ...] = ("previous", "budget", "adjusted", "actual")
-
-
-@dataclass
 class Extraction:
     """A draft record (plain data) with where each field came from."""
 
@@ -51,7 +40,6 @@ class Extraction:
     missing: dict[str, str] = field(default_factory=dict)   # field path -> Chinese label
     notes: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)  # field path -> offset in the normalized text
-    breakdowns: list[Breakdown] = field(default_factory=list)
     year_source: str = ""                                    # how the year was told: title/header/body/option
 
 
@@ -96,6 +84,13 @@ def parse_report_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return date if isinstance(date, dt.date) else None
+
+
+@functools.lru_cache(maxsize=1)
+def _money_labels() -> re.Pattern[str]:
+    """Every spelling of a money field of three characters or more (shorter ones, 收入 or 支出, are parts of others)."""
+    spellings = {normalize_fragment(sp) for e in forms.entries(kind="money") for sp in e.spellings() if len(sp) >= 3}
+    return re.compile("|".join(sorted(map(re.escape, spellings), key=len, reverse=True)))
 
 
 def registry_entry(path: str) -> forms.FormEntry | None:
@@ -212,9 +207,10 @@ class TextReader:
         return self.money[lo:hi]
 
     def amount_after(self, label: str, start: int = 0, end: int | None = None, window: int = 30,
-                     bare: bool = False, stop_at: str | None = None,
-                     max_matches: int = 50) -> tuple[Money | Decimal, int] | None:
-        """First amount after ``label`` in [start, end), within the label's clause."""
+                     bare: bool = False, stop_at: str | None = None, max_matches: int = 50,
+                     own: str | None = None) -> tuple[Money | Decimal, int] | None:
+        """First amount after ``label`` in [start, end), within the label's clause (with ``own``, a field path:
+        not an amount another money field's spelling stands before)."""
         end = len(self.text) if end is None else end
         for count, m in enumerate(re.compile(label).finditer(self.text, start, end)):
             if count >= max_matches:
@@ -235,9 +231,18 @@ class TextReader:
                 if (b and not re.match(r"[年月日个人次件]", self.text[b.end(1):b.end(1) + 1])
                         and (not found or b.start(1) < found[0].start)):
                     return Decimal(b.group(1)), b.start(1)
+            if found and own is not None and self._other_label(after, found[0].start, own):
+                continue   # "收入情况：…财政拨款收入 3229.37": the figure is another field's
             if found:
                 return found[0], found[0].start
         return None
+
+    def _other_label(self, start: int, end: int, own: str) -> bool:
+        """Whether another money field's spelling stands between a label and the figure after it."""
+        row = own.rsplit(".", 1)[0] if own.endswith((".previous", ".budget", ".adjusted", ".actual")) else own
+        entry = forms.find(re.sub(r"\[\d+\]", "", row))
+        mine = {normalize_fragment(sp) for sp in entry.spellings()} if entry is not None else set()
+        return any(m.group(0) not in mine for m in _money_labels().finditer(self.text, start, end))
 
     def take(self, path: str, label: str, start: int = 0, end: int | None = None, **kw: Any) -> int | None:
         """Set ``path`` from the first amount after ``label``; the position, or None when not found.
@@ -246,7 +251,7 @@ class TextReader:
         "上年…") goes to ``.previous`` and the search goes on; one dated to another year is left out.
         """
         for _ in range(8):
-            found = self.amount_after(label, start, end, **kw)
+            found = self.amount_after(label, start, end, own=path, **kw)
             if found is None:
                 return None
             value, pos = found

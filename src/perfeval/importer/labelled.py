@@ -21,6 +21,7 @@ those left empty: a field is set once, from the first statement that fits.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from perfeval.model import forms
 from perfeval.model.forms import FormEntry
 
 from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date
+from .normalize import normalize_fragment
 
 #: Kinds of single fields a label may name outside a table (list fields and money rows' columns aside).
 _VALUE_KINDS = ("text", "date", "code", "headcount", "count", "rate", "money", "year")
@@ -55,6 +57,41 @@ _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 ORG_SUFFIX = (r"(?:人民政府|街道办事处|办事处|政府|委员会|常委会|管委会|委|局|办公室|办|中心|院|站|所|馆|队|会|处|部|室|科|股|厅|"
               r"公司|学校|小学|中学|大学|医院|卫生院|党校|社|台|团|宫|园|场|署|司|组|政协|监狱)")
 _ORG_NAME = re.compile(r"(?![我本该其各全此])[\u4e00-\u9fff（）()“”·\d]{1,60}" + ORG_SUFFIX)
+
+
+@functools.lru_cache(maxsize=256)
+def label_pattern(*paths: str) -> str:
+    """A regex (text) of every spelling of the given fields in the normalized text, longest first, that does not
+    match inside another field's longer spelling: ``收入`` is not found in ``财政拨款收入`` or ``其他收入``, and
+    ``财政拨款`` not in ``财政拨款支出`` (the registry's spellings decide, not a list of phrasings)."""
+    own = {normalize_fragment(sp) for p in paths for sp in forms.entry(p).spellings()}
+    return _distinct(frozenset(own), frozenset(paths))
+
+
+@functools.lru_cache(maxsize=256)
+def column_pattern(path: str, column: str) -> str:
+    """A regex of the spellings that name one column of a money row (``年初预算拨款``, ``年初预算数`` … for the
+    budget of 财政拨款收入; ``部门预算支出总数`` for the budget of 支出合计): the row's own spellings of that column,
+    and for a source of income the column's own names, none inside another field's spelling (``年中调整预算数``)."""
+    own = {normalize_fragment(sp) for col, sp in forms.entry(path).by_column if col == column}
+    if path.startswith("income.") and path != "income.total":
+        own |= {normalize_fragment(sp) for c in forms.AMOUNT_COLUMNS if c.key == column
+                for sp in (c.label, *c.synonyms) if sp.startswith(("年初", "全年", "调整后", "上年"))}
+    return _distinct(frozenset(own), frozenset((path,)))
+
+
+def _distinct(own: frozenset[str], paths: frozenset[str]) -> str:
+    others = {normalize_fragment(sp) for e in forms.ENTRIES if e.path not in paths for sp in e.spellings()} - own
+    alternatives = []
+    for spelling in sorted(own, key=len, reverse=True):
+        before = sorted({o[:o.index(spelling)] for o in others if spelling in o and o.index(spelling) > 0})
+        after = sorted({o[len(spelling):] for o in others if o.startswith(spelling) and len(o) > len(spelling)},
+                       key=len, reverse=True)
+        body = "".join(f"(?<!{re.escape(b)})" for b in before) + re.escape(spelling).replace("三公", "[“\"]?三公[”\"]?")
+        if after:
+            body += "(?!" + "|".join(re.escape(a) for a in after) + ")"
+        alternatives.append(body)
+    return "(?:" + "|".join(alternatives) + ")"
 
 
 def generic_path(path: str) -> str:
@@ -341,4 +378,5 @@ def _split_and(piece: str) -> list[str]:
     return [piece]
 
 
-__all__ = ["LabelledReader", "ORG_SUFFIX", "generic_path", "org_name", "suffix_entries", "value_entries"]
+__all__ = ["LabelledReader", "ORG_SUFFIX", "column_pattern", "generic_path", "label_pattern", "org_name", "suffix_entries",
+           "value_entries"]

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .extraction import LOOKBACK, MAX_LIST_ITEMS, Breakdown, TextReader, clause_start
+from .extraction import LOOKBACK, MAX_LIST_ITEMS, TextReader, clause_start
 from .figures import COUNT, PER_HEAD, Money
 
 
@@ -103,8 +103,6 @@ class ProjectReader(TextReader):
                 self.annotate(f"projects[{k}].actual", inferred=True,
                               note="文中列于项目支出之下，未写明是预算数还是决算数，按本年决算数记录（推断）")
             if found:
-                self.out.breakdowns.append(Breakdown("expenditure.project", [f"projects[{k}]" for k in range(len(found))],
-                                                     "项目支出", complete=False))
                 return
 
     def outputs(self, text: str, base: int) -> list[tuple[dict[str, Any], int]]:
