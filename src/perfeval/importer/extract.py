@@ -97,7 +97,6 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         if title:
             self.set("title", title[0], title[1])
         self.unit(title)
-        self.cover()
         self.staffing()
         self.named_lists()
         self.duties()

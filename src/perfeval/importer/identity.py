@@ -1,21 +1,20 @@
-"""Who the report is about: title, unit, cover, staffing, organisation, duties and plans.
+"""Who the report is about: title, unit, staffing stated with its split, duties and plans.
 
-Phrasings read: 预算单位名称 / 部门（单位）名称 / 单位名称 (else the name in the title, without "标题：" /
-"封面：" prefixes), 主管部门, 年度预算金额; the cover (预算编码, 评价方式, 评价机构, 报告日期); staffing "编制
-N人（行政编制 a人，事业编制 b人）", "实有 N人 …" and the key-value cells of a form; 内设机构 and sub-units;
-the numbered duties and the plan sections.
+The title (a line naming a 绩效自评/评价 report, joined when broken over two lines, without cover, contents or
+attachment words); the unit's name wherever the report states it (a 单位名称 / 部门名称 line or cell, a cover's
+评价单位（公章）, the title, the first sentence naming a body), 主管部门, 年度预算金额; staffing "编制 N人（行政编制
+a人，事业编制 b人）", "实有 N人 …"; the numbered duties and the plan sections. Labels are the forms registry's;
+cover lines, single figures and named lists are read by :mod:`perfeval.importer.labelled`.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from typing import Any
 
 from perfeval.model import forms
 
-from .extraction import TextReader, parse_report_date, split_numbered
-from .labelled import ORG_SUFFIX, org_name
+from .extraction import TextReader, split_numbered
+from .labelled import ORG_SUFFIX, label_pattern, org_name
 
 _TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
 #: A title's kind of prefix: the report's own (body) title ranks before a web page's title.
@@ -39,6 +38,10 @@ def _clean_title(text: str) -> str:
             break
         text = cleaned
     return text
+
+
+#: Words before a head count that make it a flow, not a level ("本年调入2人").
+_FLOW = re.compile(r"调入|调出|新进|减少|增加|退休")
 
 
 class IdentityReader(TextReader):
@@ -116,75 +119,22 @@ class IdentityReader(TextReader):
                     return self.set("unit.name", name, sent.start + m.start("name"), "取自正文首句")
         return False
 
-    def cover(self) -> None:
-        m = re.compile(r"预算编码[ \t]{0,3}[：:]?[ \t]{0,3}\n?([A-Za-z0-9\-]{1,30})").search(self.text)
-        if m:
-            self.set("cover.budget_code", m.group(1), m.start(1))
-        for key, label in (("evaluation_method", r"评价方式"), ("evaluator", r"评价机构")):
-            m = re.compile(rf"{label}[ \t]{{0,3}}[：:][ \t]{{0,3}}\n?([^\n|，。；]{{2,40}})").search(self.text)
-            if m:
-                self.set(f"cover.{key}", m.group(1).strip(), m.start(1))
-        m = re.compile(r"(?:报告日期|报告期|报告时间|评价报告日期)[ \t]{0,3}[：:]?[ \t]{0,3}\n?([^\n|]{6,20})").search(self.text)
-        if m:
-            date = parse_report_date(m.group(1))
-            if date:
-                self.set("cover.report_date", date, m.start(1))
-
     # ----- staffing and organisation ----------------------------------------------------
     def staffing(self) -> None:
-        # Key-value cells of a form first ("编制数 11 | 2023年实际在职人数 16 | 控制率 （空）").
-        keys = [("staffing.approved", r"(?:核定|人员|批复)?编制(?:数|人数)?$"),
-                ("staffing.actual", r"(?:实际在职人数|实有人数|在职人数|实有人员|实际人数|在职人员|实有|在编人数)$"),
-                ("staffing.stated_control_rate", r"(?:在职人员)?控制率$")]
-        for row in self.rows:
-            if not re.search(r"编制|在职|实有", row.text) or row.narrative:
+        """编制数 and 实有人数 stated with their split in one phrase: "编制 30人（行政编制10人，事业编制20人）",
+        "年末实有 41人（行政编制20人，事业编制21人）". The labels are the registry's; single figures (a cell, a
+        clause, "核定行政编制26名") are read by :mod:`perfeval.importer.labelled`."""
+        split = (r"(?:[（(](?:行政(?:编制|人员)?|在职行政编?)(\d{1,7})(?:人|名)?[，、,]"
+                 r"(?:事业(?:编制|人员)?|在职事业编?)(\d{1,7})(?:人|名)?[)）])?")
+        for path, label in (("approved", label_pattern("staffing.approved")),
+                            ("actual", label_pattern("staffing.actual") + r"|(?:年末|期末)?实有(?=\s?\d)")):
+            m = re.compile(rf"(?:{label})(?:为|共|是)?[：:]?\s?(\d{{1,7}})\s?(?:人|名)" + split).search(self.text)
+            if not m or _FLOW.search(self.text[max(0, m.start() - 12):m.start()]):
                 continue
-            for seg in row.segments:
-                for path, pattern in keys:
-                    if len(seg.values) == 1 and re.search(pattern, seg.label) and not re.search(r"行政|事业", seg.label):
-                        v = seg.values[0]
-                        if v.number is None:
-                            continue
-                        if path.endswith("control_rate"):
-                            self.set(path, v.number, v.pos)
-                        elif v.number == v.number.to_integral_value() and not v.percent:
-                            self.set(path, int(v.number), v.pos)
-        # A header row of names and a row of figures under it ("编制数 | 实际在职人数 | 控制率" / "143 | 136 | 95.10%").
-        for i, row in enumerate(self.rows[:-1]):
-            names = [s.label for s in row.segments if not s.values]
-            if len(row.segments) == 1 and not row.values:
-                names = re.findall(r"编制数|(?:\d{4}年)?实际在职人数|实有人数|在职人数|控制率", row.text)
-            if not names or not any("编制" in n for n in names) or row.values:
-                continue
-            nxt = self.rows[i + 1]
-            vals = nxt.values
-            if len(vals) == len(names) and all(not s.label for s in nxt.segments):
-                for name, v in zip(names, vals):
-                    for path, pattern in keys:
-                        if v.number is not None and re.search(pattern, name):
-                            value: Any = v.number if path.endswith("control_rate") else int(v.number)
-                            self.set(path, value, v.pos)
-        t = self.text
-        approved = re.compile(r"(?:(?<=核定)|(?<=批复)|(?<=人员)|(?<![\u4e00-\u9fff]))编制(?:数|人数)?(?:为|共|是)?[：:]?\s?(\d{1,7})\s?(?:人|名)"
-                              r"(?:[（(]行政编制(\d{1,7})(?:人|名)?[，、,]事业编制(\d{1,7})(?:人|名)?[)）])?")
-        m = approved.search(t)
-        if m:
-            self.set("staffing.approved", int(m.group(1)), m.start(1))
+            self.set(f"staffing.{path}", int(m.group(1)), m.start(1))
             if m.group(2):
-                self.set("staffing.approved_admin", int(m.group(2)), m.start(2))
-                self.set("staffing.approved_institution", int(m.group(3)), m.start(3))
-        actual = re.compile(r"(?:年末|期末)?(?:实有在编人数|在编人数|实有人数|实有人员|实有|实际在职人数|实际在职|在职人数|在职人员)(?!控制)(?:为|共|是)?[：:]?\s?"
-                            r"(\d{1,7})\s?(?:人|名)(?:[（(](?:行政(?:编制)?|行政人员)(\d{1,7})(?:人|名)?[，、,]"
-                            r"(?:事业(?:编制)?|事业人员)(\d{1,7})(?:人|名)?[)）])?")
-        m = actual.search(t)
-        if m:
-            self.set("staffing.actual", int(m.group(1)), m.start(1))
-            if m.group(2):
-                self.set("staffing.actual_admin", int(m.group(2)), m.start(2))
-                self.set("staffing.actual_institution", int(m.group(3)), m.start(3))
-        m = re.compile(r"在职人员控制率(?:为|是|：)?(\d{1,3}(?:\.\d+)?)%").search(t)
-        if m:
-            self.set("staffing.stated_control_rate", Decimal(m.group(1)), m.start(1))
+                self.set(f"staffing.{path}_admin", int(m.group(2)), m.start(2))
+                self.set(f"staffing.{path}_institution", int(m.group(3)), m.start(3))
 
     # ----- duties, plans, goals ----------------------------------------------------------
     def duties(self) -> None:

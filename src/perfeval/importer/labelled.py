@@ -114,6 +114,11 @@ def _list_path(entry: FormEntry) -> bool:
                     "goals", "problems", "stated_changes") or ".posts." in entry.path or ".exclusions." in entry.path
 
 
+#: Single fields a form states as a figure in a cell (head counts, counts, rates).
+_SINGLE_FIGURES = tuple(e.path for e in forms.entries(kind=("headcount", "count", "rate"))
+                        if not _list_path(e) and e.path not in _SKIP)
+
+
 def value_entries(label: str, unit: str | None = None, kinds: tuple[str, ...] = _VALUE_KINDS) -> list[FormEntry]:
     """The single fields a label names (registry synonyms), of the given kinds and accepting ``unit``."""
     found = forms.match(label, kind=kinds, unit=unit or None)
@@ -155,6 +160,16 @@ class LabelledReader(TextReader):
         """``label：value`` in a line or a row's cells (a label cell followed by its value cell)."""
         for label, value, pos in self.pairs():
             self._key_value(label, value, pos)
+        # A row of names and the row of figures under it ("编制数 | 实际在职人数 | 控制率" / "143 | 136 | 95.10%").
+        for row, nxt in zip(self.rows, self.rows[1:]):
+            names = [seg.label for seg in row.segments if not seg.values]
+            if len(row.segments) == 1 and not row.values:
+                names = [m.group(0) for m in re.finditer(label_pattern(*_SINGLE_FIGURES), row.text)]
+            if len(names) < 2 or row.values or any(seg.label for seg in nxt.segments) or len(nxt.values) != len(names):
+                continue
+            for name, v in zip(names, nxt.values):
+                if v.number is not None:
+                    self._cell_figure(name, v.number, v.pos, v.unit, v.percent)
         for row in self.rows:
             # Cells: "人员编制 | 36 | 实有人数 | 38", "编制数 11" (a label and its figure in one cell).
             for seg in row.segments:
@@ -195,7 +210,12 @@ class LabelledReader(TextReader):
 
     def _cell_figure(self, label: str, number: Decimal, pos: int, unit: str, percent: bool) -> None:
         written = "%" if percent else unit
-        for e in value_entries(label, kinds=("headcount", "count", "rate", "money")):
+        kinds = ("headcount", "count", "rate", "money")
+        found = value_entries(label, kinds=kinds)
+        if not found:   # "财政供养人员情况：编制数 11": the label right before the figure
+            tail = suffix_entries(label, written or None, kinds)
+            found = tail[0] if tail else []
+        for e in found:
             if self.has(e.path) or _CHANGE.search(label):
                 continue
             if written and not e.accepts(written):
