@@ -66,6 +66,8 @@ class FormReader:
     def __init__(self, ex: TextReader) -> None:
         self.ex = ex
         self.year = ex.year
+        self.unit = "万元"         # the money unit of the table being read
+        self.table_start = 0
 
     # ----- helpers ----------------------------------------------------------------------
     def put_amounts(self, path: str, placed: Placed, label: str, row: Row, *, columns: dict[str, str] | None = None) -> bool:
@@ -77,19 +79,35 @@ class FormReader:
             target = f"{path}.{(columns or {}).get(key, key)}"
             current = get_path(self.ex.out.data, target)
             if current is not None:
-                if current != value.number:
-                    self.ex.out.notes.append(f"{label}：表中 {value.number} 与正文 {current} 不同，保留正文数字")
+                if current != self.wan(value):
+                    self.ex.out.notes.append(f"{label}：表中 {self.wan(value)} 与正文 {current} 不同，保留正文数字")
                 continue
-            self.ex.set(target, value.number, value.pos, "取自表格")
+            self.put(target, value, "取自表格")
             wrote = True
             if placed.inferred:
                 self.ex.annotate(target, inferred=True, note=placed.note or "原表此行的列归属为推断")
         return wrote
 
+    def wan(self, value: Value) -> Decimal | None:
+        """A table cell's amount in 万元 (converted exactly from the unit the table states)."""
+        if value.number is None or self.unit == "万元":
+            return value.number
+        return forms.to_wan(value.number, self.unit)
+
+    def put(self, path: str, value: Value, note: str) -> None:
+        """Set a money field from a table cell; a table stated in 元 (千元, 亿元) is converted and says so."""
+        if not self.ex.set(path, self.wan(value), value.pos, note) or self.unit == "万元":
+            return
+        self.ex.annotate(path, as_written=f"{value.written}{self.unit}", note=f"原表以{self.unit}为单位，已换算为万元")
+        section = path.split(".")[0].split("[")[0]
+        if forms.find(f"source_units.{section}") is not None:
+            self.ex.set(f"source_units.{section}", self.unit, self.table_start, "原表单位")
+
     # ----- the forms ----------------------------------------------------------------------
     def fill(self) -> None:
         tables = column_tables(self.ex.rows, self.year)
         for table in tables:
+            self.unit, self.table_start = table.unit, table.header.start
             self.ex.out.notes.extend(table.notes)
             if table.kind == "years":
                 self.basic_table(table)
@@ -197,7 +215,10 @@ class FormReader:
             if key is None or value.number is None:
                 continue
             path = f"self_funds[{k}].{key}"
-            ex.set(path, value.number, value.pos, "取自自评表")
+            if key in ("initial", "full_year", "executed"):
+                self.put(path, value, "取自自评表")
+            else:
+                ex.set(path, value.number, value.pos, "取自自评表")
             if inferred and key in ("initial", "full_year", "executed"):
                 ex.annotate(path, inferred=True, note=note)
         rows.append(entry)
@@ -221,7 +242,7 @@ class FormReader:
             ex.record(f"{field}[{k}].name", row.start)
             for key, value in placed.cells.items():
                 path = f"{field}[{k}].{key}"
-                ex.set(path, value.number, value.pos, "取自分机构表")
+                self.put(path, value, "取自分机构表")
                 if placed.inferred:
                     ex.annotate(path, inferred=True, note=placed.note)
 

@@ -21,6 +21,7 @@ those left empty: a field is set once, from the first statement that fits.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from decimal import Decimal
@@ -273,7 +274,27 @@ class LabelledReader(TextReader):
                 continue
             for e in found[0]:
                 if not self.has(e.path) and self._put(e, number, m.start("num"), unit):
+                    if e.path.startswith("staffing."):
+                        self._staffing_context(e.path, m.start("num"), block.start)
                     break
+
+    _AS_OF = re.compile(r"(?:截至|截止(?:到|至)?)((?:19|20)\d{2})年(?:(\d{1,2})月(\d{1,2})日|年?末|年?底)")
+
+    def _staffing_context(self, path: str, pos: int, floor: int) -> None:
+        """What a staffing figure's sentence says of it: the date it is stated at ("截至2024年12月31日", "截至2024年年末"),
+        and 工勤 counted inside 行政 ("行政编制38人（含行政工勤编制7人）")."""
+        sentence = self.doc.sentence_at(pos)
+        m = self._AS_OF.search(self.text, max(floor, sentence.start), pos)
+        if m and not self.has("staffing.as_of"):
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(2) or 12), int(m.group(3) or 31))
+            except ValueError:
+                day = None
+            if day is not None:
+                self.set("staffing.as_of", day, m.start(1))
+        if path in ("staffing.approved_worker", "staffing.actual_worker") and re.search(
+                r"行政[^，。；（(]{0,10}\d{1,7}\s?[人名][（(]含[^）)，。；]{0,10}$", self.text[max(floor, pos - 30):pos]):
+            self.set("staffing.worker_within_admin", True, pos)
 
     def _clause_context(self, pos: int, floor: int) -> str:
         """The words of the clause before a figure, back to the previous figure or clause mark."""

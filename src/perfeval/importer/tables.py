@@ -238,6 +238,7 @@ class ColumnTable:
     headers: list[str]              # the header texts as written
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unit: str = "万元"                # the money unit the table states (（单位：元）above or in its header)
 
 
 def _map_year_column(match: re.Match[str], year: int | None) -> tuple[str | None, str]:
@@ -302,6 +303,16 @@ _TABLE_STOP = re.compile(r"^(?:楼堂馆所|厉行节约|表下说明|说明|备
                          r"绩效指标|年度总体目标|一级指标|评价指标|审核人)")
 
 
+def _table_unit(rows: list[Row], header: int) -> str:
+    """The money unit a table states in its header or in the two lines above it (附表（单位：元）), else 万元."""
+    for row in rows[max(0, header - 2):header + 1][::-1]:
+        for m in re.finditer(r"[（(][^（）()]{0,8}[)）]|(?:金额)?单位[：:][^\n|，。；]{0,6}", row.text):
+            unit = forms.written_unit(m.group(0) if m.group(0).startswith(("（", "(")) else f"（{m.group(0)}）")
+            if unit in forms.SOURCE_UNITS:
+                return unit
+    return "万元"
+
+
 def column_tables(rows: list[Row], year: int | None) -> list[ColumnTable]:
     """Tables whose header names their columns, with their body rows."""
     tables: list[ColumnTable] = []
@@ -328,14 +339,14 @@ def column_tables(rows: list[Row], year: int | None) -> list[ColumnTable]:
         if header:
             cols, names, notes = header
             kind = "funds" if any(c in ("weight", "rate", "score") for c in cols) else "years"
-            current = ColumnTable(kind, row, cols, names, notes=notes)
+            current = ColumnTable(kind, row, cols, names, notes=notes, unit=_table_unit(rows, i))
             tables.append(current)
             empty_run = 0
             continue
         unit = _unit_header(row)
         if unit:
             kind, cols, names = unit
-            current = ColumnTable(kind, row, cols, names)
+            current = ColumnTable(kind, row, cols, names, unit=_table_unit(rows, i))
             tables.append(current)
             empty_run = 0
             continue
