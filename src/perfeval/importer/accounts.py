@@ -161,6 +161,12 @@ class AccountsReader(TextReader):
                     item = named
                 elif "三公" in clause:
                     item = None
+                whole = re.match(r"(?:其中)?(?:均为|全部为|全部是|全部用于|均用于|全部系|均系)", clause)
+                if named and whole and column is not None and not amounts and self.has(f"sangong.total.{column}"):
+                    # "三公经费支出1.80万元，…，均为公务接待费": the whole total is this item's.
+                    total = get_path(self.out.data, f"sangong.total.{column}")
+                    self.set(f"sangong.{named}.{column}", total, start + whole.end(), "文中称三公经费均为此项")
+                    self.annotate(f"sangong.{named}.{column}", note=f"文中称三公经费均为{forms.label(f'sangong.{named}')}")
                 if not amounts or column is None or self._SG_CHANGE.search(before_money):
                     continue
                 path = f"sangong.{item or 'total'}.{column}"

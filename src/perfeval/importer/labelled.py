@@ -39,7 +39,8 @@ _VALUE_KINDS = ("text", "date", "code", "headcount", "count", "rate", "money", "
 _SKIP = frozenset({"year", "title", "approval.year_as_written", "adjustment.exclusions.reason",
                    "adjustment.exclusions.amount", "adjustment.purpose", "adjustment.explanation",
                    "staffing.worker_within_admin", "self_score_total", "self_grade", "unit.internal_units",
-                   "unit.sub_units", "management.no_large_projects", "adjustment.carryover_mentioned"})
+                   "unit.sub_units", "management.no_large_projects", "adjustment.carryover_mentioned",
+                   "adjustment.carryover"})
 #: A figure with its unit (money units first: 万元 before 元 and 万).
 _FIGURE = re.compile(r"(?<![\d.A-Za-z])(?P<num>-?\d+(?:\.\d+)?)\s?(?P<unit>亿元|千元|万元|元|人次|人|名|个|辆|家|项|条|%|分|"
                      r"平方米|㎡)(?![/\w])")
@@ -115,6 +116,8 @@ def _list_path(entry: FormEntry) -> bool:
                     "goals", "problems", "stated_changes") or ".posts." in entry.path or ".exclusions." in entry.path
 
 
+#: The head counts of ``staffing`` whose sentence may give their date or say 工勤 is inside 行政.
+_STAFF_FIGURES = frozenset(e.key for e in forms.entries(section="staffing", kind="headcount"))
 #: Single fields a form states as a figure in a cell (head counts, counts, rates).
 _SINGLE_FIGURES = tuple(e.path for e in forms.entries(kind=("headcount", "count", "rate"))
                         if not _list_path(e) and e.path not in _SKIP)
@@ -274,9 +277,10 @@ class LabelledReader(TextReader):
                 continue
             for e in found[0]:
                 if not self.has(e.path) and self._put(e, number, m.start("num"), unit):
-                    if e.path.startswith("staffing."):
-                        self._staffing_context(e.path, m.start("num"), block.start)
                     break
+        for path, pos in sorted(self.out.positions.items(), key=lambda item: item[1]):
+            if path.startswith("staffing.") and path.rsplit(".", 1)[-1] in _STAFF_FIGURES:
+                self._staffing_context(path, pos, self.doc.block_at(pos).start)
 
     _AS_OF = re.compile(r"(?:截至|截止(?:到|至)?)((?:19|20)\d{2})年(?:(\d{1,2})月(\d{1,2})日|年?末|年?底)")
 
@@ -340,6 +344,7 @@ class LabelledReader(TextReader):
             return own
         context = self.text[max(floor, pos - 40):pos]
         context = context[max(context.rfind(c) for c in "，。；\n") + 1:]
+        context = context.replace(label, "")   # 上年结转 is this year's income: its own words say no column
         years = [int(y) for y in _YEAR_WORD.findall(context)]
         if re.search(r"上年|去年|上一年", context) or (self.year and years and years[-1] == self.year - 1):
             return "previous"
@@ -347,7 +352,7 @@ class LabelledReader(TextReader):
             return None
         # The column words of the sentence (a 其中 item is in the column of its total: "批复…收入预算总数…，其中：…").
         sentence = self.text[max(floor, pos - 160):pos]
-        context = sentence[max(sentence.rfind(c) for c in "。；\n") + 1:]
+        context = sentence[max(sentence.rfind(c) for c in "。；\n") + 1:].replace(label, "")
         best: tuple[int, str] | None = None
         for key, pattern in _COLUMN_WORDS:
             for w in pattern.finditer(context):
@@ -368,7 +373,7 @@ class LabelledReader(TextReader):
                 if m is None or m.start() > 30:
                     continue
                 rest = block.text[m.end():]
-                colon = re.match(r"[^：:。；]{0,12}?[：:]", rest)
+                colon = re.match(r"[^：:。；，,]{0,12}?[：:]", rest)
                 if colon is None:
                     continue
                 stated = re.search(r"(\d{1,3})\s?[个家]", block.text[:m.end() + colon.end()])
