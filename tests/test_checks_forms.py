@@ -53,8 +53,15 @@ def test_staffing_split_adds_up() -> None:
     ok = {"approved": 65, "approved_admin": 30, "approved_institution": 35, "actual": 41, "actual_admin": 20,
           "actual_institution": 21}
     assert [f for f in run_checks(record(staffing=ok)) if f.id in ("sum.staffing", "item.above_total")] == []
+    # 66 against 30 + 35 = 65 with 工勤编制 not stated: the 1 may be 工勤 (怀化 has 工勤编制 1) → 需核实
     f = one(run_checks(record(staffing={**ok, "approved": 66})), "sum.staffing")
-    assert f.severity == "error" and f.path == "staffing.approved" and f.numbers["difference"] == "1"   # 66 − 65
+    assert f.severity == "verify" and f.path == "staffing.approved" and f.numbers["difference"] == "1"   # 66 − 65
+    assert f.numbers["blank"] == "工勤编制数"
+    # 64 against 65: the stated kinds already exceed it → 错误; so does a gap with every kind stated
+    f = one(run_checks(record(staffing={**ok, "approved": 64})), "sum.staffing")
+    assert f.severity == "error" and f.numbers["difference"] == "-1"
+    f = one(run_checks(record(staffing={**ok, "approved": 66, "approved_worker": 0})), "sum.staffing")
+    assert f.severity == "error" and f.numbers["difference"] == "1"
     # one part stated: the report does not give the split, nothing to compare; a part above the total is an error
     assert by_rule(run_checks(record(staffing={"actual": 41, "actual_admin": 20})), "sum.staffing") == []
     g = one(run_checks(record(staffing={"actual": 41, "actual_admin": 42})), "item.above_total")

@@ -412,3 +412,71 @@ def test_labels_and_entries_by_kind() -> None:
     assert {e.path for e in forms.entries(section="vehicles")} == {"vehicles.approved", "vehicles.actual"}
     assert all(e.is_row for e in forms.entries(rows=True))
     assert {e.unit for e in forms.entries(kind="money")} == {"万元"}
+
+
+# --- everything reads it: the workbook, the page tables, the checks, the demo ---------------------------------
+
+def test_the_workbook_s_rows_and_labels_are_the_registry_s() -> None:
+    from perfeval.excel import layout
+
+    form_rows = {r.key: r for form in layout.FORMS for r in form.rows}
+    singles = [e for e in forms.entries(rows=False) if not layout.in_a_list(e.path)]
+    assert singles and all(e.path in form_rows for e in singles)
+    assert all(form_rows[e.path].label == e.schema_title for e in singles)
+    assert all(form_rows[e.path].section == forms.section(e.section).title for e in singles)
+    money = [e for e in forms.entries(rows=True) if not layout.in_a_list(e.path)]
+    assert [(r.key, r.label) for r in layout.MONEY_SHEET.rows] == [(e.path, e.schema_title) for e in money]
+    for table in layout.TABLES:
+        for column in table.columns:
+            path = ".".join((*table.key, *([table.child_key] if column.child and table.child_key else []),
+                             *column.path))
+            if forms.find(path) is not None:
+                assert column.title == forms.entry(path).schema_title, path
+
+
+def test_the_page_tables_use_the_registry_s_labels() -> None:
+    from perfeval.model import facts
+    from perfeval.pages import tables
+
+    row = {"actual": "1"}
+    rec = DepartmentYear.model_validate({
+        "code": "x", "year": 2024, "unit": {"name": "某单位"},
+        "income": {k: row for k in forms.labels("income")},
+        "expenditure": {k: row for k in forms.labels("expenditure")},
+        "sangong": {k: row for k in forms.labels("sangong")},
+        "public_funds": {"total": row, "items": [{"name": "办公费", **row}]}, "procurement": row,
+        "basic_budget_adjustment": row,
+        "income_by_unit": [{"name": "局机关", "total": "1"}], "expenditure_by_unit": [{"name": "局机关", "total": "1"}]})
+    assert list(tables.income_table(rec)["项目"]) == list(forms.labels("income").values())
+    exp = [label.strip("　").removeprefix("其中：") for label in tables.expenditure_table(rec, facts.compute(rec))["项目"]]
+    assert exp == list(forms.labels("expenditure").values())
+    assert set(tables.sangong_table(rec)["项目"]) == set(forms.labels("sangong").values())
+    assert list(tables.public_funds_table(rec)["项目"])[-1] == forms.label("public_funds.total")
+    assert list(tables.other_table(rec)["项目"]) == [forms.label("procurement"), forms.label("basic_budget_adjustment")]
+    columns = list(tables.by_unit_table(rec, "income").columns)
+    assert columns[0] == forms.label("income_by_unit.name") and columns[1] == f"{forms.label('income.total')}（万元）"
+
+
+def test_the_checks_name_rows_as_the_registry_does() -> None:
+    from perfeval.model import INCOME_SOURCES, SANGONG_ITEMS
+    from perfeval.review.checks import base, run_checks
+
+    assert (base.INCOME_LABELS, base.EXPENDITURE_LABELS, base.SANGONG_LABELS) == (
+        forms.labels("income"), forms.labels("expenditure"), forms.labels("sangong"))
+    assert INCOME_SOURCES == forms.items_of("income.total") and SANGONG_ITEMS == forms.items_of("sangong.total")
+    rec = DepartmentYear.model_validate({"code": "x", "year": 2024, "unit": {"name": "某单位"}, "income": {
+        "total": {"actual": "100"}, "appropriation": {"actual": "60"}, "special_account": {"actual": "30"},
+        "government_fund": {"actual": "0"}, "other": {"actual": "0"}, "carryover": {"actual": "0"}}})
+    found = [f for f in run_checks(rec) if f.id == "sum.income"]
+    assert len(found) == 1 and found[0].severity == "error"        # 0 + 60 + 0 + 30 + 0 = 90 against 100
+    for key in forms.items_of("income.total"):
+        assert forms.label(f"income.{key}") in found[0].message
+
+
+def test_the_demo_writes_the_registry_s_items() -> None:
+    from perfeval.model.demo import generate
+
+    for rec in generate(4, [2024], 7):
+        if rec.sangong is not None:
+            stated = {k for k in forms.labels("sangong") if getattr(rec.sangong, k) is not None}
+            assert set(forms.items_of("sangong.total")) <= stated

@@ -82,7 +82,7 @@ def test_sangong_table(seed: DepartmentYear) -> None:
     # An item the report does not mention is left out (never shown as 0); one it states as 0 is shown as 0.
     assert "公务用车购置费" not in rows and rows["因公出国（境）费"]["本年决算数（万元）"] == "0"
     assert rows["因公出国（境）费"]["本年预算数（万元）"] == "—"
-    assert list(rows)[-1] == "合计" and rows["合计"]["本年决算数（万元）"] == "9.32"
+    assert list(rows)[-1] == "三公经费合计" and rows["三公经费合计"]["本年决算数（万元）"] == "9.32"
     assert "控制率" not in df.columns          # a rate is ours: in 主要比率
     rates = {r["比率"]: r for r in display_frame(review_tables.rates_table(seed, compute(seed))).to_dict("records")}
     assert rates["“三公”经费控制率"]["测算值"] == "59.71%"          # 9.32 / 15.61

@@ -254,7 +254,7 @@ def _unit(entry: forms.FormEntry) -> str:
     return entry.unit if entry.kind in _SHOWN_UNITS else ""
 
 
-def _in_a_list(path: str) -> bool:
+def in_a_list(path: str) -> bool:
     """Whether a field path passes through a list (a list item's field, or a list of text)."""
     model: type[BaseModel] | None = DepartmentYear
     for name in path.split("."):
@@ -271,7 +271,7 @@ def registry_rows(*sections: str) -> tuple[FormRow, ...]:
     """One form row per single field of the registry's sections, in the order given, then the registry's."""
     return tuple(FormRow(forms.section(key).title, tuple(e.path.split(".")), cell_kind(e), _unit(e), e.hint,
                          choices=e.choices)
-                 for key in sections for e in forms.entries(section=key, rows=False) if not _in_a_list(e.path))
+                 for key in sections for e in forms.entries(section=key, rows=False) if not in_a_list(e.path))
 
 
 def registry_column(path: str, relative: int, width: float = 14, *, child: bool = False) -> Column:
@@ -316,7 +316,7 @@ MONEY_SHEET = MoneySheet(
     "G 列“字段键”请勿修改。",
     tuple(MoneyRow(forms.section(e.section).title, tuple(e.path.split(".")))
           for e in forms.entries(section=("income", "expenditure", "sangong", "public_funds", "other_rows"), rows=True)
-          if not _in_a_list(e.path)),
+          if not in_a_list(e.path)),
 )
 
 LISTS_SHEET = ListsSheet(

@@ -7,8 +7,8 @@ one ``random.Random(seed)`` drawn in a fixed order, and amounts are Decimal.
 Real reports are partial, and so is the demo set. Each department keeps one *profile* over its years
 (:data:`PROFILES`, by its position in the catalogue):
 
-- ``report``: a full narrative report like the seed (收入 with 年初预算 and 年中调整, 支出 as 基本
-  (人员/公用)/项目 with the 批复 as budget column, 批复, 三公 by item, goals, projects, problems, 自评表);
+- ``report``: a full narrative report like the seed (收入 with 年初预算 and 年中调整, 支出 as 基本 (人员/公用)/项目
+  with the 批复 as budget column, 批复, 三公 by item, goals and their count, projects, problems, 自评表, 行政/事业 staff, 公车);
 - ``basic_table``: only a 基础数据表 (staffing; rows in the columns 上年决算 / 本年预算 / 本年决算 for 三公
   and its items, 项目支出 with one row per item, 公用经费 with its 其中 items, 政府采购, 部门基本支出预算调整,
   楼堂馆所) and nothing else, not even a 主管部门;
@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from perfeval.model import forms
 from perfeval.model.demo_catalogue import CITY, CITY_CODE, MAX_DEPARTMENTS, PROBLEMS, catalogue
 from perfeval.model.files import department_path, dump_record
 from perfeval.model.numbers import round_half_up
@@ -157,6 +158,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("year_slip", "批复年度写成上一年", ("year.as_written",), _fault_year_slip, ("report",)),
     Fault("goal_incomplete", "目标缺少完成情况说明、指标缺少实际值", ("goal.no_completion", "goal.indicator_no_actual"),
           _fault_goal_incomplete, _NARRATIVE),
+    Fault("count_mismatch", "文中所述目标个数少于所列目标", ("counts.stated",),     # "共设置3个绩效目标" above four goals
+          lambda d, rng: d["stated_counts"].update(goals=len(d["goals"]) - 1), _NARRATIVE),
 )
 
 
@@ -232,7 +235,7 @@ def _self_scores(rng: random.Random) -> list[dict[str, Any]]:
             for (part, w), d in zip((("预算执行", 30), ("预算管理", 20), ("资产管理", 5), ("效果产出", 45)), deductions)]
 
 
-_SANGONG_ITEMS = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+_SANGONG_ITEMS = tuple(forms.items_of("sangong.total"))
 
 
 def _sangong_amounts(rng: random.Random) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
@@ -265,6 +268,14 @@ def _sangong(rng: random.Random, previous: dict[str, Any] | None, *, budget_colu
     for key in _SANGONG_ITEMS:
         out[key] = line((key,))
     return out
+
+
+def _staffing(dep: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """编制数 and 实有人数 with their split 行政 / 事业, each kind within its establishment."""
+    approved, actual = dep["staff"], dep["staff"] - rng.randint(0, 4)
+    admin, in_post = approved * 3 // 4, min(approved * 3 // 4, actual)
+    return {"approved": approved, "approved_admin": admin, "approved_institution": approved - admin, "actual": actual,
+            "actual_admin": in_post, "actual_institution": actual - in_post}
 
 
 def _management(name: str, goals: int) -> dict[str, Any]:
@@ -364,11 +375,13 @@ def _report(dep: dict[str, Any], year: int, index: int, rng: random.Random, prev
     data: dict[str, Any] = {
         "code": f"{CITY_CODE}-{dep['code']}", "year": year, "demo": True,
         "unit": {"name": name, **({"supervisor": dep["supervisor"], "annual_budget": initial} if approval else {})},
-        "staffing": {"approved": dep["staff"], "actual": dep["staff"] - rng.randint(0, 4)} if approval else None,
+        "staffing": _staffing(dep, rng) if approval else None,
+        "vehicles": {"approved": max(2, dep["staff"] // 12), "actual": max(2, dep["staff"] // 12)} if approval else None,
         "duties": list(dep["duties"]),
         "long_term_plan": f"围绕{CITY}经济社会发展目标，持续提升本部门履职能力和公共服务水平。",
         "annual_plan": f"{year}年，{name}按照市委、市政府部署，聚焦年度重点任务，统筹安排预算，推动各项工作落实。",
         "goals": goals,
+        "stated_counts": {"goals": len(goals)},
         "income": ({"total": {"budget": initial}, "appropriation": {"budget": initial, "actual": adjusted},
                     "special_account": {"budget": Decimal(0)}, "other": {"budget": Decimal(0)}} if approval
                    else {"appropriation": {"budget": initial, "actual": adjusted}}),
@@ -494,6 +507,7 @@ def _three_way(dep: dict[str, Any], year: int, index: int, rng: random.Random,
         "duties": list(dep["duties"]),
         "annual_plan": f"{year}年，{name}围绕年度重点任务统筹安排预算。",
         "goals": goals,
+        "stated_counts": {"goals": len(goals)},
         "income": {"total": {"actual": income_total}, "carryover": {"actual": carried},
                    "appropriation": {"budget": appropriation, "actual": appropriation}, "other": {"actual": other}},
         "expenditure": {"total": {"budget": personnel_budget + goods + project_budget, "actual": spend},

@@ -223,7 +223,7 @@ _TABLE: tuple[tuple[FormSection, tuple[FormEntry, ...]], ...] = (
     )),
     (FormSection("source_units", "原表金额单位", ("金额单位", "单位")), tuple(
         _f(f"source_units.{key}", f"{label}原表单位", "code", choices=SOURCE_UNITS,
-           hint="原表以元（或千元、亿元）为单位时选填；本表各金额仍按万元填写（已换算）")
+           hint="原表以元（或千元、亿元）为单位时选填（以下各表同）；金额仍按万元填写（已换算）" if key == "income" else "")
         for key, label in (("income", "收入情况"), ("expenditure", "支出情况"), ("income_by_unit", "分机构收入"),
                            ("expenditure_by_unit", "分机构支出"), ("sangong", "三公经费"), ("public_funds", "公用经费"),
                            ("procurement", "政府采购金额"), ("basic_budget_adjustment", "部门基本支出预算调整"),
@@ -356,7 +356,8 @@ _TABLE: tuple[tuple[FormSection, tuple[FormEntry, ...]], ...] = (
         _f("self_funds.weight", "分值", "score", "权重"),
         _f("self_funds.stated_rate", "执行率", "rate", "预算执行率", title="执行率（文中所述，%）"),
         _f("self_funds.score", "得分", "score", "自评得分"),
-    )), )
+    )),
+)
 
 
 def _by_unit(table: str, source: str, rows: Iterable[FormEntry]) -> tuple[FormEntry, ...]:

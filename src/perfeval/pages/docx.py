@@ -1,7 +1,7 @@
 """The two Word files of a department-year, in 公文 layout (GB/T 9704-2012, see :mod:`.docx_layout`).
 
 - ``part="unit"``: the unit's report (单位自评报告) alone — a cover with what the report states about
-  itself (预算编码, 评价方式, 评价机构, 报告日期 when known), then the sections of the chapter's first part,
+  itself (预算编码, 评价方式, 评价单位, 评价机构, 报告日期, 填报日期, 文号 … when known), then the sections of the chapter's first part,
   the unit's own 自评表 with the unit's scores last. None of our scores, findings or rule ids.
 - ``part="review"``: our 测算意见 — the disclaimer, the computed score with how each indicator was scored,
   the rates, the findings grouped 错误 / 需核实 / 提示 with the sensitivity sentence, earlier years. In plain
@@ -33,7 +33,7 @@ from perfeval.pages.display import PageOutput, figure_caption
 from perfeval.pages.docx_layout import add_chart, add_html, add_table, page_number_footer, setup_styles, stable_zip
 from perfeval.pages.outline import REVIEW_PART, UNIT_PART, part_sections
 from perfeval.pages.prose import LEAD_NOTE
-from perfeval.pages.tables import date_text
+from perfeval.pages.tables import cover_lines
 
 #: The two Word files: the unit's report and our 测算意见.
 PARTS = {"unit": UNIT_PART, "review": REVIEW_PART}
@@ -76,13 +76,8 @@ def _cover(doc: DocumentObject, record: DepartmentYear, part: str) -> None:
     if record.unit.supervisor:
         lines.append(("主管部门", record.unit.supervisor))
     lines.append(("评价年度", f"{record.year}年"))
-    cover = record.cover
-    if part == "unit" and cover is not None:
-        lines += [(label, value) for label, value in (("预算编码", cover.budget_code),
-                                                      ("评价方式", cover.evaluation_method),
-                                                      ("评价机构", cover.evaluator)) if value]
-        if cover.report_date is not None:
-            lines.append(("报告日期", date_text(cover.report_date)))
+    if part == "unit":
+        lines += [(label, value) for _, label, value in cover_lines(record)]
     for label, value in lines:
         doc.add_paragraph(f"{label}：{value}", style="封面信息")
     doc.add_paragraph("金额单位：万元", style="封面信息")

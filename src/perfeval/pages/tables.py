@@ -6,7 +6,8 @@ and a column that is empty in every row is dropped (:func:`drop_empty_columns`),
 gives a short table, never a table of dashes. Where a row holds an annotated figure, a 注 column names
 its footnote (``mark``: a :meth:`perfeval.pages.notes.Footnotes.mark_row`). The page, the Word file and
 the CSV download render the same cells. Nothing here computes a rate: rates are ours, in
-:mod:`perfeval.pages.review_tables`.
+:mod:`perfeval.pages.review_tables`. Row and column labels of the forms are the forms registry's
+(:mod:`perfeval.model.forms`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from perfeval.model import COLUMNS, SANGONG_ITEMS, Amounts, DepartmentYear, Facts, Quantity
+from perfeval.model import COLUMNS, SANGONG_ITEMS, Amounts, DepartmentYear, Facts, Quantity, Staffing, forms
 from perfeval.model.numbers import fmt_number, fmt_wan
 from perfeval.model.numbers import quantity_words as words
 from perfeval.pages.cells import Absent, is_absent, pct
@@ -59,6 +60,33 @@ def amounts_table(rows: Iterable[tuple[str, Amounts | None, str]], mark: Mark = 
     return drop_empty_columns(df)
 
 
+#: Tables of the unit's report (by the name they are shown under) → the sections whose source unit they carry.
+SOURCE_UNIT_TABLES: dict[str, tuple[str, ...]] = {
+    "收入情况": ("income",), "分机构收入": ("income_by_unit",), "支出情况": ("expenditure",),
+    "分机构支出": ("expenditure_by_unit",), "三公经费": ("sangong",), "公用经费": ("public_funds",),
+    "政府采购": ("procurement", "basic_budget_adjustment"), "本部门项目": ("projects",), "代管资金": ("projects",),
+    "自评表资金情况": ("self_funds",),
+}
+_CONVERSION = {"元": "1万元＝10000元", "千元": "1万元＝10千元", "亿元": "1亿元＝10000万元"}
+
+
+def source_unit_note(rec: DepartmentYear, table: str) -> tuple[str, str] | None:
+    """The note under a table whose source states its amounts in another unit than 万元 (``source_units``):
+    ("原表单位", "元；本表金额已按1万元＝10000元换算为万元，未经舍入")."""
+    units = rec.source_units
+    if units is None:
+        return None
+    stated = [(key, getattr(units, key)) for key in SOURCE_UNIT_TABLES.get(table, ())
+              if getattr(units, key) not in (None, "万元")]
+    if not stated:
+        return None
+    kinds = sorted({u for _, u in stated}, key=forms.SOURCE_UNITS.index)
+    which = kinds[0] if len(kinds) == 1 else "，".join(
+        f"{forms.label(f'source_units.{key}').removesuffix('原表单位')}为{u}" for key, u in stated)
+    rules = "、".join(_CONVERSION[u] for u in kinds)
+    return "原表单位", f"{which}；本表金额已按{rules}换算为万元，未经舍入"
+
+
 def quantity_words(q: Quantity) -> str:
     """A target or achieved value in words (no formula signs): 不少于15件, 不高于5%, 400多篇, 120余人."""
     return words(q.value, q.unit, q.relation)
@@ -66,43 +94,115 @@ def quantity_words(q: Quantity) -> str:
 
 # --- 部门概况 ----------------------------------------------------------------------------------------
 
-def _staff(total: int | None, admin: int | None, institution: int | None) -> str | None:
+_KINDS = ("admin", "institution", "worker")
+
+
+def _people(n: int, unit: str = "人") -> str:
+    return f"{n}{unit}"
+
+
+def _staff(rec: DepartmentYear, side: str) -> str | None:
+    """编制数 or 实有人数 as stated: the total with its split by kind (行政 / 事业 / 工勤), or the split alone when the
+    report gives no total (never a total we add up). 工勤 counted inside 行政 is shown so: 行政38人（含工勤7人）."""
+    s = rec.staffing
+    assert s is not None
+    total = getattr(s, side)
+    kinds = {k: getattr(s, f"{side}_{k}") for k in _KINDS}
+    names = {k: forms.label(f"staffing.{side}_{k}").removesuffix("编制数").removesuffix("实有人数") for k in _KINDS}
+    within = s.worker_within_admin and kinds["admin"] is not None and kinds["worker"] is not None
+    parts = []
+    for k in _KINDS:
+        if kinds[k] is None or (within and k == "worker"):
+            continue
+        extra = f"（含{names['worker']}{_people(kinds['worker'])}）" if within and k == "admin" else ""
+        parts.append(f"{names[k]}{_people(kinds[k])}{extra}")
+    split = "、".join(parts)
     if total is None:
-        return None
-    split = "、".join(f"{name}{n}人" for name, n in (("行政", admin), ("事业", institution)) if n is not None)
-    return f"{total}人" + (f"（其中{split}）" if split else "")
+        return split or None
+    if not split:
+        return _people(total)
+    return _people(total) + (f"，其中{split}" if "（" in split else f"（其中{split}）")
+
+
+def _retirees(s: Staffing) -> list[tuple[str, str]]:
+    """离退休人员 with 退休 / 离休 when stated; either alone under its own label."""
+    total, retired, veteran = (getattr(s, k) for k in ("retirees", "retired", "retired_veteran"))
+    split = [(forms.label(f"staffing.{k}").removesuffix("人员"), n) for k, n in (("retired", retired),
+                                                                              ("retired_veteran", veteran))]
+    if total is not None:
+        inner = "、".join(f"{name}{_people(n)}" for name, n in split if n is not None)
+        return [("staffing.retirees", _people(total) + (f"（其中{inner}）" if inner else ""))]
+    return [(f"staffing.{k}", _people(n)) for k, n in (("retired", retired), ("retired_veteran", veteran))
+            if n is not None]
+
+
+def _listed(rec: DepartmentYear, key: str, items: list[str]) -> tuple[str, str] | None:
+    """内设机构 / 下属单位: the names listed, with the count the report states when it differs."""
+    stated = getattr(rec.stated_counts, key, None) if rec.stated_counts is not None else None
+    label = forms.label(f"unit.{key}")
+    if not items:
+        return (label, f"{stated}个（原报告未列出名称）") if stated is not None else None
+    if stated is None or stated == len(items):
+        return f"{label}（{len(items)}个）", "、".join(items)
+    return f"{label}（原报告称{stated}个，列出{len(items)}个）", "、".join(items)
+
+
+def cover_lines(rec: DepartmentYear) -> list[tuple[str, str, str]]:
+    """(path, label, text) of the cover and disclosure lines the report states, in the registry's order (评价单位
+    only where it differs from 单位名称: a seal's name, not the same name twice)."""
+    cover = rec.cover
+    if cover is None:
+        return []
+    return [(e.path, e.label, date_text(getattr(cover, e.key)) if e.kind == "date" else getattr(cover, e.key))
+            for e in forms.entries(section="cover") if getattr(cover, e.key) not in (None, "")
+            and not (e.key == "evaluated_unit" and cover.evaluated_unit == rec.unit.name)]
 
 
 def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
-    """部门基本情况: only what the report states (单位名称 and 评价年度 always)."""
-    unit, cover, staff = rec.unit, rec.cover, rec.staffing
-    rows: list[tuple[str, object, str]] = [("单位名称", unit.name, ""), ("评价年度", f"{rec.year}年", "")]
+    """部门基本情况: only what the report states (单位名称 and 评价年度 always); labels from the forms registry."""
+    unit, staff = rec.unit, rec.staffing
+    label = forms.label
+    rows: list[tuple[str, object, str]] = [(label("unit.name"), unit.name, ""), (label("year"), f"{rec.year}年", "")]
     if unit.supervisor:
-        rows.append(("主管部门", unit.supervisor, ""))
+        rows.append((label("unit.supervisor"), unit.supervisor, ""))
     if unit.annual_budget is not None:
-        rows.append(("年度预算金额", fmt_wan(unit.annual_budget), mark("unit.annual_budget")))
-    if cover is not None:
-        for label, value, key in (("预算编码", cover.budget_code, "budget_code"),
-                                  ("评价方式", cover.evaluation_method, "evaluation_method"),
-                                  ("评价机构", cover.evaluator, "evaluator")):
-            if value:
-                rows.append((label, value, mark(f"cover.{key}")))
-        if cover.report_date is not None:
-            rows.append(("报告日期", date_text(cover.report_date), mark("cover.report_date")))
+        rows.append((label("unit.annual_budget"), fmt_wan(unit.annual_budget), mark("unit.annual_budget")))
+    rows += [(label_, value, mark(path)) for path, label_, value in cover_lines(rec)]
     if staff is not None:
-        approved = _staff(staff.approved, staff.approved_admin, staff.approved_institution)
-        actual = _staff(staff.actual, staff.actual_admin, staff.actual_institution)
-        if approved:
-            rows.append(("编制数", approved, mark("staffing.approved")))
-        if actual:
-            rows.append(("实有人数", actual, mark("staffing.actual")))
+        for side in ("approved", "actual"):
+            text = _staff(rec, side)
+            if text:
+                rows.append((label(f"staffing.{side}"), text, mark(f"staffing.{side}")))
         if staff.stated_control_rate is not None:
             rows.append(("在职人员控制率（原报告所述）", f"{fmt_number(staff.stated_control_rate)}%",
                          mark("staffing.stated_control_rate")))
-    if unit.internal_units:
-        rows.append((f"内设机构（{len(unit.internal_units)}个）", "、".join(unit.internal_units), ""))
-    if unit.sub_units:
-        rows.append((f"下属单位（{len(unit.sub_units)}个）", "、".join(unit.sub_units), ""))
+        if staff.as_of is not None:
+            rows.append((label("staffing.as_of"), date_text(staff.as_of), mark("staffing.as_of")))
+        rows += [(label(path), text, mark(path)) for path, text in _retirees(staff)]
+        for key in ("temporary", "hired"):
+            if getattr(staff, key) is not None:
+                rows.append((label(f"staffing.{key}"), _people(getattr(staff, key)), mark(f"staffing.{key}")))
+        if staff.posts:
+            rows.append((Staffing.model_fields["posts"].title or "",
+                         "、".join(p.name + ("" if p.count is None else _people(p.count, forms.entry("staffing.posts.count").unit))
+                                  for p in staff.posts),
+                         ""))
+    vehicles = rec.vehicles
+    if vehicles is not None and not vehicles.is_empty():
+        stated = [f"{e.label.removesuffix('数')}{getattr(vehicles, e.key)}{e.unit}"
+                  for e in forms.entries(section="vehicles") if getattr(vehicles, e.key) is not None]
+        rows.append((forms.section("vehicles").title, "，".join(stated),
+                     mark("vehicles.approved") + mark("vehicles.actual")))
+    for key, items in (("internal_units", unit.internal_units), ("sub_units", unit.sub_units)):
+        row = _listed(rec, key, items)
+        if row is not None:
+            rows.append((*row, ""))
+    counts = rec.stated_counts
+    for key, listed in (("projects", len(rec.projects)), ("goals", len(rec.goals))):
+        stated = getattr(counts, key) if counts is not None else None
+        if stated is not None:
+            rows.append((f"{label(f'stated_counts.{key}')}（原报告所述）",
+                         f"{stated}个" + (f"（列出{listed}个）" if listed and listed != stated else ""), ""))
     df = pd.DataFrame(rows, columns=["项目", "内容", NOTE_COLUMN])
     return drop_empty_columns(df)
 
@@ -113,8 +213,7 @@ def date_text(day: object) -> str:
 
 # --- 收入、支出 ----------------------------------------------------------------------------------
 
-INCOME_ROWS = (("total", "收入合计"), ("carryover", "上年结转"), ("appropriation", "一般公共预算财政拨款"),
-               ("government_fund", "政府性基金"), ("special_account", "财政专户管理资金"), ("other", "其他收入"))
+INCOME_ROWS: tuple[tuple[str, str], ...] = tuple(forms.labels("income").items())
 
 
 def income_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
@@ -132,10 +231,12 @@ def expenditure_table(rec: DepartmentYear, facts: Facts, mark: Mark = no_marks) 
         return amounts_table([])
     split = facts.expenditure_split
     three_way = "人员经费" in split
-    rows = [("支出合计", exp.total, "expenditure.total"), ("基本支出", exp.basic, "expenditure.basic"),
-            ("　其中：人员经费" if exp.basic is not None else "人员经费", exp.personnel, "expenditure.personnel"),
-            ("　　　　公用经费" if exp.basic is not None else "公用经费", exp.public, "expenditure.public"),
-            ("项目支出", exp.project, "expenditure.project")]
+    label = forms.labels("expenditure")
+    inner = exp.basic is not None
+    rows = [(label["total"], exp.total, "expenditure.total"), (label["basic"], exp.basic, "expenditure.basic"),
+            (("　其中：" if inner else "") + label["personnel"], exp.personnel, "expenditure.personnel"),
+            (("　　　　" if inner else "") + label["public"], exp.public, "expenditure.public"),
+            (label["project"], exp.project, "expenditure.project")]
     df = amounts_table(rows, mark)
     if split and facts.expenditure_parts_sum:
         shares = {"基本支出": facts.basic_share, "人员经费": facts.personnel_share, "公用经费": facts.public_share,
@@ -151,17 +252,12 @@ def expenditure_table(rec: DepartmentYear, facts: Facts, mark: Mark = no_marks) 
 
 def by_unit_table(rec: DepartmentYear, kind: str) -> pd.DataFrame:
     """Income or expenditure by sub-unit (局机关 / 二级机构 / 汇总), as stated."""
-    if kind == "income":
-        fields = [("total", "收入合计"), ("carryover", "上年结转"), ("appropriation", "一般公共预算财政拨款"),
-                  ("government_fund", "政府性基金"), ("special_account", "财政专户管理资金"), ("other", "其他收入")]
-        items = rec.income_by_unit
-    else:
-        fields = [("total", "支出合计"), ("basic", "基本支出"), ("personnel", "人员经费"), ("public", "公用经费"),
-                  ("project", "项目支出")]
-        items = rec.expenditure_by_unit
+    table = f"{kind}_by_unit"
+    fields = [(k, v) for k, v in forms.labels(table).items() if k not in ("name", "is_total")]
+    items = rec.income_by_unit if kind == "income" else rec.expenditure_by_unit
     rows = [[row.name + ("（汇总）" if row.is_total and "汇总" not in row.name else ""),
              *(_cell(getattr(row, key)) for key, _ in fields)] for row in items]
-    df = pd.DataFrame(rows, columns=["机构", *(f"{label}（万元）" for _, label in fields)])
+    df = pd.DataFrame(rows, columns=[forms.label(f"{table}.name"), *(f"{label}（万元）" for _, label in fields)])
     return drop_empty_columns(df)
 
 
@@ -171,12 +267,10 @@ def sangong_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     sg = rec.sangong
     if sg is None:
         return amounts_table([])
-    rows = [("合计", sg.total, "sangong.total"), ("公务用车购置和运行维护费", sg.vehicle, "sangong.vehicle")]
-    rows += [(label, getattr(sg, key), f"sangong.{key}") for key, label in SANGONG_ITEMS.items()]
-    df = amounts_table(rows, mark)
-    if len(df):   # the total last, as the forms print it
-        df = pd.concat([df.iloc[1:], df.iloc[:1]]) if df.iloc[0]["项目"] == "合计" else df
-    return df.reset_index(drop=True)
+    label = forms.labels("sangong")
+    rows = [(label[key], getattr(sg, key), f"sangong.{key}") for key in ("vehicle", *SANGONG_ITEMS)]
+    rows.append((label["total"], sg.total, "sangong.total"))    # the total last, as the forms print it
+    return amounts_table(rows, mark)
 
 
 def public_funds_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
@@ -184,14 +278,14 @@ def public_funds_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFra
     if pf is None:
         return amounts_table([])
     rows = [(item.name, item, f"public_funds.items[{i}]") for i, item in enumerate(pf.items)]
-    rows.append(("合计", pf.total, "public_funds.total"))
+    rows.append((forms.label("public_funds.total"), pf.total, "public_funds.total"))
     return amounts_table(rows, mark)
 
 
 def other_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     """政府采购金额 and 部门基本支出预算调整 in their columns."""
-    return amounts_table([("政府采购金额", rec.procurement, "procurement"),
-                          ("部门基本支出预算调整", rec.basic_budget_adjustment, "basic_budget_adjustment")], mark)
+    return amounts_table([(forms.label(path), getattr(rec, path), path)
+                          for path in ("procurement", "basic_budget_adjustment")], mark)
 
 
 def buildings_table(rec: DepartmentYear) -> pd.DataFrame:
@@ -243,12 +337,14 @@ def problem_table(rec: DepartmentYear) -> pd.DataFrame:
 
 
 def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
-    """The unit's 自评表 as it stands: its rows (indented by level), weights, targets, actuals and scores."""
+    """The unit's 自评表 as it stands: its rows (indented by level), weights, scoring rules, targets, actuals and
+    scores."""
     rows = []
     for s in rec.self_scores:
-        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.target or NONE, s.actual or NONE,
-                     _cell(s.score), s.reason or NONE))
-    df = pd.DataFrame(rows, columns=["评价指标", "分值", "指标值", "实际完成值", "自评得分", "得分说明"])
+        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.criteria or NONE, s.target or NONE,
+                     s.actual or NONE, _cell(s.score), s.reason or NONE))
+    keys = ("part", "weight", "criteria", "target", "actual", "score", "reason")
+    df = pd.DataFrame(rows, columns=[forms.label(f"self_scores.{k}") for k in keys])
     return drop_empty_columns(df)
 
 
@@ -257,6 +353,8 @@ def self_funds_table(rec: DepartmentYear) -> pd.DataFrame:
     rows = [(f.nature or NONE, f.item, _cell(f.initial), _cell(f.full_year), _cell(f.executed), _cell(f.weight),
              NONE if f.stated_rate is None else f"{fmt_number(f.stated_rate)}%", _cell(f.score))
             for f in rec.self_funds]
-    df = pd.DataFrame(rows, columns=["分类", "项目", "年初预算（万元）", "全年预算（万元）", "全年执行（万元）", "分值",
-                                     "执行率（原报告所述）", "得分"])
+    label = forms.labels("self_funds")
+    df = pd.DataFrame(rows, columns=[label["nature"], label["item"],
+                                     *(f"{label[k]}（万元）" for k in ("initial", "full_year", "executed")),
+                                     label["weight"], f"{label['stated_rate']}（原报告所述）", label["score"]])
     return drop_empty_columns(df, keep=0)

@@ -15,13 +15,14 @@ from typing import Iterable
 import pandas as pd
 from markupsafe import Markup, escape
 
-from perfeval.model import INCOME_SOURCES, SANGONG_ITEMS, Amounts, DepartmentYear, Facts
+from perfeval.model import SANGONG_ITEMS, Amounts, DepartmentYear, Facts, forms
 from perfeval.model.numbers import fmt_wan
 from perfeval.pages.charts import Chart, NoChart, budget_vs_actual_chart, sangong_chart, spending_structure_chart
 from perfeval.pages.display import PageOutput
 from perfeval.pages.notes import Footnotes
 from perfeval.pages.prose import render
 from perfeval.pages.tables import (
+    INCOME_ROWS,
     buildings_table,
     by_unit_table,
     expenditure_table,
@@ -34,6 +35,7 @@ from perfeval.pages.tables import (
     sangong_table,
     self_funds_table,
     self_score_table,
+    source_unit_note,
     unit_table,
 )
 
@@ -73,6 +75,9 @@ class UnitReport:
     def show_table(self, df: pd.DataFrame, title: str, name: str = "") -> None:
         if len(df) and len(df.columns) > 1:
             self.out.table(df, title, name or title)
+            note = source_unit_note(self.rec, name or title)    # 原表单位：元 (amounts converted to 万元)
+            if note:
+                self.out.html(render("notes", [note]))
 
     def show_chart(self, chart: Chart | NoChart) -> None:
         if isinstance(chart, NoChart):
@@ -118,9 +123,8 @@ class UnitReport:
 
     def income(self) -> None:
         rec, inc, adj = self.rec, self.rec.income, self.rec.adjustment
-        rows = {"total": "收入合计", **INCOME_SOURCES}
-        actual = self.stated((label + ("收入" if key in ("appropriation", "government_fund") else ""),
-                              _column(getattr(inc, key) if inc else None, "actual"), f"income.{key}.actual")
+        rows = dict(INCOME_ROWS)
+        actual = self.stated((label, _column(getattr(inc, key) if inc else None, "actual"), f"income.{key}.actual")
                              for key, label in rows.items())
         budget = [] if rec.approval is not None else self.stated(
             (label, _column(getattr(inc, key) if inc else None, "budget"), f"income.{key}.budget")
@@ -244,7 +248,7 @@ class UnitReport:
         parts = self.stated((label, _column(getattr(sg, key), "actual"), f"sangong.{key}.actual")
                             for key, label in SANGONG_ITEMS.items())
         if not parts and sg.vehicle is not None:
-            parts = self.stated([("公务用车购置和运行维护费", sg.vehicle.actual, "sangong.vehicle.actual")])
+            parts = self.stated([(forms.label("sangong.vehicle"), sg.vehicle.actual, "sangong.vehicle.actual")])
         previous = self.stated([("", _column(sg.total, "previous"), "sangong.total.previous")])
         if actual or parts or previous:
             self.out.html(render("sangong", rec, actual[0] if actual else "", parts, previous[0] if previous else ""))

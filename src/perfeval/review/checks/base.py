@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel
 
+from perfeval.model import forms
 from perfeval.model.numbers import plain, round_rate
 from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear, Goal, Problem, Project
 from perfeval.review.findings import Finding
@@ -161,17 +162,10 @@ def place(rec: BaseModel, path: str) -> str:
 #: Column key → the form's column name (上年决算数 / 本年预算数 / 调整后预算数 / 本年决算数).
 COLUMN_LABELS: dict[str, str] = dict(COLUMNS)
 
-INCOME_LABELS: dict[str, str] = {
-    "total": "收入合计", "carryover": "上年结转", "appropriation": "一般公共预算财政拨款收入",
-    "government_fund": "政府性基金收入", "special_account": "财政专户管理资金收入", "other": "其他收入",
-}
-EXPENDITURE_LABELS: dict[str, str] = {
-    "total": "支出合计", "basic": "基本支出", "personnel": "人员经费", "public": "公用经费", "project": "项目支出",
-}
-SANGONG_LABELS: dict[str, str] = {
-    "total": "三公经费合计", "vehicle": "公务用车购置和运行维护费", "overseas": "因公出国（境）费",
-    "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费",
-}
+#: Row key → label of the money rows of each section, as the forms registry names them.
+INCOME_LABELS: dict[str, str] = forms.labels("income")
+EXPENDITURE_LABELS: dict[str, str] = forms.labels("expenditure")
+SANGONG_LABELS: dict[str, str] = forms.labels("sangong")
 
 
 @dataclass(frozen=True)
@@ -202,13 +196,13 @@ def amount_rows(rec: DepartmentYear, projects: bool = True) -> list[Row]:
                 rows.append(Row(f"{section}.{key}", label, section, row))
     if rec.public_funds is not None:
         if rec.public_funds.total is not None:
-            rows.append(Row("public_funds.total", "公用经费合计", "public", rec.public_funds.total))
+            rows.append(Row("public_funds.total", forms.label("public_funds.total"), "public", rec.public_funds.total))
         for i, item in enumerate(rec.public_funds.items):
             rows.append(Row(f"public_funds.items[{i}]", f"公用经费「{item.name}」", "public_item", item))
     if rec.procurement is not None:
-        rows.append(Row("procurement", "政府采购金额", "procurement", rec.procurement))
+        rows.append(Row("procurement", forms.label("procurement"), "procurement", rec.procurement))
     if rec.basic_budget_adjustment is not None:
-        rows.append(Row("basic_budget_adjustment", "部门基本支出预算调整", "basic_adjustment",
+        rows.append(Row("basic_budget_adjustment", forms.label("basic_budget_adjustment"), "basic_adjustment",
                         rec.basic_budget_adjustment))
     if projects:
         for i, p in enumerate(rec.projects):

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator, Literal, Sequence
+from typing import Callable, Iterator, Literal, Sequence
 
+from perfeval.model import forms
 from perfeval.model.facts import compute
 from perfeval.model.numbers import HUNDRED, fmt_wan, money_sum
 from perfeval.model.schema import COLUMNS, Amounts, DepartmentYear
@@ -49,7 +50,7 @@ def compare_parts(check_id: str, path: str, label: str, total: Decimal, parts: S
     blank = [p for p in parts if p.value is None]
     if not stated:
         return
-    unit = "" if count else "万元"
+    unit = "人" if count else "万元"
 
     def show(value: Decimal) -> str:
         return f"{d(value)}{unit}" if count else fmt_wan(value)
@@ -111,6 +112,19 @@ def _value(row: Amounts | None, key: str) -> Decimal | None:
     return None if row is None else getattr(row, key)
 
 
+def split_of(path: str, stated: Callable[[str], bool]) -> tuple[str, ...]:
+    """The keys of the split of the total at ``path`` (the registry's alternatives) that the record states: of the
+    alternatives whose own parts (those not in every alternative) are partly stated, the one with the fewest blank
+    parts, then the fewest parts (a stated subtotal rather than its items: one fault, one finding); the first when
+    none is. 支出合计: 基本 + 项目, or 人员 + 公用 + 项目 when only those are stated."""
+    alternatives = [tuple(p.rsplit(".", 1)[-1] for p in alt) for alt in forms.entry(path).parts]
+    common = set.intersection(*(set(alt) for alt in alternatives))
+    candidates = [alt for alt in alternatives if any(stated(k) for k in alt if k not in common)]
+    if not candidates:
+        return alternatives[0]
+    return min(candidates, key=lambda alt: (sum(not stated(k) for k in alt), len(alt)))
+
+
 # --- income, expenditure ----------------------------------------------------------------------
 
 def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
@@ -127,7 +141,7 @@ def check_sum_income(rec: DepartmentYear) -> Iterator[Finding]:
             and adj is not None and adj.amount is not None):
         yield from _bridge("sum.income", "income.appropriation.actual", "财政拨款收入",
                            app.budget, adj.amount, app.actual)
-    sources = [k for k in INCOME_LABELS if k != "total"]
+    sources = list(forms.items_of("income.total"))
     for col, col_label in _columns(inc.total):
         total = _value(inc.total, col)
         assert total is not None
@@ -184,12 +198,7 @@ def check_sum_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
     for col, col_label in _columns(exp.total):
         total = _value(exp.total, col)
         assert total is not None
-        if _value(exp.basic, col) is not None:
-            keys = ("basic", "project")
-        elif _value(exp.personnel, col) is not None or _value(exp.public, col) is not None:
-            keys = ("personnel", "public", "project")
-        else:
-            keys = ("basic", "project")
+        keys = split_of("expenditure.total", lambda k: _value(getattr(exp, k), col) is not None)
         parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in keys]
         yield from compare_parts("sum.expenditure", f"expenditure.total.{col}", f"支出合计（{col_label}）",
                                  total, parts)
@@ -202,7 +211,7 @@ def check_sum_basic(rec: DepartmentYear) -> Iterator[Finding]:
     for col, col_label in _columns(exp.basic):
         total = _value(exp.basic, col)
         assert total is not None
-        parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in ("personnel", "public")]
+        parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in forms.items_of("expenditure.basic")]
         yield from compare_parts("sum.basic", f"expenditure.basic.{col}", f"基本支出（{col_label}）",
                                  total, parts)
 
@@ -217,23 +226,16 @@ def check_sum_sangong(rec: DepartmentYear) -> Iterator[Finding]:
     for col, col_label in _columns(sg.total):
         total = _value(sg.total, col)
         assert total is not None
-        vehicle = _value(sg.vehicle, col)
-        if vehicle is not None:
-            car = [Part("vehicle", SANGONG_LABELS["vehicle"], vehicle)]
-        else:
-            car = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in ("vehicle_purchase",
-                                                                                     "vehicle_operation")]
-        parts = [Part("overseas", SANGONG_LABELS["overseas"], _value(sg.overseas, col)), *car,
-                 Part("reception", SANGONG_LABELS["reception"], _value(sg.reception, col))]
+        keys = split_of("sangong.total", lambda k: _value(getattr(sg, k), col) is not None)
+        parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in keys]
         yield from compare_parts("sum.sangong", f"sangong.total.{col}", f"三公经费合计（{col_label}）",
                                  total, parts)
     for col, col_label in _columns(sg.vehicle):
         total = _value(sg.vehicle, col)
         assert total is not None
-        parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in ("vehicle_purchase",
-                                                                                   "vehicle_operation")]
+        parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in forms.items_of("sangong.vehicle")]
         yield from compare_parts("sum.sangong", f"sangong.vehicle.{col}",
-                                 f"公务用车购置和运行维护费（{col_label}）", total, parts)
+                                 f"{SANGONG_LABELS['vehicle']}（{col_label}）", total, parts)
 
 
 def _shown_complete(total: Amounts | None, items: Sequence[Amounts]) -> bool:
@@ -287,15 +289,14 @@ def check_sum_projects(rec: DepartmentYear) -> Iterator[Finding]:
 
 # --- sub-units, staffing, the 自评表 ---------------------------------------------------------
 
-_UNIT_INCOME = ("carryover", "appropriation", "government_fund", "special_account", "other")
+_UNIT_INCOME = tuple(forms.items_of("income_by_unit.total"))
 
 
 def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
     """Tables by sub-unit: each row adds up, and the units add up to the 汇总 row, per column."""
     for table, fields, labels, name in (
             ("income_by_unit", ("total",) + _UNIT_INCOME, INCOME_LABELS, "分机构收入"),
-            ("expenditure_by_unit", ("total", "basic", "personnel", "public", "project"), EXPENDITURE_LABELS,
-             "分机构支出")):
+            ("expenditure_by_unit", tuple(EXPENDITURE_LABELS), EXPENDITURE_LABELS, "分机构支出")):
         rows = getattr(rec, table)
         for i, row in enumerate(rows):
             if row.total is None:
@@ -310,14 +311,14 @@ def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
                         found = []
                 yield from found
             else:
-                keys = ("basic", "project") if row.basic is not None else ("personnel", "public", "project")
+                keys = split_of("expenditure_by_unit.total", lambda k: getattr(row, k) is not None)
                 parts = [Part(k, labels[k], getattr(row, k)) for k in keys]
                 yield from compare_parts("sum.units", f"{table}[{i}].total", f"{name}「{row.name}」支出合计", row.total,
                                          parts)
                 if row.basic is not None:
                     yield from compare_parts("sum.units", f"{table}[{i}].basic", f"{name}「{row.name}」基本支出",
-                                             row.basic, [Part(k, labels[k], getattr(row, k)) for k in ("personnel",
-                                                                                                        "public")])
+                                             row.basic, [Part(k, labels[k], getattr(row, k))
+                                                         for k in forms.items_of("expenditure_by_unit.basic")])
         totals = [(i, r) for i, r in enumerate(rows) if r.is_total]
         units = [(i, r) for i, r in enumerate(rows) if not r.is_total]
         if len(totals) != 1 or not units:
@@ -333,18 +334,27 @@ def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
 
 
 def check_sum_staffing(rec: DepartmentYear) -> Iterator[Finding]:
-    """编制数 = 行政 + 事业编制; 实有人数 = 行政 + 事业实有人数."""
+    """Head counts against their split by kind: 编制数 = 行政 + 事业 + 工勤编制, 实有人数 = 行政 + 事业 + 工勤
+    (工勤 left out of the sum when the report counts it inside 行政: "行政编制38人（含工勤编制7人）", and then not
+    above 行政); 离退休人员 = 退休 + 离休. A blank kind may hold the difference: a shortfall is 需核实."""
     s = rec.staffing
     if s is None:
         return
-    for key, label in (("approved", "编制数"), ("actual", "实有人数")):
+    for total_path in ("staffing.approved", "staffing.actual", "staffing.retirees"):
+        key = total_path.split(".")[1]
         total = getattr(s, key)
-        admin, inst = getattr(s, f"{key}_admin"), getattr(s, f"{key}_institution")
-        if total is None or (admin is None and inst is None):
+        parts = [Part(k.removeprefix(f"{key}_"), label, None if getattr(s, k) is None else Decimal(getattr(s, k)))
+                 for k, label in forms.items_of(total_path).items()]
+        worker = next((p for p in parts if p.key == "worker"), None)
+        if s.worker_within_admin and worker is not None:
+            parts.remove(worker)
+            admin = next(p for p in parts if p.key == "admin")
+            if worker.value is not None and admin.value is not None and worker.value > admin.value:
+                yield from compare_parts("sum.staffing", f"{total_path}_admin", forms.label(f"{total_path}_admin"),
+                                         admin.value, [worker], count=True)
+        if total is None or all(p.value is None for p in parts):
             continue
-        parts = [Part("admin", "行政", None if admin is None else Decimal(admin)),
-                 Part("institution", "事业", None if inst is None else Decimal(inst))]
-        yield from compare_parts("sum.staffing", f"staffing.{key}", label, Decimal(total), parts,
+        yield from compare_parts("sum.staffing", total_path, forms.label(total_path), Decimal(total), parts,
                                  count=True)
 
 
@@ -480,8 +490,9 @@ CHECKS: tuple[CheckRule, ...] = (
               {"sum.projects": "error（所列项目合计超过项目支出）；verify（少于项目支出：项目可能未列全）"}),
     CheckRule("sum.units", "分机构表：各行自身合计、各机构之和与汇总行（逐列）", _without_above(check_sum_units),
               {"sum.units": _SUM}),
-    CheckRule("sum.staffing", "编制数、实有人数 = 行政 + 事业", _without_above(check_sum_staffing),
-              {"sum.staffing": "error（行政、事业均已填写时）"}),
+    CheckRule("sum.staffing", "编制数、实有人数 = 行政 + 事业 + 工勤；离退休 = 退休 + 离休",
+              _without_above(check_sum_staffing),
+              {"sum.staffing": "error（各类均已填写，或已填各类超过合计）；verify（有未填的类别且差额可能在其中）"}),
     CheckRule("sum.self_funds", "自评表资金：按收入性质、按支出性质各项之和与年度资金总额（逐列）",
               _without_above(check_sum_self_funds), {"sum.self_funds": _SUM + "；所列各项少于总额时为 verify"}),
     CheckRule("selfscore", "自评一级指标分值合计为100", check_self_scores,
