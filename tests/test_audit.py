@@ -214,11 +214,18 @@ def test_dates_that_do_not_fit() -> None:
             "截至2023年12月31日，核定编制36人，实有34人。\n"
             "截至2024年12月31日，退休人员64人。\n"
             "整改完成时限：2025年2月30日。\n")
-    found = _only(audit_document(normalize(text), 2024), "text.date")
-    # 2025-02-30 does not exist (error); the staffing stated at the end of 2023 describes the year before (需核实);
-    # the end of 2024 is the report year.
-    assert sorted((f.severity, f.numbers["date"]) for f in found) == [
-        ("error", "2025年2月30日"), ("verify", "截至2023年12月31日")]
+    findings = audit_document(normalize(text), 2024)
+    found = _only(findings, "text.date")
+    # 2025-02-30 does not exist (error); the end of 2024 is the report year.
+    assert [(f.severity, f.numbers["date"]) for f in found] == [("error", "2025年2月30日")]
+    # The staffing stated at the end of 2023 describes the year before (需核实): the record check on the staffing's
+    # date says it (staffing.as_of), so the text rule does not say it again.
+    (before,) = _only(findings, "staffing.as_of")
+    assert before.severity == "verify" and before.numbers["as_of"] == "2023-12-31"
+    # A 截至 date that is no field's is the text rule's.
+    other = _only(audit_document(normalize("2024年度某局部门整体支出绩效自评报告\n截至2023年6月30日，已完成项目验收。\n"),
+                                 2024), "text.date")
+    assert [(f.severity, f.numbers["date"]) for f in other] == [("verify", "截至2023年6月30日")]
 
 
 def test_a_table_in_yuan_among_figures_in_wan() -> None:

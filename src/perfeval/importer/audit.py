@@ -134,6 +134,10 @@ def _restates(text: Finding, checks: list[Finding]) -> bool:
                 return True
         elif text.rule == "text.unit_mixed" and c.rule == "units.slip" and text.path == c.path:
             return True
+        elif text.rule == "text.date" and c.rule == "staffing.as_of":
+            day = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", n.get("date", ""))
+            if day and "{}-{:02d}-{:02d}".format(*map(int, day.groups())) == m.get("as_of"):
+                return True
     return False
 
 
