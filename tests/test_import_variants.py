@@ -264,3 +264,16 @@ def test_a_digest_imports_to_a_record_with_its_new_fields(tmp_path: Path) -> Non
     assert main(["import-report", str(REAL / "13_huaihua_minzhengju.txt"), "-o", str(out)]) == 0
     record = load_record(out)
     assert record.staffing.actual_worker == 1 and record.stated_counts.sub_units == 6
+
+
+def test_posts_vehicles_and_a_split_by_three_kinds() -> None:
+    text = ("某县某办公室2023年部门整体支出绩效自评报告\n核定行政编制39名，事业编制5名。领导职数：主任1名，副主任4名，"
+            "科室领导职数9名。公务用车车辆编制6辆，实有6辆。在职32人（行政32人、事业0人、工勤0人），离退休16人"
+            "（离休0人，退休16人）。\n")
+    data = extract(normalize(text)).data
+    s = data["staffing"]
+    assert (s["approved_admin"], s["approved_institution"], s.get("approved")) == (39, 5, None)
+    assert (s["actual"], s["actual_admin"], s["actual_institution"], s["actual_worker"]) == (32, 32, 0, 0)
+    assert (s["retirees"], s["retired_veteran"], s["retired"]) == (16, 0, 16)
+    assert s["posts"] == [{"name": "主任", "count": 1}, {"name": "副主任", "count": 4}, {"name": "科室领导", "count": 9}]
+    assert data["vehicles"] == {"approved": 6, "actual": 6}

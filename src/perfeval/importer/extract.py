@@ -98,6 +98,7 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
             self.set("title", title[0], title[1])
         self.unit(title)
         self.staffing()
+        self.posts()
         self.named_lists()
         self.duties()
         self.plans()

@@ -42,6 +42,8 @@ def _clean_title(text: str) -> str:
 
 #: Words before a head count that make it a flow, not a level ("本年调入2人").
 _FLOW = re.compile(r"调入|调出|新进|减少|增加|退休")
+#: Most leadership posts read from one sentence.
+MAX_POSTS = 50
 
 
 class IdentityReader(TextReader):
@@ -121,20 +123,39 @@ class IdentityReader(TextReader):
 
     # ----- staffing and organisation ----------------------------------------------------
     def staffing(self) -> None:
-        """编制数 and 实有人数 stated with their split in one phrase: "编制 30人（行政编制10人，事业编制20人）",
-        "年末实有 41人（行政编制20人，事业编制21人）". The labels are the registry's; single figures (a cell, a
-        clause, "核定行政编制26名") are read by :mod:`perfeval.importer.labelled`."""
-        split = (r"(?:[（(](?:行政(?:编制|人员)?|在职行政编?)(\d{1,7})(?:人|名)?[，、,]"
-                 r"(?:事业(?:编制|人员)?|在职事业编?)(\d{1,7})(?:人|名)?[)）])?")
+        """编制数 and 实有人数 stated with their split by kind in brackets: "编制 30人（行政编制10人，事业编制20人）",
+        "在职32人（行政32人、事业0人、工勤0人）". The labels are the registry's; single figures (a cell, a clause,
+        "核定行政编制26名") are read by :mod:`perfeval.importer.labelled`."""
         for path, label in (("approved", label_pattern("staffing.approved")),
-                            ("actual", label_pattern("staffing.actual") + r"|(?:年末|期末)?实有(?=\s?\d)")):
-            m = re.compile(rf"(?:{label})(?:为|共|是)?[：:]?\s?(\d{{1,7}})\s?(?:人|名)" + split).search(self.text)
+                            ("actual", label_pattern("staffing.actual") + r"|(?:年末|期末)?(?:实有|在职)(?=\s?\d)")):
+            m = re.compile(rf"(?:{label})(?:为|共|是)?[：:]?\s?(\d{{1,7}})\s?(?:人|名)(?:[（(]([^（）()]{{2,60}})[)）])?"
+                           ).search(self.text)
             if not m or _FLOW.search(self.text[max(0, m.start() - 12):m.start()]):
                 continue
             self.set(f"staffing.{path}", int(m.group(1)), m.start(1))
-            if m.group(2):
-                self.set(f"staffing.{path}_admin", int(m.group(2)), m.start(2))
-                self.set(f"staffing.{path}_institution", int(m.group(3)), m.start(3))
+            if not m.group(2) or re.match(r"含", m.group(2)):
+                continue   # "（含工勤编制7人）" is a part inside a kind, read with the clauses
+            for k in re.finditer(r"(行政|事业|工勤)[^\d，、,；]{0,6}?(\d{1,7})\s?(?:人|名)?", m.group(2)):
+                kind = {"行政": "admin", "事业": "institution", "工勤": "worker"}[k.group(1)]
+                self.set(f"staffing.{path}_{kind}", int(k.group(2)), m.start(2) + k.start(2))
+
+    def posts(self) -> None:
+        """领导职数: the posts and their numbers a sentence lists after 职数 ("领导职数：主任1名，副主任4名"), as written."""
+        for sent in self.doc.sentences:
+            at = sent.text.find("职数")
+            if at < 0 or self.out.data.get("staffing", {}).get("posts"):
+                continue
+            posts: list[tuple[str, int, int]] = []
+            for m in re.finditer(r"([\u4e00-\u9fff（）]{1,16}?)(?:职数)?(\d{1,4})\s?(?:名|人|个)", sent.text[at + 2:]):
+                name = re.sub(r"^(?:[：:，、；和及]|核定|其中|设|领导|职数|分别为|为|共|有)+", "", m.group(1))
+                if name and not re.search(r"编制|实有|在职|退休|人员|合计|共计", name):
+                    posts.append((name, int(m.group(2)), sent.start + at + 2 + m.start(2)))
+            if not posts:
+                continue
+            for i, (name, count, pos) in enumerate(posts[:MAX_POSTS]):
+                self.set(f"staffing.posts[{i}].name", name, pos - len(name))
+                self.set(f"staffing.posts[{i}].count", count, pos)
+            return
 
     # ----- duties, plans, goals ----------------------------------------------------------
     def duties(self) -> None:

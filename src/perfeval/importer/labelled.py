@@ -267,6 +267,8 @@ class LabelledReader(TextReader):
                 continue
             kinds = ("headcount",) if unit in ("人", "名") else ("count",) if unit not in ("%", "分") else ("rate",)
             found = suffix_entries(head, unit, kinds)
+            if found is None:
+                found = self._bare(head, unit)
             if found is None and kinds == ("count",):
                 after = self.text[m.end():m.end() + 12]
                 am = re.match(r"[\u4e00-\u9fff]{2,12}", after)
@@ -299,6 +301,17 @@ class LabelledReader(TextReader):
         if path in ("staffing.approved_worker", "staffing.actual_worker") and re.search(
                 r"行政[^，。；（(]{0,10}\d{1,7}\s?[人名][（(]含[^）)，。；]{0,10}$", self.text[max(floor, pos - 30):pos]):
             self.set("staffing.worker_within_admin", True, pos)
+
+    _BARE = {("人", "actual"): "staffing.actual", ("人", "approved"): "staffing.approved",
+             ("辆", "actual"): "vehicles.actual", ("辆", "approved"): "vehicles.approved"}
+
+    def _bare(self, head: str, unit: str) -> tuple[list[FormEntry], int] | None:
+        """A bare 实有 / 编制 whose unit says what it counts: "车辆编制6辆，实有6辆", "在职32人"."""
+        m = re.search(r"(?:(实有|在职|现有)|(编制|核定))(?:为|共|共计|计|有|[：:])*$", head)
+        unit = "人" if unit == "名" else unit
+        if m is None or (unit, "actual" if m.group(1) else "approved") not in self._BARE:
+            return None
+        return [forms.entry(self._BARE[(unit, "actual" if m.group(1) else "approved")])], m.start()
 
     def _clause_context(self, pos: int, floor: int) -> str:
         """The words of the clause before a figure, back to the previous figure or clause mark."""
