@@ -18,10 +18,12 @@ report's sentence of the field it concerns. Then the rules that need the text it
 * ``text.rate`` / ``text.share`` (error) — a percentage that does not match its stated numerator and
   denominator (or a stated formula "(A-B)÷C=R%" that does not compute); ``form.yoy_basis`` (verify) — a change
   rate computed on other figures than the table's;
-* ``text.placeholder`` (error, as in ``check``) — template text left in ("XX", "××", "……", "某某");
+* ``text.placeholder`` (error, as in ``check``) — template text left in ("XX", "××", "……", "某某", a template's
+  instruction such as "（2000字以内）");
 * ``text.numbering`` (note) — a number used twice in one run of numbered headings or items;
 * ``text.date`` — a date that does not exist (error), or a "截至" date of another year than the report's
   (verify: the figure may describe another year);
+* ``text.document_number`` (note) — a document number whose year is not in 六角括号 (徐财绩[2025]5号);
 * ``text.typo`` (note) — 年未/结余未 where 年末/结余为 is meant;
 * ``form.score_header`` (verify) — numbers headed 得分 that equal the children's weights.
 
@@ -67,6 +69,7 @@ class Auditor(TextRules, FormRules, AuditBase):
         self.placeholders()
         self.numbering()
         self.dates()
+        self.document_numbers()
         self.typos()
         self.score_header()
         for rule, n in self._count.items():

@@ -23,6 +23,8 @@ _BUDGET_CONTEXT = re.compile(r"^年度?(?:批复|部门预算|预算批复)")
 _COMPARISON = re.compile(r"上年|上一年|去年|较|比|同比|变动|增减|增长|下降|对比|与")
 _SENTENCE_COMPARISON = re.compile(r"上年|上一年|去年|同比|比上年|较上年|变动率|增减")
 _COLUMN_HEADER = re.compile(r"^年度?(?:预算数|决算数|执行数|实际数|实际在职人数|完工项目|预算安排|决算编制数)")
+#: A sentence that tells the unit's history (earlier years are its subject, not slips).
+_HISTORY = re.compile(r"成立于|成立|更名|改称|改名|组建|始建|前身|沿革|升格|撤并|合并")
 _NUM_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
@@ -93,7 +95,7 @@ class TextRules(AuditBase):
                          f"文中「{y}{after[:4]}」的年度与评价年度 {self.year} 不一致",
                          {"written": str(y), "report_year": str(self.year)})
             elif y < self.year and not compared and not re.search(r"自|从|至|截至|以来", before + after[:3]) \
-                    and not sentence_changes:
+                    and not sentence_changes and not _HISTORY.search(sent.text):
                 self.add("text.year_other", "note", m.start(),
                          f"文中出现 {y} 年（评价年度为 {self.year}），请确认是否笔误",
                          {"written": str(y), "report_year": str(self.year)})
@@ -299,6 +301,13 @@ class TextRules(AuditBase):
                 continue
             self.add("text.placeholder", "error", m.start(), f"文中留有模板占位文字「{m.group(0)}」，应替换为实际内容",
                      {"placeholder": m.group(0)})
+
+    def document_numbers(self) -> None:
+        """A document number whose year is not in 六角括号 (徐财绩[2025]5号 for 徐财绩〔2025〕5号, GB/T 9704-2012)."""
+        for m in re.finditer(r"[\u4e00-\u9fff]{1,8}[\[［(（【]\s?((?:19|20)\d{2})\s?[\]］)）】]\s?\d{1,4}\s?号", self.text):
+            self.add("text.document_number", "note", m.start(),
+                     f"文号「{m.group(0)}」的年份未用六角括号〔〕（公文格式为“{m.group(0)[:m.start(1) - m.start() - 1]}〔"
+                     f"{m.group(1)}〕…号”），请核对", {"written": m.group(0)})
 
     def typos(self) -> None:
         for m in re.finditer(r"年未(?=结余|结转|余额|实有|在职|人数|\d|[”\"])|结余未(?=\d)", self.text):

@@ -99,6 +99,7 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.unit(title)
         self.staffing()
         self.posts()
+        self.document_number()
         self.named_lists()
         self.duties()
         self.plans()

@@ -46,6 +46,18 @@ _FLOW = re.compile(r"调入|调出|新进|减少|增加|退休")
 MAX_POSTS = 50
 
 
+def _bracket_depths(text: str) -> list[int]:
+    """How deep in brackets each character of ``text`` is."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        out.append(depth)
+        if ch in "）)":
+            depth = max(0, depth - 1)
+    return out
+
+
 class IdentityReader(TextReader):
     def find_title(self) -> tuple[str, int] | None:
         """The report's title: a line that names a 绩效自评/评价 report (a title broken over two lines is joined),
@@ -81,8 +93,16 @@ class IdentityReader(TextReader):
         cover's 评价单位（公章）, the title, the first sentence that names a body ("下桥镇人民政府为…")."""
         if self.unit_name:
             self.out.data.setdefault("unit", {})["name"] = self.unit_name
-        else:
-            self._unit_from_lines() or self._unit_from_title(title) or self._unit_from_sentence()
+        elif not self._unit_from_lines() and self._unit_from_title(title):
+            # The title may shorten the name the body gives in full ("城关镇…" / "舟曲县城关镇…"): the full one.
+            short = self.out.data["unit"]["name"]
+            full = self._sentence_name()
+            if full and full[0] != short and full[0].endswith(short):
+                self.set("unit.name", full[0], full[1], "取自正文（标题中的简称的全称）", replace=True)
+        elif not self.has("unit.name"):
+            found = self._sentence_name()
+            if found:
+                self.set("unit.name", found[0], found[1], "取自正文首句")
         sup = self.cell_after("主管部门|主管单位")
         if sup and not re.fullmatch(r"[（(]?(?:空|略|无)[)）]?", sup[0]) and org_name(sup[0]):
             self.set("unit.supervisor", sup[0], sup[1])
@@ -110,16 +130,16 @@ class IdentityReader(TextReader):
             return self.set("unit.name", name, title[1], "取自报告标题")
         return False
 
-    def _unit_from_sentence(self) -> bool:
-        """The first sentence of the body that starts with a body's name and says what it is or does."""
+    def _sentence_name(self) -> tuple[str, int] | None:
+        """The name of the first sentence of the body that starts with a body's name and says what it is or does."""
         for sent in self.doc.sentences[:200]:
             m = re.match(r"(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．])?(?P<name>[\u4e00-\u9fff（）]{3,40}?"
                          + ORG_SUFFIX + r")(?:是|为|系|属于?|成立于|位于|承担|负责|主要)", sent.text)
             if m:
                 name = org_name(m.group("name"))
                 if name:
-                    return self.set("unit.name", name, sent.start + m.start("name"), "取自正文首句")
-        return False
+                    return name, sent.start + m.start("name")
+        return None
 
     # ----- staffing and organisation ----------------------------------------------------
     def staffing(self) -> None:
@@ -139,23 +159,30 @@ class IdentityReader(TextReader):
                 kind = {"行政": "admin", "事业": "institution", "工勤": "worker"}[k.group(1)]
                 self.set(f"staffing.{path}_{kind}", int(k.group(2)), m.start(2) + k.start(2))
 
+    _POST = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,10}?(?:主任|局长|书记|部长|主席|秘书长|督查员|调研员|科长|院长|站长|所长|"
+                       r"队长|馆长|校长|领导职数|职数))(?:为|共)?(?P<n>\d{1,3})\s?名")
+
     def posts(self) -> None:
-        """领导职数: the posts and their numbers a sentence lists after 职数 ("领导职数：主任1名，副主任4名"), as written."""
-        for sent in self.doc.sentences:
-            at = sent.text.find("职数")
-            if at < 0 or self.out.data.get("staffing", {}).get("posts"):
+        """领导职数: the posts a paragraph lists with their numbers ("设办公室主任1名…；督查员3名。内设科室领导职数9名"),
+        the names as written (without a leading 设/核定/其中 or a trailing 职数)."""
+        for block in self.doc.blocks:
+            depth = _bracket_depths(block.text)
+            found = [m for m in self._POST.finditer(block.text)   # not a remark in brackets about a post above
+                     if not _FLOW.search(block.text[max(0, m.start() - 6):m.start()]) and not depth[m.start("n")]]
+            if not found or not (re.search(r"职数|领导|职务", block.text) or len(found) >= 2):
                 continue
-            posts: list[tuple[str, int, int]] = []
-            for m in re.finditer(r"([\u4e00-\u9fff（）]{1,16}?)(?:职数)?(\d{1,4})\s?(?:名|人|个)", sent.text[at + 2:]):
-                name = re.sub(r"^(?:[：:，、；和及]|核定|其中|设|领导|职数|分别为|为|共|有)+", "", m.group(1))
-                if name and not re.search(r"编制|实有|在职|退休|人员|合计|共计", name):
-                    posts.append((name, int(m.group(2)), sent.start + at + 2 + m.start(2)))
-            if not posts:
-                continue
-            for i, (name, count, pos) in enumerate(posts[:MAX_POSTS]):
-                self.set(f"staffing.posts[{i}].name", name, pos - len(name))
-                self.set(f"staffing.posts[{i}].count", count, pos)
+            for i, m in enumerate(found[:MAX_POSTS]):
+                name = re.sub(r"^(?:[设有]|核定|其中|另设)(?=[\u4e00-\u9fff]{2})", "", m.group("name"))
+                name = re.sub(r"(?<=[\u4e00-\u9fff]{2})职数$", "", name)
+                self.set(f"staffing.posts[{i}].name", name, block.start + m.end("name") - len(name))
+                self.set(f"staffing.posts[{i}].count", int(m.group("n")), block.start + m.start("n"))
             return
+
+    def document_number(self) -> None:
+        """The first document number the report cites (its basis: "徐财绩〔2025〕5号", "怀办〔2024〕35号"), as written."""
+        m = re.search(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s?(?:19|20)\d{2}\s?[〕\]］)）]\s?\d{1,4}\s?号", self.text)
+        if m:
+            self.set("cover.document_number", m.group(0), m.start())
 
     # ----- duties, plans, goals ----------------------------------------------------------
     def duties(self) -> None:

@@ -43,7 +43,7 @@ _SKIP = frozenset({"year", "title", "approval.year_as_written", "adjustment.excl
                    "adjustment.carryover"})
 #: A figure with its unit (money units first: 万元 before 元 and 万).
 _FIGURE = re.compile(r"(?<![\d.A-Za-z])(?P<num>-?\d+(?:\.\d+)?)\s?(?P<unit>亿元|千元|万元|元|人次|人|名|个|辆|家|项|条|%|分|"
-                     r"平方米|㎡)(?![/\w])")
+                     r"平方米|㎡)(?![/\dA-Za-z])")
 #: Words that make a clause a change or a flow, not a level ("比上年增加", "本年退休3人、调入2人").
 _CHANGE = re.compile(r"增加|减少|增长|下降|降低|上升|节约|超支|变动|调入|调出|新进|新增|减员|原因|退休\d|较上年|比上年|同比")
 #: Words between a label and its figure.
@@ -51,7 +51,7 @@ _FILLER = re.compile(r"(?:[：:，]|为|是|共|计|达到?|约|合计|总计|�
 _YEAR_WORD = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
 #: Column words of a money row in running text, nearest the figure first.
 _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("adjusted", re.compile(r"调整后预算|全年预算|调整预算")),
+    ("adjusted", re.compile(r"(?:调整后预算|全年预算|调整预算)数?")),
     ("budget", re.compile(r"年初预算|预算数|预算安排|预算为|批复|预算(?:收入|支出)|安排")),
     ("actual", re.compile(r"实际|决算|执行数|完成")),
 )
@@ -307,7 +307,7 @@ class LabelledReader(TextReader):
 
     def _bare(self, head: str, unit: str) -> tuple[list[FormEntry], int] | None:
         """A bare 实有 / 编制 whose unit says what it counts: "车辆编制6辆，实有6辆", "在职32人"."""
-        m = re.search(r"(?:(实有|在职|现有)|(编制|核定))(?:为|共|共计|计|有|[：:])*$", head)
+        m = re.search(r"(?:(实有|在职|现有|(?:共有|现有|在职)(?:干部)?职工)|(编制|核定))(?:为|共|共计|计|有|[：:])*$", head)
         unit = "人" if unit == "名" else unit
         if m is None or (unit, "actual" if m.group(1) else "approved") not in self._BARE:
             return None
@@ -366,12 +366,13 @@ class LabelledReader(TextReader):
         # The column words of the sentence (a 其中 item is in the column of its total: "批复…收入预算总数…，其中：…").
         sentence = self.text[max(floor, pos - 160):pos]
         context = sentence[max(sentence.rfind(c) for c in "。；\n") + 1:].replace(label, "")
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for key, pattern in _COLUMN_WORDS:
             for w in pattern.finditer(context):
-                if best is None or w.end() > best[0]:
-                    best = (w.end(), key)
-        return best[1] if best else "actual"
+                # The word nearest the figure; of two that end together (全年预算数 / 预算数), the longer.
+                if best is None or (w.end(), -w.start()) > (best[0], -best[1]):
+                    best = (w.end(), w.start(), key)
+        return best[2] if best else "actual"
 
     # ----- named lists and the counts stated beside them ---------------------------------------------------
     def named_lists(self) -> None:

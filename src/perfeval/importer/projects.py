@@ -86,7 +86,8 @@ class ProjectReader(TextReader):
         if self.out.data.get("projects"):
             return
         for i, row in enumerate(self.rows):
-            if not re.search(r"项目支出(?:主要)?包括|项目支出明细|项目支出情况如下", row.text) or row.values:
+            if not re.search(r"项目支出(?:主要)?包括|项目支出明细|项目支出情况如下|项目[^。；\n]{0,12}(?:包括|如下)[：:]?$",
+                             row.text) or row.values:
                 continue
             found: list[tuple[str, Money, int]] = []
             for nxt in self.rows[i + 1:i + 1 + MAX_LIST_ITEMS]:
@@ -104,6 +105,25 @@ class ProjectReader(TextReader):
                               note="文中列于项目支出之下，未写明是预算数还是决算数，按本年决算数记录（推断）")
             if found:
                 return
+            if self._named_projects(i):
+                return
+
+    def _named_projects(self, i: int) -> bool:
+        """Project names listed one per line without amounts ("…项目支出自评，其中包括：" / "24年医废处理项目" / …
+        / "等，共计16个项目"): the names as written, no figure."""
+        names: list[tuple[str, int]] = []
+        for nxt in self.rows[i + 1:i + 1 + MAX_LIST_ITEMS]:
+            text = nxt.text.strip()
+            if re.search(r"[\d%]$", text) or not text or len(text) > 40 or re.search(r"[，。；：:,]", text) or self.money_in(nxt.start, nxt.end):
+                break
+            names.append((text, nxt.start))
+        if len(names) < 2:
+            return False
+        for name, pos in names:
+            k = len(self.out.data.setdefault("projects", []))
+            self.out.data["projects"].append({"name": name})
+            self.record(f"projects[{k}].name", pos)
+        return True
 
     def outputs(self, text: str, base: int) -> list[tuple[dict[str, Any], int]]:
         found: list[tuple[int, str, Any]] = []

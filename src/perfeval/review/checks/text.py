@@ -78,7 +78,8 @@ def check_unit_slips(rec: DepartmentYear) -> Iterator[Finding]:
 
 _YEAR = re.compile(r"(?<![\d.])(20\d{2})\s*年")
 #: Template text left in (also the rule of ``perfeval audit`` over a report's whole text).
-PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx×]{2,})(?![A-Za-z])|…{2,}|\.{6,}|某某|○○|＊{2,}|\*{3,}")
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[Xx×]{2,})(?![A-Za-z])|…{2,}|\.{6,}|某某|○○|＊{2,}|\*{3,}"
+                         r"|[（(](?:\d+字以内|不超过\d+字|限\d+字|请填写[^（）()]{0,20}|此处填写[^（）()]{0,20})[)）]")
 
 
 def check_year_as_written(rec: DepartmentYear) -> Iterator[Finding]:
