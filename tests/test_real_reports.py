@@ -30,17 +30,21 @@ D = Decimal
 REPORTS = REAL_REPORTS
 
 
-@pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[DepartmentYear, dict[str, Any]]]:
-    """Each digest imported with the CLI into data/<year>/<code>.yaml; the record and its sidecar."""
-    root = tmp_path_factory.mktemp("real") / "data"
+def _import_all(reports: dict[str, tuple[str, int, list[str]]], root: Path) -> dict[str, tuple[DepartmentYear,
+                                                                                              dict[str, Any]]]:
+    """Each digest imported with the CLI into <root>/<year>/<code>.yaml; the record and its sidecar."""
     out: dict[str, tuple[DepartmentYear, dict[str, Any]]] = {}
-    for code, (name, year, extra) in REPORTS.items():
+    for code, (name, year, extra) in reports.items():
         path = root / str(year) / f"{code}.yaml"
         rc = main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra])
         assert rc == 0, name
         out[code] = (load_record(path), read_yaml(path.with_name(f"{code}.sources.yml")))
     return out
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[DepartmentYear, dict[str, Any]]]:
+    return _import_all(REPORTS, tmp_path_factory.mktemp("real") / "data")
 
 
 @pytest.fixture(scope="module")
@@ -531,13 +535,7 @@ def test_narrative_figures_of_the_year_before_are_not_current(tmp_path: Path) ->
 
 @pytest.fixture(scope="module")
 def batch2(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[DepartmentYear, dict[str, Any]]]:
-    root = tmp_path_factory.mktemp("batch2") / "data"
-    out: dict[str, tuple[DepartmentYear, dict[str, Any]]] = {}
-    for code, (name, year, extra) in BATCH2_REPORTS.items():
-        path = root / str(year) / f"{code}.yaml"
-        assert main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
-        out[code] = (load_record(path), read_yaml(path.with_name(f"{code}.sources.yml")))
-    return out
+    return _import_all(BATCH2_REPORTS, tmp_path_factory.mktemp("batch2") / "data")
 
 
 def test_batch2_imports_without_unit_or_year_options(batch2: dict[str, tuple[DepartmentYear, dict[str, Any]]]) -> None:

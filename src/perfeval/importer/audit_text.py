@@ -15,6 +15,7 @@ from decimal import Decimal
 from perfeval.review.checks.text import PLACEHOLDER
 
 from .audit_base import TOLERANCE, AuditBase, decimal_places, fmt, round_half_up
+from .extraction import bracket_depths
 from .figures import YEAR, Money
 from .scores import score_table
 
@@ -26,17 +27,6 @@ _COLUMN_HEADER = re.compile(r"^年度?(?:预算数|决算数|执行数|实际数
 #: A sentence that tells the unit's history (earlier years are its subject, not slips).
 _HISTORY = re.compile(r"成立于|成立|更名|改称|改名|组建|始建|前身|沿革|升格|撤并|合并")
 _NUM_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-
-
-def _depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth)
-        if ch in "）)":
-            depth = max(0, depth - 1)
-    return out
 
 
 class TextRules(AuditBase):
@@ -105,7 +95,7 @@ class TextRules(AuditBase):
             mentions = self.money_between(s.start, s.end)
             if len(mentions) < 2 or len(mentions) > 60:
                 continue
-            depth = _depths(s.text)
+            depth = bracket_depths(s.text)
             for q in re.finditer(r"其中", s.text):
                 p = q.start()
                 before = [m for m in mentions if m.end - s.start <= p and depth[m.start - s.start] <= depth[p]]

@@ -43,6 +43,18 @@ class Extraction:
     year_source: str = ""                                    # how the year was told: title/header/body/option
 
 
+def bracket_depths(text: str) -> list[int]:
+    """How deep in brackets each character of ``text`` is (（…） and (…))."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        out.append(depth)
+        if ch in "）)":
+            depth = max(0, depth - 1)
+    return out
+
+
 def clause_start(text: str, pos: int, chars: str = "，。；\n", limit: int = LOOKBACK, floor: int = 0) -> int:
     """Start of the clause that contains ``pos`` (looking back at most ``limit`` characters)."""
     lo = max(floor, pos - limit)

@@ -13,7 +13,7 @@ import re
 
 from perfeval.model import forms
 
-from .extraction import TextReader, split_numbered
+from .extraction import TextReader, bracket_depths, split_numbered
 from .labelled import ORG_SUFFIX, label_pattern, org_name
 
 _TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
@@ -44,18 +44,6 @@ def _clean_title(text: str) -> str:
 _FLOW = re.compile(r"调入|调出|新进|减少|增加|退休")
 #: Most leadership posts read from one sentence.
 MAX_POSTS = 50
-
-
-def _bracket_depths(text: str) -> list[int]:
-    """How deep in brackets each character of ``text`` is."""
-    depth, out = 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth)
-        if ch in "）)":
-            depth = max(0, depth - 1)
-    return out
 
 
 class IdentityReader(TextReader):
@@ -166,7 +154,7 @@ class IdentityReader(TextReader):
         """领导职数: the posts a paragraph lists with their numbers ("设办公室主任1名…；督查员3名。内设科室领导职数9名"),
         the names as written (without a leading 设/核定/其中 or a trailing 职数)."""
         for block in self.doc.blocks:
-            depth = _bracket_depths(block.text)
+            depth = bracket_depths(block.text)
             found = [m for m in self._POST.finditer(block.text)   # not a remark in brackets about a post above
                      if not _FLOW.search(block.text[max(0, m.start() - 6):m.start()]) and not depth[m.start("n")]]
             if not found or not (re.search(r"职数|领导|职务", block.text) or len(found) >= 2):
