@@ -61,6 +61,9 @@ def test_seed_adjustment_rate_claim(seed_findings: list[Finding]) -> None:
             claim.numbers["declared_adjustment_rate"]) == ("855.52", "2373.85", "36.04", "0")
     assert claim.source.endswith("故预算调整率为零。")
     assert "因财政预算调整下达 855.52 万元" in claim.source
+    # The unit's reason is its sentence under 其他需要说明问题, without the text before it that a lost line break
+    # joined to it ("…整改完成时限：2025年5月30日其他需要说明问题年中预算调整是由于…").
+    assert "单位的理由：“年中预算调整是由于因落实国家政策" in claim.message and "整改" not in claim.message
 
 
 def test_seed_sums(seed_findings: list[Finding]) -> None:

@@ -203,9 +203,13 @@ class AccountsReader(TextReader):
                 self.set("adjustment.carryover_mentioned", True, m2.start() if m2 else pos)
         m = re.compile(r"[^。；\n]{0,120}未[记计]入(?:预算)?调整(?:数|率)?[^。；\n]{0,60}[。；]?").search(self.text)
         if m:
-            reason = m.group(0).strip()
+            # The reason starts after the last colon, a date or a section title that a line break was lost
+            # before ("…完成时限：2025年5月30日其他需要说明问题年中预算调整是由于…").
+            head = m.group(0)[:m.group(0).find("未")]
+            cut = max((c.end() for c in re.finditer(r"[：:]|\d{1,2}日|其他需要说明的?(?:问题|事项)", head)), default=0)
+            reason = m.group(0)[cut:].strip()
             self.out.data.setdefault("adjustment", {}).setdefault("exclusions", []).append({"reason": reason})
-            self.record("adjustment.exclusions[0].reason", m.start())
+            self.record("adjustment.exclusions[0].reason", m.start() + cut)
 
     def execution(self) -> None:
         m = re.search(r"收支[^，。；]{0,6}(?:持平|平衡)", self.text)

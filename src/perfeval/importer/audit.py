@@ -39,8 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from perfeval.model.schema import DepartmentYear
-from perfeval.review import Finding
-from perfeval.review.checks import run_checks
+from perfeval.review import Finding, run_checks
 from .audit_base import MAX_PER_RULE, AuditBase
 from .audit_forms import FormRules
 from .audit_text import TextRules

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from perfeval.review.checks.text import PLACEHOLDER
+from perfeval.review import PLACEHOLDER
 
 from .audit_base import TOLERANCE, AuditBase, decimal_places, fmt, round_half_up
 from .extraction import bracket_depths

@@ -10,6 +10,7 @@ on what needs verifying. This module is the public face; other subpackages impor
 from __future__ import annotations
 
 from perfeval.review.checks import CHECK_IDS, CHECKS, CheckRule, has_errors, run_checks
+from perfeval.review.checks.text import PLACEHOLDER
 from perfeval.review.findings import (CHECK_SEVERITIES, SEVERITY_LABELS, SEVERITY_ORDER, Finding, Override,
                                       Severity, sort_findings)
 from perfeval.review.frameworks import (COMPUTED_LABEL, DEFAULT_FRAMEWORK, OFFICIAL_LABEL, Framework,
@@ -26,7 +27,7 @@ from perfeval.review.shapes import RULE_LABELS, RuleShape, rule_shapes
 __all__ = [
     "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
-    "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",
+    "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "PLACEHOLDER", "RULE_LABELS", "RuleShape",
     "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity", "available",
     "compare_self_scores", "grade", "has_errors", "input_value", "load_framework", "load_named",
     "mid_year_adjustment", "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks",
