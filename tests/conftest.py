@@ -54,10 +54,17 @@ def seed() -> DepartmentYear:
     return load_department(SEED_DATA)
 
 
+#: Test books hold the seed and demo departments in one book on purpose (a real book reads data/ alone).
+MIXED_BOOK = "\ndata_dirs: [data, data/demo]\n"
+
+
 def copy_project(dest: Path, data: bool = True) -> Path:
-    """A fresh copy of the book project (config, pages, templates and, optionally, all data)."""
+    """A fresh copy of the book project (config, pages, templates and, optionally, all data); its
+    ``_config.yml`` reads data/ and data/demo/ (:data:`MIXED_BOOK`)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    with open(dest / "_config.yml", "a", encoding="utf-8") as config:
+        config.write(MIXED_BOOK)
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     shutil.copytree(ROOT / "book", dest / "book",
                     ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]", "_extra", "findings.ipynb"))
@@ -65,6 +72,7 @@ def copy_project(dest: Path, data: bool = True) -> Path:
         shutil.copytree(ROOT / "data", dest / "data")
     else:
         shutil.copytree(ROOT / "data" / "frameworks", dest / "data" / "frameworks")
+    (dest / "data" / "demo").mkdir(exist_ok=True)
     return dest
 
 

@@ -59,3 +59,18 @@ def load_record(path: Path | str) -> DepartmentYear:
     if path.parent.name.isdigit() and int(path.parent.name) != record.year:
         raise DataError(path, "year does not match folder")
     return record
+
+
+def pdf_bytes(objs: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of the objects ``objs`` (numbered from 1, the first the catalog) with its cross-reference table;
+    ``trailer`` adds entries to the trailer dictionary (``/Encrypt 4 0 R /ID [...]``)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R ".encode() + trailer + f">>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

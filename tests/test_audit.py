@@ -90,7 +90,7 @@ def test_audit_cli_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", str(SEED_TEXT), "--year", "2024", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert {"text.unit", "year.as_written", "adjustment.declared_zero"} <= {d["rule"] for d in data}
-    assert set(data[0]) == {"rule", "severity", "path", "message", "numbers", "source"}
+    assert set(data[0]) == {"id", "rule", "checks", "severity", "path", "message", "numbers", "source"}
 
 
 def test_hunan_county_sum_and_rate() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -31,7 +30,8 @@ UNIT_HEADINGS = [
     "（九）资产管理情况", "（十）效果产出情况", "三、绩效目标完成情况", "四、项目支出情况", "（一）本部门项目",
     "（二）代管资金", "五、存在的问题及改进措施", "六、其他需要说明问题", "七、单位自评表",
 ]
-REVIEW_HEADINGS = ["一、测算得分", "二、主要比率", "三、数据核查"]
+#: The 测算意见 a director signs (pages.opinion): complete in itself, not the page's second part.
+REVIEW_HEADINGS = ["一、评价结论", "二、发现的问题", "三、意见建议", "四、测算得分明细"]
 # Figures of the seed report (年初预算, 支出合计, a project's actual, 三公 actual, the problem's deadline).
 KEY_FIGURES = ["2373.85", "3229.37", "655.0411", "9.32", "2025年5月30日"]
 #: A check id or a field path: never in a Word file.
@@ -88,9 +88,8 @@ def test_title_and_every_section_heading_in_order(document: docx.document.Docume
     assert levels["一、部门概况"] == 1 and levels["（一）单位基本职能"] == 2
     assert review_document.paragraphs[0].text == "2024年度湘潭市民政局部门整体支出绩效测算意见"
     assert [text for level, text in _headings(review_document) if level == 1] == REVIEW_HEADINGS
-    # Findings grouped 错误 / 需核实 / 提示, one level below 三、数据核查.
-    assert [text for level, text in _headings(review_document) if level == 2] == ["错误（2项）", "需核实（9项）",
-                                                                                  "提示（6项）"]
+    # The standing findings grouped 错误 / 需核实 under 二、发现的问题 (the seed has no 错误).
+    assert [text for level, text in _headings(review_document) if level == 2] == ["（一）需核实（8项）"]
 
 
 def test_outline_follows_the_template_notebook() -> None:
@@ -161,27 +160,26 @@ def test_unit_self_assessment_table(document: docx.document.Document) -> None:
 
 def test_review_scores_findings_and_sensitivity(review_document: docx.document.Document) -> None:
     text = _all_text(review_document)
-    assert DISCLAIMER in text and LEAD_NOTE in text
+    # Its own words for what the score is; nothing of the book's (本书, 评价方法) that the file does not hold.
+    assert "不代表财政部门的正式评价结果" in text and DISCLAIMER not in text and LEAD_NOTE not in text
     # Recomputed total of the seed under xiangtan-2024 (hand-derived in tests/test_scoring.py) and its grade.
-    assert "测算得分88.83分，等级“良”，适用指标覆盖率94.00%" in text
+    assert "测算得分88.83分，等级为良（适用指标覆盖率94.00%）" in text
     assert "单位自评100分，等级“优”；测算得分比自评低11.17分" in text
-    assert "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" in text
+    assert "若单位关于年中追加资金不计入预算调整数的说明经核实成立，测算得分为97.34分，等级为优。" in text
     captions = [p.text for p in review_document.paragraphs if p.style.name == "表题"]
-    assert captions == ["表1 单位自评得分与测算得分对照", f"表2 测算得分明细（{load_framework(FRAMEWORK).title}）",
-                        "表3 主要比率测算", "表4 项目执行率测算", "表5 数据核查：错误", "表6 数据核查：需核实",
-                        "表7 数据核查：提示"]
-    scores = review_document.tables[1]
-    header = [c.text for c in scores.rows[0].cells]
-    assert header == ["一级指标", "二级指标", "三级指标", "分值", "测算得分", "指标值", "说明"]
-    a21 = next([c.text for c in r.cells] for r in scores.rows if r.cells[2].text == "预算调整率")
-    assert a21[4] == "0.00" and "高于30%，得0.00分（满分8分）" in a21[6]
+    assert captions == ["表1 测算得分明细"]
+    scores = review_document.tables[0]
+    assert [c.text for c in scores.rows[0].cells] == ["指标", "分值", "测算得分", "说明"]
+    a21 = next([c.text for c in r.cells] for r in scores.rows if r.cells[0].text == "预算调整率")
+    assert a21[2] == "0.00" and "高于30%，得0.00分（满分8分）" in a21[3]
     # Plain Chinese: no rule ids, no field paths, no formula signs.
     assert not CHECK_ID.findall(text) and "÷" not in text and ">=" not in text
-    findings = review_document.tables[4]
-    assert [c.text for c in findings.rows[0].cells] == ["涉及项目", "说明"]
-    assert [r.cells[0].text for r in findings.rows[1:]] == ["项目1", "项目3"]
-    # One chart: the projects' execution rates; sharp in print (300 pixels per inch or more as placed).
-    assert len(review_document.inline_shapes) == 1
+    # The eight 需核实 findings, numbered, named as the page names them (a project's message names it itself).
+    listed = [p.text for p in review_document.paragraphs if re.match(r"\d\. ", p.text)]
+    assert [t.split("：")[0].split("「")[0] for t in listed[:8]] == [
+        "1. 支出情况", "2. 年中预算调整", "3. 项目1", "4. 项目3", "5. 项目5", "6. 项目6", "7. 项目8", "8. 财政部门预算批复情况"]
+    # No chart: the opinion holds its conclusion, findings, advice and the scores table.
+    assert len(review_document.inline_shapes) == 0
 
 
 def test_tables_repeat_headers_and_images_are_sharp(document: docx.document.Document,

@@ -275,6 +275,8 @@ def _full_record() -> DepartmentYear:
         "problems": [{"problem": "问题", "cause": "原因", "measures": "措施", "responsible": "负责人",
                       "deadline": dt.date(2025, 12, 31)},
                      {"problem": "没有时限的问题"}],
+        "rectification": [{"problem": "上年问题", "number": 2, "status": "整改中", "description": "=正在整改",
+                           "completed": dt.date(2025, 3, 1)}, {"problem": "未说明状态的问题"}],
         "stated_changes": [{"subject": "收入总计", "current": "792.22", "change": "-189.25", "percent": "-31.39",
                             "as_written": "同比减少189.25万元，下降31.39%"}],
         "annotations": {"expenditure.total.actual": {"as_written": "1 元", "inferred": True, "note": "按万元记录"},
@@ -607,7 +609,7 @@ def _covers(sqref: str, coordinate: str) -> bool:
 
 def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbook) -> None:
     assert template.sheetnames == ["说明", "基本信息", "职能与机构", "领导职数", "收支", "预算执行与管理", "调整未计入", "公用经费明细",
-                                   "分机构收入", "分机构支出", "绩效目标与指标", "项目", "问题整改", "自评表", "自评表资金",
+                                   "分机构收入", "分机构支出", "绩效目标与指标", "项目", "问题整改", "上年问题整改", "自评表", "自评表资金",
                                    "同比变动", "数据注记"]
     assert list(DATA_SHEETS) == template.sheetnames[1:] and SHEET_HELP == "说明"
 
@@ -626,6 +628,7 @@ def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbo
                              "调整后预算（万元）", "实际支出（万元）", "实际支出口径", "代管资金（非本部门预算）", "项目完成情况",
                              "产出名称", "产出关系", "产出数量", "产出计量单位", "产出金额（万元）"]
     assert headers("问题整改") == ["存在的问题", "原因分析", "整改措施", "整改责任人", "整改完成时限"]
+    assert headers("上年问题整改") == ["上年问题", "上年问题序号", "整改状态", "整改情况", "整改完成时间"]
     assert headers("自评表") == ["评价指标", "指标层级", "上级指标", "分值", "指标值（目标）", "实际完成值", "自评得分",
                               "得分说明", "评分标准"]
     assert headers("领导职数") == ["职务", "职数（名）"]

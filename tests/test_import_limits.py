@@ -20,6 +20,8 @@ from perfeval.errors import DataError
 from perfeval.importer import audit_document, extract, normalize, read_report
 from perfeval.importer import readers
 
+from .import_helpers import pdf_bytes
+
 TITLE = "2024年某局部门整体支出绩效评价报告\n"
 LIMIT = 1_950_000  # bytes: just under the 2 MB limit of a report text
 #: The other shapes at 1 MB: a quadratic path still needs hundreds of seconds there.
@@ -137,6 +139,85 @@ def test_docx_expanding_to_hundreds_of_megabytes_is_refused(tmp_path: Path) -> N
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 100_000  # KB: nothing expanded
 
 
+def _renamed_main_part(path: Path, xml_bytes: int) -> None:
+    """The bomb of :func:`_docx_bomb` with its main part renamed ``word/document.bin``: the package's content
+    types and relationships still make it the main document, which python-docx parses as XML."""
+    _docx_bomb(path, xml_bytes)
+    with zipfile.ZipFile(path) as zin:
+        infos = zin.infolist()
+        parts = {i.filename: zin.read(i.filename) for i in infos if i.filename != "word/document.xml"}
+        main = next(i for i in infos if i.filename == "word/document.xml")
+        tmp = path.with_suffix(".tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, data in parts.items():
+                data = data.replace(b"/word/document.xml", b"/word/document.bin").replace(b"word/document.xml",
+                                                                                          b"word/document.bin")
+                z.writestr(name, data)
+            with zin.open(main) as src, z.open("word/document.bin", "w", force_zip64=True) as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+    tmp.replace(path)
+
+
+def test_a_renamed_main_part_counts_towards_the_xml_limit(tmp_path: Path) -> None:
+    # Issue 24: 62 MB of XML under another name got past the 8 MB limit (1 GB of memory).
+    path = tmp_path / "renamed.docx"
+    _renamed_main_part(path, 20_000_000)
+    with zipfile.ZipFile(path) as z:
+        assert "word/document.xml" not in z.namelist() and "word/document.bin" in z.namelist()
+    start = time.process_time()
+    with pytest.raises(DataError, match="解压后过大"):
+        read_report(path)
+    assert time.process_time() - start < 5
+    # The same renaming of a small document is still read (the limit is on size, not on the name).
+    small = tmp_path / "small.docx"
+    _renamed_main_part(small, 10_000)
+    assert "绩效评价" in read_report(small)
+
+
+def _merged_column(path: Path, rows: int) -> None:
+    """A table whose first column is one cell merged down ``rows`` rows (w:vMerge), the second a row number."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年某局部门整体支出绩效评价报告")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目类别", "序号"
+    tbl = table._tbl
+    template = tbl.tr_lst[1]
+    tbl.remove(template)
+    from copy import deepcopy
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+    for i in range(rows):
+        tr = deepcopy(template)
+        first, second = tr.tc_lst
+        merge = OxmlElement("w:vMerge")
+        if i == 0:
+            merge.set(qn("w:val"), "restart")
+            first.get_or_add_tcPr().append(merge)
+            first.p_lst[0].append(OxmlElement("w:r"))
+            first.p_lst[0].r_lst[0].text = "业务工作经费"
+        else:
+            first.get_or_add_tcPr().append(merge)     # no w:val: "continue"
+        second.p_lst[0].append(OxmlElement("w:r"))
+        second.p_lst[0].r_lst[0].text = str(i + 1)
+        tbl.append(tr)
+    document.save(str(path))
+
+
+def test_a_long_vertically_merged_column_is_read_in_one_pass(tmp_path: Path) -> None:
+    # Issue 24: 28 s, then a RecursionError traceback (python-docx looks each continued cell up recursively).
+    path = tmp_path / "merged.docx"
+    _merged_column(path, 5_000)
+    start = time.process_time()
+    lines = read_report(path).split("\n")
+    assert time.process_time() - start < 20
+    assert lines[1] == "项目类别\t序号"
+    assert lines[2] == "业务工作经费\t1" and lines[-1] == "业务工作经费\t5000"   # the merged text in every row
+    assert len(lines) == 5_002
+
+
 def _pdf_bomb(path: Path, expanded: int) -> None:
     """A one-page PDF whose content stream (FlateDecode) expands to ``expanded`` bytes."""
     comp = zlib.compressobj(1)
@@ -150,16 +231,7 @@ def _pdf_bomb(path: Path, expanded: int) -> None:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
             b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objs))
 
 
 def test_pdf_expanding_beyond_the_memory_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -205,3 +205,46 @@ def test_an_unknown_schema1_key_is_reported_not_dropped(section: tuple[str, ...]
     with pytest.raises(ValidationError) as info:
         DepartmentYear.model_validate(migrate_record(data))
     assert [(e["loc"], e["type"]) for e in info.value.errors()] == [((*record.split("."), key), "extra_forbidden")]
+
+
+# --------------------------------------------------------------------------- a migration never loses a value
+
+def _with_new_sections(text: str) -> str:
+    """The schema-1 seed that also carries new-layout sections: adjustment exclusions and carryover, and who
+    approved (the same approver, and a project note the old layout did not hold)."""
+    return text + ("\nadjustment:\n  carryover: 120.5\n  exclusions:\n    - {amount: 30, reason: 上级追加专项，不属预算调整}\n"
+                   "approval:\n  approver: 市财政局\n")
+
+
+def test_new_layout_sections_of_a_schema1_file_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "2024" / SCHEMA1_SEED.name
+    path.parent.mkdir()
+    path.write_text(_with_new_sections(SCHEMA1_SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main(["migrate", "--force", str(path)]) == 0
+    assert "转换 1 个" in capsys.readouterr().out
+    new = load_department(path)
+    assert new.adjustment is not None and new.approval is not None
+    # what the file stated in the new layout …
+    assert new.adjustment.carryover == D("120.5")
+    assert [(e.amount, e.reason) for e in new.adjustment.exclusions] == [(D("30"), "上级追加专项，不属预算调整")]
+    # … and what the old layout held, both
+    assert new.adjustment.amount == D("855.52") and new.adjustment.declared_rate == 0
+    assert (new.approval.approver, new.approval.year_as_written) == ("市财政局", 2023)
+
+
+@pytest.mark.parametrize(("extra", "where", "kept", "derived"), [
+    ("adjustment:\n  amount: 800\n", "记录 adjustment 字段 amount", "800", "855.52"),
+    ("approval:\n  approver: 省财政厅\n", "记录 approval 字段 approver", "省财政厅", "市财政局"),
+])
+def test_a_value_given_twice_differently_stops_the_migration(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, where: str, kept: str, derived: str) -> None:
+    path = tmp_path / "2024" / SCHEMA1_SEED.name
+    path.parent.mkdir()
+    path.write_text(SCHEMA1_SEED.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
+    original = path.read_bytes()
+    assert main(["migrate", "--force", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert f"{path} {where}：" in captured.err
+    assert f"为 {derived}，而文件中已有的" in captured.err and f"为 {kept}，两者不一致，无法自动转换" in captured.err
+    assert "Traceback" not in captured.err and "未转换 1 个" in captured.out
+    assert path.read_bytes() == original

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path

@@ -46,8 +46,9 @@ def test_tables_and_figures_are_numbered_in_order(seed_nb) -> None:  # type: ign
         assert t.caption.startswith(f"表{t.number} ")
         assert t.file.startswith(f"2024/xiangtan-minzheng/表{t.number}-") and t.file.endswith(".csv")
     # The seed, the unit's report: 部门基本情况, 收入, 支出, 三公; its 8 goals' indicator tables; 代管资金,
-    # 整改清单, 单位自评表. Ours: 自评对照, 测算得分明细, 主要比率, 项目执行率, one findings table per severity (3).
-    assert len(tables) == 4 + 8 + 3 + 4 + 3
+    # 整改清单, 单位自评表. Ours: 自评对照, 测算得分明细, 主要比率, 项目执行率, one findings table per severity
+    # (2: the seed has 需核实 and 提示, no 错误).
+    assert len(tables) == 4 + 8 + 3 + 4 + 2
     charts = charts_in(seed_nb)
     assert [(c.name, c.number) for c in charts] == [("spending_structure", 1), ("budget_vs_actual", 2),
                                                     ("sangong", 3), ("projects", 4)]
@@ -188,14 +189,15 @@ def test_page_downloads_of_a_chapter(seed_nb, monkeypatch: pytest.MonkeyPatch) -
     unit = docx.Document(io.BytesIO(files["2024/xiangtan-minzheng/xiangtan-minzheng-2024.docx"]))
     review = docx.Document(io.BytesIO(files["2024/xiangtan-minzheng/xiangtan-minzheng-2024-测算意见.docx"]))
     images = sorted(p.blob for w in (unit, review) for p in w.part.package.parts if p.content_type == "image/png")
-    assert images == sorted(c.png for c in charts_in(seed_nb))
-    # Each Word file numbers its tables from 表1, in the page's order: the unit's report holds the tables of
-    # the chapter's first part, the 测算意见 those of the second.
+    # The unit's report holds the charts of the chapter's first part (the 测算意见 holds none).
+    assert images == sorted(c.png for c in charts_in(seed_nb) if c.name != "projects")
+    # The unit's report numbers its tables from 表1, in the page's order of the chapter's first part; the
+    # 测算意见 has its one table of scores.
     page_titles = [t.caption.split(" ", 1)[1] for t in tables_in(seed_nb)]
     split = page_titles.index("单位自评表") + 1
-    for word, titles in ((unit, page_titles[:split]), (review, page_titles[split:])):
-        captions = [p.text for p in word.paragraphs if p.style.name == "表题"]
-        assert captions == [f"表{n} {title}" for n, title in enumerate(titles, start=1)]
+    captions = [p.text for p in unit.paragraphs if p.style.name == "表题"]
+    assert captions == [f"表{n} {title}" for n, title in enumerate(page_titles[:split], start=1)]
+    assert [p.text for p in review.paragraphs if p.style.name == "表题"] == ["表1 测算得分明细"]
 
 
 def test_overview_pages_have_only_their_tables() -> None:
@@ -291,7 +293,8 @@ def test_outline_sections_render_in_the_notebook_order() -> None:
     levels = [s.level for s in OUTLINE]
     assert levels[:2] == [0, 0] and all(level in (1, 2, 3) for level in levels[2:])
     assert [s.heading for s in OUTLINE if s.level == 1] == ["单位自评报告", "测算与核查"]
-    assert [s.heading for s in OUTLINE if s.when] == ["四、历年对比"]
+    # Shown only with earlier years of the department: last year's problems followed up, and the years compared.
+    assert [s.heading for s in OUTLINE if s.when] == ["四、上年问题整改情况", "五、历年对比"]
     # Never interleaved: every section of the unit's report comes before every section of ours.
     review = [s.heading for s in OUTLINE].index("测算与核查")
     assert all(s.heading != "单位自评报告" for s in OUTLINE[review:])

@@ -60,7 +60,8 @@ def test_score_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "测算总分 88.83 分，等级 良（适用指标覆盖率 94.00%）" in out
     assert "预算调整率36.04%（年中调整855.52万元占年初预算2373.85万元的比例），高于30%，得0.00分（满分8分）" in out
     assert "预算执行：自评 30，测算 16，差异 -14" in out
-    assert "若上述需核实事项均成立，测算得分为97.34分，等级“优”。" in out
+    # The sentence names what would have to hold (never "若需核实事项成立", as if confirming a problem raised it).
+    assert "若单位关于年中追加资金不计入预算调整数的说明经核实成立，测算得分为97.34分，等级为优。" in out
     assert "不代表财政部门的正式评价结果" in out and "复核" not in out
 
 
@@ -144,42 +145,48 @@ def test_score_missing_department_exit_2(capsys: pytest.CaptureFixture[str]) -> 
 
 # --- check -------------------------------------------------------------------------------------
 
-def test_check_all_exit_1_on_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--data-dir", str(DATA)]) == 1
+def test_check_all_exit_1_on_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Template text left in the data ("XX") is an error: exit 1.
+    data_dir = data_copy(tmp_path, ("other_notes: 年中预算调整", "other_notes: XX年中预算调整"))
+    assert main(["check", "--data-dir", str(data_dir)]) == 1
     out = capsys.readouterr().out
-    assert "[错误] project.claim_full projects[0].description" in out
-    assert "[需核实] adjustment.declared_zero adjustment.declared_rate" in out
-    # notes: sum.basic (批复 rounding), projects.above_total, rate.summary, variance.summary, project.actual_missing,
-    # year.in_text
-    assert "共 2 个错误，9 个需核实，6 个提示" in out
+    assert "[错误] text.placeholder:other_notes：" in out
+    assert "[需核实] adjustment.declared_zero:adjustment.declared_rate：" in out
+    assert "共 1 个错误，8 个需核实，6 个提示" in out
+
+
+def test_check_exit_0_with_verify_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # The seed: no error (its claims of money paid in full are readings, 需核实), 8 需核实 — 人员经费, the adjustment,
+    # projects 1, 3, 5, 8 (each one finding with all it concerns), project 6 above its budget, the 批复 year —
+    # and 6 notes: sum.basic (批复 rounding), projects.above_total, rate.summary, variance.summary,
+    # project.actual_missing, year.in_text.
+    assert main(["check", "--data-dir", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert "[需核实] execution.project_below_90:projects[0]：项目1「困难群众生活救助」拨付率70.02%" in out
+    assert "共 0 个错误，8 个需核实，6 个提示" in out
 
 
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "xiangtan-minzheng", "--year", "2024", "--data-dir", str(DATA), "--format", "json"]) == 1
+    assert main(["check", "xiangtan-minzheng", "--year", "2024", "--data-dir", str(DATA), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == 3 and data["ok"] is False
-    # 9 需核实: the qualitative indicator of 目标3 states its result in words (同比均有所提高), not a finding
-    assert data["counts"] == {"error": 2, "verify": 9, "note": 6}
+    assert data["version"] == 3 and data["ok"] is True
+    # 8 需核实: the qualitative indicator of 目标3 states its result in words (同比均有所提高), not a finding
+    assert data["counts"] == {"error": 0, "verify": 8, "note": 6}
     (result,) = data["results"]
     assert (result["department"], result["year"]) == ("xiangtan-minzheng", 2024)
     first = result["findings"][0]
-    assert set(first) == {"rule", "severity", "path", "message", "numbers", "source"}
-    assert {f["severity"] for f in result["findings"]} == {"error", "verify", "note"}
+    assert set(first) == {"id", "rule", "checks", "severity", "path", "message", "numbers", "source", "ruling",
+                          "reply"}
+    assert {f["severity"] for f in result["findings"]} == {"verify", "note"}
     rules = [f["rule"] for f in result["findings"]]
     assert "sum.basic" in rules and "rate.summary" in rules and "year.as_written" in rules
     assert "variance.summary" in rules
-
-
-def test_check_exit_0_with_verify_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Without the two contradicted claims, only 需核实 and 提示 remain: exit 0.
-    data_dir = data_copy(tmp_path, ("通过财政“惠民惠农一卡通”系统及时足额发放", "通过财政“惠民惠农一卡通”系统发放"))
-    text = (data_dir / "2024" / "xiangtan-minzheng.yaml").read_text(encoding="utf-8")
-    text = text.replace("确保资金精准及时足额发放到群众手中", "确保资金精准发放到群众手中")
-    text = text.replace("资金于2024年12月底全部到位", "资金于2024年12月底到账")
-    (data_dir / "2024" / "xiangtan-minzheng.yaml").write_text(text, encoding="utf-8")
-    assert main(["check", "--data-dir", str(data_dir)]) == 0
-    out = capsys.readouterr().out
-    assert "共 0 个错误" in out and "[需核实] execution.project_below_90" in out
+    # The finding id is the check id and the path (the check id alone for a whole-record line), one per finding.
+    ids = [f["id"] for f in result["findings"]]
+    assert len(set(ids)) == len(ids)
+    assert "adjustment.declared_zero:adjustment.declared_rate" in ids and "rate.summary" in ids
+    project1 = next(f for f in result["findings"] if f["id"] == "execution.project_below_90:projects[0]")
+    assert project1["checks"] == ["execution.project_below_90", "project.claim_full", "claim.completion"]
 
 
 def test_check_refuses_control_characters_and_strips_them_from_terminal_text(
@@ -213,7 +220,7 @@ def test_an_escape_code_in_a_file_name_never_reaches_the_terminal(
 
 
 def test_check_code_without_year(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "xiangtan-minzheng", "--data-dir", str(DATA)]) == 1
+    assert main(["check", "xiangtan-minzheng", "--data-dir", str(DATA)]) == 0
     assert "湘潭市民政局 2024 年度" in capsys.readouterr().out
 
 
@@ -235,17 +242,50 @@ def test_review_and_scores_table(rec: DepartmentYear) -> None:
     result, findings = review(rec, "xiangtan-2024", DATA)
     table = scores_table(result)
     assert list(table.columns) == ["一级指标", "二级指标", "三级指标", "分值", "测算得分", "指标值", "说明"]
-    assert len(table) == 15 + 1
+    assert len(table) == 15 + 2
     row = table[table["三级指标"] == "预算调整率"].iloc[0]
     assert (row["一级指标"], row["二级指标"], row["分值"], row["指标值"], row["测算得分"]) == (
         "预算执行", "预算调整", D(8), "36.04%", Score(D(0)))
-    last = table.iloc[-1]
-    assert last["一级指标"] == "合计" and last["测算得分"] == Score(D("88.83")) and "良" in last["说明"]
-    assert cell_text(last["测算得分"]) == "88.83" and cell_text(row["测算得分"]) == "0.00"
+    # The column adds up on the page: the 14 applicable leaves earn 83.50 of their 94 points (A12, 6 points,
+    # not applicable: 16 + 17.5 + 5 + 45 = 83.5), then the rescaling is a row of its own: 83.5 × 100 / 94 =
+    # 88.829… → 88.83 (良).
+    applicable, rescaled = table.iloc[-2], table.iloc[-1]
+    assert (applicable["一级指标"], applicable["分值"], applicable["测算得分"]) == ("适用指标合计", D(94), Score(D("83.50")))
+    assert "不适用指标共6分已剔除" in applicable["说明"]
+    assert (rescaled["一级指标"], rescaled["分值"], rescaled["测算得分"]) == ("按100分折算", D(100), Score(D("88.83")))
+    assert "良" in rescaled["说明"]
+    leaves = table.iloc[:-2]
+    assert sum(s.value for s in leaves["测算得分"] if isinstance(s, Score)) == D("83.50")
+    assert sum(leaves["分值"]) == D(100)
+    assert cell_text(rescaled["测算得分"]) == "88.83" and cell_text(row["测算得分"]) == "0.00"
     # An indicator whose data are absent is not applicable, never 0.
     na = table[table["三级指标"] == "项目预算执行率"].iloc[0]
     assert cell_text(na["测算得分"]) == "不适用"
-    assert findings[0].id == "project.claim_full"
+    assert findings[0].id == "personnel.above_approved"     # no error: 需核实 first
+
+
+def test_ungraded_page_rescales_nothing_and_names_no_deductions(rec: DepartmentYear, tmp_path: Path) -> None:
+    """Coverage below 60%: no rescaled row, no 扣分最多, no "按100分折算" anywhere on the chapter."""
+    from bs4 import BeautifulSoup
+    from .chapter_outputs import chapter_notebook
+    data = rec.model_dump()
+    data["management"]["budget_management"] = ""
+    data["management"]["asset_management"] = ""
+    data["problems"], data["goals"] = [], []
+    bare = DepartmentYear.model_validate(data)
+    result, _ = review(bare, "xiangtan-2024", DATA)
+    # Applicable: A11 10 of 10, A21 0 of 8, A31 3 of 3, A32 3 of 3 → 16 of 24 points (coverage 24%): no grade.
+    assert result.grade is None and result.applicable_weight == 24
+    table = scores_table(result)
+    last = table.iloc[-1]
+    assert (last["一级指标"], last["分值"], last["测算得分"]) == ("适用指标合计", D(24), Score(D("16.00")))
+    assert "不予评级" in last["说明"] and "按100分折算" not in list(table["一级指标"])
+    assert not any("按100分折算" in text for text in table["说明"])
+    assert deductions_text(result) == ""
+    nb = chapter_notebook(bare, DATA / "frameworks" / "xiangtan-2024.yaml", tmp_path)
+    page = BeautifulSoup("".join(o.data.get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                                 for o in c.outputs), "html.parser").get_text()
+    assert "按100分折算" not in page and "扣分最多" not in page and "不适用，已剔除" in page
 
 
 def test_self_vs_computed_table(rec: DepartmentYear) -> None:
@@ -274,14 +314,14 @@ def test_findings_table(rec: DepartmentYear) -> None:
     rec = DepartmentYear.model_validate(data)
     _, findings = review(rec, "xiangtan-2024", DATA)
     table = findings_table(list(reversed(findings)), rec)
-    assert list(table.columns) == ["严重程度", "涉及项目", "说明", "规则", "字段"]
-    assert table.iloc[0]["严重程度"] == "错误" and table.iloc[-1]["严重程度"] == "提示"
-    assert "需核实" in set(table["严重程度"])
+    assert list(table.columns) == ["严重程度", "涉及项目", "说明", "编号", "规则", "字段"]
+    assert sorted(table["编号"]) == sorted(f.finding_id for f in findings)
+    assert table.iloc[0]["严重程度"] == "需核实" and table.iloc[-1]["严重程度"] == "提示"
     assert len(table) == len(findings)
     # The reader's column names the item as the chapter does; the path stays in the CSV-only column.
     items = dict(zip(table["字段"], table["涉及项目"]))
     adjustment = next(f for f in findings if f.id == "adjustment.declared_zero")
-    assert items["projects[2].actual"] == "项目3"
+    assert items["projects[2]"] == "项目3"
     assert items[adjustment.path] == schema_field([adjustment.path.split(".")[0]])[0]   # the section's title
     assert items["goals[2].indicators[0].actual"] == "目标3指标1"
     assert all("[" not in item and "." not in item for item in table["涉及项目"])

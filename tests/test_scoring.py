@@ -123,7 +123,9 @@ def test_xiangtan_sensitivity_hand_derived(rec: DepartmentYear) -> None:
         ("adjustment.declared_zero", expected, "优"), (None, expected, "优")]
     changed = entries[0].result.by_code("A21")
     assert changed.score == 8 and changed.inputs[0].overridden and changed.inputs[0].display == "0.00%"
-    assert sensitivity_sentence(entries) == "若上述需核实事项均成立，测算得分为97.34分，等级“优”。"
+    # The sentence names what would have to hold: the unit's explanation, not "the problems" (confirming a
+    # problem does not raise a score).
+    assert sensitivity_sentence(entries) == "若单位关于年中追加资金不计入预算调整数的说明经核实成立，测算得分为97.34分，等级为优。"
 
 
 def test_common_framework_hand_total(rec: DepartmentYear) -> None:
@@ -335,3 +337,31 @@ def test_nothing_applicable_has_no_total() -> None:
     result = score(_partial(), load_named("xiangtan-2024", DATA))
     assert result.total is None and result.grade is None and result.applicable_weight == 0
     assert result.notes == ("所有指标均缺少所需数据，均不适用：不计算总分，不予评级",)
+
+
+def test_partial_form_gives_the_adjustment_rate() -> None:
+    """A record that has only its 自评表's funds rows (年初预算, 全年预算, 全年执行 of 年度资金总额): the form
+    supports the adjustment and execution rates, so they are computed (not "缺少年初预算")."""
+    from perfeval.model import compute
+    from perfeval.pages.review_tables import rates_table
+    from perfeval.review import input_value
+    partial = DepartmentYear.model_validate({
+        "code": "x", "year": 2023, "unit": {"name": "某服务中心"},
+        "self_funds": [{"item": "年度资金总额", "initial": "1000.00", "full_year": "2358.00", "executed": "2300.00"}]})
+    adjustment = input_value("adjustment_rate", partial)
+    # (2358 − 1000) ÷ 1000 = 135.8%
+    assert adjustment.value == D("135.8") and "全年预算2358.00万元减年初预算1000.00万元" in adjustment.detail
+    execution = input_value("execution_rate", partial)
+    assert r2(execution.value) == r2(D(2300) * 100 / 2358) == D("97.54")     # type: ignore[operator]
+    result = score(partial, load_named("xiangtan-2024", DATA))
+    # A21 banded: above 30% → 0 of 8 (a computed score, not "not applicable")
+    assert result.by_code("A21").score == 0 and "缺少" not in result.by_code("A21").explanation
+    # A11 proportional to a 100% target: 10 × 2300 ÷ 2358 = 9.754… → 9.75
+    assert result.by_code("A11").score == r2(D(10) * 2300 / 2358) == D("9.75")
+    rates = rates_table(partial, compute(partial))
+    assert list(rates["比率"]) == ["预算执行率", "预算调整率"]
+    # Nothing is taken from the form when it states only one of the two budgets.
+    one_budget = DepartmentYear.model_validate({
+        "code": "x", "year": 2023, "unit": {"name": "某服务中心"},
+        "self_funds": [{"item": "年度资金总额", "full_year": "2358.00"}]})
+    assert input_value("adjustment_rate", one_budget).value is None

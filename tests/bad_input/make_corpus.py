@@ -90,7 +90,7 @@ def data_cases() -> None:
     lol += [f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     case("yaml-billion-laughs", sub(b, "long_term_plan: 围绕", "\n".join(lol) + "\nlong_term_plan: 围绕"))
     case("yaml-recursive-alias", sub(b, "duties:\n", "duties: &loop\n  - *loop\n"))
-    many = "\n".join(f"  - *id001" for _ in range(300))
+    many = "\n".join("  - *id001" for _ in range(300))
     case("yaml-too-many-aliases", sub(b, "long_term_plan: 围绕", f"padding:\n{many}\nlong_term_plan: 围绕"))
     case("yaml-deep-nesting", "code: qinghe-jiaoyu\nyear: 2024\nunit: " + "[" * 50_000 + "]" * 50_000 + "\n")
     case("top-level-list", "- code: qinghe-jiaoyu\n- year: 2024\n")
@@ -190,6 +190,26 @@ def check_cases() -> None:
                           "expenditure:\n  total: {budget: 4699.72, actual: 4994.07}\n"))
 
 
+def issue24_cases() -> None:
+    """Issue 24: numbers are not dates, yes is not true, true is not 1, no invisible direction controls, no data
+    file skipped silently, no amount finer than 0.01 元, framework numbers in range."""
+    b = BASE
+    case("date-zero", sub(b, "    deadline: 2025-06-30\n", "    deadline: 0\n"))
+    case("date-compact", sub(b, "    deadline: 2025-06-30\n", "    deadline: 20250301\n"))
+    unit = "  annual_budget: &id001 4699.72\n"
+    case("date-unix-time", sub(b, unit, unit + "\ncover:\n  report_date: 1735689600\n"))
+    case("flag-yes", sub(b, "    name: 教师培训经费\n", "    name: 教师培训经费\n    managed_only: yes\n"))
+    case("integer-true", sub(b, "  - part: 资产管理\n", "  - part: 资产管理\n    level: true\n"))
+    case("text-bidi-override", sub(b, "  approver: 市财政局\n", '  approver: "市财政局\\u202E局政财"\n'))
+    case("amount-too-precise", sub(b, "  fiscal: 112.88\n", "  fiscal: 0.0000001\n"))
+    case("file-trailing-space", b, "2024/qinghe-jiaoyu.yaml ")
+    case("file-in-subfolder", b, "2024/sub/qinghe-jiaoyu.yaml")
+    case("fw-parameter-tiny", sub(FRAMEWORK, "            input: verifiable_goal_share\n            params: {target: 100}\n",
+                                  "            input: verifiable_goal_share\n            params: {target: 1e-999999}\n"),
+         "frameworks/common.yaml")
+    case("fw-parameter-tiny", b)
+
+
 if __name__ == "__main__":
     for folder in HERE.iterdir():
         if folder.is_dir() and not folder.name.startswith(("_", ".")):
@@ -200,4 +220,5 @@ if __name__ == "__main__":
     folder_cases()
     framework_cases()
     check_cases()
+    issue24_cases()
     print(sum(1 for p in HERE.iterdir() if p.is_dir()), "cases")

@@ -1,20 +1,23 @@
 """One build at a time, clean interruption, and child processes that die with the build.
 
-* **The build lock** is ``fcntl.flock`` on ``_build/.build.lock``: the kernel drops it when the holder
-  dies, so a killed build never blocks the next one. The holder's pid (and process start time, against
-  pid reuse) is written into the file, for the message to a second build. A build takes it once, for
-  the whole build (:func:`build_lock` is re-entrant within a process, for callers that nest).
+* **The build lock** is an operating-system file lock (``filelock``: ``flock`` on Linux and macOS,
+  ``msvcrt.locking`` on Windows) on ``_build/.build.lock.flock``: the system drops it when the holder dies,
+  so a killed build never blocks the next one. The holder's pid (and process start time, against pid
+  reuse) is written into ``_build/.build.lock`` (:data:`LOCK_NAME`), for the message to a second build: a
+  file of its own, since taking the lock truncates the locked file. A build takes it once, for the whole
+  build (:func:`build_lock` is re-entrant within a process, for callers that nest).
 * **SIGTERM is handled like SIGINT** (:func:`sigterm_as_interrupt`): it raises KeyboardInterrupt, so
   ``finally`` clauses remove staging and release the lock; :func:`signals_deferred` blocks both signals
   around the few system calls that must not be split.
 * **Children die with the build** (:func:`die_with_parent`, Linux ``PR_SET_PDEATHSIG``): jupyter-book
   and the pool workers (whose kernels follow them) get SIGKILL when the build process dies.
+
+Nothing here imports a Unix-only module: the package imports on Windows (tests/test_portable.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import signal
 import subprocess
@@ -23,9 +26,13 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from filelock import FileLock, Timeout
+
 from perfeval.errors import UsageError
 
 LOCK_NAME = ".build.lock"
+#: The file the operating-system lock is taken on (beside :data:`LOCK_NAME`, which names the holder).
+FLOCK_NAME = LOCK_NAME + ".flock"
 
 
 class BuildLocked(UsageError):
@@ -49,6 +56,8 @@ def pid_alive(pid: int, start: str = "") -> bool:
     """Is process ``pid`` running (and, when ``start`` is given, the same process, not a reused pid)?"""
     if pid <= 0:
         return False
+    if sys.platform == "win32":   # os.kill(pid, 0) would terminate the process there
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -58,6 +67,20 @@ def pid_alive(pid: int, start: str = "") -> bool:
     if start and process_start_time(pid) and process_start_time(pid) != start:
         return False
     return True
+
+
+def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)   # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -138,23 +161,29 @@ def build_lock(build_dir: Path) -> Iterator[Path]:
 
 
 def _acquire(path: Path) -> Callable[[], None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    flock = FileLock(path.with_name(FLOCK_NAME), timeout=0)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
+        flock.acquire()
+    except Timeout:
         pid, _ = lock_holder(path)
         raise BuildLocked(_locked_message(path, pid)) from None
-    # We hold the lock: whatever pid the file names is a build that died without cleaning up.
-    os.ftruncate(fd, 0)
-    os.write(fd, (_token() + "\n").encode("ascii"))
-    os.fsync(fd)
+    try:
+        # We hold the lock: whatever pid the file names is a build that died without cleaning up.
+        with open(path, "w", encoding="ascii") as holder:
+            holder.write(_token() + "\n")
+            holder.flush()
+            os.fsync(holder.fileno())
+    except BaseException:
+        flock.release()
+        raise
 
     def release() -> None:
         try:
-            os.ftruncate(fd, 0)   # the file stays (unlinking it would let two builds lock two inodes)
+            path.write_text("", encoding="ascii")   # no holder (the file stays, as the lock file does)
+        except OSError:
+            pass
         finally:
-            os.close(fd)          # closing drops the flock
+            flock.release()
     return release
 
 
@@ -179,8 +208,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Block SIGINT/SIGTERM for a few system calls that must not be split (delivered right after)."""
-    if threading.current_thread() is not threading.main_thread():
+    """Block SIGINT/SIGTERM for a few system calls that must not be split (delivered right after; where
+    signals cannot be blocked, as on Windows, nothing is blocked)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

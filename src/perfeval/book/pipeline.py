@@ -8,6 +8,7 @@ and leaves the published book as it was.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ ENGINES = (DEFAULT_ENGINE, "nbclient")
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
+#: Dask is an extra, outside the default install (requirements.lock): asked for without it, this message.
+DASK_MISSING = ("--executor dask 需要 Dask，但本机未安装。请安装：pip install \"perfeval[dask]\"，"
+                "或在源码目录中运行 make venv-dask（requirements-dask.lock）；也可以不用 --executor dask，在本机执行。")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class BuildOptions:
     def __post_init__(self) -> None:
         if self.executor not in EXECUTORS:
             raise UsageError(f"未知的执行方式 {self.executor}，可选 {'、'.join(EXECUTORS)}")
+        if self.executor == "dask" and not all(importlib.util.find_spec(m) for m in ("dask", "distributed")):
+            raise UsageError(DASK_MISSING)
         if self.executor == "dask" and not self.scheduler:
             raise UsageError("--executor dask 需要 --scheduler 地址")
         if self.jobs is not None and self.jobs < 1:

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol
 
-from perfeval.errors import UsageError
-from perfeval.model import department_path, load_records
-from perfeval.model.files import discover, load_department
+from perfeval.errors import DataError, UsageError
+from perfeval.model import department_path, load_records, read_yaml
+from perfeval.model.files import discover, load_department, side_files
 
 DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
 OVERVIEW_TEMPLATE = "notebooks/overview.ipynb"
@@ -74,8 +74,7 @@ class BookLayout:
     def at(cls, root: Path | str = ".", data_dirs: Iterable[Path | str] | None = None) -> "BookLayout":
         root = Path(root).resolve()
         if data_dirs is None:
-            # Real data under data/<year>/, demo data apart under data/demo/<year>/.
-            data_dirs = ["data"] + (["data/demo"] if (root / "data" / "demo").is_dir() else [])
+            data_dirs = configured_data_dirs(root)
         dirs = tuple((Path(d) if Path(d).is_absolute() else root / d).resolve() for d in data_dirs)
         return cls(root, dirs)
 
@@ -109,6 +108,22 @@ class BookLayout:
 
     def notebook_path(self, run: Run) -> Path:
         return self.root / f"{run.page}.ipynb"
+
+
+def configured_data_dirs(root: Path) -> list[str]:
+    """The data folders a build reads by default: ``data_dirs`` in ``_config.yml`` (relative to the project),
+    else ``data`` alone: real and imported data. The demo (``data/demo``) is a book of its own (``make demo``),
+    never mixed into a real book's pages, totals or search unless a project lists it on purpose."""
+    config = Path(root) / "_config.yml"
+    if not config.is_file():
+        return ["data"]
+    data = read_yaml(config)
+    value = data.get("data_dirs") if isinstance(data, dict) else None
+    if value is None:
+        return ["data"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataError(config, "应为数据目录的列表，如 [data] (a list of folders)", field="data_dirs", label="数据目录")
+    return [v.strip() for v in value]
 
 
 # --- parameters -------------------------------------------------------------------------------------
@@ -286,7 +301,8 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides), title=record.report_title,
-        drop_tags=() if history else (HISTORY_TAG,), inputs=tuple(str(p) for p in [path, *history]),
+        drop_tags=() if history else (HISTORY_TAG,),
+        inputs=tuple(str(p) for p in [path, *history, *side_files(path)]),
         code=record.code, name=record.unit.name, year=record.year,
         supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
         demo=record.demo)
@@ -317,14 +333,15 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
                 layout, OVERVIEW_TEMPLATE, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
                 page=f"book/{year}/overview{'-demo' if demo else ''}",
                 title=f"{year}年度部门整体支出绩效评价总览{suffix}",
-                inputs=tuple(sorted(r.inputs[0] for r in group)), year=year, demo=demo))
+                inputs=tuple(sorted({p for r in group for p in r.inputs})), year=year, demo=demo))
     frameworks = sorted(str(p) for p in layout.frameworks_dir.glob("*.yaml"))
     runs.append(_page_run(layout, METHOD_TEMPLATE, {}, framework_file, page="book/method", title="评价方法",
                           inputs=tuple(frameworks)))
     if chapters:
         runs.append(_page_run(
             layout, FINDINGS_TEMPLATE, {"data_dirs": [str(d) for d in layout.data_dirs]}, framework_file,
-            page="book/findings", title="数据核查汇总", inputs=tuple(sorted(r.inputs[0] for r in chapters))))
+            page="book/findings", title="数据核查汇总",
+            inputs=tuple(sorted({p for r in chapters for p in r.inputs}))))
     return runs
 
 

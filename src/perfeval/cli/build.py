@@ -12,10 +12,14 @@ from perfeval.book import BookLayout, BuildOptions, RenderError, build, departme
 from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, write_notebook
 from perfeval.book.pipeline import ENGINES, EXECUTORS
 from perfeval.book.plan import DEPARTMENT_TEMPLATE
-from perfeval.cli.outputs import check_new_files, check_output
+from perfeval.cli.bureau import side_file_problems
+from perfeval.cli.outputs import check_new_files, check_output, refuse_project_files
+from perfeval.cli.parser import printable
+from perfeval.cli.project import check_before_publishing
 from perfeval.errors import UsageError
 from perfeval.model import department_path, load_department, load_records
-from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
+from perfeval.model.files import YEAR_FOLDER
+from perfeval.review import DEFAULT_FRAMEWORK, load_framework, resolve_framework
 
 FRAMEWORK_HELP = f"指标体系：名称（在 data/frameworks 中查找）或 YAML 文件路径（默认 {DEFAULT_FRAMEWORK}）"
 
@@ -37,7 +41,7 @@ def register(sub: Any) -> None:
                        description="校验数据，执行输入有变化的页面（并行），生成目录，用 jupyter-book 生成网页并原子发布。")
     b.add_argument("--only", metavar="部门代码", help="只执行这个部门的页面及用到它的页面（目录仍列出全部）")
     b.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
-                   help="数据目录，含 <年度>/<部门代码>.yaml（可重复；默认 data 和 data/demo）")
+                   help="数据目录，含 <年度>/<部门代码>.yaml（可重复；默认 data；示例数据另成一本书：make demo）")
     b.add_argument("--root", metavar="目录", default=".", help="书的项目目录（含 _config.yml；默认当前目录）")
     b.add_argument("--no-html", action="store_true", help="只执行笔记本、写目录，不生成网页")
     b.add_argument("--jobs", metavar="N", type=int, default=None, help="并行进程数（默认全部 CPU 核）")
@@ -49,11 +53,14 @@ def register(sub: Any) -> None:
                    help="在哪里执行：local（本机进程池，默认）或 dask（Dask 集群，需要 perfeval[dask]）")
     b.add_argument("--scheduler", metavar="地址", help="Dask 调度器地址，如 tcp://127.0.0.1:8786")
     b.add_argument("--framework", metavar="指标体系", default=DEFAULT_FRAMEWORK, help=FRAMEWORK_HELP)
+    b.add_argument("--allow-sensitive", action="store_true",
+                   help="公开前审查有未确认的内容时仍然发布（慎用；逐项确认请写 disclosure-accepted.yaml）")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="校验全部数据文件", description="校验数据目录下的全部数据文件。")
+    v = sub.add_parser("validate", help="校验全部数据文件和指标体系",
+                       description="校验数据目录下的全部数据文件，以及 data/frameworks（和各数据目录下 frameworks/）中的指标体系。")
     v.add_argument("--data-dir", action="append", dest="data_dirs", metavar="目录",
-                   help="数据目录（可重复；默认 data 和 data/demo）")
+                   help="数据目录（可重复；默认 data）")
     v.set_defaults(func=cmd_validate)
 
     m = sub.add_parser("migrate", help="把旧版（第 1 版）数据文件就地改写为新格式（第 2 版）",
@@ -99,7 +106,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _overrides(args.parameter)
     data_dir = Path(str(overrides.get("data_dir", "data"))).resolve()
     framework_file = resolve_framework(args.framework, layout.data_root).resolve()
-    output = check_output(Path(args.output), force=args.force, data_dirs=[layout.data_root, data_dir])
+    output = check_output(Path(args.output), force=args.force, data_dirs=[layout.data_root, data_dir], root=layout.root)
+    if output.resolve() == template.resolve():
+        raise UsageError(f"不能写入 {output}：它是模板笔记本本身 (refusing to overwrite the template)")
     record = load_department(department_path(data_dir, args.code, args.year))
     run = department_run(layout, record, data_dir, framework_file, template=template, overrides=overrides,
                          book=False)
@@ -124,6 +133,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         framework_file=resolve_framework(args.framework, layout.data_root).resolve(), only=args.only,
         html=not args.no_html, jobs=args.jobs, keep_going=args.keep_going, force=args.force, engine=args.engine,
         executor=args.executor, scheduler=args.scheduler)
+    if not check_before_publishing(layout, allow=args.allow_sensitive, publish=options.html):
+        return 1
     try:
         report = build(layout, options)
     except RenderError as exc:  # jupyter-book failed: the previous book stays published
@@ -141,7 +152,17 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     layout = BookLayout.at(".", args.data_dirs)
     records = load_records(layout.data_dirs)
-    print(f"数据校验通过：{len(records)} 个部门-年度")
+    stale = side_file_problems(records)       # rulings and replies whose finding no longer exists
+    for line in stale:
+        print(f"perfeval: 数据错误：{printable(line)}", file=sys.stderr)
+    if stale:
+        return 2
+    # Frameworks are data too: those of the project and any in a data folder's frameworks/.
+    folders = dict.fromkeys(f for f in (layout.frameworks_dir, *(d / "frameworks" for d in layout.data_dirs))
+                            if f.is_dir())
+    frameworks = [load_framework(path) for folder in folders for path in sorted(folder.glob("*.yaml"))
+                  if not path.name.startswith((".", "_"))]
+    print(f"数据校验通过：{len(records)} 个部门-年度，{len(frameworks)} 个指标体系")
     return 0
 
 
@@ -156,8 +177,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UsageError(f"--years 格式应为 2022-2024：{args.years}") from None
     if not years:
         raise UsageError(f"--years 没有给出任何年度（起止年份是否写反？）：{args.years}")
-    records = generate(args.departments, years, args.seed)
     out = Path(args.out)
+    if YEAR_FOLDER.fullmatch(out.name):
+        raise UsageError(f"--out 应是数据目录（其下为 <年度>/<部门代码>.yaml），{out} 是年度目录，会写成 {out / out.name}/…；"
+                         f"请改用 --out {out.parent} (--out is a data folder, not a year folder)")
+    refuse_project_files(out, data_ok=True)
+    records = generate(args.departments, years, args.seed)
     with tempfile.TemporaryDirectory() as tmp:   # what would be written, to find files it would change
         fresh = write(records, Path(tmp))
         changed = [out / p.relative_to(tmp) for p in fresh
@@ -170,7 +195,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from perfeval.errors import DataError
-    from perfeval.model.files import YEAR_FOLDER, discover, migrate_file
+    from perfeval.model.files import discover, migrate_file
 
     files: list[Path] = []
     for given in map(Path, args.paths):

@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from perfeval.cli.outputs import check_output, refuse_data_folder
+from perfeval.cli.bureau import date_argument
+from perfeval.cli.outputs import DATA, check_data_output, check_output, refuse_data_folder, refuse_project_files
 from perfeval.errors import UsageError
 from perfeval.excel import read_workbook, write_workbook
 from perfeval.model import department_path, load_department, write_record
 from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
-
-DATA = Path("data")
 
 
 def register(subparsers: Any) -> None:
@@ -50,8 +49,8 @@ def register(subparsers: Any) -> None:
     docx = subparsers.add_parser(
         "export-docx", help="把部门报告导出为 Word 文档（单位自评报告，或测算意见）",
         description="把 <数据目录>/<年度>/<部门代码>.yaml 导出为公文格式的 Word 文档（.docx）：默认是单位自评报告"
-                    "（按原报告整理，含单位自评表，不含本书的测算）；--part review 是测算意见（测算得分及说明、"
-                    "主要比率、数据核查）。",
+                    "（按原报告整理，含单位自评表，不含本书的测算）；--part review 是可签发的测算意见（评价结论、"
+                    "发现的问题及单位回复、意见建议、测算得分明细、落款和日期）。",
     )
     docx.add_argument("code", metavar="部门代码", help="部门代码，如 xiangtan-minzheng")
     docx.add_argument("year", metavar="年度", type=int, help="评价年度，如 2024")
@@ -63,12 +62,17 @@ def register(subparsers: Any) -> None:
                       help="按名称查找指标体系的目录，须名为 frameworks（默认 data/frameworks）")
     docx.add_argument("--part", choices=("unit", "review"), default="unit",
                       help="unit：单位自评报告（默认）；review：测算意见")
+    docx.add_argument("--issuer", metavar="单位", default=None,
+                      help="测算意见的落款单位（默认 _config.yml 的 opinion.issuer，其次 publisher）")
+    docx.add_argument("--date", metavar="日期", type=date_argument, default=None,
+                      help="测算意见的日期，如 2025-06-30（默认 _config.yml 的 opinion.date；都没有时留空待手写）")
     docx.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     docx.set_defaults(func=cmd_export_docx)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA])
+    refuse_project_files(args.output)
     path = write_workbook(None, args.output, force=args.force)
     print(f"已生成模板 {path}")
     return 0
@@ -78,6 +82,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     source: Path = args.file
     record = read_workbook(source)
     out: Path = args.output or department_path(args.data_dir, record.code, record.year)
+    check_data_output(out, record.code, record.year, [DATA, args.data_dir])
+    refuse_project_files(out, data_ok=True)
     if out.name != f"{record.code}.yaml":
         print(f"perfeval: 注意：文件名 {out.name} 与部门代码不一致，放入数据目录前请改名为 {record.code}.yaml",
               file=sys.stderr)
@@ -91,6 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA, args.data_dir])
+    refuse_project_files(args.output)
     record = load_department(department_path(args.data_dir, args.code, args.year))
     path = write_workbook(record, args.output, force=args.force)
     print(f"已导出 {path}")
@@ -99,6 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
     from perfeval.pages import export_docx
+    from perfeval.pages.opinion import config_signature, find_config
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":
@@ -108,6 +116,7 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
         raise UsageError(f"--frameworks-dir 应是名为 frameworks 的目录：{args.frameworks_dir}")
     framework = resolve_framework(args.framework, args.frameworks_dir.parent)
     record = load_department(department_path(args.data_dir, args.code, args.year))
-    path = export_docx(record, output, framework, args.data_dir, part=args.part)
+    signature = config_signature(find_config(Path.cwd()), args.issuer, args.date)
+    path = export_docx(record, output, framework, args.data_dir, part=args.part, signature=signature)
     print(f"已导出 {path}")
     return 0

@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from perfeval.cli.outputs import check_new_files
+from perfeval.cli.outputs import DATA, check_data_output, check_new_files, refuse_project_files
+from perfeval.cli.parser import printable
 from perfeval.errors import UsageError
-from perfeval.review import SEVERITY_LABELS, SEVERITY_ORDER, Finding
+from perfeval.review import SEVERITY_LABELS, Finding
 from perfeval.importer import MissingIdentity, audit_document, import_report, normalize, read_report, write_draft
 from perfeval.importer.draft import sources_path_for
 from perfeval.importer.extract import extract
 from perfeval.model import CODE_PATTERN
+from perfeval.model.schema import MAX_YEAR, MIN_YEAR, no_control_characters
 
 #: Labels of the severities audit uses (error / verify / note); the shared table may not know all yet.
 LABELS: dict[str, str] = {"error": "错误", "verify": "待核实", "note": "提示", "warning": "警告"}
@@ -63,45 +65,62 @@ def _ask(missing: dict[str, str]) -> UsageError:
     return UsageError(f"{reasons}，无法确定{'、'.join(missing)}：请用 {options} 指定")
 
 
+_HOW = {"title": "报告标题", "header": "表头年度", "body": "正文所述年度"}
+
+
+def _checked_unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    if not unit.strip():
+        raise UsageError("--unit 不能为空")
+    try:
+        no_control_characters(unit)
+    except ValueError as exc:
+        raise UsageError(f"--unit {exc}") from None
+    return unit.strip()
+
+
 def run_import(args: argparse.Namespace) -> int:
     code = args.code
     if code is not None and not re.fullmatch(CODE_PATTERN, code):
         raise UsageError(f"部门代码「{code}」只能使用小写字母、数字和连字符")
+    if args.year is not None and not MIN_YEAR <= args.year <= MAX_YEAR:
+        raise UsageError(f"--year 应在 {MIN_YEAR} 到 {MAX_YEAR} 之间，当前为 {args.year}")
     out: Path = args.output or _default_output(args.file, code)
     if code is None and out.name.endswith(".yaml") and re.fullmatch(CODE_PATTERN, out.name[:-5]):
         code = out.name[:-5]
+    check_data_output(out, code, args.year, [DATA])
+    refuse_project_files(out, data_ok=True)
+    refuse_project_files(sources_path_for(out), data_ok=True)
     check_new_files([out, sources_path_for(out)], force=args.force)
     if out.resolve() == args.file.resolve() or sources_path_for(out).resolve() == args.file.resolve():
         raise UsageError("输出文件不能与报告文件相同")
-    if args.unit is not None and not args.unit.strip():
-        raise UsageError("--unit 不能为空")
-    doc, extraction = import_report(args.file, code=code, year=args.year,
-                                    unit_name=args.unit.strip() if args.unit else None)
+    unit = _checked_unit(args.unit)
+    doc, extraction = import_report(args.file, code=code, year=args.year, unit_name=unit)
     year = extraction.data.get("year")
-    if year is not None and re.fullmatch(r"\d{4}", out.parent.name) and int(out.parent.name) != year:
-        raise UsageError(f"报告的评价年度为 {year}，与输出目录 {out.parent.name} 不一致；请改用 {out.parent.parent / str(year)} "
-                         "或用 --year 指定")
+    if isinstance(year, int) and not MIN_YEAR <= year <= MAX_YEAR:
+        how = _HOW.get(str(extraction.year_source), "报告")
+        raise UsageError(f"报告所述评价年度为 {year} 年（取自{how}），不在 {MIN_YEAR}–{MAX_YEAR} 年之间，可能是笔误；"
+                         "请核对后用 --year 评价年度 指定")
+    check_data_output(out, code, year, [DATA])
     try:
         result = write_draft(extraction, out, args.file.name)
     except MissingIdentity as exc:
         raise _ask(exc.missing) from None
-    print(f"已写出草稿：{result.path}")
-    print(f"字段出处：{result.sources_path}（{len(extraction.sources)} 项）")
+    lines = [f"已写出草稿：{result.path}", f"字段出处：{result.sources_path}（{len(extraction.sources)} 项）"]
     if result.missing:
-        print(f"文中未找到 {len(result.missing)} 项（未填写，不作推测）：")
-        for path, label in result.missing.items():
-            print(f"  - {path}（{label}）")
-    for line in result.dropped:
-        print(f"略去：{line}")
-    for note in extraction.notes:
-        print(f"说明：{note}")
+        lines.append(f"文中未找到 {len(result.missing)} 项（未填写，不作推测）：")
+        lines += [f"  - {path}（{label}）" for path, label in result.missing.items()]
+    lines += [f"略去：{line}" for line in result.dropped]
+    lines += [f"说明：{note}" for note in extraction.notes]
     if result.valid:
-        print("数据校验：通过（部分数据）。")
-        return 0
-    print(f"数据校验：草稿尚未通过（{len(result.errors)} 处）：")  # pragma: no cover - make_valid guarantees validity
-    for err in result.errors:  # pragma: no cover
-        print(f"  - {err}")
-    return 1  # pragma: no cover
+        lines.append("数据校验：通过（部分数据）。")
+    else:  # pragma: no cover - make_valid guarantees validity
+        lines.append(f"数据校验：草稿尚未通过（{len(result.errors)} 处）：")
+        lines += [f"  - {err}" for err in result.errors]
+    # Text from the report (a dropped line, a note) never reaches the terminal as escape codes.
+    sys.stdout.write("".join(printable(line) + "\n" for line in lines))
+    return 0 if result.valid else 1
 
 
 def format_findings(findings: list[Finding]) -> str:
@@ -123,10 +142,12 @@ def run_audit(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else extraction.data.get("year")
     if year is None:
         raise _ask({"year": "--year"})
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UsageError(f"评价年度 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 年之间，可能是笔误；请核对后用 --year 评价年度 指定")
     findings = audit_document(doc, year, extraction)
     if args.format == "json":
         json.dump([f.to_json() for f in findings], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    else:
-        print(format_findings(findings))
+    else:   # a report's own text (出处, quoted values) never reaches the terminal as escape codes
+        sys.stdout.write("".join(printable(line) + "\n" for line in format_findings(findings).split("\n")))
     return 1 if any(f.severity == "error" for f in findings) else 0

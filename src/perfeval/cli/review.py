@@ -21,9 +21,8 @@ from perfeval.model import department_path, discover, load_all, load_department
 from perfeval.model.numbers import fmt_rate, fmt_score
 from perfeval.model import DepartmentYear
 from perfeval.review import (CHECK_SEVERITIES, DEFAULT_FRAMEWORK, DISCLAIMER, SEVERITY_LABELS, Finding, ScoreResult,
-                             Sensitivity, compare_self_scores, has_errors, load_framework, resolve_framework,
-                             run_checks, score, self_scores_comparable, self_total, sensitivity,
-                             sensitivity_sentence)
+                             Sensitivity, assess_file, compare_self_scores, decide_file, has_errors, load_framework,
+                             resolve_framework, self_scores_comparable, self_total, sensitivity_sentence)
 
 #: Version 2: severities error / verify / note (``warning`` retired), ``grade`` may be null, ``coverage``,
 #: ``label``, ``sensitivity`` and the framework's ``source`` added. Version 3: records of schema 2 — finding
@@ -53,12 +52,6 @@ def register(subparsers: Any) -> None:
     c.set_defaults(func=cmd_check)
 
 
-def _headline(message: str, limit: int = 60) -> str:
-    """The first sentence of a finding's message (shortened)."""
-    head = message.split("。")[0]
-    return head if len(head) <= limit else head[:limit] + "…"
-
-
 def _dec(value: Decimal | None) -> str | None:
     if value is None:
         return None
@@ -77,6 +70,8 @@ def _sensitivity_json(entry: Sensitivity) -> dict[str, Any]:
     overrides = entry.result.overrides
     return {
         "finding": f.id if f else None,
+        "id": f.finding_id if f else None,
+        "claim": f.claim if f else None,
         "path": f.path if f else None,
         "message": f.message if f else "全部需核实事项均按单位的说法成立",
         "overrides": [{"input": o.input, "value": _value_json(o.value), "detail": o.detail} for o in overrides],
@@ -85,8 +80,8 @@ def _sensitivity_json(entry: Sensitivity) -> dict[str, Any]:
     }
 
 
-def score_to_json(result: ScoreResult, record: DepartmentYear,
-                  sensitivities: list[Sensitivity] | None = None) -> dict[str, Any]:
+def score_to_json(result: ScoreResult, record: DepartmentYear, sensitivities: list[Sensitivity] | None = None,
+                  ruled: list[Finding] | None = None) -> dict[str, Any]:
     """The stable JSON shape of ``perfeval score --format json`` (docs/json.md)."""
     fw = result.framework
     src = fw.source
@@ -124,6 +119,10 @@ def score_to_json(result: ScoreResult, record: DepartmentYear,
         "grade": result.grade,
         "notes": list(result.notes),
         "sensitivity": [_sensitivity_json(s) for s in (sensitivities or [])],
+        "rulings": [{"id": f.finding_id, "finding": f.id, "decision": f.ruling.decision, "basis": f.ruling.basis,
+                     "by": f.ruling.by, "date": f.ruling.date.isoformat() if f.ruling.date else None,
+                     "overrides": [o.input for o in f.overrides] if f.ruling.accepted else []}
+                    for f in (ruled or []) if f.ruling is not None],
         "self_scores": [
             {"part": c.part, "weight": _dec(c.weight), "self_score": _dec(c.self_score),
              "recomputed": _dec(c.recomputed), "difference": _dec(c.difference), "explanation": c.explanation}
@@ -141,12 +140,13 @@ def _print_json(data: Any) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
-    record = load_department(department_path(data_dir, args.code, args.year))
+    path = department_path(data_dir, args.code, args.year)
+    record = load_department(path)
     framework = load_framework(resolve_framework(args.framework, data_dir))
-    result = score(record, framework)
-    sensitivities = sensitivity(record, framework, run_checks(record), base=result)
+    assessment = assess_file(record, framework, path)
+    result, sensitivities = assessment.result, assessment.sensitivities
     if args.format == "json":
-        _print_json(score_to_json(result, record, sensitivities))
+        _print_json(score_to_json(result, record, sensitivities, assessment.ruled))
         return 0
     lines = [f"{record.unit.name} {record.year} 年度 · 指标体系 {framework.name}（{framework.title}）"]
     for i in result.indicators:
@@ -155,6 +155,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         if i.rule is not None:
             lines.append(f"{indent}  {i.explanation}")
     lines += [f"说明：{note}" for note in result.notes]
+    lines += [f"口径认定：{f.finding_id}：{f.ruling.words()}" for f in assessment.ruled if f.ruling is not None]
     grade = f"等级 {result.grade}" if result.grade else "数据不足，不予评级"
     if result.total is None:
         lines.append(f"没有适用的指标：不计算{result.label[:2]}总分，数据不足，不予评级")
@@ -164,10 +165,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         lines.append(f"{result.label[:2]}总分 {fmt_score(result.total)} 分，{grade}"
                      f"（适用指标覆盖率 {fmt_rate(result.coverage * 100)}）")
-    for entry in sensitivities:
-        if entry.finding is not None and entry.result.shown_total is not None:
-            lines.append(f"  需核实：{_headline(entry.finding.message)}——若按单位的说法成立，{result.label} "
-                         f"{fmt_score(entry.total)} 分（{entry.grade or '不予评级'}）")
     sentence = sensitivity_sentence(sensitivities)
     if sentence:
         lines.append(sentence)
@@ -206,7 +203,7 @@ def _select(args: argparse.Namespace) -> list[tuple[DepartmentYear, str]]:
 def cmd_check(args: argparse.Namespace) -> int:
     selected = _select(args)
     results: list[tuple[DepartmentYear, str, list[Finding]]] = [
-        (rec, path, run_checks(rec, source=path)) for rec, path in selected
+        (rec, path, decide_file(rec, path, source=path).findings) for rec, path in selected
     ]
     counts: Counter[str] = Counter(f.severity for _, _, found in results for f in found)
     failed = any(has_errors(found) for _, _, found in results)
@@ -214,7 +211,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_json({
             "version": JSON_VERSION,
             "results": [{"department": rec.code, "year": rec.year, "unit": rec.unit.name, "file": path,
-                         "findings": [f.to_json() for f in found]} for rec, path, found in results],
+                         "findings": [f.to_check_json() for f in found]} for rec, path, found in results],
             "counts": {s: counts.get(s, 0) for s in CHECK_SEVERITIES},
             "ok": not failed,
         })
@@ -225,7 +222,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for rec, path, found in results:
         lines.append(f"{rec.unit.name} {rec.year} 年度（{path}）")
         for f in found:
-            lines.append(f"  [{SEVERITY_LABELS[f.severity]}] {f.id} {f.path}：{f.message}")
+            lines.append(f"  [{SEVERITY_LABELS[f.severity]}] {f.finding_id}：{f.full_text()}")
         if not found:
             lines.append("  未发现问题")
     lines.append("共 " + "，".join(f"{counts.get(s, 0)} 个{SEVERITY_LABELS[s]}" for s in CHECK_SEVERITIES))

@@ -56,6 +56,7 @@ SHEET_EXPENDITURE_UNITS = "分机构支出"
 SHEET_GOALS = "绩效目标与指标"
 SHEET_PROJECTS = "项目"
 SHEET_PROBLEMS = "问题整改"
+SHEET_RECTIFICATION = "上年问题整改"
 SHEET_SCORES = "自评表"
 SHEET_FUNDS = "自评表资金"
 SHEET_CHANGES = "同比变动"
@@ -75,6 +76,7 @@ VALUE_COLUMN = 3
 
 RELATIONS: tuple[str, ...] = get_args(Relation)
 CATEGORIES: tuple[str, ...] = get_args(Indicator.model_fields["category"].annotation)
+RECTIFICATION_STATUSES: tuple[str, ...] = ("已整改", "整改中", "未整改")
 RELATION_ALIASES = {"＝": "=", "≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=>": ">=", "=<": "<=",
                     "≧": ">=", "≦": "<="}
 
@@ -382,6 +384,20 @@ PROBLEMS_TABLE = TableSheet(
     anchor=("problem",), what="问题",
 )
 
+RECTIFICATION_TABLE = TableSheet(
+    SHEET_RECTIFICATION, ("rectification",), "上年问题整改情况",
+    "本年报告所述上年问题的整改情况，每个问题一行；上年问题序号填上年报告的问题N（不填则按问题文字对应）；"
+    "整改状态未说明的留空。",
+    (
+        Column(("problem",), "上年问题", "text", width=40),
+        Column(("number",), "上年问题序号", "int", width=12),
+        Column(("status",), "整改状态", "choice", width=12, choices=RECTIFICATION_STATUSES),
+        Column(("description",), "整改情况", "text", width=50),
+        Column(("completed",), "整改完成时间", "date", width=14),
+    ),
+    anchor=("problem",), what="整改",
+)
+
 SCORES_TABLE = TableSheet(
     SHEET_SCORES, ("self_scores",), "单位自评表（指标）",
     "按单位自评表原样填写，每个指标一行；原表没有的列留空（分值合计不是 100 也照填）。自评得分不能超过分值。",
@@ -465,14 +481,14 @@ NOTES_TABLE = TableSheet(
 
 TABLES: tuple[TableSheet, ...] = (
     POSTS_TABLE, EXCLUSIONS_TABLE, PUBLIC_ITEMS_TABLE, INCOME_UNITS_TABLE, EXPENDITURE_UNITS_TABLE, GOALS_TABLE,
-    PROJECTS_TABLE, PROBLEMS_TABLE, SCORES_TABLE, FUNDS_TABLE, CHANGES_TABLE, NOTES_TABLE,
+    PROJECTS_TABLE, PROBLEMS_TABLE, RECTIFICATION_TABLE, SCORES_TABLE, FUNDS_TABLE, CHANGES_TABLE, NOTES_TABLE,
 )
 
 #: Data sheets in workbook order (the 说明 sheet comes first).
 DATA_SHEETS: tuple[str, ...] = (
     SHEET_BASIC, SHEET_LISTS, SHEET_POSTS, SHEET_MONEY, SHEET_BUDGET, SHEET_EXCLUSIONS, SHEET_PUBLIC_ITEMS,
-    SHEET_INCOME_UNITS, SHEET_EXPENDITURE_UNITS, SHEET_GOALS, SHEET_PROJECTS, SHEET_PROBLEMS, SHEET_SCORES,
-    SHEET_FUNDS, SHEET_CHANGES, SHEET_NOTES,
+    SHEET_INCOME_UNITS, SHEET_EXPENDITURE_UNITS, SHEET_GOALS, SHEET_PROJECTS, SHEET_PROBLEMS, SHEET_RECTIFICATION,
+    SHEET_SCORES, SHEET_FUNDS, SHEET_CHANGES, SHEET_NOTES,
 )
 
 

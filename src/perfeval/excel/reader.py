@@ -320,6 +320,9 @@ class WorkbookReader:
         out: dict[str, dict[str, Any]] = {}
         rows: dict[str, int] = {}
         n = len(table.key)
+        by_item: dict[Loc, list[tuple[Loc, CellRef]]] = {}     # one pass over the cells, not one per row
+        for cell_loc, cell_ref in list(self.cells.items()):
+            by_item.setdefault(cell_loc[: n + 1], []).append((cell_loc, cell_ref))
         for item, loc in zip(items, locs):
             ref = self.cells[loc]
             key = item.pop(MAP_KEY, None)
@@ -331,9 +334,8 @@ class WorkbookReader:
                 self.problems.append((ref, f"「{key}」与第 {rows[key]} 行重复 (duplicate key)"))
                 continue
             out[key], rows[key] = item, ref.row
-            for cell_loc, cell_ref in list(self.cells.items()):
-                if cell_loc[: n + 1] == loc:
-                    self.cells.setdefault((*table.key, key, *cell_loc[n + 1:]), cell_ref)
+            for cell_loc, cell_ref in by_item.get(loc, ()):
+                self.cells.setdefault((*table.key, key, *cell_loc[n + 1:]), cell_ref)
         return out
 
     def read_child(self, ws: SheetGrid, r: int, table: TableSheet, item: dict[str, Any], loc: Loc,

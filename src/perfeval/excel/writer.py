@@ -46,6 +46,7 @@ from perfeval.excel.layout import (
     TableSheet,
 )
 from perfeval.model import DepartmentYear, schema_field
+from perfeval.model.files import file_mode
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(bold=True)
@@ -94,12 +95,17 @@ def write_workbook(record: DepartmentYear | None, path: Path, *, force: bool = F
         raise DataError(path, "输出文件应以 .xlsx 结尾 (output must be .xlsx)")
     if path.exists() and not force:
         raise DataError(path, "文件已存在，如需覆盖请加 --force (file exists; use --force to overwrite)")
-    wb = build_workbook(record)
+    return save_workbook(build_workbook(record), path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Save ``wb`` to ``path`` atomically (a hidden temporary file beside it, then renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -11,7 +11,6 @@ sentence, the fields not found, and what was left out.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -119,6 +119,20 @@ def _join_wrapped(rows: list[tuple[list[str], list[tuple[float, float] | None]]]
     return out
 
 
+def _encrypted(exc: BaseException) -> bool:
+    """Whether pdfminer refused the file for its encryption (a password, or a method it cannot decrypt)."""
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    cause: BaseException | None = exc
+    for _ in range(10):
+        if cause is None:
+            return False
+        if isinstance(cause, PDFEncryptionError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -137,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             cause = cause.__cause__ or cause.__context__
         if isinstance(cause, MemoryError):
             print("无法读取 PDF 文件：解析所需内存超过上限 (PDF needs too much memory)", file=sys.stderr)
+        elif _encrypted(exc):
+            print("无法读取 PDF 文件：文件已加密（需要密码），请先另存为未加密的 PDF 或导出文字 (encrypted PDF)",
+                  file=sys.stderr)
         else:
             print(f"无法读取 PDF 文件：{type(exc).__name__} (not a readable PDF)", file=sys.stderr)
         return 3

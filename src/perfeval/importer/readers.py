@@ -14,9 +14,11 @@ limit on pages, and the text any reader returns is limited to
 
 from __future__ import annotations
 
+import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 from perfeval.errors import DataError
 from perfeval.model import MAX_FILE_BYTES, read_text
@@ -53,24 +55,86 @@ def _limit_text(path: Path, text: str) -> str:
     return text
 
 
+#: Content types python-docx parses as XML end with this (the main part, styles, headers, relationships …).
+_XML_TYPE = "xml"
+#: The largest ``[Content_Types].xml`` read to find which parts are XML (a real one is a few KB).
+MAX_CONTENT_TYPES = 1_000_000
+
+
+def _xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path) -> list[zipfile.ZipInfo]:
+    """The parts python-docx would parse as XML: by name (``.xml``, ``.rels``) and by the content type the
+    package declares for them (a main part renamed ``word/document.bin`` is still parsed as XML)."""
+    import xml.etree.ElementTree as ET
+
+    names = {i.filename: i for i in infos}
+    declared = names.get("[Content_Types].xml")
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    if declared is not None:
+        if declared.file_size > MAX_CONTENT_TYPES:
+            raise DataError(path, f"Word 文件的 [Content_Types].xml 过大（{declared.file_size} 字节）(.docx is malformed)")
+        try:
+            root = ET.fromstring(archive.read(declared))
+        except (ET.ParseError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise DataError(path, f"无法读取 Word 文件：{exc} (not a readable .docx)") from None
+        for element in root:
+            kind = element.get("ContentType") or ""
+            if element.tag.endswith("Default"):
+                defaults[(element.get("Extension") or "").lower()] = kind
+            elif element.tag.endswith("Override"):
+                overrides[(element.get("PartName") or "").lstrip("/")] = kind
+    out = []
+    for info in infos:
+        name = info.filename
+        kind = overrides.get(name) or defaults.get(name.rpartition(".")[2].lower() if "." in name else "", "")
+        if name.lower().endswith((".xml", ".rels")) or kind.lower().endswith(_XML_TYPE):
+            out.append(info)
+    return out
+
+
 def check_docx_archive(path: Path) -> None:
     """Refuse a .docx whose parts would expand beyond the limits (a "zip bomb"), before parsing it.
 
     The sizes are the archive's declared uncompressed sizes; Python's ``zipfile`` never returns more
-    than the declared size of a part, so they bound what python-docx reads.
+    than the declared size of a part, so they bound what python-docx reads. The XML limit counts every
+    part that would be parsed as XML, whatever its name.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            if len(infos) > MAX_DOCX_PARTS:
+                raise DataError(path, f"Word 文件包含 {len(infos)} 个部件，超过上限 {MAX_DOCX_PARTS} (too many parts)")
+            parsed = _xml_parts(archive, infos, path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DataError(path, f"无法读取 Word 文件：{exc} (not a readable .docx)") from None
-    if len(infos) > MAX_DOCX_PARTS:
-        raise DataError(path, f"Word 文件包含 {len(infos)} 个部件，超过上限 {MAX_DOCX_PARTS} (too many parts)")
     total = sum(i.file_size for i in infos)
-    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    xml = sum(i.file_size for i in parsed)
     if total > MAX_DOCX_UNCOMPRESSED or xml > MAX_DOCX_XML:
         raise DataError(path, f"Word 文件解压后过大（{total} 字节，其中 XML {xml} 字节；上限 {MAX_DOCX_UNCOMPRESSED}"
                               f"，XML 上限 {MAX_DOCX_XML}）(.docx expands beyond the limit)")
+
+
+def _table_rows(table: object) -> Iterator[str]:
+    """The rows of a Word table as tab-separated cell texts, one entry per cell as Word stores it (a cell
+    spanning columns once); a cell continuing a vertical merge repeats the text of the merge's first cell.
+    One pass over the rows (python-docx's ``row.cells`` looks each continued cell up row by row, recursively)."""
+    from docx.table import _Cell
+
+    above: dict[int, str] = {}      # grid column → the text of the cell there in the row above
+    for tr in table._tbl.tr_lst:    # type: ignore[attr-defined]
+        column = tr.grid_before
+        cells: list[str] = []
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            if tc.vMerge == "continue":
+                text = above.get(column, "")
+            else:
+                text = _Cell(tc, table).text.replace("\n", " ").replace("\t", " ")  # type: ignore[arg-type]
+            for offset in range(span):
+                above[column + offset] = text
+            column += span
+            cells.append(text)
+        yield "\t".join(cells)
 
 
 def read_docx(path: Path) -> str:
@@ -87,16 +151,11 @@ def read_docx(path: Path) -> str:
     size = 0
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            for row in item.rows:
-                cells: list[str] = []
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(cell.text.replace("\n", " ").replace("\t", " "))
-                lines.append("\t".join(cells))
-                size += len(lines[-1])
+            for row in _table_rows(item):
+                lines.append(row)
+                size += len(row)
+                if size > MAX_REPORT_CHARS or len(lines) > MAX_REPORT_LINES:
+                    break
         else:
             lines.append(item.text)
             size += len(lines[-1])
@@ -214,9 +273,17 @@ def read_pdf(path: Path) -> str:
     raise DataError(path, "无法读取 PDF 文件：解析超出内存或时间限制，或文件已损坏 (PDF exceeds the limits or is broken)")
 
 
+#: Bidirectional controls (U+061C, U+200E/U+200F, U+202A–U+202E, U+2066–U+2069): invisible in a report, they
+#: would reverse the text after them in a page or a Word file; data files refuse them, a report's are removed.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def read_report(path: Path | str) -> str:
-    """The text of a report file, by its suffix."""
-    path = Path(path)
+    """The text of a report file, by its suffix, without bidirectional controls."""
+    return BIDI_CONTROLS.sub("", _read(Path(path)))
+
+
+def _read(path: Path) -> str:
     if not path.is_file():
         raise DataError(path, "文件不存在 (file not found)")
     suffix = path.suffix.lower()

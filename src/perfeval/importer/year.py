@@ -12,7 +12,9 @@ Where a report says which year it evaluates, in order of strength:
 Never from a date (a publication date, a cover's 报告日期, "截至2024年12月31日", a deadline),
 from a line that gives such a date, or from a running page header (a line repeated on every
 page). When none of these tells the year, :func:`report_year` returns None and the caller asks
-for ``--year``.
+for ``--year``. A stated year is returned as stated (1800–2999), even when no data file may hold it
+(a title "2101年度…" is a slip the caller names and asks ``--year`` for, never a reason to take another
+year from the body).
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from dataclasses import dataclass
 from .normalize import Document
 
 _TITLE = re.compile(r"(?:绩效(?:自评|评价)|自评|评价)(?:总结)?报告|绩效自评|基础数据表|自评表|绩效评价表|指标表")
-_TITLE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_HEADER_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年(?:度)?(预算数|决算数|执行数|实际数|预算|决算)")
+_TITLE_YEAR = re.compile(r"(?<![\d.])((?:1[89]|2\d)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_HEADER_YEAR = re.compile(r"(?<![\d.])((?:1[89]|2\d)\d{2})年(?:度)?(预算数|决算数|执行数|实际数|预算|决算)")
 _BODY_YEAR = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2})年(?:度(?!\d)|(?=(?:我局|我单位|本单位|本部门|我部门|部门)?(?:整体支出|部门决算|决算|预算|收支|财政拨款|"
+    r"(?<![\d.])((?:1[89]|2\d)\d{2})年(?:度(?!\d)|(?=(?:我局|我单位|本单位|本部门|我部门|部门)?(?:整体支出|部门决算|决算|预算|收支|财政拨款|"
     r"共支出|完成支出|支出|收入|三公|年初|项目支出|基本支出|部门整体|绩效)))")
 #: Lines that give dates of the document itself, not the year it evaluates.
 _DATE_LINE = re.compile(r"报告日期|报告期|报告时间|发布|印发|填报日期|打印|成文|日期[：:]|编制日期")

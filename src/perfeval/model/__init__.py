@@ -8,7 +8,7 @@ Modules: ``forms`` (the forms registry: every form row and field with its labels
 ``from perfeval.model import forms``), ``schema`` (records), ``limits`` and ``paths`` (a record's limits and field
 paths), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
 dialect), ``files`` (what a data file is; reading, validating and writing them), ``messages`` (validation
-errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), ``demo`` and ``demo_catalogue`` (synthetic data).
+errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), ``wording`` (judging a result stated in words), ``demo`` and ``demo_catalogue`` (synthetic data).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import perfeval.model.forms as forms
 import perfeval.model.numbers as numbers
 from perfeval.model.facts import (Facts, ProjectFacts, achieved, compute, indicator_met, qualitative_met,
-                                  quantity_meets)
+                                  qualitative_unclear, quantity_meets)
 from perfeval.model.files import (
     MAX_FILE_BYTES,
     Migration,
@@ -78,6 +78,7 @@ from perfeval.model.schema import (
     Post,
     PublicFunds,
     Quantity,
+    Rectification,
     Record,
     Relation,
     Sangong,
@@ -100,9 +101,9 @@ __all__ = [
     "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
     "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
-    "Post", "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
-    "SourceUnit", "SourceUnits", "Staffing", "StatedChange", "StatedCounts", "Unit", "UnitExpenditure", "UnitIncome",
-    "Vehicles", "value_at",
+    "Post", "Project", "ProjectOutput", "PublicFunds", "Quantity", "Rectification", "Record", "Relation", "Sangong",
+    "SelfScore", "SourceUnit", "SourceUnits", "Staffing", "StatedChange", "StatedCounts", "Unit", "UnitExpenditure",
+    "UnitIncome", "Vehicles", "value_at",
     # schema 1
     "is_schema1", "migrate_record",
     # data files
@@ -112,5 +113,5 @@ __all__ = [
     # messages
     "chinese_message", "error_lines", "inner_model", "location_label", "schema_field", "validation_to_error",
     # facts
-    "Facts", "ProjectFacts", "achieved", "compute", "indicator_met", "qualitative_met", "quantity_meets",
+    "Facts", "ProjectFacts", "achieved", "compute", "indicator_met", "qualitative_met", "qualitative_unclear", "quantity_meets",
 ]

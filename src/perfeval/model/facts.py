@@ -8,13 +8,13 @@ with a zero or absent denominator is None.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
 from perfeval.model.numbers import money_sum, rate
 from perfeval.model.schema import Amounts, DepartmentYear, Indicator, Project, Quantity
+from perfeval.model.wording import result_met
 
 
 def column(row: Amounts | None, key: str) -> Decimal | None:
@@ -217,18 +217,21 @@ def indicator_met(indicator: Indicator) -> bool | None:
     return quantity_meets(actual, target)
 
 
-#: Words by which a qualitative result says it fell short (未完成, 尚未, 没有达到 …).
-SHORTFALL = re.compile(r"未(?:完成|达到|达标|实现|能|按期|按时|落实|到位)|尚未|没有(?:完成|达到|实现|落实)|不到位|滞后|差距较大")
-
-
 def qualitative_met(indicator: Indicator) -> bool | None:
     """The qualitative rule: an indicator without a numeric target whose result is stated in words
-    ("同比均有所提高") is judged by those words, as the unit wrote them: achieved unless they say it fell
-    short. None when there is a numeric target (the quantitative rule) or no result in words."""
+    ("同比均有所提高", "未全部完成") is judged by those words as the unit wrote them, negation and double negation
+    included (:func:`perfeval.model.wording.result_met`). None when there is a numeric target (the quantitative
+    rule), no result in words, or words that leave the result open (需核实: it counts neither way)."""
     text = (indicator.actual_text or "").strip()
     if indicator.target is not None or indicator.actual is not None or not text:
         return None
-    return SHORTFALL.search(text) is None
+    return result_met(text)
+
+
+def qualitative_unclear(indicator: Indicator) -> bool:
+    """A result stated only in words that do not say whether the target was reached (基本完成, 正在推进)."""
+    text = (indicator.actual_text or "").strip()
+    return indicator.target is None and indicator.actual is None and bool(text) and result_met(text) is None
 
 
 def achieved(indicator: Indicator) -> bool | None:

@@ -5,8 +5,11 @@ four ASCII digits and ``<code>`` the record's department code. Around it (see :f
 
 - a folder whose name holds a digit but is not four ASCII digits (``２０２４``, ``02024``, ``٢٠٢４``,
   ``²⁰²⁴``, ``2024 ``, ``2024-old``) is an error with a message, never skipped silently;
-- a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; the sidecar
-  ``<code>.sources.yml`` written by ``import-report`` beside its draft is not data and is skipped;
+- a ``.yml`` (or ``.YAML``…) file in a year folder is an error: rename it to ``.yaml``; so is a name with
+  spaces around it or full-width characters (``x.yaml ``, ``x．yaml``) and a YAML file in a folder inside a year
+  folder (``2024/sub/x.yaml``), which would otherwise be skipped silently; the sidecar ``<code>.sources.yml``
+  written by ``import-report`` beside its draft is not data and is skipped, and so are ``<code>.rulings.yaml``
+  and ``<code>.replies.yaml`` (:data:`SIDE_SUFFIXES`);
 - hidden entries (``.#x.yaml`` editor locks, a leftover ``.perfeval-*.yaml`` from an interrupted write,
   ``.git``) and entries starting with ``_`` are ignored; so are other files (``.xlsx``, ``.md``…) and
   folders without digits (``frameworks``, ``demo``);
@@ -22,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -33,7 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from perfeval.errors import DataError, UsageError
 from perfeval.model.messages import validation_to_error
-from perfeval.model.migrate import is_schema1, migrate_record
+from perfeval.model.migrate import MigrationConflict, is_schema1, migrate_record
 from perfeval.model.schema import CODE_PATTERN, Amounts, DepartmentYear, Quantity
 from perfeval.model.yaml12 import FlowMap, YamlProblem, comment_lines, comments, dump, parse
 
@@ -42,6 +46,9 @@ MAX_FILE_BYTES = 2_000_000
 YEAR_FOLDER = re.compile(r"[0-9]{4}")
 #: The sidecar ``import-report`` writes beside a draft (not a data file).
 SOURCES_SUFFIX = ".sources.yml"
+#: Files beside a data file that are not records but inputs of its pages: the finance bureau's rulings
+#: (口径认定, ``perfeval rule``) and the unit's replies (``perfeval import-reply``).
+SIDE_SUFFIXES = (".rulings.yaml", ".replies.yaml")
 
 
 # --------------------------------------------------------------------------- #
@@ -117,6 +124,13 @@ def department_path(data_dir: Path, code: str, year: int) -> Path:
     return Path(data_dir) / str(year) / f"{code}.yaml"
 
 
+def side_files(path: Path | str) -> list[Path]:
+    """The side files (:data:`SIDE_SUFFIXES`) that exist beside the data file ``path`` (``<code>.yaml``)."""
+    path = Path(path)
+    stem = path.name[: -len(".yaml")] if path.name.endswith(".yaml") else path.stem
+    return [p for p in (path.with_name(stem + suffix) for suffix in SIDE_SUFFIXES) if p.is_file()]
+
+
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as it:
@@ -140,6 +154,18 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def _no_data_below(folder: Path) -> None:
+    """A folder inside a year folder is not read: a data file in it would be skipped silently, so it is an error."""
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not _ignored(d)]
+        for f in files:
+            name = unicodedata.normalize("NFKC", f).strip().lower()
+            if not _ignored(f) and name.endswith((".yaml", ".yml")) and not name.endswith(SOURCES_SUFFIX):
+                raise DataError(Path(dirpath) / f, f"数据文件应直接放在年度目录 {folder.parent} 下，子目录 {folder.name} 中的文件"
+                                                   "不会被读取；请移到年度目录下，或把子目录改名为以 _ 开头以示不用 "
+                                                   "(data files sit directly in the year folder)")
+
+
 def discover(data_dir: Path) -> Iterator[Path]:
     """Every data file ``data_dir/<year>/<code>.yaml``, sorted; anything that looks like one but breaks
     the rule (see the module docstring) is a DataError."""
@@ -155,12 +181,19 @@ def discover(data_dir: Path) -> Iterator[Path]:
         year_dir = data_dir / entry.name
         for item in _entries(year_dir):
             name = item.name
-            if _ignored(name) or name.endswith(SOURCES_SUFFIX):
+            if _ignored(name) or name.endswith((SOURCES_SUFFIX, *SIDE_SUFFIXES)):
                 continue
-            stem, dot, suffix = name.rpartition(".")
+            if _is_dir(item):
+                _no_data_below(year_dir / name)
+                continue
+            clean = unicodedata.normalize("NFKC", name).strip()
+            stem, dot, suffix = clean.rpartition(".")
             if dot and suffix.lower() in ("yaml", "yml") and suffix != "yaml":
                 raise DataError(year_dir / name, f"数据文件的扩展名应为 .yaml，请改名为 {stem}.yaml "
                                                  "(data files end in .yaml)")
+            if dot and suffix == "yaml" and clean != name:
+                raise DataError(year_dir / name, f"数据文件名 {name!r} 应为 {stem.strip()}.yaml（半角字符、"
+                                                 "首尾无空格），请改名 (data files are named <code>.yaml)")
             if suffix == "yaml" and dot:
                 yield year_dir / name
 
@@ -260,14 +293,27 @@ def dump_record(record: DepartmentYear, header: str | Iterable[str] = ()) -> str
     return dump_yaml(record_data(record), header)
 
 
+def file_mode(path: Path) -> int:
+    """The permissions a file written at ``path`` gets: those of the file it replaces, else the usual ones of a
+    new file (0666 less the umask). A temporary file is created 0600; it takes this mode before it is renamed."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def _replace_atomically(path: Path, text: str, check: Any) -> None:
-    """Write ``text`` to a hidden temporary file beside ``path``, ``check(tmp)`` it, then rename it over ``path``."""
+    """Write ``text`` to a hidden temporary file beside ``path``, ``check(tmp)`` it, then rename it over ``path``
+    (keeping the mode of the file it replaces)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         check(Path(tmp))
+        os.chmod(tmp, file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -363,7 +409,9 @@ def migrate_file(path: Path, *, force: bool = False) -> Migration:
     A file already in schema 2 is left untouched. The comment lines at the top of the file are kept
     as the new file's header; comments further down cannot be carried over (the writer produces the
     canonical layout), so a file holding such comments is refused unless ``force``. The migrated
-    record must validate, or :class:`DataError` names the file, record and field and nothing is written.
+    record must validate, and no value may be lost on the way (a value given both in the old layout and,
+    differently, in a new-layout section of the same file), or :class:`DataError` names the file, record and
+    field and nothing is written.
     """
     path = Path(path)
     if not path.is_file():
@@ -383,7 +431,12 @@ def migrate_file(path: Path, *, force: bool = False) -> Migration:
     if lost and not force:
         return Migration(path, "refused", lost)
     try:
-        record = DepartmentYear.model_validate(migrate_record(data))
+        migrated = migrate_record(data)
+    except MigrationConflict as exc:
+        record_path, _, key = exc.path.rpartition(".")
+        raise DataError(path, str(exc), record=record_path, field=key) from None
+    try:
+        record = DepartmentYear.model_validate(migrated)
     except ValidationError as exc:
         error = validation_to_error(path, DepartmentYear, exc)
         error.message = "转换为新格式后数据不合格，文件未改动：" + error.message + " (invalid after migration; file unchanged)"

@@ -18,7 +18,10 @@ MAX_ITEMS = 500
 #: Items nested in list items (every goal's indicators, every project's outputs) in one record, in all: 500 goals
 #: of 500 indicators each would be 250,000 rows of one chapter.
 MAX_NESTED_ITEMS = 2000
-#: Characters no text field may hold: control characters other than tab and line breaks (C0, DEL, C1),
-#: the Unicode line/paragraph separators and the two non-characters. Word and Excel files cannot carry
-#: them, YAML treats some as line breaks, and they are invisible to a reader.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+#: The years a record may evaluate.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+#: Characters no text field may hold, all invisible to a reader: control characters other than tab and line breaks
+#: (C0, DEL, C1: Word and Excel cannot carry them), line/paragraph separators, the two non-characters, and the
+#: bidirectional controls (U+202E would show the text after it reversed on a page or in Word; RTL letters are text).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+                                "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -4,12 +4,55 @@ Schema 1 had required sections with single amounts (``income.total``, ``expendit
 ``approved_budget``, ``sangong.budget/actual/previous_actual``, ``execution.declared_adjustment_rate``).
 The current layout keeps every money line as a row with columns (上年决算 / 本年预算 / 调整后预算 /
 本年决算), see :mod:`perfeval.model.schema`. The migration moves every value to its new place and
-invents nothing: a value that schema 1 did not hold stays absent.
+invents nothing: a value that schema 1 did not hold stays absent. A file may already hold some sections of
+the new layout (``adjustment`` with its exclusions, ``approval``, a row of ``income``): what the migration
+derives is merged into them, and a value it would have to replace by a different one stops it
+(:class:`MigrationConflict`): a migration never loses a value.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+
+class MigrationConflict(ValueError):
+    """The old layout gives a value that the file's own new-layout section states differently."""
+
+    def __init__(self, path: str, kept: Any, derived: Any) -> None:
+        self.path = path
+        super().__init__(f"旧格式的数据转换到 {path} 时为 {_shown(derived)}，而文件中已有的 {path} 为 {_shown(kept)}，"
+                         "两者不一致，无法自动转换；请先手工合并为一个值，文件未改动 "
+                         f"(cannot migrate: {path} is given twice with different values)")
+
+
+def _shown(value: Any) -> str:
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, Decimals with the same text (1595.3 and 1595.30 are two spellings)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b and str(a) == str(b)
+
+
+def _merge(target: dict[str, Any], key: str, value: Any, path: str = "") -> None:
+    """Put ``value`` at ``target[key]``; mappings are merged key by key, and an existing different value
+    raises :class:`MigrationConflict` (nothing is replaced)."""
+    where = f"{path}.{key}" if path else key
+    if key not in target:
+        target[key] = value
+    elif isinstance(target[key], dict) and isinstance(value, dict):
+        merged = dict(target[key])
+        for inner, item in value.items():
+            _merge(merged, inner, item, where)
+        target[key] = merged
+    elif not _same(target[key], value):
+        raise MigrationConflict(where, target[key], value)
 
 #: Keys that only schema 1 has at the top level or inside its sections.
 _V1_MARKERS = ("approved_budget",)
@@ -37,11 +80,13 @@ def _row(**columns: Any) -> dict[str, Any] | None:
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
     if value is not None and value != {} and value != []:
-        target[key] = value
+        _merge(target, key, value)
 
 
 def migrate_record(data: dict[str, Any]) -> dict[str, Any]:
-    """The same record in the current layout (a new dict; ``data`` is not changed)."""
+    """The same record in the current layout (a new dict; ``data`` is not changed).
+
+    Raises :class:`MigrationConflict` when a value would have to replace a different one."""
     if not is_schema1(data):
         return dict(data)
     out: dict[str, Any] = {}
@@ -66,9 +111,7 @@ def migrate_record(data: dict[str, Any]) -> dict[str, Any]:
     _put(income, "special_account", _row(budget=v1_app.get("non_tax")))
     _put(income, "other", _row(budget=v1_app.get("other")))
     if initial is not None and fiscal is not None and initial != fiscal:
-        notes = dict(out.get("annotations") or {})
-        notes["income.appropriation.budget"] = {"note": f"原数据另记批复财政预算拨款 {fiscal} 万元"}
-        out["annotations"] = notes
+        _merge(out, "annotations", {"income.appropriation.budget": {"note": f"原数据另记批复财政预算拨款 {fiscal} 万元"}})
     _put(out, "income", income)
 
     adjustment: dict[str, Any] = {}
@@ -145,14 +188,11 @@ def _carry_unknown_keys(data: dict[str, Any], out: dict[str, Any]) -> None:
         for key in value:
             if key in known:
                 continue
-            target = out
-            for part in _V2_PLACE.get(section, section):
-                nested = target.get(part)
-                if not isinstance(nested, dict):
-                    nested = {}
-                    target[part] = nested
-                target = nested
-            target[key] = value[key]
+            place = _V2_PLACE.get(section, section)
+            nested: Any = {key: value[key]}
+            for part in reversed(place[1:]):
+                nested = {part: nested}
+            _merge(out, place[0], nested)
 
 
 _ORDER = ("code", "year", "demo", "title", "unit", "cover", "staffing", "duties", "long_term_plan", "annual_plan",

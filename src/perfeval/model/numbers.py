@@ -27,10 +27,13 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+#: The most decimals a stated amount or measured value may have: 6 decimals of 万元 are 0.01 元 (one fen).
+#: Finer values are typing errors, and a tiny denominator would make a rate too long to compute or show.
+MAX_PLACES = 6
 
 
 # --- conversion and arithmetic ------------------------------------------------------------------
@@ -66,6 +69,41 @@ def finite_decimal(value: object) -> object:
     return value
 
 
+def decimal_places(value: Decimal) -> int:
+    """How many decimals a number states (trailing zeros not counted): 1.50 → 1, 1E-18 → 18, 1200 → 0.
+    Computed from the digits, so that no arithmetic context limits it."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or not any(digits):
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
+
+
+def check_places(value: Decimal, kind: str = "数值") -> Decimal:
+    """``value`` when it states at most :data:`MAX_PLACES` decimals, else ValueError (Chinese reason)."""
+    places = decimal_places(value)
+    if places > MAX_PLACES:
+        exponent = value.as_tuple().exponent
+        shown = format(value, "f") if isinstance(exponent, int) and abs(exponent) <= 30 else str(value)
+        shown = shown if len(shown) <= 30 else shown[:27] + "..."
+        why = f"（万元的 {MAX_PLACES} 位小数即 0.01 元）" if kind == "金额" else ""
+        raise ValueError(f"{kind}「{shown}」有 {places} 位小数，最多 {MAX_PLACES} 位{why}，请检查数值或单位 "
+                         f"(at most {MAX_PLACES} decimal places)")
+    return value
+
+
+def amount_places(value: Decimal) -> Decimal:
+    """:func:`check_places` for an amount in 万元."""
+    return check_places(value, "金额")
+
+
+def not_a_flag(value: object) -> object:
+    """Validator helper: ``true``/``false`` are not whole numbers (YAML would give 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"不是有效整数，不能写 true 或 false (not an integer)，当前值 {str(value).lower()}")
+    return value
+
+
 def money_sum(values: "list[Decimal] | tuple[Decimal, ...]") -> Decimal:
     """Exact sum; the result keeps the finest precision among its terms."""
     total = Decimal(0)
@@ -82,8 +120,11 @@ def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """Round half-up to ``places`` decimals (reports round 0.005 up)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round half-up to ``places`` decimals (reports round 0.005 up); any finite value, however large (the
+    precision of the arithmetic context grows to hold its digits)."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def round_rate(value: Decimal) -> Decimal:
@@ -166,8 +207,14 @@ def parse_date(value: object) -> object:
     A ``date`` passes; a ``datetime`` at midnight (as Excel stores dates) becomes its date.
     Other text forms (``2025/5/30``, ``30.5.2025``) are refused with the accepted forms
     named: slash and dot orders differ between locales, so they are not guessed.
-    Non-text values other than dates are returned unchanged (the caller's type check names them).
+    A number is never a date (YAML reads ``deadline: 20250301`` or ``0`` as one, and a date type would take it
+    as seconds since 1970): it is refused like any other form. Other non-text values are returned unchanged
+    (the caller's type check names them).
     """
+    if isinstance(value, (int, float, Decimal)):   # bool is an int
+        shown = str(value).lower() if isinstance(value, bool) else value
+        raise ValueError(f"日期「{shown}」格式不对，应写作 {DATE_FORMS}，不能只写数字 "
+                         "(date must be YYYY-MM-DD or YYYY年M月D日, not a number)")
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             raise ValueError(f"应为日期而非时间 (expected a date)，当前值 {value}")

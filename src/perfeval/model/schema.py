@@ -27,14 +27,15 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationInfo,
                       field_validator)
 
 from perfeval.model.forms import column_labels, items_of
 from perfeval.model.limits import (CODE_PATTERN, CONTROL_CHARACTERS, MAX_AMOUNT, MAX_ITEMS, MAX_NESTED_ITEMS,
-                                   MAX_TEXT_CHARS)
-from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
+                                   MAX_TEXT_CHARS, MAX_YEAR, MIN_YEAR)
+from perfeval.model.numbers import amount_places, check_places, finite_decimal, not_a_flag, parse_amount, parse_date
 from perfeval.model.paths import PATH_PART, value_at
+
 
 def _wan_in(value: object) -> object:
     if isinstance(value, str):
@@ -42,7 +43,8 @@ def _wan_in(value: object) -> object:
     return finite_decimal(value)
 
 
-def _no_control_characters(value: str) -> str:
+def no_control_characters(value: str) -> str:
+    """``value`` when it holds no :data:`CONTROL_CHARACTERS`, else ValueError naming the first (Chinese)."""
     found = CONTROL_CHARACTERS.search(value)
     if found:
         raise ValueError(f"文本含不可见的控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符），请删除 "
@@ -50,20 +52,25 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-#: A non-negative amount in 万元, exact. Text such as "1,234.5", "１２３４.５" or "1234.5万元" is read
-#: when unambiguous (see :func:`perfeval.model.numbers.parse_amount`).
-Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+#: A non-negative amount in 万元, exact, at most MAX_PLACES decimals (0.01 元). Text such as "1,234.5", "１２３４.５"
+#: or "1234.5万元" is read when unambiguous (see :func:`perfeval.model.numbers.parse_amount`).
+Wan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False),
+                AfterValidator(amount_places)]
 #: A signed amount in 万元 (a mid-year adjustment may be a cut).
-SignedWan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+SignedWan = Annotated[Decimal, BeforeValidator(_wan_in), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False),
+                      AfterValidator(amount_places)]
 #: A text field: at most MAX_TEXT_CHARS characters, no control characters (see CONTROL_CHARACTERS).
-Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_no_control_characters)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(no_control_characters)]
 #: A calendar date (see :func:`perfeval.model.numbers.parse_date` for the accepted forms).
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 #: A measured value (count, percentage, …), exact.
 Number = Annotated[Decimal, BeforeValidator(finite_decimal),
-                   Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+                   Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False), AfterValidator(check_places)]
+#: A whole number (a year, a number, a level): ``true`` is not 1. Yes or no (Flag) is ``true`` or ``false``.
+Integer = Annotated[int, BeforeValidator(not_a_flag)]
+Flag = Annotated[bool, Strict()]
 #: A head count (编制数, 实有人数).
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Count = Annotated[Integer, Field(ge=0, le=10_000_000)]
 
 
 class Record(BaseModel):
@@ -152,7 +159,7 @@ class Staffing(Record):
     actual_admin: Count | None = Field(title="行政实有人数", default=None)
     actual_institution: Count | None = Field(title="事业实有人数", default=None)
     actual_worker: Count | None = Field(title="工勤实有人数", default=None)
-    worker_within_admin: bool = Field(title="工勤编制含在行政编制内", default=False)
+    worker_within_admin: Flag = Field(title="工勤编制含在行政编制内", default=False)
     stated_control_rate: Number | None = Field(title="在职人员控制率（文中所述，%）", default=None)
     as_of: Date | None = Field(title="人员统计截止日期", default=None)
     retirees: Count | None = Field(title="离退休人员", default=None)
@@ -233,7 +240,7 @@ class Indicator(Record):
 
 
 class Goal(Record):
-    number: int | None = Field(title="目标序号", ge=1, default=None)
+    number: Integer | None = Field(title="目标序号", ge=1, default=None)
     text: Text = Field(title="绩效目标", min_length=1)
     completion_title: Text = Field(title="完成情况标题", default="")
     completion: Text = Field(title="完成情况", default="")
@@ -267,7 +274,7 @@ class UnitIncome(Record):
     government_fund: Wan | None = Field(title="政府性基金收入", default=None)
     special_account: Wan | None = Field(title="财政专户管理资金收入", default=None)
     other: Wan | None = Field(title="其他收入", default=None)
-    is_total: bool = Field(title="汇总行", default=False)
+    is_total: Flag = Field(title="汇总行", default=False)
 
 
 class Exclusion(Record):
@@ -283,7 +290,7 @@ class Adjustment(Record):
     amount: SignedWan | None = Field(title="年中调整数", default=None)
     purpose: Text = Field(title="调整用途", default="")
     carryover: Wan | None = Field(title="其中：上年结转", default=None)
-    carryover_mentioned: bool = Field(title="文中提到调整数含上年结转", default=False)
+    carryover_mentioned: Flag = Field(title="文中提到调整数含上年结转", default=False)
     exclusions: list[Exclusion] = Field(title="未计入预算调整的调整", default_factory=list, max_length=MAX_ITEMS)
     declared_rate: Number | None = Field(title="自述预算调整率（%）", default=None)
     explanation: Text = Field(title="预算调整说明", default="")
@@ -311,14 +318,14 @@ class UnitExpenditure(Record):
     personnel: Wan | None = Field(title="人员经费", default=None)
     public: Wan | None = Field(title="公用经费", default=None)
     project: Wan | None = Field(title="项目支出", default=None)
-    is_total: bool = Field(title="汇总行", default=False)
+    is_total: Flag = Field(title="汇总行", default=False)
 
 
 class Approval(Record):
     """财政部门预算批复情况: who approved, as the report words it."""
 
     approver: Text = Field(title="批复机关", default="")
-    year_as_written: int | None = Field(
+    year_as_written: Integer | None = Field(
         title="文中批复年度", default=None,
         description="The year the source text gives for the approval, when it differs from the report year.",
     )
@@ -376,7 +383,7 @@ class Management(Record):
     budget_management: Text = Field(title="预算管理情况", default="")
     lottery_fund: Wan | None = Field(title="市级福彩公益金项目资金", default=None)
     large_projects_statement: Text = Field(title="50万元以上项目说明", default="")
-    no_large_projects: bool | None = Field(
+    no_large_projects: Flag | None = Field(
         title="文中明确无50万元以上项目", default=None,
         description="True only when the report says so explicitly; None when it does not say.")
     asset_management: Text = Field(title="资产管理情况", default="")
@@ -390,7 +397,7 @@ class SelfScore(Record):
     """One row of the unit's own 自评表, as it stands (partial rows allowed)."""
 
     part: Text = Field(title="评价指标", min_length=1)
-    level: int = Field(title="指标层级", default=1, ge=1, le=3)
+    level: Integer = Field(title="指标层级", default=1, ge=1, le=3)
     parent: Text | None = Field(title="上级指标", default=None)
     weight: Number | None = Field(title="分值", ge=0, default=None)
     criteria: Text = Field(title="评分标准", default="")
@@ -435,7 +442,7 @@ class ProjectOutput(Record):
 class Project(Record):
     """A project line (any size): budget and actual when stated, what it bought, its group."""
 
-    number: int | None = Field(title="项目序号", ge=1, default=None)
+    number: Integer | None = Field(title="项目序号", ge=1, default=None)
     name: Text = Field(title="项目名称", min_length=1)
     group: Text | None = Field(title="项目类别", default=None,
                                description="e.g. 业务工作经费, 区级专项资金, 上级转移支付 (as the form groups them)")
@@ -444,7 +451,7 @@ class Project(Record):
     adjusted: Wan | None = Field(title="调整后预算", default=None)
     actual: Wan | None = Field(title="实际支出", default=None)
     actual_label: Text = Field(title="实际支出口径", default="实际支出")
-    managed_only: bool = Field(
+    managed_only: Flag = Field(
         title="代管资金（非本部门预算）", default=False,
         description="Funds the department manages or passes on but that are not its own budget (e.g. 社保民生资金).")
     description: Text = Field(title="项目完成情况", default="")
@@ -457,6 +464,21 @@ class Problem(Record):
     measures: Text = Field(title="整改措施", default="")
     responsible: Text = Field(title="整改责任人", default="")
     deadline: Date | None = Field(title="整改完成时限", default=None)
+
+
+#: What a report may say of a problem of last year's evaluation (整改状态); not said is 未说明 (None).
+RECTIFICATION_STATUSES = ("已整改", "整改中", "未整改")
+
+
+class Rectification(Record):
+    """How a problem of last year's evaluation was rectified, as this year's report states it. Matched to last
+    year's problems by ``number`` (问题N of last year's record), else by the problem's text."""
+
+    problem: Text = Field(title="上年问题", min_length=1)
+    number: Count | None = Field(title="上年问题序号", default=None, ge=1)
+    status: Literal["已整改", "整改中", "未整改"] | None = Field(title="整改状态", default=None)
+    description: Text = Field(title="整改情况", default="")
+    completed: Date | None = Field(title="整改完成时间", default=None)
 
 
 class StatedChange(Record):
@@ -473,7 +495,7 @@ class Annotation(Record):
     """What the source says about one stated value: its own spelling, whether it is inferred, a note."""
 
     as_written: Text | None = Field(title="原文写法", default=None)
-    inferred: bool = Field(title="推断", default=False)
+    inferred: Flag = Field(title="推断", default=False)
     note: Text = Field(title="说明", default="")
 
 
@@ -483,8 +505,8 @@ class DepartmentYear(Record):
     """Everything one report states about one department's evaluation year."""
 
     code: str = Field(title="部门代码", pattern=CODE_PATTERN, max_length=64)
-    year: int = Field(title="评价年度", ge=2000, le=2100)
-    demo: bool = Field(title="示例数据", default=False)
+    year: Integer = Field(title="评价年度", ge=MIN_YEAR, le=MAX_YEAR)
+    demo: Flag = Field(title="示例数据", default=False)
     title: Text = Field(title="报告标题", default="")
     unit: Unit = Field(title="部门概况")
     cover: Cover | None = Field(title="封面", default=None)
@@ -516,6 +538,7 @@ class DepartmentYear(Record):
     self_funds: list[FundRow] = Field(title="自评表资金情况", default_factory=list, max_length=MAX_ITEMS)
     projects: list[Project] = Field(title="项目支出", default_factory=list, max_length=MAX_ITEMS)
     problems: list[Problem] = Field(title="存在的问题及改进措施", default_factory=list, max_length=MAX_ITEMS)
+    rectification: list[Rectification] = Field(title="上年问题整改情况", default_factory=list, max_length=MAX_ITEMS)
     other_notes: Text = Field(title="其他需要说明问题", default="")
     stated_changes: list[StatedChange] = Field(title="同比变动（文中所述）", default_factory=list, max_length=MAX_ITEMS)
     annotations: dict[str, Annotation] = Field(title="数据注记", default_factory=dict, max_length=MAX_ITEMS)

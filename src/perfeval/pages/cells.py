@@ -211,6 +211,10 @@ def column_layout(df: pd.DataFrame, budget: float = WIDTH_BUDGET) -> list[Column
         elif longest <= SHORT_TEXT:
             kind, want = "short", max(longest, head)
             least = max(min(want, 4.0), want / 3)          # two or three lines at most
+        elif all(ord(c) < 0x2E80 for t in texts for c in t):
+            # Latin text only (a finding's id): a short column; it wraps anywhere, as every cell may.
+            kind, want = "short", max(SHORT_TEXT, head)
+            least = max(min(want, 4.0), want / 3)
         else:
             # Long text wants room by how much it holds (its average cell), not by its longest cell.
             filled = [text_units(t) for t in texts if t]

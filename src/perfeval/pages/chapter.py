@@ -22,11 +22,12 @@ from perfeval.pages.history import history_chart, history_records, history_table
 from perfeval.pages.notes import Footnotes
 from perfeval.pages.prose import LEAD_NOTE, paragraph, render
 from perfeval.pages.review_tables import (GROUP_CSV_ONLY, comparison_text, deductions_text, finding_groups,
-                                          findings_table, project_rates_table, rates_table, scores_table,
-                                          self_vs_computed_table)
+                                          finding_item, findings_table, project_rates_table, rates_table,
+                                          rectification_table, scores_table, self_vs_computed_table)
 from perfeval.pages.unit_report import UnitReport
-from perfeval.review import (DISCLAIMER, Finding, Framework, ScoreResult, Sensitivity, load_framework, run_checks,
-                             score, self_scores_comparable, self_total, sensitivity, sensitivity_sentence)
+from perfeval.review import (DISCLAIMER, Assessment, Finding, Framework, ScoreResult, Sensitivity, assess_file,
+                             load_framework, rectification_counts, self_scores_comparable, self_total,
+                             sensitivity_sentence)
 
 
 def downloads_folder(code: str, year: int) -> str:
@@ -78,16 +79,22 @@ class Chapter(UnitReport):
         return load_framework(self.framework_path)
 
     @cached_property
+    def assessment(self) -> Assessment:
+        """The review with the bureau's rulings, the unit's replies and last year's record applied (the files
+        beside the data file in ``data_dir``)."""
+        return assess_file(self.rec, self.framework, department_path(self.data_dir, self.rec.code, self.rec.year))
+
+    @property
     def result(self) -> ScoreResult:
-        return score(self.rec, self.framework)
+        return self.assessment.result
 
-    @cached_property
+    @property
     def findings(self) -> list[Finding]:
-        return run_checks(self.rec)
+        return self.assessment.findings
 
-    @cached_property
+    @property
     def sensitivities(self) -> list[Sensitivity]:
-        return sensitivity(self.rec, self.framework, self.findings, self.result)
+        return self.assessment.sensitivities
 
     @cached_property
     def history(self) -> list[DepartmentYear]:
@@ -128,6 +135,10 @@ class Chapter(UnitReport):
         is complete, and every indicator with how its score was reached."""
         result, rec = self.result, self.rec
         self.out.html(render("score_summary", rec, result))
+        decided = self.assessment.decided
+        if self.assessment.ruled or decided.orphan_rulings:
+            self.out.html(render("rulings", [(finding_item(rec, f.path), f) for f in self.assessment.ruled],
+                                 decided.orphan_rulings, result.label))
         notes = [n for n in result.notes if "不予评级" not in n]
         if notes:
             self.out.html(paragraph("".join(n + "。" for n in notes)))
@@ -163,16 +174,34 @@ class Chapter(UnitReport):
         for severity, label, group in finding_groups(self.findings):
             self.out.html(render("subhead", f"{label}（{len(group)}项）"))
             self.out.table(findings_table(group, self.rec), f"数据核查：{label}", f"数据核查-{label}",
-                           csv_only=GROUP_CSV_ONLY)
+                           csv_only=(*GROUP_CSV_ONLY, "编号"))
             if severity == "verify":
                 sentence = sensitivity_sentence(self.sensitivities)
                 if sentence:
                     self.out.html(paragraph(sentence))
+        # The ids a ruling or a reply names (错误, 需核实 and ruled findings), folded away from the reader's text.
+        named = [(finding_item(self.rec, f.path), f) for f in self.findings
+                 if f.severity in ("error", "verify") or f.ruling is not None]
+        orphans = self.assessment.decided.orphan_rulings
+        if named or orphans:
+            self.out.html(render("finding_ids", named, orphans))
+
+    def rectification(self) -> None:
+        """上年问题整改情况: each of last year's problems with the status this year's report gives it."""
+        previous, rows = self.assessment.previous, self.assessment.rectification
+        if previous is None:
+            self.out.html(paragraph("", f"本书没有该部门{self.rec.year - 1}年的评价数据，无法对照上年问题的整改情况。"))
+            return
+        if not rows:
+            self.out.html(paragraph("", f"{previous.year}年报告未列出存在的问题，无上年问题需要对照整改情况。"))
+            return
+        self.out.html(render("rectification_intro", previous, rectification_counts(list(rows))))
+        self.out.table(rectification_table(list(rows)), "上年问题整改情况（本书整理）", "上年问题整改情况")
 
     def history_comparison(self) -> None:
         """历年对比: budget, spending, execution, 三公 and score by year with year-on-year change."""
         if len(self.history) < 2:
             self.out.html(paragraph("", "暂无以前年度数据。"))
             return
-        self.out.table(history_table(self.history, self.framework), "历年对比", "历年对比")
-        self.show_chart(history_chart(self.history, self.framework))
+        self.out.table(history_table(self.history, self.framework, self.data_dir), "历年对比", "历年对比")
+        self.show_chart(history_chart(self.history, self.framework, self.data_dir))

@@ -17,6 +17,7 @@ when its inputs are not stated or are all zero, one sentence saying why no chart
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from dataclasses import dataclass
@@ -25,10 +26,12 @@ from typing import Callable
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from perfeval.model import SANGONG_ITEMS, Amounts, DepartmentYear, Facts
 from perfeval.model.numbers import fmt_rate, fmt_wan
-from perfeval.pages.fonts import use_cjk_font
+from perfeval.pages.fonts import chart_text, use_cjk_font
 
 BLUE, ORANGE, GREEN, GREY, RED = "#2f6db5", "#e08a2c", "#4c9a5b", "#9aa3ad", "#c0392b"
 
@@ -82,10 +85,26 @@ def css_width(png: bytes) -> int:
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes that are identical for identical input."""
+    """Render a figure to PNG bytes that are identical for identical input; text no chart font can draw is
+    left out (:func:`perfeval.pages.fonts.chart_text`), never drawn as empty boxes."""
+    for text in fig.findobj(Text):
+        shown = text.get_text()
+        if shown and chart_text(shown) != shown:
+            text.set_text(chart_text(shown))
+    for ax in fig.axes:          # tick labels are made again from their formatter when drawn
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [chart_text(str(label)) for label in formatter.seq]
+            elif isinstance(formatter, FuncFormatter):
+                formatter.func = functools.partial(_drawn_label, formatter.func)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+def _drawn_label(func: Callable[..., object], value: float, pos: int | None = None) -> str:
+    return chart_text(str(func(value, pos)))
 
 
 def to_float(value: Decimal) -> float:

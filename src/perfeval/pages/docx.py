@@ -3,21 +3,22 @@
 - ``part="unit"``: the unit's report (单位自评报告) alone — a cover with what the report states about
   itself (预算编码, 评价方式, 评价单位, 评价机构, 报告日期, 填报日期, 文号 … when known), then the sections of the chapter's first part,
   the unit's own 自评表 with the unit's scores last. None of our scores, findings or rule ids.
-- ``part="review"``: our 测算意见 — the disclaimer, the computed score with how each indicator was scored,
-  the rates, the findings grouped 错误 / 需核实 / 提示 with the sensitivity sentence, earlier years. In plain
-  Chinese: no rule ids, no field paths (those stay in the CSV and JSON).
+- ``part="review"``: our 测算意见, a document a director signs (:mod:`perfeval.pages.opinion`): 评价结论,
+  发现的问题 with the unit's replies, 意见建议, the scores, the 落款 (issuer and date: :class:`Signature`). In
+  plain Chinese: no rule ids, no field paths (those stay in the CSV and JSON).
 
-Both are produced by the same :class:`~perfeval.pages.chapter.Chapter` section methods as the HTML page,
-walked in the order of :data:`perfeval.pages.outline.OUTLINE`: the chapter is given a :class:`DocxOutput`,
+The unit's report is produced by the same :class:`~perfeval.pages.chapter.Chapter` section methods as the HTML
+page, walked in the order of :data:`perfeval.pages.outline.OUTLINE`: the chapter is given a :class:`DocxOutput`,
 which writes their prose, tables and charts into python-docx instead of the notebook, so the Chinese
 prose is written only once (in the chapter template). Chart PNGs come from the executed notebook when the
-build has one (no chart is drawn twice); the command line draws them. Both files carry the one sentence
-that says what our part is (:data:`perfeval.pages.prose.LEAD_NOTE`).
+build has one (no chart is drawn twice); the command line draws them. The unit's file carries the one sentence
+that says what our part is (:data:`perfeval.pages.prose.LEAD_NOTE`); the 测算意见 says it in its own words.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Mapping
 
@@ -27,10 +28,12 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 
 from perfeval.model import DepartmentYear
+from perfeval.model.files import file_mode
 from perfeval.pages.chapter import Chapter
 from perfeval.pages.charts import Chart
 from perfeval.pages.display import PageOutput, figure_caption
 from perfeval.pages.docx_layout import add_chart, add_html, add_table, page_number_footer, setup_styles, stable_zip
+from perfeval.pages.opinion import Signature, build_opinion, config_signature, find_config
 from perfeval.pages.outline import REVIEW_PART, UNIT_PART, part_sections
 from perfeval.pages.prose import LEAD_NOTE
 from perfeval.pages.tables import cover_lines
@@ -70,7 +73,7 @@ def document_title(record: DepartmentYear, part: str) -> str:
 
 
 def _cover(doc: DocumentObject, record: DepartmentYear, part: str) -> None:
-    """Title and the cover lines the report states (or, for 测算意见, what it is about), then the note."""
+    """Title and the cover lines the report states, then the note."""
     doc.add_paragraph(document_title(record, part), style="Title")
     lines = [("单位名称", record.unit.name)]
     if record.unit.supervisor:
@@ -81,30 +84,35 @@ def _cover(doc: DocumentObject, record: DepartmentYear, part: str) -> None:
     for label, value in lines:
         doc.add_paragraph(f"{label}：{value}", style="封面信息")
     doc.add_paragraph("金额单位：万元", style="封面信息")
-    if part == "unit":
-        note = ("本文件按原报告整理单位自评报告的内容，数字按原报告列示；原报告中的笔误以“注”说明。"
-                f"测算与核查另见测算意见。{LEAD_NOTE}")
-    else:
-        note = f"本文件是对《{record.report_title}》所列数据的测算和核查。{LEAD_NOTE}"
+    note = ("本文件按原报告整理单位自评报告的内容，数字按原报告列示；原报告中的笔误以“注”说明。"
+            f"测算与核查另见测算意见。{LEAD_NOTE}")
     doc.add_paragraph(note, style="注释")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def build_document(record: DepartmentYear, framework_path: Path | str, data_dir: Path | str,
-                   pngs: Mapping[str, bytes] | None = None, part: str = "unit") -> DocumentObject:
+                   pngs: Mapping[str, bytes] | None = None, part: str = "unit",
+                   signature: Signature | None = None) -> DocumentObject:
     """One Word file of a chapter (not saved): ``part`` is ``unit`` (the unit's report) or ``review``
-    (测算意见); ``pngs`` are the notebook's charts by name."""
+    (测算意见, signed by ``signature``: by default the ``_config.yml`` of the book holding ``data_dir``);
+    ``pngs`` are the notebook's charts by name."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}: unit or review")
     doc = Document()
     setup_styles(doc)
     page_number_footer(doc)
     doc.core_properties.title = document_title(record, part)
-    doc.core_properties.author = "" if part == "unit" else "perfeval"
     doc.core_properties.language = "zh-CN"
     out = DocxOutput(doc, pngs)
     chapter = Chapter(record, Path(data_dir), Path(framework_path), out)
     chapter.framework  # an unreadable framework fails before anything is written
+    if part == "review":
+        signature = signature or config_signature(find_config(data_dir))
+        doc.core_properties.author = signature.issuer or "perfeval"
+        doc.add_paragraph(document_title(record, part), style="Title")
+        build_opinion(doc, chapter.assessment, signature)
+        return doc
+    doc.core_properties.author = ""
     _cover(doc, record, part)
     for section in part_sections(PARTS[part]):
         if not section.word or not section.applies(chapter):
@@ -113,28 +121,30 @@ def build_document(record: DepartmentYear, framework_path: Path | str, data_dir:
         if section.heading and level >= 1:
             doc.add_heading(section.heading, level=level)
         out.heading_level = level + 1
-        if section.method and (level >= 1 or part == "review"):
+        if section.method and level >= 1:
             getattr(chapter, section.method)()
     return doc
 
 
 def document_bytes(record: DepartmentYear, framework_path: Path | str, data_dir: Path | str,
-                   pngs: Mapping[str, bytes] | None = None, part: str = "unit") -> bytes:
+                   pngs: Mapping[str, bytes] | None = None, part: str = "unit",
+                   signature: Signature | None = None) -> bytes:
     """A Word file of one chapter as bytes, identical for identical input (fixed zip timestamps)."""
-    doc = build_document(record, framework_path, data_dir, pngs, part)
+    doc = build_document(record, framework_path, data_dir, pngs, part, signature)
     buf = io.BytesIO()
     doc.save(buf)
     return stable_zip(buf.getvalue())
 
 
 def export_docx(record: DepartmentYear, path: Path | str, framework_path: Path | str,
-                data_dir: Path | str, part: str = "unit") -> Path:
+                data_dir: Path | str, part: str = "unit", signature: Signature | None = None) -> Path:
     """Write one Word file of the department-year (unchanged content is not rewritten)."""
-    data = document_bytes(record, framework_path, data_dir, part=part)
+    data = document_bytes(record, framework_path, data_dir, part=part, signature=signature)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not (path.exists() and path.read_bytes() == data):
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(data)
+        os.chmod(tmp, file_mode(path))
         tmp.replace(path)
     return path

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from perfeval.model import DepartmentYear, Facts, compute, load_department
+from perfeval.model import DepartmentYear, Facts, compute, department_path, load_department
 from perfeval.model.numbers import fmt_wan, rate
 from perfeval.pages.cells import Absent, Delta, pct, score_or, score_text
 from perfeval.pages.charts import BLUE, GREY, ORANGE, Chart, NoChart, drawable, new_figure, to_float, unit_label
 from perfeval.pages.tables import drop_empty_columns
-from perfeval.review import Framework, ScoreResult, score
+from perfeval.review import Framework, ScoreResult, assess_file, score
 
 
 def history_records(data_dir: Path, code: str, up_to: int) -> list[DepartmentYear]:
@@ -42,14 +42,21 @@ def _amount(value: Decimal | None) -> object:
     return Absent() if value is None else value
 
 
-def history_table(records: list[DepartmentYear], framework: Framework) -> pd.DataFrame:
+def year_scores(records: list[DepartmentYear], framework: Framework,
+                data_dir: Path | None = None) -> list[ScoreResult]:
+    """Each year's score; with ``data_dir``, as that year's chapter shows it (the bureau's rulings applied)."""
+    if data_dir is None:
+        return [score(r, framework) for r in records]
+    return [assess_file(r, framework, department_path(data_dir, r.code, r.year)).result for r in records]
+
+
+def history_table(records: list[DepartmentYear], framework: Framework, data_dir: Path | None = None) -> pd.DataFrame:
     """Budget, spending, execution, 三公 and our score by year, with year-on-year changes (a figure a year does
     not state is "—"; a column no year states is left out)."""
     rows = []
     prev: tuple[Facts, ScoreResult] | None = None
-    for rec in records:
+    for rec, result in zip(records, year_scores(records, framework, data_dir)):
         f = compute(rec)
-        result = score(rec, framework)
         label = result.label
         rows.append({
             "年度": f"{rec.year}年",
@@ -69,7 +76,7 @@ def history_table(records: list[DepartmentYear], framework: Framework) -> pd.Dat
     return drop_empty_columns(pd.DataFrame(rows))
 
 
-def history_figure(records: list[DepartmentYear], framework: Framework) -> Figure:
+def history_figure(records: list[DepartmentYear], framework: Framework, data_dir: Path | None = None) -> Figure:
     years = [r.year for r in records]
     facts = [compute(r) for r in records]
     fig = new_figure(7.2, 3.4)
@@ -83,7 +90,7 @@ def history_figure(records: list[DepartmentYear], framework: Framework) -> Figur
     ax.set_xticks(years, [f"{y}年" for y in years])
     unit_label(ax)
     ax2 = ax.twinx()
-    results = [score(r, framework) for r in records]
+    results = year_scores(records, framework, data_dir)
     scored = [(y, res.shown_total) for y, res in zip(years, results) if res.shown_total is not None]
     if scored:
         ax2.plot([y for y, _ in scored], [to_float(s) for _, s in scored], color=ORANGE, marker="o",
@@ -99,9 +106,9 @@ def history_figure(records: list[DepartmentYear], framework: Framework) -> Figur
     return fig
 
 
-def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart | NoChart:
+def history_chart(records: list[DepartmentYear], framework: Framework, data_dir: Path | None = None) -> Chart | NoChart:
     facts = [compute(r) for r in records]
-    results = [score(r, framework) for r in records]
+    results = year_scores(records, framework, data_dir)
     amounts = [v for f in facts for v in (f.adjusted_budget, f.expenditure_total)]
     if not drawable(amounts) and all(res.shown_total is None for res in results):
         return NoChart("history", "各年度均未列示调整后预算、支出合计，也没有测算得分，不绘制历年对比图。")
@@ -112,4 +119,4 @@ def history_chart(records: list[DepartmentYear], framework: Framework) -> Chart 
     if res.shown_total is not None:
         alt += f"，{res.label}{score_text(res.shown_total)}分"
     return Chart("history", f"{last.unit.name}历年预算、支出与{res.label}", alt + "。",
-                 lambda: history_figure(records, framework))
+                 lambda: history_figure(records, framework, data_dir))

@@ -107,7 +107,9 @@ OUTLINE: tuple[Section, ...] = (
     Section(2, "二、主要比率", "rates", reads="预算执行率、预算调整率、“三公”经费控制率和各项目执行率的测算"),
     Section(2, "三、数据核查", "data_checks",
             reads="核对数字之间是否一致（合计与分项、比率、文字与数字），按错误、需核实、提示分列"),
-    Section(2, "四、历年对比", "history_comparison", when="history",
+    Section(2, "四、上年问题整改情况", "rectification", when="history",
+            reads="有以前年度数据时，上年报告所列问题逐项对照本年报告所述的整改情况（已整改、整改中、未整改、未说明）"),
+    Section(2, "五、历年对比", "history_comparison", when="history",
             reads="有以前年度数据时，历年预算、支出、执行率、“三公”经费和测算得分的变化"),
 )
 

@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import escape
 
 import perfeval.pages.ranking as ranking
-from perfeval.model import DepartmentYear, load_records
+from perfeval.model import DepartmentYear, department_path, load_records
 from perfeval.pages.cells import score_text
 from perfeval.pages.charts import NoChart
 from perfeval.pages.display import NotebookOutput, PageOutput
@@ -33,6 +33,7 @@ class Overview:
     framework_path: Path
     demo: bool = False
     out: PageOutput = field(default=None)  # type: ignore[assignment]  # None: the notebook
+    files: dict[tuple[str, int], Path] = field(default_factory=dict)   # (code, year) → data file
 
     def __post_init__(self) -> None:
         if self.out is None:
@@ -40,9 +41,9 @@ class Overview:
 
     @classmethod
     def load(cls, year: int, data_dirs: list[str], demo: bool, framework_file: str | Path) -> "Overview":
-        records = [r for r in [rec for rec, _ in load_records(data_dirs)]
-                   if r.year == int(year) and r.demo == bool(demo)]
-        return cls(int(year), records, Path(framework_file), bool(demo))
+        found = [(rec, d) for rec, d in load_records(data_dirs) if rec.year == int(year) and rec.demo == bool(demo)]
+        return cls(int(year), [rec for rec, _ in found], Path(framework_file), bool(demo),
+                   files={(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
 
     @cached_property
     def framework(self) -> Framework:
@@ -50,7 +51,7 @@ class Overview:
 
     @cached_property
     def rows(self) -> list[ranking.Row]:
-        return ranking.evaluate(self.records, self.framework)
+        return ranking.evaluate(self.records, self.framework, self.files)
 
     def intro(self) -> None:
         if self.demo:
@@ -68,6 +69,11 @@ class Overview:
         if ranked:
             best = ranked[0]
             text += f"{label}最高的是{best.rec.unit.name}（{score_text(best.result.total)}分）。"  # type: ignore[arg-type]
+        followed = [r for r in self.rows if r.rectification]
+        if followed:
+            total = ranking.rectification_total(followed)
+            text += (f"{len(followed)}个部门有上年的评价数据，上年报告所列问题共{sum(total.values())}项，按本年报告所述："
+                     + "、".join(f"{status}{n}项" for status, n in total.items()) + "。")
         self.out.html(paragraph(text))
         self.out.html(f'<p class="pe-lead-note">{escape(LEAD_NOTE)}</p>')
 
@@ -104,13 +110,17 @@ class FindingsPage:
     framework_path: Path
     out: PageOutput = field(default_factory=lambda: NotebookOutput("findings", "../"))
 
+    files: dict[tuple[str, int], Path] = field(default_factory=dict)   # (code, year) → data file
+
     @classmethod
     def load(cls, data_dirs: list[str], framework_file: str | Path) -> "FindingsPage":
-        return cls([rec for rec, _ in load_records(data_dirs)], Path(framework_file))
+        found = load_records(data_dirs)
+        return cls([rec for rec, _ in found], Path(framework_file),
+                   files={(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
 
     @cached_property
     def rows(self) -> list[ranking.Row]:
-        return ranking.evaluate(self.records, load_framework(self.framework_path))
+        return ranking.evaluate(self.records, load_framework(self.framework_path), self.files)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -143,15 +153,24 @@ class FindingsPage:
 
 @dataclass
 class MethodPage:
-    """评价方法: the grade bands and every indicator framework, generated from the code and the files."""
+    """评价方法: the grade bands and every indicator framework, generated from the code and the files; the
+    framework the chapters were scored with (``used``, an index into ``frameworks``) is named as such, and
+    listed even when it is a file outside the frameworks folder (``build --framework FILE``)."""
 
     frameworks: list[Framework]
     out: PageOutput = field(default_factory=lambda: NotebookOutput("method", "../"))
+    used: int | None = None
 
     @classmethod
-    def load(cls, frameworks_dir: str | Path) -> "MethodPage":
-        files = sorted(Path(frameworks_dir).glob("*.yaml"))
-        return cls([load_framework(p) for p in files])
+    def load(cls, frameworks_dir: str | Path, framework_file: str | Path | None = None) -> "MethodPage":
+        files = [p.resolve() for p in sorted(Path(frameworks_dir).glob("*.yaml")) if not p.name.startswith((".", "_"))]
+        used = None
+        if framework_file is not None:
+            chosen = Path(framework_file).resolve()
+            if chosen not in files:
+                files.append(chosen)
+            used = files.index(chosen)
+        return cls([load_framework(p) for p in files], used=used)
 
     def grades(self) -> None:
         """评价等级: the grade of a total score, from the bands the scoring uses."""
@@ -163,6 +182,8 @@ class MethodPage:
             self.out.html(paragraph(f"{fw.title}的一级指标及分值为：{level_one_weights(fw)}。"))
 
     def trees(self) -> None:
+        if self.used is not None:
+            self.out.html(paragraph(f"本书各章的测算得分按指标体系{self.used + 1}（{self.frameworks[self.used].title}）计算。"))
         for i, fw in enumerate(self.frameworks, start=1):
             where = "，".join(x for x in (fw.jurisdiction, f"{fw.year}年" if fw.year else "") if x)
             intro = f"指标体系{i}：{fw.title}{'（' + where + '）' if where else ''}。{fw.description}"

@@ -11,8 +11,10 @@ per department. The ranking table always names every department.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+from typing import Mapping
 
 from matplotlib.ticker import MaxNLocator
 
@@ -27,24 +29,47 @@ from perfeval.pages.charts import (BLUE, GREEN, GREY, ORANGE, RED, Chart, NoChar
 from perfeval.pages.review_tables import finding_item, grade_band_labels
 from perfeval.pages.tables import drop_empty_columns
 from perfeval.review import rules
-from perfeval.review import (SEVERITY_LABELS, SEVERITY_ORDER, Finding, Framework, ScoreResult, run_checks, score,
-                             self_total)
+from perfeval.review import (RECTIFICATION_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER, Finding, Framework, ScoreResult,
+                             assess_file, rectification_counts, run_checks, score, self_total)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One department-year with its recomputed score and findings."""
+    """One department-year with its recomputed score and findings (the bureau's rulings applied when its data
+    file is known), and last year's problems by rectification status (empty without last year's record)."""
 
     rec: DepartmentYear
     result: ScoreResult
     findings: tuple[Finding, ...]
+    rectification: dict[str, int] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def evaluate(records: list[DepartmentYear], framework: Framework) -> list[Row]:
-    return [Row(r, score(r, framework), tuple(run_checks(r))) for r in records]
+def evaluate(records: list[DepartmentYear], framework: Framework,
+             files: Mapping[tuple[str, int], Path] | None = None) -> list[Row]:
+    """Each record scored and checked; with its data file (``files``: (code, year) → path), as its chapter
+    shows it: rulings, replies and last year's record applied."""
+    rows = []
+    for r in records:
+        path = (files or {}).get((r.code, r.year))
+        if path is None:
+            rows.append(Row(r, score(r, framework), tuple(run_checks(r))))
+            continue
+        a = assess_file(r, framework, path)
+        rows.append(Row(r, a.result, tuple(a.findings),
+                        rectification_counts(list(a.rectification)) if a.previous is not None else {}))
+    return rows
+
+
+def rectification_total(rows: list[Row]) -> dict[str, int]:
+    """Last year's problems of all rows by rectification status (已整改, 整改中, 未整改, 未说明)."""
+    total = dict.fromkeys(RECTIFICATION_STATUSES, 0)
+    for row in rows:
+        for status, n in row.rectification.items():
+            total[status] += n
+    return total
 
 
 def ranking(rows: list[Row]) -> list[Row]:
@@ -377,8 +402,8 @@ def findings_summary(rows: list[Row]) -> pd.DataFrame:
         for f in row.findings:
             out.append({"年度": row.rec.year, "部门": row.rec.unit.name, "code": row.rec.code,
                         "严重程度": SEVERITY_LABELS[f.severity], "_order": SEVERITY_ORDER[f.severity],
-                        "涉及项目": finding_item(row.rec, f.path), "说明": f.message,
+                        "涉及项目": finding_item(row.rec, f.path), "说明": f.full_text(), "编号": f.finding_id,
                         "规则": f.rule, "字段": f.path, "示例数据": row.rec.demo})
-    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "规则", "字段",
-                                    "示例数据"])
+    df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "编号", "规则",
+                                    "字段", "示例数据"])
     return df.sort_values(["_order", "年度", "code"], ascending=[True, False, True], kind="stable").drop(columns="_order")

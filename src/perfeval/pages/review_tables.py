@@ -17,17 +17,19 @@ import pandas as pd
 
 from perfeval.model import DepartmentYear, Facts
 from perfeval.model import schema_field
-from perfeval.model.numbers import fmt_number, fmt_score, fmt_wan
+from perfeval.model.numbers import HUNDRED, fmt_number, fmt_rate, fmt_score, fmt_wan
 from perfeval.pages.cells import Absent, Delta, number_or, pct, score_or, score_text
+from perfeval.pages.tables import drop_empty_columns
 from perfeval.review import rules
-from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec,
-                             ScoreResult, compare_self_scores, grade, rule_label, rule_text,
+from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec, RectificationRow,
+                             ScoreResult, compare_self_scores, date_words, grade, input_value, mid_year_adjustment, rule_label, rule_text,
                              self_scores_comparable, self_total, sort_findings)
 
-FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "规则", "字段"]
+FINDING_COLUMNS = ["严重程度", "涉及项目", "说明", "编号", "规则", "字段"]
 #: Columns of the findings tables that only the CSV download holds (check ids and field paths).
-FINDING_CSV_ONLY = ("规则", "字段")
-#: A findings table of one severity group shows 涉及项目 and 说明; its CSV keeps the rest.
+FINDING_CSV_ONLY = ("编号", "规则", "字段")
+#: A findings table of one severity group shows 涉及项目 and 说明; its CSV keeps the rest (the chapter lists
+#: the ids, 编号, apart, folded away from the reader's text).
 GROUP_CSV_ONLY = ("严重程度", "规则", "字段")
 _ITEMS = {"goals": "目标", "projects": "项目", "problems": "问题"}
 _PATH = re.compile(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+)(?:\[(\d+)\])?)?")
@@ -57,16 +59,35 @@ def scores_table(result: ScoreResult) -> pd.DataFrame:
         levels = [c.name for c in chain] + [""] * (3 - len(chain))
         rows.append({"一级指标": levels[0], "二级指标": levels[1], "三级指标": levels[2], "分值": leaf.weight,
                      "指标值": _values_text(leaf), label: score_or(leaf.score, "不适用"), "说明": leaf.explanation})
-    if result.total is None:
-        note = "各项指标均缺少所需数据，未计算总分，不予评级"
-    elif result.grade is None:
-        note = (f"数据不足，不予评级，不折算总分（适用指标得{score_text(result.raw_total)}分，"
-                f"满分{fmt_number(result.applicable_weight)}分）")
-    else:
-        note = f"等级“{result.grade}”"
-    rows.append({"一级指标": "合计", "二级指标": "", "三级指标": "", "分值": Decimal(100), "指标值": "",
-                 label: score_or(result.shown_total), "说明": note})
+    rows += total_rows(result)
     return pd.DataFrame(rows, columns=score_columns(result))
+
+
+def total_rows(result: ScoreResult) -> list[dict[str, object]]:
+    """The rows under the indicators, so that the column adds up on the page: the points earned over the
+    applicable points, then (graded only) the rescaling to 100 as its own row (seed: 83.50 of 94 → 88.83).
+    An ungraded table rescales nothing and names no grade."""
+    label = result.label
+
+    def row(name: str, weight: Decimal, value: object, note: str) -> dict[str, object]:
+        return {"一级指标": name, "二级指标": "", "三级指标": "", "分值": weight, "指标值": "", label: value,
+                "说明": note}
+
+    if result.total is None:
+        return [row("合计", Decimal(100), score_or(None), "各项指标均缺少所需数据，未计算总分，不予评级")]
+    full = sum((leaf.weight for leaf in result.leaves()), Decimal(0))
+    dropped = full - result.applicable_weight
+    if result.grade is None:
+        return [row("适用指标合计", result.applicable_weight, score_or(result.raw_total),
+                    f"不适用指标共{fmt_number(dropped)}分已剔除；适用指标覆盖率{fmt_rate(result.coverage * HUNDRED)}，"
+                    "数据不足，不予评级，不折算总分")]
+    if dropped == 0:
+        return [row("合计", result.applicable_weight, score_or(result.total), f"等级“{result.grade}”")]
+    return [row("适用指标合计", result.applicable_weight, score_or(result.raw_total),
+                f"不适用指标共{fmt_number(dropped)}分已剔除"),
+            row("按100分折算", Decimal(100), score_or(result.total),
+                f"适用指标得分{score_text(result.raw_total)}分按其分值{fmt_number(result.applicable_weight)}分"
+                f"折合为百分制，等级“{result.grade}”")]
 
 
 def self_vs_computed_table(result: ScoreResult, record: DepartmentYear) -> pd.DataFrame:
@@ -121,7 +142,10 @@ def comparison_text(result: ScoreResult, record: DepartmentYear) -> str:
 
 
 def deductions_text(result: ScoreResult) -> str:
-    """The indicators that lost most points ("" when none lost any)."""
+    """The indicators that lost most points ("" when none lost any, and on an ungraded page, where no score
+    stands to lose points from)."""
+    if not result.graded:
+        return ""
     lost = sorted((leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
                   key=lambda leaf: leaf.lost, reverse=True)[:3]
     if not lost:
@@ -143,8 +167,16 @@ def rates_table(rec: DepartmentYear, f: Facts) -> pd.DataFrame:
     adjusted = fmt_wan(f.adjusted_budget)
     if not f.adjusted_budget_stated and f.adjusted_budget is not None:
         adjusted += "（年初预算与年中调整之和）"
-    add("预算执行率", f.execution_rate, f"支出合计{fmt_wan(f.expenditure_total)}占调整后预算{adjusted}的比例")
-    add("预算调整率", f.adjustment_rate, f"年中调整预算数{fmt_wan(f.adjustment)}占年初预算{fmt_wan(f.initial_budget)}的比例")
+    if f.execution_rate is not None:
+        add("预算执行率", f.execution_rate, f"支出合计{fmt_wan(f.expenditure_total)}占调整后预算{adjusted}的比例")
+    else:   # a partial record: the 自评表's 全年执行 and 全年预算, when it gives them
+        executed = input_value("execution_rate", rec)
+        add("预算执行率", executed.value if isinstance(executed.value, Decimal) else None, executed.detail)
+    if f.adjustment_rate is not None:
+        add("预算调整率", f.adjustment_rate, f"年中调整预算数{fmt_wan(f.adjustment)}占年初预算{fmt_wan(f.initial_budget)}的比例")
+    else:   # derived from the rows that state both budgets (or from the 自评表's 年初 and 全年预算)
+        adj = mid_year_adjustment(rec, f)
+        add("预算调整率", adj.rate, adj.detail())
     if f.counted_adjustment is not None and f.counted_adjustment != f.adjustment:
         add("预算调整率（扣除上年结转和单位所述不计入部分）", f.counted_adjustment_rate,
             f"扣除后的年中调整{fmt_wan(f.counted_adjustment)}占年初预算{fmt_wan(f.initial_budget)}的比例")
@@ -206,10 +238,11 @@ def finding_item(record: DepartmentYear, path: str) -> str:
 
 
 def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFrame:
-    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明; then the check id (规则) and
+    """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明 (with the bureau's ruling and the
+    unit's reply, when there are), 编号 (the finding id a ruling or a reply names); then the check id (规则) and
     the field path (字段), which only the CSV shows (:data:`FINDING_CSV_ONLY`)."""
-    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.message,
-             "规则": f.id, "字段": f.path}
+    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.full_text(),
+             "编号": f.finding_id, "规则": f.id, "字段": f.path}
             for f in sort_findings(list(findings))]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -222,6 +255,22 @@ def finding_groups(findings: list[Finding]) -> list[tuple[str, str, list[Finding
         if group:
             out.append((severity, SEVERITY_LABELS[severity], group))
     return out
+
+
+# --- rectification ---------------------------------------------------------------------------------
+
+def rectification_table(rows: list[RectificationRow]) -> pd.DataFrame:
+    """Last year's problems (as last year's report states them) with this year's status and words."""
+    out = []
+    for r in rows:
+        p, e = r.problem, r.entry
+        out.append({"上年问题": f"{r.label}：{p.problem}", "整改措施": p.measures or Absent(),
+                    "整改责任人": p.responsible or Absent(),
+                    "整改完成时限": date_words(p.deadline) or Absent(), "整改状态": r.status,
+                    "整改情况（本年报告所述）": (e.description if e is not None and e.description else Absent()),
+                    "完成时间": date_words(e.completed if e is not None else None) or Absent()})
+    return drop_empty_columns(pd.DataFrame(out, columns=["上年问题", "整改措施", "整改责任人", "整改完成时限", "整改状态",
+                                                        "整改情况（本年报告所述）", "完成时间"]))
 
 
 # --- the method page ------------------------------------------------------------------------------

@@ -12,9 +12,10 @@
   download menu offers what a reader can use (打印/另存为 PDF, and the chapter's two Word 报告: 单位自评报告
   and 测算意见), never the notebook source.
 - **The footer** names the publishing bureau (``publisher:`` in ``_config.yml``), no copyright line.
-- **Real data before demo data.** Pages in a part whose caption says 示例数据 (:data:`DEMO_MARK`) are left
-  out of the search index, carry the demo banner, and previous/next links never cross between them and
-  the real pages. See ``docs/reader-pages.md``.
+- **Real data before demo data.** Pages in a part whose caption says 示例数据 (:data:`DEMO_MARK`) carry the
+  demo banner, previous/next links never cross between them and the real pages, and, in a book that also
+  has real chapters, they are left out of the search index (the demo book of ``make demo`` is searched as
+  any book). See ``docs/reader-pages.md``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sphinx import addnodes
 
 #: A TOC part whose caption contains this holds demo (synthetic) data.
 DEMO_MARK = "示例数据"
+#: A page of a year part (a chapter, a group page, an overview): ``book/<year>/…``.
+_YEAR_PAGE = re.compile(r"book/[0-9]{4}/")
 #: Page metadata key saying that this extension set ``nosearch`` (so it can take it back).
 MARK_KEY = "perfeval-demo"
 #: The banner of a demo page, unless the page shows its own (``div.pe-demo``).
@@ -112,13 +115,17 @@ class Reader:
         ``nosearch`` metadata). Returns the pages whose flag changed, so Sphinx writes them again (their
         index entries, banner and links change too)."""
         self.demo = demo_pages(env)
+        # A book of demo data alone (`make demo`) is searched like any book: only next to real chapters are
+        # demo pages kept out of the index.
+        real = any(_YEAR_PAGE.match(doc) and doc not in self.demo for doc in env.found_docs)
+        hidden = self.demo if real else set()
         changed = []
         for doc in env.found_docs:
             meta = env.metadata.setdefault(doc, {})
-            if doc in self.demo and not meta.get(MARK_KEY):
+            if doc in hidden and not meta.get(MARK_KEY):
                 meta.update({"nosearch": True, MARK_KEY: True})
                 changed.append(doc)
-            elif doc not in self.demo and meta.get(MARK_KEY):
+            elif doc not in hidden and meta.get(MARK_KEY):
                 meta.pop("nosearch", None)
                 meta.pop(MARK_KEY, None)
                 changed.append(doc)

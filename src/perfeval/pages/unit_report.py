@@ -73,7 +73,9 @@ class UnitReport:
             self.out.html(render("notes", items))
 
     def show_table(self, df: pd.DataFrame, title: str, name: str = "") -> None:
-        if len(df) and len(df.columns) > 1:
+        """Show a table that has a row: a row is only there when it states something, and a table whose rows
+        state only names (problems without causes, 自评表 rows with only their part) is still what the data states."""
+        if len(df) and len(df.columns):
             self.out.table(df, title, name or title)
             note = source_unit_note(self.rec, name or title)    # 原表单位：元 (amounts converted to 万元)
             if note:

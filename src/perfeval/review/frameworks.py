@@ -52,7 +52,7 @@ from typing import Any, Iterator
 from perfeval.errors import DataError
 from perfeval.model import read_yaml
 from perfeval.model.numbers import HUNDRED, trimmed
-from perfeval.review.params import FORBIDDEN_TEXT, LeafReader, read_number
+from perfeval.review.params import LeafReader, read_number, read_text
 from perfeval.review.shapes import ChecklistItem, RuleShape, rule_shapes
 
 #: The framework used when none is named: the only place that names it.
@@ -196,8 +196,8 @@ def load_framework(path: Path | str) -> Framework:
         raise DataError(path, f"指标体系名称 {name} 应与文件名 {path.stem} 一致 (name must match file name)",
                         field="name", label="指标体系名称")
     title = _text(path, data, "title", "", "指标体系标题")
-    description = str(data.get("description") or "").strip()
-    jurisdiction = str(data.get("jurisdiction") or "").strip()
+    description = read_text(path, data.get("description"), "", "description", "说明")
+    jurisdiction = read_text(path, data.get("jurisdiction"), "", "jurisdiction", "适用地区", one_line=True)
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise DataError(path, f"年度应为整数，当前值 {year!r} (year must be an integer)", field="year", label="年度")
@@ -240,7 +240,7 @@ def _source(path: Path, raw: Any, official: bool) -> FrameworkSource:
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(f"source.{key} 应为非空文本 (must be text)", f"source.{key}")
-        texts[key] = (value or "").strip()
+        texts[key] = read_text(path, value, "", f"source.{key}", "来源")
     reconstructed = raw.get("reconstructed", False)
     if not isinstance(reconstructed, bool):
         raise fail(f"source.reconstructed 应为 true 或 false，当前值 {reconstructed!r}", "source.reconstructed", "重构")
@@ -266,10 +266,7 @@ def _text(path: Path, raw: dict[str, Any], key: str, where: str, label: str) -> 
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
         raise DataError(path, f"缺少{label}或不是文本 (missing or not text)", record=where, field=key, label=label)
-    value = value.strip()
-    if any(ch in value for ch in FORBIDDEN_TEXT):
-        raise DataError(path, f"{label}不能包含竖线或换行 (no '|' or line breaks)", record=where, field=key, label=label)
-    return value
+    return read_text(path, value.strip(), where, key, label, one_line=True)
 
 
 def _node(path: Path, raw: Any, level: int, parent: str | None, seen: set[str], loc: str) -> IndicatorSpec:
@@ -291,7 +288,7 @@ def _node(path: Path, raw: Any, level: int, parent: str | None, seen: set[str], 
     if level > MAX_LEVEL:
         raise DataError(path, f"指标层级超过 {MAX_LEVEL} 级 (at most {MAX_LEVEL} levels)", record=where)
     weight = read_number(path, raw.get("weight"), where, "weight", "分值", positive=True)
-    criteria = str(raw.get("criteria") or "").strip()
+    criteria = read_text(path, raw.get("criteria"), where, "criteria", "评分标准")
     children_raw = raw.get("children")
     if children_raw is not None:
         if raw.get("rule") is not None or raw.get("input") is not None:

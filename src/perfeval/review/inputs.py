@@ -20,7 +20,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from perfeval.model.facts import Facts, achieved, compute, indicator_met, qualitative_met
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
-from perfeval.model.schema import Amounts, DepartmentYear, Indicator, Project
+from perfeval.model.schema import Amounts, DepartmentYear, FundRow, Indicator, Project
 from perfeval.review.findings import Override
 from perfeval.review.rules import TIER_LABELS
 
@@ -92,12 +92,14 @@ def _column(row: Amounts | None, key: str) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """The mid-year adjustment the figures give: stated, or 调整后预算 − 年初预算 of one income row."""
+    """The mid-year adjustment the figures give: stated, or 调整后预算 − 年初预算 of one income row (or, when
+    the record has only the 自评表, 全年预算 − 年初预算 of its 年度资金总额 row)."""
 
     amount: Decimal | None
     initial: Decimal | None          # 年初预算 (the denominator of the adjustment rate)
     derived: bool                    # True when the amount is 调整后预算 − 年初预算 (not stated)
     adjusted: Decimal | None = None  # the stated 调整后预算 it was derived from
+    form_row: str = ""               # the 自评表 row it was derived from ("" for the income rows)
 
     @property
     def rate(self) -> Decimal | None:
@@ -107,15 +109,30 @@ class Adjustment:
         return rate(self.amount, self.initial)
 
     def detail(self) -> str:
+        if self.form_row:
+            return (f"年中调整{fmt_wan(self.amount)}（单位自评表「{self.form_row}」全年预算{fmt_wan(self.adjusted)}"
+                    f"减年初预算{fmt_wan(self.initial)}）占年初预算{fmt_wan(self.initial)}的比例")
         if self.derived:
             return (f"年中调整{fmt_wan(self.amount)}（调整后预算{fmt_wan(self.adjusted)}减年初预算"
                     f"{fmt_wan(self.initial)}）占年初预算{fmt_wan(self.initial)}的比例")
         return f"年中调整{fmt_wan(self.amount)}占年初预算{fmt_wan(self.initial)}的比例"
 
 
+#: Words of the 自评表's total funds row (年度资金总额).
+FUND_TOTAL_WORDS = ("资金总额", "合计", "总计")
+
+
+def fund_total_row(rec: DepartmentYear) -> FundRow | None:
+    """The 自评表's 年度资金总额 row: the one row of no nature named 资金总额 / 合计 / 总计 (None when there is
+    none, or more than one)."""
+    totals = [f for f in rec.self_funds if f.nature is None and any(w in f.item for w in FUND_TOTAL_WORDS)]
+    return totals[0] if len(totals) == 1 else None
+
+
 def mid_year_adjustment(rec: DepartmentYear, f: Facts | None = None) -> Adjustment:
     """年中调整 as stated (``adjustment.amount``); when not stated, 调整后预算 − 年初预算 of the 财政拨款 row
-    (else the 收入合计 row) when that row states both. Never from a default."""
+    (else the 收入合计 row) when that row states both; for a record whose income rows do not, 全年预算 − 年初预算
+    of the 自评表's 年度资金总额 row (a partial form that gives both supports the rate). Never from a default."""
     f = f or compute(rec)
     if f.adjustment is not None:
         return Adjustment(f.adjustment, f.initial_budget, False)
@@ -124,6 +141,9 @@ def mid_year_adjustment(rec: DepartmentYear, f: Facts | None = None) -> Adjustme
         initial, adjusted = _column(row, "budget"), _column(row, "adjusted")
         if initial is not None and adjusted is not None:
             return Adjustment(adjusted - initial, initial, True, adjusted)
+    fund = fund_total_row(rec)
+    if f.initial_budget is None and fund is not None and fund.initial is not None and fund.full_year is not None:
+        return Adjustment(fund.full_year - fund.initial, fund.initial, True, fund.full_year, fund.item)
     return Adjustment(None, f.initial_budget, False)
 
 
@@ -156,6 +176,11 @@ def _missing(*pairs: tuple[object, str]) -> str:
 def _execution_rate(rec: DepartmentYear) -> Computed:
     f = compute(rec)
     spent, budget = f.expenditure_total, f.adjusted_budget
+    fund = fund_total_row(rec)
+    if (spent is None or budget is None) and fund is not None and fund.executed is not None and fund.full_year:
+        # A partial record whose 自评表 gives 全年执行 and 全年预算: the form's own execution rate.
+        return _ratio(fund.executed, fund.full_year, f"单位自评表「{fund.item}」全年执行{fmt_wan(fund.executed)}"
+                      f"占全年预算{fmt_wan(fund.full_year)}的比例", "")
     return _ratio(spent, budget, f"支出合计{fmt_wan(spent)}占调整后预算{_adjusted_text(f)}的比例",
                   _missing((spent, "支出合计（本年决算数）"), (budget, "调整后预算（或年初预算和年中调整数）")))
 
@@ -390,6 +415,9 @@ _BM = "management.budget_management"
 _AM = "management.asset_management"
 
 #: The registry of inputs a framework may name.
+#: Which goal indicators an achievement rate counts (its formula's note).
+_JUDGED = "（同时有目标值和实际值的，及以文字写明达成与否的定性指标；“基本完成”“正在推进”等未说明的不计）"
+
 INPUTS: dict[str, InputSpec] = {
     "execution_rate": InputSpec("预算执行率", "percent", _execution_rate, "实际支出 ÷ 调整后预算", ("budget_spent",)),
     "adjustment_rate": InputSpec("预算调整率", "percent", _adjustment_rate, "年中调整数 ÷ 年初预算",
@@ -417,12 +445,12 @@ INPUTS: dict[str, InputSpec] = {
     "indicator_target_share": InputSpec("绩效指标量化率", "percent", _indicator_target_share,
                                         "有量化目标值的指标数 ÷ 指标数", ("goal_targets",)),
     "indicator_met_share": InputSpec("绩效指标达成率", "percent", _met_share("产出", "效果"),
-                                     "达成的产出、效果指标数 ÷ 可判断的产出、效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）",
+                                     "达成的产出、效果指标数 ÷ 可判断的产出、效果指标数" + _JUDGED,
                                      ("output_results", "outcome_results")),
     "output_met_share": InputSpec("产出指标达成率", "percent", _met_share("产出"),
-                                  "达成的产出指标数 ÷ 可判断的产出指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("output_results",)),
+                                  "达成的产出指标数 ÷ 可判断的产出指标数" + _JUDGED, ("output_results",)),
     "outcome_met_share": InputSpec("效果指标达成率", "percent", _met_share("效果"),
-                                   "达成的效果指标数 ÷ 可判断的效果指标数（同时有目标值和实际值的，及以文字说明完成情况的定性指标）", ("outcome_results",)),
+                                   "达成的效果指标数 ÷ 可判断的效果指标数" + _JUDGED, ("outcome_results",)),
     "verifiable_goal_share": InputSpec("可核验目标占比", "percent", _verifiable_goal_share,
                                        "至少有一个可对照目标值核验的指标的目标数 ÷ 目标数", ("goal_targets",)),
     "satisfaction_rate": InputSpec("满意度", "percent", _satisfaction_rate, "满意度指标（%）中的最低值",

@@ -13,22 +13,59 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from perfeval.errors import DataError
+from perfeval.model.numbers import check_places
+from perfeval.model.schema import MAX_TEXT_CHARS, no_control_characters
 from perfeval.review.inputs import INPUTS, InputKind
 
 #: Characters a one-line framework text (names, item names) must not contain.
 FORBIDDEN_TEXT = ("|", "\n", "\r")
+#: The largest magnitude a framework number may have (weights are at most 100; thresholds are percentages).
+MAX_PARAMETER = Decimal(1_000_000)
 
 
 def read_number(path: Path, value: Any, where: str, key: str, label: str, positive: bool = False,
                 signed: bool = False) -> Decimal:
-    """A number from a framework file (YAML int or Decimal), non-negative unless ``signed``."""
+    """A number from a framework file (YAML int or Decimal), non-negative unless ``signed``, validated like
+    data: finite, at most :data:`MAX_PARAMETER` in magnitude and :data:`~perfeval.model.numbers.MAX_PLACES`
+    decimals (``1e-999999`` would be a million digits in the 评分标准 text)."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise DataError(path, f"{label}应为数值，当前值 {value!r} (not a number)", record=where, field=key, label=label)
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise DataError(path, f"{label}应为数值，当前值 {shown} (not a number)", record=where, field=key, label=label)
     number = Decimal(value)
     if not number.is_finite() or (number < 0 and not signed) or (positive and number <= 0):
-        raise DataError(path, f"{label}应为{'正数' if positive else '非负数'}，当前值 {value} (out of range)",
+        raise DataError(path, f"{label}应为{'正数' if positive else '非负数'}，当前值 {_short(number)} (out of range)",
                         record=where, field=key, label=label)
-    return number
+    if abs(number) > MAX_PARAMETER:
+        raise DataError(path, f"{label} {_short(number)} 超过上限 {MAX_PARAMETER}，请检查数值 (above the maximum)",
+                        record=where, field=key, label=label)
+    try:
+        return check_places(number, label)
+    except ValueError as exc:
+        raise DataError(path, str(exc), record=where, field=key, label=label) from None
+
+
+def read_text(path: Path, value: Any, where: str, key: str, label: str, one_line: bool = False) -> str:
+    """A text of a framework file ("" when absent), validated like a data file's text: at most
+    MAX_TEXT_CHARS characters, no invisible control or direction characters, one line when ``one_line``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DataError(path, f"{label}应为文本 (expected text)", record=where, field=key, label=label)
+    if len(value) > MAX_TEXT_CHARS:
+        raise DataError(path, f"文本过长：{len(value)} 个字符，上限 {MAX_TEXT_CHARS} 个字符 (text too long)",
+                        record=where, field=key, label=label)
+    try:
+        no_control_characters(value)
+    except ValueError as exc:
+        raise DataError(path, str(exc), record=where, field=key, label=label) from None
+    if one_line and any(ch in value for ch in FORBIDDEN_TEXT):
+        raise DataError(path, f"{label}不能包含竖线或换行 (no '|' or line breaks)", record=where, field=key, label=label)
+    return value.strip()
+
+
+def _short(number: Decimal) -> str:
+    text = str(number)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 class LeafReader:
@@ -86,6 +123,9 @@ class LeafReader:
 
     def number(self, value: Any, key: str, label: str, positive: bool = False, signed: bool = False) -> Decimal:
         return read_number(self.path, value, self.where, key, label, positive, signed)
+
+    def text(self, value: Any, key: str, label: str) -> str:
+        return read_text(self.path, value, self.where, key, label, one_line=True)
 
     def choice(self, key: str, options: tuple[str, ...], label: str) -> str:
         """A parameter that must be one of ``options`` (the first is the default)."""

@@ -14,7 +14,7 @@ bureau's evaluation, unless the framework declares itself official.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping, Sequence
 
@@ -24,6 +24,7 @@ import perfeval.review.rules as rules
 from perfeval.review.findings import Override
 from perfeval.review.frameworks import Framework, IndicatorSpec, rule_label
 from perfeval.review.inputs import InputValue, input_value
+from perfeval.review.shapes import NOT_APPLICABLE, NOT_APPLICABLE_UNGRADED
 
 #: Below this share of applicable weight the total gets no grade.
 MIN_COVERAGE = Decimal("0.6")
@@ -181,6 +182,10 @@ def score(rec: DepartmentYear, framework: Framework, overrides: Sequence[Overrid
         rescaled = f"，按100分折算为{_two(total)}分" if grade is not None else ""
         notes.append(f"不适用指标（{'、'.join(dropped)}）共{fmt_score(full - weight)}分已剔除，"
                      f"其余指标得分{_two(raw)}分（满分{fmt_score(weight)}分）{rescaled}")
+    if grade is None:
+        # Nothing is rescaled on an ungraded page: the leaves say "不适用，已剔除", not "按100分折算".
+        out = [replace(i, explanation=i.explanation.replace(NOT_APPLICABLE, NOT_APPLICABLE_UNGRADED))
+               if i.rule is not None and i.score is None else i for i in out]
     if grade is None and total is not None:
         notes.append(f"适用指标分值合计{fmt_score(weight)}分，覆盖率{fmt_rate(coverage * HUNDRED)}，"
                      f"低于{fmt_rate(MIN_COVERAGE * HUNDRED)}，数据不足，不予评级")

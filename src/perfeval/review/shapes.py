@@ -42,6 +42,8 @@ def _points(score: Decimal | None, weight: Decimal) -> str:
 
 #: How a reader is told that an indicator without data is left out.
 NOT_APPLICABLE = "不适用，剔除后其余指标按100分折算"
+#: The same on an ungraded page (coverage below the threshold): nothing is rescaled there.
+NOT_APPLICABLE_UNGRADED = "不适用，已剔除"
 
 
 class RuleShape:
@@ -347,6 +349,7 @@ class Checklist(RuleShape):
             item_name = raw.get("name") or INPUTS[str(raw["input"])].label
             if not isinstance(item_name, str) or any(ch in item_name for ch in FORBIDDEN_TEXT):
                 reader.fail("清单项名称应为单行文本 (item name must be one line of text)", f"{key}.name", "清单项名称")
+            item_name = reader.text(item_name, f"{key}.name", "清单项名称")
             points = reader.number(raw.get("points"), f"{key}.points", "清单项分值", positive=True)
             items.append(ChecklistItem(item_name.strip(), str(raw["input"]), points))
         total = sum((it.points for it in items), Decimal(0))

@@ -8,7 +8,8 @@ one line of Chinese, the numbers involved as exact decimal text). Themes:
 :mod:`~perfeval.review.checks.projects` (claims against figures),
 :mod:`~perfeval.review.checks.goals`, :mod:`~perfeval.review.checks.text`,
 :mod:`~perfeval.review.checks.counts` (staff and vehicles by establishment, stated counts against lists),
-:mod:`~perfeval.review.checks.consistency` (what a report's statements imply about each other).
+:mod:`~perfeval.review.checks.consistency` (what a report's statements imply about each other); and, given
+last year's record, the cross-year checks of :mod:`perfeval.review.rectification`.
 A new check is a function and a :class:`CheckRule` in its theme's ``CHECKS``.
 """
 
@@ -18,22 +19,26 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.review.checks import changes, consistency, counts, goals, projects, rates, sums, text
 from perfeval.review.checks.base import CheckRule
 from perfeval.review.findings import Finding, sort_findings
+from perfeval.review.rectification import RECTIFICATION_IDS, rectification_findings
 
 #: Every check, in the order their findings are listed within a severity.
 CHECKS: tuple[CheckRule, ...] = (sums.CHECKS + rates.CHECKS + changes.CHECKS + projects.CHECKS + goals.CHECKS
                                  + text.CHECKS + counts.CHECKS + consistency.CHECKS)
 
-#: Every check id a finding may carry, with its severity (and the condition when it varies).
-CHECK_IDS: dict[str, str] = {check_id: severity for check in CHECKS for check_id, severity in check.ids.items()}
+#: Every check id a finding may carry, with its severity (and the condition when it varies); the cross-year
+#: checks of rectification last.
+CHECK_IDS: dict[str, str] = {**{check_id: severity for check in CHECKS for check_id, severity in check.ids.items()},
+                             **RECTIFICATION_IDS}
 
 
-def run_checks(rec: DepartmentYear, source: str = "") -> list[Finding]:
-    """Run every check on a record; findings sorted by severity (errors first)."""
+def run_checks(rec: DepartmentYear, source: str = "", previous: DepartmentYear | None = None) -> list[Finding]:
+    """Run every check on a record (and, given last year's record, the rectification checks across the two
+    years); findings sorted by severity (errors first)."""
     found: list[Finding] = []
     for check in CHECKS:
-        for finding in check.fn(rec):
-            found.append(finding.with_source(source) if source and not finding.source else finding)
-    return sort_findings(found)
+        found.extend(check.fn(rec))
+    found.extend(rectification_findings(rec, previous))
+    return sort_findings([f.with_source(source) if source and not f.source else f for f in found])
 
 
 def has_errors(findings: list[Finding]) -> bool:

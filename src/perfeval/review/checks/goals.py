@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from perfeval.model.facts import indicator_met
+from perfeval.model.facts import indicator_met, qualitative_met, qualitative_unclear
 from perfeval.model.numbers import quantity_words
 from perfeval.model.schema import DepartmentYear
 from perfeval.review.checks.base import CheckRule, d, goal_label, problem_name
@@ -41,6 +41,14 @@ def check_goals(rec: DepartmentYear) -> Iterator[Finding]:
                               f"{quantity_words(ind.actual.value, ind.actual.unit, ind.actual.relation)}，未达到目标值"
                               f"{quantity_words(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
                               {"goal": label[2:], "target": d(ind.target.value), "actual": d(ind.actual.value)})
+            elif qualitative_met(ind) is False:
+                yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual_text",
+                              f"{label}的指标「{ind.name}」原报告写明完成情况为「{ind.actual_text}」，未达成，需核实原因",
+                              {"goal": label[2:]})
+            elif qualitative_unclear(ind):
+                yield Finding("goal.indicator_unclear", "verify", f"{ipath}.actual_text",
+                              f"{label}的指标「{ind.name}」完成情况为「{ind.actual_text}」，未说明是否达成，需核实；"
+                              "测算时不计入达成率", {"goal": label[2:]})
 
 
 def check_problems(rec: DepartmentYear) -> Iterator[Finding]:
@@ -79,7 +87,7 @@ def check_deadlines(rec: DepartmentYear) -> Iterator[Finding]:
 CHECKS: tuple[CheckRule, ...] = (
     CheckRule("goal", "目标缺少完成情况，指标缺少实际值或未达成", check_goals, {
         "goal.missing": "verify", "goal.no_completion": "verify", "goal.indicator_no_actual": "verify",
-        "goal.indicator_not_met": "verify"}),
+        "goal.indicator_not_met": "verify", "goal.indicator_unclear": "verify"}),
     CheckRule("problem", "问题缺少整改措施、责任人或时限", check_problems, {
         "problem.no_measures": "verify", "problem.no_responsible": "verify", "problem.no_deadline": "verify"}),
     CheckRule("problem.deadline_range", "整改时限早于报告年度或晚于其后3年", check_deadlines,

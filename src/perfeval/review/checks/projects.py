@@ -1,4 +1,11 @@
-"""Projects and claims: low rates without a reason, claims the unit's own figures contradict, items far above budget.
+"""Projects and claims: low rates without a reason, claims beside lower figures, items far above budget.
+
+One fact is one finding: whatever the checks find about a project (its rate below 90% unexplained, "及时足额"
+or "全部完成" said of it, the statement on all projects saying they were all done, an amount far above its
+budget) is one finding of that project, with the check ids of every part (``Finding.also``).
+
+A claim in words beside a figure is a reading, not a proof: paying beneficiaries in full ("及时足额发放") and
+spending the whole budget are different things, so such a finding is 需核实, never 错误.
 
 A project's rate is named by its basis, as the source states the amount: 拨付率
 (资金拨付), 到位率 (资金到位), 执行率 (实际支出 / 使用) — they are different figures.
@@ -7,6 +14,7 @@ A project's rate is named by its basis, as the source states the amount: 拨付�
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
@@ -20,7 +28,7 @@ from perfeval.review.findings import Finding
 _EXPLANATION_WORDS = ("原因", "结余", "结转", "未到位", "未拨付", "未使用", "未支出", "未执行", "调减", "取消",
                       "由于", "收回")
 #: Claims that all the money arrived or was paid in full: contradicted by a rate below 100%.
-_MONEY_CLAIM = re.compile(r"及时足额|足额(?:发放|到位|拨付|兑现)?|全部(?:到位|发放|拨付|兑现)|(?:发放|拨付)到位")
+_MONEY_CLAIM = re.compile(r"(?:及时)?足额(?:发放|到位|拨付|兑现)?|全部(?:到位|发放|拨付|兑现)|(?:发放|拨付)到位")
 #: Claims that all the work was done: questioned by rates below 90%.
 _DONE_CLAIM = re.compile(r"全部完成|均已完成|均完成|全面完成")
 #: Words that explain an amount above the budget (other funds, other levels, a wider scope).
@@ -45,15 +53,97 @@ def _rated(rec: DepartmentYear) -> Iterator[tuple[int, Project, Decimal]]:
                 yield i, p, value
 
 
-def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
-    for i, p, value in _rated(rec):
-        if value >= EXECUTION_THRESHOLD or any(word in p.description for word in _EXPLANATION_WORDS):
-            continue
-        assert p.actual is not None
-        yield Finding("execution.project_below_90", "verify", f"projects[{i}].actual",
-                      f"{project_name(i, p)}{rate_name(p)}{fmt_rate(value)}（{p.actual_label}{fmt_wan(p.actual)}占"
-                      f"预算{fmt_wan(p.budget)}的比例），低于90%，项目说明中未说明原因，需核实",
-                      {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
+@dataclass(frozen=True)
+class _Part:
+    """One thing a check found about a project: its check id and field path, the clause it adds to the
+    project's finding, the question it leaves, its severity and figures."""
+
+    check: str
+    path: str
+    clause: str
+    question: str
+    numbers: dict[str, str]
+    severity: str = "verify"
+    rated: bool = True      # the clause leans on the project's rate (stated once, at the head)
+
+
+def _rate_head(p: Project, value: Decimal) -> str:
+    assert p.actual is not None
+    return f"{rate_name(p)}{fmt_rate(value)}（{p.actual_label}{fmt_wan(p.actual)}占预算{fmt_wan(p.budget)}的比例）"
+
+
+def _parts(rec: DepartmentYear) -> dict[int, list[_Part]]:
+    """What each project's figures and words give, by project: the rate below 90% without a reason, a claim of
+    money paid in full or of work all done beside a lower figure, an amount far above the budget."""
+    parts: dict[int, list[_Part]] = {}
+    rated = {i: (p, value) for i, p, value in _rated(rec)}
+    statement = rec.management.large_projects_statement if rec.management is not None else ""
+    done = _DONE_CLAIM.search(statement)
+    for i, (p, value) in rated.items():
+        own = parts.setdefault(i, [])
+        numbers = {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)}
+        if value < EXECUTION_THRESHOLD and not any(word in p.description for word in _EXPLANATION_WORDS):
+            own.append(_Part("execution.project_below_90", f"projects[{i}].actual", "低于90%，项目说明中未说明原因",
+                             "资金低于预算的原因", numbers))
+        money = _MONEY_CLAIM.search(p.description)
+        if money is not None and value < HUNDRED:
+            # Paying the beneficiaries in full and spending the whole budget are different things: a reading of
+            # the words, not a contradiction the figures prove (需核实, not 错误).
+            said = money.group(0)
+            why = ("足额发放到对象与预算资金全部拨付、使用不是一回事" if "发放" in said or "兑现" in said
+                   else "文字所指的资金与预算的口径不一定相同")
+            own.append(_Part("project.claim_full", f"projects[{i}].description",
+                             f"项目说明称“{said}”，而{rate_name(p)}不到100%（{why}）", f"是否确如所称“{said}”",
+                             numbers))
+        claim = _DONE_CLAIM.search(p.description)
+        if claim is not None and value < EXECUTION_THRESHOLD:
+            own.append(_Part("claim.completion", f"projects[{i}].description", f"项目说明称“{claim.group(0)}”",
+                             "目标任务是否确已全部完成", numbers))
+        if done is not None and value < EXECUTION_THRESHOLD:
+            own.append(_Part("claim.completion", "management.large_projects_statement",
+                             f"项目总体说明称{quote(_sentence(statement, done.start()), 40)}",
+                             "目标任务是否确已全部完成", numbers))
+    for i, p in enumerate(rec.projects):
+        above = _above_budget(p)
+        if above is not None:
+            label, top, times = above
+            parts.setdefault(i, []).append(_Part(
+                "project.above_budget", f"projects[{i}]",
+                f"列出金额{fmt_wan(top)}（{label}），为预算{fmt_wan(p.budget)}的{times}倍，说明中未解释差额"
+                "（如是否含其他资金来源或全市口径）", "差额的来源",
+                {"amount": d(top), "budget": d(p.budget), "ratio": d(times)}, rated=False))
+    return {i: found for i, found in parts.items() if found}
+
+
+def check_projects(rec: DepartmentYear) -> Iterator[Finding]:
+    """One finding per project with everything found about it (one fact, one finding): its check id is that of
+    the first part, the others are in ``also``; the path is the part's own field of the project, or the project's
+    when there are several parts (or the part is the statement on all projects)."""
+    for i, found in sorted(_parts(rec).items()):
+        p = rec.projects[i]
+        rated = [part for part in found if part.rated]
+        head = project_name(i, p)
+        if rated:
+            value = rate(p.actual, p.budget) if p.actual is not None and p.budget is not None else None
+            assert value is not None
+            head += _rate_head(p, value)
+        clauses = [part.clause for part in found]
+        questions = list(dict.fromkeys(part.question for part in found))
+        numbers: dict[str, str] = {}
+        for part in found:
+            numbers.update(part.numbers)
+        checks = list(dict.fromkeys(part.check for part in found))
+        severity = "error" if any(part.severity == "error" for part in found) else "verify"
+        own_path = f"projects[{i}]"
+        path = found[0].path if len(found) == 1 and found[0].path.startswith(own_path) else own_path
+        sep = "，" if rated and found[0].rated else ""
+        yield Finding(checks[0], severity, path, f"{head}{sep}{'；'.join(clauses)}。需核实{'、'.join(questions)}",  # type: ignore[arg-type]
+                      numbers, also=tuple(checks[1:]))
+    yield from check_outcome_claim(rec)
+
+
+def check_project_amounts(rec: DepartmentYear) -> Iterator[Finding]:
+    """Projects stating only a budget, or only an amount: no rate can be computed (one note each)."""
     budget_only = [(i, p) for i, p in enumerate(rec.projects) if p.actual is None and p.budget is not None]
     if budget_only:
         names = "、".join(project_label(i, p) for i, p in budget_only)
@@ -71,36 +161,8 @@ def check_project_execution(rec: DepartmentYear) -> Iterator[Finding]:
                       {f"actual_{project_label(i, p)[2:]}": d(p.actual) for i, p in actual_only})
 
 
-def check_money_claims(rec: DepartmentYear) -> Iterator[Finding]:
-    """A project says the money arrived or was paid in full, while its own figure is below the budget."""
-    for i, p, value in _rated(rec):
-        match = _MONEY_CLAIM.search(p.description)
-        if match is None or value >= HUNDRED:
-            continue
-        assert p.actual is not None
-        yield Finding("project.claim_full", "error", f"projects[{i}].description",
-                      f"{project_name(i, p)}说明称“{match.group(0)}”，但{p.actual_label}{fmt_wan(p.actual)}仅为预算"
-                      f"{fmt_wan(p.budget)}的{fmt_rate(value)}，文字与数字不符",
-                      {"actual": d(p.actual), "budget": d(p.budget), "execution_rate": r(value)})
-
-
-def check_completion_claims(rec: DepartmentYear) -> Iterator[Finding]:
-    """"全部完成" against the figures: projects below 90% (需核实), goal indicators not met (错误)."""
-    low = [(i, p, value) for i, p, value in _rated(rec) if value < EXECUTION_THRESHOLD]
-    statement = rec.management.large_projects_statement if rec.management is not None else ""
-    match = _DONE_CLAIM.search(statement)
-    if match and low:
-        listing = "，".join(f"{project_label(i, p)}{rate_name(p)}{fmt_rate(value)}" for i, p, value in low)
-        yield Finding("claim.completion", "verify", "management.large_projects_statement",
-                      f"项目说明称{quote(_sentence(statement, match.start()), 40)}，但{len(low)}个项目资金低于预算的90%"
-                      f"（{listing}），需核实目标任务是否确已全部完成",
-                      {f"rate_{project_label(i, p)[2:]}": r(value) for i, p, value in low})
-    for i, p, value in _rated(rec):
-        m = _DONE_CLAIM.search(p.description)
-        if m and value < EXECUTION_THRESHOLD:
-            yield Finding("claim.completion", "verify", f"projects[{i}].description",
-                          f"{project_name(i, p)}说明称“{m.group(0)}”，但{rate_name(p)}仅{fmt_rate(value)}，需核实",
-                          {"execution_rate": r(value)})
+def check_outcome_claim(rec: DepartmentYear) -> Iterator[Finding]:
+    """"目标均已完成" in 效果产出情况 beside a goal indicator that missed its target (错误)."""
     outcome = rec.management.outcome_statement if rec.management is not None else ""
     match = _DONE_CLAIM.search(outcome)
     if match:
@@ -119,24 +181,20 @@ def _sentence(text: str, at: int) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-def check_above_budget(rec: DepartmentYear) -> Iterator[Finding]:
-    """An amount stated for a project (its actual, an output's amount) far above its own budget, unexplained."""
-    for i, p in enumerate(rec.projects):
-        if p.budget is None or p.budget <= 0 or any(word in p.description for word in _ABOVE_WORDS):
-            continue
-        amounts = [(p.actual_label, p.actual)] if p.actual is not None else []
-        amounts += [(o.name, o.amount) for o in p.outputs if o.amount is not None]
-        stated = [(label, amount) for label, amount in amounts if amount is not None]
-        if not stated:
-            continue
-        label, top = max(stated, key=lambda pair: pair[1])
-        if top <= p.budget * (1 + ABOVE_BUDGET_SHARE) or top >= p.budget * SLIP_RATIO:
-            continue    # within budget, or a 元/万元 slip (reported by units.slip)
-        times = (top / p.budget).quantize(Decimal("0.01"))
-        yield Finding("project.above_budget", "verify", f"projects[{i}]",
-                      f"{project_name(i, p)}列出金额{fmt_wan(top)}（{label}），为预算{fmt_wan(p.budget)}的{times}倍，"
-                      "说明中未解释差额（如是否含其他资金来源或全市口径），需核实",
-                      {"amount": d(top), "budget": d(p.budget), "ratio": d(times)})
+def _above_budget(p: Project) -> tuple[str, Decimal, Decimal] | None:
+    """An amount stated for a project (its actual, an output's amount) far above its own budget, unexplained:
+    (its label, the amount, how many times the budget)."""
+    if p.budget is None or p.budget <= 0 or any(word in p.description for word in _ABOVE_WORDS):
+        return None
+    amounts = [(p.actual_label, p.actual)] if p.actual is not None else []
+    amounts += [(o.name, o.amount) for o in p.outputs if o.amount is not None]
+    stated = [(label, amount) for label, amount in amounts if amount is not None]
+    if not stated:
+        return None
+    label, top = max(stated, key=lambda pair: pair[1])
+    if top <= p.budget * (1 + ABOVE_BUDGET_SHARE) or top >= p.budget * SLIP_RATIO:
+        return None     # within budget, or a 元/万元 slip (reported by units.slip)
+    return label, top, (top / p.budget).quantize(Decimal("0.01"))
 
 
 _LARGE_PROJECT = Decimal(50)
@@ -156,15 +214,13 @@ def check_no_large_projects(rec: DepartmentYear) -> Iterator[Finding]:
 
 
 CHECKS: tuple[CheckRule, ...] = (
-    CheckRule("execution.projects", "项目资金低于预算90%未说明原因；项目未列明实际支出", check_project_execution,
-              {"execution.project_below_90": "verify", "project.actual_missing": "note（合为一条）",
-               "project.budget_missing": "note（合为一条）"}),
-    CheckRule("project.claim_full", "称资金足额或全部到位、发放，而本项目数字低于预算", check_money_claims,
-              {"project.claim_full": "error"}),
-    CheckRule("claim.completion", "称全部完成，而项目资金低于90%或指标未达成", check_completion_claims,
-              {"claim.completion": "verify（项目资金低于90%）；error（绩效指标未达成）"}),
-    CheckRule("project.above_budget", "项目列出的金额超过本项目预算10%以上且未说明", check_above_budget,
-              {"project.above_budget": "verify"}),
+    CheckRule("project", "每个项目一条：资金低于预算90%未说明原因；称资金足额或全部到位、发放，或称全部完成，而本项目"
+              "数字较低；列出的金额超过本项目预算10%以上且未说明。称目标均已完成，而绩效指标未达成", check_projects,
+              {"execution.project_below_90": "verify", "project.claim_full": "verify",
+               "claim.completion": "verify（项目资金低于90%）；error（绩效指标未达成）",
+               "project.above_budget": "verify"}),
+    CheckRule("project.amounts", "项目未列明实际支出或预算", check_project_amounts,
+              {"project.actual_missing": "note（合为一条）", "project.budget_missing": "note（合为一条）"}),
     CheckRule("claim.no_large_projects", "称无50万元以上项目，而本部门项目在50万元以上", check_no_large_projects,
               {"claim.no_large_projects": "error"}),
 )

@@ -188,6 +188,14 @@ def _rule(rec: DepartmentYear) -> str:
     return _RULE if adj is not None and (adj.exclusions or adjustment_reasons(rec)) else _CARRYOVER_RULE
 
 
+def _claim(rec: DepartmentYear) -> str:
+    """What the unit says that would have to hold for its adjustment rate, read after "若单位关于"."""
+    adj = rec.adjustment
+    if adj is not None and (adj.exclusions or adjustment_reasons(rec)):
+        return "年中追加资金不计入预算调整数"
+    return "上年结转资金不计入预算调整数"
+
+
 def _deductions_text(rec: DepartmentYear) -> str:
     """What the unit deducts from the adjustment, with amounts when stated ("" when nothing)."""
     adj = rec.adjustment
@@ -259,7 +267,8 @@ def check_adjustment_declared(rec: DepartmentYear) -> Iterator[Finding]:
                       f"{fmt_wan(adj.initial)}的比例计算为{fmt_rate(gross)}，{counted_text}{deducted}。{reason}{_rule(rec)}，"
                       f"数据中没有依据，需核实；若单位的说法成立，预算调整率按{fmt_rate(counted)}计", numbers,
                       overrides=(Override("adjustment_rate", counted, "按单位所述，扣除不计入预算调整的部分"),
-                                 Override("adjustment_reporting", "met", "按单位所述，自述预算调整率成立")))
+                                 Override("adjustment_reporting", "met", "按单位所述，自述预算调整率成立")),
+                      claim=_claim(rec))
         return
     head = (f"自述“预算调整率为零”，但年中调整{fmt_wan(adj.amount)}占年初预算{fmt_wan(adj.initial)}的比例为"
             f"{fmt_rate(gross)}"
@@ -277,7 +286,8 @@ def check_adjustment_declared(rec: DepartmentYear) -> Iterator[Finding]:
         f"若单位的说法成立，预算调整率按{fmt_rate(declared)}计",
         numbers,
         overrides=(Override("adjustment_rate", declared, "按单位所述，年中追加资金不计入预算调整数"),
-                   Override("adjustment_reporting", "met", "按单位所述，自述预算调整率成立")))
+                   Override("adjustment_reporting", "met", "按单位所述，自述预算调整率成立")),
+        claim=_claim(rec))
 
 
 def check_adjustment_exclusions(rec: DepartmentYear) -> Iterator[Finding]:
@@ -306,7 +316,8 @@ def check_adjustment_exclusions(rec: DepartmentYear) -> Iterator[Finding]:
     numbers["counted_adjustment_rate"] = r(counted)
     yield Finding("adjustment.exclusions", "verify", path,
                   f"{head}；若单位的说法成立，预算调整率按{fmt_rate(counted)}计", numbers,
-                  overrides=(Override("adjustment_rate", counted, "按单位所述，扣除不计入预算调整的部分"),))
+                  overrides=(Override("adjustment_rate", counted, "按单位所述，扣除不计入预算调整的部分"),),
+                  claim=_claim(rec))
 
 
 def check_adjustment_explained(rec: DepartmentYear) -> Iterator[Finding]:

@@ -29,6 +29,7 @@ from perfeval.review.checks.base import (COLUMN_LABELS, EXPENDITURE_LABELS, INCO
                                          TOLERANCE,
                                          CheckFn, CheckRule, d, labelled, project_label)
 from perfeval.review.findings import Finding
+from perfeval.review.inputs import fund_total_row
 
 
 @dataclass(frozen=True)
@@ -358,16 +359,12 @@ def check_sum_staffing(rec: DepartmentYear) -> Iterator[Finding]:
                                  count=True)
 
 
-_FUND_TOTAL = ("资金总额", "合计", "总计")
-
-
 def check_sum_self_funds(rec: DepartmentYear) -> Iterator[Finding]:
     """自评表 资金: the rows of each nature (按收入性质 / 按支出性质) against the 年度资金总额 row, per column."""
-    totals = [(i, f) for i, f in enumerate(rec.self_funds)
-              if f.nature is None and any(w in f.item for w in _FUND_TOTAL)]
-    if len(totals) != 1:
+    total_row = fund_total_row(rec)
+    if total_row is None:
         return
-    ti, total_row = totals[0]
+    ti = next(i for i, f in enumerate(rec.self_funds) if f is total_row)
     for nature in ("收入性质", "支出性质"):
         rows = [(i, f) for i, f in enumerate(rec.self_funds) if f.nature == nature]
         if not rows:
