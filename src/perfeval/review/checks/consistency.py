@@ -30,7 +30,7 @@ from perfeval.model.numbers import fmt_rate, fmt_wan, rate
 from perfeval.model.schema import DepartmentYear, FundRow, StatedChange
 from perfeval.review.checks.base import TOLERANCE, CheckRule, d, r
 from perfeval.review.findings import Finding
-from perfeval.review.inputs import mid_year_adjustment
+from perfeval.review.inputs import fund_total_row, mid_year_adjustment
 
 #: An adjustment above this share of the initial budget (%) is far above it: the banded rules most
 #: frameworks use give no points beyond 30%.
@@ -56,11 +56,9 @@ _OTHER_SOURCE = re.compile(r"结转|结余|其他资金|其他收入|非财政|�
 
 
 def _fund_total(rec: DepartmentYear) -> tuple[int, FundRow] | None:
-    """The 自评表's 年度资金总额 row (the row with no nature, or the first row)."""
-    for i, row in enumerate(rec.self_funds):
-        if row.nature is None and re.search(r"总额|合计|总计|资金总", row.item):
-            return i, row
-    return (0, rec.self_funds[0]) if rec.self_funds and rec.self_funds[0].nature is None else None
+    """The 自评表's 年度资金总额 row with its index (:func:`perfeval.review.inputs.fund_total_row`)."""
+    row = fund_total_row(rec)
+    return (rec.self_funds.index(row), row) if row is not None else None
 
 
 def _other_sources_stated(rec: DepartmentYear) -> bool:
@@ -112,21 +110,22 @@ def check_large_adjustment(rec: DepartmentYear) -> Iterator[Finding]:
         return      # the unit states its rate: adjustment.declared_* compares it with the figures
     candidates: list[tuple[str, str, Decimal, Decimal]] = []   # path, label, initial, adjusted
     adj = mid_year_adjustment(rec)
+    found = _fund_total(rec)
     if adj.amount is not None and adj.initial:
-        path = "adjustment.amount"
-        if adj.derived:
+        path, label = "adjustment.amount", "年初预算"
+        if adj.form_row and found is not None:
+            path, label = f"self_funds[{found[0]}].full_year", f"自评表「{adj.form_row}」年初预算"
+        elif adj.derived:
             inc = rec.income
             stated = inc is not None and inc.appropriation is not None and inc.appropriation.adjusted is not None
             path = "income.appropriation.adjusted" if stated else "income.total.adjusted"
-        candidates.append((path, "年初预算", adj.initial, adj.initial + adj.amount))
+        candidates.append((path, label, adj.initial, adj.initial + adj.amount))
     exp = rec.expenditure.total if rec.expenditure is not None else None
     if exp is not None and exp.budget and exp.adjusted is not None:
         candidates.append(("expenditure.total.adjusted", "支出合计年初预算", exp.budget, exp.adjusted))
-    found = _fund_total(rec)
-    if found is not None:
+    if found is not None and found[1].initial and found[1].full_year is not None:
         i, row = found
-        if row.initial and row.full_year is not None:
-            candidates.append((f"self_funds[{i}].full_year", f"自评表「{row.item}」年初预算", row.initial, row.full_year))
+        candidates.append((f"self_funds[{i}].full_year", f"自评表「{row.item}」年初预算", row.initial, row.full_year))
     if not candidates:
         return
     path, label, initial, adjusted = candidates[0]
