@@ -25,7 +25,7 @@ LABELS.update(SEVERITY_LABELS)
 ORDER = ("error", "verify", "warning", "note")
 _OPTIONS = {"code": "--code 部门代码", "year": "--year 评价年度", "unit.name": "--unit 单位名称"}
 _WHY = {"code": "未指定部门代码", "year": "报告中没有写明评价年度（标题、“××年度”或表头年度）",
-        "unit.name": "报告中没有写明单位名称"}
+        "unit.name": "报告中没有写明单位名称（已查看标题、封面、单位名称/部门名称/评价单位等行和正文首句）"}
 
 
 def register(subparsers: Any) -> None:
@@ -43,8 +43,10 @@ def register(subparsers: Any) -> None:
 
     a = subparsers.add_parser(
         "audit", help="检查报告中的单位、年度、合计、比率、表格各项之和与自相矛盾之处（不写数据）",
-        description="对已发布报告做检查：单位笔误、年度笔误、合计与分项不符、百分比与分子分母不符、表格各列分项之和、"
-                    "支出高于收入、同比变动、报告日期、模板文字残留等。存在“错误”级问题时退出码为 1。")
+        description="对已发布报告做检查：按 import-report 的方式读出报告中的数字，运行与 check 相同的全部数据检查"
+                    "（合计与分项、比率、支出高于收入、同比变动、报告日期等，同一事实的级别与 check 相同），再检查只有原文才能"
+                    "看出的问题：单位笔误与混用、年度笔误、句中合计与百分比、模板文字残留、序号重复、日期不符等。"
+                    "存在“错误”级问题时退出码为 1。")
     a.add_argument("file", metavar="报告", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
     a.add_argument("--year", metavar="年度", type=int, help="评价年度（缺省取报告自述的年度）")
     a.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")

@@ -17,7 +17,7 @@ from pathlib import Path
 from perfeval.review import Finding
 from .audit import audit_document
 from .draft import DraftResult, sources_path_for, validation_errors, write_draft
-from .extract import Breakdown, Extraction, extract
+from .extract import Extraction, extract
 from .partial import MissingIdentity, make_valid
 from .year import report_year
 from .normalize import Document, normalize, normalize_fragment
@@ -37,5 +37,5 @@ def audit_report(path: Path | str, year: int | None = None) -> list[Finding]:
     return audit_document(doc, year)
 
 
-__all__ = ["Breakdown", "Document", "DraftResult", "Extraction", "MissingIdentity", "make_valid", "report_year", "audit_document", "audit_report", "extract", "import_report",
+__all__ = ["Document", "DraftResult", "Extraction", "MissingIdentity", "make_valid", "report_year", "audit_document", "audit_report", "extract", "import_report",
            "normalize", "normalize_fragment", "read_report", "sources_path_for", "validation_errors", "write_draft"]

@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from perfeval.model import forms
+
 from .extraction import MAX_LIST_ITEMS, TextReader
 from .figures import Money
+from .labelled import column_pattern, label_pattern
 from .partial import get_path
+
+#: A sentence that states an amount.
+_MONEY = r"\d(?:亿元|万元|元)"
+#: The items of 三公经费 a sentence may name (公务用车购置和运行维护费 is read as its two parts).
+_SANGONG_ITEMS = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 
 
 class AccountsReader(TextReader):
@@ -24,35 +32,35 @@ class AccountsReader(TextReader):
         return m.start() if m else end
 
     def income(self) -> None:
-        span = self.sentence_with(r"财政拨款收入|本年收入合计|收入合计|总收入|收入总[额计]|(?<![^\n])(?:\d{1,2}、)?收入(?:情况)?：\d",
-                                  avoid=(r"批复", r"预算收入", r"收入与支出"))
+        total, appropriation = label_pattern("income.total"), label_pattern("income.appropriation")
+        span = self.sentence_with(f"{total}|{appropriation}", _MONEY, avoid=(r"批复", r"预算收入", r"收入与支出"))
         if not span:
             return
         s, e = span
         sentence = self.text[s:e]
-        total_label = r"本年收入合计|收入合计|总收入|收入总[额计]|(?<![^\n])(?:\d{1,2}、)?收入(?:情况)?："
         end = max(e, self._window(s))
-        if re.search(total_label, sentence) and not re.search(r"财政拨款收入", sentence[:sentence.find("收入") + 2]):
-            self.take("income.total.actual", r"本年收入合计|收入合计|总收入|收入总[额计]|收入(?:情况)?：", s, e)
-            self.take("income.appropriation.actual", r"财政拨款收入|一般公共预算(?:财政)?拨款(?:收入)?", s, end)
+        first_total, first_part = re.search(total, sentence), re.search(appropriation, sentence)
+        if first_total and (first_part is None or first_total.start() < first_part.start()):
+            self.take("income.total.actual", total, s, e)
+            self.take("income.appropriation.actual", appropriation, s, end)
         else:
-            self.take("income.appropriation.actual", r"财政拨款收入", s, e)
-        self.take("income.appropriation.budget", r"年初预算(?:拨款|数)?", s, e)
-        self.take("income.carryover.actual", r"上年结转(?:结余)?(?:收入)?", s, e)
-        pos = self.take("adjustment.amount", r"年中(?:调整|追加)(?:预算)?数?|预算调整数|追加预算|年中追加", s, e)
+            self.take("income.appropriation.actual", appropriation, s, e)
+        self.take("income.appropriation.budget", column_pattern("income.appropriation", "budget"), s, e)
+        self.take("income.carryover.actual", label_pattern("income.carryover"), s, e)
+        pos = self.take("adjustment.amount", label_pattern("adjustment.amount"), s, e)
         if pos is not None:
             m = re.compile(r"(?:主要为|主要)?(用于[^。]{2,300})").search(self.text, pos, e)
             if m:
                 self.set("adjustment.purpose", m.group(1).rstrip("；。"), m.start(1))
 
-    _EXP_TOTAL = (r"财政拨款支出|本年支出合计|支出合计|总支出|支出总[额计]|共支出|完成支出|全年支出|支出决算总?[数额]|"
-                  r"(?<![^\n])(?:\d{1,2}[、.．])?支出(?:情况)?：(?=\d)")
-
     def expenditure(self) -> None:
-        span = self.sentence_with(self._EXP_TOTAL, avoid=(r"批复", r"收入与支出", r"预算支出", r"支出预算"))
+        total = label_pattern("expenditure.total")
+        basic, personnel = label_pattern("expenditure.basic"), label_pattern("expenditure.personnel")
+        public, project = label_pattern("expenditure.public"), label_pattern("expenditure.project")
+        span = self.sentence_with(total, _MONEY, avoid=(r"批复", r"收入与支出", r"预算支出", r"支出预算"))
         if span:
             s, e = span
-            pos = self.take("expenditure.total.actual", self._EXP_TOTAL, s, e)
+            pos = self.take("expenditure.total.actual", total, s, e)
             start = pos if pos is not None else s
         else:
             s = e = start = -1
@@ -60,19 +68,19 @@ class AccountsReader(TextReader):
         if start >= 0:
             end = max(e, self._window(start))
         else:
-            b = self.sentence_with(r"基本支出", r"人员经费|公用经费", avoid=(r"批复", r"预算数|预算为|年初预算"))
+            b = self.sentence_with(basic, f"{personnel}|{public}", avoid=(r"批复", r"预算数|预算为|年初预算"))
             if not b:
-                b = self.sentence_with(r"人员经费", r"公用经费", r"项目支出", avoid=(r"批复",))
+                b = self.sentence_with(personnel, public, project, avoid=(r"批复",))
             if not b:
                 return
             start, end = b[0], max(b[1], self._window(b[0]))
-        self.take("expenditure.basic.actual", r"基本支出(?:情况)?(?:[：:])?(?:合计数?)?(?:为)?", start, end,
-                  stop_at=r"人员经费|公用经费|其中")
+        self.take("expenditure.basic.actual", basic + r"(?:情况)?(?:[：:])?(?:合计数?)?(?:为)?", start, end,
+                  stop_at=f"{personnel}|{public}|其中")
         if not self.has("expenditure.basic.actual"):
-            self.take("expenditure.basic.actual", r"基本支出", start, end, stop_at=r"人员经费|公用经费")
-        self.take("expenditure.personnel.actual", r"人员经费(?:支出)?|工资福利支出", start, end)
-        self.take("expenditure.public.actual", r"(?:日常)?公用经费(?:支出)?|商品和服务支出", start, end)
-        self.take("expenditure.project.actual", r"项目支出", start, end)
+            self.take("expenditure.basic.actual", basic, start, end, stop_at=f"{personnel}|{public}")
+        self.take("expenditure.personnel.actual", personnel, start, end)
+        self.take("expenditure.public.actual", public, start, end)
+        self.take("expenditure.project.actual", project, start, end)
 
     def approved(self) -> None:
         span_in = self.sentence_with(r"批复", r"收入")
@@ -91,8 +99,8 @@ class AccountsReader(TextReader):
                              f"文中批复年度为 {m.group(1)}，与评价年度 {self.year} 不同")
         if span_in:
             s, e = span_in
-            self.take("income.total.budget", r"预算收入(?:预算)?总[数额]|收入预算总[数额]", s, e)
-            found = self.amount_after(r"财政预算拨款|一般公共预算拨款|财政拨款", s, e)
+            self.take("income.total.budget", column_pattern("income.total", "budget"), s, e)
+            found = self.amount_after(label_pattern("income.appropriation"), s, e)
             if found:
                 value, pos = found
                 number = value.value if isinstance(value, Money) else value
@@ -101,26 +109,17 @@ class AccountsReader(TextReader):
                     self.set_money("income.appropriation.budget", value, pos)
                 elif current != number:
                     self.annotate("income.appropriation.budget", note=f"批复财政预算拨款另记为 {number} 万元")
-            self.take("income.special_account.budget", r"非税收入(?:拨款)?|财政专户", s, e, bare=True)
-            self.take("income.other.budget", r"其他收入", s, e, bare=True)
+            self.take("income.special_account.budget", label_pattern("income.special_account"), s, e, bare=True)
+            self.take("income.other.budget", label_pattern("income.other"), s, e, bare=True)
         if span_out:
             s, e = span_out
-            self.take("expenditure.total.budget", r"支出预算总[数额]|预算支出(?:预算)?总[数额]|支出总[数额]", s, e)
-            self.take("expenditure.basic.budget", r"基本支出", s, e)
-            self.take("expenditure.personnel.budget", r"人员经费", s, e)
-            self.take("expenditure.public.budget", r"商品(?:和)?服务支出|公用经费", s, e)
-            pos = self.take("expenditure.project.budget", r"项目支出", s, e)
+            self.take("expenditure.total.budget", column_pattern("expenditure.total", "budget") + r"|支出总[数额]", s, e)
+            for key in ("basic", "personnel", "public", "project"):
+                pos = self.take(f"expenditure.{key}.budget", label_pattern(f"expenditure.{key}"), s, e)
             if pos is not None:
                 m = re.compile(r"[\d.]+万元（([^）]{2,40})）").match(self.text, pos)
                 if m:
                     self.set("approval.project_note", m.group(1), pos)
-
-    _SANGONG_LABELS = {
-        "overseas": ("因公出国（境）费", r"因公出国|出国（境）|出国经费|出国费"),
-        "vehicle_purchase": ("公务用车购置费", r"公务用车购置(?!和|及)|公车购置|车辆购置"),
-        "vehicle_operation": ("公务用车运行维护费", r"公务用?车运行维护|公车运行维护|公务用车运行"),
-        "reception": ("公务接待费", r"公务接待"),
-    }
 
     _SG_BUDGET = re.compile(r"预算|批复|安排")
     _SG_ACTUAL = re.compile(r"实际|决算|执行|支出|总额|开支|使用")
@@ -157,11 +156,17 @@ class AccountsReader(TextReader):
                     last_b = max(m.end() for m in self._SG_BUDGET.finditer(before_money))
                     last_a = max(m.end() for m in self._SG_ACTUAL.finditer(before_money))
                     column = "budget" if last_b > last_a else "actual"
-                named = next((key for key, (_, label) in self._SANGONG_LABELS.items() if re.search(label, clause)), None)
+                named = next((key for key in _SANGONG_ITEMS if re.search(label_pattern(f"sangong.{key}"), clause)), None)
                 if named:
                     item = named
                 elif "三公" in clause:
                     item = None
+                whole = re.match(r"(?:其中)?(?:均为|全部为|全部是|全部用于|均用于|全部系|均系)", clause)
+                if named and whole and column is not None and not amounts and self.has(f"sangong.total.{column}"):
+                    # "三公经费支出1.80万元，…，均为公务接待费": the whole total is this item's.
+                    total = get_path(self.out.data, f"sangong.total.{column}")
+                    self.set(f"sangong.{named}.{column}", total, start + whole.end(), "文中称三公经费均为此项")
+                    self.annotate(f"sangong.{named}.{column}", note=f"文中称三公经费均为{forms.label(f'sangong.{named}')}")
                 if not amounts or column is None or self._SG_CHANGE.search(before_money):
                     continue
                 path = f"sangong.{item or 'total'}.{column}"
@@ -169,21 +174,22 @@ class AccountsReader(TextReader):
         for column, cn in (("budget", "三公经费预算"), ("actual", "三公经费实际支出")):
             if not self.has(f"sangong.total.{column}"):
                 continue
-            for item, (label_cn, _) in self._SANGONG_LABELS.items():
+            for item in _SANGONG_ITEMS:
                 if not self.has(f"sangong.{item}.{column}"):
-                    self.pending_notes[f"sangong.{item}.{column}"] = f"{cn}未提及{label_cn}（留空，不记为 0）"
+                    self.pending_notes[f"sangong.{item}.{column}"] = (f"{cn}未提及{forms.label(f'sangong.{item}')}"
+                                                                      "（留空，不记为 0）")
 
     def carryover(self) -> None:
-        self.take("carryover.fiscal", r"(?<!非)财政拨款结转(?:和)?结余(?:资金)?", bare=True)
-        self.take("carryover.non_fiscal", r"非财政拨款结转(?:和)?(?:结余)?(?:资金)?", bare=True)
+        self.take("carryover.fiscal", label_pattern("carryover.fiscal"), bare=True)
+        self.take("carryover.non_fiscal", label_pattern("carryover.non_fiscal"), bare=True)
 
     def adjustment(self) -> None:
         if not self.has("adjustment.amount"):
-            self.take("adjustment.amount", r"年中(?:调整|追加)(?:预算)?数?|预算调整数|(?:本年)?追加预算", window=20)
+            self.take("adjustment.amount", label_pattern("adjustment.amount"), window=20)
         m = re.compile(r"预算调整率(?:为|是|：)?(零|0(?:\.0+)?%?|\d{1,3}(?:\.\d+)?%)").search(self.text)
         if m:
             value = Decimal(0) if m.group(1) == "零" else Decimal(m.group(1).rstrip("%"))
-            self.set("adjustment.declared_rate", value, m.start())
+            self.set("adjustment.declared_rate", value, m.start(1))
             sent = self.doc.sentence_at(m.start())
             s_text = sent.text
             cut = s_text.find("因")
@@ -197,9 +203,13 @@ class AccountsReader(TextReader):
                 self.set("adjustment.carryover_mentioned", True, m2.start() if m2 else pos)
         m = re.compile(r"[^。；\n]{0,120}未[记计]入(?:预算)?调整(?:数|率)?[^。；\n]{0,60}[。；]?").search(self.text)
         if m:
-            reason = m.group(0).strip()
+            # The reason starts after the last colon, a date or a section title that a line break was lost
+            # before ("…完成时限：2025年5月30日其他需要说明问题年中预算调整是由于…").
+            head = m.group(0)[:m.group(0).find("未")]
+            cut = max((c.end() for c in re.finditer(r"[：:]|\d{1,2}日|其他需要说明的?(?:问题|事项)", head)), default=0)
+            reason = m.group(0)[cut:].strip()
             self.out.data.setdefault("adjustment", {}).setdefault("exclusions", []).append({"reason": reason})
-            self.out.sources["adjustment.exclusions[0].reason"] = self.source(m.start())
+            self.record("adjustment.exclusions[0].reason", m.start() + cut)
 
     def execution(self) -> None:
         m = re.search(r"收支[^，。；]{0,6}(?:持平|平衡)", self.text)

@@ -1,62 +1,63 @@
-"""Audit of a published report: what the text and its tables themselves get wrong.
+"""Audit of a published report: the checks of ``perfeval check`` on what the report states, plus what only
+its text shows.
 
-Severities: ``error`` — a provable contradiction inside the report; ``verify`` — a
-figure or claim that depends on facts the report does not give, for a person to check;
-``note`` — worth knowing, not wrong.
+:func:`audit_document` imports the text (:func:`perfeval.importer.extract`), makes the draft a record (what
+the schema refuses is left out, as ``import-report`` does) and runs every record check on it
+(:func:`perfeval.review.checks.run_checks`): a fact gets the same check id and severity from ``audit`` as from
+``check`` on the imported data file, wherever the report states its figures. Each such finding quotes the
+report's sentence of the field it concerns. Then the rules that need the text itself:
 
-Text rules (``Finding.rule``):
-
-* ``text.unit`` (error) — an amount written in a unit that contradicts the other figures
-  (e.g. "财政拨款支出 3229.37 元" among 万元 figures, where the same number is written elsewhere
-  in 万元); ``text.unit_mixed`` — an amount in 元 among 万元 figures with no such evidence
-  (verify: a 10,000× slip is possible) or in 亿元 (note: 亿元 and 万元 mixed).
-* ``text.year`` (error) — a year other than the report year in a budget context ("2023 年度批复"
-  in the 2024 report); ``text.year_other`` (note) — another earlier year outside a comparison.
-  Year-labelled column headers ("2022年决算数") and stated comparisons are not year slips.
-* ``text.sum`` (error; a difference of 0.01 is a rounding note) — a total stated in a sentence
-  ("A，其中 B、C" or "两项…共 X") that differs from the sum of its stated parts.
-* ``text.score_sum`` (error) — a score table whose rows do not add up to its 合计 row.
-* ``text.rate`` (error) — a percentage that does not match its stated numerator and denominator,
-  or a stated formula ("变动率=(63.46-32)÷32=98.31%") that does not compute.
-* ``text.claim`` (error) — "预算调整率为零" beside a stated mid-year adjustment.
-* ``text.placeholder`` (verify) — template text left in ("XX", "××", "……", "某某").
-* ``text.typo`` (note) — 年未/结余未 where 年末/结余为 is meant.
-
-Cross-section rules, on the figures read from the report (narrative and forms):
-
-* ``form.items`` — item rows against their stated total, per column (project items vs 项目支出,
-  公用经费 items, 三公 items, sub-units vs 汇总, income sources vs a unit's 收入合计): error when
-  the items cannot add up, verify when blank items leave a gap, note for a 0.01 rounding;
-* ``form.split`` — 支出合计 vs 基本 + 项目 or 人员 + 公用 + 项目, 基本 vs 人员 + 公用;
-* ``form.balance`` (verify) — 支出 above 收入 with no 上年结转 stated;
-* ``form.yoy`` — a stated year-on-year change recomputed (error), and what two stated changes
-  imply about the year before (verify);
-* ``form.yoy_basis`` (verify) — a stated change rate computed on other figures than the table's;
-* ``form.report_date`` (error) — a report dated before the end of the year it evaluates;
-* ``form.staffing`` (verify) — staff in post above establishment, its 控制率 left blank;
-* ``form.no_variance`` (verify) — every row's 本年决算数 equals its 本年预算数;
-* ``form.variance`` (verify) — a row whose 决算数 is far from its 预算数 (below half or above 1.5×);
-* ``form.rate`` (error) — a 自评表 执行率 that does not match 全年执行 ÷ 全年预算;
-* ``form.adjustment_rate`` (note) — the adjustment rate the figures give, when none is stated;
+* ``text.unit`` (error) — an amount written in a unit that contradicts the other figures (the same number
+  written elsewhere in 万元); ``text.unit_mixed`` — 元 among 万元 figures with no such evidence (verify: a
+  10,000× slip is possible), 亿元 beside 万元 or a table stated in 元 (note);
+* ``text.year`` (verify) — a year other than the report year in a budget context ("2023年度批复" in the 2024
+  report); ``text.year_other`` (note) — another earlier year outside a comparison;
+* ``text.sum`` (error; within 0.01 a note) — a total stated in a sentence ("A，其中 B、C", "两项…共 X") that
+  differs from the sum of its parts, when its figures went into no field a sum check compares;
+* ``text.score_sum`` (error) — a score table's rows against its 合计 row, a row scored above its weight;
+* ``text.rate`` / ``text.share`` (error) — a percentage that does not match its stated numerator and
+  denominator (or a stated formula "(A-B)÷C=R%" that does not compute); ``form.yoy_basis`` (verify) — a change
+  rate computed on other figures than the table's;
+* ``text.placeholder`` (error, as in ``check``) — template text left in ("XX", "××", "……", "某某", a template's
+  instruction such as "（2000字以内）");
+* ``text.numbering`` (note) — a number used twice in one run of numbered headings or items;
+* ``text.date`` — a date that does not exist (error), or a "截至" date of another year than the report's
+  (verify: the figure may describe another year);
+* ``text.document_number`` (note) — a document number whose year is not in 六角括号 (徐财绩[2025]5号);
+* ``text.typo`` (note) — 年未/结余未 where 年末/结余为 is meant;
 * ``form.score_header`` (verify) — numbers headed 得分 that equal the children's weights.
 
-Every finding's ``source`` is the original sentence it comes from.
+A text finding that restates a check's finding (the same sum, rate, year or placeholder) is left out: one
+fact, one finding. Findings are listed errors first, then 需核实, then notes, each in text order.
 """
 
 from __future__ import annotations
 
-from perfeval.review import Finding
+import copy
+import re
+from decimal import Decimal
+from typing import Any
+
+from perfeval.model.schema import DepartmentYear
+from perfeval.review import Finding, run_checks
 from .audit_base import MAX_PER_RULE, AuditBase
 from .audit_forms import FormRules
 from .audit_text import TextRules
-from .extraction import Extraction
+from .extract import extract
+from .extraction import Extraction, source_at
 from .normalize import Document
+from .partial import MissingIdentity, make_valid, set_path, get_path
+
+#: Identity a draft needs to be checked as a record when the report does not state it (never written anywhere).
+_AUDIT_CODE = "audit"
+_AUDIT_UNIT = "（报告未写明单位名称）"
+_SEVERITY = {"error": 0, "verify": 1, "warning": 2, "note": 3}
 
 
 class Auditor(TextRules, FormRules, AuditBase):
-    """Every rule, run in the order that decides the order of findings at one position."""
+    """Every text rule, run in the order that decides the order of findings at one position."""
 
-    def run(self) -> list[Finding]:
+    def run(self) -> list[tuple[int, int, Finding]]:
         self.units()
         self.years()
         self.sums()
@@ -64,28 +65,122 @@ class Auditor(TextRules, FormRules, AuditBase):
         self.rates()
         self.shares()
         self.formulas()
-        self.claims()
-        self.adjustment_rate()
         self.placeholders()
+        self.numbering()
+        self.dates()
+        self.document_numbers()
         self.typos()
-        self.breakdowns()
-        self.splits()
-        self.balance()
-        self.year_on_year()
-        self.report_date()
-        self.staffing()
-        self.variance()
-        self.fund_rates()
         self.score_header()
         for rule, n in self._count.items():
             if n > MAX_PER_RULE:
                 self.findings.append((len(self.text), len(self.findings), Finding(
                     id=rule, severity="note", path="text",  # type: ignore[arg-type]
                     message=f"规则 {rule} 另有 {n - MAX_PER_RULE} 处同类问题未逐条列出")))
-        self.findings.sort(key=lambda f: (f[0], f[1]))
-        return [f for _, _, f in self.findings]
+        return self.findings
+
+
+def audit_record(extraction: Extraction, year: int | None = None) -> DepartmentYear | None:
+    """The draft as a record the checks can run on (None when the year is not known)."""
+    data: dict[str, Any] = copy.deepcopy(extraction.data)
+    if year is not None:
+        data["year"] = year
+    if data.get("year") is None:
+        return None
+    data.setdefault("code", _AUDIT_CODE)
+    if not get_path(data, "unit.name"):
+        set_path(data, "unit.name", _AUDIT_UNIT)
+    try:
+        valid, _ = make_valid(data)
+    except MissingIdentity:  # pragma: no cover - identity is filled in above
+        return None
+    return DepartmentYear.model_validate(valid)
+
+
+def _position(extraction: Extraction, path: str, end: int) -> int:
+    """Where the report states the field a check finding concerns (its first column when a row)."""
+    while path:
+        pos = extraction.positions.get(path)
+        if pos is not None:
+            return pos
+        found = [p for key, p in extraction.positions.items() if key.startswith((path + ".", path + "["))]
+        if found:
+            return min(found)
+        path = re.sub(r"(?:\.[a-z_]+|\[\d+\])$", "", path) if re.search(r"[.\]]", path) else ""   # its row or section
+    return end
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Two figures of findings' numbers are the same value (96 and 96.00)."""
+    try:
+        return a is not None and b is not None and Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return False
+
+
+def _restates(text: Finding, checks: list[Finding]) -> bool:
+    """A text finding that says what a check finding already says (the same figures, year or placeholder)."""
+    n = text.numbers
+    for c in checks:
+        m = c.numbers
+        if text.rule == "text.sum" and c.rule.startswith(("sum.", "item.above_total")):
+            if n.get("total") == m.get("stated", m.get("total")) and n.get("sum") in (m.get("computed"), None):
+                return True
+        elif text.rule in ("text.rate", "text.share") and c.rule == "rate.stated":
+            if _same(n.get("stated"), m.get("stated")) and _same(n.get("computed"), m.get("computed")):
+                return True
+        elif text.rule == "text.score_sum" and c.rule in ("selfscore.sum", "selfscore.weights"):
+            if n.get("total") == m.get("stated") and n.get("sum") == m.get("computed"):
+                return True
+        elif text.rule == "text.year" and c.rule == "year.as_written":
+            if n.get("written") == m.get("year_as_written"):
+                return True
+        elif text.rule == "text.unit_mixed" and c.rule == "units.slip" and text.path == c.path:
+            return True
+        elif text.rule == "text.date" and c.rule == "staffing.as_of":
+            day = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", n.get("date", ""))
+            if day and "{}-{:02d}-{:02d}".format(*map(int, day.groups())) == m.get("as_of"):
+                return True
+    return False
+
+
+#: Check findings that say the report lacks a section: true of a report only when its text does not speak of
+#: that section at all (otherwise the section is there and was not read: saying it is absent would be false).
+_ABSENCE: dict[str, re.Pattern[str]] = {"goal.missing": re.compile(r"绩效目标|年度目标|总体目标"),
+                                        "selfscore.missing": re.compile(r"得分|自评表|评分表|指标表")}
+
+
+def _left_out(check: Finding, texts: list[Finding], text: str) -> bool:
+    """A check finding the text rules report better (over the whole text, with the sentence), or an absence
+    the text does not bear out."""
+    absent = _ABSENCE.get(check.rule)
+    if absent is not None:
+        return bool(absent.search(text))
+    if check.rule == "text.placeholder":
+        return any(t.rule == "text.placeholder" for t in texts)
+    if check.rule == "year.in_text":
+        return any(t.rule in ("text.year", "text.year_other") and t.numbers.get("written") == check.numbers.get("year")
+                   for t in texts)
+    return False
 
 
 def audit_document(doc: Document, year: int | None = None, extraction: Extraction | None = None) -> list[Finding]:
-    """All findings of a normalized report, in text order."""
-    return Auditor(doc, year, extraction).run()
+    """Every finding of a normalized report: the record checks on its draft and the text rules."""
+    extraction = extraction or extract(doc, year=year)
+    auditor = Auditor(doc, year, extraction)
+    texts = auditor.run()
+    text_findings = [f for _, _, f in texts]
+    record = audit_record(extraction, auditor.year)
+    checked: list[tuple[int, int, Finding]] = []
+    if record is not None:
+        found = run_checks(record)
+        for i, f in enumerate(found):
+            if _left_out(f, text_findings, doc.text):
+                continue
+            pos = _position(extraction, f.path, len(doc.text))
+            source = source_at(doc, pos) if pos < len(doc.text) else ""
+            checked.append((pos, i, f.with_source(source) if source else f))
+        kept_checks = [f for _, _, f in checked]
+        texts = [t for t in texts if not _restates(t[2], kept_checks)]
+    merged = [(pos, 0, order, f) for pos, order, f in checked] + [(pos, 1, order, f) for pos, order, f in texts]
+    merged.sort(key=lambda item: (_SEVERITY[item[3].severity], item[0], item[1], item[2]))
+    return [f for _, _, _, f in merged]

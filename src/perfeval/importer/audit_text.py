@@ -1,17 +1,21 @@
 """Text rules of the audit: what the sentences of a report get wrong on their own.
 
 ``text.unit``, ``text.unit_mixed``, ``text.year``, ``text.year_other``, ``text.sum``, ``text.score_sum``,
-``text.rate`` (and ``form.yoy_basis`` for a stated formula against the table's figures), ``text.claim``,
-``text.placeholder``, ``text.typo``: see :mod:`perfeval.importer.audit`.
+``text.rate``, ``text.share`` (and ``form.yoy_basis`` for a stated formula against the table's figures),
+``text.placeholder``, ``text.numbering``, ``text.date``, ``text.typo``: see :mod:`perfeval.importer.audit`.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from decimal import Decimal
 
+from perfeval.review import PLACEHOLDER
+
 from .audit_base import TOLERANCE, AuditBase, decimal_places, fmt, round_half_up
+from .extraction import bracket_depths
 from .figures import YEAR, Money
 from .scores import score_table
 
@@ -20,18 +24,9 @@ _BUDGET_CONTEXT = re.compile(r"^年度?(?:批复|部门预算|预算批复)")
 _COMPARISON = re.compile(r"上年|上一年|去年|较|比|同比|变动|增减|增长|下降|对比|与")
 _SENTENCE_COMPARISON = re.compile(r"上年|上一年|去年|同比|比上年|较上年|变动率|增减")
 _COLUMN_HEADER = re.compile(r"^年度?(?:预算数|决算数|执行数|实际数|实际在职人数|完工项目|预算安排|决算编制数)")
+#: A sentence that tells the unit's history (earlier years are its subject, not slips).
+_HISTORY = re.compile(r"成立于|成立|更名|改称|改名|组建|始建|前身|沿革|升格|撤并|合并")
 _NUM_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-
-
-def _depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth)
-        if ch in "）)":
-            depth = max(0, depth - 1)
-    return out
 
 
 class TextRules(AuditBase):
@@ -47,6 +42,11 @@ class TextRules(AuditBase):
         if declared:
             units.add("万元")  # tables headed "（万元）" or "单位：万元" count as figures in 万元
             counts["万元"] = counts.get("万元", 0) + declared
+        in_yuan = list(re.finditer(r"[（(](?:单位[：:])?元[)）]|单位[：:]元(?![/每])", self.text[:200_000]))
+        if in_yuan and "万元" in units:
+            for m in in_yuan:
+                self.add("text.unit_mixed", "note", m.start(), "此表以元为单位，文中其他金额以万元计（元与万元混用），"
+                         "引用时请换算", {"written": "元", "main": "万元"})
         if len(units) > 1:
             main = max(units, key=lambda u: (counts[u], u == "万元"))
             for m in self.money:
@@ -81,11 +81,11 @@ class TextRules(AuditBase):
             compared = bool(_COMPARISON.search(before + after[:3])) or (
                 y == self.year - 1 and sentence_compares)
             if _BUDGET_CONTEXT.match(after) and not compared:
-                self.add("text.year", "error", m.start(),
+                self.add("text.year", "verify", m.start(),
                          f"文中「{y}{after[:4]}」的年度与评价年度 {self.year} 不一致",
                          {"written": str(y), "report_year": str(self.year)})
             elif y < self.year and not compared and not re.search(r"自|从|至|截至|以来", before + after[:3]) \
-                    and not sentence_changes:
+                    and not sentence_changes and not _HISTORY.search(sent.text):
                 self.add("text.year_other", "note", m.start(),
                          f"文中出现 {y} 年（评价年度为 {self.year}），请确认是否笔误",
                          {"written": str(y), "report_year": str(self.year)})
@@ -95,7 +95,7 @@ class TextRules(AuditBase):
             mentions = self.money_between(s.start, s.end)
             if len(mentions) < 2 or len(mentions) > 60:
                 continue
-            depth = _depths(s.text)
+            depth = bracket_depths(s.text)
             for q in re.finditer(r"其中", s.text):
                 p = q.start()
                 before = [m for m in mentions if m.end - s.start <= p and depth[m.start - s.start] <= depth[p]]
@@ -279,25 +279,9 @@ class TextRules(AuditBase):
                      {"stated": fmt(r), "current_used": fmt(a), "previous_used": fmt(b), "previous_final": fmt(prev),
                       "actual": fmt(actual), "computed_on_finals": fmt(on_actuals)}, path=row[0])
 
-    def claims(self) -> None:
-        m = re.search(r"预算调整率(?:为|是|：)?(零|0(?:\.0+)?%?)(?![.\d])", self.text)
-        if not m:
-            return
-        adjustment = self.value("adjustment.amount")
-        if adjustment is None or adjustment == 0:
-            return
-        numbers = {"declared": "0", "adjustment": fmt(adjustment)}
-        initial = self.value("income.appropriation.budget") or self.value("expenditure.total.budget")
-        message = f"文中称预算调整率为零，但同时写明年中调整 {fmt(adjustment)} 万元"
-        if initial:
-            computed = round_half_up(adjustment * 100 / initial, 2)
-            numbers.update(initial_budget=fmt(initial), computed=fmt(computed))
-            message += f"（{fmt(adjustment)} ÷ {fmt(initial)} = {fmt(computed)}%）"
-        self.add("text.claim", "error", m.start(), message, numbers, path="adjustment.declared_rate")
-
     def placeholders(self) -> None:
         cut_blocks: dict[int, bool] = {}
-        for m in re.finditer(r"X{2,}|×{2,}|…{2,}|\*{2,}|＊{2,}|某某", self.text):
+        for m in PLACEHOLDER.finditer(self.text):
             block = self.doc.block_at(m.start())
             if block.index not in cut_blocks:
                 cut_blocks[block.index] = bool(re.search(r"截断|摘录", block.text))
@@ -305,9 +289,91 @@ class TextRules(AuditBase):
             # An editor's mark of a cut ("……（摘录在此截断）") is not template text.
             if re.match(r"[（(”\"]?[^）)\n]{0,12}截断", follow) or cut_blocks[block.index]:
                 continue
-            self.add("text.placeholder", "verify", m.start(), f"文中留有模板占位文字「{m.group(0)}」")
+            self.add("text.placeholder", "error", m.start(), f"文中留有模板占位文字「{m.group(0)}」，应替换为实际内容",
+                     {"placeholder": m.group(0)})
+
+    def document_numbers(self) -> None:
+        """A document number whose year is not in 六角括号 (徐财绩[2025]5号 for 徐财绩〔2025〕5号, GB/T 9704-2012)."""
+        for m in re.finditer(r"[\u4e00-\u9fff]{1,8}[\[［(（【]\s?((?:19|20)\d{2})\s?[\]］)）】]\s?\d{1,4}\s?号", self.text):
+            self.add("text.document_number", "note", m.start(),
+                     f"文号「{m.group(0)}」的年份未用六角括号〔〕（公文格式为“{m.group(0)[:m.start(1) - m.start() - 1]}〔"
+                     f"{m.group(1)}〕…号”），请核对", {"written": m.group(0)})
 
     def typos(self) -> None:
         for m in re.finditer(r"年未(?=结余|结转|余额|实有|在职|人数|\d|[”\"])|结余未(?=\d)", self.text):
             meant = "年末" if m.group(0) == "年未" else "结余为"
             self.add("text.typo", "note", m.start(), f"「{m.group(0)}」疑为「{meant}」之误")
+
+    # ----- numbering and dates ----------------------------------------------------------------
+    _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+        ("一、", re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．]")),
+        ("（一）", re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[)）]")),
+        ("1.", re.compile(r"^(?P<n>\d{1,2})[、.．](?!\d)")),
+        ("（1）", re.compile(r"^[（(](?P<n>\d{1,2})[)）]")),
+    )
+
+    def numbering(self) -> None:
+        """A number used twice in one run of numbered headings or items (a lower level starts again under
+        each higher one). A table of contents (目录 … until the body repeats its first entry) is left out."""
+        last: dict[str, int] = {}
+        contents_first: str | None = None
+        in_contents = False
+        for block in self.doc.blocks:
+            text = block.text.strip()
+            if re.fullmatch(r"目\s*录", text):
+                in_contents, contents_first = True, None
+                continue
+            if block.cell:
+                continue
+            level = next(((i, m) for i, (_, pattern) in enumerate(self._MARKERS) if (m := pattern.match(text))), None)
+            if level is None:
+                continue
+            index, m = level
+            if in_contents:
+                if contents_first is None:
+                    contents_first = text
+                    continue
+                if text != contents_first:
+                    continue
+                in_contents, last = False, {}
+            kind = self._MARKERS[index][0]
+            n = _numeral(m.group("n"))
+            for lower, _ in self._MARKERS[index + 1:]:
+                last.pop(lower, None)
+            if last.get(kind) == n:
+                self.add("text.numbering", "note", block.start,
+                         f"序号「{m.group(0)}」与上一条重复，请核对是否漏项或编号有误", {"number": m.group(0)})
+            last[kind] = n
+
+    _DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+    _AS_OF = re.compile(r"(?:截至|截止(?:到|至)?|至)(?:(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|末|底))")
+
+    def dates(self) -> None:
+        """Dates that do not exist (2月30日), and a "截至" date of a year before the report year."""
+        for m in self._DATE.finditer(self.text):
+            y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+            try:
+                dt.date(y, mo, d)
+            except ValueError:
+                self.add("text.date", "error", m.start(), f"日期「{m.group(0)}」不存在", {"date": m.group(0)})
+        if not self.year:
+            return
+        for m in self._AS_OF.finditer(self.text):
+            if m.group("y") is None or int(m.group("y")) >= self.year:
+                continue
+            self.add("text.date", "verify", m.start(),
+                     f"「{m.group(0)}」早于评价年度{self.year}年，此处的数字所述为此前的状况，请核实是否为本年数",
+                     {"date": m.group(0), "report_year": str(self.year)})
+
+
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def _numeral(text: str) -> int:
+    """An Arabic or Chinese numeral up to 99 (十一, 二十, 二十三)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _NUMERALS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)

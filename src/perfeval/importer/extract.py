@@ -26,11 +26,12 @@ runs them in order.
 from __future__ import annotations
 
 from .accounts import AccountsReader
-from .extraction import Breakdown, Extraction, split_numbered
+from .extraction import Extraction, split_numbered
 from .figures import convert
 from .forms import FormReader
 from .goals import GoalReader
 from .identity import IdentityReader
+from .labelled import LabelledReader
 from .normalize import Document
 from .projects import ProjectReader
 from .scores import ScoreReader, ScoreTable, score_table
@@ -72,7 +73,8 @@ EXPECTED: dict[str, str] = {
 }
 
 
-class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader):
+class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader,
+                LabelledReader):
     """Every reader of the narrative, then the forms, in the order that decides which statement wins."""
 
     def run(self) -> Extraction:
@@ -95,9 +97,10 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         if title:
             self.set("title", title[0], title[1])
         self.unit(title)
-        self.cover()
         self.staffing()
-        self.internal_units()
+        self.posts()
+        self.document_number()
+        self.named_lists()
         self.duties()
         self.plans()
         self.goals()
@@ -116,6 +119,8 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.other_notes()
         self.stated_changes()
         FormReader(self).fill()
+        self.key_values()
+        self.clauses()
         for path, note in self.pending_notes.items():
             if path not in self.out.sources:
                 self.out.notes.append(note)
@@ -131,4 +136,4 @@ def extract(doc: Document, code: str | None = None, year: int | None = None, uni
     return Extractor(doc, code=code, year=year, unit_name=unit_name).run()
 
 
-__all__ = ["Breakdown", "Extraction", "extract", "split_numbered", "score_table", "ScoreTable", "convert"]
+__all__ = ["Extraction", "extract", "split_numbered", "score_table", "ScoreTable", "convert"]

@@ -1,7 +1,6 @@
 """The draft under construction and the text-reading helpers every reader of a report shares.
 
-:class:`Extraction` is the draft record (plain data) with where each field came from;
-:class:`Breakdown` a stated total with the items listed under it. :class:`TextReader` holds the
+:class:`Extraction` is the draft record (plain data) with where each field came from. :class:`TextReader` holds the
 normalized text, its money mentions and rows, and the low-level operations the readers of
 :mod:`perfeval.importer.extract` and :mod:`perfeval.importer.forms` use: find an amount after a label,
 set a field once with its source sentence, annotate it, list what is missing.
@@ -11,15 +10,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from perfeval.model import forms
 from perfeval.model.numbers import parse_date
 
 from .figures import Money, money_mentions
-from .normalize import Block, Document
+from .normalize import Block, Document, normalize_fragment
 from .partial import get_path, set_path
 from .tables import Row, parse_rows
 
@@ -31,17 +32,6 @@ LOOKBACK = 200
 
 
 @dataclass
-class Breakdown:
-    """A stated total and the items the source lists under it (checked per column by audit)."""
-
-    total: str                 # field path of the total row (an Amounts or a by-unit row)
-    items: list[str]           # field paths of the items
-    label: str                 # Chinese name of the total, for messages
-    complete: bool = True      # the items are meant to add up to the total (a full breakdown)
-    columns: tuple[str, ...] = ("previous", "budget", "adjusted", "actual")
-
-
-@dataclass
 class Extraction:
     """A draft record (plain data) with where each field came from."""
 
@@ -50,8 +40,19 @@ class Extraction:
     missing: dict[str, str] = field(default_factory=dict)   # field path -> Chinese label
     notes: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)  # field path -> offset in the normalized text
-    breakdowns: list[Breakdown] = field(default_factory=list)
     year_source: str = ""                                    # how the year was told: title/header/body/option
+
+
+def bracket_depths(text: str) -> list[int]:
+    """How deep in brackets each character of ``text`` is (（…） and (…))."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        out.append(depth)
+        if ch in "）)":
+            depth = max(0, depth - 1)
+    return out
 
 
 def clause_start(text: str, pos: int, chars: str = "，。；\n", limit: int = LOOKBACK, floor: int = 0) -> int:
@@ -97,6 +98,35 @@ def parse_report_date(text: str) -> dt.date | None:
     return date if isinstance(date, dt.date) else None
 
 
+@functools.lru_cache(maxsize=1)
+def _money_labels() -> re.Pattern[str]:
+    """Every spelling of a money field of three characters or more (shorter ones, 收入 or 支出, are parts of others)."""
+    spellings = {normalize_fragment(sp) for e in forms.entries(kind="money") for sp in e.spellings() if len(sp) >= 3}
+    return re.compile("|".join(sorted(map(re.escape, spellings), key=len, reverse=True)))
+
+
+def registry_entry(path: str) -> forms.FormEntry | None:
+    """The forms registry's entry of a field path (``projects[2].actual`` → projects.actual; a money row's column
+    ``income.total.actual`` → the row income.total)."""
+    generic = re.sub(r"\[\d+\]", "", path)
+    found = forms.find(generic)
+    if found is None and "." in generic:
+        row = forms.find(generic.rsplit(".", 1)[0])
+        if row is not None and row.is_row:
+            return row
+    return found
+
+
+def source_at(doc: Document, pos: int) -> str:
+    """The original sentence at ``pos`` of ``doc.text``; for a table cell, its whole row (cells joined by " | ")."""
+    block = doc.block_at(pos) if doc.blocks else None
+    if block is not None and block.cell and block.start <= pos <= block.end:
+        cells = [b.original for b in doc.blocks[max(0, block.index - 60):block.index + 60]
+                 if b.cell and b.row == block.row]
+        return " | ".join(cells)[:400]
+    return doc.original_at(pos)
+
+
 class TextReader:
     """A normalized report and the draft being filled from it."""
 
@@ -112,21 +142,12 @@ class TextReader:
         self.year = year
         self.unit_name = unit_name
         self.pending_notes: dict[str, str] = {}
-        self._row_cells: dict[int, list[str]] | None = None
+        self._pairs: list[tuple[str, str, int]] | None = None
 
     # ----- low-level helpers -------------------------------------------------------------
     def source(self, pos: int) -> str:
         """The original sentence at ``pos``; for a table cell, its whole row (cells joined by " | ")."""
-        block = self.doc.block_at(pos) if self.doc.blocks else None
-        if block is not None and block.cell and block.start <= pos <= block.end:
-            if self._row_cells is None:
-                self._row_cells = {}
-                for b in self.doc.blocks:
-                    if b.cell:
-                        self._row_cells.setdefault(b.row, []).append(b.original)
-            cells = self._row_cells.get(block.row, [])
-            return " | ".join(cells)[:400]
-        return self.doc.original_at(pos)
+        return source_at(self.doc, pos)
 
     def has(self, path: str) -> bool:
         return get_path(self.out.data, path) is not None
@@ -144,6 +165,11 @@ class TextReader:
             self.annotate(path, **annotate)
         return True
 
+    def record(self, path: str, pos: int, note: str = "") -> None:
+        """Where a value set directly in the draft comes from: its sentence (or table row) and its offset."""
+        self.out.positions[path] = pos
+        self.out.sources[path] = self.source(pos) + (f"  〔{note}〕" if note else "")
+
     def annotate(self, path: str, as_written: str | None = None, inferred: bool = False, note: str = "") -> None:
         notes = self.out.data.setdefault("annotations", {})
         entry: dict[str, Any] = dict(notes.get(path) or {})
@@ -156,6 +182,12 @@ class TextReader:
         notes[path] = entry
 
     def set_money(self, path: str, value: Money | Decimal, pos: int, note: str = "", *, replace: bool = False) -> bool:
+        """Set a money field from an amount (in 万元, converted when written in 元 or 亿元). A field the forms
+        registry does not hold as money (a head count, a rate …) never takes an amount."""
+        entry = registry_entry(path)
+        if entry is not None and entry.kind != "money":
+            self.out.notes.append(f"「{self.source(pos)[:40]}」中的金额不是{entry.label}（{entry.unit or entry.kind}），未填入")
+            return False
         if isinstance(value, Money):
             annotate = None
             if value.slip:
@@ -187,9 +219,10 @@ class TextReader:
         return self.money[lo:hi]
 
     def amount_after(self, label: str, start: int = 0, end: int | None = None, window: int = 30,
-                     bare: bool = False, stop_at: str | None = None,
-                     max_matches: int = 50) -> tuple[Money | Decimal, int] | None:
-        """First amount after ``label`` in [start, end), within the label's clause."""
+                     bare: bool = False, stop_at: str | None = None, max_matches: int = 50,
+                     own: str | None = None) -> tuple[Money | Decimal, int] | None:
+        """First amount after ``label`` in [start, end), within the label's clause (with ``own``, a field path:
+        not an amount another money field's spelling stands before)."""
         end = len(self.text) if end is None else end
         for count, m in enumerate(re.compile(label).finditer(self.text, start, end)):
             if count >= max_matches:
@@ -210,9 +243,18 @@ class TextReader:
                 if (b and not re.match(r"[年月日个人次件]", self.text[b.end(1):b.end(1) + 1])
                         and (not found or b.start(1) < found[0].start)):
                     return Decimal(b.group(1)), b.start(1)
+            if found and own is not None and self._other_label(after, found[0].start, own):
+                continue   # "收入情况：…财政拨款收入 3229.37": the figure is another field's
             if found:
                 return found[0], found[0].start
         return None
+
+    def _other_label(self, start: int, end: int, own: str) -> bool:
+        """Whether another money field's spelling stands between a label and the figure after it."""
+        row = own.rsplit(".", 1)[0] if own.endswith((".previous", ".budget", ".adjusted", ".actual")) else own
+        entry = forms.find(re.sub(r"\[\d+\]", "", row))
+        mine = {normalize_fragment(sp) for sp in entry.spellings()} if entry is not None else set()
+        return any(m.group(0) not in mine for m in _money_labels().finditer(self.text, start, end))
 
     def take(self, path: str, label: str, start: int = 0, end: int | None = None, **kw: Any) -> int | None:
         """Set ``path`` from the first amount after ``label``; the position, or None when not found.
@@ -221,7 +263,7 @@ class TextReader:
         "上年…") goes to ``.previous`` and the search goes on; one dated to another year is left out.
         """
         for _ in range(8):
-            found = self.amount_after(label, start, end, **kw)
+            found = self.amount_after(label, start, end, own=path, **kw)
             if found is None:
                 return None
             value, pos = found
@@ -263,6 +305,30 @@ class TextReader:
                 break
             out.append(b)
         return out
+
+    _PAIR = re.compile(r"(?:^|(?<=[\n|]))[ \t]*(?P<label>[^\n|：:，。；]{2,24}?)[ \t]*[：:][ \t]*"
+                       r"(?P<value>[^\n|：:；]{1,80}?)(?=[ \t]{2,}|[|\n]|$|[ \t]*[^\n|：:；，。]{2,12}[：:])")
+
+    def pairs(self) -> list[tuple[str, str, int]]:
+        """Every ``label：value`` of the text (a line may hold several: ``人员编制: 36   实有人数: 38``) and every
+        label cell followed by its value cell, as (label, value, position of the value); read once."""
+        if self._pairs is None:
+            out: list[tuple[str, str, int]] = []
+            for row in self.rows:
+                if row.end - row.start > 400:
+                    continue
+                line = self.text[row.start:row.end]
+                for m in self._PAIR.finditer(line):
+                    out.append((m.group("label").strip(), m.group("value").strip(), row.start + m.start("value")))
+                cells = line.split("\n")
+                offset = row.start
+                for i in range(len(cells) - 1):
+                    label, value = cells[i].strip(), cells[i + 1].strip()
+                    if label and value and not re.search(r"[：:。；，\d]", label) and len(label) <= 24:
+                        out.append((label, value, offset + len(cells[i]) + 1))
+                    offset += len(cells[i]) + 1
+            self._pairs = out
+        return self._pairs
 
     def cell_after(self, label: str) -> tuple[str, int] | None:
         m = re.compile(rf"(?:{label})[ \t]{{0,3}}[：]?[ \t]{{0,3}}\n([^\n]{{1,80}})").search(self.text)

@@ -12,11 +12,12 @@ Read from the rows of :mod:`perfeval.importer.tables` into the record's form-sha
   ``expenditure_by_unit``;
 * 楼堂馆所控制情况 → ``buildings``; the indicator table's rows (分值 … 得分) → ``self_scores``.
 
-A row with fewer values than its table has columns is kept with an uncertainty mark
-(``annotations[path].inferred``) and never shifted into a column it does not fill; a stated
-total with its items is recorded as a :class:`perfeval.importer.extraction.Breakdown` for the
-per-column checks of ``audit``. Narrative figures come first: a form only fills what the
-narrative did not state, and a form value that differs from the narrative is noted.
+Row labels are the forms registry's (:func:`perfeval.model.forms.match`): a row is the money row one of its
+spellings names, and the rows under a total are its items (三公经费's parts, 项目支出's projects, 公用经费's
+其中). A row with fewer values than its table has columns is kept with an uncertainty mark
+(``annotations[path].inferred``) and never shifted into a column it does not fill. Narrative figures come
+first: a form only fills what the narrative did not state, and a form value that differs from the narrative
+is noted.
 """
 
 from __future__ import annotations
@@ -25,37 +26,34 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .extraction import Breakdown, TextReader
+from perfeval.model import forms
+
+from .extraction import TextReader
 from .partial import get_path
 from .tables import ColumnTable, Placed, Row, Value, column_tables, place
 
-#: Row labels of the 基础数据表 (and variants) → the record's Amounts rows.
-TOP_ROWS: list[tuple[str, str, str | None]] = [
-    # (label pattern, field path, section it opens)
-    (r"(?:[“\"]?三公[”\"]?)经费(?:合计)?", "sangong.total", "sangong"),
-    (r"项目支出(?:合计)?", "expenditure.project", "project"),
-    (r"(?:日常)?公用经费(?:合计)?", "public_funds.total", "public"),
-    (r"政府采购(?:金额|支出|执行)?", "procurement", None),
-    (r"部门基本支出预算调整", "basic_budget_adjustment", None),
-    (r"(?:部门整体支出)?预算调整", "expenditure.total", None),
-    (r"基本支出(?:合计)?", "expenditure.basic", "basic"),
-    (r"人员经费|工资福利支出", "expenditure.personnel", None),
-    (r"商品和服务支出|商品服务支出", "expenditure.public", None),
-    (r"支出合计|本年支出合计|总支出", "expenditure.total", None),
-    (r"收入合计|本年收入合计|总收入", "income.total", None),
-    (r"财政拨款收入|一般公共预算(?:财政)?拨款(?:收入)?", "income.appropriation", None),
-    (r"上年结转(?:结余)?", "income.carryover", None),
-    (r"政府性基金(?:预算)?(?:拨款|收入)?", "income.government_fund", None),
-    (r"财政专户(?:管理资金)?|非税收入(?:拨款)?", "income.special_account", None),
-    (r"其他收入", "income.other", None),
-]
-SANGONG_ROWS: list[tuple[str, str]] = [
-    (r"公务用车购置(?:和|及)(?:运行)?维护(?:经费|费)?|公务用车(?:经费|费)", "sangong.vehicle"),
-    (r"(?:公车|公务用车|车辆)购置(?:费)?", "sangong.vehicle_purchase"),
-    (r"(?:公车|公务用车)?运行维护(?:费)?", "sangong.vehicle_operation"),
-    (r"(?:因公)?出国(?:（境）)?(?:经费|费)?", "sangong.overseas"),
-    (r"公务接待(?:费)?", "sangong.reception"),
-]
+#: The one row of the 基础数据表 whose meaning is a pair of columns: 部门整体支出预算调整 gives the year's budget
+#: before and after adjustment (年初预算, 调整后预算 of 支出合计).
+_TOTAL_ADJUSTMENT = re.compile(r"^(?:部门)?整体支出预算调整(?:情况|数)?$|^预算调整(?:情况|数)?$")
+#: Sections a total row opens: the rows under it are its items (the registry's ``parts`` and ``items``).
+_OPENS = {"sangong.total": "sangong", "expenditure.project": "project", "public_funds.total": "public",
+          "expenditure.basic": "basic"}
+
+
+def _form_row(label: str, section: str | None) -> str | None:
+    """The money row of the forms a row label names (registry spellings); inside the 三公 section, its items."""
+    if _TOTAL_ADJUSTMENT.match(label):
+        return "expenditure.total"
+    rows = [e for e in forms.match(label, kind="money") if e.is_row and e.path != "public_funds.items"]
+    if section == "sangong":
+        item = next((e.path for e in rows if e.path.startswith("sangong.") and e.path != "sangong.total"), None)
+        if item:
+            return item
+    # A label two rows share (公用经费: 支出情况's and the form's own total): the row that opens a section.
+    rows.sort(key=lambda e: e.path not in _OPENS)
+    return rows[0].path if rows else None
+
+
 #: The 自评表's funds rows.
 FUND_NATURE = [(r"按收入性质", "收入性质"), (r"按支出性质", "支出性质")]
 BUILDING_KEYS: list[tuple[str, str]] = [
@@ -64,20 +62,12 @@ BUILDING_KEYS: list[tuple[str, str]] = [
 ]
 
 
-_FITS: dict[str, re.Pattern[str]] = {}
-
-
-def _fits(pattern: str, label: str) -> bool:
-    compiled = _FITS.get(pattern)
-    if compiled is None:
-        compiled = _FITS[pattern] = re.compile(f"(?:{pattern})(?:情况|数)?")
-    return bool(compiled.fullmatch(label))
-
-
 class FormReader:
     def __init__(self, ex: TextReader) -> None:
         self.ex = ex
         self.year = ex.year
+        self.unit = "万元"         # the money unit of the table being read
+        self.table_start = 0
 
     # ----- helpers ----------------------------------------------------------------------
     def put_amounts(self, path: str, placed: Placed, label: str, row: Row, *, columns: dict[str, str] | None = None) -> bool:
@@ -89,19 +79,35 @@ class FormReader:
             target = f"{path}.{(columns or {}).get(key, key)}"
             current = get_path(self.ex.out.data, target)
             if current is not None:
-                if current != value.number:
-                    self.ex.out.notes.append(f"{label}：表中 {value.number} 与正文 {current} 不同，保留正文数字")
+                if current != self.wan(value):
+                    self.ex.out.notes.append(f"{label}：表中 {self.wan(value)} 与正文 {current} 不同，保留正文数字")
                 continue
-            self.ex.set(target, value.number, value.pos, "取自表格")
+            self.put(target, value, "取自表格")
             wrote = True
             if placed.inferred:
                 self.ex.annotate(target, inferred=True, note=placed.note or "原表此行的列归属为推断")
         return wrote
 
+    def wan(self, value: Value) -> Decimal | None:
+        """A table cell's amount in 万元 (converted exactly from the unit the table states)."""
+        if value.number is None or self.unit == "万元":
+            return value.number
+        return forms.to_wan(value.number, self.unit)
+
+    def put(self, path: str, value: Value, note: str) -> None:
+        """Set a money field from a table cell; a table stated in 元 (千元, 亿元) is converted and says so."""
+        if not self.ex.set(path, self.wan(value), value.pos, note) or self.unit == "万元":
+            return
+        self.ex.annotate(path, as_written=f"{value.written}{self.unit}", note=f"原表以{self.unit}为单位，已换算为万元")
+        section = path.split(".")[0].split("[")[0]
+        if forms.find(f"source_units.{section}") is not None:
+            self.ex.set(f"source_units.{section}", self.unit, self.table_start, "原表单位")
+
     # ----- the forms ----------------------------------------------------------------------
     def fill(self) -> None:
         tables = column_tables(self.ex.rows, self.year)
         for table in tables:
+            self.unit, self.table_start = table.unit, table.header.start
             self.ex.out.notes.extend(table.notes)
             if table.kind == "years":
                 self.basic_table(table)
@@ -115,10 +121,6 @@ class FormReader:
     def basic_table(self, table: ColumnTable) -> None:
         section: str | None = None
         group: str | None = None
-        seen_sangong: list[str] = []
-        project_items: list[str] = []
-        public_items: list[str] = []
-        totals: set[str] = set()
         ex = self.ex
         for row in table.rows:
             segments = row.segments if len(row.segments) > 1 and all(s.label for s in row.segments) else [None]
@@ -132,16 +134,13 @@ class FormReader:
                     label += placed.label_extra
                 if not label:
                     continue
-                if section == "sangong":
-                    item = next((p for pat, p in SANGONG_ROWS if _fits(pat, label)), None)
-                    if item:
-                        self.put_amounts(item, placed, label, row)
-                        seen_sangong.append(item)
-                        continue
-                top = next(((p, s) for pat, p, s in TOP_ROWS if _fits(pat, label)), None)
-                if top:
-                    path, opens = top
-                    if path == "expenditure.total" and "预算调整" in label:
+                found = _form_row(label, section)
+                if section == "sangong" and found and found.startswith("sangong.") and found != "sangong.total":
+                    self.put_amounts(found, placed, label, row)
+                    continue
+                if found and not found.startswith("sangong.") or found == "sangong.total":
+                    path, opens = found, _OPENS.get(found)
+                    if path == "expenditure.total" and _TOTAL_ADJUSTMENT.match(label):
                         # "部门整体支出预算调整": the year's budget before and after adjustment.
                         self.put_amounts(path, placed, label, row, columns={"actual": "adjusted"})
                         for key in placed.cells:
@@ -152,7 +151,6 @@ class FormReader:
                     else:
                         self.put_amounts(path, placed, label, row)
                     section, group = opens, None
-                    totals.add(path)
                     continue
                 if section == "project":
                     if not values or all(v.number is None for v in values):
@@ -163,29 +161,17 @@ class FormReader:
                     if k >= 500:
                         continue
                     ex.out.data.setdefault("projects", []).append({"name": label})
-                    ex.out.sources[f"projects[{k}].name"] = ex.source(row.start)
+                    ex.record(f"projects[{k}].name", row.start)
                     if group and not row.numbering:
                         ex.out.data["projects"][k]["group"] = group
                     self.put_amounts(f"projects[{k}]", placed, label, row)
-                    project_items.append(f"projects[{k}]")
                     continue
                 if section == "public" and values:
                     k = len(get_path(ex.out.data, "public_funds.items") or [])
                     ex.out.data.setdefault("public_funds", {}).setdefault("items", []).append({"name": label})
+                    ex.record(f"public_funds.items[{k}].name", row.start)
                     self.put_amounts(f"public_funds.items[{k}]", placed, label, row)
-                    public_items.append(f"public_funds.items[{k}]")
                     continue
-        if project_items and "expenditure.project" in totals:
-            ex.out.breakdowns.append(_bd("expenditure.project", project_items, "项目支出"))
-        if public_items and "public_funds.total" in totals:
-            ex.out.breakdowns.append(_bd("public_funds.total", public_items, "公用经费"))
-        parts = [p for p in seen_sangong if p in ("sangong.vehicle_purchase", "sangong.vehicle_operation")]
-        if "sangong.vehicle" in seen_sangong and parts:
-            ex.out.breakdowns.append(_bd("sangong.vehicle", parts, "公务用车购置和运行维护费"))
-        top_items = [p for p in seen_sangong if p in ("sangong.overseas", "sangong.reception")]
-        top_items += ["sangong.vehicle"] if "sangong.vehicle" in seen_sangong else parts
-        if "sangong.total" in totals and top_items:
-            ex.out.breakdowns.append(_bd("sangong.total", top_items, "三公经费"))
 
     def funds_table(self, table: ColumnTable) -> None:
         nature: str | None = None
@@ -210,10 +196,10 @@ class FormReader:
                 label = re.sub(r"^其中[：:]?", "", label).rstrip("：:")
                 if not values or not label or all(v.number is None for v in values):
                     continue
-                self._fund_row(label, nature, values, table, rows)
+                self._fund_row(label, nature, values, table, rows, seg.pos if seg else row.start)
 
     def _fund_row(self, label: str, nature: str | None, values: list[Value], table: ColumnTable,
-                  rows: list[dict[str, Any]]) -> None:
+                  rows: list[dict[str, Any]], pos: int) -> None:
         ex = self.ex
         cells, inferred, note = _place_funds(values, table.columns)
         k = len(ex.out.data.get("self_funds") or [])
@@ -221,6 +207,7 @@ class FormReader:
         if nature and not re.search(r"资金总额|合计|总计", label):
             entry["nature"] = nature
         ex.out.data.setdefault("self_funds", []).append(entry)
+        ex.record(f"self_funds[{k}].item", pos)
         keys = {"budget": "initial", "adjusted": "full_year", "actual": "executed", "weight": "weight",
                 "rate": "stated_rate", "score": "score"}
         for col, value in cells.items():
@@ -228,7 +215,10 @@ class FormReader:
             if key is None or value.number is None:
                 continue
             path = f"self_funds[{k}].{key}"
-            ex.set(path, value.number, value.pos, "取自自评表")
+            if key in ("initial", "full_year", "executed"):
+                self.put(path, value, "取自自评表")
+            else:
+                ex.set(path, value.number, value.pos, "取自自评表")
             if inferred and key in ("initial", "full_year", "executed"):
                 ex.annotate(path, inferred=True, note=note)
         rows.append(entry)
@@ -236,8 +226,6 @@ class FormReader:
     def unit_table(self, table: ColumnTable) -> None:
         ex = self.ex
         field = "income_by_unit" if table.kind == "income_units" else "expenditure_by_unit"
-        paths: list[str] = []
-        total_path: str | None = None
         for row in table.rows:
             if not row.values or all(v.number is None for v in row.values):
                 continue
@@ -251,24 +239,12 @@ class FormReader:
             if is_total:
                 entry["is_total"] = True
             ex.out.data.setdefault(field, []).append(entry)
-            ex.out.sources[f"{field}[{k}].name"] = ex.source(row.start)
+            ex.record(f"{field}[{k}].name", row.start)
             for key, value in placed.cells.items():
                 path = f"{field}[{k}].{key}"
-                ex.set(path, value.number, value.pos, "取自分机构表")
+                self.put(path, value, "取自分机构表")
                 if placed.inferred:
                     ex.annotate(path, inferred=True, note=placed.note)
-            if is_total:
-                total_path = f"{field}[{k}]"
-            else:
-                paths.append(f"{field}[{k}]")
-            parts = [c for c in table.columns if c and c != "total"]
-            if "basic" in parts:  # 人员经费 and 公用经费 are inside 基本支出
-                parts = [c for c in parts if c not in ("personnel", "public")]
-            sources = [f"{field}[{k}].{c}" for c in parts]
-            ex.out.breakdowns.append(_bd(f"{field}[{k}].total", sources, f"{name}收入合计" if field == "income_by_unit"
-                                         else f"{name}支出合计", columns=("",)))
-        if total_path and paths:
-            ex.out.breakdowns.append(_bd(total_path, paths, "分机构合计", columns=tuple(c for c in table.columns if c)))
 
     def buildings(self) -> None:
         ex = self.ex
@@ -318,6 +294,7 @@ class FormReader:
                     parents[level] = name
                     path = f"self_scores[{k}].weight"
                     ex.out.data.setdefault("self_scores", []).append(entry)
+                    ex.record(f"self_scores[{k}].part", row.start + m.start(1 if level == 1 else 3))
                     ex.set(path, Decimal(number), pos, "取自指标表")
                     if header_scores:
                         ex.annotate(path, as_written=f"{name} {number}（表头标为“得分”）", inferred=True,
@@ -339,6 +316,9 @@ class FormReader:
                 entry["reason"] = reason.group(1).strip()
             scores.append(entry)
             ex.out.data.setdefault("self_scores", []).append(entry)
+            ex.record(f"self_scores[{k}].part", row.start)
+            if reason:
+                ex.record(f"self_scores[{k}].reason", row.start + reason.start(1))
             ex.set(f"self_scores[{k}].weight", Decimal(wm.group(1)), row.start + wm.start(1), "取自指标表")
             if sm:
                 ex.set(f"self_scores[{k}].score", Decimal(sm.group(1)), row.start + sm.start(1), "取自指标表")
@@ -374,7 +354,3 @@ def _place_funds(values: list[Value], columns: list[str | None]) -> tuple[dict[s
 
 
 _FUND_LABELS = {"budget": "年初预算", "adjusted": "全年预算", "actual": "全年执行"}
-
-
-def _bd(total: str, items: list[str], label: str, columns: tuple[str, ...] = ("previous", "budget", "adjusted", "actual")):
-    return Breakdown(total, items, label, True, columns)

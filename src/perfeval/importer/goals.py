@@ -25,7 +25,11 @@ def _category(name: str) -> str:
 
 
 class GoalReader(TextReader):
+    #: Where each counted figure of a goal or its completion stands (id of its quantity → offset).
+    _figure_at: dict[int, int]
+
     def goals(self) -> None:
+        self._figure_at = {}
         head = next((b for b in self.doc.blocks if b.heading and "绩效目标" in b.text
                      and not re.search(r"完成|实现|设定", b.text)), None)
         goals: list[dict[str, Any]] = []
@@ -50,11 +54,19 @@ class GoalReader(TextReader):
                 goal = {"number": n, "text": text.replace("\n", "")}
                 goals.append(goal)
                 goal_pos.append(pos)
-                self.out.sources[f"goals[{len(goals) - 1}].text"] = self.source(pos)
+                self.record(f"goals[{len(goals) - 1}].text", pos)
+        inline = None
+        if not goals:
+            inline = self._inline_list(r"(?:预期目标|年度目标|总体目标|绩效目标)")
+            for n, text, pos in (inline or [])[:MAX_GOALS]:
+                goals.append({"number": n, "text": text})
+                goal_pos.append(pos)
+                self.record(f"goals[{len(goals) - 1}].text", pos)
         if not goals:
             return
         self.out.data["goals"] = goals
-        completions = self.completions()[:MAX_GOALS]
+        completions = self.completions()[:MAX_GOALS] if inline is None else [
+            (n, "", text, pos) for n, text, pos in (self._inline_list(r"(?:实际完成情况|实际完成|完成情况)") or [])]
         if not completions:
             self.miss("goals[*].completion", "绩效目标完成情况")
         pairs = []
@@ -74,12 +86,18 @@ class GoalReader(TextReader):
             assign[gi] = ci
             used_c.add(ci)
             used_g.add(gi)
+        overlap = {(ci, gi): score for score, ci, gi in pairs}
         for ci, (n, _, _, _) in enumerate(completions):
             if ci not in used_c:
+                # The same number, unless the two share no words at all (a result that answers no listed goal).
                 gi = next((i for i, g in enumerate(goals) if g["number"] == n and i not in used_g), None)
-                if gi is not None:
+                if gi is not None and overlap.get((ci, gi), 0) > 0:
                     assign[gi] = ci
                     used_g.add(gi)
+        paired = set(assign.values())
+        for ci, (n, title, text, _) in enumerate(completions):
+            if ci not in paired:
+                self.out.notes.append(f"完成情况第 {n} 条「{(title or text)[:30]}」与所列绩效目标均不对应，未填入任何目标")
         for gi, goal in enumerate(goals):
             targets = self.quantities(goal["text"], goal_pos[gi])
             actuals: list[tuple[dict[str, Any], str, str]] = []
@@ -88,7 +106,9 @@ class GoalReader(TextReader):
                 if title:
                     goal["completion_title"] = title
                 goal["completion"] = text
-                self.out.sources[f"goals[{gi}].completion"] = self.source(pos)
+                self.record(f"goals[{gi}].completion", pos + (len(title) + 1 if title else 0))
+                if title:
+                    self.record(f"goals[{gi}].completion_title", pos)
                 if n != goal["number"]:
                     self.out.notes.append(f"完成情况第 {n} 条「{title}」按内容对应到目标 {goal['number']}")
                 actuals = self.quantities(text, pos + (len(title) + 1 if title else 0))
@@ -97,8 +117,27 @@ class GoalReader(TextReader):
             indicators = self.indicators(targets, actuals)
             if indicators:
                 goal["indicators"] = [ind for ind, _ in indicators]
-                for ii, (_, src) in enumerate(indicators):
+                for ii, (ind, src) in enumerate(indicators):
                     self.out.sources[f"goals[{gi}].indicators[{ii}]"] = src
+                    for key in ("target", "actual"):
+                        at = self._figure_at.get(id(ind.get(key)))
+                        if at is not None:
+                            self.out.positions[f"goals[{gi}].indicators[{ii}].{key}"] = at
+                            self.out.positions[f"goals[{gi}].indicators[{ii}].{key}.value"] = at
+                            self.out.positions.setdefault(f"goals[{gi}].indicators[{ii}]", at)
+                            self.out.positions[f"goals[{gi}].indicators[{ii}].name"] = at
+
+    def _inline_list(self, label: str) -> list[tuple[int, str, int]] | None:
+        """A numbered list written after a label in one block ("预期目标：1.…；2.…；…"): (number, text, position)."""
+        for b in self.doc.blocks:
+            m = re.match(label + r"[：:]\s*(?=1[.．、]|[（(]1[)）])", b.text)
+            if not m:
+                continue
+            body = b.text[m.end():]
+            items = [(n, text.rstrip("；;。，"), b.start + m.end() + body.find(text))
+                     for n, text in split_numbered(body)]
+            return [item for item in items if item[1]] or None
+        return None
 
     def completions(self) -> list[tuple[int, str, str, int]]:
         """(number, title, text, position) of each numbered completion statement."""
@@ -148,6 +187,7 @@ class GoalReader(TextReader):
             ends = [i for i in (text.find(c, m.end(), m.end() + LOOKBACK) for c in "，。；：") if i >= 0]
             clause = text[start:min(ends) if ends else min(len(text), m.end() + LOOKBACK)]
             name = clause.replace(m.group(0), "").strip("，。；、 ") or clause
+            self._figure_at[id(q)] = pos + m.start("num")
             out.append((q, name, self.source(pos + m.start())))
         return out
 

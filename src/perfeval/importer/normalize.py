@@ -172,6 +172,11 @@ _BAR = re.compile(r"\s*[|｜]\s*")
 _WIDE_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
 
 
+#: An editor's mark of a cut in a digest ("……（摘录在此截断）"): not the report's text, left out of the canonical text
+#: of a digest (its original sentences keep it).
+_CUT_MARK = re.compile(r"…*[（(][^（）()\n]{0,12}截断[^（）()\n]{0,6}[)）]")
+
+
 def strip_digest_header(raw: str) -> tuple[str, list[str]]:
     """Leave out the header block of a report digest (来源URL, 发布日期, 摘录完整度 …).
 
@@ -254,10 +259,15 @@ def normalize(raw: str) -> Document:
         block_start = pos
         norm_parts: list[str] = []
         index = len(doc.blocks)
-        for raw_sentence in _SENTENCE_END.split(raw_block):
-            if not raw_sentence.strip():
-                continue
+        raw_sentences = [r for r in _SENTENCE_END.split(raw_block) if r.strip()]
+        # A digest's block cut short: its mark and the ellipsis at its end are the editor's, not the report's.
+        cut = bool(dropped) and bool(_CUT_MARK.search(normalize_fragment(raw_block)))
+        for k, raw_sentence in enumerate(raw_sentences):
             norm = normalize_fragment(raw_sentence)
+            if cut:
+                norm = _CUT_MARK.sub("", norm)
+                if k == len(raw_sentences) - 1:
+                    norm = norm.rstrip("…")
             if not norm:
                 continue
             original = _SPACE.sub(" ", raw_sentence).strip()

@@ -7,12 +7,16 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .extraction import LOOKBACK, MAX_LIST_ITEMS, Breakdown, TextReader, clause_start
+from .extraction import LOOKBACK, MAX_LIST_ITEMS, TextReader, clause_start
 from .figures import COUNT, PER_HEAD, Money
 
 
 class ProjectReader(TextReader):
+    #: Where each field of a project's output stands (id of the output → field → offset).
+    _output_at: dict[int, dict[str, int]]
+
     def projects(self) -> None:
+        self._output_at = {}
         head = next((b for b in self.doc.blocks if re.search(r"50万元以上项目|重点项目|项目支出绩效", b.text)
                      and (b.heading or b.text.endswith("："))), None)
         if head is None:
@@ -44,7 +48,8 @@ class ProjectReader(TextReader):
             project: dict[str, Any] = {"number": number, "name": name}
             self.out.data.setdefault("projects", []).append(project)
             projects.append(project)
-            self.out.sources[f"{path}.name"] = self.source(b.start)
+            self.record(f"{path}.name", b.start + m.end())
+            self.out.positions[f"{path}.number"] = b.start
             if managed and intro is not None:
                 self.set(f"{path}.managed_only", True, intro.start, "文中称部门预算中无此类项目，此为代管资金")
             self.set_money(f"{path}.budget", budget, budget.start)
@@ -60,24 +65,29 @@ class ProjectReader(TextReader):
                     self.set_money(f"{path}.actual", actual, actual.start)
                     if label:
                         project["actual_label"] = label
+                        self.record(f"{path}.actual_label", label_start)
                     after = actual.end
             if "actual" not in project:
                 self.miss(f"{path}.actual", f"项目「{name}」实际支出")
             desc = self.text[after:b.end].lstrip("，。；").rstrip("；。") + "。"
             if len(desc) > 1:
                 project["description"] = desc
+                self.record(f"{path}.description", after)
             outputs = self.outputs(self.text[after:b.end], after)
             if outputs:
                 project["outputs"] = [o for o, _ in outputs]
-                for j, (_, opos) in enumerate(outputs):
-                    self.out.sources[f"{path}.outputs[{j}]"] = self.source(opos)
+                for j, (output, opos) in enumerate(outputs):
+                    self.record(f"{path}.outputs[{j}]", opos)
+                    for key, at in self._output_at.get(id(output), {}).items():
+                        self.out.positions[f"{path}.outputs[{j}].{key}"] = at
 
     def project_list(self) -> None:
         """"项目支出包括：" followed by lines "name amount万元" (a narrative list of project lines)."""
         if self.out.data.get("projects"):
             return
         for i, row in enumerate(self.rows):
-            if not re.search(r"项目支出(?:主要)?包括|项目支出明细|项目支出情况如下", row.text) or row.values:
+            if not re.search(r"项目支出(?:主要)?包括|项目支出明细|项目支出情况如下|项目[^。；\n]{0,12}(?:包括|如下)[：:]?$",
+                             row.text) or row.values:
                 continue
             found: list[tuple[str, Money, int]] = []
             for nxt in self.rows[i + 1:i + 1 + MAX_LIST_ITEMS]:
@@ -89,14 +99,31 @@ class ProjectReader(TextReader):
             for name, amount, pos in found:
                 k = len(self.out.data.setdefault("projects", []))
                 self.out.data["projects"].append({"name": name})
-                self.out.sources[f"projects[{k}].name"] = self.source(pos)
+                self.record(f"projects[{k}].name", pos)
                 self.set_money(f"projects[{k}].actual", amount, amount.start)
                 self.annotate(f"projects[{k}].actual", inferred=True,
                               note="文中列于项目支出之下，未写明是预算数还是决算数，按本年决算数记录（推断）")
             if found:
-                self.out.breakdowns.append(Breakdown("expenditure.project", [f"projects[{k}]" for k in range(len(found))],
-                                                     "项目支出", complete=False))
                 return
+            if self._named_projects(i):
+                return
+
+    def _named_projects(self, i: int) -> bool:
+        """Project names listed one per line without amounts ("…项目支出自评，其中包括：" / "24年医废处理项目" / …
+        / "等，共计16个项目"): the names as written, no figure."""
+        names: list[tuple[str, int]] = []
+        for nxt in self.rows[i + 1:i + 1 + MAX_LIST_ITEMS]:
+            text = nxt.text.strip()
+            if re.search(r"[\d%]$", text) or not text or len(text) > 40 or re.search(r"[，。；：:,]", text) or self.money_in(nxt.start, nxt.end):
+                break
+            names.append((text, nxt.start))
+        if len(names) < 2:
+            return False
+        for name, pos in names:
+            k = len(self.out.data.setdefault("projects", []))
+            self.out.data["projects"].append({"name": name})
+            self.record(f"projects[{k}].name", pos)
+        return True
 
     def outputs(self, text: str, base: int) -> list[tuple[dict[str, Any], int]]:
         found: list[tuple[int, str, Any]] = []
@@ -110,20 +137,25 @@ class ProjectReader(TextReader):
         found.sort(key=lambda f: f[0])
         out: list[tuple[dict[str, Any], int]] = []
         last_count: dict[str, Any] | None = None
+        entry: dict[str, Any]
         for pos, kind, m in found[:MAX_LIST_ITEMS]:
             start = clause_start(text, pos, "，。；、")
             if kind == "money":
                 if last_count is not None and "amount" not in last_count:
                     last_count["amount"] = m.value
+                    self._output_at[id(last_count)]["amount"] = m.start
                     last_count = None
                     continue
                 name = text[start:pos].rstrip("为共计累计：")
-                out.append(({"name": name or "金额", "amount": m.value}, base + pos))
+                entry = {"name": name or "金额", "amount": m.value}
+                self._output_at[id(entry)] = {"name": base + start, "amount": m.start}
+                out.append((entry, base + pos))
                 continue
             ends = [i for i in (text.find(c, pos, pos + LOOKBACK) for c in "，。；") if i >= 0]
             clause = text[start:min(ends) if ends else min(len(text), pos + LOOKBACK)]
             name = clause.replace(m.group(0), "").strip("，。；、 ") or clause
-            entry: dict[str, Any] = {"name": name, "value": Decimal(m.group("num")), "unit": m.group("unit")}
+            entry = {"name": name, "value": Decimal(m.group("num")), "unit": m.group("unit")}
+            self._output_at[id(entry)] = {"name": base + start, "value": base + m.start("num")}
             if kind == "count":
                 if m.group("suffix"):
                     entry["relation"] = m.group("suffix")

@@ -4,12 +4,13 @@ scores as the narrative states them ("…得分为 N 分"), its total and grade.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .extraction import MAX_LIST_ITEMS, TextReader, clause_start
+from .extraction import MAX_LIST_ITEMS, clause_start
 from .normalize import Document
+from .scoretables import ScoreTableReader
 
 _SCORE_PARTS = ("预算执行", "预算管理", "资产管理", "效果产出", "投入", "过程", "产出", "效果", "部门决策",
                 "部门管理", "综合管理", "部门绩效", "部门产出", "部门效果", "满意度")
@@ -35,6 +36,7 @@ def _clean_label(label: str) -> str:
 class ScoreTable:
     rows: list[tuple[str, Decimal, Decimal, int]]          # part, weight, score, position
     total: tuple[Decimal, Decimal, int] | None             # weight, score, position of the 合计 row
+    figures: list[tuple[int, int]] = field(default_factory=list)  # per row: where its weight and score stand
 
 
 def score_table(doc: Document) -> ScoreTable | None:
@@ -45,6 +47,7 @@ def score_table(doc: Document) -> ScoreTable | None:
         return None
     tokens = _table_tokens(flat[m.end():m.end() + 800])
     rows: list[tuple[str, Decimal, Decimal, int]] = []
+    figures: list[tuple[int, int]] = []
     total = None
     i = 0
     while i + 2 < len(tokens):
@@ -58,24 +61,28 @@ def score_table(doc: Document) -> ScoreTable | None:
                 break
             if clean in _SCORE_PARTS:
                 rows.append((clean, weight, score, abspos))
+                figures.append((m.end() + tokens[i + 1][1], m.end() + tokens[i + 2][1]))
             i += 3
             continue
         i += 1
     if not rows:
         return None
-    return ScoreTable(rows, total)
+    return ScoreTable(rows, total, figures)
 
 
-class ScoreReader(TextReader):
+class ScoreReader(ScoreTableReader):
     def self_scores(self) -> None:
+        if self.score_tables():
+            self._stated_total()
+            return
         scores: list[dict[str, Any]] = []
         table = score_table(self.doc)
         if table:
             for i, (part, weight, score, pos) in enumerate(table.rows):
                 scores.append({"part": part, "weight": weight, "score": score})
-                for key in ("weight", "score"):
-                    self.out.positions[f"self_scores[{i}].{key}"] = pos
-                    self.out.sources[f"self_scores[{i}].{key}"] = self.source(pos) + "  〔取自得分表〕"
+                self.record(f"self_scores[{i}].part", pos)
+                for key, at in zip(("weight", "score"), table.figures[i]):
+                    self.record(f"self_scores[{i}].{key}", at, "取自得分表")
         if not table:
             for m in re.finditer(r"得分(?:为)?(\d{1,3}(?:\.\d+)?)分", self.text):
                 if len(scores) >= MAX_LIST_ITEMS:
@@ -99,20 +106,25 @@ class ScoreReader(TextReader):
                 src = self.source(m.start())
                 if w:
                     entry["weight"] = Decimal(w.group(1))
-                    self.out.sources[f"self_scores[{i}].weight"] = src
+                    self.record(f"self_scores[{i}].weight", sent.start + w.start(1))
                 elif re.search(r"无扣分|未扣分|不扣分|满分", sent.text):
                     entry["weight"] = score
-                    self.out.sources[f"self_scores[{i}].weight"] = src + "  〔文中称无扣分，分值取得分〕"
+                    self.record(f"self_scores[{i}].weight", m.start(1), "文中称无扣分，分值取得分")
                 else:
                     self.miss(f"self_scores[{i}].weight", f"{part}分值")
                 entry["score"] = score
-                self.out.sources[f"self_scores[{i}].score"] = src
-                self.out.positions[f"self_scores[{i}].score"] = m.start()
+                self.record(f"self_scores[{i}].score", m.start(1))
+                self.record(f"self_scores[{i}].part", m.start() - len(part))
                 if rest:
                     entry["reason"] = rest
+                    self.record(f"self_scores[{i}].reason", self.text.find(rest, m.end()))
+                del src
                 scores.append(entry)
         if scores:
             self.out.data["self_scores"] = scores
+        self._stated_total()
+
+    def _stated_total(self) -> None:
         m = re.search(r"(?:自评|综合|总)得分(?:为)?(\d{1,3}(?:\.\d+)?)分", self.text)
         if m:
             self.set("self_score_total", Decimal(m.group(1)), m.start(1))

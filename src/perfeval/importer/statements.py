@@ -76,20 +76,22 @@ class StatementReader(TextReader):
             if cm:
                 entry["problem"] = text[:cm.start()].strip()
                 entry["cause"] = text[cm.end():].strip().rstrip("；")
+                if pos >= 0:
+                    self.record(f"problems[{i}].cause", pos + cm.end())
             else:
                 entry["problem"] = text.strip().rstrip("；")
-            self.out.sources[f"problems[{i}].problem"] = self.source(pos if pos >= 0 else p_head.end)
+            self.record(f"problems[{i}].problem", pos if pos >= 0 else p_head.end)
             measure = m_items[i] if i < len(m_items) else (m_items[0] if len(m_items) == 1 else "")
             measure = measure.replace("\n", "")
             if measure:
                 mpos = self.text.find(measure[:20])
                 mm = re.search(r"整改措施[：]?(.*?)(?=整改责任人|责任人|整改完成时限|完成时限|$)", measure)
                 entry["measures"] = (mm.group(1) if mm else re.split(r"整改责任人|责任人", measure)[0]).strip()
-                self.out.sources[f"problems[{i}].measures"] = self.source(mpos)
+                self.record(f"problems[{i}].measures", mpos)
                 rm = re.search(r"(?:整改)?责任人[：]?(.*?)(?=整改完成时限|完成时限|时限|[。；]|$)", measure)
                 if rm and rm.group(1).strip():
                     entry["responsible"] = rm.group(1).strip()
-                    self.out.sources[f"problems[{i}].responsible"] = self.source(mpos + measure.find(rm.group(0)))
+                    self.record(f"problems[{i}].responsible", mpos + measure.find(rm.group(0)))
                 else:
                     self.miss(f"problems[{i}].responsible", "整改责任人")
                 dm = re.search(r"时限[：]?(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?", measure)
@@ -98,7 +100,7 @@ class StatementReader(TextReader):
                     try:
                         day = int(dm.group(3)) if dm.group(3) else _month_end(y, mo)
                         entry["deadline"] = dt.date(y, mo, day)
-                        self.out.sources[f"problems[{i}].deadline"] = self.source(mpos + measure.find(dm.group(0)))
+                        self.record(f"problems[{i}].deadline", mpos + measure.find(dm.group(0)))
                     except ValueError:
                         self.out.notes.append(f"整改完成时限「{dm.group(0)}」不是有效日期，未填写")
                 else:
@@ -147,5 +149,11 @@ class StatementReader(TextReader):
             changes.append(entry)
             self.out.sources[f"stated_changes[{k}]"] = self.source(m.start())
             self.out.positions[f"stated_changes[{k}]"] = m.start()
+            for key, at in (("subject", start), ("current", current.start if current else None),
+                            ("change", m.start("amount") if m.group("amount") else None),
+                            ("percent", m.start("pct") if m.group("pct") else None),
+                            ("as_written", current.start if current else m.start())):
+                if at is not None and key in entry:
+                    self.out.positions[f"stated_changes[{k}].{key}"] = at
         if changes:
             self.out.data["stated_changes"] = changes

@@ -14,8 +14,8 @@ numbers (a PDF's text layer). :func:`parse_rows` turns every source line into a
 
 :func:`column_tables` finds tables whose header names their columns (``2022年决算数 |
 2023年预算数 | 2023年决算数``, ``年初预算数 / 全年预算数 / 全年执行数``, the 自评表's ``分值 / 执行率 /
-得分``, or a by-unit table's income/expenditure sources) and maps each header to a column
-key by the report's year. A year-labelled header is mapped by its year: the year before the
+得分``, or a by-unit table's income/expenditure sources: every name is the forms registry's,
+:mod:`perfeval.model.forms`) and maps each header to a column key by the report's year. A year-labelled header is mapped by its year: the year before the
 report year's 决算数 is ``previous``, the report year's 预算数 ``budget`` and 决算数 ``actual``;
 any other year is left unmapped (never filed as a current value).
 
@@ -28,7 +28,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .normalize import Block, Document
+from perfeval.model import forms
+
+from .normalize import Block, Document, normalize_fragment
 
 MAX_ROW_CHARS = 600
 
@@ -196,27 +198,36 @@ def parse_rows(doc: Document) -> list[Row]:
 
 # ----- tables with named columns ------------------------------------------------------------------
 
-_COLUMN = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年度?(?P<ykind>预算数|决算数|执行数|实际数|预算|决算)"
-    r"|(?P<rel>上年|本年|当年|年初|全年|调整后)(?P<kind>预算数|决算数|执行数|实际数|预算|决算|执行|实际支出数|实际)"
-    r"|(?P<plain>实际支出数|决算数|执行数|分值|权重|执行率|得分)"
-)
+#: The columns of a 自评表's funds rows besides its money columns (the registry's ``self_funds`` fields).
+_FUNDS_COLUMNS = {"self_funds.weight": "weight", "self_funds.stated_rate": "rate", "self_funds.score": "score"}
+_MONEY_KEYS = ("previous", "budget", "adjusted", "actual")
 
-INCOME_COLUMNS: list[tuple[str, str]] = [
-    ("total", r"收入合计|合计"),
-    ("carryover", r"上年结转|结转"),
-    ("appropriation", r"公共财政拨款|一般公共预算(?:财政)?拨款|财政拨款(?:收入)?"),
-    ("government_fund", r"政府(?:性)?基金"),
-    ("special_account", r"专户|非税收入"),
-    ("other", r"其他收入"),
-]
-EXPENDITURE_COLUMNS: list[tuple[str, str]] = [
-    ("total", r"支出合计|合计"),
-    ("basic", r"基本支出"),
-    ("personnel", r"人员(?:经费|支出)|工资福利"),
-    ("public", r"公用(?:经费|支出)|商品和服务"),
-    ("project", r"项目支出"),
-]
+
+def _column_pattern() -> re.Pattern[str]:
+    """Column headers in a row's text, from the registry: the money columns' names (with a year: 2022年决算数,
+    2023年预算), the funds columns' (分值, 执行率, 得分), and any 上年/本年/年初/全年/调整后 + 预算/决算/执行/实际 header
+    (one the registry does not name still holds its place in the row: it maps to no column)."""
+    money = {normalize_fragment(sp) for c in forms.AMOUNT_COLUMNS for sp in (c.label, *c.synonyms)}
+    short = {forms.normalize(sp) for sp in money}
+    funds = {normalize_fragment(sp) for path in _FUNDS_COLUMNS for sp in forms.entry(path).spellings()}
+    after_year = "|".join(map(re.escape, sorted(money | short, key=len, reverse=True)))
+    plain = "|".join(map(re.escape, sorted({sp for sp in money if len(sp) >= 3} | funds, key=len, reverse=True)))
+    return re.compile(rf"(?P<year>(?:19|20)\d{{2}}年度?(?:{after_year}))"
+                      r"|(?P<rel>(?:上年|本年|当年|年初|全年|调整后)(?:预算数|决算数|执行数|实际数|实际支出数|预算|决算|执行|实际))"
+                      rf"|(?P<plain>{plain})")
+
+
+_COLUMN = _column_pattern()
+
+
+def _unit_columns(section: str) -> dict[str, str]:
+    """Spelling → key of the columns of a by-unit table (收入合计, 上年结转, 公共财政拨款 …: the registry's)."""
+    return {normalize_fragment(sp): e.key for e in forms.entries(section=section) for sp in e.spellings()}
+
+
+_UNIT_HEADER_WORDS = re.compile("|".join(sorted(map(re.escape, set(_unit_columns("income_by_unit"))
+                                                       | set(_unit_columns("expenditure_by_unit"))),
+                                                key=len, reverse=True)))
 
 
 @dataclass
@@ -227,40 +238,29 @@ class ColumnTable:
     headers: list[str]              # the header texts as written
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unit: str = "万元"                # the money unit the table states (（单位：元）above or in its header)
 
 
 def _map_year_column(match: re.Match[str], year: int | None) -> tuple[str | None, str]:
-    """(column key, note) of a column header."""
+    """(column key, note) of a column header: a money column by :func:`perfeval.model.forms.column_key` (a header
+    with a year is read against the report's year), or a funds column (分值 → weight, 执行率 → rate, 得分 → score)."""
     text = match.group(0)
     if match.group("year"):
-        y, kind = int(match.group("year")), match.group("ykind")
         if year is None:
             return None, f"列「{text}」的年度无法对应（评价年度未知）"
-        final = kind.startswith(("决算", "执行", "实际"))
-        if y == year:
-            return ("actual" if final else "budget"), ""
-        if y == year - 1 and final:
-            return "previous", ""
-        return None, f"列「{text}」不是评价年度 {year} 的本年或上年决算数，未取用"
-    if match.group("rel"):
-        rel, kind = match.group("rel"), match.group("kind")
-        if rel == "上年":
-            return ("previous" if not kind.startswith("预算") else None), ""
-        if rel in ("本年", "当年"):
-            return ("budget" if kind.startswith("预算") else "actual"), ""
-        if rel == "年初":
-            return "budget", ""
-        if rel in ("全年", "调整后"):
-            return ("adjusted" if kind.startswith("预算") else "actual"), ""
-    plain = match.group("plain")
-    return {"实际支出数": "actual", "决算数": "actual", "执行数": "actual", "分值": "weight", "权重": "weight",
-            "执行率": "rate", "得分": "score"}.get(plain or "", None), ""
+        key = forms.column_key(text, year)
+        if key is None:
+            return None, f"列「{text}」不是评价年度 {year} 的本年或上年决算数，未取用"
+        return key, ""
+    funds = next((_FUNDS_COLUMNS[e.path] for e in forms.match(text, section="self_funds") if e.path in _FUNDS_COLUMNS),
+                 None)
+    return (funds or forms.column_key(text)), ""
 
 
 def _header_columns(row: Row, year: int | None) -> tuple[list[str | None], list[str], list[str]] | None:
     text = row.text
     matches = list(_COLUMN.finditer(text))
-    money = [m for m in matches if not m.group("plain") or m.group("plain") in ("实际支出数", "决算数", "执行数")]
+    money = [m for m in matches if not m.group("plain") or forms.column_key(m.group(0)) in _MONEY_KEYS]
     if len(money) < 2 or len(matches) > 12:
         return None
     # A header carries no figures besides the years of its columns.
@@ -284,16 +284,15 @@ def _unit_header(row: Row) -> tuple[str, list[str | None], list[str]] | None:
     cells = [s.raw_label for s in row.segments] if len(row.segments) > 1 else re.split(r"[|]", row.text)
     cells = [c for c in (clean_label(c)[0] for c in cells) if c]
     if len(cells) == 1:
-        cells = re.findall(r"收入合计|支出合计|上年结转|公共财政拨款|一般公共预算(?:财政)?拨款|政府(?:性)?基金(?:拨款)?|"
-                           r"纳入专户管理的非税收入拨款|财政专户[^|]{0,6}|其他收入|基本支出|人员经费|公用经费|项目支出|"
-                           r"机构名称|单位名称", cells[0])
-    if not cells or not re.search(r"机构名称|单位名称|部门名称|单位", cells[0]):
+        cells = _UNIT_HEADER_WORDS.findall(cells[0])
+    if not cells or not any(e.key == "name" for e in forms.match(cells[0], section=("income_by_unit",
+                                                                                       "expenditure_by_unit"))):
         return None
     body = cells[1:]
-    for kind, table in (("income_units", INCOME_COLUMNS), ("expenditure_units", EXPENDITURE_COLUMNS)):
+    for kind, section in (("income_units", "income_by_unit"), ("expenditure_units", "expenditure_by_unit")):
         cols: list[str | None] = []
         for c in body:
-            key = next((k for k, p in table if re.search(p, c)), None)
+            key = next((e.key for e in forms.match(c, section=section) if e.key not in ("name", "is_total")), None)
             cols.append(key)
         if sum(1 for c in cols if c) >= 3 and cols and cols[0] == "total":
             return kind, cols, body
@@ -302,6 +301,16 @@ def _unit_header(row: Row) -> tuple[str, list[str | None], list[str]] | None:
 
 _TABLE_STOP = re.compile(r"^(?:楼堂馆所|厉行节约|表下说明|说明|备注|注[：:]|填报人|联系人|财政供养人员|部门整体支出绩效评价指标表|"
                          r"绩效指标|年度总体目标|一级指标|评价指标|审核人)")
+
+
+def _table_unit(rows: list[Row], header: int) -> str:
+    """The money unit a table states in its header or in the two lines above it (附表（单位：元）), else 万元."""
+    for row in rows[max(0, header - 2):header + 1][::-1]:
+        for m in re.finditer(r"[（(][^（）()]{0,8}[)）]|(?:金额)?单位[：:][^\n|，。；]{0,6}", row.text):
+            unit = forms.written_unit(m.group(0) if m.group(0).startswith(("（", "(")) else f"（{m.group(0)}）")
+            if unit in forms.SOURCE_UNITS:
+                return unit
+    return "万元"
 
 
 def column_tables(rows: list[Row], year: int | None) -> list[ColumnTable]:
@@ -330,14 +339,14 @@ def column_tables(rows: list[Row], year: int | None) -> list[ColumnTable]:
         if header:
             cols, names, notes = header
             kind = "funds" if any(c in ("weight", "rate", "score") for c in cols) else "years"
-            current = ColumnTable(kind, row, cols, names, notes=notes)
+            current = ColumnTable(kind, row, cols, names, notes=notes, unit=_table_unit(rows, i))
             tables.append(current)
             empty_run = 0
             continue
         unit = _unit_header(row)
         if unit:
             kind, cols, names = unit
-            current = ColumnTable(kind, row, cols, names)
+            current = ColumnTable(kind, row, cols, names, unit=_table_unit(rows, i))
             tables.append(current)
             empty_run = 0
             continue

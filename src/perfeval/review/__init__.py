@@ -17,6 +17,7 @@ from perfeval.review.disclosure import (ACCEPTED_FILE, DISCLOSURE_CSV, Disclosur
 from perfeval.review.assessment import (Assessment, Decided, assess, assess_file, decide, decide_file,
                                        previous_record)
 from perfeval.review.checks import CHECK_IDS, CHECKS, CheckRule, has_errors, run_checks
+from perfeval.review.checks.text import PLACEHOLDER
 from perfeval.review.decisions import (AGREEMENTS, DECISIONS, Reply, RepliesFile, Ruling, RulingsFile, date_words,
                                        load_side, side_path)
 from perfeval.review.findings import (CHECK_SEVERITIES, SEVERITY_LABELS, SEVERITY_ORDER, Finding, Override,
@@ -45,7 +46,7 @@ __all__ = [
     "SUGGESTIONS", "Suggestion", "side_path", "store_replies", "suggestions",
     "CHECKS", "CHECK_IDS", "CHECK_SEVERITIES", "COMPUTED_LABEL", "CheckRule", "DEFAULT_FRAMEWORK", "DISCLAIMER",
     "Finding", "Framework", "FrameworkSource", "GRADE_BANDS", "Grade", "INPUTS", "IndicatorScore", "IndicatorSpec",
-    "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "RULE_LABELS", "RuleShape",
+    "InputSpec", "InputValue", "MIN_COVERAGE", "OFFICIAL_LABEL", "Override", "PLACEHOLDER", "RULE_LABELS", "RuleShape",
     "SEVERITY_LABELS", "SEVERITY_ORDER", "ScoreResult", "SelfComparison", "Sensitivity", "Severity", "available",
     "compare_self_scores", "grade", "has_errors", "input_value", "load_framework", "load_named",
     "mid_year_adjustment", "resolve_framework", "rule_label", "rule_shapes", "rule_text", "rules", "run_checks",

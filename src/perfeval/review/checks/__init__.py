@@ -7,22 +7,23 @@ one line of Chinese, the numbers involved as exact decimal text). Themes:
 :mod:`~perfeval.review.checks.changes` (variance, year on year, 支出 vs 收入),
 :mod:`~perfeval.review.checks.projects` (claims against figures),
 :mod:`~perfeval.review.checks.goals`, :mod:`~perfeval.review.checks.text`,
-:mod:`~perfeval.review.checks.counts` (staff and vehicles by establishment, stated counts against lists); and,
-given last year's record, the cross-year checks of :mod:`perfeval.review.rectification`.
+:mod:`~perfeval.review.checks.counts` (staff and vehicles by establishment, stated counts against lists),
+:mod:`~perfeval.review.checks.consistency` (what a report's statements imply about each other); and, given
+last year's record, the cross-year checks of :mod:`perfeval.review.rectification`.
 A new check is a function and a :class:`CheckRule` in its theme's ``CHECKS``.
 """
 
 from __future__ import annotations
 
 from perfeval.model.schema import DepartmentYear
-from perfeval.review.checks import changes, counts, goals, projects, rates, sums, text
+from perfeval.review.checks import changes, consistency, counts, goals, projects, rates, sums, text
 from perfeval.review.checks.base import CheckRule
 from perfeval.review.findings import Finding, sort_findings
 from perfeval.review.rectification import RECTIFICATION_IDS, rectification_findings
 
 #: Every check, in the order their findings are listed within a severity.
 CHECKS: tuple[CheckRule, ...] = (sums.CHECKS + rates.CHECKS + changes.CHECKS + projects.CHECKS + goals.CHECKS
-                                 + text.CHECKS + counts.CHECKS)
+                                 + text.CHECKS + counts.CHECKS + consistency.CHECKS)
 
 #: Every check id a finding may carry, with its severity (and the condition when it varies); the cross-year
 #: checks of rectification last.
