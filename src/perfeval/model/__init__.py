@@ -4,7 +4,7 @@ This is the public face other subpackages import from (``from perfeval.model imp
 load_department``). Numbers are parsed and formatted by :mod:`perfeval.model.numbers` (import its functions
 from there); the demo generator is :mod:`perfeval.model.demo`.
 
-Modules: ``schema`` (records), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
+Modules: ``schema`` (records; ``source_document``: a record's source document and what the book arranged), ``numbers`` (parsing and formatting numbers and dates), ``yaml12`` (the YAML
 dialect), ``files`` (what a data file is; reading, validating and writing them), ``messages`` (validation
 errors in Chinese), ``migrate`` (schema 1 → 2), ``facts`` (derived figures), ``demo`` and ``demo_catalogue`` (synthetic data).
 """
@@ -19,6 +19,7 @@ from perfeval.model.files import (
     Migration,
     canonical,
     check_place,
+    check_source,
     department_path,
     discover,
     dump_record,
@@ -30,6 +31,7 @@ from perfeval.model.files import (
     read_text,
     read_yaml,
     record_data,
+    source_path,
     records_identical,
     write_record,
     write_yaml,
@@ -43,6 +45,7 @@ from perfeval.model.messages import (
     validation_to_error,
 )
 from perfeval.model.migrate import is_schema1, migrate_record
+from perfeval.model.source_document import SOURCE_SUFFIXES, Arranged, SourceDocument
 from perfeval.model.schema import (
     CODE_PATTERN,
     COLUMNS,
@@ -89,17 +92,17 @@ from perfeval.model.schema import (
 __all__ = [
     "numbers",
     # records
-    "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "Adjustment",
-    "Amounts", "Annotation", "Approval", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
+    "CODE_PATTERN", "COLUMNS", "INCOME_SOURCES", "MAX_AMOUNT", "MAX_ITEMS", "MAX_NESTED_ITEMS", "MAX_TEXT_CHARS", "SANGONG_ITEMS", "SOURCE_SUFFIXES", "Adjustment",
+    "Amounts", "Annotation", "Approval", "Arranged", "Buildings", "Carryover", "Cover", "DepartmentYear", "Exclusion",
     "Execution", "Expenditure", "FundRow", "Goal", "Income", "Indicator", "Item", "Management", "Problem",
     "Project", "ProjectOutput", "PublicFunds", "Quantity", "Record", "Relation", "Sangong", "SelfScore",
-    "Staffing", "StatedChange", "Unit", "UnitExpenditure", "UnitIncome", "value_at",
+    "SourceDocument", "Staffing", "StatedChange", "Unit", "UnitExpenditure", "UnitIncome", "value_at",
     # schema 1
     "is_schema1", "migrate_record",
     # data files
-    "MAX_FILE_BYTES", "Migration", "canonical", "check_place", "department_path", "discover", "dump_record",
+    "MAX_FILE_BYTES", "Migration", "canonical", "check_place", "check_source", "department_path", "discover", "dump_record",
     "dump_yaml", "load_all", "load_department", "load_records", "migrate_file", "read_text", "read_yaml",
-    "record_data", "records_identical", "write_record", "write_yaml",
+    "record_data", "source_path", "records_identical", "write_record", "write_yaml",
     # messages
     "chinese_message", "error_lines", "inner_model", "location_label", "schema_field", "validation_to_error",
     # facts

@@ -31,6 +31,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       field_validator)
 
 from perfeval.model.numbers import finite_decimal, parse_amount, parse_date
+from perfeval.model.source_document import Arranged, SourceDocument
 
 CODE_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -198,6 +199,10 @@ class Goal(Record):
     text: Text = Field(title="绩效目标", min_length=1)
     completion_title: Text = Field(title="完成情况标题", default="")
     completion: Text = Field(title="完成情况", default="")
+    completion_number: int | None = Field(
+        title="完成情况序号（原报告）", ge=1, default=None,
+        description="The number the report gives this completion statement, when its list is in another order "
+                    "than the goals (the page shows the report's order and marks the pairing 本书整理).")
     indicators: list[Indicator] = Field(title="绩效指标", default_factory=list, max_length=MAX_ITEMS)
 
 
@@ -455,6 +460,8 @@ class DepartmentYear(Record):
     year: int = Field(title="评价年度", ge=2000, le=2100)
     demo: bool = Field(title="示例数据", default=False)
     title: Text = Field(title="报告标题", default="")
+    source: SourceDocument | None = Field(title="原报告", default=None)
+    arranged: Arranged | None = Field(title="本书整理", default=None)
     unit: Unit = Field(title="部门概况")
     cover: Cover | None = Field(title="封面", default=None)
     staffing: Staffing | None = Field(title="人员编制情况", default=None)
@@ -492,6 +499,15 @@ class DepartmentYear(Record):
         if not re.fullmatch(CODE_PATTERN, value):
             raise ValueError("部门代码只能使用小写字母、数字和连字符 (lowercase ASCII letters, digits, hyphens)")
         return value
+
+    @field_validator("source")
+    @classmethod
+    def _source_named_by_code(cls, source: SourceDocument | None, info: ValidationInfo) -> SourceDocument | None:
+        code = info.data.get("code")
+        if source is not None and code is not None and not source.file.startswith(f"{code}.source."):
+            raise ValueError(f"原报告文件名应以部门代码开头：{code}.source.<扩展名>，当前为 {source.file} "
+                             "(source file must be named by the department code)")
+        return source
 
     @field_validator("goals", "projects")
     @classmethod
