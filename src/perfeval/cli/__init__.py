@@ -1,7 +1,8 @@
 """The ``perfeval`` command line.
 
 Commands, by module: ``build`` (run, build, validate, demo), ``review`` (score, check), ``data``
-(excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit). Each module
+(excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit), ``provenance``
+(trace). Each module
 has ``register(subparsers)``; every subcommand sets ``func(args) -> int``. Help and messages are Chinese
 (:mod:`perfeval.cli.parser`). User mistakes (bad data, wrong usage, a path that cannot be read or written)
 exit with code 2 and one clear line, never a traceback.
@@ -14,11 +15,11 @@ import sys
 from typing import Sequence
 
 from perfeval import __version__
-from perfeval.cli import build, data, reports, review
+from perfeval.cli import build, data, provenance, reports, review
 from perfeval.cli.parser import Parser, printable_lines
 from perfeval.errors import DataError, UsageError
 
-COMMAND_MODULES = (build, review, data, reports)
+COMMAND_MODULES = (build, review, data, reports, provenance)
 MAX_MESSAGE = 300
 
 
