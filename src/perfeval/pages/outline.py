@@ -100,6 +100,8 @@ OUTLINE: tuple[Section, ...] = (
     Section(2, "五、存在的问题及改进措施", "problems", reads="问题、原因、整改措施、整改责任人和整改完成时限"),
     Section(2, "六、其他需要说明问题", "other_notes", reads="单位需要另行说明的事项"),
     Section(2, "七、单位自评表", "self_table", reads="单位自评表的原样：指标、分值、目标值、实际完成值和自评得分"),
+    Section(2, "数字与引文出处", "figure_sources", word=False,
+            reads="本部分各数字和引文在原报告全文中的出处（无原报告的，为数据文件中的字段），以及原报告中未找到或未能提取的内容"),
     Section(1, REVIEW_PART, "review_part",
             reads="本书依据上述公开数据所作的测算和核对，不是财政部门的评价结果"),
     Section(2, "一、测算得分", "review_scores",

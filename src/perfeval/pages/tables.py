@@ -5,7 +5,9 @@ values :class:`~perfeval.pages.cells.Absent` (shown "—"). A row is shown only 
 and a column that is empty in every row is dropped (:func:`drop_empty_columns`), so a partial record
 gives a short table, never a table of dashes. Where a row holds an annotated figure, a 注 column names
 its footnote (``mark``: a :meth:`perfeval.pages.notes.Footnotes.mark_row`). The page, the Word file and
-the CSV download render the same cells. Nothing here computes a rate: rates are ours, in
+the CSV download render the same cells. A table of stated figures carries, in ``df.attrs["paths"]``, the field
+path of each figure by (row label, column) (:func:`cell_paths`), so that the page can link each cell to
+where it comes from (:mod:`perfeval.pages.citations`). Nothing here computes a rate: rates are ours, in
 :mod:`perfeval.pages.review_tables`.
 """
 
@@ -31,6 +33,12 @@ def no_marks(path: str) -> str:
     return ""
 
 
+def cell_paths(df: pd.DataFrame, paths: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """``df`` with the field path of each figure, by (row label, column header), in ``df.attrs["paths"]``."""
+    df.attrs["paths"] = paths
+    return df
+
+
 def drop_empty_columns(df: pd.DataFrame, keep: int = 1) -> pd.DataFrame:
     """The table without the columns that are empty in every row (the first ``keep`` columns stay)."""
     empty = [col for i, col in enumerate(df.columns)
@@ -51,12 +59,14 @@ def amounts_table(rows: Iterable[tuple[str, Amounts | None, str]], mark: Mark = 
     """Rows of the forms (label, row, field path) in their four columns; rows that state nothing are left
     out, then empty columns. A 注 column when a row holds an annotated figure."""
     out = []
+    paths: dict[tuple[str, str], str] = {}
     for label, row, path in rows:
         if row is None or row.is_empty():
             continue
         out.append([label, *(_cell(getattr(row, key)) for key in COLUMNS), mark(path)])
+        paths.update({(label, column_header(key)): f"{path}.{key}" for key in COLUMNS})
     df = pd.DataFrame(out, columns=[first, *(column_header(k) for k in COLUMNS), NOTE_COLUMN])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def quantity_words(q: Quantity) -> str:
@@ -77,10 +87,13 @@ def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     """部门基本情况: only what the report states (单位名称 and 评价年度 always)."""
     unit, cover, staff = rec.unit, rec.cover, rec.staffing
     rows: list[tuple[str, object, str]] = [("单位名称", unit.name, ""), ("评价年度", f"{rec.year}年", "")]
+    paths = {("单位名称", "内容"): "unit.name"}
     if unit.supervisor:
         rows.append(("主管部门", unit.supervisor, ""))
+        paths[("主管部门", "内容")] = "unit.supervisor"
     if unit.annual_budget is not None:
         rows.append(("年度预算金额", fmt_wan(unit.annual_budget), mark("unit.annual_budget")))
+        paths[("年度预算金额", "内容")] = "unit.annual_budget"
     if cover is not None:
         for label, value, key in (("预算编码", cover.budget_code, "budget_code"),
                                   ("评价方式", cover.evaluation_method, "evaluation_method"),
@@ -104,7 +117,7 @@ def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     if unit.sub_units:
         rows.append((f"下属单位（{len(unit.sub_units)}个）", "、".join(unit.sub_units), ""))
     df = pd.DataFrame(rows, columns=["项目", "内容", NOTE_COLUMN])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def date_text(day: object) -> str:
@@ -174,9 +187,10 @@ def sangong_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     rows = [("合计", sg.total, "sangong.total"), ("公务用车购置和运行维护费", sg.vehicle, "sangong.vehicle")]
     rows += [(label, getattr(sg, key), f"sangong.{key}") for key, label in SANGONG_ITEMS.items()]
     df = amounts_table(rows, mark)
+    paths = df.attrs.get("paths", {})
     if len(df):   # the total last, as the forms print it
         df = pd.concat([df.iloc[1:], df.iloc[:1]]) if df.iloc[0]["项目"] == "合计" else df
-    return df.reset_index(drop=True)
+    return cell_paths(df.reset_index(drop=True), paths)
 
 
 def public_funds_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
@@ -215,24 +229,34 @@ def indicator_table(rec: DepartmentYear, goal_index: int) -> pd.DataFrame:
     """A goal's indicators: name, category, target and achieved value as stated (in words when so given)."""
     goal = rec.goals[goal_index]
     rows = []
-    for ind in goal.indicators:
+    paths: dict[tuple[str, str], str] = {}
+    for j, ind in enumerate(goal.indicators):
         target = quantity_words(ind.target) if ind.target is not None else (ind.target_text or NONE)
         actual = quantity_words(ind.actual) if ind.actual is not None else (ind.actual_text or NONE)
         rows.append((ind.name, ind.category, target, actual))
-    return drop_empty_columns(pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值"]))
+        base = f"goals[{goal_index}].indicators[{j}]"
+        paths[(ind.name, "目标值")] = f"{base}.target.value" if ind.target is not None else f"{base}.target_text"
+        paths[(ind.name, "实际完成值")] = f"{base}.actual.value" if ind.actual is not None else f"{base}.actual_text"
+    df = pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值"])
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def project_table(rec: DepartmentYear, indices: Sequence[int], mark: Mark = no_marks) -> pd.DataFrame:
     """Projects (by index) with their group and the columns they state, and what their actual figure is."""
     rows = []
+    paths: dict[tuple[str, str], str] = {}
     for i in indices:
         p = rec.projects[i]
-        rows.append((rec.project_label(i), p.name, p.group or NONE, _cell(p.previous), _cell(p.budget),
+        label = rec.project_label(i)
+        rows.append((label, p.name, p.group or NONE, _cell(p.previous), _cell(p.budget),
                      _cell(p.adjusted), _cell(p.actual), p.actual_label if p.actual is not None else NONE,
                      mark(f"projects[{i}]")))
+        paths.update({(label, head): f"projects[{i}].{key}" for head, key in (
+            (column_header("previous"), "previous"), ("预算（万元）", "budget"), ("调整后预算（万元）", "adjusted"),
+            ("实际（万元）", "actual"), ("项目名称", "name"))})
     df = pd.DataFrame(rows, columns=["项目", "项目名称", "类别", column_header("previous"), "预算（万元）",
                                      "调整后预算（万元）", "实际（万元）", "实际数口径", NOTE_COLUMN])
-    return drop_empty_columns(df, keep=2)
+    return cell_paths(drop_empty_columns(df, keep=2), paths)
 
 
 def problem_table(rec: DepartmentYear) -> pd.DataFrame:
@@ -245,11 +269,13 @@ def problem_table(rec: DepartmentYear) -> pd.DataFrame:
 def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
     """The unit's 自评表 as it stands: its rows (indented by level), weights, targets, actuals and scores."""
     rows = []
-    for s in rec.self_scores:
-        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.target or NONE, s.actual or NONE,
-                     _cell(s.score), s.reason or NONE))
+    paths: dict[tuple[str, str], str] = {}
+    for i, s in enumerate(rec.self_scores):
+        label = "　" * (s.level - 1) + s.part
+        rows.append((label, _cell(s.weight), s.target or NONE, s.actual or NONE, _cell(s.score), s.reason or NONE))
+        paths.update({(label, "分值"): f"self_scores[{i}].weight", (label, "自评得分"): f"self_scores[{i}].score"})
     df = pd.DataFrame(rows, columns=["评价指标", "分值", "指标值", "实际完成值", "自评得分", "得分说明"])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def self_funds_table(rec: DepartmentYear) -> pd.DataFrame:
