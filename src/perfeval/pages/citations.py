@@ -119,5 +119,6 @@ class Citations:
         out = []
         for path, n in sorted(self.data_entries.items(), key=lambda item: item[1]):
             trace = self.trace.values[path]
-            out.append((n, field_label(self.rec, path), path, trace.value))
+            value = trace.value if len(trace.value) <= 40 else trace.value[:40] + "……"
+            out.append((n, field_label(self.rec, path), path, value))
         return out
