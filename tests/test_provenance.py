@@ -271,18 +271,18 @@ def test_the_units_word_file_holds_the_reports_words_and_nothing_we_arranged(see
 CLAIMS: dict[str, tuple[str, bool]] = {
     "单位基本职能": (r"职能|职责", False),
     "长期规划": (r"规划", False),
-    "年度计划": (r"年度计划|工作计划|工作要点|年度工作|年工作", False),
+    "年度计划": (r"年度计划|工作计划|工作要点|工作安排|工作思路|年度工作", False),
     "部门整体支出绩效目标": (r"目标", False),
     "收入情况": (r"收入|拨款", True),
     "支出情况": (r"支出|经费|决算", True),
-    "财政部门预算批复情况": (r"批复|下达|预算", True),
-    "财政部门批复的预算数": (r"批复|下达|预算", True),
+    "财政部门预算批复情况": (r"批复|下达|年初预算|预算数|预算总|部门预算|预算安排", True),
+    "财政部门批复的预算数": (r"批复|下达|年初预算|预算数|预算总|部门预算|预算安排", True),
     "预算执行情况": (r"执行|结转|结余|调整|决算", False),
     "“三公”经费": (r"三公|公务接待|公务用车|公车|出国", False),
     "公用经费明细": (r"公用经费.{0,8}(?:其中|包括|明细)|办公费|水电费|差旅费|会议费|培训费|印刷费|邮电费|维修费|租赁费|物业费"
                      r"|物业管理费|福利费|交通费", True),
     "政府采购金额、基本支出预算调整和楼堂馆所情况": (r"采购|楼堂馆所|预算调整|建设规模|概算", True),
-    "预算管理情况": (r"预算管理|财务管理|内控|内部控制|制度", False),
+    "预算管理情况": (r"预算管理|财务管理|内控|内部控制|管理制度|财务制度", False),
     "资产管理情况": (r"资产", False),
     "效果产出情况": (r"效果|产出|成效|效益|绩效目标", False),
     "绩效目标完成情况": (r"完成|实现|达到", False),
@@ -407,3 +407,52 @@ def test_trace_lists_every_value_with_its_place(tmp_path: Path, capsys: pytest.C
     assert main(["trace", "xiangtan-minzheng", "2024", "--data-dir", str(tmp_path), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["source"] is None and {f["how"] for f in out["fields"]} == {"data_file"}
+
+
+# --- the source page in the book -------------------------------------------------------------------
+
+def test_the_plan_has_a_source_page_below_its_chapter_and_the_chapter_reads_the_report(tmp_path: Path) -> None:
+    from perfeval.book import BookLayout, plan_runs
+    from perfeval.book.plan import RecordCache
+    from perfeval.book.toc import make_toc, remove_stale_pages
+    from perfeval.pages.source_page import SOURCE_FOLDER, source_href
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+
+    from .conftest import small_project
+
+    root = small_project(tmp_path / "p", ("qinghe-jiaoyu",))
+    framework = resolve_framework(DEFAULT_FRAMEWORK, ROOT / "data")
+    layout = BookLayout.at(root)
+    for cache in (None, RecordCache(tmp_path / "records.json", {})):   # the same plan with the build's cache
+        runs = {r.page: r for r in plan_runs(layout, framework, cache)}
+        source = runs[f"book/2024/{SOURCE_FOLDER}/xiangtan-minzheng"]
+        chapter = runs["book/2024/xiangtan-minzheng"]
+        report = str(root / "data/2024/xiangtan-minzheng.source.txt")
+        assert report in source.inputs and report in chapter.inputs
+        assert source.title == "原报告全文：2024年湘潭市民政局部门整体支出绩效评价报告"
+        assert source.parameters["code"] == "xiangtan-minzheng" and source.parameters["year"] == 2024
+        assert "book/2024/source/qinghe-jiaoyu" not in runs        # a demo record names no report
+    entry = next(c for part in make_toc(list(runs.values()))["parts"] for group in part["chapters"]
+                 for c in group.get("sections", []) if c["file"] == chapter.page)
+    assert entry["sections"] == [{"file": source.page}]
+    assert source_href("xiangtan-minzheng", "src-s1") == "source/xiangtan-minzheng.html#src-s1"
+    # a source page whose record is gone is removed with it
+    stale = root / "book/2024/source/gone.ipynb"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+    assert stale in remove_stale_pages(layout, list(runs.values())) and not stale.exists()
+
+
+def test_the_built_book_publishes_the_report_and_every_link_lands(built_book: Path) -> None:
+    html = built_book / "_build" / "html"
+    chapter = BeautifulSoup((html / "book/2024/xiangtan-minzheng.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup((html / "book/2024/source/xiangtan-minzheng.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    ids = {tag["id"] for tag in page.select("[id]")}
+    links = chapter.select("a.pe-src, a.pe-cite")
+    assert len(links) > 100
+    assert {a["href"].split("#")[1] for a in links} <= ids
+    assert "为全市163名精神障碍患者中的特困人员" in page.get_text()
+    # the source page is listed below its chapter in the navigation, and links back to it
+    assert chapter.select_one("nav a[href='source/xiangtan-minzheng.html']") is not None
+    assert page.select_one("a[href='../xiangtan-minzheng.html']") is not None
