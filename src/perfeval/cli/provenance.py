@@ -17,6 +17,9 @@ TRACE_JSON_VERSION = 1
 #: How a value was found, in words.
 HOW = {"importer": "导入时取自", "matched": "见", "ambiguous": "多处出现，见", "derived": "本书据原文整理，据",
        "not_found": "原报告中未找到", "entered": "录入的分类或口径", "data_file": "手工录入，见数据文件字段"}
+#: The same, as the summary line counts them.
+SUMMARY = {"importer": "导入时定位", "matched": "匹配到原文", "ambiguous": "多处出现", "derived": "本书据原文整理",
+           "not_found": "原报告中未找到", "entered": "录入的分类或口径", "data_file": "手工录入"}
 QUOTE_CHARS = 70
 
 
@@ -43,10 +46,9 @@ def trace_line(t: Trace, data_file: str) -> str:
     if t.how == "data_file":
         return f"{head}\n    {HOW[t.how]} {printable(data_file)}：{t.path}"
     if not t.places:
-        extra = "；".join(_quote(m) for m in t.missing)
-        return f"{head}\n    {HOW[t.how]}" + (f"：{t.note}" if t.note and t.how != "entered" else "") + \
-            (f"（未找到：{extra}）" if extra else "")
-    where = "；".join(f"{p.reference}（位置 {p.start}）「{_quote(p.text)}」" for p in t.places)
+        note = f"（{t.note}）" if t.note and t.how != "entered" and not t.note.startswith("原报告中未找到") else ""
+        return f"{head}\n    {HOW[t.how]}{note}"
+    where = "；".join(f"{p.reference}（位置 {p.start}）「{_quote(p.row if p.cell else p.text)}」" for p in t.places)
     missing = ("\n    未找到的语句：" + "；".join(_quote(m) for m in t.missing)) if t.missing else ""
     return f"{head}\n    {HOW[t.how]}{where}{missing}"
 
@@ -62,9 +64,7 @@ def text_report(rt: RecordTrace) -> str:
     for t in rt.values.values():
         counts[t.how] = counts.get(t.how, 0) + 1
         lines.append(trace_line(t, str(rt.data_file)))
-    lines.append("合计：" + "，".join(f"{HOW[k].rstrip('，据见')} {n} 项" if k not in ("matched", "importer")
-                                       else f"{'匹配到原文' if k == 'matched' else '导入时定位'} {n} 项"
-                                       for k, n in counts.items()))
+    lines.append("合计：" + "，".join(f"{SUMMARY[k]} {n} 项" for k, n in counts.items()))
     for entry in rt.not_extracted():
         first = entry["sentences"][0]
         lines.append(printable(f"未能从原报告中提取：{entry['label']}（原报告第{first['paragraph']}段等 {len(entry['sentences'])} 处提及）"))

@@ -100,15 +100,19 @@ def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
                                   ("评价机构", cover.evaluator, "evaluator")):
             if value:
                 rows.append((label, value, mark(f"cover.{key}")))
+                paths[(label, "内容")] = f"cover.{key}"
         if cover.report_date is not None:
             rows.append(("报告日期", date_text(cover.report_date), mark("cover.report_date")))
+            paths[("报告日期", "内容")] = "cover.report_date"
     if staff is not None:
         approved = _staff(staff.approved, staff.approved_admin, staff.approved_institution)
         actual = _staff(staff.actual, staff.actual_admin, staff.actual_institution)
         if approved:
             rows.append(("编制数", approved, mark("staffing.approved")))
+            paths[("编制数", "内容")] = "staffing.approved"
         if actual:
             rows.append(("实有人数", actual, mark("staffing.actual")))
+            paths[("实有人数", "内容")] = "staffing.actual"
         if staff.stated_control_rate is not None:
             rows.append(("在职人员控制率（原报告所述）", f"{fmt_number(staff.stated_control_rate)}%",
                          mark("staffing.stated_control_rate")))

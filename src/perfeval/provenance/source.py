@@ -45,14 +45,18 @@ class Place:
     start: int         # offsets in the normalized text
     end: int
     cell: bool = False
+    row: str = ""      # a table cell's whole row, its cells joined by " | " (its label is in another cell)
 
     @property
     def reference(self) -> str:
         return f"原报告第{self.paragraph}段"
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "anchor": self.anchor, "paragraph": self.paragraph, "start": self.start,
-                "end": self.end, "cell": self.cell}
+        out: dict[str, Any] = {"text": self.text, "anchor": self.anchor, "paragraph": self.paragraph,
+                               "start": self.start, "end": self.end, "cell": self.cell}
+        if self.cell:
+            out["row"] = self.row
+        return out
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,10 @@ class SourceText:
         """The table cell or the sentence that holds offset ``pos`` of the normalized text."""
         block = self.doc.block_at(pos)
         if block.cell:
-            return Place(f"src-c{block.index}", self.paragraph_of(block), block.original, block.start, block.end, True)
+            row = " | ".join(b.original for b in self.paragraphs[self.paragraph_of(block) - 1]) \
+                if self.paragraph_of(block) else block.original
+            return Place(f"src-c{block.index}", self.paragraph_of(block), block.original, block.start, block.end, True,
+                         row)
         i = self.sentence_index(pos)
         s = self.doc.sentences[i]
         return Place(f"src-s{i}", self._paragraph_of.get(s.block, 0), s.original, s.start, s.end)
