@@ -48,3 +48,14 @@ def load_record(path: Path | str) -> DepartmentYear:
     if path.parent.name.isdigit() and int(path.parent.name) != record.year:
         raise DataError(path, "year does not match folder")
     return record
+
+
+def import_real_reports(data: Path) -> dict[str, Path]:
+    """Each real-report digest imported with ``import-report`` into ``data/<year>/<code>.yaml`` (the report's own
+    year; the report kept beside it): code → data file."""
+    out = {}
+    for code, (name, year, extra) in REAL_REPORTS.items():
+        path = data / str(year) / f"{code}.yaml"
+        assert main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
+        out[code] = path
+    return out

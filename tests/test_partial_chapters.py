@@ -29,8 +29,7 @@ from perfeval.pages.docx import document_bytes
 
 from .chapter_outputs import chapter_notebook
 from .conftest import ROOT, copy_project
-from .import_helpers import REAL, REAL_REPORTS, load_record
-from .import_helpers import main as import_main
+from .import_helpers import REAL_REPORTS, import_real_reports, load_record
 from .reader_text import prose_problems
 from .strategies import PARTIAL_RECORDS
 
@@ -43,13 +42,7 @@ ZERO = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|%|个|人)")
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each digest imported into ``data/<year>/<code>.yaml`` of one folder (the report's own year)."""
-    data = tmp_path_factory.mktemp("drafts") / "data"
-    out = {}
-    for code, (name, year, extra) in DRAFTS.items():
-        path = data / str(year) / f"{code}.yaml"
-        assert import_main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
-        out[code] = path
-    return out
+    return import_real_reports(tmp_path_factory.mktemp("drafts") / "data")
 
 
 def _without_zeros(data: Any) -> Any:

@@ -295,7 +295,9 @@ class UnitReport:
         if said:
             cites = [self.cite(adj.explanation, "adjustment.explanation") if adj is not None else Markup("")]
             cites += [self.cite(e.reason) for e in exclusions]
-            self.out.html(render("execution", rec, carry, adj, exclusions, cites))
+            rate = self.citations.figure(escape(fmt_number(adj.declared_rate)), "adjustment.declared_rate") \
+                if adj is not None and adj.declared_rate is not None else ""
+            self.out.html(render("execution", rec, carry, adj, exclusions, cites, rate))
         chart = budget_vs_actual_chart(rec, self.facts)
         if not said and isinstance(chart, NoChart):
             self.absent("execution")
