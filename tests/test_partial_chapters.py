@@ -196,9 +196,10 @@ def test_basic_table_only_is_not_graded_and_shows_its_rows(tmp_path: Path) -> No
 def draft_book(tmp_path_factory: pytest.TempPathFactory, drafts: dict[str, Path]) -> Path:
     root = copy_project(tmp_path_factory.mktemp("draft-book"), data=False)
     for code, path in drafts.items():
-        target = root / "data" / path.parent.name / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
+        for beside in path.parent.glob(f"{code}.*"):     # the draft, the report it names and the sidecar
+            target = root / "data" / path.parent.name / beside.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(beside.read_bytes())
     return root
 
 
