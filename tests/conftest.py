@@ -77,11 +77,18 @@ def copy_project(dest: Path, data: bool = True) -> Path:
     return dest
 
 
+def copy_seed(folder: Path) -> Path:
+    """The seed's data file and the report it names (its ``source``) copied into ``folder``; returns the data file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "data" / "2024").glob("xiangtan-minzheng.*")):
+        shutil.copy(path, folder)
+    return folder / SEED_DATA.name
+
+
 def small_project(dest: Path, demo: tuple[str, ...]) -> Path:
     """A project with the seed department and the given 2024 demo departments (codes)."""
     root = copy_project(dest, data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    copy_seed(root / "data/2024")
     (root / "data/demo/2024").mkdir(parents=True)
     for code in demo:
         shutil.copy(ROOT / f"data/demo/2024/{code}.yaml", root / "data/demo/2024")

@@ -74,3 +74,14 @@ def pdf_bytes(objs: list[bytes], trailer: bytes = b"") -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R ".encode() + trailer + f">>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def import_real_reports(data: Path) -> dict[str, Path]:
+    """Each real-report digest imported with ``import-report`` into ``data/<year>/<code>.yaml`` (the report's own
+    year; the report kept beside it): code → data file."""
+    out = {}
+    for code, (name, year, extra) in REAL_REPORTS.items():
+        path = data / str(year) / f"{code}.yaml"
+        assert main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
+        out[code] = path
+    return out

@@ -25,7 +25,7 @@ import yaml
 from perfeval.cli import main
 from perfeval.model.files import load_department
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, copy_seed
 
 CORPUS = ROOT / "tests" / "bad_input"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -137,8 +137,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 def built_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small project (the real department and one demo department) with its book built."""
     root = copy_project(tmp_path_factory.mktemp("bad-input-book"), data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    copy_seed(root / "data/2024")
     (root / "data/demo/2024").mkdir(parents=True)
     shutil.copy(ROOT / "data/demo/2024/qinghe-jiaoyu.yaml", root / "data/demo/2024")
     assert main(["build", "--root", str(root)]) == 0

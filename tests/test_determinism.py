@@ -16,7 +16,7 @@ import pytest
 
 from perfeval.cli import main
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, copy_seed
 
 VOLATILE_KEYS = {"start_time", "end_time", "duration", "execution", "iopub.execute_input", "iopub.status.busy",
                  "iopub.status.idle", "shell.execute_reply", "exception"}
@@ -24,8 +24,7 @@ VOLATILE_KEYS = {"start_time", "end_time", "duration", "execution", "iopub.execu
 
 def _project(dest: Path) -> Path:
     root = copy_project(dest, data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    copy_seed(root / "data/2024")
     for year in (2023, 2024):   # two years: the 历年对比 section and its chart
         (root / f"data/demo/{year}").mkdir(parents=True)
         for code in ("qinghe-jiaoyu", "qinghe-nongye"):

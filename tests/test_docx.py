@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,8 @@ from docx.oxml.ns import qn
 
 from perfeval.cli import main
 from perfeval.pages import LEAD_NOTE, OUTLINE, Page, export_docx, page_downloads, write_downloads
+from perfeval.model import DepartmentYear
+from perfeval.pages.docx import document_bytes
 from perfeval.pages.docx_layout import html_blocks
 from perfeval.review import DISCLAIMER
 from perfeval.review.frameworks import load_framework
@@ -81,9 +84,11 @@ def test_title_and_every_section_heading_in_order(document: docx.document.Docume
     # The seed has no earlier year: no 历年对比 (the book drops it as well).
     numbered = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）")
     assert [text for level, text in _headings(document) if level <= 2 and numbered.match(text)] == UNIT_HEADINGS
-    # Each goal's completion is a level-2 heading under 三、绩效目标完成情况 (目标1 … 目标8).
-    assert [text.split("：")[0] for level, text in _headings(document) if text.startswith("目标")] == [
-        f"目标{n}" for n in range(1, 9)]
+    # Each completion statement is a level-2 heading under 三、绩效目标完成情况, in the report's order and with its
+    # numbering (1.儿童关爱不断加强 … 8.有效发挥民政宣传作用; the report lists them in another order than the goals).
+    assert [text for level, text in _headings(document) if re.match(r"\d\.", text)] == [
+        "1.儿童关爱不断加强", "2.提升政务服务能力", "3.路名牌维护、清洁工作顺利完成", "4.着力提升基层社会治理水平",
+        "5.加强社会组织党建", "6.抓好社工、慈善和志愿服务工作", "7.社会事务工作稳步推进", "8.有效发挥民政宣传作用"]
     levels = dict((text, level) for level, text in _headings(document))
     assert levels["一、部门概况"] == 1 and levels["（一）单位基本职能"] == 2
     assert review_document.paragraphs[0].text == "2024年度湘潭市民政局部门整体支出绩效测算意见"
@@ -148,14 +153,17 @@ def test_the_unit_report_has_no_word_of_ours(document: docx.document.Document) -
     assert len(document.inline_shapes) == 3
 
 
-def test_unit_self_assessment_table(document: docx.document.Document) -> None:
-    """The unit's own 自评表 as it stands, with the unit's scores, last."""
-    table = document.tables[-1]
+def test_unit_self_assessment_table(document: docx.document.Document, seed: DepartmentYear, tmp_path: Path) -> None:
+    """The unit's own 自评表 as it stands, with the unit's scores, last; the seed has none (its part scores are
+    sentences of the report, which this book arranged into a table on the page only)."""
+    assert [c.text for c in document.tables[-1].rows[0].cells][0] == "存在的问题"
+    assert "原报告未附单位自评表" in _all_text(document)
+    own = seed.model_copy(update={"arranged": None})
+    table = docx.Document(io.BytesIO(document_bytes(own, FRAMEWORK, ROOT / "data"))).tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["评价指标", "分值", "自评得分", "得分说明"]
     assert rows[1:] == [["预算执行", "30", "30", "无扣分项目"], ["预算管理", "20", "20", "无扣分项目"],
-                        ["资产管理", "5", "5", "无扣分项目"],
-                        ["效果产出", "45", "45", "共设置8个绩效目标，相关目标均已完成，无扣分项目"]]
+                        ["资产管理", "5", "5", "无扣分项目"], ["效果产出", "45", "45", "无扣分项目"]]
 
 
 def test_review_scores_findings_and_sensitivity(review_document: docx.document.Document) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -124,9 +126,16 @@ def test_export_puts_seed_figures_in_labelled_cells(exported: Path) -> None:
         "原文单位写作“元”，同一数字在文中其他处为3229.37万元，按万元记录"]
 
 
+def _with_source(data_dir: Path) -> Path:
+    """``data_dir`` with the report the seed names (its ``source``) in place, as the seed has it."""
+    (data_dir / "2024").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED.with_name("xiangtan-minzheng.source.txt"), data_dir / "2024")
+    return data_dir
+
+
 def test_round_trip_through_cli_gives_identical_data(exported: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    data_dir = tmp_path / "data"
+    data_dir = _with_source(tmp_path / "data")
     assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 0
     written = data_dir / "2024" / "xiangtan-minzheng.yaml"
     assert "已写入" in capsys.readouterr().out
@@ -172,8 +181,7 @@ def test_written_yaml_is_human_editable(exported: Path, tmp_path: Path) -> None:
 
 def test_dump_department_reloads_identically(tmp_path: Path) -> None:
     original = load_department(SEED)
-    path = tmp_path / "2024" / "xiangtan-minzheng.yaml"
-    path.parent.mkdir()
+    path = _with_source(tmp_path) / "2024" / "xiangtan-minzheng.yaml"
     path.write_text(dump_department(original), encoding="utf-8")
     again = load_department(path)
     assert records_identical(original, again)
@@ -189,11 +197,18 @@ def test_records_identical_sees_decimal_text() -> None:
     assert not records_identical(changed, original)  # … the exact text can
 
 
+#: The bytes of the (pretend) report the full record names as its source document.
+FULL_SOURCE = b"%PDF-1.4 demo report"
+
+
 def _full_record() -> DepartmentYear:
     """A record in which every field of every model is set (somewhere) to a non-default value."""
     row = {"previous": "1.10", "budget": "2", "adjusted": "2.25", "actual": "12345678901.234567"}
     return DepartmentYear.model_validate({
         "code": "demo-dept-2", "year": 2023, "demo": True, "title": "示例报告标题",
+        "source": {"file": "demo-dept-2.source.pdf", "sha256": hashlib.sha256(FULL_SOURCE).hexdigest(),
+                   "url": "https://example.org/报告.pdf"},
+        "arranged": {"indicators": True, "self_scores": True, "outputs": True},
         "unit": {"name": "示例局", "supervisor": "示例市人民政府", "annual_budget": Decimal("100.10"),
                  "internal_units": ["办公室", "财务科"], "sub_units": ["=下属单位"]},
         "cover": {"budget_code": "012001", "evaluation_method": "第三方评价", "evaluator": "某会计师事务所",
@@ -213,7 +228,7 @@ def _full_record() -> DepartmentYear:
         "duties": ["第一条职能", "第二条职能\n含换行的第二段"],
         "long_term_plan": "=以等号开头的文字不是公式", "annual_plan": "年度计划", "other_notes": "其他说明",
         "goals": [
-            {"number": 1, "text": "目标一", "completion_title": "标题一", "completion": "完成一",
+            {"number": 1, "text": "目标一", "completion_title": "标题一", "completion": "完成一", "completion_number": 2,
              "indicators": [
                  {"name": "指标甲", "category": "效果",
                   "target": {"value": Decimal("12.30"), "unit": "件", "relation": ">="},
@@ -329,6 +344,8 @@ def test_every_field_round_trips_through_excel_and_yaml(tmp_path: Path) -> None:
     assert reception.value == "12345678901.234567" and reception.number_format == "@"  # too long for a double
 
     path = tmp_path / "2023" / "demo-dept-2.yaml"
+    path.parent.mkdir()
+    path.with_name("demo-dept-2.source.pdf").write_bytes(FULL_SOURCE)
     assert main(["import-excel", str(book), "--data-dir", str(tmp_path)]) == 0
     assert records_identical(load_department(path), record)
     assert "lottery_fund: 1.E+2" in path.read_text(encoding="utf-8")
@@ -555,7 +572,7 @@ def test_text_an_analyst_types_reads_as_typed(exported: Path) -> None:
 
 def test_import_refuses_to_overwrite_different_data_unless_forced(exported: Path, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    data_dir = tmp_path / "data"
+    data_dir = _with_source(tmp_path / "data")
     target = data_dir / "2024" / "xiangtan-minzheng.yaml"
     assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 0
     before = target.read_text(encoding="utf-8")
@@ -623,7 +640,7 @@ def test_template_has_every_sheet_with_chinese_headers(template: openpyxl.Workbo
                              "本年决算数（万元）", "字段键（请勿修改）"]
     assert headers("绩效目标与指标") == ["目标序号", "绩效目标", "完成情况标题", "完成情况", "指标名称", "指标类别",
                                   "目标值关系", "目标值", "实际完成值关系", "实际完成值", "计量单位", "目标值（文字）",
-                                  "实际完成情况（文字）"]
+                                  "实际完成情况（文字）", "完成情况序号（原报告）"]
     assert headers("项目") == ["项目序号", "项目名称", "项目类别", "上年决算数（万元）", "预算安排（万元）",
                              "调整后预算（万元）", "实际支出（万元）", "实际支出口径", "代管资金（非本部门预算）", "项目完成情况",
                              "产出名称", "产出关系", "产出数量", "产出计量单位", "产出金额（万元）"]

@@ -36,12 +36,13 @@ from .strategies import PARTIAL_RECORDS, records
 
 
 def _data(tmp_path: Path, *files: str) -> Path:
-    """A data folder holding the seed file at each relative path given."""
+    """A data folder holding the seed file (and the report it names) at each relative path given."""
     root = tmp_path / "data"
     root.mkdir(parents=True, exist_ok=True)
     for rel in files:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(SEED_DATA, root / rel)
+        shutil.copy(SEED_DATA.with_name("xiangtan-minzheng.source.txt"), (root / rel).parent)
     return root
 
 
@@ -132,6 +133,8 @@ def test_load_records_refuses_the_same_department_year_in_two_folders(tmp_path: 
 def test_write_record_never_replaces_different_data_unless_forced(tmp_path: Path) -> None:
     seed = load_department(SEED_DATA)
     path = tmp_path / "2024" / "xiangtan-minzheng.yaml"
+    path.parent.mkdir()
+    shutil.copy(SEED_DATA.with_name("xiangtan-minzheng.source.txt"), path.parent)   # the report the seed names
     assert write_record(seed, path, header="首行\n次行") is True
     assert path.read_text(encoding="utf-8") == "# 首行\n# 次行\n" + dump_record(seed)
     assert write_record(seed, path) is False                       # identical data: not rewritten
@@ -141,7 +144,8 @@ def test_write_record_never_replaces_different_data_unless_forced(tmp_path: Path
     assert load_department(path).other_notes == seed.other_notes
     assert write_record(changed, path, force=True) is True
     assert load_department(path).other_notes == "改过"
-    assert [p.name for p in path.parent.iterdir()] == ["xiangtan-minzheng.yaml"]   # no temporary file left
+    assert sorted(p.name for p in path.parent.iterdir()) == [  # no temporary file left
+        "xiangtan-minzheng.source.txt", "xiangtan-minzheng.yaml"]
 
 
 def test_write_yaml_writes_plain_data_that_reads_back(tmp_path: Path) -> None:

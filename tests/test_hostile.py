@@ -29,7 +29,7 @@ from perfeval.cli import main
 from perfeval.model.files import load_department, read_yaml
 
 from .browsing import chromium, serve, toc_pages
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, copy_seed
 
 
 PAYLOADS = [
@@ -211,8 +211,7 @@ def test_build_needs_no_network(tmp_path: Path) -> None:
         pytest.skip(f"unshare -rn not permitted here: {probe.stderr.strip()}")
     assert probe.stdout.strip() != "0", "the namespace really has no network"
     root = copy_project(tmp_path / "offline", data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    copy_seed(root / "data/2024")
     proc = subprocess.run([*offline, sys.executable, "-m", "perfeval", "build", "--root", str(root),
                            "--jobs", "1"], capture_output=True, text=True, timeout=600, cwd=root)
     assert proc.returncode == 0, proc.stderr[-3000:]

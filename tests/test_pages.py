@@ -97,7 +97,8 @@ def test_the_units_first_person_words_are_only_in_quotes(seed_nb) -> None:  # ty
 def test_partial_self_score_table_is_shown_as_is_and_not_compared(seed: DepartmentYear) -> None:
     """A 自评表 whose weights do not total 100 (a part left out) is the unit's, as it stands: no 对照 table, no
     difference and no grade derived from it."""
-    rec = seed.model_copy(update={"self_scores": seed.self_scores[:3], "self_score_total": None})
+    # (as the unit's own table, not one this book arranged from sentences as the seed's is)
+    rec = seed.model_copy(update={"self_scores": seed.self_scores[:3], "self_score_total": None, "arranged": None})
     nb = chapter_notebook(rec, FRAMEWORK, ROOT / "data")
     captions = [t.caption.split(" ", 1)[1] for t in tables_in(nb)]
     assert "单位自评表" in captions and not [c for c in captions if "对照" in c]
@@ -191,12 +192,14 @@ def test_page_downloads_of_a_chapter(seed_nb, monkeypatch: pytest.MonkeyPatch) -
     images = sorted(p.blob for w in (unit, review) for p in w.part.package.parts if p.content_type == "image/png")
     # The unit's report holds the charts of the chapter's first part (the 测算意见 holds none).
     assert images == sorted(c.png for c in charts_in(seed_nb) if c.name != "projects")
-    # The unit's report numbers its tables from 表1, in the page's order of the chapter's first part; the
-    # 测算意见 has its one table of scores.
+    # The unit's report numbers its tables from 表1, in the page's order of the chapter's first part; what this
+    # book arranged from the report's text (the seed's indicator tables and its 自评得分 read from sentences) is
+    # on the page only. The 测算意见 has its one table of scores.
     page_titles = [t.caption.split(" ", 1)[1] for t in tables_in(seed_nb)]
-    split = page_titles.index("单位自评表") + 1
+    split = page_titles.index("单位自评得分（本书据原报告文字整理）") + 1
+    unit_titles = [t for t in page_titles[:split] if "本书据原报告文字整理" not in t]
     captions = [p.text for p in unit.paragraphs if p.style.name == "表题"]
-    assert captions == [f"表{n} {title}" for n, title in enumerate(page_titles[:split], start=1)]
+    assert captions == [f"表{n} {title}" for n, title in enumerate(unit_titles, start=1)]
     assert [p.text for p in review.paragraphs if p.style.name == "表题"] == ["表1 测算得分明细"]
 
 

@@ -29,8 +29,7 @@ from perfeval.pages.docx import document_bytes
 
 from .chapter_outputs import chapter_notebook
 from .conftest import ROOT, copy_project
-from .import_helpers import REAL, REAL_REPORTS, load_record
-from .import_helpers import main as import_main
+from .import_helpers import REAL_REPORTS, import_real_reports, load_record
 from .reader_text import prose_problems
 from .strategies import PARTIAL_RECORDS
 
@@ -43,13 +42,7 @@ ZERO = re.compile(r"(?<![\d.])0(?:\.0+)?(?:万元|%|个|人)")
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each digest imported into ``data/<year>/<code>.yaml`` of one folder (the report's own year)."""
-    data = tmp_path_factory.mktemp("drafts") / "data"
-    out = {}
-    for code, (name, year, extra) in DRAFTS.items():
-        path = data / str(year) / f"{code}.yaml"
-        assert import_main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
-        out[code] = path
-    return out
+    return import_real_reports(tmp_path_factory.mktemp("drafts") / "data")
 
 
 def _without_zeros(data: Any) -> Any:
@@ -170,7 +163,8 @@ def test_identity_only_says_so_and_gives_no_grade(tmp_path: Path) -> None:
     rec = PARTIAL_RECORDS["identity"]()
     nb = chapter_notebook(rec, FRAMEWORK, tmp_path)
     text = " ".join(generated_text(nb))
-    assert "原报告未披露岳阳楼区人民政府办公室2021年度的收支金额和自评得分" in text
+    # (no source document: what is true is that the data file does not say)
+    assert "数据文件未填写岳阳楼区人民政府办公室2021年度的收支金额和自评得分" in text
     assert "未计算测算得分" in text and "不予评级" in text
     assert not charts_in(nb)
     # Only the two identity rows in 部门基本情况; no other table than those of our findings.
@@ -202,9 +196,10 @@ def test_basic_table_only_is_not_graded_and_shows_its_rows(tmp_path: Path) -> No
 def draft_book(tmp_path_factory: pytest.TempPathFactory, drafts: dict[str, Path]) -> Path:
     root = copy_project(tmp_path_factory.mktemp("draft-book"), data=False)
     for code, path in drafts.items():
-        target = root / "data" / path.parent.name / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
+        for beside in path.parent.glob(f"{code}.*"):     # the draft, the report it names and the sidecar
+            target = root / "data" / path.parent.name / beside.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(beside.read_bytes())
     return root
 
 

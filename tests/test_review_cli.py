@@ -49,6 +49,7 @@ def data_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
         assert edit[0] in text
         text = text.replace(edit[0], edit[1], 1)
     (tmp_path / "2024" / "xiangtan-minzheng.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(REC_FILE.with_name("xiangtan-minzheng.source.txt"), tmp_path / "2024")   # the report it names
     return tmp_path
 
 

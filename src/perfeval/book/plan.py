@@ -27,6 +27,7 @@ DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
 OVERVIEW_TEMPLATE = "notebooks/overview.ipynb"
 FINDINGS_TEMPLATE = "notebooks/findings.ipynb"
 METHOD_TEMPLATE = "notebooks/method.ipynb"
+SOURCE_TEMPLATE = "notebooks/source.ipynb"   # 原报告全文: a department-year's source document
 HISTORY_TAG = "if-history"   # cells shown only when the department has earlier years
 _YEAR_FOLDER = re.compile(r"[0-9]{4}")
 
@@ -205,11 +206,12 @@ class RecordSummary:
     report_title: str
     unit: UnitSummary
     demo: bool
+    source_file: str = ""           # the source document beside the data file ("" when none)
 
     @classmethod
     def of(cls, record: RecordLike) -> "RecordSummary":
         return cls(record.code, record.year, record.report_title,
-                   UnitSummary(record.unit.name, record.unit.supervisor), record.demo)
+                   UnitSummary(record.unit.name, record.unit.supervisor), record.demo, source_name(record))
 
 
 class RecordCache:
@@ -288,6 +290,35 @@ def history_files(data_dir: Path, code: str, year: int) -> list[Path]:
     return sorted(found, key=lambda p: int(p.parent.name))
 
 
+def source_name(record: Any) -> str:
+    """The file name of a record's source document ("" when it names none): a summary's ``source_file`` or a
+    :class:`perfeval.model.DepartmentYear`'s ``source.file``."""
+    name = getattr(record, "source_file", None)
+    if isinstance(name, str):
+        return name
+    source = getattr(record, "source", None)
+    return str(source.file) if source is not None else ""
+
+
+def provenance_files(path: Path, record: Any) -> list[Path]:
+    """The files beside a data file that its chapter also reads: the source document and the sidecar of
+    ``import-report`` (where each value was found)."""
+    files = [path.with_name(source_name(record))] if source_name(record) else []
+    sidecar = path.with_name(path.name[:-5] + ".sources.yml")
+    return [p for p in files if p.is_file()] + ([sidecar] if sidecar.is_file() else [])
+
+
+def source_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework_file: Path) -> Run:
+    """The run of a department-year's 原报告全文 page (``book/<year>/source/<code>``)."""
+    path = department_path(Path(data_dir).resolve(), record.code, record.year)
+    return _page_run(layout, SOURCE_TEMPLATE, {"code": record.code, "year": record.year,
+                                               "data_dir": str(Path(data_dir).resolve())}, framework_file,
+                     page=f"book/{record.year}/source/{record.code}", title=f"原报告全文：{record.report_title}",
+                     inputs=(str(path), str(path.with_name(source_name(record)))), code=record.code,
+                     name=record.unit.name, year=record.year, supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
+                     demo=record.demo)
+
+
 def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework_file: Path, *,
                    template: Path | None = None, overrides: Mapping[str, Any] | None = None,
                    book: bool = True) -> Run:
@@ -302,7 +333,7 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides), title=record.report_title,
         drop_tags=() if history else (HISTORY_TAG,),
-        inputs=tuple(str(p) for p in [path, *history, *side_files(path)]),
+        inputs=tuple(str(p) for p in [path, *history, *side_files(path), *provenance_files(path, record)]),
         code=record.code, name=record.unit.name, year=record.year,
         supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
         demo=record.demo)
@@ -316,12 +347,14 @@ def _page_run(layout: BookLayout, relative_template: str, values: Mapping[str, A
 
 
 def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | None = None) -> list[Run]:
-    """Every page of the book, generated from the data: chapters, year overviews, 评价方法, 数据核查汇总.
+    """Every page of the book, generated from the data: chapters (and the 原报告全文 of those that name their
+    source document), year overviews, 评价方法, 数据核查汇总.
     With a ``cache``, data files validated before are not read again (:class:`RecordCache`)."""
     records: list[tuple[RecordLike, Path]] = (
         list(summaries(layout.data_dirs, cache)) if cache is not None else list(load_records(layout.data_dirs)))
     runs = [department_run(layout, rec, data_dir, framework_file) for rec, data_dir in records]
     chapters = list(runs)
+    runs += [source_run(layout, rec, data_dir, framework_file) for rec, data_dir in records if source_name(rec)]
     for year in sorted({r.year for r in chapters}, reverse=True):
         for demo in (False, True):
             group = [r for r in chapters if r.year == year and r.demo == demo]

@@ -43,6 +43,12 @@ def _group_page(year: int, demo: bool, supervisor: str) -> str:
     return f"book/{year}/{group_slug(supervisor)}{'-demo' if demo else ''}"
 
 
+def _chapter(run: Run, pages: set[str]) -> dict[str, Any]:
+    """A chapter's entry: its 原报告全文 page (``book/<year>/source/<code>``), when it has one, below it."""
+    source = f"book/{run.year}/source/{run.code}"
+    return {"file": run.page, "sections": [{"file": source}]} if source in pages else {"file": run.page}
+
+
 def make_toc(runs: list[Run]) -> dict[str, Any]:
     """The jupyter-book TOC: guide pages, then one part per year of real data, then one part per year of demo
     data (every demo part after every real part), each with its overview, then one chapter per 主管部门 with its
@@ -59,7 +65,7 @@ def make_toc(runs: list[Run]) -> dict[str, Any]:
         overview = f"book/{year}/overview{'-demo' if demo else ''}"
         if not entries and overview in pages:
             entries.append({"file": overview})
-        entries.append({"file": _group_page(year, demo, supervisor), "sections": [{"file": r.page} for r in members]})
+        entries.append({"file": _group_page(year, demo, supervisor), "sections": [_chapter(r, pages) for r in members]})
     for (year, demo), entries in by_part.items():
         parts.append({"caption": f"{year}年度" + ("（示例数据）" if demo else ""), "chapters": entries})
     return {"format": "jb-book", "root": ROOT_PAGE, "parts": parts}
@@ -116,7 +122,8 @@ def remove_stale_pages(layout: BookLayout, runs: list[Run]) -> list[Path]:
     wanted = {layout.notebook_path(r) for r in runs} | {layout.root / p for p in group_pages(runs)}
     removed: list[Path] = []
     book = layout.root / "book"
-    for path in [*book.glob("[0-9][0-9][0-9][0-9]/*.ipynb"), *book.glob("[0-9][0-9][0-9][0-9]/group-*.md")]:
+    for path in [*book.glob("[0-9][0-9][0-9][0-9]/*.ipynb"), *book.glob("[0-9][0-9][0-9][0-9]/source/*.ipynb"),
+                 *book.glob("[0-9][0-9][0-9][0-9]/group-*.md")]:
         if path not in wanted:
             path.unlink()
             removed.append(path)

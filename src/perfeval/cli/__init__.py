@@ -2,8 +2,8 @@
 
 Commands, by module: ``build`` (run, build, validate, demo), ``review`` (score, check), ``bureau`` (rule,
 feedback, import-reply: the finance bureau's loop), ``data``
-(excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit), ``project``
-(init, disclosure). Each module
+(excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit), ``provenance``
+(trace), ``project`` (init, disclosure). Each module
 has ``register(subparsers)``; every subcommand sets ``func(args) -> int``. Help and messages are Chinese
 (:mod:`perfeval.cli.parser`). User mistakes (bad data, wrong usage, a path that cannot be read or written)
 exit with code 2 and one clear line, never a traceback.
@@ -16,11 +16,11 @@ import sys
 from typing import Sequence
 
 from perfeval import __version__
-from perfeval.cli import build, bureau, data, project, reports, review
+from perfeval.cli import build, bureau, data, project, provenance, reports, review
 from perfeval.cli.parser import Parser, printable_lines
 from perfeval.errors import DataError, UsageError
 
-COMMAND_MODULES = (build, review, bureau, data, reports, project)
+COMMAND_MODULES = (build, review, bureau, data, reports, provenance, project)
 MAX_MESSAGE = 300
 
 

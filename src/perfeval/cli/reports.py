@@ -1,9 +1,12 @@
-"""Commands ``import-report`` (report → partial data file) and ``audit`` (findings in a report)."""
+"""Commands ``import-report`` (report → partial data file, the report kept beside it) and ``audit`` (findings
+in a report)."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -19,6 +22,10 @@ from perfeval.importer.extract import extract
 from perfeval.model import CODE_PATTERN
 from perfeval.model.schema import MAX_YEAR, MIN_YEAR, no_control_characters
 
+#: The form a report is kept in beside its draft (``<code>.source.<suffix>``), by the suffix it came with.
+SOURCE_SUFFIX = {".txt": "txt", ".text": "txt", ".md": "txt", "": "txt", ".html": "html", ".htm": "html",
+                 ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
+
 #: Labels of the severities audit uses (error / verify / note); the shared table may not know all yet.
 LABELS: dict[str, str] = {"error": "错误", "verify": "待核实", "note": "提示", "warning": "警告"}
 LABELS.update(SEVERITY_LABELS)
@@ -32,13 +39,14 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "import-report", help="从已发布的评价报告（.txt/.docx/.html/.pdf）提取数据草稿",
         description="从已发布的部门整体支出绩效评价报告提取数据草稿（YAML，只含文中写明的数字，其余留空），并写出字段出处文件 "
-                    "<草稿名>.sources.yml。草稿是通过校验的部分数据；报告未写明评价年度或单位名称时请用 --year / --unit 指定。")
+                    "<草稿名>.sources.yml，并把报告原件存为草稿旁的 <部门代码>.source.<扩展名>（草稿的 source 一节记其 SHA-256）。"
+                    "草稿是通过校验的部分数据；报告未写明评价年度或单位名称时请用 --year / --unit 指定。")
     p.add_argument("file", metavar="报告", type=Path, help="报告文件（.txt、.docx、.html、.pdf）")
     p.add_argument("--code", metavar="部门代码", help="部门代码（小写字母、数字、连字符），如 xiangtan-minzheng；缺省取输出文件名")
     p.add_argument("--year", metavar="年度", type=int, help="评价年度（缺省取报告自述的年度：标题、“××年度”或表头年度）")
     p.add_argument("--unit", metavar="单位名称", help="单位名称（报告中未写明时指定）")
     p.add_argument("-o", "--output", metavar="文件", type=Path, help="草稿输出路径（缺省 <部门代码>.yaml 或 <报告名>.draft.yaml）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件及其出处文件")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件、出处文件及存放在旁的报告原件")
     p.set_defaults(func=run_import)
 
     a = subparsers.add_parser(
@@ -80,6 +88,25 @@ def _checked_unit(unit: str | None) -> str | None:
     return unit.strip()
 
 
+def stored_source_path(out: Path, code: str, report: Path) -> Path:
+    """Where the report is kept beside its draft: ``<draft folder>/<code>.source.<txt|docx|pdf|html>``."""
+    return out.with_name(f"{code}.source.{SOURCE_SUFFIX.get(report.suffix.lower(), 'txt')}")
+
+
+def store_source(report: Path, target: Path) -> tuple[str, str]:
+    """Copy the report to ``target`` (atomically; nothing to do when it is that file) → (file name, SHA-256)."""
+    try:
+        data = report.read_bytes()
+        if target.resolve() != report.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise UsageError(f"无法把报告存放到 {target}：{exc.strerror or exc} (cannot store the report)") from None
+    return target.name, hashlib.sha256(data).hexdigest()
+
+
 def run_import(args: argparse.Namespace) -> int:
     code = args.code
     if code is not None and not re.fullmatch(CODE_PATTERN, code):
@@ -92,7 +119,12 @@ def run_import(args: argparse.Namespace) -> int:
     check_data_output(out, code, args.year, [DATA])
     refuse_project_files(out, data_ok=True)
     refuse_project_files(sources_path_for(out), data_ok=True)
-    check_new_files([out, sources_path_for(out)], force=args.force)
+    stored = stored_source_path(out, code, args.file) if code else None
+    targets = [out, sources_path_for(out)]
+    if stored is not None and stored.resolve() != args.file.resolve():
+        refuse_project_files(stored, data_ok=True)
+        targets.append(stored)
+    check_new_files(targets, force=args.force)
     if out.resolve() == args.file.resolve() or sources_path_for(out).resolve() == args.file.resolve():
         raise UsageError("输出文件不能与报告文件相同")
     unit = _checked_unit(args.unit)
@@ -103,14 +135,25 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError(f"报告所述评价年度为 {year} 年（取自{how}），不在 {MIN_YEAR}–{MAX_YEAR} 年之间，可能是笔误；"
                          "请核对后用 --year 评价年度 指定")
     check_data_output(out, code, year, [DATA])
+    copied = stored is not None and stored.resolve() != args.file.resolve() and not stored.exists()
+    kept = store_source(args.file, stored) if stored is not None else None
     try:
-        result = write_draft(extraction, out, args.file.name)
+        result = write_draft(extraction, out, args.file.name, doc, kept)
     except MissingIdentity as exc:
+        if copied and stored is not None:
+            stored.unlink(missing_ok=True)   # nothing is left behind when no draft is written
         raise _ask(exc.missing) from None
-    lines = [f"已写出草稿：{result.path}", f"字段出处：{result.sources_path}（{len(extraction.sources)} 项）"]
+    lines = [f"已写出草稿：{result.path}"]
+    if kept is not None:
+        lines.append(f"报告原件：{stored}（SHA-256 {kept[1]}）")
+    lines.append(f"字段出处：{result.sources_path}（{len(extraction.sources)} 项）")
     if result.missing:
         lines.append(f"文中未找到 {len(result.missing)} 项（未填写，不作推测）：")
         lines += [f"  - {path}（{label}）" for path, label in result.missing.items()]
+    if result.not_extracted:
+        lines.append(f"原报告中提及、未能提取的部分：{'、'.join(result.not_extracted)}（见 {result.sources_path.name} 的 not_extracted）")
+    if result.unmapped:
+        lines.append(f"原报告中未进入任何字段的数字 {result.unmapped} 个（见 {result.sources_path.name} 的 unmapped）")
     lines += [f"略去：{line}" for line in result.dropped]
     lines += [f"说明：{note}" for note in extraction.notes]
     if result.valid:

@@ -5,7 +5,15 @@ to fill a gap). It is a *partial record*: schema 2 requires only identity
 (``code``, ``year``, ``unit.name``), so a draft validates as soon as identity is
 known (:func:`perfeval.importer.partial.make_valid` leaves out, with the reason,
 any value the schema refuses). The sidecar ``<code>.sources.yml`` keeps field →
-sentence, the fields not found, and what was left out.
+sentence, the fields not found, and what was left out; given the report's
+normalized text it also keeps where each value stands (``fields``), the figures
+that went into no field (``unmapped``) and the sections not read
+(``not_extracted``): see :mod:`perfeval.provenance.sidecar` and docs/json.md.
+
+When the report itself is stored beside the draft (``stored``: its file name and
+SHA-256, see ``import-report``), the draft names it in its ``source`` section.
+What the importer built from the text rather than read from a form of the report
+is marked ``arranged`` (the goals' indicators; a 自评表 read from sentences).
 """
 
 from __future__ import annotations
@@ -19,6 +27,10 @@ from pydantic import ValidationError
 
 from perfeval.model import DepartmentYear, error_lines, write_yaml
 from .extract import Extraction
+from .normalize import Document
+
+#: How the importer marks a 自评表 value read from a score table (not from a sentence).
+_FROM_TABLE = ("取自得分表", "取自指标表")
 
 
 def prune(value: Any) -> Any:
@@ -53,15 +65,48 @@ class DraftResult:
     missing: dict[str, str]
     errors: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    not_extracted: list[str] = field(default_factory=list)   # sections of the report not read (Chinese labels)
+    unmapped: int = 0                                         # figures of the report that went into no field
 
     @property
     def valid(self) -> bool:
         return not self.errors
 
 
-def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftResult:
+def arranged_flags(data: dict[str, Any], sources: dict[str, str]) -> dict[str, bool]:
+    """What the importer built from the report's text: the goals' indicators (always read from the goal and
+    completion sentences) and a 自评表 read from sentences rather than a score table."""
+    flags: dict[str, bool] = {}
+    if any(goal.get("indicators") for goal in data.get("goals") or [] if isinstance(goal, dict)):
+        flags["indicators"] = True
+    if any(project.get("outputs") for project in data.get("projects") or [] if isinstance(project, dict)):
+        flags["outputs"] = True
+    scores = data.get("self_scores") or []
+    if scores and not any(mark in text for key, text in sources.items() if key.startswith("self_scores[")
+                          for mark in _FROM_TABLE):
+        flags["self_scores"] = True
+    return flags
+
+
+def _with_provenance(data: dict[str, Any], stored: tuple[str, str] | None,
+                     arranged: dict[str, bool]) -> dict[str, Any]:
+    """The draft with its ``source`` and ``arranged`` sections, in the schema's order of fields."""
+    extra: dict[str, Any] = {}
+    if stored is not None:
+        extra["source"] = {"file": stored[0], "sha256": stored[1]}
+    if arranged:
+        extra["arranged"] = arranged
+    merged = {**data, **extra}
+    order = list(DepartmentYear.model_fields)
+    return {k: merged[k] for k in sorted(merged, key=lambda k: order.index(k) if k in order else len(order))}
+
+
+def write_draft(extraction: Extraction, out: Path, source_name: str, doc: Document | None = None,
+                stored: tuple[str, str] | None = None) -> DraftResult:
     """Write ``out`` (YAML draft) and its sources sidecar; the draft is a valid partial record.
 
+    ``doc`` is the report's normalized text (for the sidecar's ``fields``, ``unmapped`` and ``not_extracted``);
+    ``stored`` the file name and SHA-256 of the report's copy beside the draft (the draft's ``source``).
     Raises :class:`perfeval.importer.partial.MissingIdentity` (nothing written) when code, year or
     unit name is not known.
     """
@@ -69,6 +114,7 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
 
     out = Path(out)
     data, dropped = make_valid(copy.deepcopy(extraction.data))
+    data = _with_provenance(data, stored, arranged_flags(data, extraction.sources))
     errors = validation_errors(data)
     header = [
         f"草稿：由 perfeval import-report 自 {source_name} 提取。",
@@ -77,6 +123,8 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
     ]
     header.append("状态：" + ("已通过数据校验（部分数据：文中未写明的字段一律留空）。" if not errors
                            else "草稿，尚未通过校验。"))
+    if stored is not None:
+        header.append(f"原报告已存放在数据文件旁：{stored[0]}（SHA-256 {stored[1]}）。")
     if extraction.missing:
         header.append("文中未找到（未填写，不作推测）：")
         header += [f"  - {path}（{label}）" for path, label in extraction.missing.items()]
@@ -96,5 +144,13 @@ def write_draft(extraction: Extraction, out: Path, source_name: str) -> DraftRes
         "notes": extraction.notes,
         "validation_errors": errors,
     }
+    if stored is not None:
+        sidecar["stored_as"] = stored[0]
+    if doc is not None and not errors:
+        from perfeval.provenance.sidecar import sidecar_fields
+
+        record = DepartmentYear.model_validate(data)
+        sidecar.update(sidecar_fields(record, doc, extraction.positions, out, stored[0] if stored else source_name))
     spath = write_yaml(sources_path_for(out), sidecar)
-    return DraftResult(out, spath, dict(extraction.missing), errors, dropped)
+    return DraftResult(out, spath, dict(extraction.missing), errors, dropped,
+                       [entry["label"] for entry in sidecar.get("not_extracted", [])], len(sidecar.get("unmapped", [])))

@@ -23,6 +23,8 @@ replaced atomically, and never over different data unless forced.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 import re
 import stat
@@ -103,7 +105,49 @@ def load_department(path: Path) -> DepartmentYear:
     except ValidationError as exc:
         raise validation_to_error(path, DepartmentYear, exc) from None
     check_place(path, record)
+    check_source(path, record)
     return record
+
+
+def source_path(path: Path, record: DepartmentYear) -> Path | None:
+    """The source document a record names (``source.file``, beside its data file ``path``), or None."""
+    return None if record.source is None else Path(path).parent / record.source.file
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file (remembered while the file's size and modification time stay the same)."""
+    stat = Path(path).stat()
+    return _sha256(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def check_source(path: Path, record: DepartmentYear) -> None:
+    """The source document a record names exists beside its data file and is the one it was taken from:
+    its SHA-256 is ``source.sha256``. Otherwise a :class:`DataError` naming both files."""
+    source = source_path(path, record)
+    if source is None or record.source is None:
+        return
+    label = "原报告文件校验值"
+    if not source.is_file():
+        raise DataError(path, f"数据文件所记的原报告文件 {source} 不存在：请把原报告放在数据文件旁，或删去 source 一节 "
+                              "(source document not found)", field="source.file", label="原报告文件")
+    try:
+        digest = file_sha256(source)
+    except OSError as exc:
+        raise DataError(path, f"无法读取原报告文件 {source}：{exc.strerror or exc} (cannot read source document)",
+                        field="source.file", label="原报告文件") from None
+    if digest != record.source.sha256:
+        raise DataError(path, f"原报告文件 {source} 的 SHA-256 为 {digest}，与数据文件所记 {record.source.sha256} 不一致："
+                              "原报告已被改动或换成了另一个文件；核对后更新 source.sha256 "
+                              "(source document does not match its recorded sha256)", field="source.sha256", label=label)
 
 
 def check_place(path: Path, record: DepartmentYear) -> None:

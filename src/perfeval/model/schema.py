@@ -35,6 +35,7 @@ from perfeval.model.limits import (CODE_PATTERN,  # noqa: F401 (the limits are r
 from perfeval.model.types import (Count, Date, Flag, Integer, Number, SignedWan, Text, Wan,  # noqa: F401 (re-exported)
                                   no_control_characters)
 from perfeval.model.paths import PATH_PART, value_at
+from perfeval.model.source_document import Arranged, SourceDocument
 
 
 class Record(BaseModel):
@@ -208,6 +209,10 @@ class Goal(Record):
     text: Text = Field(title="绩效目标", min_length=1)
     completion_title: Text = Field(title="完成情况标题", default="")
     completion: Text = Field(title="完成情况", default="")
+    completion_number: int | None = Field(
+        title="完成情况序号（原报告）", ge=1, default=None,
+        description="The number the report gives this completion statement, when its list is in another order "
+                    "than the goals (the page shows the report's order and marks the pairing 本书整理).")
     indicators: list[Indicator] = Field(title="绩效指标", default_factory=list, max_length=MAX_ITEMS)
 
 
@@ -472,6 +477,8 @@ class DepartmentYear(Record):
     year: Integer = Field(title="评价年度", ge=MIN_YEAR, le=MAX_YEAR)
     demo: Flag = Field(title="示例数据", default=False)
     title: Text = Field(title="报告标题", default="")
+    source: SourceDocument | None = Field(title="原报告", default=None)
+    arranged: Arranged | None = Field(title="本书整理", default=None)
     unit: Unit = Field(title="部门概况")
     cover: Cover | None = Field(title="封面", default=None)
     staffing: Staffing | None = Field(title="人员编制情况", default=None)
@@ -513,6 +520,15 @@ class DepartmentYear(Record):
         if not re.fullmatch(CODE_PATTERN, value):
             raise ValueError("部门代码只能使用小写字母、数字和连字符 (lowercase ASCII letters, digits, hyphens)")
         return value
+
+    @field_validator("source")
+    @classmethod
+    def _source_named_by_code(cls, source: SourceDocument | None, info: ValidationInfo) -> SourceDocument | None:
+        code = info.data.get("code")
+        if source is not None and code is not None and not source.file.startswith(f"{code}.source."):
+            raise ValueError(f"原报告文件名应以部门代码开头：{code}.source.<扩展名>，当前为 {source.file} "
+                             "(source file must be named by the department code)")
+        return source
 
     @field_validator("goals", "projects")
     @classmethod

@@ -1,7 +1,8 @@
 """What the notebooks display and the build publishes: the public face of the pages.
 
 - :class:`Chapter` (one department-year, section by section), :class:`Overview` (a year's ranking),
-  :class:`FindingsPage` (数据核查汇总), :class:`MethodPage` (评价方法): the notebooks call these.
+  :class:`FindingsPage` (数据核查汇总), :class:`MethodPage` (评价方法), :class:`SourcePage` (原报告全文, a
+  department-year's source document): the notebooks call these.
 - :data:`OUTLINE` / :class:`Section`: the one chapter outline (notebook headings, Word export, numbering,
   :func:`how_to_read_markdown`).
 - :func:`page_downloads` / :class:`Page`: the CSV and Word files of an executed page, computed outside the
@@ -18,8 +19,10 @@ from perfeval.pages.downloads import Page, page_downloads, write_downloads
 from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
 from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
 from perfeval.pages.prose import LEAD_NOTE, render
+from perfeval.pages.source_page import SourcePage, source_page, source_title
 
 __all__ = [
-    "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "export_docx",
-    "how_to_read_markdown", "page_downloads", "render", "word_file", "write_downloads",
+    "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "SourcePage",
+    "export_docx", "how_to_read_markdown", "page_downloads", "render", "source_page", "source_title", "word_file",
+    "write_downloads",
 ]

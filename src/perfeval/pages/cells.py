@@ -254,14 +254,15 @@ def _decimal_pad(have: int, column: int) -> str:
     return (PUNCTUATION_SPACE if have == 0 else "") + FIGURE_SPACE * (column - have)
 
 
-def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None, caption: str = "") -> str:
+def to_html(df: pd.DataFrame, links: dict[str, list[Any]] | None = None, caption: str = "") -> str:
     """Escaped HTML table (text from data is never interpreted).
 
     The table carries its column plan (:func:`column_layout`) as a ``colgroup`` and a class per cell
     kind (``pe-num``, ``pe-short``, ``pe-text``), so the style sheet can fit it to the text column and,
     on a phone, scroll it with the first column fixed. Cells are separated by line breaks, so the text
     Sphinx indexes and the search snippets keep cell boundaries. ``links`` maps a column to one href per
-    row: those cells become links (href escaped too).
+    row: those cells become links (href escaped too); an (href, reference[, class]) tuple is a link to where the
+    figure comes from, which print shows as its reference (``a.pe-src[data-ref]``).
 
     For assistive technology (WCAG 2.1, GB/T 37668): the ``caption`` is the table's ``<caption>`` (its text in
     a span, so that on a phone it wraps within the screen while the table scrolls), column headers are
@@ -281,7 +282,9 @@ def to_html(df: pd.DataFrame, links: dict[str, list[str]] | None = None, caption
             if is_number(value):
                 cell += _decimal_pad(_decimals(text), decimals[col])
             if col in links and links[col][i]:
-                cell = f'<a href="{escape(links[col][i], quote=True)}">{cell}</a>'
+                href, ref, *kind = links[col][i] if isinstance(links[col][i], tuple) else (links[col][i], "")
+                cite = f' class="{escape(" ".join(["pe-src", *kind]))}" data-ref="{escape(ref, quote=True)}"' if ref else ""
+                cell = f'<a href="{escape(href, quote=True)}"{cite}>{cell}</a>'
             cls = "pe-num" if is_number(value) else "pe-absent" if is_absent(value) else f"pe-{c.kind}"
             cells.append(f'<td class="{cls}">{cell}</td>')
         body.append("<tr>\n" + "\n".join(cells) + "\n</tr>")

@@ -115,10 +115,16 @@ class Chapter(UnitReport):
         if rec.demo:
             self.out.html(render("demo_banner", rec))
         sangong = rec.sangong.total if rec.sangong is not None else None
-        # 年度预算金额 is the first row of the table right below: not repeated here.
-        stated = self.stated([("收入", f.income_actual, ""), ("支出合计", f.expenditure_total, ""),
-                              ("“三公”经费支出", sangong.actual if sangong is not None else None, "")])
-        self.out.html(render("summary", rec, stated, self_total(rec), self.result, self._counted(), LEAD_NOTE))
+        # 年度预算金额 is the first row of the table right below: not repeated here. The report's own total
+        # income (收入合计) when it states one, else the line it states, by that line's name.
+        inc = rec.income
+        income = [("收入合计", inc.total.actual, "income.total.actual")] if inc and inc.total and inc.total.actual is not None \
+            else [("财政拨款收入", inc.appropriation.actual, "income.appropriation.actual")] \
+            if inc and inc.appropriation and inc.appropriation.actual is not None else []
+        stated = self.stated([*income, ("支出合计", f.expenditure_total, "expenditure.total.actual"),
+                              ("“三公”经费支出", sangong.actual if sangong is not None else None, "sangong.total.actual")])
+        totals = self.absence("totals", f"{rec.unit.name}{rec.year}年度的")[0]
+        self.out.html(render("summary", rec, stated, self_total(rec), self.result, self._counted(), LEAD_NOTE, totals))
 
     def word_links(self) -> None:
         """Links to the chapter's two Word files (the build writes them next to the CSV files)."""

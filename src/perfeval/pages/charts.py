@@ -146,7 +146,7 @@ def spending_structure(rec: DepartmentYear, facts: Facts) -> Figure:
 def spending_structure_chart(rec: DepartmentYear, facts: Facts) -> Chart | NoChart:
     split, total = facts.expenditure_split, facts.expenditure_parts_sum
     if not split or total is None:
-        return NoChart("spending_structure", "原报告未列示支出的分项金额，不绘制支出结构图。")
+        return NoChart("spending_structure", "本章数据未列示支出的分项金额，不绘制支出结构图。")
     if not drawable(list(split.values())):
         return NoChart("spending_structure", "支出各分项金额均为零，不绘制支出结构图。")
     shares = "、".join(f"{name}{fmt_wan(v)}（{fmt_rate(v * 100 / total)}）" for name, v in split.items())
@@ -199,7 +199,7 @@ def budget_vs_actual_chart(rec: DepartmentYear, facts: Facts) -> Chart | NoChart
     groups = _budget_groups(rec)
     paired = [(name, row) for name, row in groups if row.budget is not None and row.actual is not None]
     if not paired:
-        return NoChart("budget_vs_actual", "原报告未同时列示支出的预算数和决算数，不绘制预算与实际支出对比图。")
+        return NoChart("budget_vs_actual", "本章数据未同时列示支出的预算数和决算数，不绘制预算与实际支出对比图。")
     if not drawable([v for _, row in groups for v in (row.budget, row.actual)]):
         return NoChart("budget_vs_actual", "支出的预算数和决算数均为零，不绘制预算与实际支出对比图。")
     head = paired[-1]
@@ -251,7 +251,7 @@ def sangong_budget_vs_actual(rec: DepartmentYear) -> Figure:
 def sangong_chart(rec: DepartmentYear) -> Chart | NoChart:
     rows = _sangong_rows(rec)
     if not rows:
-        return NoChart("sangong", "原报告未列示“三公”经费的预算数或决算数，不绘制“三公”经费图。")
+        return NoChart("sangong", "本章数据未列示“三公”经费的预算数或决算数，不绘制“三公”经费图。")
     if not drawable([v for _, row in rows for v in (row.budget, row.actual)]):
         return NoChart("sangong", "“三公”经费各项的预算数和决算数均为零，不绘制“三公”经费图。")
     total = rec.sangong.total if rec.sangong is not None else None
@@ -296,7 +296,7 @@ def project_execution(rec: DepartmentYear, facts: Facts) -> Figure:
 def project_execution_chart(rec: DepartmentYear, facts: Facts) -> Chart | NoChart:
     all_rated = [p for p in facts.projects if p.execution_rate is not None]
     if not all_rated:
-        return NoChart("projects", "原报告未同时列示项目的预算和实际金额，不绘制项目执行率图。")
+        return NoChart("projects", "本章数据未同时列示项目的预算和实际金额，不绘制项目执行率图。")
     if not drawable([p.budget for p in all_rated]):
         return NoChart("projects", "项目预算均为零，不绘制项目执行率图。")
     shown = _rated(rec, facts)

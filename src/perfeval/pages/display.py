@@ -56,8 +56,10 @@ class PageOutput:
     """Base of the page outputs: numbering and download paths; subclasses say how content is shown.
 
     ``folder`` is the page's folder under the book's downloads (``2024/xiangtan-minzheng``) and ``up``
-    the way from the page to the book root (``../../``).
+    the way from the page to the book root (``../../``). ``word`` is true for a Word file (no links).
     """
+
+    word = False
 
     def __init__(self, folder: str = "", up: str = "") -> None:
         self.folder = folder

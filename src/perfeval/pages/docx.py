@@ -45,7 +45,10 @@ PARTS = {"unit": UNIT_PART, "review": REVIEW_PART}
 class DocxOutput(PageOutput):
     """Writes a page's sections into a Word document; ``pngs`` are chart images by name (from the notebook).
 
-    ``heading_level`` is the Word heading level an ``<h4>`` of the current section becomes."""
+    ``heading_level`` is the Word heading level an ``<h4>`` of the current section becomes. A Word file has
+    no links, and the unit's file nothing this book arranged (:class:`perfeval.pages.unit_report.UnitReport`)."""
+
+    word = True
 
     def __init__(self, doc: DocumentObject, pngs: Mapping[str, bytes] | None = None) -> None:
         super().__init__()

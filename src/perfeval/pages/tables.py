@@ -5,7 +5,9 @@ values :class:`~perfeval.pages.cells.Absent` (shown "—"). A row is shown only 
 and a column that is empty in every row is dropped (:func:`drop_empty_columns`), so a partial record
 gives a short table, never a table of dashes. Where a row holds an annotated figure, a 注 column names
 its footnote (``mark``: a :meth:`perfeval.pages.notes.Footnotes.mark_row`). The page, the Word file and
-the CSV download render the same cells. Nothing here computes a rate: rates are ours, in
+the CSV download render the same cells. A table of stated figures carries, in ``df.attrs["paths"]``, the field
+path of each figure by (row label, column) (:func:`cell_paths`), so that the page can link each cell to
+where it comes from (:mod:`perfeval.pages.citations`). Nothing here computes a rate: rates are ours, in
 :mod:`perfeval.pages.review_tables`. Row and column labels of the forms are the forms registry's
 (:mod:`perfeval.model.forms`).
 """
@@ -32,6 +34,12 @@ def no_marks(path: str) -> str:
     return ""
 
 
+def cell_paths(df: pd.DataFrame, paths: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """``df`` with the field path of each figure, by (row label, column header), in ``df.attrs["paths"]``."""
+    df.attrs["paths"] = paths
+    return df
+
+
 def drop_empty_columns(df: pd.DataFrame, keep: int = 1) -> pd.DataFrame:
     """The table without the columns that are empty in every row (the first ``keep`` columns stay)."""
     empty = [col for i, col in enumerate(df.columns)
@@ -52,12 +60,14 @@ def amounts_table(rows: Iterable[tuple[str, Amounts | None, str]], mark: Mark = 
     """Rows of the forms (label, row, field path) in their four columns; rows that state nothing are left
     out, then empty columns. A 注 column when a row holds an annotated figure."""
     out = []
+    paths: dict[tuple[str, str], str] = {}
     for label, row, path in rows:
         if row is None or row.is_empty():
             continue
         out.append([label, *(_cell(getattr(row, key)) for key in COLUMNS), mark(path)])
+        paths.update({(label, column_header(key)): f"{path}.{key}" for key in COLUMNS})
     df = pd.DataFrame(out, columns=[first, *(column_header(k) for k in COLUMNS), NOTE_COLUMN])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 #: Tables of the unit's report (by the name they are shown under) → the sections whose source unit they carry.
@@ -163,16 +173,22 @@ def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
     unit, staff = rec.unit, rec.staffing
     label = forms.label
     rows: list[tuple[str, object, str]] = [(label("unit.name"), unit.name, ""), (label("year"), f"{rec.year}年", "")]
+    paths = {(label("unit.name"), "内容"): "unit.name"}
     if unit.supervisor:
         rows.append((label("unit.supervisor"), unit.supervisor, ""))
+        paths[(label("unit.supervisor"), "内容")] = "unit.supervisor"
     if unit.annual_budget is not None:
         rows.append((label("unit.annual_budget"), fmt_wan(unit.annual_budget), mark("unit.annual_budget")))
-    rows += [(label_, value, mark(path)) for path, label_, value in cover_lines(rec)]
+        paths[(label("unit.annual_budget"), "内容")] = "unit.annual_budget"
+    for path, label_, value in cover_lines(rec):
+        rows.append((label_, value, mark(path)))
+        paths[(label_, "内容")] = path
     if staff is not None:
         for side in ("approved", "actual"):
             text = _staff(rec, side)
             if text:
                 rows.append((label(f"staffing.{side}"), text, mark(f"staffing.{side}")))
+                paths[(label(f"staffing.{side}"), "内容")] = f"staffing.{side}"
         if staff.stated_control_rate is not None:
             rows.append(("在职人员控制率（原报告所述）", f"{fmt_number(staff.stated_control_rate)}%",
                          mark("staffing.stated_control_rate")))
@@ -204,7 +220,7 @@ def unit_table(rec: DepartmentYear, mark: Mark = no_marks) -> pd.DataFrame:
             rows.append((f"{label(f'stated_counts.{key}')}（原报告所述）",
                          f"{stated}个" + (f"（列出{listed}个）" if listed and listed != stated else ""), ""))
     df = pd.DataFrame(rows, columns=["项目", "内容", NOTE_COLUMN])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def date_text(day: object) -> str:
@@ -309,24 +325,34 @@ def indicator_table(rec: DepartmentYear, goal_index: int) -> pd.DataFrame:
     """A goal's indicators: name, category, target and achieved value as stated (in words when so given)."""
     goal = rec.goals[goal_index]
     rows = []
-    for ind in goal.indicators:
+    paths: dict[tuple[str, str], str] = {}
+    for j, ind in enumerate(goal.indicators):
         target = quantity_words(ind.target) if ind.target is not None else (ind.target_text or NONE)
         actual = quantity_words(ind.actual) if ind.actual is not None else (ind.actual_text or NONE)
         rows.append((ind.name, ind.category, target, actual))
-    return drop_empty_columns(pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值"]))
+        base = f"goals[{goal_index}].indicators[{j}]"
+        paths[(ind.name, "目标值")] = f"{base}.target.value" if ind.target is not None else f"{base}.target_text"
+        paths[(ind.name, "实际完成值")] = f"{base}.actual.value" if ind.actual is not None else f"{base}.actual_text"
+    df = pd.DataFrame(rows, columns=["绩效指标", "类别", "目标值", "实际完成值"])
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def project_table(rec: DepartmentYear, indices: Sequence[int], mark: Mark = no_marks) -> pd.DataFrame:
     """Projects (by index) with their group and the columns they state, and what their actual figure is."""
     rows = []
+    paths: dict[tuple[str, str], str] = {}
     for i in indices:
         p = rec.projects[i]
-        rows.append((rec.project_label(i), p.name, p.group or NONE, _cell(p.previous), _cell(p.budget),
+        label = rec.project_label(i)
+        rows.append((label, p.name, p.group or NONE, _cell(p.previous), _cell(p.budget),
                      _cell(p.adjusted), _cell(p.actual), p.actual_label if p.actual is not None else NONE,
                      mark(f"projects[{i}]")))
+        paths.update({(label, head): f"projects[{i}].{key}" for head, key in (
+            (column_header("previous"), "previous"), ("预算（万元）", "budget"), ("调整后预算（万元）", "adjusted"),
+            ("实际（万元）", "actual"), ("项目名称", "name"))})
     df = pd.DataFrame(rows, columns=["项目", "项目名称", "类别", column_header("previous"), "预算（万元）",
                                      "调整后预算（万元）", "实际（万元）", "实际数口径", NOTE_COLUMN])
-    return drop_empty_columns(df, keep=2)
+    return cell_paths(drop_empty_columns(df, keep=2), paths)
 
 
 def problem_table(rec: DepartmentYear) -> pd.DataFrame:
@@ -340,12 +366,16 @@ def self_score_table(rec: DepartmentYear) -> pd.DataFrame:
     """The unit's 自评表 as it stands: its rows (indented by level), weights, scoring rules, targets, actuals and
     scores."""
     rows = []
-    for s in rec.self_scores:
-        rows.append(("　" * (s.level - 1) + s.part, _cell(s.weight), s.criteria or NONE, s.target or NONE,
+    paths: dict[tuple[str, str], str] = {}
+    weight_label, score_label = forms.label("self_scores.weight"), forms.label("self_scores.score")
+    for i, s in enumerate(rec.self_scores):
+        part = "　" * (s.level - 1) + s.part
+        rows.append((part, _cell(s.weight), s.criteria or NONE, s.target or NONE,
                      s.actual or NONE, _cell(s.score), s.reason or NONE))
+        paths.update({(part, weight_label): f"self_scores[{i}].weight", (part, score_label): f"self_scores[{i}].score"})
     keys = ("part", "weight", "criteria", "target", "actual", "score", "reason")
     df = pd.DataFrame(rows, columns=[forms.label(f"self_scores.{k}") for k in keys])
-    return drop_empty_columns(df)
+    return cell_paths(drop_empty_columns(df), paths)
 
 
 def self_funds_table(rec: DepartmentYear) -> pd.DataFrame:

@@ -199,7 +199,7 @@ def check_sum_expenditure(rec: DepartmentYear) -> Iterator[Finding]:
     for col, col_label in _columns(exp.total):
         total = _value(exp.total, col)
         assert total is not None
-        keys = split_of("expenditure.total", lambda k: _value(getattr(exp, k), col) is not None)
+        keys = split_of("expenditure.total", lambda k, col=col: _value(getattr(exp, k), col) is not None)
         parts = [Part(k, EXPENDITURE_LABELS[k], _value(getattr(exp, k), col)) for k in keys]
         yield from compare_parts("sum.expenditure", f"expenditure.total.{col}", f"支出合计（{col_label}）",
                                  total, parts)
@@ -227,7 +227,7 @@ def check_sum_sangong(rec: DepartmentYear) -> Iterator[Finding]:
     for col, col_label in _columns(sg.total):
         total = _value(sg.total, col)
         assert total is not None
-        keys = split_of("sangong.total", lambda k: _value(getattr(sg, k), col) is not None)
+        keys = split_of("sangong.total", lambda k, col=col: _value(getattr(sg, k), col) is not None)
         parts = [Part(k, SANGONG_LABELS[k], _value(getattr(sg, k), col)) for k in keys]
         yield from compare_parts("sum.sangong", f"sangong.total.{col}", f"三公经费合计（{col_label}）",
                                  total, parts)
@@ -312,7 +312,7 @@ def check_sum_units(rec: DepartmentYear) -> Iterator[Finding]:
                         found = []
                 yield from found
             else:
-                keys = split_of("expenditure_by_unit.total", lambda k: getattr(row, k) is not None)
+                keys = split_of("expenditure_by_unit.total", lambda k, row=row: getattr(row, k) is not None)
                 parts = [Part(k, labels[k], getattr(row, k)) for k in keys]
                 yield from compare_parts("sum.units", f"{table}[{i}].total", f"{name}「{row.name}」支出合计", row.total,
                                          parts)
