@@ -106,8 +106,7 @@ def seed_and_draft_project(dest: Path) -> Path:
     from .import_helpers import main as import_main
 
     root = copy_project(dest, data=False)
-    (root / "data/2024").mkdir(parents=True)
-    shutil.copy(SEED_DATA, root / "data/2024")
+    copy_seed(root / "data/2024")
     draft = root / "data/2024" / f"{TOWNSHIP}.yaml"
     assert import_main(["import-report", str(TOWNSHIP_REPORT), "--code", TOWNSHIP, "-o", str(draft)]) == 0
     return root

@@ -29,7 +29,7 @@ from perfeval.pages.risk import risk_ranking, risk_table, write_risk_csv
 from perfeval.review import assess_file, load_framework
 
 from .chapter_outputs import chapter_notebook
-from .conftest import ROOT
+from .conftest import ROOT, copy_seed
 
 SEED = ROOT / "data" / "2024" / "xiangtan-minzheng.yaml"
 FRAMEWORK = ROOT / "data" / "frameworks" / "xiangtan-2024.yaml"
@@ -39,10 +39,9 @@ PROJECT1 = "execution.project_below_90:projects[0]"
 
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
-    """A data folder with the frameworks and the seed."""
+    """A data folder with the frameworks and the seed (with the report it names)."""
     shutil.copytree(ROOT / "data" / "frameworks", tmp_path / "data" / "frameworks")
-    (tmp_path / "data" / "2024").mkdir()
-    shutil.copy(SEED, tmp_path / "data" / "2024" / SEED.name)
+    copy_seed(tmp_path / "data" / "2024")
     return tmp_path / "data"
 
 

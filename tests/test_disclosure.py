@@ -18,7 +18,7 @@ from perfeval.model import DepartmentYear
 from perfeval.review.disclosure import (ACCEPTED_FILE, DISCLOSURE_CSV, find_items, personal_names, disclosure_review,
                                         scan_record, scan_source, text_fields)
 
-from .conftest import ROOT, SEED_DATA
+from .conftest import ROOT, SEED_DATA, copy_seed
 
 
 def _seed_data() -> dict[str, Any]:
@@ -201,12 +201,12 @@ def test_a_source_document_is_read_line_by_line() -> None:
 
 def _project(tmp_path: Path, responsible: str = "李明", words: str = "") -> Path:
     root = tmp_path / "book"
-    (root / "data/2024").mkdir(parents=True)
     shutil.copytree(ROOT / "data/frameworks", root / "data/frameworks")
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "\nsensitive_words: []\n" in config
     (root / "_config.yml").write_text(config.replace("\nsensitive_words: []\n", f"\nsensitive_words: {words or '[]'}\n"),
                                       encoding="utf-8")
+    copy_seed(root / "data/2024")     # with the report it names: the review reads both (the report holds no item)
     data = yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
     data["problems"][0]["responsible"] = responsible
     data["other_notes"] = "联系电话：0731-58581234"

@@ -21,7 +21,7 @@ from perfeval.pages.docx import document_bytes
 from perfeval.review import load_framework
 
 from .chapter_outputs import chapter_notebook
-from .conftest import ROOT
+from .conftest import ROOT, copy_seed
 from .import_helpers import pdf_bytes
 
 FRAMEWORK = ROOT / "data/frameworks/xiangtan-2024.yaml"
@@ -348,7 +348,7 @@ def test_rewritten_data_files_keep_their_mode_and_new_ones_get_the_umask(tmp_pat
         assert main(["export-excel", "xiangtan-minzheng", "2024", "--data-dir", str(ROOT / "data"), "-o", str(book)]) == 0
         assert mode(book) == 0o644
         target = tmp_path / "data/2024/xiangtan-minzheng.yaml"
-        target.parent.mkdir(parents=True)
+        copy_seed(target.parent)     # the report the workbook names goes beside the data file
         target.write_text("code: xiangtan-minzheng\nyear: 2024\nunit: {name: 湘潭市民政局}\n", encoding="utf-8")
         target.chmod(0o664)
         assert main(["import-excel", str(book), "--data-dir", str(tmp_path / "data"), "--force"]) == 0

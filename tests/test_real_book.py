@@ -3,6 +3,7 @@ and 导读 promises what the plan builds."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from perfeval.cli import main
 from perfeval.errors import DataError
 from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_seed
 
 FRAMEWORK = resolve_framework(DEFAULT_FRAMEWORK, ROOT / "data")
 
@@ -25,8 +26,7 @@ def _project(tmp_path: Path, config_extra: str = "") -> Path:
     shutil.copytree(ROOT / "data" / "frameworks", root / "data" / "frameworks")
     (root / "_config.yml").write_text((ROOT / "_config.yml").read_text(encoding="utf-8") + config_extra,
                                       encoding="utf-8")
-    (root / "data/2024").mkdir()
-    shutil.copy(ROOT / "data/2024/xiangtan-minzheng.yaml", root / "data/2024")
+    copy_seed(root / "data/2024")
     (root / "data/demo/2024").mkdir(parents=True)
     for path in sorted((ROOT / "data/demo/2024").glob("*.yaml"))[:3]:
         shutil.copy(path, root / "data/demo/2024")
@@ -42,9 +42,10 @@ def test_the_repository_book_reads_data_only() -> None:
 def test_a_book_with_demo_data_beside_it_shows_none_of_it(tmp_path: Path) -> None:
     runs = plan_runs(BookLayout.at(_project(tmp_path)), FRAMEWORK)
     assert not [r for r in runs if r.demo or "demo" in r.page]
-    assert [r.page for r in runs if r.code] == ["book/2024/xiangtan-minzheng"]
+    assert [r.page for r in runs if r.code] == ["book/2024/xiangtan-minzheng", "book/2024/source/xiangtan-minzheng"]
     findings = next(r for r in runs if r.page == "book/findings")
-    assert findings.inputs == (str((tmp_path / "p/data/2024/xiangtan-minzheng.yaml").resolve()),)  # real totals only
+    seed = (tmp_path / "p/data/2024").resolve()     # real totals only: the seed's data file and its report
+    assert findings.inputs == (str(seed / "xiangtan-minzheng.source.txt"), str(seed / "xiangtan-minzheng.yaml"))
     captions = [part["caption"] for part in make_toc(runs)["parts"]]
     assert captions == ["阅读指南", "2024年度"] and not any("示例" in c for c in captions)
 
@@ -57,8 +58,8 @@ def test_intro_promises_an_overview_exactly_for_years_of_two_or_more_departments
     one = plan_runs(BookLayout.at(root), FRAMEWORK)
     assert not [r for r in one if r.kind == "overview"]
     text = (root / "data/2024/xiangtan-minzheng.yaml").read_text(encoding="utf-8")
-    (root / "data/2024/second-dept.yaml").write_text(
-        text.replace("code: xiangtan-minzheng", "code: second-dept"), encoding="utf-8")
+    second = text.replace("code: xiangtan-minzheng", "code: second-dept").replace("source:\n  file:", "x_source:\n  file:")
+    (root / "data/2024/second-dept.yaml").write_text(re.sub(r"x_source:\n(  .*\n)+", "", second), encoding="utf-8")
     two = plan_runs(BookLayout.at(root), FRAMEWORK)
     assert [r.page for r in two if r.kind == "overview"] == ["book/2024/overview"]
 
