@@ -591,6 +591,34 @@ def test_import_refuses_to_overwrite_different_data_unless_forced(exported: Path
     assert written.income.appropriation.budget == Decimal("2400")
 
 
+def test_import_refuses_a_workbook_whose_report_is_not_beside_the_data_file(exported: Path, tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed's workbook names its report (基本信息 › 原报告): written where that report is not, the data file
+    would not load, so nothing is written and the message says what to do."""
+    data_dir = tmp_path / "data"
+    assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "民政局.xlsx" in err and "工作表「基本信息」" in err and "xiangtan-minzheng.source.txt 不存在" in err
+    assert "清空“原报告”各行" in err and "Traceback" not in err
+    assert not (data_dir / "2024" / "xiangtan-minzheng.yaml").exists()
+    # Another file under the report's name: its SHA-256 differs.
+    (data_dir / "2024").mkdir(parents=True)
+    (data_dir / "2024" / "xiangtan-minzheng.source.txt").write_text("另一份报告", encoding="utf-8")
+    assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 2
+    assert "校验值" in capsys.readouterr().err and not (data_dir / "2024" / "xiangtan-minzheng.yaml").exists()
+    # Outside the data (-o elsewhere) the file is written, with a warning, as for a name that is not the code.
+    assert main(["import-excel", str(exported), "-o", str(tmp_path / "x" / "xiangtan-minzheng.yaml")]) == 0
+    assert "注意" in capsys.readouterr().err and (tmp_path / "x" / "xiangtan-minzheng.yaml").exists()
+    # With the 原报告 rows emptied, the record names no report and is written.
+    wb = openpyxl.load_workbook(exported)
+    basic = wb["基本信息"]
+    for key in ("source.file", "source.sha256", "source.url"):
+        basic.cell(find_row(basic, 5, key), 3).value = None
+    wb.save(exported)
+    assert main(["import-excel", str(exported), "--data-dir", str(data_dir)]) == 0
+    assert load_department(data_dir / "2024" / "xiangtan-minzheng.yaml").source is None
+
+
 def test_export_and_template_do_not_clobber_a_workbook(exported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     size = exported.stat().st_size
     assert main(["excel-template", "-o", str(exported)]) == 2

@@ -9,9 +9,10 @@ from typing import Any
 
 from perfeval.cli.bureau import date_argument
 from perfeval.cli.outputs import DATA, check_data_output, check_output, refuse_data_folder, refuse_project_files
-from perfeval.errors import UsageError
+from perfeval.errors import DataError, UsageError
 from perfeval.excel import read_workbook, write_workbook
-from perfeval.model import department_path, load_department, write_record
+from perfeval.model import DepartmentYear, check_source, department_path, load_department, write_record
+from perfeval.model.files import YEAR_FOLDER
 from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
 
 
@@ -87,12 +88,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     if out.name != f"{record.code}.yaml":
         print(f"perfeval: 注意：文件名 {out.name} 与部门代码不一致，放入数据目录前请改名为 {record.code}.yaml",
               file=sys.stderr)
+    check_report_beside(source, out, record)
     header = f"{record.year}年{record.unit.name}：由 perfeval import-excel 从 {source.name} 导入。金额单位：万元。"
     if write_record(record, out, force=args.force, header=header):
         print(f"已写入 {out}")
     else:
         print(f"数据未变化，未改写 {out}")
     return 0
+
+
+def check_report_beside(workbook: Path, out: Path, record: DepartmentYear) -> None:
+    """The report a workbook names (基本信息 › 原报告) is beside the data file it would write, and is that report:
+    otherwise the file would not load. In a year folder a :class:`DataError` naming the workbook's rows; outside
+    the data (``-o`` elsewhere) a warning, as for a file name that is not the code."""
+    try:
+        check_source(out, record)
+    except DataError as exc:
+        report = out.parent / (record.source.file if record.source else "")
+        what = (f"所记的原报告校验值与 {report} 不一致（原报告已被改动或换成了另一个文件）" if exc.field == "source.sha256"
+                else f"所记的原报告 {report} 不存在" if not report.is_file() else f"所记的原报告 {report} 无法读取")
+        if not YEAR_FOLDER.fullmatch(out.parent.name):
+            print(f"perfeval: 注意：{what}；放入数据目录时请把原报告放在数据文件旁", file=sys.stderr)
+            return
+        raise DataError(workbook, f"{what}：请把原报告放到数据文件 {out.name} 旁，或在工作表「基本信息」中清空“原报告”"
+                                  "各行 (the source document is not beside the data file)",
+                        record="工作表「基本信息」", field=exc.field, label=exc.label) from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
