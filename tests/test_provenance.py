@@ -245,7 +245,7 @@ def test_completions_keep_the_reports_order_and_the_pairing_is_labelled(seed_htm
                           "4.着力提升基层社会治理水平"]
     arranged = [flat(p.get_text()) for p in soup.select("p.pe-arranged")]
     assert any("本书整理" in a and "目标4" in a and "第2条" in a for a in arranged)
-    captions = [p.get_text() for p in soup.select("p.pe-caption")]
+    captions = [p.get_text() for p in soup.select(".pe-caption")]   # a table's <caption>, a figure's <p>
     assert any("绩效指标（本书据原报告文字整理）" in c for c in captions)
     assert any("单位自评得分（本书据原报告文字整理）" in c for c in captions)
     assert "原报告未附单位自评表" in soup.get_text()
