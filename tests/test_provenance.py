@@ -29,7 +29,7 @@ from perfeval.pages.source_page import SourcePage
 from perfeval.provenance import RecordTrace, SourceText
 
 from .chapter_outputs import chapter_notebook
-from .conftest import ROOT, SEED_DATA, SEED_TEXT
+from .conftest import ROOT, SEED_DATA, SEED_TEXT, copy_seed
 from .import_helpers import REAL, REAL_REPORTS, import_real_reports
 from .import_helpers import main as import_main
 
@@ -62,6 +62,13 @@ def unit_part_html(rec: DepartmentYear, data_dir: Path) -> str:
         if inside or cell.source in ("ch.summary()",):
             out += ["".join(o.get("data", {}).get("text/html", "")) for o in cell.outputs]
     return "\n".join(out)
+
+
+def chapter_text(rec: DepartmentYear, data_dir: Path) -> str:
+    """The text of the whole chapter (the lead, 单位自评报告 and 测算与核查)."""
+    nb = chapter_notebook(rec, FRAMEWORK, data_dir)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    return BeautifulSoup(html, "html.parser").get_text()
 
 
 @pytest.fixture(scope="module")
@@ -291,8 +298,12 @@ CLAIMS: dict[str, tuple[str, bool]] = {
     "其他需要说明的问题": (r"需要说明|其他说明", False),
     "单位自评表": (r"自评表|评分表|指标表|评价表|分值|权重", False),
     "收支金额和自评得分": (r"收入|支出|得分|拨款|经费", True),
+    # 测算与核查: the rates need budgets (预算数) and actual figures (决算数); "…预算数和决算数": neither.
+    "预算数": (r"批复|下达|年初预算|预算数|预算总|部门预算|预算安排", True),
+    "预算数和决算数": (r"批复|下达|预算|支出|经费|决算", True),
+    "决算数": (r"支出|经费|决算", True),
 }
-ABSENCE = re.compile(r"原报告未(?:披露|列示|说明|附)([^。]*)。")
+ABSENCE = re.compile(r"原报告未(?:披露|列示|说明|附)([^。，]*)[。，]")
 MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|分)")
 
 
@@ -319,10 +330,11 @@ def test_every_absence_claim_about_a_real_report_is_true(real_drafts: dict[str, 
     report = unicodedata.normalize("NFKC", stored.read_text(encoding="utf-8"))
     report = "\n".join(line for line in report.splitlines()
                        if not re.match(r"\s*(来源URL|来源网址|说明|发布日期|摘录完整度|整理方式)", line))
-    text = BeautifulSoup(unit_part_html(rec, path.parents[1]), "html.parser").get_text()
+    text = chapter_text(rec, path.parents[1])     # both parts: the review's 自评 comparison and its rates too
     claims = ABSENCE.findall(text)
     for claim in claims:
         assert claim_is_true(claim, report), (code, claim)
+    assert "原报告的数字不足" not in text
     # what may be there is said so (未能从原报告中提取), and listed for the analyst
     sidecar = read_yaml(path.with_name(f"{code}.sources.yml"))
     for entry in sidecar["not_extracted"]:
@@ -347,6 +359,42 @@ def test_without_a_source_document_the_page_says_what_the_data_file_lacks(tmp_pa
     for a in links:
         entry = entries[a["href"][1:]]
         assert re.sub(r"[^\d.]", "", a.get_text()) in flat(entry)
+
+
+def _seed_without(tmp_path: Path, seed: DepartmentYear, *keys: str, **values: object) -> DepartmentYear:
+    """The seed without ``keys`` (and with ``values``), written beside its report in ``tmp_path/2024``."""
+    data = record_data(seed)
+    for key in keys:
+        data.pop(key, None)
+    rec = DepartmentYear.model_validate({**data, **values})
+    copy_seed(tmp_path / "2024")
+    write_record(rec, tmp_path / "2024" / "xiangtan-minzheng.yaml", force=True)
+    return rec
+
+
+#: What the seed's rates and the 自评 comparison rest on: without them the review part says why it has neither.
+NO_FIGURES = ("income", "adjustment", "income_by_unit", "expenditure", "expenditure_by_unit", "approval", "sangong",
+              "carryover", "staffing", "projects", "self_scores", "self_funds", "arranged", "annotations")
+
+
+def test_the_review_parts_absence_claims_say_what_is_true(tmp_path: Path, seed: DepartmentYear) -> None:
+    # The report states budgets and spending (批复…2373.85万元, 支出…3229.37万元) and has no 自评表 (its scores are
+    # sentences: 得分30分…): the rates were not extracted, the 自评表 is not in the report.
+    rec = _seed_without(tmp_path / "a", seed, *NO_FIGURES)
+    text = flat(chapter_text(rec, tmp_path / "a"))
+    assert "未能从原报告中提取预算数和决算数，无法测算预算执行率、“三公”经费控制率等比率（相关文字见原报告第" in text
+    assert "原报告未附单位自评表，无自评得分可以对照。" in text
+    report = flat(SEED_TEXT.read_text(encoding="utf-8"))
+    assert "2373.85万元" in report and "自评表" not in report
+    # Without a source document: what the data file lacks, nothing about a report.
+    rec = _seed_without(tmp_path / "b", seed, *NO_FIGURES, "source")
+    text = flat(chapter_text(rec, tmp_path / "b"))
+    assert "数据文件未填写预算数和决算数，无法测算预算执行率" in text
+    assert "数据文件未填写单位自评表，无自评得分可以对照。" in text and "原报告未" not in text
+    # A total the report states, without its table, is still compared.
+    rec = _seed_without(tmp_path / "c", seed, "self_scores", "arranged", self_score_total=Decimal(95))
+    text = flat(chapter_text(rec, tmp_path / "c"))
+    assert "原报告未附单位自评表，只对照总分：单位自评95分，等级“优”；测算得分比自评低" in text
 
 
 # --- import-report stores the report ------------------------------------------------------------------

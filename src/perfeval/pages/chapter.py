@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from markupsafe import Markup
+
 from perfeval.model import DepartmentYear, Facts, compute, department_path, load_department
 from perfeval.pages.charts import project_execution_chart
 from perfeval.pages.display import NotebookOutput, PageOutput
@@ -25,6 +27,7 @@ from perfeval.pages.review_tables import (GROUP_CSV_ONLY, comparison_text, deduc
                                           finding_item, findings_table, project_rates_table, rates_table,
                                           rectification_table, scores_table, self_vs_computed_table)
 from perfeval.pages.unit_report import UnitReport
+from perfeval.provenance import held
 from perfeval.review import (DISCLAIMER, Assessment, Finding, Framework, ScoreResult, Sensitivity, assess_file,
                              load_framework, rectification_counts, self_scores_comparable, self_total,
                              sensitivity_sentence)
@@ -148,7 +151,8 @@ class Chapter(UnitReport):
         notes = [n for n in result.notes if "不予评级" not in n]
         if notes:
             self.out.html(paragraph("".join(n + "。" for n in notes)))
-        self.out.html(paragraph(comparison_text(result, rec)))
+        self.out.html(paragraph(comparison_text(result, rec, *([] if rec.self_scores else
+                                                                 [self.absence("self_table")[0]]))))
         if self_scores_comparable(rec):
             self.out.table(self_vs_computed_table(result, rec), f"单位自评得分与{result.label}对照", "自评对照")
         if result.total is not None:
@@ -162,13 +166,33 @@ class Chapter(UnitReport):
         rates = rates_table(self.rec, self.facts)
         projects = project_rates_table(self.rec, self.facts)
         if not len(rates) and not len(projects):
-            self.missing("原报告的数字不足以测算预算执行率、“三公”经费控制率等比率。")
+            self.out.html(render("missing", *self.rates_absence()))
             return
         if len(rates):
             self.out.table(rates, "主要比率测算", "主要比率")
         if len(projects):
             self.out.table(projects, "项目执行率测算", "项目执行率")
             self.show_chart(project_execution_chart(self.rec, self.facts))
+
+    def rates_absence(self) -> tuple[str, Markup]:
+        """Why no rate is computed, truly of the report (:meth:`absence`): the budgets (预算数) or the actual
+        figures (决算数) the record lacks were not filled in (no source document), were not extracted (the
+        report has sentences that may state them) or are not in the report."""
+        f, why = self.facts, "，无法测算预算执行率、“三公”经费控制率等比率。"
+        stated = {"approval_amounts": held(self.rec, "approval_amounts") or f.adjusted_budget is not None,
+                  "expenditure": f.expenditure_total is not None or f.sangong_actual is not None}
+        lacking = [(key, what) for key, what in (("approval_amounts", "预算数"), ("expenditure", "决算数"))
+                   if not stated[key]]
+        if not lacking:     # both stated, of lines that do not pair (a budget of one line, the actual of another)
+            return "所列预算数和决算数不是同一口径" + why, Markup("")
+        what = "和".join(w for _, w in lacking)
+        if self.provenance.source is None:
+            return f"数据文件未填写{what}{why}", Markup("")
+        for key, one in lacking:    # one sentence for both: not extracted as soon as one may be in the report
+            text, link = self.absence(key, what=one)
+            if text.startswith("未能"):
+                return f"未能从原报告中提取{what}{why}", link
+        return f"原报告未列示{what}{why}", Markup("")
 
     def data_checks(self) -> None:
         """数据核查: the findings of every data check, 错误 / 需核实 / 提示 apart; after 需核实, what the score

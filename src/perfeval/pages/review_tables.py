@@ -106,13 +106,18 @@ def self_vs_computed_table(result: ScoreResult, record: DepartmentYear) -> pd.Da
     return pd.DataFrame(rows, columns=["一级指标", "分值", "自评得分", label, "差异", "说明"])
 
 
-def comparison_text(result: ScoreResult, record: DepartmentYear) -> str:
-    """How our score compares with the unit's self-score, in one or two sentences ("" without a self-score
-    table). A partial table is not compared: no difference is derived from it."""
+def comparison_text(result: ScoreResult, record: DepartmentYear, absent: str = "数据文件未填写单位自评表。") -> str:
+    """How our score compares with the unit's self-score, in one or two sentences. A partial table is not
+    compared: no difference is derived from it. ``absent`` is what is true of a record without a 自评表 (the
+    chapter's :meth:`~perfeval.pages.unit_report.UnitReport.absence` of ``self_table``: 原报告未附…, 未能从原报告中
+    提取… or 数据文件未填写…); a total the report states is still compared."""
     label = result.label
     level1 = [s for s in record.self_scores if s.level == 1]
     if not record.self_scores:
-        return "原报告未附单位自评表，无自评得分可以对照。"
+        missing = absent.rstrip("。")
+        if record.self_score_total is None:
+            return f"{missing}，无自评得分可以对照。"
+        return f"{missing}，只对照总分：" + _total_comparison(result, record, record.self_score_total)
     if not self_scores_comparable(record):
         if not level1 or any(s.weight is None for s in level1):
             why = "未列全一级指标的分值"
@@ -122,6 +127,12 @@ def comparison_text(result: ScoreResult, record: DepartmentYear) -> str:
     own = self_total(record)
     if own is None:
         return f"单位自评表未列全一级指标的得分，不与{label}对照。"
+    return _total_comparison(result, record, own)
+
+
+def _total_comparison(result: ScoreResult, record: DepartmentYear, own: Decimal) -> str:
+    """"单位自评X分，等级…；测算得分比自评低Y分，差异主要在…。" """
+    label = result.label
     own_grade = f"，等级“{record.self_grade or grade(own)}”" if 0 <= own <= 100 else ""
     text = f"单位自评{fmt_number(own)}分{own_grade}"
     if result.shown_total is None:
