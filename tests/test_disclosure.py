@@ -321,3 +321,48 @@ def test_results_are_cached_by_content(tmp_path: Path) -> None:
     text = files[0].read_text(encoding="utf-8").replace("李明", "财务科")
     files[0].write_text(text, encoding="utf-8")
     assert [i.text for i in disclosure_review(root, files, cache_dir=root / "_build").items] == ["0731-58581234"]
+
+
+# --- the bureau's rulings and the unit's replies beside a data file ------------------------------------
+
+RULED = "adjustment.declared_zero:adjustment.declared_rate"    # a 需核实 finding of the seed
+
+
+def test_rulings_and_replies_are_reviewed_and_their_changes_are_seen(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path, responsible="财务科")      # the data file's one item: other_notes' phone
+    data = root / "data"
+    # `by` names a post: nothing; a person: an item, like 整改责任人.
+    assert main(["rule", "xiangtan-minzheng", "2024", RULED, "--decision", "采纳", "--basis", "湘财绩〔2025〕3号",
+                 "--by", "预算绩效管理科", "--date", "2025-06-30", "--data-dir", str(data)]) == 0
+    files = [data / "2024/xiangtan-minzheng.yaml"]
+    assert [i.text for i in disclosure_review(root, files, cache_dir=root / "_build").items] == ["0731-58581234"]
+    assert main(["rule", "xiangtan-minzheng", "2024", RULED, "--decision", "采纳", "--basis", "湘财绩〔2025〕3号",
+                 "--by", "预算绩效管理科王芳", "--force", "--data-dir", str(data)]) == 0
+    # A reply's 单位说明 with a mobile number (the unit's words, written by import-reply).
+    (data / "2024/xiangtan-minzheng.replies.yaml").write_text(
+        "code: xiangtan-minzheng\nyear: 2024\nreplies:\n"
+        f"  - finding: '{RULED}'\n    explanation: 年中追加为上级转移支付，详询财务科 13912345678。\n    agrees: 不认可\n",
+        encoding="utf-8")
+    capsys.readouterr()
+    report = disclosure_review(root, files, cache_dir=root / "_build")      # the cache sees the side files change
+    side = [(Path(i.file).name, i.field, i.kind, i.text, i.label) for i in report.items if i.text != "0731-58581234"]
+    assert side == [
+        ("xiangtan-minzheng.rulings.yaml", "rulings[0].by", "name", "王芳",
+         "财政部门口径认定（xiangtan-minzheng.rulings.yaml） › 口径认定 › 第1项 › 认定人"),
+        ("xiangtan-minzheng.replies.yaml", "replies[0].explanation", "phone", "13912345678",
+         "单位回复（xiangtan-minzheng.replies.yaml） › 单位回复 › 第1项 › 单位说明")]
+    # The build's review says so and refuses to publish; an acceptance by field lets the name through.
+    assert main(["disclosure", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "未确认 3 项" in out and "个人姓名「王芳」" in out and "电话号码「13912345678」" in out
+    (root / ACCEPTED_FILE).write_text("accepted:\n  - {text: 王芳, reason: 本人同意公开, field: 'rulings[0].by'}\n"
+                                      "  - {text: 王芳, reason: 不适用, field: 'problems[0].responsible'}\n",
+                                      encoding="utf-8")
+    accepted = disclosure_review(root, files)
+    assert sorted(i.text for i in accepted.unresolved) == ["0731-58581234", "13912345678"]
+    # A side file of another department-year is the error it is anywhere else.
+    (data / "2024/xiangtan-minzheng.replies.yaml").write_text("code: other\nyear: 2024\nreplies: []\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        disclosure_review(root, files)
+    assert "replies.yaml" in str(info.value.file) and info.value.field == "code"

@@ -2,7 +2,8 @@
 
 Every text field of every department-year the book publishes is read for
 
-* **personal names where a role is expected** (整改责任人, 评价机构, 批复机关: :data:`ROLE_FIELDS`). The rule,
+* **personal names where a role is expected** (整改责任人, 评价机构, 批复机关, a ruling's 认定人:
+  :data:`ROLE_FIELDS`). The rule,
   as the analyst sees it in ``docs/使用说明.md``: the text is cut at separators (、，；/ 和 及 与, brackets,
   spaces) and at titles (局长, 科长, 主任, 负责人, 同志 …, :data:`TITLES`); of each piece, what follows its
   last character of an office, a body or a place (科, 室, 局, 股, 办, 部, 区, 村 …, :data:`OFFICE_CHARS`) is
@@ -19,7 +20,9 @@ Every text field of every department-year the book publishes is read for
 * **words the bureau lists** under ``sensitive_words`` in ``_config.yml``.
 
 The source document published beside a record (``data/<year>/<code>.source.txt|.docx|.pdf|.html``, its
-原报告全文 page) is read for the same items, line by line (all but the name rule).
+原报告全文 page) is read for the same items, line by line (all but the name rule). So are the finance bureau's
+rulings and the unit's replies beside it (``<code>.rulings.yaml``, ``<code>.replies.yaml``: the chapter and
+数据核查汇总 show them), field by field: a ruling's ``by`` should name a post, a reply's 单位说明 may hold a phone.
 
 An item is *accepted* when the project's acknowledgement file (``disclosure-accepted.yaml`` beside
 ``_config.yml``, :data:`ACCEPTED_FILE`) lists it with a reason; ``perfeval build`` refuses to publish while
@@ -44,6 +47,7 @@ from pydantic import BaseModel
 
 from perfeval.errors import DataError
 from perfeval.model import DepartmentYear, load_department, read_text, read_yaml
+from perfeval.review.decisions import RepliesFile, RulingsFile, load_side, side_path
 
 ACCEPTED_FILE = "disclosure-accepted.yaml"
 CONFIG_KEY = "sensitive_words"
@@ -60,7 +64,7 @@ KINDS: dict[str, str] = {
     "word": "敏感词",
 }
 #: Fields that should name a post, an office or a body, not a person (by field name, anywhere in a record).
-ROLE_FIELDS = frozenset({"responsible", "evaluator", "approver"})
+ROLE_FIELDS = frozenset({"responsible", "evaluator", "approver", "by"})
 #: Titles and role words: they separate pieces of a role field and are never part of a name.
 TITLES = ("副局长", "局长", "副科长", "科长", "副主任", "主任", "副书记", "书记", "副处长", "处长", "所长", "站长",
           "院长", "队长", "股长", "部长", "组长", "经理", "会计", "出纳", "负责人", "责任人", "分管领导", "领导",
@@ -231,13 +235,30 @@ def _context(text: str, hit: Hit) -> str:
         ("…" if hit.end + CONTEXT_CHARS < len(text) else "")
 
 
-def scan_record(record: DepartmentYear, path: Path | str, words: Sequence[str] = ()) -> list[Item]:
-    """The items of one department-year (not yet matched against the acknowledgement file)."""
+def scan_record(record: DepartmentYear, path: Path | str, words: Sequence[str] = (), fields: BaseModel | None = None,
+                label: str = "") -> list[Item]:
+    """The items of one department-year (not yet matched against the acknowledgement file); with ``fields``,
+    those of another record about it (a rulings or replies file at ``path``, its labels after ``label``)."""
     items: list[Item] = []
-    for field, label, name, text in text_fields(record):
+    for field, where, name, text in text_fields(record if fields is None else fields):
         for hit in find_items(text, role_field=name in ROLE_FIELDS, words=words):
-            items.append(Item(record.code, record.year, record.unit.name, str(path), field, label, hit.kind,
-                              hit.text, _context(text, hit)))
+            items.append(Item(record.code, record.year, record.unit.name, str(path), field,
+                              f"{label} › {where}" if label else where, hit.kind, hit.text, _context(text, hit)))
+    return items
+
+
+#: The bureau's and the unit's files beside a data file (:mod:`perfeval.review.decisions`), read like a record.
+SIDE_FILES: tuple[tuple[type[RulingsFile] | type[RepliesFile], str], ...] = (
+    (RulingsFile, "财政部门口径认定"), (RepliesFile, "单位回复"))
+
+
+def scan_side_files(record: DepartmentYear, data_file: Path, words: Sequence[str] = ()) -> list[Item]:
+    """The items of the rulings and replies files beside ``data_file`` (those that exist)."""
+    items: list[Item] = []
+    for kind, title in SIDE_FILES:
+        path = side_path(data_file, kind)
+        if path.is_file():
+            items += scan_record(record, path, words, load_side(data_file, record, kind), f"{title}（{path.name}）")
     return items
 
 
@@ -386,7 +407,9 @@ def disclosure_review(root: Path, data_files: Iterable[Path], cache_dir: Path | 
     files = sorted({Path(p) for p in data_files})
     for path in files:
         sources = source_documents(path) if read_source is not None else []
-        digest = hashlib.sha256(b"".join(hashlib.sha256(p.read_bytes()).digest() for p in [path, *sources])).hexdigest()
+        sides = [p for p in (side_path(path, kind) for kind, _ in SIDE_FILES) if p.is_file()]
+        digest = hashlib.sha256(b"".join(p.name.encode() + hashlib.sha256(p.read_bytes()).digest()
+                                         for p in [path, *sources, *sides])).hexdigest()
         entry = cached.get(str(path))
         found: list[Item] | None = None
         if isinstance(entry, dict) and entry.get("sha256") == digest:
@@ -396,7 +419,7 @@ def disclosure_review(root: Path, data_files: Iterable[Path], cache_dir: Path | 
                 found = None
         if found is None:
             record = load_department(path)
-            found = scan_record(record, path, words)
+            found = scan_record(record, path, words) + scan_side_files(record, path, words)
             for source in sources:
                 found += scan_source(record, source, read_source(source), words)  # type: ignore[misc]
         fresh[str(path)] = {"sha256": digest, "items": [asdict(i) for i in found]}
