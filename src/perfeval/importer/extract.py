@@ -32,6 +32,7 @@ from .forms import FormReader
 from .goals import GoalReader
 from .identity import IdentityReader
 from .labelled import LabelledReader
+from .lists import ListReader
 from .normalize import Document
 from .projects import ProjectReader
 from .scores import ScoreReader, ScoreTable, score_table
@@ -74,7 +75,7 @@ EXPECTED: dict[str, str] = {
 
 
 class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader,
-                LabelledReader):
+                LabelledReader, ListReader):
     """Every reader of the narrative, then the forms, in the order that decides which statement wins."""
 
     def run(self) -> Extraction:
@@ -115,6 +116,7 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.self_scores()
         self.projects()
         self.project_list()
+        self.goal_items()
         self.problems()
         self.other_notes()
         self.stated_changes()
