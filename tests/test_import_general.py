@@ -125,3 +125,45 @@ def test_spellings_implied_by_the_registry() -> None:
     assert found is not None and [e.path for e in found[0]] == ["staffing.retired"]
     assert suffix_entries("另有退休工人", "万元", ("headcount",)) is None        # a unit that does not fit
     assert suffix_entries("编制员工", "人", ("headcount",)) is None             # an establishment is not people
+
+
+# --- what the importer arranged, as the readers say it ---------------------------------------------------------
+
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imported(report: Path, tmp_path: Path, *extra: str) -> dict[str, Any]:
+    out = tmp_path / "data" / "2024" / "test-unit.yaml"
+    assert main(["import-report", str(report), "--code", "test-unit", "--year", "2024", "-o", str(out), *extra]) == 0
+    return read_yaml(out)
+
+
+def test_completions_paired_by_content_keep_the_reports_numbers(tmp_path: Path) -> None:
+    # The seed's eight completion statements are in another order than its goals; the hand-made data file
+    # (data/2024/xiangtan-minzheng.yaml, written from the report by reading it) gives each goal its completion's number.
+    draft = _imported(SEED, tmp_path)
+    by_hand = read_yaml(ROOT / "data" / "2024" / "xiangtan-minzheng.yaml")
+    assert [g.get("completion_number") for g in draft["goals"]] == [g["completion_number"] for g in by_hand["goals"]]
+    assert [g.get("completion_number") for g in draft["goals"]] == [1, 4, 7, 2, 5, 6, 3, 8]
+
+
+def test_the_seed_draft_says_what_was_built_from_sentences(tmp_path: Path) -> None:
+    # Indicators from goal sentences, outputs from project paragraphs, the 自评表 from "…得分为30分" sentences.
+    assert _imported(SEED, tmp_path)["arranged"] == {"indicators": True, "self_scores": True, "outputs": True}
+
+
+def test_a_score_table_of_the_report_is_not_arranged(tmp_path: Path) -> None:
+    # A 自评表 as the report's own table (score rows by 一/二/三级指标, a blank cell written —), goals stated as a
+    # numbered list with their results: the indicators come from sentences, the 自评表 does not.
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "示例县交通运输局2024年度部门整体支出绩效自评报告\n"
+        "年度总体目标\n预期目标：1.完成农村公路养护里程120公里；2.开展安全培训12场。\n"
+        "实际完成情况：1.完成农村公路养护里程126公里；2.开展安全培训12场。\n"
+        "绩效指标\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因\n"
+        "产出指标\t数量指标\t养护里程\t≥120公里\t126公里\t20\t20\t—\n"
+        "产出指标\t数量指标\t安全培训场次\t≥12场\t12场\t10\t10\t—\n", encoding="utf-8")
+    draft = _imported(report, tmp_path)
+    assert [s["part"] for s in draft["self_scores"] if s.get("weight") is not None] == ["养护里程", "安全培训场次"]
+    assert draft["arranged"] == {"indicators": True}

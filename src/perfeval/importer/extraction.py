@@ -41,6 +41,10 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)  # field path -> offset in the normalized text
     year_source: str = ""                                    # how the year was told: title/header/body/option
+    #: What the importer built from the report's text rather than read from a form of it (the draft's ``arranged``:
+    #: ``indicators`` from goal and completion sentences, ``outputs`` from project paragraphs, ``self_scores`` from
+    #: sentences stating scores), set by the reader that builds it.
+    arranged: dict[str, bool] = field(default_factory=dict)
 
 
 def bracket_depths(text: str) -> list[int]:

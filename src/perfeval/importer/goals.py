@@ -116,6 +116,10 @@ class GoalReader(TextReader):
                 self.record(f"goals[{gi}].completion", pos + (len(title) + 1 if title else 0))
                 if title:
                     self.record(f"goals[{gi}].completion_title", pos)
+                goal["completion_number"] = n      # the report's own number of the completion paired by content
+                marker = self.text.rfind(str(n), max(0, pos - 8), pos)
+                if marker >= 0:
+                    self.out.positions[f"goals[{gi}].completion_number"] = marker
                 if n != goal["number"]:
                     self.out.notes.append(f"完成情况第 {n} 条「{title}」按内容对应到目标 {goal['number']}")
                 actuals = self.quantities(text, pos + (len(title) + 1 if title else 0))
@@ -124,6 +128,7 @@ class GoalReader(TextReader):
             indicators = self.indicators(targets, actuals)
             if indicators:
                 goal["indicators"] = [ind for ind, _ in indicators]
+                self.out.arranged["indicators"] = True     # built from the goal and completion sentences
                 for ii, (ind, src) in enumerate(indicators):
                     self.out.sources[f"goals[{gi}].indicators[{ii}]"] = src
                     for key in ("target", "actual"):
