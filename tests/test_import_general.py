@@ -167,3 +167,65 @@ def test_a_score_table_of_the_report_is_not_arranged(tmp_path: Path) -> None:
     draft = _imported(report, tmp_path)
     assert [s["part"] for s in draft["self_scores"] if s.get("weight") is not None] == ["养护里程", "安全培训场次"]
     assert draft["arranged"] == {"indicators": True}
+
+
+# --- rectification of last year's problems (issue 22) -------------------------------------------------------
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+
+
+def test_rectification_of_a_hunan_report(tmp_path: Path) -> None:
+    draft = _imported(REPORTS / "hunan_rectification.txt", tmp_path)
+    entries = draft["rectification"]
+    assert [(e["problem"], e.get("status"), e.get("number")) for e in entries] == [
+        ("预算编制不够精准", "已整改", None), ("绩效目标设置不够细化", "整改中", None),
+        ("资产登记不及时", "未整改", None), ("部分项目资金拨付滞后", "已整改", None)]
+    assert str(entries[0]["completed"]) == "2024-06-30"
+    assert str(entries[3]["completed"]) == "2024-05-31"                      # "2024年5月底": the month's last day
+    assert draft["annotations"]["rectification[3].completed"]["as_written"] == "2024年5月底"
+    assert "completed" not in entries[1] and "completed" not in entries[2]
+    assert entries[2]["description"] == "因资产清查工作尚未结束，暂未整改。"
+    # This year's problems are its own section, not last year's.
+    assert [p["problem"] for p in draft["problems"]] == ["部分项目支出进度偏慢。", "绩效自评工作深度不够。"]
+    sidecar = read_yaml(tmp_path / "data" / "2024" / "test-unit.sources.yml")
+    assert sidecar["sources"]["rectification[1].problem"].startswith("（二）关于“绩效目标设置不够细化”的问题")
+    assert sidecar["sources"]["rectification[1].status"].startswith("正在整改")
+
+
+def test_rectification_of_a_guangdong_report(tmp_path: Path) -> None:
+    draft = _imported(REPORTS / "guangdong_rectification.txt", tmp_path)
+    entries = draft["rectification"]
+    assert [(e["problem"], e.get("status"), e.get("number")) for e in entries] == [
+        ("部分项目资金支出进度较慢", "已整改", 1), ("固定资产账实不符", "整改中", 2), ("政府采购意向公开不及时", None, 3)]
+    assert entries[0]["description"] == "已完成整改，建立月度支出通报制度，全年预算执行率达98%。"
+    assert "completed" not in entries[0]           # no date stated
+    assert (draft["staffing"]["approved"], draft["staffing"]["actual"]) == (25, 23)
+
+
+def test_a_blanket_statement_names_no_problem(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("示例县水务局2024年度部门整体支出绩效自评报告\n三、上年度绩效评价问题整改落实情况\n"
+                      "上年度绩效评价发现的问题已全部整改到位。\n四、存在的问题\n1.预算执行进度偏慢。\n", encoding="utf-8")
+    draft = _imported(report, tmp_path)
+    assert "rectification" not in draft and [p["problem"] for p in draft["problems"]] == ["预算执行进度偏慢。"]
+    notes = read_yaml(tmp_path / "data" / "2024" / "test-unit.sources.yml")["notes"]
+    assert any("未逐项列示" in n for n in notes)
+
+
+@pytest.mark.parametrize("words, status", [
+    ("已整改到位，下一步将持续整改巩固成效。", "已整改"), ("未整改到位，正在推进。", "整改中"),
+    ("基本整改到位。", "整改中"), ("尚未整改。", "未整改"), ("已制定整改方案。", None),
+    ("计划于2025年6月底前完成整改。", "整改中"), ("2024年5月底前完成整改。", "已整改")])
+def test_the_status_an_item_states(words: str, status: str | None) -> None:
+    from perfeval.importer.rectification import status_of
+
+    found = status_of(words)
+    assert (found[0] if found else None) == status
+
+
+def test_the_year_a_cover_line_states(tmp_path: Path) -> None:
+    # "评价年度：2024" on a Guangdong cover, with no year in any title: the year the report evaluates.
+    out = tmp_path / "data" / "2024" / "test-unit.yaml"
+    assert main(["import-report", str(REPORTS / "guangdong_rectification.txt"), "--code", "test-unit", "-o", str(out)]) == 0
+    assert read_yaml(out)["year"] == 2024
+    assert "取自封面评价年度" in read_yaml(out.with_name("test-unit.sources.yml"))["sources"]["year"]

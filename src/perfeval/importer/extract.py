@@ -35,6 +35,7 @@ from .labelled import LabelledReader
 from .lists import ListReader
 from .normalize import Document
 from .projects import ProjectReader
+from .rectification import RectificationReader
 from .scores import ScoreReader, ScoreTable, score_table
 from .statements import StatementReader
 from .year import report_year
@@ -75,7 +76,7 @@ EXPECTED: dict[str, str] = {
 
 
 class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader,
-                LabelledReader, ListReader):
+                LabelledReader, ListReader, RectificationReader):
     """Every reader of the narrative, then the forms, in the order that decides which statement wins."""
 
     def run(self) -> Extraction:
@@ -87,8 +88,8 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
             if found:
                 self.year = found.year
                 self.out.year_source = found.how
-                self.set("year", found.year, found.pos, {"title": "取自报告标题", "header": "取自表头年度",
-                                                         "body": "取自正文所述年度"}[found.how])
+                self.set("year", found.year, found.pos, {"cover": "取自封面评价年度", "title": "取自报告标题",
+                                                         "header": "取自表头年度", "body": "取自正文所述年度"}[found.how])
         else:
             self.out.data["year"] = self.year
             self.out.year_source = "option"
@@ -118,6 +119,7 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.project_list()
         self.goal_items()
         self.problems()
+        self.rectification()
         self.other_notes()
         self.stated_changes()
         FormReader(self).fill()

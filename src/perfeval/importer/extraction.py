@@ -89,6 +89,12 @@ def split_numbered(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def month_end(year: int, month: int) -> int:
+    """The last day of a month (a date written to the month: "2024年6月底")."""
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
 def parse_report_date(text: str) -> dt.date | None:
     """The first date in ``text`` written in a form of the one date policy (``2025年5月30日`` or ``2025-05-30``,
     :func:`perfeval.model.numbers.parse_date`); a slash or dot form is not guessed, the field stays not found."""
