@@ -198,4 +198,5 @@ class IdentityReader(TextReader):
 
     def plans(self) -> None:
         self._section_text(r"长期规划|中长期规划|发展规划", "long_term_plan")
-        self._section_text(r"年度(?:工作)?计划|年度重点工作", "annual_plan")
+        # "年度工作计划", "年度重点工作", "年度总体工作和重点工作任务" (Guangdong), "年度主要工作任务"
+        self._section_text(r"年度(?:工作)?计划|年度[^，。；：]{0,6}重点工作|年度(?:总体|主要)?工作任务|重点工作任务", "annual_plan")
