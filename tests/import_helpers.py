@@ -28,7 +28,7 @@ REAL_REPORTS: dict[str, tuple[str, int, list[str]]] = {
     "unknown-2018": ("12_unknown_jichushuju_2018.txt", 2018, ["--unit", "（填报单位未注明）"]),
 }
 #: The seven digests of other provinces ("Batch 2" of the README); 18, 22 and 28 were held out while the
-#: importer's rules were written and measured afterwards (docs/importer.md).
+#: importer's rules were written and measured afterwards (docs/importer.md; benchmarks/heldout_bench.py).
 BATCH2_REPORTS: dict[str, tuple[str, int, list[str]]] = {
     "huaihua-minzheng": ("13_huaihua_minzhengju.txt", 2024, []),
     "xiaqiao-zhen": ("15_xuwen_xiaqiaozhen.txt", 2024, []),
@@ -38,6 +38,8 @@ BATCH2_REPORTS: dict[str, tuple[str, int, list[str]]] = {
     "jinzhai-chagu": ("26_jinzhai_chagu_zhongxin.txt", 2023, []),
     "zhouqu-weisheng": ("28_zhouqu_chengguan_weishengfuwu.txt", 2024, []),
 }
+#: All thirteen digests.
+ALL_REPORTS: dict[str, tuple[str, int, list[str]]] = {**REAL_REPORTS, **BATCH2_REPORTS}
 
 
 def main(argv: Sequence[str]) -> int:
@@ -76,11 +78,11 @@ def pdf_bytes(objs: list[bytes], trailer: bytes = b"") -> bytes:
     return bytes(out)
 
 
-def import_real_reports(data: Path) -> dict[str, Path]:
-    """Each real-report digest imported with ``import-report`` into ``data/<year>/<code>.yaml`` (the report's own
-    year; the report kept beside it): code → data file."""
+def import_real_reports(data: Path, reports: dict[str, tuple[str, int, list[str]]] | None = None) -> dict[str, Path]:
+    """Each real-report digest (``reports``, by default the six Hunan ones) imported with ``import-report`` into
+    ``data/<year>/<code>.yaml`` (the report's own year; the report kept beside it): code → data file."""
     out = {}
-    for code, (name, year, extra) in REAL_REPORTS.items():
+    for code, (name, year, extra) in (REAL_REPORTS if reports is None else reports).items():
         path = data / str(year) / f"{code}.yaml"
         assert main(["import-report", str(REAL / name), "--code", code, "-o", str(path), *extra]) == 0, name
         out[code] = path

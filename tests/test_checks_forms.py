@@ -17,7 +17,7 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.review import (Finding, compare_self_scores, load_named, run_checks, score, self_scores_comparable,
                              self_total, sensitivity)
 
-from .import_helpers import REAL, REAL_REPORTS
+from .import_helpers import ALL_REPORTS, REAL
 from .test_checks import by_rule, one
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -417,9 +417,9 @@ def test_adjustment_derived_from_the_adjusted_budget_12() -> None:
     assert a21.score == 0 and "调整后预算2690.62万元减年初预算1922.76万元" in a21.explanation    # > 30% → 0
 
 
-# --- the six real reports, imported as drafts ------------------------------------------------------------------
+# --- the thirteen real reports, imported as drafts ------------------------------------------------------------
 
-DIGESTS = REAL_REPORTS
+DIGESTS = ALL_REPORTS
 
 
 @pytest.fixture(scope="module")
@@ -467,6 +467,27 @@ def test_real_report_inconsistencies_found(real: dict[str, tuple[DepartmentYear,
         _, found = real[code]
         assert not [f for f in found if f.id.startswith("sum.") or f.id == "item.above_total"], code
         assert by_rule(found, "staffing.over") == [], code
+
+
+def test_batch2_inconsistencies_found(real: dict[str, tuple[DepartmentYear, list[Finding]]]) -> None:
+    """The README's inconsistencies of the seven reports of other provinces that a record states, found by ``check``."""
+    # 20: 48 in post against 38 行政 posts (10 over); 8 internal bodies stated, 9 named
+    _, found = real["xundian-renda"]
+    assert one(found, "staffing.over_kind").numbers["over"] == str(48 - 38)
+    assert one(found, "counts.stated").severity == "verify"
+    # 26: executed 338.31 above the full-year budget 329.77 with no carry-over; goals 4 and 5 without a result
+    _, found = real["jinzhai-chagu"]
+    assert one(found, "execution.above_budget").numbers["difference"] == str(D("338.31") - D("329.77"))
+    assert sorted(f.message[:3] for f in by_rule(found, "goal.no_completion")) == ["目标4", "目标5"]
+    # 18: staffing dated 截至2023年12月31日 in a 2024 report; 34 of 36 posts filled (94.44%)
+    _, found = real["xuwen-gonglu"]
+    assert one(found, "staffing.as_of").severity == "verify"
+    # 28: 共计16个项目 with 13 named: a partial list, a note
+    assert one(real["zhouqu-weisheng"][1], "counts.stated").severity == "note"
+    # what adds up is not flagged: 13 (23 + 1 + 96 = 120), 22 (32 = 32 + 0 + 0, 16 = 0 + 16), 15 (2024.05 = 2024.05)
+    for code in ("huaihua-minzheng", "xundian-xianweiban", "xiaqiao-zhen"):
+        _, found = real[code]
+        assert not [f for f in found if f.id.startswith(("sum.", "staffing.")) or f.id == "item.above_total"], code
 
 
 def test_real_report_drafts_score_without_grade(real: dict[str, tuple[DepartmentYear, list[Finding]]]) -> None:

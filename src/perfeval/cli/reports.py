@@ -73,7 +73,7 @@ def _ask(missing: dict[str, str]) -> UsageError:
     return UsageError(f"{reasons}，无法确定{'、'.join(missing)}：请用 {options} 指定")
 
 
-_HOW = {"title": "报告标题", "header": "表头年度", "body": "正文所述年度"}
+_HOW = {"cover": "封面评价年度", "title": "报告标题", "header": "表头年度", "body": "正文所述年度"}
 
 
 def _checked_unit(unit: str | None) -> str | None:

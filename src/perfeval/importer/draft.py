@@ -29,10 +29,6 @@ from perfeval.model import DepartmentYear, error_lines, write_yaml
 from .extract import Extraction
 from .normalize import Document
 
-#: How the importer marks a 自评表 value read from a score table (not from a sentence).
-_FROM_TABLE = ("取自得分表", "取自指标表")
-
-
 def prune(value: Any) -> Any:
     """Drop empty mappings and lists (a section with nothing found is left out, not written empty)."""
     if isinstance(value, dict):
@@ -73,19 +69,14 @@ class DraftResult:
         return not self.errors
 
 
-def arranged_flags(data: dict[str, Any], sources: dict[str, str]) -> dict[str, bool]:
-    """What the importer built from the report's text: the goals' indicators (always read from the goal and
-    completion sentences) and a 自评表 read from sentences rather than a score table."""
-    flags: dict[str, bool] = {}
-    if any(goal.get("indicators") for goal in data.get("goals") or [] if isinstance(goal, dict)):
-        flags["indicators"] = True
-    if any(project.get("outputs") for project in data.get("projects") or [] if isinstance(project, dict)):
-        flags["outputs"] = True
-    scores = data.get("self_scores") or []
-    if scores and not any(mark in text for key, text in sources.items() if key.startswith("self_scores[")
-                          for mark in _FROM_TABLE):
-        flags["self_scores"] = True
-    return flags
+def arranged_flags(data: dict[str, Any], arranged: dict[str, bool]) -> dict[str, bool]:
+    """What the importer built from the report's text, as its readers said (``Extraction.arranged``: the goals'
+    indicators from goal and completion sentences, projects' outputs from their paragraphs, a 自评表 from sentences
+    stating scores), for the parts the draft still holds after :func:`make_valid`."""
+    held = {"indicators": any(isinstance(g, dict) and g.get("indicators") for g in data.get("goals") or []),
+            "outputs": any(isinstance(p, dict) and p.get("outputs") for p in data.get("projects") or []),
+            "self_scores": bool(data.get("self_scores"))}
+    return {key: True for key, flag in arranged.items() if flag and held.get(key)}
 
 
 def _with_provenance(data: dict[str, Any], stored: tuple[str, str] | None,
@@ -114,7 +105,7 @@ def write_draft(extraction: Extraction, out: Path, source_name: str, doc: Docume
 
     out = Path(out)
     data, dropped = make_valid(copy.deepcopy(extraction.data))
-    data = _with_provenance(data, stored, arranged_flags(data, extraction.sources))
+    data = _with_provenance(data, stored, arranged_flags(data, extraction.arranged))
     errors = validation_errors(data)
     header = [
         f"草稿：由 perfeval import-report 自 {source_name} 提取。",

@@ -32,8 +32,10 @@ from .forms import FormReader
 from .goals import GoalReader
 from .identity import IdentityReader
 from .labelled import LabelledReader
+from .lists import ListReader
 from .normalize import Document
 from .projects import ProjectReader
+from .rectification import RectificationReader
 from .scores import ScoreReader, ScoreTable, score_table
 from .statements import StatementReader
 from .year import report_year
@@ -74,7 +76,7 @@ EXPECTED: dict[str, str] = {
 
 
 class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, ProjectReader, StatementReader,
-                LabelledReader):
+                LabelledReader, ListReader, RectificationReader):
     """Every reader of the narrative, then the forms, in the order that decides which statement wins."""
 
     def run(self) -> Extraction:
@@ -86,8 +88,8 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
             if found:
                 self.year = found.year
                 self.out.year_source = found.how
-                self.set("year", found.year, found.pos, {"title": "取自报告标题", "header": "取自表头年度",
-                                                         "body": "取自正文所述年度"}[found.how])
+                self.set("year", found.year, found.pos, {"cover": "取自封面评价年度", "title": "取自报告标题",
+                                                         "header": "取自表头年度", "body": "取自正文所述年度"}[found.how])
         else:
             self.out.data["year"] = self.year
             self.out.year_source = "option"
@@ -115,7 +117,9 @@ class Extractor(IdentityReader, GoalReader, AccountsReader, ScoreReader, Project
         self.self_scores()
         self.projects()
         self.project_list()
+        self.goal_items()
         self.problems()
+        self.rectification()
         self.other_notes()
         self.stated_changes()
         FormReader(self).fill()

@@ -41,6 +41,10 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)  # field path -> offset in the normalized text
     year_source: str = ""                                    # how the year was told: title/header/body/option
+    #: What the importer built from the report's text rather than read from a form of it (the draft's ``arranged``:
+    #: ``indicators`` from goal and completion sentences, ``outputs`` from project paragraphs, ``self_scores`` from
+    #: sentences stating scores), set by the reader that builds it.
+    arranged: dict[str, bool] = field(default_factory=dict)
 
 
 def bracket_depths(text: str) -> list[int]:
@@ -83,6 +87,12 @@ def split_numbered(text: str) -> list[tuple[int, str]]:
         end = items[i + 1][1] if i + 1 < len(items) else len(text)
         out.append((n, text[begin:end].strip()))
     return out
+
+
+def month_end(year: int, month: int) -> int:
+    """The last day of a month (a date written to the month: "2024年6月底")."""
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
 
 
 def parse_report_date(text: str) -> dt.date | None:

@@ -11,6 +11,11 @@ from .extraction import LOOKBACK, MAX_GOALS, MAX_LIST_ITEMS, TextReader, clause_
 from .figures import COUNT, RELATION_WORDS
 
 
+#: A goal set out under a budget item: its name (ending as budget items do) and a colon, after any numbering.
+_BUDGET_ITEM = re.compile(r"\s*(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])?\s*(?P<name>[^，。；：:、\s]{2,40}?"
+                          r"(?:经费|费|支出|资金|工程|项目|补助|补贴|专项))[：:]")
+
+
 def _bigrams(text: str) -> set[str]:
     chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
@@ -55,6 +60,8 @@ class GoalReader(TextReader):
                 goals.append(goal)
                 goal_pos.append(pos)
                 self.record(f"goals[{len(goals) - 1}].text", pos)
+        if head:
+            self._budget_items(self.section_blocks(head))
         inline = None
         if not goals:
             inline = self._inline_list(r"(?:预期目标|年度目标|总体目标|绩效目标)")
@@ -109,6 +116,10 @@ class GoalReader(TextReader):
                 self.record(f"goals[{gi}].completion", pos + (len(title) + 1 if title else 0))
                 if title:
                     self.record(f"goals[{gi}].completion_title", pos)
+                goal["completion_number"] = n      # the report's own number of the completion paired by content
+                marker = self.text.rfind(str(n), max(0, pos - 8), pos)
+                if marker >= 0:
+                    self.out.positions[f"goals[{gi}].completion_number"] = marker
                 if n != goal["number"]:
                     self.out.notes.append(f"完成情况第 {n} 条「{title}」按内容对应到目标 {goal['number']}")
                 actuals = self.quantities(text, pos + (len(title) + 1 if title else 0))
@@ -117,6 +128,7 @@ class GoalReader(TextReader):
             indicators = self.indicators(targets, actuals)
             if indicators:
                 goal["indicators"] = [ind for ind, _ in indicators]
+                self.out.arranged["indicators"] = True     # built from the goal and completion sentences
                 for ii, (ind, src) in enumerate(indicators):
                     self.out.sources[f"goals[{gi}].indicators[{ii}]"] = src
                     for key in ("target", "actual"):
@@ -126,6 +138,26 @@ class GoalReader(TextReader):
                             self.out.positions[f"goals[{gi}].indicators[{ii}].{key}.value"] = at
                             self.out.positions.setdefault(f"goals[{gi}].indicators[{ii}]", at)
                             self.out.positions[f"goals[{gi}].indicators[{ii}].name"] = at
+
+    def _budget_items(self, blocks: list[Any]) -> None:
+        """Budget items the goals are set out under ("县道公路日常养护费：确保…", "1.危桥改造工程：…"): the names,
+        kept to be listed as the unit's projects (names only) once the project readers have run."""
+        self._goal_items: list[tuple[str, int]] = []
+        for b in blocks[:MAX_LIST_ITEMS]:
+            m = _BUDGET_ITEM.match(b.text)
+            if m:
+                self._goal_items.append((m.group("name"), b.start + m.start("name")))
+
+    def goal_items(self) -> None:
+        """The budget items named as goal headings, as projects (names only) unless a project of that name is listed."""
+        listed = {p.get("name") for p in self.out.data.get("projects") or []}
+        for name, pos in getattr(self, "_goal_items", []):
+            if name in listed:
+                continue
+            listed.add(name)
+            k = len(self.out.data.setdefault("projects", []))
+            self.out.data["projects"].append({"name": name})
+            self.record(f"projects[{k}].name", pos, "绩效目标按此预算项目列示")
 
     def _inline_list(self, label: str) -> list[tuple[int, str, int]] | None:
         """A numbered list written after a label in one block ("预期目标：1.…；2.…；…"): (number, text, position)."""

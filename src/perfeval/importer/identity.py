@@ -13,8 +13,8 @@ import re
 
 from perfeval.model import forms
 
-from .extraction import TextReader, bracket_depths, split_numbered
-from .labelled import ORG_SUFFIX, label_pattern, org_name
+from .extraction import TextReader, bracket_depths, clause_start, split_numbered
+from .labelled import ORG_SUFFIX, establishment_words, label_pattern, org_name
 
 _TITLE_PREFIX = re.compile(r"^(?:页面标题|正文标题|报告标题|文件标题|标题|封面)[：:]\s*")
 #: A title's kind of prefix: the report's own (body) title ranks before a web page's title.
@@ -136,8 +136,11 @@ class IdentityReader(TextReader):
         "核定行政编制26名") are read by :mod:`perfeval.importer.labelled`."""
         for path, label in (("approved", label_pattern("staffing.approved")),
                             ("actual", label_pattern("staffing.actual") + r"|(?:年末|期末)?(?:实有|在职)(?=\s?\d)")):
-            m = re.compile(rf"(?:{label})(?:为|共|是)?[：:]?\s?(\d{{1,7}})\s?(?:人|名)(?:[（(]([^（）()]{{2,60}})[)）])?"
-                           ).search(self.text)
+            found = re.compile(rf"(?:{label})(?:为|共|是)?[：:]?\s?(\d{{1,7}})\s?(?:人|名)(?:[（(]([^（）()]{{2,60}})[)）])?"
+                               ).finditer(self.text)
+            # "财政核定编制在职人员为36人" is the establishment, not the people in post
+            m = next((m for m in found if path == "approved" or not establishment_words(
+                self.text[clause_start(self.text, m.start(), limit=30):m.start()])), None)
             if not m or _FLOW.search(self.text[max(0, m.start() - 12):m.start()]):
                 continue
             self.set(f"staffing.{path}", int(m.group(1)), m.start(1))
@@ -195,4 +198,5 @@ class IdentityReader(TextReader):
 
     def plans(self) -> None:
         self._section_text(r"长期规划|中长期规划|发展规划", "long_term_plan")
-        self._section_text(r"年度(?:工作)?计划|年度重点工作", "annual_plan")
+        # "年度工作计划", "年度重点工作", "年度总体工作和重点工作任务" (Guangdong), "年度主要工作任务"
+        self._section_text(r"年度(?:工作)?计划|年度[^，。；：]{0,6}重点工作|年度(?:总体|主要)?工作任务|重点工作任务", "annual_plan")

@@ -11,9 +11,13 @@ A value goes into a field only when its label (any synonym of the field), its un
   "核定行政编制26名，机关工勤编制1名、事业编制103名", "其中：在职行政编23名"), or a count right before it
   ("共16个项目", "内设机构8个"); the column of a money row from the clause's words (上年 / 年初预算 /
   调整后预算 / 实际 …, else this year's actual); a clause about a change (增加、减少、调入、调出、原因 …)
-  never gives a level;
-* **lists under a label** — ``内设机构：A、B和C`` or one name per line after ``下设直属单位6个：``:
-  the names listed, and the count stated beside them (``stated_counts``), each kept as written.
+  never gives a level; people in post qualified by 核定 / 编制 ("财政核定编制在职人员36人") are the establishment;
+* **a figure for the unit as a whole** — named only by a column ("全年预算数为768.833013万元") and followed by
+  "其中" and items of one total of the registry (基本支出 …): that total in that column, marked inferred; any
+  other such figure stays in the sidecar's ``unmapped``;
+* **spellings the registry implies** — a spelling without what the registry's ``normalize`` drops at its end
+  (实有车辆数 → 实有车辆) and a head count's noun for people swapped for another (临时人员 → 临时工人);
+* lists under a label (``内设机构：A、B和C``) are read by :mod:`perfeval.importer.lists`.
 
 These readers run after the narrative readers of :mod:`perfeval.importer.extract` and only fill what
 those left empty: a field is set once, from the first statement that fits.
@@ -30,7 +34,7 @@ from typing import Any
 from perfeval.model import forms
 from perfeval.model.forms import FormEntry
 
-from .extraction import MAX_LIST_ITEMS, TextReader, parse_report_date
+from .extraction import TextReader, parse_report_date
 from .normalize import normalize_fragment
 
 #: Kinds of single fields a label may name outside a table (list fields and money rows' columns aside).
@@ -47,7 +51,9 @@ _FIGURE = re.compile(r"(?<![\d.A-Za-z])(?P<num>-?\d+(?:\.\d+)?)\s?(?P<unit>亿�
 #: Words that make a clause a change or a flow, not a level ("比上年增加", "本年退休3人、调入2人").
 _CHANGE = re.compile(r"增加|减少|增长|下降|降低|上升|节约|超支|变动|调入|调出|新进|新增|减员|原因|退休\d|较上年|比上年|同比")
 #: Words between a label and its figure.
-_FILLER = re.compile(r"(?:[：:，]|为|是|共|计|达到?|约|合计|总计|共计|累计|有|总额为?|总数为?|数为|金额为?)*$")
+_FILLER = re.compile(r"(?:[：:，]|为|是|共|计|达到?|约|合计|总计|共计|累计|(?<![实现])有|总额为?|总数为?|数为|金额为?)*$")
+#: Who a figure stated for the unit as a whole is about, before its column word ("2024年本单位全年预算数").
+_SUBJECT = re.compile(r"(?:(?:19|20)\d{2}年度?)?(?:本|我|该)?(?:单位|部门|局|委|办|中心|院|所|站|镇|乡|街道)?(?:整体)?的?")
 _YEAR_WORD = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
 #: Column words of a money row in running text, nearest the figure first.
 _COLUMN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -129,6 +135,13 @@ def value_entries(label: str, unit: str | None = None, kinds: tuple[str, ...] = 
     return [e for e in found if e.path not in _SKIP and not _list_path(e) and not e.is_row]
 
 
+@functools.lru_cache(maxsize=1)
+def _column_suffix() -> re.Pattern[str]:
+    """The spellings of the money columns (全年预算数, 年初预算, 决算数 …), anchored at the end of a text."""
+    spellings = {normalize_fragment(s) for c in forms.AMOUNT_COLUMNS for s in (c.label, *c.synonyms)}
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(spellings, key=len, reverse=True))) + ")$")
+
+
 _SUFFIXES: dict[tuple[tuple[str, ...], bool], re.Pattern[str]] = {}
 
 
@@ -139,8 +152,39 @@ def _suffix_pattern(kinds: tuple[str, ...], rows: bool) -> re.Pattern[str]:
     if key not in _SUFFIXES:
         paths = [e.path for e in forms.entries(kind=kinds) if e.is_row == rows and not _list_path(e)
                  and e.path not in _SKIP]
-        _SUFFIXES[key] = re.compile(f"(?:{forms.pattern(paths).pattern})$")
+        implied = sorted((re.escape(v) for v, found in _variants().items() if any(e.path in paths for e in found)),
+                         key=len, reverse=True)
+        _SUFFIXES[key] = re.compile(f"(?:{'|'.join([forms.pattern(paths).pattern, *implied])})$")
     return _SUFFIXES[key]
+
+
+#: Nouns for people a head count's label may end with, each standing for the others (临时人员, 临时工人, 临时职工).
+_PEOPLE = ("人员", "职工", "工人", "员工")
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> dict[str, tuple[FormEntry, ...]]:
+    """Spellings the registry's spellings of single figures imply, each → its fields: the spelling without what
+    :func:`perfeval.model.forms.normalize` drops at its end (实有车辆数 → 实有车辆), and a head count's noun for
+    people swapped for another (临时人员 → 临时工人; not for an establishment, 编制人员). A variant that is another
+    field's spelling is left to that field."""
+    taken = {forms.normalize(sp) for e in forms.ENTRIES for sp in e.spellings()}
+    out: dict[str, list[FormEntry]] = {}
+    for e in forms.entries(kind=("headcount", "count", "rate")):
+        if _list_path(e) or e.path in _SKIP:
+            continue
+        for spelling in map(normalize_fragment, e.spellings()):
+            short = forms.normalize(spelling)
+            variants = {short} if short != spelling and spelling.startswith(short) else set()
+            if e.kind == "headcount" and "编制" not in spelling:
+                stem = next((spelling[:-len(n)] for n in _PEOPLE if spelling.endswith(n) and len(spelling) > len(n) + 1), "")
+                variants |= {stem + n for n in _PEOPLE} if stem else set()
+            for v in variants:
+                if v != spelling and (v == short or forms.normalize(v) not in taken):
+                    found = out.setdefault(v, [])
+                    if e not in found:
+                        found.append(e)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def suffix_entries(text: str, unit: str | None, kinds: tuple[str, ...], rows: bool = False,
@@ -150,12 +194,32 @@ def suffix_entries(text: str, unit: str | None, kinds: tuple[str, ...], rows: bo
     clean = _FILLER.sub("", text)
     m = _suffix_pattern(kinds, rows).search(clean, max(0, len(clean) - 30))
     while m is not None:
-        found = [e for e in forms.match(m.group(0), kind=kinds, unit=unit or None)
-                 if e.is_row == rows and not _list_path(e) and e.path not in _SKIP]
+        matched = forms.match(m.group(0), kind=kinds, unit=unit or None) or [
+            e for e in _variants().get(m.group(0), ()) if e.kind in kinds and (not unit or e.accepts(unit))]
+        found = [e for e in matched if e.is_row == rows and not _list_path(e) and e.path not in _SKIP]
         if found:
             return found, m.start()
         m = _suffix_pattern(kinds, rows).search(clean, m.start() + 1)
     return None
+
+
+def establishment_words(before: str) -> bool:
+    """Whether the words of a clause before a label of people in post make it the establishment (核定, or 编制 right
+    before it: "财政核定编制在职人员"), 实有 / 实际 / 现有 aside."""
+    return bool(re.search(r"核定|编制$", before)) and not re.search(r"实有|实际|现有", before)
+
+
+def _establishment(head: str, entries: list[FormEntry], at: int) -> list[FormEntry]:
+    """People in post qualified as the establishment ("财政核定编制在职人员36人", "编制在职人员"): the 核定 / 编制 before
+    the label makes it the establishment of that kind (staffing.actual → staffing.approved), unless 实有/现有 says
+    it is the head count."""
+    if not establishment_words(_FILLER.sub("", head)[:at]):
+        return entries
+    out = []
+    for e in entries:
+        approved = forms.find(e.path.replace(".actual", ".approved", 1)) if ".actual" in e.path else None
+        out.append(approved or e)
+    return out
 
 
 class LabelledReader(TextReader):
@@ -267,6 +331,8 @@ class LabelledReader(TextReader):
                 continue
             kinds = ("headcount",) if unit in ("人", "名") else ("count",) if unit not in ("%", "分") else ("rate",)
             found = suffix_entries(head, unit, kinds)
+            if found is not None and kinds == ("headcount",):
+                found = (_establishment(head, *found), found[1])
             if found is None:
                 found = self._bare(head, unit)
             if found is None and kinds == ("count",):
@@ -330,6 +396,14 @@ class LabelledReader(TextReader):
         if found is None:
             found = self._row_suffix(head)
         if found is None:
+            total = self._unit_total(head, money)
+            if total is not None:
+                path, column, items = total
+                if not self.has(f"{path}.{column}") and self.set_money(f"{path}.{column}", money, money.start):
+                    words = re.sub(r"[为是：:，]+$", "", head)
+                    self.annotate(f"{path}.{column}", inferred=True,
+                                  note=f"原文只写“{words}”，未写行名；按其后“其中”所列{'、'.join(items)}归入"
+                                       f"{forms.label(path)}")
             return
         entries, at = found
         label = _FILLER.sub("", head)[at:]
@@ -342,6 +416,34 @@ class LabelledReader(TextReader):
                 continue
             if self.set_money(path, money, money.start):
                 return
+
+    def _unit_total(self, head: str, money: Any) -> tuple[str, str, list[str]] | None:
+        """A figure named only by a column of the forms, for the unit as a whole ("全年预算数为768.833013万元"),
+        and followed in its sentence by "其中" and items that are parts of one total of the registry (其中基本支出…:
+        支出合计): that total, the column and the items' labels. Otherwise None: the figure stays in the sidecar's
+        ``unmapped``."""
+        clean = _FILLER.sub("", head)
+        m = _column_suffix().search(clean)
+        if m is None:
+            return None
+        subject = clean[:m.start()]
+        if subject and not _SUBJECT.fullmatch(subject) and org_name(subject) is None:
+            return None
+        column = forms.column_key(m.group(0))
+        end = self.clause_end(money.end, stops="。\n", limit=300)
+        if column is None or not re.match(r"[，,：:；]?其中", self.text[money.end:end]):
+            return None
+        rows, prev = [], money.end
+        for item in self.money_in(money.end, end):
+            words = self.text[prev:item.start]
+            words = words[max(words.rfind(c) for c in "，、；：（(") + 1:]
+            prev = item.end
+            found = suffix_entries(words, None, ("money",), rows=True)
+            if found is None:
+                return None      # an item the registry does not know: the total is not read from its items
+            rows.append(found[0][0].path)
+        totals = set.intersection(*(set(forms.totals_of(r)) for r in rows)) if rows else set()
+        return (totals.pop(), column, [forms.label(r) for r in rows]) if len(totals) == 1 else None
 
     def _row_suffix(self, head: str) -> tuple[list[FormEntry], int] | None:
         """Money rows (收入合计, 三公经费 …) whose spelling ends the words before a figure."""
@@ -374,69 +476,6 @@ class LabelledReader(TextReader):
                     best = (w.end(), w.start(), key)
         return best[2] if best else "actual"
 
-    # ----- named lists and the counts stated beside them ---------------------------------------------------
-    def named_lists(self) -> None:
-        """``内设机构（8个）：A、B、C`` or one name per line after the label: the names and the stated count."""
-        for path, count_path in (("unit.internal_units", "stated_counts.internal_units"),
-                                 ("unit.sub_units", "stated_counts.sub_units")):
-            if self.has(path):
-                continue
-            spellings = forms.pattern([path])
-            for block in self.doc.blocks:
-                m = spellings.search(block.text)
-                if m is None or m.start() > 30:
-                    continue
-                rest = block.text[m.end():]
-                colon = re.match(r"[^：:。；，,]{0,12}?[：:]", rest)
-                if colon is None:
-                    continue
-                stated = re.search(r"(\d{1,3})\s?[个家]", block.text[:m.end() + colon.end()])
-                names = self._names(rest[colon.end():], block)
-                if not names:
-                    continue
-                self.set(path, [n for n, _ in names], names[0][1])
-                for i, (_, at) in enumerate(names):
-                    self.record(f"{path}[{i}]", at)
-                if stated and not self.has(count_path):
-                    self.set(count_path, int(stated.group(1)), block.start + stated.start(1))
-                break
 
-    def _names(self, inline: str, block: Any) -> list[tuple[str, int]]:
-        """Names listed after a label: inline (、，和) or one per following line."""
-        out: list[tuple[str, int]] = []
-        base = block.end - len(inline)
-        if inline.strip("。； "):
-            pos = base
-            for piece in re.split(r"[、，,]", inline.rstrip("。；")):
-                for part in _split_and(piece.strip()):
-                    name = re.sub(r"^(?:以及|和|及)", "", part).rstrip("等")
-                    if not name:
-                        continue
-                    if len(name) > 40 or re.search(r"\d+(?:\.\d+)?万元|[。；]", name):
-                        return []
-                    out.append((name, self.text.find(name, pos)))
-                pos += len(piece) + 1
-            return out[:MAX_LIST_ITEMS]
-        for nxt in self.doc.blocks[block.index + 1:block.index + 1 + MAX_LIST_ITEMS]:
-            name = nxt.text.strip()
-            if not name or len(name) > 40 or re.search(r"[。；，：:]|\d", name) or nxt.heading is False:
-                break
-            if org_name(re.sub(r"[（(][^（）()]*[)）]", "", name)) is None:
-                break
-            out.append((name, nxt.start))
-        return out
-
-
-def _split_and(piece: str) -> list[str]:
-    """"A委员会和B办公室" → two names when both halves read as names of bodies; "监察和法制委员会" stays one."""
-    for word in ("以及", "和", "及"):
-        i = piece.rfind(word)
-        if i > 0:
-            left, right = piece[:i], piece[i + len(word):]
-            if org_name(left) and org_name(right):
-                return [left, right]
-    return [piece]
-
-
-__all__ = ["LabelledReader", "ORG_SUFFIX", "column_pattern", "generic_path", "label_pattern", "org_name", "suffix_entries",
-           "value_entries"]
+__all__ = ["LabelledReader", "ORG_SUFFIX", "column_pattern", "establishment_words", "generic_path", "label_pattern",
+           "org_name", "suffix_entries", "value_entries"]

@@ -76,6 +76,7 @@ class ProjectReader(TextReader):
             outputs = self.outputs(self.text[after:b.end], after)
             if outputs:
                 project["outputs"] = [o for o, _ in outputs]
+                self.out.arranged["outputs"] = True        # built from the project's paragraph
                 for j, (output, opos) in enumerate(outputs):
                     self.record(f"{path}.outputs[{j}]", opos)
                     for key, at in self._output_at.get(id(output), {}).items():

@@ -122,6 +122,8 @@ class ScoreReader(ScoreTableReader):
                 scores.append(entry)
         if scores:
             self.out.data["self_scores"] = scores
+            if not table:
+                self.out.arranged["self_scores"] = True    # built from sentences stating scores, not a score table
         self._stated_total()
 
     def _stated_total(self) -> None:

@@ -8,13 +8,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .extraction import MAX_LIST_ITEMS, TextReader, clause_start, split_numbered
+from .extraction import MAX_LIST_ITEMS, TextReader, clause_start, month_end, split_numbered
 from .figures import convert
-
-
-def _month_end(year: int, month: int) -> int:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
 
 
 class StatementReader(TextReader):
@@ -56,7 +51,8 @@ class StatementReader(TextReader):
     def problems(self) -> None:
         p_head = None
         for b in self.doc.blocks:
-            if b.heading and re.search(r"存在的?(?:主要)?问题|主要问题", b.text) and not re.search(r"改进|措施|建议", b.text):
+            if (b.heading and re.search(r"存在的?(?:主要)?问题|主要问题", b.text)
+                    and not re.search(r"改进|措施|建议|整改情况|整改落实|上年|上一年|以前年度", b.text)):
                 p_head = b
         if p_head is None:
             return
@@ -98,7 +94,7 @@ class StatementReader(TextReader):
                 if dm:
                     y, mo = int(dm.group(1)), int(dm.group(2))
                     try:
-                        day = int(dm.group(3)) if dm.group(3) else _month_end(y, mo)
+                        day = int(dm.group(3)) if dm.group(3) else month_end(y, mo)
                         entry["deadline"] = dt.date(y, mo, day)
                         self.record(f"problems[{i}].deadline", mpos + measure.find(dm.group(0)))
                     except ValueError:

@@ -2,6 +2,7 @@
 
 Where a report says which year it evaluates, in order of strength:
 
+0. a cover line labelled by the forms registry's spelling of the year ("评价年度：2024", "报告年度：2023年度");
 1. its title ("2023年度…自评报告", "…2024年部门整体支出绩效自评报告", a table's title
    "2023年度预算单位整体支出绩效评价基础数据表");
 2. year-labelled column headers ("2022年决算数 | 2023年预算数 | 2023年决算数": the 预算数 year,
@@ -23,6 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from perfeval.model import forms
+
 from .normalize import Document
 
 _TITLE = re.compile(r"(?:绩效(?:自评|评价)|自评|评价)(?:总结)?报告|绩效自评|基础数据表|自评表|绩效评价表|指标表")
@@ -39,7 +42,7 @@ _DATE_LINE = re.compile(r"报告日期|报告期|报告时间|发布|印发|填�
 class YearFinding:
     year: int
     pos: int          # where in the normalized text it is stated
-    how: str          # "title", "header" or "body"
+    how: str          # "cover", "title", "header" or "body"
 
 
 def _page_headers(doc: Document) -> set[str]:
@@ -50,6 +53,12 @@ def _page_headers(doc: Document) -> set[str]:
 def report_year(doc: Document) -> YearFinding | None:
     """The year the report evaluates, as the report states it (None when it cannot be told)."""
     repeated = _page_headers(doc)
+    labels = "|".join(map(re.escape, sorted(forms.entry("year").spellings(), key=len, reverse=True)))
+    cover = re.compile(rf"\s*(?:{labels})\s*[：:]\s*((?:19|20)\d{{2}})\s*(?:年度?)?\s*$")
+    for b in doc.blocks[:40]:
+        m = cover.match(b.text)
+        if m:
+            return YearFinding(int(m.group(1)), b.start + m.start(1), "cover")
     titles: list[YearFinding] = []
     for b in doc.blocks[:40]:
         if b.text in repeated or _DATE_LINE.search(b.text) or len(b.text) > 80:

@@ -40,14 +40,17 @@ class Topic:
     clause: bool = False      # … an amount in the same clause as the words (between ；/。): narrow topics
 
     def mentioned_in(self, sentence: str) -> bool:
-        """Whether a sentence (or a table row, its cells joined) may state the topic."""
-        if not self.figure:
+        """Whether a sentence (or a table row, its cells joined) may state the topic. An attachment or table the
+        report names (a contents line "附件6 收入支出决算表（单位:元）") may state it without a figure in that line."""
+        if not self.figure or ATTACHMENT.search(sentence):
             return bool(self.pattern.search(sentence))
         parts = CLAUSE.split(sentence) if self.clause else [sentence]
         figure = MONEY if self.clause else FIGURE
         return any(self.pattern.search(part) and figure.search(part) for part in parts)
 
 
+#: A line naming an attachment or a table of the report (its figures are there, not in the line).
+ATTACHMENT = re.compile(r"附件|附表")
 #: Where a clause ends (a narrow topic's figure must be in the clause of its words).
 CLAUSE = re.compile(r"[；;。]")
 
@@ -59,7 +62,8 @@ def _topic(key: str, what: str, verb: str, pattern: str, figure: bool = False, c
 TOPICS: dict[str, Topic] = {t.key: t for t in (
     _topic("duties", "单位基本职能", "列示", r"职能|职责|主要任务"),
     _topic("long_term_plan", "长期规划", "说明", r"长期规划|中长期|发展规划|五年规划|规划"),
-    _topic("annual_plan", "年度计划", "说明", r"年度计划|工作计划|年度工作|年工作|工作要点|年度目标|工作安排|工作思路"),
+    _topic("annual_plan", "年度计划", "说明", r"年度计划|工作计划|年度工作|年工作|工作要点|年度目标|工作安排|工作思路"
+                                              r"|重点工作|工作任务|总体工作"),
     _topic("goals", "部门整体支出绩效目标", "列示", r"目标"),
     _topic("income", "收入情况", "披露", r"收入|拨款|资金来源", True),
     _topic("expenditure", "支出情况", "披露", r"支出|决算|经费", True),
@@ -81,7 +85,7 @@ TOPICS: dict[str, Topic] = {t.key: t for t in (
     _topic("projects", "本部门的项目支出明细", "列示", r"项目|专项|经费", True),
     _topic("problems", "存在的问题及改进措施", "列示", r"问题|不足|整改|改进|差距"),
     _topic("other_notes", "其他需要说明的问题", "列示", r"其他需要说明|其他说明|需要说明|说明事项"),
-    _topic("self_table", "单位自评表", "附", r"自评表|评分表|指标表|评价表|分值|权重|满分"),
+    _topic("self_table", "单位自评表", "附", r"自评表|评分表|指标表|评价表|指标体系|分值|权重|满分"),
     _topic("totals", "收支金额和自评得分", "披露", r"收入|支出|得分|拨款|经费", True),
 )}
 
