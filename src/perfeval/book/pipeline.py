@@ -4,23 +4,30 @@ Validate the data, plan one run per page, execute the runs whose inputs changed 
 table of contents and generated pages, render with jupyter-book and publish atomically. The whole build
 holds the build lock (taken once) and treats SIGTERM like Ctrl-C, so an interrupted build stops cleanly
 and leaves the published book as it was.
+
+Pages run in two waves on one executor: first the pages that read data files (the chapters, 评价方法);
+while they run, the build brings the department summaries up to date (:mod:`perfeval.book.summaries`),
+writes each year page's summaries file and submits the year pages whose summaries changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 from perfeval.book import cache
+from perfeval.book.downloads import write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
 from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
 from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
-from perfeval.book.pool import DaskExecutor, Executor, LocalExecutor, Progress, default_jobs, run_tasks, summary_table
+from perfeval.book.pool import (DaskExecutor, Executor, ExecutorError, LocalExecutor, Progress, default_jobs,
+                                run_tasks, summary_table)
 from perfeval.book.publish import cleanup_leftovers, jupyter_book_command, render_and_publish
-from perfeval.book.downloads import write_page_files
-from perfeval.book.task import Result, Task, execute_task, task_files
+from perfeval.book.summaries import STORE, SummaryStore, remove_stale_page_files
+from perfeval.book.task import Result, Task, execute_task, task_files, worker_stamp
 from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_pages, write_toc
 from perfeval.errors import UsageError
 
@@ -28,6 +35,8 @@ ENGINES = (DEFAULT_ENGINE, "nbclient")
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
+
+__all__ = ["BuildOptions", "BuildReport", "ENGINES", "EXECUTORS", "ExecutorError", "RECORDS", "build"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ class BuildOptions:
     html: bool = True                  # render and publish (False: execute and write the TOC only)
     jobs: int | None = None            # parallel processes (default: all cores)
     keep_going: bool = False           # execute the other pages when one fails
-    force: bool = False                # execute every page even when its inputs did not change
+    force: bool = False                # execute every page and render the whole book again
     engine: str = DEFAULT_ENGINE       # the papermill engine
     executor: str = "local"            # local process pool or Dask
     scheduler: str | None = None       # Dask scheduler address
@@ -61,6 +70,7 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)     # pages skipped: nothing they depend on changed
     failed: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    summarised: list[str] = field(default_factory=list)  # data files whose summary this build computed
     html: Path | None = None
     html_skipped: bool = False
 
@@ -72,69 +82,137 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
         return _build(layout, options)
 
 
-def _tasks(layout: BookLayout, runs: list[Run], options: BuildOptions, entries: dict[str, Any],
-           shared: dict[str, Any], report: BuildReport) -> list[Task]:
-    forced = {r.page for r in select(runs, options.only)} if options.only else set()
-    tasks: list[Task] = []
-    hashed: dict[str, str] = {}   # a data file is read by its chapter, its overview and the findings page
-    for run in runs:
-        inputs = cache.input_hashes([*run.inputs, options.framework_file], hashed)
-        key = cache.task_key(Path(run.template), run.parameters, run.title, run.drop_tags, inputs, shared)
-        old = entries.get(run.page, {})
-        exists = layout.notebook_path(run).is_file()
-        if options.only and run.page not in forced and exists:
-            continue  # --only CODE: other pages stay as they are
-        if old.get("key") == key and old.get("status") != "failed" and exists and not options.force \
-                and run.page not in forced:
-            report.cached.append(run.page)
-            continue
-        # A Dask worker may share no file system with us: its tasks carry their files.
-        files = task_files(run, [options.framework_file]) if options.executor == "dask" else None
-        tasks.append(Task(run, options.engine, key, inputs, files))
-    # Longest first, so that no long page (a year overview of 1000 departments: 30 s) runs alone at the end
-    # while the other processes wait: by its time in the last build, else by how many files it reads.
-    return sorted(tasks, key=lambda t: -(entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
+@dataclass
+class _State:
+    """What one build knows while it runs: the layout, the options, the file hashes and the last manifest."""
+
+    layout: BookLayout
+    options: BuildOptions
+    hashes: cache.FileHashes
+    shared: dict[str, Any]
+    entries: dict[str, Any]
+    report: BuildReport
+    stamp: str = ""      # what Dask workers must run (the client's code and stack)
+
+    def page_intact(self, run: Run, entry: dict[str, Any]) -> bool:
+        """Whether the page's notebook and downloads are still what its last run wrote (by content)."""
+        try:
+            if entry.get("notebook") != self.hashes.sha256(self.layout.notebook_path(run)):
+                return False
+            downloads = entry.get("downloads")
+            return isinstance(downloads, dict) and all(
+                isinstance(rel, str) and self.hashes.sha256(self.layout.downloads_dir / rel) == digest
+                for rel, digest in downloads.items())
+        except OSError:
+            return False
+
+    def tasks(self, runs: Sequence[Run], forced: set[str]) -> list[Task]:
+        """The tasks of the runs whose inputs (or outputs) changed; the others are counted as cached."""
+        options, layout = self.options, self.layout
+        tasks: list[Task] = []
+        for run in runs:
+            inputs = cache.input_hashes([*run.inputs, options.framework_file], self.hashes)
+            key = cache.task_key(self.hashes.sha256(run.template), run.parameters, run.title, run.drop_tags, inputs,
+                                 self.shared)
+            old = self.entries.get(run.page, {})
+            exists = layout.notebook_path(run).is_file()
+            if options.only and run.page not in forced and exists:
+                continue  # --only CODE: other pages stay as they are
+            if (old.get("key") == key and old.get("status") != "failed" and not options.force
+                    and run.page not in forced and self.page_intact(run, old)):
+                self.report.cached.append(run.page)
+                continue
+            # A Dask worker may share no file system with us: its tasks carry their files.
+            files = task_files(run, [options.framework_file]) if options.executor == "dask" else None
+            tasks.append(Task(run, options.engine, key, inputs, files, self.stamp))
+        # Longest first, so that no long page runs alone at the end while the other processes wait: by its
+        # time in the last build, else by how many files it reads.
+        return sorted(tasks, key=lambda t: -(self.entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
 
 
-def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> None:
-    """Write what a worker returned (the notebook, the downloads) and drop it from memory; a notebook whose
-    content did not change is left as it is (the render rebuilds by file time)."""
+def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> dict[str, Any]:
+    """Write what a worker returned (the notebook, the downloads) and drop it from memory; a file whose
+    content did not change is left as it is. Returns the content hashes of what the page now consists of."""
     if result.status == "failed":
-        return
+        return {}
     changed = write_if_changed(layout.notebook_path(runs[result.page]), result.notebook)
     write_page_files(result.downloads, layout.downloads_dir)
+    written = {"notebook": hashlib.sha256(result.notebook).hexdigest(),
+               "downloads": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(result.downloads.items())}}
     result.status = "executed" if changed else "unchanged"
     result.notebook, result.downloads = b"", {}
+    return written
+
+
+def _executor(options: BuildOptions, jobs: int, stamp: str) -> Executor:
+    if options.executor == "dask":
+        return DaskExecutor(options.scheduler or "", stamp, worker_stamp)
+    return LocalExecutor(jobs)
 
 
 def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     log = options.log
-    shared = cache.shared_state()
-    runs = plan_runs(layout, options.framework_file, RecordCache(layout.build_dir / RECORDS, shared))
-    manifest_path = layout.build_dir / cache.MANIFEST
+    build_dir = layout.build_dir
+    hashes = cache.FileHashes(build_dir / cache.FILES)
+    shared = cache.shared_state(build_dir)
+    environment = cache.stamp(shared)
+    runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
+    manifest_path = build_dir / cache.MANIFEST
     previous = cache.read_manifest(manifest_path)
     report = BuildReport()
-    entries: dict[str, Any] = dict(previous.get("runs", {})) if previous.get("shared") == shared else {}
-    tasks = _tasks(layout, runs, options, entries, shared, report)
-    jobs = max(1, min(options.jobs or default_jobs(), len(tasks) or 1))
-    where = f"Dask {options.scheduler}" if options.executor == "dask" else f"{jobs} 个进程"
-    log(f"执行 {len(tasks)} 个笔记本（{where}，引擎 {options.engine}），{len(report.cached)} 个输入未变化跳过…")
-    executor: Executor = DaskExecutor(options.scheduler or "") if options.executor == "dask" else LocalExecutor(jobs)
-    bar = Progress(len(tasks) + len(report.cached), len(report.cached), options.progress)
+    state = _State(layout, options, hashes, shared,
+                   dict(previous["runs"]) if previous.get("shared") == shared else {}, report)
+    if options.executor == "dask":
+        import perfeval
+
+        state.stamp = cache.stamp({"perfeval": perfeval.__version__, **shared})
+    forced = {r.page for r in select(runs, options.only)} if options.only else set()
+    direct = [r for r in runs if not r.summaries]
+    year_pages = [r for r in runs if r.summaries]
+    store = SummaryStore.open(build_dir / STORE) if year_pages else None
+    early: list[Result] = []    # year pages that cannot run: a summary they need could not be computed
+    jobs = max(1, min(options.jobs or default_jobs(), len(runs)))
+    bar = Progress(len(runs), 0, options.progress)
+
+    def waves() -> Iterator[list[Task]]:
+        first = state.tasks(direct, forced)
+        yield first
+        second: list[Task] = []
+        if store is not None:
+            store.update([r for r in runs if r.kind == "department"], options.framework_file, hashes, environment)
+            report.summarised = list(store.computed)
+            ready = []
+            for run in year_pages:
+                missing = store.missing(run)
+                if missing:
+                    early.append(Result(run.page, "failed", error=f"{run.describe()}：" + "；".join(missing)))
+                    continue
+                store.write_page_file(run)
+                ready.append(run)
+            second = state.tasks(ready, forced)
+        bar.plan(len(first) + len(second) + len(early) + len(report.cached), len(report.cached))
+        where = f"Dask {options.scheduler}" if options.executor == "dask" else f"{jobs} 个进程"
+        log(f"执行 {len(first) + len(second)} 个笔记本（{where}，引擎 {options.engine}），"
+            f"{len(report.cached)} 个输入未变化跳过…")
+        yield second
+
+    written: dict[str, dict[str, Any]] = {}
     by_page = {run.page: run for run in runs}
 
     def arrived(result: Result) -> None:
-        _write_result(layout, by_page, result)
+        written[result.page] = _write_result(layout, by_page, result)
         bar.update(result)
 
     try:
-        results = run_tasks(execute_task, tasks, executor, options.keep_going, arrived)
+        executor = _executor(options, jobs, state.stamp)
+        results = run_tasks(execute_task, waves(), executor, options.keep_going, arrived) + early
     finally:
         bar.close()
+    entries = state.entries
     for result in results:
         report.seconds[result.page] = round(result.seconds, 3)
-        entries[result.page] = result.manifest_entry()
+        entries[result.page] = {**result.manifest_entry(), **written.get(result.page, {})}
         if result.status == "failed":
             report.failed[result.page] = result.error
         else:
@@ -145,24 +223,31 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
         "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
         "seconds": report.seconds, "published": previous.get("published"),
     }
+    if store is not None and (store.computed or set(store.entries) - {r.departments[0] for r in runs if r.code}):
+        store.save(r.departments[0] for r in runs if r.code)
     if report.failed:
         cache.write_manifest(manifest_path, manifest)
+        hashes.save()
         return report
     remove_stale_pages(layout, runs)
+    remove_stale_page_files(build_dir / "summaries", runs)
     layout.downloads_dir.mkdir(parents=True, exist_ok=True)
     toc_text = write_toc(layout, runs)
     if options.html:
-        sources = cache.sources_hash(layout.root)
-        if not options.force and previous.get("published") == sources and (layout.html_dir / "index.html").is_file():
+        sources = cache.render_sources(layout.root, hashes)
+        key = cache.render_key(environment, sources)
+        if not options.force and previous.get("published") == key and (layout.html_dir / "index.html").is_file():
             log("网页内容未变化，跳过 jupyter-book。")
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
             render_jobs = options.jobs or default_jobs()
             render_and_publish(layout.root, layout.html_dir, jupyter_book_command(layout.root, render_jobs),
-                               layout.build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
-                               navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir, say=log)
-            manifest["published"] = sources
+                               build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
+                               navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
+                               environment=environment, sources=sources, fresh=options.force, say=log)
+            manifest["published"] = key
         report.html = layout.html_dir
     cache.write_manifest(manifest_path, manifest)
+    hashes.save(prune=options.html)
     return report

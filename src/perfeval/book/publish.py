@@ -14,14 +14,23 @@ Guarantees (every function here expects the caller to hold the build lock):
   the HTML becomes a new ``releases/<id>`` and ``_build/html`` is switched to it by ``os.replace`` of a
   temporary symlink, which is atomic: a reader sees either the old or the new book, never a mix, and a
   build killed at any moment leaves the old book untouched. Releases are never written once published: a
-  file the new release shares with the previous one (same size and time) is a hard link to it, so
-  publishing costs the pages that changed, not the book.
+  file of the render that was not written since the previous release was made from it (same inode, size,
+  modification and change time: :data:`PUBLISHED_FILE`) is a hard link to that release's copy, so publishing
+  copies the files that changed, not the book.
 * **A release holds exactly the current book.** Staging *is* the cache, moved aside (a rename, not a
   copy), so Sphinx re-reads only changed pages; before rendering, everything of pages no longer in the
   table of contents is pruned (doctrees, executed copies, downloads), and when the navigation changed (a
   page added, removed, renamed or retitled) the HTML output is dropped so that every page is written
   again with the new navigation (Sphinx re-reads only what changed; it rewrites everything). A render
   that succeeds moves staging back as the cache.
+* **Nothing stale, decided by content.** The cache records what it was rendered with and from
+  (:data:`RENDER_FILE`: the stamp of the package's code and the stack's versions, and the sha256 of every
+  source file). A render with another stamp (perfeval, its theme or templates, Sphinx or any package of the
+  stack changed), or with ``--force``, starts from scratch. Otherwise Sphinx, which decides by modification
+  time, is told what changed by content: a source whose content differs from the record gets the current
+  time (a page edited by ``cp -p``, rsync or tar keeps an old time and would not be read again), and a
+  change Sphinx cannot follow page by page (``_config.yml``, the search dictionary, any file that is not a
+  page, a static file or a download) starts the render from scratch.
 * **A corrupt cache is recovered**: a render from the cache that fails is retried once from scratch. A
   render that fails again or is interrupted leaves no cache: the next one starts from scratch.
 * **Leftovers of killed builds are cleaned** by :func:`cleanup_leftovers`, at the start of every build.
@@ -34,8 +43,9 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Collection, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
+from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import run_child, signals_deferred
 from perfeval.errors import UsageError
 
@@ -50,6 +60,13 @@ SPHINX_STAGING = f"{STAGING_PREFIX}sphinx"
 NAVIGATION_FILE = ".perfeval-navigation"
 #: The folder (under the book's html_extra_path) whose files are published as downloads.
 DOWNLOADS = "downloads"
+#: In a render folder: what it was rendered with and from ({"environment": stamp, "sources": {path: sha256}}).
+RENDER_FILE = ".perfeval-render.json"
+#: In a render folder: the files of its HTML output as they were when published, and the release they went to.
+PUBLISHED_FILE = ".perfeval-published.json"
+#: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies.
+_FOLLOWED_SUFFIXES = (".md", ".ipynb")
+_FOLLOWED_FOLDERS = ("book/_static/", "book/_extra/")
 
 
 class RenderError(Exception):
@@ -114,11 +131,19 @@ def cleanup_leftovers(html_dir: Path) -> list[Path]:
     return removed
 
 
-def link_or_copy_tree(source: Path, dest: Path, previous: Path | None) -> tuple[int, int]:
-    """Copy the tree ``source`` to ``dest`` (which must not exist), hard-linking each file that ``previous``
-    (an earlier copy, never written again) holds with the same size and modification time; returns
-    (files linked, files copied). Copies keep their modification time, so that the next publish links them."""
+def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
+                      published: Mapping[str, Sequence[int]] | None = None) -> tuple[int, int, dict[str, list[int]]]:
+    """Copy the tree ``source`` to ``dest`` (which must not exist), hard-linking each file that ``previous`` (the
+    release made from ``source`` last time, never written again) holds unchanged; returns (files linked, files
+    copied, the record for next time).
+
+    ``published`` is the record :func:`link_or_copy_tree` returned last time: relative path → identity of the
+    source file when it was published (inode, size, modification and change time). A source file with the
+    same identity has not been written since, so its content is the one ``previous`` holds; any write (also
+    one that restores the modification time) changes the change time, and the file is copied."""
     linked = copied = 0
+    record: dict[str, list[int]] = {}
+    published = published or {}
     for folder, dirs, files in os.walk(source):
         rel = Path(folder).relative_to(source)
         (dest / rel).mkdir(parents=True, exist_ok=True)
@@ -128,19 +153,24 @@ def link_or_copy_tree(source: Path, dest: Path, previous: Path | None) -> tuple[
                 shutil.copy2(src, out, follow_symlinks=False)
                 copied += 1
                 continue
-            old = previous / rel / name if previous is not None else None
-            if old is not None and not old.is_symlink():
+            key = (rel / name).as_posix()
+            identity = list(_identity(src.stat()))
+            if previous is not None and list(published.get(key, ())) == identity:
                 try:
-                    a, b = src.stat(), old.stat()
-                    if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
-                        os.link(old, out)
-                        linked += 1
-                        continue
+                    os.link(previous / rel / name, out)
+                    linked += 1
+                    record[key] = identity
+                    continue
                 except OSError:
                     pass   # not there, or another file system: copy
             shutil.copy2(src, out)
+            record[key] = identity
             copied += 1
-    return linked, copied
+    return linked, copied, record
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def swap_in(built: Path, html_dir: Path) -> Path:
@@ -233,18 +263,59 @@ def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> st
     return "\n".join(lines) or f"退出码 {proc.returncode}"
 
 
+def _published(staging: Path, previous: Path | None) -> dict[str, Any]:
+    """The record of the last publish from this render folder, when it was made into ``previous``."""
+    data = read_json(staging / PUBLISHED_FILE)
+    if previous is None or not isinstance(data, dict) or data.get("release") != previous.name:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _recorded(cache: Path) -> dict[str, Any]:
+    """What the render in ``cache`` was made with and from ({} when it does not say, or not readably)."""
+    data = read_json(cache / RENDER_FILE)
+    ok = (isinstance(data, dict) and isinstance(data.get("environment"), str) and isinstance(data.get("sources"), dict)
+          and all(isinstance(v, str) for v in data["sources"].values()))
+    return data if ok else {}
+
+
+def _followed(rel: str) -> bool:
+    return rel.endswith(_FOLLOWED_SUFFIXES) or rel.startswith(_FOLLOWED_FOLDERS)
+
+
+def reusable(cache: Path, environment: str, sources: Mapping[str, str], root: Path) -> bool:
+    """Whether the render in ``cache`` can be brought up to date by Sphinx's own incremental build, and if so,
+    make every source whose content changed since that render newer than it (Sphinx compares times)."""
+    recorded = _recorded(cache)
+    if not recorded or recorded["environment"] != environment or not (cache / "_build" / "html" / "index.html").is_file():
+        return False
+    before: dict[str, str] = recorded["sources"]
+    changed = [rel for rel, digest in sources.items() if before.get(rel) != digest]
+    removed = [rel for rel in before if rel not in sources]
+    if any(not _followed(rel) and rel != "_toc.yml" for rel in [*changed, *removed]):
+        return False
+    now = time.time_ns()
+    for rel in changed:
+        os.utime(root / rel, ns=(now, now))
+    return True
+
+
 def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
-                       docnames: Collection[str], navigation: str, downloads_dir: Path,
+                       docnames: Collection[str], navigation: str, downloads_dir: Path, environment: str = "",
+                       sources: Mapping[str, str] | None = None, fresh: bool = False,
                        say: Callable[[str], None] = print) -> Path:
     """Render the book with ``cmd`` into staging and publish its HTML; returns the release.
 
     Staging is the last successful render (``_build/.sphinx-cache``, moved aside), pruned to the current
-    book (:func:`prune_staging`). A render from the cache that fails is retried once from scratch (a
-    corrupt cache must not block every build). After success the HTML becomes a new release (files
-    unchanged since the current release are hard links to it) and is swapped in, and staging becomes the
-    cache again. On failure or interruption the published book is unchanged, staging is removed (a killed
-    build leaves it for the next build's :func:`cleanup_leftovers`) and the next render starts from
-    scratch. The caller holds the build lock.
+    book (:func:`prune_staging`), when it can be brought up to date (:func:`reusable`: same ``environment``,
+    changes Sphinx follows; ``sources``: path → sha256 of what the render reads) and ``fresh`` is not asked
+    for; else the render starts from scratch. A render from the cache that fails is retried once from
+    scratch (a corrupt cache must not block every build). After success the HTML becomes a new release
+    (files unchanged since the current release are hard links to it) and is swapped in, and staging becomes
+    the cache again, with the record of what it was rendered with and from. On failure or interruption the
+    published book is unchanged, staging is removed (a killed build leaves it for the next build's
+    :func:`cleanup_leftovers`) and the next render starts from scratch. The caller holds the build lock.
     """
     root = Path(root)
     html_dir = Path(html_dir)
@@ -252,7 +323,8 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file:
     staging = build_dir / SPHINX_STAGING
     cache = build_dir / SPHINX_CACHE
     shutil.rmtree(staging, ignore_errors=True)
-    from_cache = (cache / "_build" / "html" / "index.html").is_file()
+    sources = dict(sources or {})
+    from_cache = not fresh and reusable(cache, environment, sources, root)
     try:
         if from_cache:
             os.replace(cache, staging)
@@ -267,10 +339,14 @@ def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file:
         if failure:
             raise RenderError(f"jupyter-book 出错（完整日志 {log_file}），最后几行：\n{failure}")
         (staging / NAVIGATION_FILE).write_text(navigation, encoding="utf-8")
+        write_json(staging / RENDER_FILE, {"environment": environment, "sources": sources})
         outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
         shutil.rmtree(outgoing, ignore_errors=True)
-        link_or_copy_tree(staging / "_build" / "html", outgoing, current_release(html_dir))
+        previous = current_release(html_dir)
+        published = _published(staging, previous)
+        *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published)
         release = swap_in(outgoing, html_dir)
+        write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
         with signals_deferred():
             os.replace(staging, cache)
         return release
