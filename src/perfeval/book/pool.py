@@ -130,8 +130,19 @@ class DaskExecutor:
             raise ExecutorError(self._lost(exc)) from None
 
     def _lost(self, exc: BaseException) -> str:
-        return (f"与 Dask 调度器 {self.scheduler} 的连接中断或任务无法完成（{_reason(exc)}），构建已停止，"
-                "已发布的网页未改变；请检查调度器和工作进程后重新运行 perfeval build")
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker
+        from distributed.comm import CommClosedError
+
+        if isinstance(exc, KilledWorker):
+            what = "执行页面的 Dask 工作进程反复意外退出（可能是内存不足）"
+        elif isinstance(exc, (CancelledError, CommClosedError, OSError, TimeoutError)):
+            what = f"与 Dask 调度器 {self.scheduler} 的连接中断"
+        else:
+            what = "Dask 任务出错"
+        return (f"{what}（{_reason(exc)}），构建已停止，已发布的网页未改变；"
+                "请检查调度器和工作进程后重新运行 perfeval build")
 
     def close(self, cancel: bool = False) -> None:
         try:
