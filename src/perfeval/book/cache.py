@@ -198,11 +198,12 @@ def input_hashes(paths: Iterable[Path | str], hashes: FileHashes) -> dict[str, s
 
 
 def task_key(template: str, parameters: dict[str, Any], title: str, drop_tags: Iterable[str],
-             inputs: dict[str, str], shared: dict[str, Any]) -> str:
-    """The cache key of one page: ``template`` and every value of ``inputs`` are content hashes."""
+             inputs: dict[str, str], environment: str) -> str:
+    """The cache key of one page: ``template`` and every value of ``inputs`` are content hashes,
+    ``environment`` the :func:`stamp` of the shared state."""
     payload = {
         "template": template, "parameters": parameters, "title": title,
-        "drop_tags": sorted(drop_tags), "inputs": inputs, **shared,
+        "drop_tags": sorted(drop_tags), "inputs": inputs, "environment": environment,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 

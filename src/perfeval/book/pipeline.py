@@ -89,7 +89,7 @@ class _State:
     layout: BookLayout
     options: BuildOptions
     hashes: cache.FileHashes
-    shared: dict[str, Any]
+    environment: str     # the stamp of the shared state (code, stack)
     entries: dict[str, Any]
     report: BuildReport
     stamp: str = ""      # what Dask workers must run (the client's code and stack)
@@ -113,7 +113,7 @@ class _State:
         for run in runs:
             inputs = cache.input_hashes([*run.inputs, options.framework_file], self.hashes)
             key = cache.task_key(self.hashes.sha256(run.template), run.parameters, run.title, run.drop_tags, inputs,
-                                 self.shared)
+                                 self.environment)
             old = self.entries.get(run.page, {})
             exists = layout.notebook_path(run).is_file()
             if options.only and run.page not in forced and exists:
@@ -161,7 +161,7 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     manifest_path = build_dir / cache.MANIFEST
     previous = cache.read_manifest(manifest_path)
     report = BuildReport()
-    state = _State(layout, options, hashes, shared,
+    state = _State(layout, options, hashes, environment,
                    dict(previous["runs"]) if previous.get("shared") == shared else {}, report)
     if options.executor == "dask":
         import perfeval

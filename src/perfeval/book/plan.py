@@ -130,12 +130,14 @@ def declared_parameters(template: Path) -> dict[str, Any]:
 
 
 def fill_parameters(template: Path, values: Mapping[str, Any],
-                    overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The parameters of one page: the declared names that ``values`` provides, then ``overrides``.
+                    overrides: Mapping[str, Any] | None = None,
+                    declared: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters of one page: the declared names that ``values`` provides, then ``overrides``
+    (``declared``: the template's :func:`declared_parameters`, when already known).
 
     An override of a name the template does not declare is a :class:`UsageError`.
     """
-    declared = declared_parameters(template)
+    declared = declared_parameters(template) if declared is None else declared
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
@@ -213,10 +215,26 @@ class RecordCache:
         self.stamp = stamp(shared)
         self.hashes = hashes if hashes is not None else FileHashes(None)
         self.entries: dict[str, dict[str, Any]] = {}
+        self.templates: dict[str, dict[str, Any]] = {}   # template sha256 → its declared parameters
+        self.seen: list[Path] = []                          # the data files of the last plan
+        self.unsaved = False
         self.hits = 0
         data = read_json(self.path)
         if isinstance(data, dict) and data.get("stamp") == self.stamp and isinstance(data.get("files"), dict):
             self.entries = {k: v for k, v in data["files"].items() if _summary_of(v) is not None}
+            templates = data.get("templates")
+            if isinstance(templates, dict):
+                self.templates = {k: v for k, v in templates.items()
+                                  if isinstance(v, dict) and all(isinstance(p, dict) for p in v.values())}
+
+    def parameters(self, template: Path) -> dict[str, Any]:
+        """The template's :func:`declared_parameters`, kept by its content (reading them imports papermill:
+        2 s of every build)."""
+        digest = self.hashes.sha256(template)
+        if digest not in self.templates:
+            self.templates[digest] = declared_parameters(template)
+            self.unsaved = True
+        return self.templates[digest]
 
     def summary(self, path: Path) -> RecordSummary:
         digest = self.hashes.sha256(path)
@@ -230,8 +248,11 @@ class RecordCache:
         return summary
 
     def save(self, seen: Iterable[Path]) -> None:
-        keep = {str(p) for p in seen}
-        write_json(self.path, {"stamp": self.stamp, "files": {k: v for k, v in sorted(self.entries.items()) if k in keep}})
+        self.seen = list(seen)
+        self.unsaved = False
+        keep = {str(p) for p in self.seen}
+        write_json(self.path, {"stamp": self.stamp, "files": {k: v for k, v in sorted(self.entries.items()) if k in keep},
+                               "templates": self.templates})
 
 
 def _summary_of(entry: Any) -> RecordSummary | None:
@@ -325,7 +346,8 @@ def own_files(run: Run) -> list[str]:
 
 def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework_file: Path, *,
                    template: Path | None = None, overrides: Mapping[str, Any] | None = None,
-                   book: bool = True, folders: Folders | None = None) -> Run:
+                   book: bool = True, folders: Folders | None = None,
+                   declared: Mapping[str, Any] | None = None) -> Run:
     """The run of one department-year's chapter (used by ``build`` for every record and by ``run``)."""
     template = (template or layout.template(DEPARTMENT_TEMPLATE)).resolve()
     data_dir = Path(data_dir).resolve()
@@ -335,7 +357,7 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
               **shared_values(layout, framework_file, book=book)}
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
-        parameters=fill_parameters(template, values, overrides), title=record.report_title,
+        parameters=fill_parameters(template, values, overrides, declared), title=record.report_title,
         drop_tags=() if history else (HISTORY_TAG,),
         inputs=tuple(str(p) for p in [*department_files(path, folders), *history]), departments=(str(path),),
         code=record.code, name=record.unit.name, year=record.year,
@@ -354,18 +376,19 @@ def summaries_file(layout: BookLayout, page: str) -> Path:
 
 
 def _page_run(layout: BookLayout, relative_template: str, values: Mapping[str, Any], framework_file: Path,
-              departments: tuple[str, ...] = (), **fields: Any) -> Run:
+              departments: tuple[str, ...] = (), cache: RecordCache | None = None, **fields: Any) -> Run:
     """A page other than a chapter. One about ``departments`` reads their summaries when its template takes
     a summaries file (then that file is its input), else their data files."""
     template = layout.template(relative_template).resolve()
+    declared = cache.parameters(template) if cache is not None else declared_parameters(template)
     summaries = ""
-    if departments and SUMMARIES_PARAMETER in declared_parameters(template):
+    if departments and SUMMARIES_PARAMETER in declared:
         summaries = str(summaries_file(layout, fields["page"]))
         values = {**values, SUMMARIES_PARAMETER: summaries}
         fields.setdefault("inputs", (summaries,))
     elif departments:
         fields.setdefault("inputs", departments)
-    params = fill_parameters(template, {**values, **shared_values(layout, framework_file, book=True)})
+    params = fill_parameters(template, {**values, **shared_values(layout, framework_file, book=True)}, None, declared)
     return Run(template=str(template), parameters=params, departments=departments, summaries=summaries, **fields)
 
 
@@ -375,8 +398,19 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
     records: list[tuple[RecordLike, Path]] = (
         list(summaries(layout.data_dirs, cache)) if cache is not None else list(load_records(layout.data_dirs)))
     folders = Folders()
-    runs = [department_run(layout, rec, data_dir, framework_file, folders=folders) for rec, data_dir in records]
-    chapters = list(runs)
+    chapter_template = layout.template(DEPARTMENT_TEMPLATE).resolve()
+    declared = cache.parameters(chapter_template) if cache is not None and records else None
+    runs = [department_run(layout, rec, data_dir, framework_file, folders=folders, declared=declared)
+            for rec, data_dir in records]
+    runs += _other_pages(layout, runs, framework_file, cache)
+    if cache is not None and cache.unsaved:
+        cache.save(cache.seen)
+    return runs
+
+
+def _other_pages(layout: BookLayout, chapters: list[Run], framework_file: Path, cache: RecordCache | None) -> list[Run]:
+    """The year overviews, 评价方法 and 数据核查汇总 of a book with these chapters."""
+    runs: list[Run] = []
     for year in sorted({r.year for r in chapters}, reverse=True):
         for demo in (False, True):
             group = [r for r in chapters if r.year == year and r.demo == demo]
@@ -386,16 +420,17 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
             suffix = "（示例数据）" if demo else ""
             runs.append(_page_run(
                 layout, OVERVIEW_TEMPLATE, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
-                departments=tuple(sorted(r.departments[0] for r in group)),
+                departments=tuple(sorted(r.departments[0] for r in group)), cache=cache,
                 page=f"book/{year}/overview{'-demo' if demo else ''}",
                 title=f"{year}年度部门整体支出绩效评价总览{suffix}", year=year, demo=demo))
     frameworks = sorted(str(p) for p in layout.frameworks_dir.glob("*.yaml"))
     runs.append(_page_run(layout, METHOD_TEMPLATE, {}, framework_file, page="book/method", title="评价方法",
-                          inputs=tuple(frameworks)))
+                          inputs=tuple(frameworks), cache=cache))
     if chapters:
         runs.append(_page_run(
             layout, FINDINGS_TEMPLATE, {"data_dirs": [str(d) for d in layout.data_dirs]}, framework_file,
-            departments=tuple(r.departments[0] for r in chapters), page="book/findings", title="数据核查汇总"))
+            departments=tuple(r.departments[0] for r in chapters), page="book/findings", title="数据核查汇总",
+            cache=cache))
     return runs
 
 

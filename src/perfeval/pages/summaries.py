@@ -22,7 +22,6 @@ from typing import Iterable
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from perfeval.model import DepartmentYear, compute
-from perfeval.pages.review_tables import finding_item
 from perfeval.review import Finding, Framework, Grade, Severity, run_checks, score, self_total
 
 
@@ -68,6 +67,8 @@ class DepartmentSummary(BaseModel):
 def summarize(record: DepartmentYear, framework: Framework, findings: Iterable[Finding] | None = None) -> DepartmentSummary:
     """The summary of one validated department-year scored under ``framework`` (``findings``: the record's
     checks when already run)."""
+    from perfeval.pages.review_tables import finding_item   # (pandas: only when a summary is computed)
+
     result = score(record, framework)
     facts = compute(record)
     found = list(run_checks(record) if findings is None else findings)
