@@ -197,36 +197,45 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
             f"{len(report.cached)} 个输入未变化跳过…")
         yield second
 
-    written: dict[str, dict[str, Any]] = {}
     by_page = {run.page: run for run in runs}
+    entries = state.entries
+    results: list[Result] = []
 
     def arrived(result: Result) -> None:
-        written[result.page] = _write_result(layout, by_page, result)
-        bar.update(result)
-
-    try:
-        executor = _executor(options, jobs, state.stamp)
-        results = run_tasks(execute_task, waves(), executor, options.keep_going, arrived) + early
-    finally:
-        bar.close()
-    entries = state.entries
-    for result in results:
+        written = _write_result(layout, by_page, result)
+        results.append(result)
         report.seconds[result.page] = round(result.seconds, 3)
-        entries[result.page] = {**result.manifest_entry(), **written.get(result.page, {})}
+        entries[result.page] = {**result.manifest_entry(), **written}
         if result.status == "failed":
             report.failed[result.page] = result.error
         else:
             report.executed.append(result.page)
+        bar.update(result)
+
+    def manifest() -> dict[str, Any]:
+        return {"shared": shared, "framework_file": str(options.framework_file),
+                "runs": {page: entry for page, entry in entries.items() if page in by_page},
+                "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
+                "seconds": report.seconds, "published": previous.get("published")}
+
+    try:
+        run_tasks(execute_task, waves(), _executor(options, jobs, state.stamp), options.keep_going, arrived)
+        for result in early:
+            arrived(result)
+    except BaseException:
+        # Interrupted, or the executor broke down: keep what the pages that came back wrote (the next build
+        # does not run them again); the published book is unchanged.
+        cache.write_manifest(manifest_path, manifest())
+        hashes.save()
+        raise
+    finally:
+        bar.close()
     log(summary_table(results, report.cached, time.perf_counter() - started))
-    manifest: dict[str, Any] = {
-        "shared": shared, "framework_file": str(options.framework_file), "runs": entries,
-        "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
-        "seconds": report.seconds, "published": previous.get("published"),
-    }
-    if store is not None and (store.computed or set(store.entries) - {r.departments[0] for r in runs if r.code}):
-        store.save(r.departments[0] for r in runs if r.code)
+    book_files = {r.departments[0] for r in runs if r.kind == "department"}
+    if store is not None and (store.computed or set(store.entries) - book_files):
+        store.save(book_files)
     if report.failed:
-        cache.write_manifest(manifest_path, manifest)
+        cache.write_manifest(manifest_path, manifest())
         hashes.save()
         return report
     remove_stale_pages(layout, runs)
@@ -246,8 +255,8 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
                                build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
                                navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
                                environment=environment, sources=sources, fresh=options.force, say=log)
-            manifest["published"] = key
+            previous["published"] = key
         report.html = layout.html_dir
-    cache.write_manifest(manifest_path, manifest)
+    cache.write_manifest(manifest_path, manifest())
     hashes.save(prune=options.html)
     return report

@@ -38,15 +38,18 @@ Guarantees (every function here expects the caller to hold the build lock):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
 
 from perfeval.book.cache import read_json, write_json
-from perfeval.book.lock import run_child, signals_deferred
+from perfeval.book.lock import die_with_parent, run_child, signals_deferred
 from perfeval.errors import UsageError
 
 STAGING_PREFIX = ".staging-"
@@ -252,9 +255,34 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
                 shutil.rmtree(path, ignore_errors=True)
 
 
+def _run_render(cmd: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the render in a process group of its own. When we are interrupted, the whole group (the render
+    and the processes Sphinx forked to read and write in parallel) is killed and waited for, so that none
+    of them still writes into staging when staging is removed."""
+    if not sys.platform.startswith("linux"):
+        return run_child(cmd, cwd)
+    proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=die_with_parent)
+    try:
+        out, err = proc.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:   # the forked processes, reparented, end right after
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> str:
     """Run jupyter-book into ``staging``; "" on success, else the tail of its output."""
-    proc = run_child([*cmd, "--path-output", str(staging)], cwd=root)
+    proc = _run_render([*cmd, "--path-output", str(staging)], cwd=root)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode == 0 and (staging / "_build" / "html" / "index.html").is_file():
