@@ -190,6 +190,20 @@ def test_a_release_links_what_was_not_written_since_the_previous_one(tmp_path: P
     # The next publish links everything (nothing was written since), and nothing without a record.
     assert publish.link_or_copy_tree(source, tmp_path / "release3", second, record2)[:2] == (4, 0)
     assert publish.link_or_copy_tree(source, tmp_path / "release4", second, {})[:2] == (0, 4)
+    # The oldest release, which no reader is on any more, recycled as the next one: what it holds of the
+    # previous release stays, the rest is replaced (never written into: the previous release keeps its
+    # content) or removed.
+    (source / "book/changed.html").write_text("newest text", encoding="utf-8")
+    (source / "new.html").unlink()
+    (first / "book/stale.html").write_text("from long ago", encoding="utf-8")
+    recycled = tmp_path / "release5"
+    os.replace(first, recycled)
+    linked, copied, _ = publish.link_or_copy_tree(source, recycled, second, record2)
+    assert (linked, copied) == (2, 1)
+    assert _tree(recycled) == _tree(source)
+    assert os.path.samefile(recycled / "book/same.html", second / "book/same.html")
+    assert (second / "book/changed.html").read_text(encoding="utf-8") == "newer text"
+    assert (second / "book/restored.html").read_text(encoding="utf-8") == "new page"
 
 
 def _scaled_project(dest: Path, departments: int) -> Path:
@@ -263,8 +277,11 @@ def test_data_files_validated_before_are_not_read_again(tmp_path: Path) -> None:
     cached = plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), first)
     assert first.hits == 0 and cached == plain
     second = RecordCache(root / "_build/records.json", shared)
-    assert plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), second) == plain
+    again = plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), second)
+    assert again == plain
     assert second.hits == 12
+    # The parameters kept for each template keep its order (papermill injects them in that order).
+    assert [list(r.parameters) for r in again] == [list(r.parameters) for r in plain]
     # Another package version: every file is validated again.
     other = RecordCache(root / "_build/records.json", {**shared, "code": "other"})
     summaries(layout.data_dirs, other)

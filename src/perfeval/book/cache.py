@@ -89,10 +89,10 @@ class FileHashes:
                         and isinstance(entry[5], str) and len(entry[5]) == 64):
                     self.entries[name] = entry
 
-    def sha256(self, path: Path | str) -> str:
-        """The sha256 of a file's content (OSError when it cannot be read)."""
+    def sha256(self, path: Path | str, stat: os.stat_result | None = None) -> str:
+        """The sha256 of a file's content (OSError when it cannot be read); ``stat``: the file's, when known."""
         name = str(path)
-        stat = os.stat(name)
+        stat = os.stat(name) if stat is None else stat
         self.seen.add(name)
         entry = self.entries.get(name)
         if entry is not None and entry[:4] == _identity(stat) and stat.st_ctime_ns < entry[4] - RACY_NS:
@@ -245,15 +245,25 @@ def render_sources(root: Path, hashes: FileHashes) -> dict[str, str]:
     for name in ("_config.yml", "_toc.yml"):
         if (root / name).is_file():
             out[name] = hashes.sha256(root / name)
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = f"{rel}/{entry.name}"
+            try:
+                if entry.is_dir():
+                    walk(entry.path, path)
+                elif entry.is_file():
+                    out[path] = hashes.sha256(entry.path, entry.stat())
+            except OSError:
+                continue   # removed while we walked
+
     for top in RENDER_SOURCES:
-        for folder, dirs, files in os.walk(root / top):
-            dirs.sort()
-            for name in sorted(files):
-                path = Path(folder) / name
-                try:
-                    out[path.relative_to(root).as_posix()] = hashes.sha256(path)
-                except OSError:
-                    continue   # removed while we walked
+        walk(str(root / top), top)
     return out
 
 

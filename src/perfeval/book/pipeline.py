@@ -6,8 +6,10 @@ holds the build lock (taken once) and treats SIGTERM like Ctrl-C, so an interrup
 and leaves the published book as it was.
 
 Pages run in two waves on one executor: first the pages that read data files (the chapters, 评价方法);
-while they run, the build brings the department summaries up to date (:mod:`perfeval.book.summaries`),
-writes each year page's summaries file and submits the year pages whose summaries changed.
+while they run, the build starts the render (:class:`perfeval.book.rendering.RenderJob`: Sphinx loads and
+waits), brings the department summaries up to date (:mod:`perfeval.book.summaries`), writes each year
+page's summaries file and submits the year pages whose summaries changed. The table of contents follows
+from the plan and is written first. Each step's seconds are in ``build.json`` (``phases``).
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
 from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
 from perfeval.book.pool import (DaskExecutor, Executor, ExecutorError, LocalExecutor, Progress, default_jobs,
                                 run_tasks, summary_table)
-from perfeval.book.publish import cleanup_leftovers, jupyter_book_command, render_and_publish
+from perfeval.book.publish import cleanup_leftovers, jupyter_book_command
+from perfeval.book.rendering import RenderJob
 from perfeval.book.summaries import STORE, SummaryStore, remove_stale_page_files
 from perfeval.book.task import Result, Task, execute_task, task_files, worker_stamp
 from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_pages, write_toc
 from perfeval.errors import UsageError
 
 ENGINES = (DEFAULT_ENGINE, "nbclient")
+#: Pages per process: a process costs a kernel's start (2 s), so a build of a few pages uses fewer processes
+#: (a one-change rebuild: one), which leaves a core to the render that starts meanwhile.
+TASKS_PER_PROCESS = 3
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
@@ -71,6 +77,7 @@ class BuildReport:
     failed: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     summarised: list[str] = field(default_factory=list)  # data files whose summary this build computed
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of each step of the build (build.json)
     html: Path | None = None
     html_skipped: bool = False
 
@@ -130,6 +137,19 @@ class _State:
         return sorted(tasks, key=lambda t: -(self.entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
 
 
+class _Clock:
+    """Records the seconds since the last call under each step's name."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round(now - self.last, 3)
+        self.last = now
+
+
 def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> dict[str, Any]:
     """Write what a worker returned (the notebook, the downloads) and drop it from memory; a file whose
     content did not change is left as it is. Returns the content hashes of what the page now consists of."""
@@ -152,6 +172,8 @@ def _executor(options: BuildOptions, jobs: int, stamp: str) -> Executor:
 
 def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
+    report = BuildReport()
+    clock = _Clock(report.phases)
     log = options.log
     build_dir = layout.build_dir
     hashes = cache.FileHashes(build_dir / cache.FILES)
@@ -160,7 +182,6 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
     manifest_path = build_dir / cache.MANIFEST
     previous = cache.read_manifest(manifest_path)
-    report = BuildReport()
     state = _State(layout, options, hashes, environment,
                    dict(previous["runs"]) if previous.get("shared") == shared else {}, report)
     if options.executor == "dask":
@@ -172,12 +193,28 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     year_pages = [r for r in runs if r.summaries]
     store = SummaryStore.open(build_dir / STORE) if year_pages else None
     early: list[Result] = []    # year pages that cannot run: a summary they need could not be computed
-    jobs = max(1, min(options.jobs or default_jobs(), len(runs)))
+    first = state.tasks(direct, forced)
+    jobs = max(1, min(options.jobs or default_jobs(), -(-(len(first) + len(year_pages)) // TASKS_PER_PROCESS)))
+    clock("plan")
+    # The table of contents and its pages follow from the plan: written before the pages run, so that the
+    # render can start while they do.
+    remove_stale_pages(layout, runs)
+    remove_stale_page_files(build_dir / "summaries", runs)
+    layout.downloads_dir.mkdir(parents=True, exist_ok=True)
+    toc_text = write_toc(layout, runs)
+    job = RenderJob(layout.root, layout.html_dir, jupyter_book_command(layout.root, options.jobs or default_jobs()),
+                    build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
+                    navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
+                    environment=environment, fresh=options.force, say=log, phases=report.phases) if options.html else None
+    clock("toc")
     bar = Progress(len(runs), 0, options.progress)
 
     def waves() -> Iterator[list[Task]]:
-        first = state.tasks(direct, forced)
         yield first
+        if job is not None:   # the render starts while the first pages run, unless nothing is to be rendered
+            before = cache.render_sources(layout.root, hashes)
+            if first or previous.get("published") != cache.render_key(environment, before):
+                job.start(before)
         second: list[Task] = []
         if store is not None:
             store.update([r for r in runs if r.kind == "department"], options.framework_file, hashes, environment)
@@ -216,7 +253,7 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
         return {"shared": shared, "framework_file": str(options.framework_file),
                 "runs": {page: entry for page, entry in entries.items() if page in by_page},
                 "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
-                "seconds": report.seconds, "published": previous.get("published")}
+                "seconds": report.seconds, "phases": report.phases, "published": previous.get("published")}
 
     try:
         run_tasks(execute_task, waves(), _executor(options, jobs, state.stamp), options.keep_going, arrived)
@@ -225,38 +262,40 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     except BaseException:
         # Interrupted, or the executor broke down: keep what the pages that came back wrote (the next build
         # does not run them again); the published book is unchanged.
+        if job is not None:
+            job.cancel()
         cache.write_manifest(manifest_path, manifest())
         hashes.save()
         raise
     finally:
         bar.close()
+    clock("execute")
     log(summary_table(results, report.cached, time.perf_counter() - started))
     book_files = {r.departments[0] for r in runs if r.kind == "department"}
     if store is not None and (store.computed or set(store.entries) - book_files):
         store.save(book_files)
-    if report.failed:
+    if report.failed or job is None:
+        if job is not None:
+            job.cancel()
         cache.write_manifest(manifest_path, manifest())
         hashes.save()
         return report
-    remove_stale_pages(layout, runs)
-    remove_stale_page_files(build_dir / "summaries", runs)
-    layout.downloads_dir.mkdir(parents=True, exist_ok=True)
-    toc_text = write_toc(layout, runs)
-    if options.html:
+    try:
         sources = cache.render_sources(layout.root, hashes)
         key = cache.render_key(environment, sources)
+        clock("sources")
         if not options.force and previous.get("published") == key and (layout.html_dir / "index.html").is_file():
+            job.cancel()
             log("网页内容未变化，跳过 jupyter-book。")
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
-            render_jobs = options.jobs or default_jobs()
-            render_and_publish(layout.root, layout.html_dir, jupyter_book_command(layout.root, render_jobs),
-                               build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
-                               navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
-                               environment=environment, sources=sources, fresh=options.force, say=log)
+            job.finish(sources)
             previous["published"] = key
-        report.html = layout.html_dir
+    except BaseException:
+        job.cancel()
+        raise
+    report.html = layout.html_dir
     cache.write_manifest(manifest_path, manifest())
-    hashes.save(prune=options.html)
+    hashes.save(prune=True)
     return report

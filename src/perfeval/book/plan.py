@@ -222,10 +222,11 @@ class RecordCache:
         data = read_json(self.path)
         if isinstance(data, dict) and data.get("stamp") == self.stamp and isinstance(data.get("files"), dict):
             self.entries = {k: v for k, v in data["files"].items() if _summary_of(v) is not None}
-            templates = data.get("templates")
+            templates = data.get("templates")   # sha256 → [[name, description], …] (the template's order)
             if isinstance(templates, dict):
-                self.templates = {k: v for k, v in templates.items()
-                                  if isinstance(v, dict) and all(isinstance(p, dict) for p in v.values())}
+                self.templates = {k: dict(v) for k, v in templates.items()
+                                  if isinstance(v, list) and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
+                                                                 and isinstance(p[1], dict) for p in v)}
 
     def parameters(self, template: Path) -> dict[str, Any]:
         """The template's :func:`declared_parameters`, kept by its content (reading them imports papermill:
@@ -252,7 +253,7 @@ class RecordCache:
         self.unsaved = False
         keep = {str(p) for p in self.seen}
         write_json(self.path, {"stamp": self.stamp, "files": {k: v for k, v in sorted(self.entries.items()) if k in keep},
-                               "templates": self.templates})
+                               "templates": {k: list(map(list, v.items())) for k, v in self.templates.items()}})
 
 
 def _summary_of(entry: Any) -> RecordSummary | None:

@@ -1,4 +1,4 @@
-"""Rendering and publishing the HTML book: staging from the last render, pruning, atomic swap.
+"""Publishing the HTML book: the render folder pruned to the current book, releases, atomic swap.
 
 Layout under ``_build/``::
 
@@ -8,48 +8,36 @@ Layout under ``_build/``::
     _build/.staging-*        work folders of a running build (removed afterwards, or by the next build)
     _build/.build.lock       the build lock (see :mod:`perfeval.book.lock`)
 
-Guarantees (every function here expects the caller to hold the build lock):
+Guarantees (every function here expects the caller to hold the build lock; rendering itself, and when the
+render folder is reused, is :mod:`perfeval.book.rendering`):
 
 * **Only a complete book is ever published.** The book is rendered into staging; when that succeeded,
   the HTML becomes a new ``releases/<id>`` and ``_build/html`` is switched to it by ``os.replace`` of a
   temporary symlink, which is atomic: a reader sees either the old or the new book, never a mix, and a
   build killed at any moment leaves the old book untouched. Releases are never written once published: a
   file of the render that was not written since the previous release was made from it (same inode, size,
-  modification and change time: :data:`PUBLISHED_FILE`) is a hard link to that release's copy, so publishing
-  copies the files that changed, not the book.
+  modification and change time: :data:`PUBLISHED_FILE`) is a hard link to that release's copy, and the
+  oldest release no reader is on any more is recycled as the new one, so publishing writes the files that
+  changed, not the book.
 * **A release holds exactly the current book.** Staging *is* the cache, moved aside (a rename, not a
   copy), so Sphinx re-reads only changed pages; before rendering, everything of pages no longer in the
   table of contents is pruned (doctrees, executed copies, downloads), and when the navigation changed (a
   page added, removed, renamed or retitled) the HTML output is dropped so that every page is written
   again with the new navigation (Sphinx re-reads only what changed; it rewrites everything). A render
   that succeeds moves staging back as the cache.
-* **Nothing stale, decided by content.** The cache records what it was rendered with and from
-  (:data:`RENDER_FILE`: the stamp of the package's code and the stack's versions, and the sha256 of every
-  source file). A render with another stamp (perfeval, its theme or templates, Sphinx or any package of the
-  stack changed), or with ``--force``, starts from scratch. Otherwise Sphinx, which decides by modification
-  time, is told what changed by content: a source whose content differs from the record gets the current
-  time (a page edited by ``cp -p``, rsync or tar keeps an old time and would not be read again), and a
-  change Sphinx cannot follow page by page (``_config.yml``, the search dictionary, any file that is not a
-  page, a static file or a download) starts the render from scratch.
-* **A corrupt cache is recovered**: a render from the cache that fails is retried once from scratch. A
-  render that fails again or is interrupted leaves no cache: the next one starts from scratch.
 * **Leftovers of killed builds are cleaned** by :func:`cleanup_leftovers`, at the start of every build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Collection, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from perfeval.book.cache import read_json, write_json
-from perfeval.book.lock import die_with_parent, run_child, signals_deferred
+from perfeval.book.lock import signals_deferred
 from perfeval.errors import UsageError
 
 STAGING_PREFIX = ".staging-"
@@ -67,9 +55,6 @@ DOWNLOADS = "downloads"
 RENDER_FILE = ".perfeval-render.json"
 #: In a render folder: the files of its HTML output as they were when published, and the release they went to.
 PUBLISHED_FILE = ".perfeval-published.json"
-#: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies.
-_FOLLOWED_SUFFIXES = (".md", ".ipynb")
-_FOLLOWED_FOLDERS = ("book/_static/", "book/_extra/")
 
 
 class RenderError(Exception):
@@ -136,40 +121,88 @@ def cleanup_leftovers(html_dir: Path) -> list[Path]:
 
 def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
                       published: Mapping[str, Sequence[int]] | None = None) -> tuple[int, int, dict[str, list[int]]]:
-    """Copy the tree ``source`` to ``dest`` (which must not exist), hard-linking each file that ``previous`` (the
-    release made from ``source`` last time, never written again) holds unchanged; returns (files linked, files
-    copied, the record for next time).
+    """Make ``dest`` a copy of the tree ``source``, hard-linking each file that ``previous`` (the release made
+    from ``source`` last time, never written again) holds unchanged; returns (files linked, files copied, the
+    record for next time).
 
     ``published`` is the record :func:`link_or_copy_tree` returned last time: relative path → identity of the
     source file when it was published (inode, size, modification and change time). A source file with the
     same identity has not been written since, so its content is the one ``previous`` holds; any write (also
-    one that restores the modification time) changes the change time, and the file is copied."""
+    one that restores the modification time) changes the change time, and the file is copied.
+
+    ``dest`` may be an older release being recycled (it is not published any more): a file it already holds
+    as the very file of ``previous`` is left as it is, any other is replaced (unlinked first: it may be a link
+    shared with another release, which must not be written), and what ``source`` does not hold is removed.
+    A new release thus costs the files that changed since, not the book's files created and deleted."""
     linked = copied = 0
     record: dict[str, list[int]] = {}
     published = published or {}
-    for folder, dirs, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            src, out = Path(folder) / name, dest / rel / name
-            if src.is_symlink():
-                shutil.copy2(src, out, follow_symlinks=False)
+    wanted: set[str] = set()
+
+    def walk(folder: str, rel: str) -> None:
+        nonlocal linked, copied
+        os.makedirs(os.path.join(dest, rel), exist_ok=True)
+        with os.scandir(folder) as it:
+            entries = list(it)
+        for entry in entries:
+            key = f"{rel}/{entry.name}" if rel else entry.name
+            out = os.path.join(dest, key)
+            if entry.is_dir(follow_symlinks=False):
+                wanted.add(key)
+                walk(entry.path, key)
+                continue
+            wanted.add(key)
+            if entry.is_symlink():
+                _replace(out)
+                shutil.copy2(entry.path, out, follow_symlinks=False)
                 copied += 1
                 continue
-            key = (rel / name).as_posix()
-            identity = list(_identity(src.stat()))
+            stat = entry.stat()
+            identity = [*_identity(stat)]
+            record[key] = identity
             if previous is not None and list(published.get(key, ())) == identity:
+                old = os.path.join(previous, key)
                 try:
-                    os.link(previous / rel / name, out)
+                    if os.path.samefile(old, out):
+                        linked += 1
+                        continue
+                except OSError:
+                    pass
+                try:
+                    _replace(out)
+                    os.link(old, out)
                     linked += 1
-                    record[key] = identity
                     continue
                 except OSError:
                     pass   # not there, or another file system: copy
-            shutil.copy2(src, out)
-            record[key] = identity
+            _replace(out)
+            shutil.copy2(entry.path, out)
             copied += 1
+
+    walk(str(source), "")
+    _remove_unwanted(str(dest), "", wanted)
     return linked, copied, record
+
+
+def _replace(path: str) -> None:
+    """Make room for a new file at ``path`` (never write into a file that may be linked elsewhere)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_unwanted(folder: str, rel: str, wanted: set[str]) -> None:
+    with os.scandir(folder) as it:
+        entries = list(it)
+    for entry in entries:
+        key = f"{rel}/{entry.name}" if rel else entry.name
+        if key not in wanted:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            _remove_unwanted(entry.path, key, wanted)
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -232,13 +265,12 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
     out = staging / "_build"
     wanted = set(docnames)
     for folder, suffixes in ((out / ".doctrees", (".doctree",)), (out / "jupyter_execute", (".ipynb", ".md"))):
-        if not folder.is_dir():
-            continue
-        for path in folder.rglob("*"):
-            if path.is_file() and path.suffix in suffixes:
-                doc = path.relative_to(folder).with_suffix("").as_posix()
-                if doc not in wanted:
-                    path.unlink()
+        for current, _, files in os.walk(folder):
+            rel = os.path.relpath(current, folder).replace(os.sep, "/")
+            for name in files:
+                stem, suffix = os.path.splitext(name)
+                if suffix in suffixes and (stem if rel == "." else f"{rel}/{stem}") not in wanted:
+                    os.unlink(os.path.join(current, name))
     html = out / "html"
     recorded = staging / NAVIGATION_FILE
     old = recorded.read_text(encoding="utf-8") if recorded.is_file() else None
@@ -255,42 +287,6 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def _run_render(cmd: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the render in a process group of its own. When we are interrupted, the whole group (the render
-    and the processes Sphinx forked to read and write in parallel) is killed and waited for, so that none
-    of them still writes into staging when staging is removed."""
-    if not sys.platform.startswith("linux"):
-        return run_child(cmd, cwd)
-    proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=die_with_parent)
-    try:
-        out, err = proc.communicate()
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:   # the forked processes, reparented, end right after
-            try:
-                os.killpg(proc.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> str:
-    """Run jupyter-book into ``staging``; "" on success, else the tail of its output."""
-    proc = _run_render([*cmd, "--path-output", str(staging)], cwd=root)
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    if proc.returncode == 0 and (staging / "_build" / "html" / "index.html").is_file():
-        return ""
-    lines = [line[:300] for line in (proc.stdout + proc.stderr).strip().splitlines()[-10:]]
-    return "\n".join(lines) or f"退出码 {proc.returncode}"
-
-
 def _published(staging: Path, previous: Path | None) -> dict[str, Any]:
     """The record of the last publish from this render folder, when it was made into ``previous``."""
     data = read_json(staging / PUBLISHED_FILE)
@@ -300,83 +296,21 @@ def _published(staging: Path, previous: Path | None) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-def _recorded(cache: Path) -> dict[str, Any]:
-    """What the render in ``cache`` was made with and from ({} when it does not say, or not readably)."""
-    data = read_json(cache / RENDER_FILE)
-    ok = (isinstance(data, dict) and isinstance(data.get("environment"), str) and isinstance(data.get("sources"), dict)
-          and all(isinstance(v, str) for v in data["sources"].values()))
-    return data if ok else {}
+def publish_render(staging: Path, html_dir: Path) -> Path:
+    """Publish the HTML of a successful render in ``staging`` as a new release; returns the release.
 
-
-def _followed(rel: str) -> bool:
-    return rel.endswith(_FOLLOWED_SUFFIXES) or rel.startswith(_FOLLOWED_FOLDERS)
-
-
-def reusable(cache: Path, environment: str, sources: Mapping[str, str], root: Path) -> bool:
-    """Whether the render in ``cache`` can be brought up to date by Sphinx's own incremental build, and if so,
-    make every source whose content changed since that render newer than it (Sphinx compares times)."""
-    recorded = _recorded(cache)
-    if not recorded or recorded["environment"] != environment or not (cache / "_build" / "html" / "index.html").is_file():
-        return False
-    before: dict[str, str] = recorded["sources"]
-    changed = [rel for rel, digest in sources.items() if before.get(rel) != digest]
-    removed = [rel for rel in before if rel not in sources]
-    if any(not _followed(rel) and rel != "_toc.yml" for rel in [*changed, *removed]):
-        return False
-    now = time.time_ns()
-    for rel in changed:
-        os.utime(root / rel, ns=(now, now))
-    return True
-
-
-def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
-                       docnames: Collection[str], navigation: str, downloads_dir: Path, environment: str = "",
-                       sources: Mapping[str, str] | None = None, fresh: bool = False,
-                       say: Callable[[str], None] = print) -> Path:
-    """Render the book with ``cmd`` into staging and publish its HTML; returns the release.
-
-    Staging is the last successful render (``_build/.sphinx-cache``, moved aside), pruned to the current
-    book (:func:`prune_staging`), when it can be brought up to date (:func:`reusable`: same ``environment``,
-    changes Sphinx follows; ``sources``: path → sha256 of what the render reads) and ``fresh`` is not asked
-    for; else the render starts from scratch. A render from the cache that fails is retried once from
-    scratch (a corrupt cache must not block every build). After success the HTML becomes a new release
-    (files unchanged since the current release are hard links to it) and is swapped in, and staging becomes
-    the cache again, with the record of what it was rendered with and from. On failure or interruption the
-    published book is unchanged, staging is removed (a killed build leaves it for the next build's
-    :func:`cleanup_leftovers`) and the next render starts from scratch. The caller holds the build lock.
-    """
-    root = Path(root)
-    html_dir = Path(html_dir)
+    The oldest release no reader is on any more becomes the new one, and only what changed since the
+    previous release is written into it (:func:`link_or_copy_tree`); the record of what was published stays
+    with the render folder (:data:`PUBLISHED_FILE`). The caller holds the build lock."""
     build_dir = html_dir.parent
-    staging = build_dir / SPHINX_STAGING
-    cache = build_dir / SPHINX_CACHE
-    shutil.rmtree(staging, ignore_errors=True)
-    sources = dict(sources or {})
-    from_cache = not fresh and reusable(cache, environment, sources, root)
-    try:
-        if from_cache:
-            os.replace(cache, staging)
-            prune_staging(staging, docnames, navigation, downloads_dir)
-        else:
-            shutil.rmtree(cache, ignore_errors=True)
-        failure = _render(cmd, root, staging, log_file)
-        if failure and from_cache:
-            say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
-            shutil.rmtree(staging, ignore_errors=True)
-            failure = _render(cmd, root, staging, log_file)
-        if failure:
-            raise RenderError(f"jupyter-book 出错（完整日志 {log_file}），最后几行：\n{failure}")
-        (staging / NAVIGATION_FILE).write_text(navigation, encoding="utf-8")
-        write_json(staging / RENDER_FILE, {"environment": environment, "sources": sources})
-        outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
-        shutil.rmtree(outgoing, ignore_errors=True)
-        previous = current_release(html_dir)
-        published = _published(staging, previous)
-        *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published)
-        release = swap_in(outgoing, html_dir)
-        write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
-        with signals_deferred():
-            os.replace(staging, cache)
-        return release
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
+    shutil.rmtree(outgoing, ignore_errors=True)
+    previous = current_release(html_dir)
+    published = _published(staging, previous)
+    spare = [r for r in _releases(build_dir) if previous is None or r.resolve() != previous.resolve()]
+    if spare and published:
+        os.replace(spare[0], outgoing)
+    *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published)
+    release = swap_in(outgoing, html_dir)
+    write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
+    return release

@@ -12,7 +12,11 @@ and a rebuild that writes only a few pages writes them in this process. Forked p
 (``PR_SET_PDEATHSIG``), which dies with the build. The files of ``html_extra_path`` (the book's downloads) are
 copied when they changed, not compared with their last copy on every render (:func:`_copy_changed_extra_files`).
 
-Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments.
+With ``--wait`` it loads Sphinx, the extensions and the last render's environment, then waits for a line
+``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early).
+
+Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments, 3 when
+told not to go.
 """
 
 from __future__ import annotations
@@ -82,23 +86,35 @@ def _copy_changed_extra_files() -> None:
         old = old if isinstance(old, dict) else {}
         new: dict[str, list[int]] = {}
         excluded = Matcher(self.config.exclude_patterns)
+        outdir = str(self.outdir)
+        made: set[str] = set()
+
+        def walk(folder: str, rel: str, extra_path: str) -> None:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+            for entry in entries:
+                path = posixpath.join(rel, entry.name) if rel else entry.name
+                if excluded(path):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, path, extra_path)
+                    continue
+                stat = entry.stat()
+                identity = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+                key = f"{extra_path}/{path}"
+                dest = os.path.join(outdir, path)
+                if old.get(key) != identity or not os.path.isfile(dest):
+                    parent = os.path.dirname(dest)
+                    if parent not in made:
+                        os.makedirs(parent, exist_ok=True)
+                        made.add(parent)
+                    shutil.copyfile(entry.path, dest)
+                new[key] = identity
+
         for extra_path in self.config.html_extra_path:
-            source = Path(self.confdir) / extra_path
-            for root, dirs, files in os.walk(source, followlinks=True):
-                reldir = Path(root).relative_to(source).as_posix()
-                dirs[:] = sorted(d for d in dirs if not excluded(posixpath.join(reldir, d)))
-                for name in sorted(files):
-                    rel = posixpath.normpath(posixpath.join(reldir, name))
-                    if excluded(rel):
-                        continue
-                    src, dest = Path(root) / name, Path(self.outdir) / rel
-                    stat = src.stat()
-                    identity = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
-                    key = f"{extra_path}/{rel}"
-                    if old.get(key) != identity or not dest.is_file():
-                        dest.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(src, dest)
-                    new[key] = identity
+            source = os.path.join(str(self.confdir), extra_path)
+            if os.path.isdir(source):
+                walk(source, "", extra_path)
         write_json(record_path, new)
 
     StandaloneHTMLBuilder.copy_extra_files = copy_extra_files  # type: ignore[method-assign]
@@ -168,13 +184,52 @@ def _forked_children_die_with_us() -> None:
         os.register_at_fork(after_in_child=die_with_parent)
 
 
-def render(root: Path, output: Path, jobs: int) -> int:
+def _numbering_only_when_numbered() -> None:
+    """sphinx-external-toc deep-copies every page's title on every render to renumber numbered toctrees in
+    its styles (0.5 s at 1000 pages); with no numbered toctree (the build numbers no sections) its result is
+    Sphinx's own, which is what runs then."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+    from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
+
+    styled = TocTreeCollectorWithStyles.assign_section_numbers
+
+    def assign(self: Any, env: Any) -> Any:
+        if not env.numbered_toctrees:
+            return TocTreeCollector.assign_section_numbers(self, env)
+        return styled(self, env)
+
+    TocTreeCollectorWithStyles.assign_section_numbers = assign  # type: ignore[method-assign]
+
+
+def _wait_for_go() -> None:
+    """Load everything, then wait before building until a line ``go`` comes on standard input (anything else,
+    or its end, exits with status 3 without building): the build starts the render while its pages run."""
+    from sphinx.application import Sphinx
+
+    build = Sphinx.build
+
+    def waiting(self: Any, *args: Any, **kwargs: Any) -> None:
+        if self.config.html_search_language == "zh":   # the Chinese word dictionary, loaded while we wait
+            import jieba
+
+            jieba.initialize()
+        if sys.stdin.readline().strip() != "go":
+            raise SystemExit(3)
+        build(self, *args, **kwargs)
+
+    Sphinx.build = waiting  # type: ignore[method-assign]
+
+
+def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
     """Render the book at ``root`` into ``output/_build/html``; Sphinx's status code (0: success)."""
     import sphinx.builders
     from jupyter_book.sphinx import build_sphinx
 
     _copy_changed_extra_files()
     _fast_toc(root.resolve())
+    _numbering_only_when_numbered()
+    if wait:
+        _wait_for_go()
     if jobs > 1:
         sphinx.builders.make_chunks = _chunks  # type: ignore[attr-defined]
         _write_few_in_process()
@@ -196,14 +251,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("root", type=Path)
     parser.add_argument("--path-output", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--wait", action="store_true", help="load, then build when 'go' comes on stdin")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
     if not (args.root / "_config.yml").is_file() or not (args.root / "_toc.yml").is_file():
         print(f"{args.root}: no _config.yml or _toc.yml", file=sys.stderr)
         return 2
     os.chdir(args.root)   # as jupyter-book's command line is run: relative paths in the config are the book's
-    return render(args.root, args.path_output, args.jobs)
+    return render(args.root, args.path_output, args.jobs, args.wait)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Out without tearing down the interpreter: freeing the environment of a large book object by object
+    # takes seconds, and every file is written and closed by now.
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
