@@ -8,7 +8,9 @@ Builds a demo dataset of N departments (one year) in a scratch project and measu
 (a) cold full build vs the naive way (papermill's command line once per department, one after
     another, then ``jupyter-book build``), as a ratio;
 (b) a rebuild with nothing changed, as a ratio of (a);
-(c) a rebuild after one department's data changed, as a ratio of (a);
+(c) a rebuild after one figure of one department changed (its chapter, the year overview and 数据核查汇总 run
+    again), and (c') after one sentence of one department changed (its chapter alone runs again), as ratios
+    of (a);
 (d) seconds per department of a cold build at N (and at 10×N with ``--scale10``, followed by its own
     no-change and one-change rebuilds), and the peak memory (RSS summed over the build's process tree:
     workers, kernels, the render);
@@ -16,11 +18,12 @@ Builds a demo dataset of N departments (one year) in a scratch project and measu
     (every section the template calls, output discarded; charts still rendered to PNG), per department.
 
 With ``--json`` the last line is one JSON object: the ratios cold_vs_naive, noop_vs_cold,
-one_changed_vs_cold, noop_vs_cold_10x, one_changed_vs_cold_10x, per_dept_10x_vs_n, cold_vs_floor; the
+one_changed_vs_cold, one_text_changed_vs_cold, noop_vs_cold_10x, one_changed_vs_cold_10x,
+one_text_changed_vs_cold_10x, per_dept_10x_vs_n, cold_vs_floor; the
 seconds per_dept_cold_s, per_dept_cold_s_10x, floor_per_dept_s and every build's wall and CPU time
 (``*_s``, ``*_cpu_s``: CPU of the build and all its processes); peak_rss_mb (the largest of the run),
 peak_rss_mb_n and peak_rss_mb_10x; and the machine (cores, load averages at start and end). Values of the
-10×N run are null without ``--scale10``. Every figure is measured in this same run.
+10×N run are null without ``--scale10``; the commit measured. Every figure is measured in this same run.
 """
 
 from __future__ import annotations
@@ -182,10 +185,10 @@ def floor_per_department(project: Path) -> float:
     return (time.perf_counter() - start) / len(codes)
 
 
-def change_one(project: Path, n: int) -> Path:
-    """Change one department's data: a visible text change that every profile allows (partial demo records
-    may lack any given field, so the note is added when the record has none). The change is asserted: a
-    "change" that left the file as it was would measure a no-change rebuild."""
+def change_text(project: Path, n: int) -> Path:
+    """Change one department's text only: a sentence no year page shows (partial demo records may lack any
+    given field, so the note is added when the record has none). The change is asserted: a "change" that
+    left the file as it was would measure a no-change rebuild."""
     data = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))[n // 2]
     before = data.read_text(encoding="utf-8")
     if "\nother_notes: " in before:
@@ -195,6 +198,31 @@ def change_one(project: Path, n: int) -> Path:
     assert after != before
     data.write_text(after, encoding="utf-8")
     return data
+
+
+def change_one(project: Path, n: int) -> Path:
+    """Correct one figure of one department (an amount, by 0.01 万元) such that its summary changes: the
+    chapter and the pages that summarise the year (the year overview, 数据核查汇总) all run again. The
+    department is the first from the middle of the year whose summary the correction changes (asserted)."""
+    import re
+
+    from perfeval.model import load_department
+    from perfeval.pages.summaries import summarize
+    from perfeval.review.frameworks import DEFAULT_FRAMEWORK, load_framework, resolve_framework
+
+    framework = load_framework(resolve_framework(DEFAULT_FRAMEWORK, project / "data"))
+    files = sorted((project / "data" / "demo" / str(YEAR)).glob("*.yaml"))
+    for data in files[n // 2:] + files[:n // 2]:
+        before = data.read_text(encoding="utf-8")
+        old = summarize(load_department(data), framework)
+        for match in re.finditer(r"\bactual: ([0-9]+\.[0-9]+)", before):
+            value = match.group(1)
+            bumped = f"{float(value) + 0.01:.{len(value.split('.')[1])}f}"
+            data.write_text(before[:match.start(1)] + bumped + before[match.end(1):], encoding="utf-8")
+            if summarize(load_department(data), framework) != old:
+                return data
+        data.write_text(before, encoding="utf-8")
+    raise AssertionError("no amount changes a summary")
 
 
 def series(project: Path, n: int, label: str, figures: dict[str, float | None]) -> None:
@@ -211,7 +239,20 @@ def series(project: Path, n: int, label: str, figures: dict[str, float | None]) 
     change_one(project, n)
     one, _ = perfeval_build(project)
     figures[f"one_changed{suffix}_s"], figures[f"one_changed{suffix}_cpu_s"] = one, LAST_CPU[0]
-    print(f"(c) rebuild, one department changed: {one:.1f} s = {one / cold:.4f} × cold")
+    print(f"(c) rebuild, one figure of one department changed: {one:.1f} s = {one / cold:.4f} × cold")
+    change_text(project, n)
+    text, _ = perfeval_build(project)
+    figures[f"one_text_changed{suffix}_s"], figures[f"one_text_changed{suffix}_cpu_s"] = text, LAST_CPU[0]
+    print(f"(c') rebuild, one sentence of one department changed: {text:.1f} s = {text / cold:.4f} × cold")
+
+
+def commit() -> str:
+    """The commit measured (with "+changes" when the tree has uncommitted changes)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD")
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def ratio(a: float | None, b: float | None, digits: int = 4) -> float | None:
@@ -267,6 +308,8 @@ def main() -> int:
             "one_changed_vs_cold": ratio(figures["one_changed_s"], cold),
             "noop_vs_cold_10x": ratio(figures.get("noop_10x_s"), cold10),
             "one_changed_vs_cold_10x": ratio(figures.get("one_changed_10x_s"), cold10),
+            "one_text_changed_vs_cold": ratio(figures["one_text_changed_s"], cold),
+            "one_text_changed_vs_cold_10x": ratio(figures.get("one_text_changed_10x_s"), cold10),
             "per_dept_cold_s": round(per_dept, 4),
             "per_dept_cold_s_10x": round(per_dept_10x, 4) if per_dept_10x is not None else None,
             "per_dept_10x_vs_n": ratio(per_dept_10x, per_dept, 3),
@@ -277,11 +320,12 @@ def main() -> int:
             "peak_rss_mb_10x": round(figures["peak_rss_mb_10x"], 1) if figures.get("peak_rss_mb_10x") else None,
         }
         for key in ("naive_s", "cold_s", "cold_cpu_s", "noop_s", "noop_cpu_s", "one_changed_s", "one_changed_cpu_s",
-                    "cold_10x_s", "cold_10x_cpu_s", "noop_10x_s", "noop_10x_cpu_s", "one_changed_10x_s",
-                    "one_changed_10x_cpu_s"):
+                    "one_text_changed_s", "one_text_changed_cpu_s", "cold_10x_s", "cold_10x_cpu_s", "noop_10x_s",
+                    "noop_10x_cpu_s", "one_changed_10x_s", "one_changed_10x_cpu_s", "one_text_changed_10x_s",
+                    "one_text_changed_10x_cpu_s"):
             value = figures.get(key)
             out[key] = round(value, 2) if value is not None else None
-        out.update({"departments": n, "cores": os.cpu_count(), "started": started,
+        out.update({"departments": n, "cores": os.cpu_count(), "started": started, "commit": commit(),
                     "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in load_end]})
         print(json.dumps(out))
     return 0

@@ -18,7 +18,7 @@ SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
 
 #: Tests that build a book or execute notebooks (``pytest -m "not slow"`` leaves them out), by file or by
 #: file::test; the template notebooks (nbval) are slow too. ``browser`` tests drive headless Chromium.
-SLOW = {"test_book.py", "test_browser.py", "test_build_engine.py", "test_determinism.py", "test_failures.py",
+SLOW = {"test_book.py", "test_browser.py", "test_build_cache.py", "test_build_engine.py", "test_cluster.py", "test_determinism.py", "test_failures.py",
         "test_hostile.py", "test_overview.py", "test_import_to_book.py", "test_publish.py",
         "test_bad_input.py::test_failed_build_leaves_the_book_unchanged",
         *(f"test_book_scale.py::{name}" for name in (

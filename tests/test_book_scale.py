@@ -161,24 +161,49 @@ def test_every_page_shows_every_part_and_search_finds_pages_of_every_part(built_
 
 # --- rebuilding and publishing ---------------------------------------------------------------------------
 
-def test_a_release_links_what_it_shares_with_the_previous_one(tmp_path: Path) -> None:
-    source, previous = tmp_path / "html", tmp_path / "previous"
+def test_a_release_links_what_was_not_written_since_the_previous_one(tmp_path: Path) -> None:
+    source = tmp_path / "html"
     (source / "book").mkdir(parents=True)
     (source / "book/same.html").write_text("same", encoding="utf-8")
-    (source / "book/changed.html").write_text("new text", encoding="utf-8")
-    (source / "new.html").write_text("new page", encoding="utf-8")
-    shutil.copytree(source, previous)            # copy2: same size and time
+    (source / "book/changed.html").write_text("old text", encoding="utf-8")
+    (source / "book/restored.html").write_text("old page", encoding="utf-8")
+    first = tmp_path / "release1"
+    linked, copied, record = publish.link_or_copy_tree(source, first, None)
+    assert (linked, copied) == (0, 3) and sorted(record) == ["book/changed.html", "book/restored.html", "book/same.html"]
     (source / "book/changed.html").write_text("newer text", encoding="utf-8")
-    linked, copied = publish.link_or_copy_tree(source, tmp_path / "release", previous)
-    release = tmp_path / "release"
+    (source / "new.html").write_text("new page", encoding="utf-8")
+    # Same size, and the old modification time put back (what cp -p, rsync or tar do): still a change.
+    restored = source / "book/restored.html"
+    stat = restored.stat()
+    restored.write_text("new page", encoding="utf-8")
+    os.utime(restored, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (restored.stat().st_size, restored.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    second = tmp_path / "release2"
+    linked, copied, record2 = publish.link_or_copy_tree(source, second, first, record)
+    assert (linked, copied) == (1, 3)
+    assert os.path.samefile(second / "book/same.html", first / "book/same.html")
+    for name in ("book/changed.html", "book/restored.html"):
+        assert not os.path.samefile(second / name, first / name)
+    assert (second / "book/restored.html").read_text(encoding="utf-8") == "new page"
+    assert filecmp.dircmp(source, second).diff_files == [] and (first / "book/restored.html").read_text(
+        encoding="utf-8") == "old page", "a published release is never written"
+    # The next publish links everything (nothing was written since), and nothing without a record.
+    assert publish.link_or_copy_tree(source, tmp_path / "release3", second, record2)[:2] == (4, 0)
+    assert publish.link_or_copy_tree(source, tmp_path / "release4", second, {})[:2] == (0, 4)
+    # The oldest release, which no reader is on any more, recycled as the next one: what it holds of the
+    # previous release stays, the rest is replaced (never written into: the previous release keeps its
+    # content) or removed.
+    (source / "book/changed.html").write_text("newest text", encoding="utf-8")
+    (source / "new.html").unlink()
+    (first / "book/stale.html").write_text("from long ago", encoding="utf-8")
+    recycled = tmp_path / "release5"
+    os.replace(first, recycled)
+    linked, copied, _ = publish.link_or_copy_tree(source, recycled, second, record2)
     assert (linked, copied) == (2, 1)
-    assert os.path.samefile(release / "book/same.html", previous / "book/same.html")
-    assert not os.path.samefile(release / "book/changed.html", previous / "book/changed.html")
-    assert (release / "book/changed.html").read_text(encoding="utf-8") == "newer text"
-    assert filecmp.dircmp(source, release).diff_files == []
-    # The next publish links the copy made this time (it kept the source's time).
-    again, copied_again = publish.link_or_copy_tree(source, tmp_path / "release2", release)
-    assert (again, copied_again) == (3, 0)
+    assert _tree(recycled) == _tree(source)
+    assert os.path.samefile(recycled / "book/same.html", second / "book/same.html")
+    assert (second / "book/changed.html").read_text(encoding="utf-8") == "newer text"
+    assert (second / "book/restored.html").read_text(encoding="utf-8") == "new page"
 
 
 def _scaled_project(dest: Path, departments: int) -> Path:
@@ -230,8 +255,8 @@ def test_one_changed_department_reexecutes_its_pages_and_republishes_only_what_c
     assert "annual_plan: " in text
     changed.write_text(text.replace("annual_plan: ", "annual_plan: （修订）", 1), encoding="utf-8")
     report = build(layout, _options(scaled, jobs=2))
-    assert sorted(report.executed) == sorted([f"book/2025/{changed.stem}", "book/2025/overview-demo",
-                                              "book/findings"])
+    # A sentence of the report: its summary (what the year overview and 数据核查汇总 show) is the same.
+    assert report.executed == [f"book/2025/{changed.stem}"] and report.summarised == [str(changed)]
     after = publish.current_release(layout.html_dir)
     assert after is not None and after != before
     assert "（修订）" in (after / f"book/2025/{changed.stem}.html").read_text(encoding="utf-8")
@@ -252,8 +277,11 @@ def test_data_files_validated_before_are_not_read_again(tmp_path: Path) -> None:
     cached = plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), first)
     assert first.hits == 0 and cached == plain
     second = RecordCache(root / "_build/records.json", shared)
-    assert plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), second) == plain
+    again = plan_runs(layout, resolve_framework(DEFAULT_FRAMEWORK, layout.data_root), second)
+    assert again == plain
     assert second.hits == 12
+    # The parameters kept for each template keep its order (papermill injects them in that order).
+    assert [list(r.parameters) for r in again] == [list(r.parameters) for r in plain]
     # Another package version: every file is validated again.
     other = RecordCache(root / "_build/records.json", {**shared, "code": "other"})
     summaries(layout.data_dirs, other)

@@ -1,10 +1,20 @@
-"""What a page depends on, as hashes: task keys, the build manifest, the rendered sources.
+"""What a page depends on, as hashes: file contents, task keys, the build manifest, the render's key.
 
-A page is skipped when nothing it depends on changed: the template notebook, its parameters and
-title, the data files it reads (the department's years, or all departments of an overview), the
-indicator framework, the package's own code and the installed versions of the stack. The key of
-every successful run is recorded in ``_build/build.json`` with timings, cache hits and failures; a
-failed run records no key, so it is retried next time.
+A page is skipped when nothing it depends on changed: the template notebook, its parameters and title, the
+files it reads (the department's data file and the files beside it, its earlier years, or the summaries file
+of a year page), the indicator framework, the package's own code (templates and theme included), the Python
+version and the installed versions of the whole stack perfeval depends on (:func:`stack_versions`). The key of
+every successful run is recorded in ``_build/build.json`` with timings, cache hits and failures; a failed run
+records no key, so it is retried next time.
+
+Files are compared by content: :class:`FileHashes` keeps the sha256 of each file it has read with the file's
+identity (inode, size, modification and change time) and reads a file again only when that identity changed.
+A copy that keeps the modification time (``cp -p``, rsync, tar) still changes the change time (``ctime``,
+which no program can set), so it is read again. A file changed within :data:`RACY_NS` of being hashed is
+hashed again next time (a change in the same clock tick would keep its times).
+
+Every cache file under ``_build`` is read defensively: one that does not read, or has an entry of the wrong
+shape, is ignored (that entry, or the whole file) and rebuilt; it never stops a build.
 """
 
 from __future__ import annotations
@@ -13,21 +23,98 @@ import hashlib
 import importlib.metadata as md
 import json
 import os
+import platform
 import sys
+import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-STACK = ("perfeval", "papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "mplfonts", "jinja2",
-         "pydantic", "jupyter-book", "sphinx", "myst-nb", "jieba")
 MANIFEST = "build.json"
+#: Content hashes of the files builds have read (:class:`FileHashes`).
+FILES = "files.json"
+#: The stack's versions, kept for the list of installed distributions they were computed from.
+STACK_FILE = "stack.json"
+#: Nanoseconds: a file whose change time is this close to (or after) the moment it was hashed is hashed again.
+RACY_NS = 2_000_000_000
+#: Folders under the project root that the render reads (with ``_config.yml`` and ``_toc.yml``).
+RENDER_SOURCES = ("book",)
 
 
 def file_hash(path: Path | str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
+
+def read_json(path: Path) -> Any:
+    """The JSON content of a cache file, or None when it is missing or does not read."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
+    """Write a cache file atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=indent), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _identity(stat: os.stat_result) -> list[int]:
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+class FileHashes:
+    """sha256 of files by content, kept from build to build (``_build/files.json``): a file is read again only
+    when its identity (inode, size, modification and change time) differs from when it was hashed."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.entries: dict[str, list[Any]] = {}
+        self.seen: set[str] = set()
+        self.read = 0
+        data = read_json(self.path) if self.path is not None else None
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, dict):
+            for name, entry in files.items():
+                if (isinstance(entry, list) and len(entry) == 6 and all(type(v) is int for v in entry[:5])
+                        and isinstance(entry[5], str) and len(entry[5]) == 64):
+                    self.entries[name] = entry
+
+    def sha256(self, path: Path | str, stat: os.stat_result | None = None) -> str:
+        """The sha256 of a file's content (OSError when it cannot be read); ``stat``: the file's, when known."""
+        name = str(path)
+        stat = os.stat(name) if stat is None else stat
+        self.seen.add(name)
+        entry = self.entries.get(name)
+        if entry is not None and entry[:4] == _identity(stat) and stat.st_ctime_ns < entry[4] - RACY_NS:
+            return str(entry[5])
+        now = time.time_ns()
+        digest = file_hash(name)
+        self.read += 1
+        self.entries[name] = [*_identity(stat), now, digest]
+        return digest
+
+    def save(self, prune: bool = False) -> None:
+        """Keep the table (``prune``: only the files looked at by this build)."""
+        if self.path is None:
+            return
+        keep = {k: v for k, v in self.entries.items() if not prune or k in self.seen}
+        write_json(self.path, {"files": keep})
+
+
+# --- what every page depends on ---------------------------------------------------------------------
 
 def code_hash() -> str:
-    """Hash of the package's own source (code and templates)."""
+    """Hash of the package's own source (code, templates, theme, static files)."""
     root = Path(__file__).resolve().parents[1]  # the perfeval package
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
@@ -37,75 +124,152 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": sys.version.split()[0]}
-    for name in STACK:
+def installed() -> list[str]:
+    """The installed distributions as their metadata folders name them (``sphinx-7.4.7.dist-info``), on every
+    path Python imports from: a list that changes whenever a package is installed, removed or upgraded."""
+    names: set[str] = set()
+    for entry in sys.path:
         try:
-            out[name] = md.version(name)
+            with os.scandir(entry or ".") as it:
+                names.update(e.name for e in it if e.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def _closure(root: str = "perfeval") -> dict[str, str | None]:
+    """name → version of ``root`` and everything it requires, recursively (extras left out)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    found: dict[str, str | None] = {}
+    todo = [root]
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        try:
+            dist = md.distribution(name)
         except md.PackageNotFoundError:
-            out[name] = None
-    return out
+            found[name] = None
+            continue
+        found[name] = dist.version
+        for text in dist.requires or []:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return dict(sorted(found.items()))
 
 
-def shared_state() -> dict[str, Any]:
-    """What every page depends on: the package's code and the installed versions."""
-    return {"code": code_hash(), "versions": versions()}
+def stack_versions(build_dir: Path | None = None) -> dict[str, str | None]:
+    """name → version of perfeval and every package it requires, directly or not (the stack that executes
+    and renders the pages: pandas, matplotlib, Pillow, python-docx, Sphinx, jupyter-book, its theme …).
+
+    Working this out reads the metadata of about 120 packages; with ``build_dir`` the result is kept in
+    ``stack.json`` for the list of installed distributions (:func:`installed`) and reused while it stands."""
+    listing = hashlib.sha256("\n".join(installed()).encode()).hexdigest()
+    path = Path(build_dir) / STACK_FILE if build_dir is not None else None
+    kept = read_json(path) if path is not None else None
+    if (isinstance(kept, dict) and kept.get("installed") == listing and isinstance(kept.get("versions"), dict)
+            and all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in kept["versions"].items())):
+        return dict(kept["versions"])
+    versions = _closure()
+    if path is not None:
+        write_json(path, {"installed": listing, "versions": versions})
+    return versions
 
 
-def input_hashes(paths: Iterable[Path | str], known: dict[str, str] | None = None) -> dict[str, str]:
-    """path → sha256 of each file a page reads (``known``: hashes of this build so far, kept up to date)."""
-    known = {} if known is None else known
-    out = {}
-    for p in map(str, paths):
-        if p not in known:
-            known[p] = file_hash(p)
-        out[p] = known[p]
-    return out
+def shared_state(build_dir: Path | None = None) -> dict[str, Any]:
+    """What every page depends on: the Python version, the package's code and the stack's versions."""
+    return {"python": platform.python_version(), "code": code_hash(), "versions": stack_versions(build_dir)}
 
 
-def task_key(template: Path, parameters: dict[str, Any], title: str, drop_tags: Iterable[str],
-             inputs: dict[str, str], shared: dict[str, Any]) -> str:
+def stamp(shared: Mapping[str, Any]) -> str:
+    """One hash of :func:`shared_state`."""
+    return hashlib.sha256(json.dumps(shared, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def input_hashes(paths: Iterable[Path | str], hashes: FileHashes) -> dict[str, str]:
+    """path → sha256 of each file a page reads."""
+    return {p: hashes.sha256(p) for p in map(str, paths)}
+
+
+def task_key(template: str, parameters: dict[str, Any], title: str, drop_tags: Iterable[str],
+             inputs: dict[str, str], environment: str) -> str:
+    """The cache key of one page: ``template`` and every value of ``inputs`` are content hashes,
+    ``environment`` the :func:`stamp` of the shared state."""
     payload = {
-        "template": file_hash(template), "parameters": parameters, "title": title,
-        "drop_tags": sorted(drop_tags), "inputs": inputs, **shared,
+        "template": template, "parameters": parameters, "title": title,
+        "drop_tags": sorted(drop_tags), "inputs": inputs, "environment": environment,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
+# --- the manifest -----------------------------------------------------------------------------------
+
+_ENTRY_TYPES = {"status": str, "key": str, "error": str, "seconds": (int, float), "inputs": dict, "notebook": str}
+
+
+def _entry_ok(entry: Any) -> bool:
+    return isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY_TYPES.items()
+                                           if k in entry) and isinstance(entry.get("key"), str)
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
+    """The last build's manifest, with only the entries that read (a page whose entry does not is executed
+    again); {} when the file does not read."""
+    data = read_json(path)
+    if not isinstance(data, dict):
         return {}
+    runs = data.get("runs")
+    data["runs"] = {k: v for k, v in runs.items() if isinstance(k, str) and _entry_ok(v)} if isinstance(runs, dict) else {}
+    if not isinstance(data.get("published"), str):
+        data["published"] = None
+    return data
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(path, manifest, indent=2)
 
 
-def sources_hash(root: Path) -> str:
-    """What jupyter-book renders, as a hash: the content of the config and the TOC, and the path, size and
-    modification time of every file under ``book/`` (pages, notebooks, static files, downloads).
+# --- what the render reads --------------------------------------------------------------------------
 
-    The build rewrites a generated file only when its content changes (so does Sphinx's own rebuild
-    check), so a file's time says whether it changed; reading the files would cost as much as a small
-    render in a book of 1000 pages (their notebooks and downloads: about 400 MB)."""
-    h = hashlib.sha256()
-    for path in (root / "_config.yml", root / "_toc.yml"):
-        if path.is_file():
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
-    for folder, dirs, files in os.walk(root / "book"):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
+def render_sources(root: Path, hashes: FileHashes) -> dict[str, str]:
+    """Every file the render reads under the project root, by content: relative path → sha256
+    (``_config.yml``, ``_toc.yml`` and every file under ``book/``: pages, notebooks, static files,
+    downloads)."""
+    out: dict[str, str] = {}
+    for name in ("_config.yml", "_toc.yml"):
+        if (root / name).is_file():
+            out[name] = hashes.sha256(root / name)
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = f"{rel}/{entry.name}"
             try:
-                stat = path.stat()
+                if entry.is_dir():
+                    walk(entry.path, path)
+                elif entry.is_file():
+                    out[path] = hashes.sha256(entry.path, entry.stat())
             except OSError:
-                continue
-            h.update(f"{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                continue   # removed while we walked
+
+    for top in RENDER_SOURCES:
+        walk(str(root / top), top)
+    return out
+
+
+def render_key(environment: str, sources: Mapping[str, str]) -> str:
+    """The key of a render: what it runs with (:func:`stamp` of the shared state) and what it reads."""
+    h = hashlib.sha256(environment.encode())
+    for rel, digest in sorted(sources.items()):
+        h.update(f"{rel}\0{digest}\n".encode())
     return h.hexdigest()

@@ -4,34 +4,49 @@ Validate the data, plan one run per page, execute the runs whose inputs changed 
 table of contents and generated pages, render with jupyter-book and publish atomically. The whole build
 holds the build lock (taken once) and treats SIGTERM like Ctrl-C, so an interrupted build stops cleanly
 and leaves the published book as it was.
+
+Pages run in two waves on one executor: first the pages that read data files (the chapters, 评价方法);
+while they run, the build starts the render (:class:`perfeval.book.rendering.RenderJob`: Sphinx loads and
+waits), brings the department summaries up to date (:mod:`perfeval.book.summaries`), writes each year
+page's summaries file and submits the year pages whose summaries changed. The table of contents follows
+from the plan and is written first. Each step's seconds are in ``build.json`` (``phases``).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 from perfeval.book import cache
+from perfeval.book.downloads import write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
 from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
 from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
-from perfeval.book.pool import DaskExecutor, Executor, LocalExecutor, Progress, default_jobs, run_tasks, summary_table
-from perfeval.book.publish import cleanup_leftovers, jupyter_book_command, render_and_publish
-from perfeval.book.downloads import write_page_files
-from perfeval.book.task import Result, Task, execute_task, task_files
+from perfeval.book.pool import (DaskExecutor, Executor, ExecutorError, LocalExecutor, Progress, default_jobs,
+                                run_tasks, summary_table)
+from perfeval.book.publish import cleanup_leftovers, jupyter_book_command
+from perfeval.book.rendering import RenderJob
+from perfeval.book.summaries import STORE, SummaryStore, remove_stale_page_files
+from perfeval.book.task import Result, Task, execute_task, task_files, worker_stamp
 from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_pages, write_toc
 from perfeval.errors import UsageError
 
 ENGINES = (DEFAULT_ENGINE, "nbclient")
+#: Pages per process: a process costs a kernel's start (2 s), so a build of a few pages uses fewer processes
+#: (a one-change rebuild: one), which leaves a core to the render that starts meanwhile.
+TASKS_PER_PROCESS = 3
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
 #: Dask is an extra, outside the default install (requirements.lock): asked for without it, this message.
 DASK_MISSING = ("--executor dask 需要 Dask，但本机未安装。请安装：pip install \"perfeval[dask]\"，"
                 "或在源码目录中运行 make venv-dask（requirements-dask.lock）；也可以不用 --executor dask，在本机执行。")
+
+__all__ = ["BuildOptions", "BuildReport", "ENGINES", "EXECUTORS", "ExecutorError", "RECORDS", "build"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +58,7 @@ class BuildOptions:
     html: bool = True                  # render and publish (False: execute and write the TOC only)
     jobs: int | None = None            # parallel processes (default: all cores)
     keep_going: bool = False           # execute the other pages when one fails
-    force: bool = False                # execute every page even when its inputs did not change
+    force: bool = False                # execute every page and render the whole book again
     engine: str = DEFAULT_ENGINE       # the papermill engine
     executor: str = "local"            # local process pool or Dask
     scheduler: str | None = None       # Dask scheduler address
@@ -67,6 +82,8 @@ class BuildReport:
     cached: list[str] = field(default_factory=list)     # pages skipped: nothing they depend on changed
     failed: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    summarised: list[str] = field(default_factory=list)  # data files whose summary this build computed
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of each step of the build (build.json)
     html: Path | None = None
     html_skipped: bool = False
 
@@ -78,97 +95,213 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
         return _build(layout, options)
 
 
-def _tasks(layout: BookLayout, runs: list[Run], options: BuildOptions, entries: dict[str, Any],
-           shared: dict[str, Any], report: BuildReport) -> list[Task]:
-    forced = {r.page for r in select(runs, options.only)} if options.only else set()
-    tasks: list[Task] = []
-    hashed: dict[str, str] = {}   # a data file is read by its chapter, its overview and the findings page
-    for run in runs:
-        inputs = cache.input_hashes([*run.inputs, options.framework_file], hashed)
-        key = cache.task_key(Path(run.template), run.parameters, run.title, run.drop_tags, inputs, shared)
-        old = entries.get(run.page, {})
-        exists = layout.notebook_path(run).is_file()
-        if options.only and run.page not in forced and exists:
-            continue  # --only CODE: other pages stay as they are
-        if old.get("key") == key and old.get("status") != "failed" and exists and not options.force \
-                and run.page not in forced:
-            report.cached.append(run.page)
-            continue
-        # A Dask worker may share no file system with us: its tasks carry their files.
-        files = task_files(run, [options.framework_file]) if options.executor == "dask" else None
-        tasks.append(Task(run, options.engine, key, inputs, files))
-    # Longest first, so that no long page (a year overview of 1000 departments: 30 s) runs alone at the end
-    # while the other processes wait: by its time in the last build, else by how many files it reads.
-    return sorted(tasks, key=lambda t: -(entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
+@dataclass
+class _State:
+    """What one build knows while it runs: the layout, the options, the file hashes and the last manifest."""
+
+    layout: BookLayout
+    options: BuildOptions
+    hashes: cache.FileHashes
+    environment: str     # the stamp of the shared state (code, stack)
+    entries: dict[str, Any]
+    report: BuildReport
+    stamp: str = ""      # what Dask workers must run (the client's code and stack)
+
+    def page_intact(self, run: Run, entry: dict[str, Any]) -> bool:
+        """Whether the page's notebook and downloads are still what its last run wrote (by content)."""
+        try:
+            if entry.get("notebook") != self.hashes.sha256(self.layout.notebook_path(run)):
+                return False
+            downloads = entry.get("downloads")
+            return isinstance(downloads, dict) and all(
+                isinstance(rel, str) and self.hashes.sha256(self.layout.downloads_dir / rel) == digest
+                for rel, digest in downloads.items())
+        except OSError:
+            return False
+
+    def tasks(self, runs: Sequence[Run], forced: set[str]) -> list[Task]:
+        """The tasks of the runs whose inputs (or outputs) changed; the others are counted as cached."""
+        options, layout = self.options, self.layout
+        tasks: list[Task] = []
+        for run in runs:
+            inputs = cache.input_hashes([*run.inputs, options.framework_file], self.hashes)
+            key = cache.task_key(self.hashes.sha256(run.template), run.parameters, run.title, run.drop_tags, inputs,
+                                 self.environment)
+            old = self.entries.get(run.page, {})
+            exists = layout.notebook_path(run).is_file()
+            if options.only and run.page not in forced and exists:
+                continue  # --only CODE: other pages stay as they are
+            if (old.get("key") == key and old.get("status") != "failed" and not options.force
+                    and run.page not in forced and self.page_intact(run, old)):
+                self.report.cached.append(run.page)
+                continue
+            # A Dask worker may share no file system with us: its tasks carry their files.
+            files = task_files(run, [options.framework_file]) if options.executor == "dask" else None
+            tasks.append(Task(run, options.engine, key, inputs, files, self.stamp))
+        # Longest first, so that no long page runs alone at the end while the other processes wait: by its
+        # time in the last build, else by how many files it reads.
+        return sorted(tasks, key=lambda t: -(self.entries.get(t.page, {}).get("seconds") or len(t.run.inputs)))
 
 
-def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> None:
-    """Write what a worker returned (the notebook, the downloads) and drop it from memory; a notebook whose
-    content did not change is left as it is (the render rebuilds by file time)."""
+class _Clock:
+    """Records the seconds since the last call under each step's name."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round(now - self.last, 3)
+        self.last = now
+
+
+def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> dict[str, Any]:
+    """Write what a worker returned (the notebook, the downloads) and drop it from memory; a file whose
+    content did not change is left as it is. Returns the content hashes of what the page now consists of."""
     if result.status == "failed":
-        return
+        return {}
     changed = write_if_changed(layout.notebook_path(runs[result.page]), result.notebook)
     write_page_files(result.downloads, layout.downloads_dir)
+    written = {"notebook": hashlib.sha256(result.notebook).hexdigest(),
+               "downloads": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(result.downloads.items())}}
     result.status = "executed" if changed else "unchanged"
     result.notebook, result.downloads = b"", {}
+    return written
+
+
+def _executor(options: BuildOptions, jobs: int, stamp: str) -> Executor:
+    if options.executor == "dask":
+        return DaskExecutor(options.scheduler or "", stamp, worker_stamp)
+    return LocalExecutor(jobs)
 
 
 def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
-    log = options.log
-    shared = cache.shared_state()
-    runs = plan_runs(layout, options.framework_file, RecordCache(layout.build_dir / RECORDS, shared))
-    manifest_path = layout.build_dir / cache.MANIFEST
-    previous = cache.read_manifest(manifest_path)
     report = BuildReport()
-    entries: dict[str, Any] = dict(previous.get("runs", {})) if previous.get("shared") == shared else {}
-    tasks = _tasks(layout, runs, options, entries, shared, report)
-    jobs = max(1, min(options.jobs or default_jobs(), len(tasks) or 1))
-    where = f"Dask {options.scheduler}" if options.executor == "dask" else f"{jobs} 个进程"
-    log(f"执行 {len(tasks)} 个笔记本（{where}，引擎 {options.engine}），{len(report.cached)} 个输入未变化跳过…")
-    executor: Executor = DaskExecutor(options.scheduler or "") if options.executor == "dask" else LocalExecutor(jobs)
-    bar = Progress(len(tasks) + len(report.cached), len(report.cached), options.progress)
+    clock = _Clock(report.phases)
+    log = options.log
+    build_dir = layout.build_dir
+    hashes = cache.FileHashes(build_dir / cache.FILES)
+    shared = cache.shared_state(build_dir)
+    environment = cache.stamp(shared)
+    runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
+    manifest_path = build_dir / cache.MANIFEST
+    previous = cache.read_manifest(manifest_path)
+    state = _State(layout, options, hashes, environment,
+                   dict(previous["runs"]) if previous.get("shared") == shared else {}, report)
+    if options.executor == "dask":
+        import perfeval
+
+        state.stamp = cache.stamp({"perfeval": perfeval.__version__, **shared})
+    forced = {r.page for r in select(runs, options.only)} if options.only else set()
+    direct = [r for r in runs if not r.summaries]
+    year_pages = [r for r in runs if r.summaries]
+    store = SummaryStore.open(build_dir / STORE) if year_pages else None
+    early: list[Result] = []    # year pages that cannot run: a summary they need could not be computed
+    first = state.tasks(direct, forced)
+    jobs = max(1, min(options.jobs or default_jobs(), -(-(len(first) + len(year_pages)) // TASKS_PER_PROCESS)))
+    clock("plan")
+    # The table of contents and its pages follow from the plan: written before the pages run, so that the
+    # render can start while they do.
+    remove_stale_pages(layout, runs)
+    remove_stale_page_files(build_dir / "summaries", runs)
+    layout.downloads_dir.mkdir(parents=True, exist_ok=True)
+    toc_text = write_toc(layout, runs)
+    job = RenderJob(layout.root, layout.html_dir, jupyter_book_command(layout.root, options.jobs or default_jobs()),
+                    build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
+                    navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
+                    environment=environment, fresh=options.force, say=log, phases=report.phases) if options.html else None
+    clock("toc")
+    bar = Progress(len(runs), 0, options.progress)
+
+    def waves() -> Iterator[list[Task]]:
+        yield first
+        if job is not None:   # the render starts while the first pages run, unless nothing is to be rendered
+            before = cache.render_sources(layout.root, hashes)
+            if first or previous.get("published") != cache.render_key(environment, before):
+                job.start(before)
+        second: list[Task] = []
+        if store is not None:
+            store.update([r for r in runs if r.kind == "department"], options.framework_file, hashes, environment)
+            report.summarised = list(store.computed)
+            ready = []
+            for run in year_pages:
+                missing = store.missing(run)
+                if missing:
+                    early.append(Result(run.page, "failed", error=f"{run.describe()}：" + "；".join(missing)))
+                    continue
+                store.write_page_file(run)
+                ready.append(run)
+            second = state.tasks(ready, forced)
+        bar.plan(len(first) + len(second) + len(early) + len(report.cached), len(report.cached))
+        where = f"Dask {options.scheduler}" if options.executor == "dask" else f"{jobs} 个进程"
+        log(f"执行 {len(first) + len(second)} 个笔记本（{where}，引擎 {options.engine}），"
+            f"{len(report.cached)} 个输入未变化跳过…")
+        yield second
+
     by_page = {run.page: run for run in runs}
+    entries = state.entries
+    results: list[Result] = []
 
     def arrived(result: Result) -> None:
-        _write_result(layout, by_page, result)
-        bar.update(result)
-
-    try:
-        results = run_tasks(execute_task, tasks, executor, options.keep_going, arrived)
-    finally:
-        bar.close()
-    for result in results:
+        written = _write_result(layout, by_page, result)
+        results.append(result)
         report.seconds[result.page] = round(result.seconds, 3)
-        entries[result.page] = result.manifest_entry()
+        entries[result.page] = {**result.manifest_entry(), **written}
         if result.status == "failed":
             report.failed[result.page] = result.error
         else:
             report.executed.append(result.page)
+        bar.update(result)
+
+    def manifest() -> dict[str, Any]:
+        return {"shared": shared, "framework_file": str(options.framework_file),
+                "runs": {page: entry for page, entry in entries.items() if page in by_page},
+                "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
+                "seconds": report.seconds, "phases": report.phases, "published": previous.get("published")}
+
+    try:
+        run_tasks(execute_task, waves(), _executor(options, jobs, state.stamp), options.keep_going, arrived)
+        for result in early:
+            arrived(result)
+    except BaseException:
+        # Interrupted, or the executor broke down: keep what the pages that came back wrote (the next build
+        # does not run them again); the published book is unchanged.
+        if job is not None:
+            job.cancel()
+        cache.write_manifest(manifest_path, manifest())
+        hashes.save()
+        raise
+    finally:
+        bar.close()
+    clock("execute")
     log(summary_table(results, report.cached, time.perf_counter() - started))
-    manifest: dict[str, Any] = {
-        "shared": shared, "framework_file": str(options.framework_file), "runs": entries,
-        "executed": sorted(report.executed), "cached": sorted(report.cached), "failed": report.failed,
-        "seconds": report.seconds, "published": previous.get("published"),
-    }
-    if report.failed:
-        cache.write_manifest(manifest_path, manifest)
+    book_files = {r.departments[0] for r in runs if r.kind == "department"}
+    if store is not None and (store.computed or set(store.entries) - book_files):
+        store.save(book_files)
+    if report.failed or job is None:
+        if job is not None:
+            job.cancel()
+        cache.write_manifest(manifest_path, manifest())
+        hashes.save()
         return report
-    remove_stale_pages(layout, runs)
-    layout.downloads_dir.mkdir(parents=True, exist_ok=True)
-    toc_text = write_toc(layout, runs)
-    if options.html:
-        sources = cache.sources_hash(layout.root)
-        if not options.force and previous.get("published") == sources and (layout.html_dir / "index.html").is_file():
+    try:
+        sources = cache.render_sources(layout.root, hashes)
+        key = cache.render_key(environment, sources)
+        clock("sources")
+        if not options.force and previous.get("published") == key and (layout.html_dir / "index.html").is_file():
+            job.cancel()
             log("网页内容未变化，跳过 jupyter-book。")
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
-            render_jobs = options.jobs or default_jobs()
-            render_and_publish(layout.root, layout.html_dir, jupyter_book_command(layout.root, render_jobs),
-                               layout.build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
-                               navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir, say=log)
-            manifest["published"] = sources
-        report.html = layout.html_dir
-    cache.write_manifest(manifest_path, manifest)
+            job.finish(sources)
+            previous["published"] = key
+    except BaseException:
+        job.cancel()
+        raise
+    report.html = layout.html_dir
+    cache.write_manifest(manifest_path, manifest())
+    hashes.save(prune=True)
     return report

@@ -11,17 +11,16 @@ does not declare is refused).
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol
 
+from perfeval.book.cache import FileHashes, read_json, stamp, write_json
 from perfeval.errors import DataError, UsageError
 from perfeval.model import department_path, load_records, read_yaml
-from perfeval.model.files import discover, load_department, side_files
+from perfeval.model.files import discover, load_department
 
 DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
 OVERVIEW_TEMPLATE = "notebooks/overview.ipynb"
@@ -45,7 +44,9 @@ class Run:
     parameters: dict[str, Any] = field(hash=False)
     title: str = ""                 # the page's first heading (rendered into the markdown cell)
     drop_tags: tuple[str, ...] = () # cells with these tags are removed after execution
-    inputs: tuple[str, ...] = ()    # data files the page depends on (absolute paths; a chapter's own first)
+    inputs: tuple[str, ...] = ()    # files the page reads (absolute paths; a chapter's data file first)
+    departments: tuple[str, ...] = ()  # data files of the department-years the page is about
+    summaries: str = ""             # the summaries file the build writes for the page ("": it reads none)
     code: str = ""                  # department code ("" for the other pages)
     name: str = ""                  # the department's name (unit name)
     year: int = 0
@@ -59,7 +60,7 @@ class Run:
     def describe(self) -> str:
         """Who the page is about, for messages: department name, code and data file, or the page title."""
         if self.code:
-            where = f"，数据文件 {self.inputs[0]}" if self.inputs else ""
+            where = f"，数据文件 {self.departments[0]}" if self.departments else ""
             return f"{self.name}（{self.code}）{self.year}年{where}"
         return f"{self.title}（{self.page}）"
 
@@ -145,12 +146,14 @@ def declared_parameters(template: Path) -> dict[str, Any]:
 
 
 def fill_parameters(template: Path, values: Mapping[str, Any],
-                    overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The parameters of one page: the declared names that ``values`` provides, then ``overrides``.
+                    overrides: Mapping[str, Any] | None = None,
+                    declared: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters of one page: the declared names that ``values`` provides, then ``overrides``
+    (``declared``: the template's :func:`declared_parameters`, when already known).
 
     An override of a name the template does not declare is a :class:`UsageError`.
     """
-    declared = declared_parameters(template)
+    declared = declared_parameters(template) if declared is None else declared
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
@@ -221,43 +224,70 @@ class RecordCache:
     with nothing to do). A file whose content (sha256) was validated before, by the same package code and
     installed versions (``shared``), is not read again: its summary is taken from the cache. Any other
     file is loaded and validated as before (:func:`perfeval.model.files.load_department`), with the same
-    errors.
+    errors. An entry that does not read (a hand-edited or damaged cache) is dropped and its file validated.
     """
 
-    def __init__(self, path: Path, shared: Mapping[str, Any]) -> None:
+    def __init__(self, path: Path, shared: Mapping[str, Any], hashes: FileHashes | None = None) -> None:
         self.path = Path(path)
-        self.stamp = hashlib.sha256(json.dumps(shared, sort_keys=True, default=str).encode()).hexdigest()
+        self.stamp = stamp(shared)
+        self.hashes = hashes if hashes is not None else FileHashes(None)
         self.entries: dict[str, dict[str, Any]] = {}
+        self.templates: dict[str, dict[str, Any]] = {}   # template sha256 → its declared parameters
+        self.seen: list[Path] = []                          # the data files of the last plan
+        self.unsaved = False
         self.hits = 0
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("stamp") == self.stamp and isinstance(data.get("files"), dict):
-                self.entries = data["files"]
-        except (OSError, ValueError):
-            pass
+        data = read_json(self.path)
+        if isinstance(data, dict) and data.get("stamp") == self.stamp and isinstance(data.get("files"), dict):
+            self.entries = {k: v for k, v in data["files"].items() if _summary_of(v) is not None}
+            templates = data.get("templates")   # sha256 → [[name, description], …] (the template's order)
+            if isinstance(templates, dict):
+                self.templates = {k: dict(v) for k, v in templates.items()
+                                  if isinstance(v, list) and all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
+                                                                 and isinstance(p[1], dict) for p in v)}
+
+    def parameters(self, template: Path) -> dict[str, Any]:
+        """The template's :func:`declared_parameters`, kept by its content (reading them imports papermill:
+        2 s of every build)."""
+        digest = self.hashes.sha256(template)
+        if digest not in self.templates:
+            self.templates[digest] = declared_parameters(template)
+            self.unsaved = True
+        return self.templates[digest]
 
     def summary(self, path: Path) -> RecordSummary:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = self.hashes.sha256(path)
         entry = self.entries.get(str(path))
-        if entry is not None and entry.get("sha256") == digest:
-            try:
-                fields = dict(entry["record"])
-                summary = RecordSummary(**{**fields, "unit": UnitSummary(**fields["unit"])})
-                self.hits += 1
-                return summary
-            except (KeyError, TypeError):
-                pass
+        cached = _summary_of(entry) if entry is not None and entry.get("sha256") == digest else None
+        if cached is not None:
+            self.hits += 1
+            return cached
         summary = RecordSummary.of(load_department(path))
         self.entries[str(path)] = {"sha256": digest, "record": asdict(summary)}
         return summary
 
     def save(self, seen: Iterable[Path]) -> None:
-        keep = {str(p) for p in seen}
-        data = {"stamp": self.stamp, "files": {k: v for k, v in sorted(self.entries.items()) if k in keep}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        self.seen = list(seen)
+        self.unsaved = False
+        keep = {str(p) for p in self.seen}
+        write_json(self.path, {"stamp": self.stamp, "files": {k: v for k, v in sorted(self.entries.items()) if k in keep},
+                               "templates": {k: list(map(list, v.items())) for k, v in self.templates.items()}})
+
+
+def _summary_of(entry: Any) -> RecordSummary | None:
+    """The record summary of a cache entry, or None when the entry does not have the expected shape."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return None
+    fields, unit = entry.get("record"), None
+    if isinstance(fields, dict):
+        unit = fields.get("unit")
+    if not (isinstance(fields, dict) and isinstance(unit, dict) and set(fields) == {"code", "year", "report_title", "unit", "demo"}
+            and set(unit) == {"name", "supervisor"}):
+        return None
+    ok = (isinstance(fields["code"], str) and type(fields["year"]) is int and isinstance(fields["report_title"], str)
+          and type(fields["demo"]) is bool and isinstance(unit["name"], str)
+          and (unit["supervisor"] is None or isinstance(unit["supervisor"], str)))
+    return RecordSummary(fields["code"], fields["year"], fields["report_title"],
+                         UnitSummary(unit["name"], unit["supervisor"]), fields["demo"]) if ok else None
 
 
 def summaries(data_dirs: Iterable[Path], cache: RecordCache) -> list[tuple[RecordSummary, Path]]:
@@ -319,9 +349,44 @@ def source_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework
                      demo=record.demo)
 
 
+class Folders:
+    """The file names of folders, each listed once per plan (a year folder of 1000 departments is listed
+    once, not once per department)."""
+
+    def __init__(self) -> None:
+        self._names: dict[Path, dict[str, list[str]]] = {}
+
+    def beside(self, data_file: Path) -> list[Path]:
+        """The files beside a data file ``<year>/<code>.yaml`` named ``<code>.<anything>`` (sorted)."""
+        folder = data_file.parent
+        if folder not in self._names:
+            by_code: dict[str, list[str]] = {}
+            try:
+                with os.scandir(folder) as it:
+                    for entry in it:
+                        if entry.is_file() and not entry.name.startswith("."):
+                            by_code.setdefault(entry.name.split(".", 1)[0], []).append(entry.name)
+            except OSError:
+                pass
+            self._names[folder] = {code: sorted(names) for code, names in by_code.items()}
+        stem = data_file.name.removesuffix(".yaml")
+        return [folder / name for name in self._names[folder].get(stem, []) if name != data_file.name]
+
+
+def department_files(data_file: Path, folders: Folders | None = None) -> list[Path]:
+    """A department-year's own files: its data file ``<year>/<code>.yaml`` and every file beside it named
+    ``<code>.<anything>`` (the bureau's rulings and the unit's replies, the source report …), sorted.
+
+    Codes hold no dot, so a file's name says whose it is. Every page that reads a department-year depends
+    on all of them (its chapter, and the year pages through its summary): a new kind of file beside the data
+    needs no change here. ``<code>.<anything>`` files that do not exist are simply not inputs."""
+    return [data_file, *(folders or Folders()).beside(data_file)]
+
+
 def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework_file: Path, *,
                    template: Path | None = None, overrides: Mapping[str, Any] | None = None,
-                   book: bool = True) -> Run:
+                   book: bool = True, folders: Folders | None = None,
+                   declared: Mapping[str, Any] | None = None) -> Run:
     """The run of one department-year's chapter (used by ``build`` for every record and by ``run``)."""
     template = (template or layout.template(DEPARTMENT_TEMPLATE)).resolve()
     data_dir = Path(data_dir).resolve()
@@ -331,19 +396,40 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
               **shared_values(layout, framework_file, book=book)}
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
-        parameters=fill_parameters(template, values, overrides), title=record.report_title,
+        parameters=fill_parameters(template, values, overrides, declared), title=record.report_title,
         drop_tags=() if history else (HISTORY_TAG,),
-        inputs=tuple(str(p) for p in [path, *history, *side_files(path), *provenance_files(path, record)]),
+        inputs=tuple(dict.fromkeys(str(p) for p in [*department_files(path, folders), *provenance_files(path, record),
+                                                    *history])), departments=(str(path),),
         code=record.code, name=record.unit.name, year=record.year,
         supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
         demo=record.demo)
 
 
+#: The parameter by which a template of a page about many departments takes the summaries file the build
+#: writes for it (:mod:`perfeval.book.summaries`); a template that does not declare it reads the data files.
+SUMMARIES_PARAMETER = "summaries_file"
+
+
+def summaries_file(layout: BookLayout, page: str) -> Path:
+    """Where the build writes the summaries a page reads: ``_build/summaries/<page under book/>.json``."""
+    return layout.build_dir / "summaries" / f"{page.removeprefix('book/')}.json"
+
+
 def _page_run(layout: BookLayout, relative_template: str, values: Mapping[str, Any], framework_file: Path,
-              **fields: Any) -> Run:
+              departments: tuple[str, ...] = (), cache: RecordCache | None = None, **fields: Any) -> Run:
+    """A page other than a chapter. One about ``departments`` reads their summaries when its template takes
+    a summaries file (then that file is its input), else their data files."""
     template = layout.template(relative_template).resolve()
-    params = fill_parameters(template, {**values, **shared_values(layout, framework_file, book=True)})
-    return Run(template=str(template), parameters=params, **fields)
+    declared = cache.parameters(template) if cache is not None else declared_parameters(template)
+    summaries = ""
+    if departments and SUMMARIES_PARAMETER in declared:
+        summaries = str(summaries_file(layout, fields["page"]))
+        values = {**values, SUMMARIES_PARAMETER: summaries}
+        fields.setdefault("inputs", (summaries,))
+    elif departments:
+        fields.setdefault("inputs", departments)
+    params = fill_parameters(template, {**values, **shared_values(layout, framework_file, book=True)}, None, declared)
+    return Run(template=str(template), parameters=params, departments=departments, summaries=summaries, **fields)
 
 
 def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | None = None) -> list[Run]:
@@ -352,29 +438,42 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
     With a ``cache``, data files validated before are not read again (:class:`RecordCache`)."""
     records: list[tuple[RecordLike, Path]] = (
         list(summaries(layout.data_dirs, cache)) if cache is not None else list(load_records(layout.data_dirs)))
-    runs = [department_run(layout, rec, data_dir, framework_file) for rec, data_dir in records]
+    folders = Folders()
+    chapter_template = layout.template(DEPARTMENT_TEMPLATE).resolve()
+    declared = cache.parameters(chapter_template) if cache is not None and records else None
+    runs = [department_run(layout, rec, data_dir, framework_file, folders=folders, declared=declared)
+            for rec, data_dir in records]
     chapters = list(runs)
     runs += [source_run(layout, rec, data_dir, framework_file) for rec, data_dir in records if source_name(rec)]
+    runs += _other_pages(layout, chapters, framework_file, cache)
+    if cache is not None and cache.unsaved:
+        cache.save(cache.seen)
+    return runs
+
+
+def _other_pages(layout: BookLayout, chapters: list[Run], framework_file: Path, cache: RecordCache | None) -> list[Run]:
+    """The year overviews, 评价方法 and 数据核查汇总 of a book with these chapters."""
+    runs: list[Run] = []
     for year in sorted({r.year for r in chapters}, reverse=True):
         for demo in (False, True):
             group = [r for r in chapters if r.year == year and r.demo == demo]
             if len(group) < 2:
                 continue
-            dirs = sorted({str(Path(r.inputs[0]).parents[1]) for r in group})  # <data_dir>/<year>/<code>.yaml
+            dirs = sorted({str(Path(r.departments[0]).parents[1]) for r in group})  # <data_dir>/<year>/<code>.yaml
             suffix = "（示例数据）" if demo else ""
             runs.append(_page_run(
                 layout, OVERVIEW_TEMPLATE, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
+                departments=tuple(sorted(r.departments[0] for r in group)), cache=cache,
                 page=f"book/{year}/overview{'-demo' if demo else ''}",
-                title=f"{year}年度部门整体支出绩效评价总览{suffix}",
-                inputs=tuple(sorted({p for r in group for p in r.inputs})), year=year, demo=demo))
+                title=f"{year}年度部门整体支出绩效评价总览{suffix}", year=year, demo=demo))
     frameworks = sorted(str(p) for p in layout.frameworks_dir.glob("*.yaml"))
     runs.append(_page_run(layout, METHOD_TEMPLATE, {}, framework_file, page="book/method", title="评价方法",
-                          inputs=tuple(frameworks)))
+                          inputs=tuple(frameworks), cache=cache))
     if chapters:
         runs.append(_page_run(
             layout, FINDINGS_TEMPLATE, {"data_dirs": [str(d) for d in layout.data_dirs]}, framework_file,
-            page="book/findings", title="数据核查汇总",
-            inputs=tuple(sorted({p for r in chapters for p in r.inputs}))))
+            departments=tuple(r.departments[0] for r in chapters), page="book/findings", title="数据核查汇总",
+            cache=cache))
     return runs
 
 
@@ -384,5 +483,5 @@ def select(runs: list[Run], only: str | None) -> list[Run]:
         return runs
     if not any(r.code == only for r in runs):
         raise UsageError(f"没有部门代码为 {only} 的数据 (no data for --only {only})")
-    files = {r.inputs[0] for r in runs if r.code == only}
-    return [r for r in runs if r.code == only or (not r.code and files & set(r.inputs))]
+    files = {r.departments[0] for r in runs if r.code == only}
+    return [r for r in runs if r.code == only or (not r.code and files & set(r.departments))]

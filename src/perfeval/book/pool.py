@@ -1,7 +1,10 @@
 """Executing many tasks: a local process pool or a Dask cluster, one progress bar, the closing summary.
 
 Executors run any picklable module-level function over the tasks (the build passes
-:func:`perfeval.book.task.execute_task`); they know nothing of pages or books.
+:func:`perfeval.book.task.execute_task`); they know nothing of pages or books. Tasks may be submitted in
+several waves (the build submits the chapters, then, while they run, works out the year pages); results come
+back in the order they finish. An executor that breaks down (a pool process killed, a Dask scheduler lost)
+raises :class:`ExecutorError` with a message in Chinese, not a traceback.
 """
 
 from __future__ import annotations
@@ -10,71 +13,150 @@ import os
 import sys
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from perfeval.book.lock import die_with_parent
 from perfeval.book.task import Result
 
-T = TypeVar("T")
-R = TypeVar("R")
+
+class ExecutorError(Exception):
+    """The executor stopped working mid-build (the message says what to do); the published book is unchanged."""
 
 
 class Executor(Protocol):
-    def submit_all(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]: ...
+    def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None: ...
+    def results(self) -> Iterator[Any]: ...
     def close(self, cancel: bool = False) -> None: ...
 
 
 class LocalExecutor:
     """A process pool on this machine (processes, never threads: papermill changes the working directory).
 
-    Pool workers die with the build process (no orphans after a SIGKILL; their kernels follow them).
-    """
+    Pool workers die with the build process (no orphans after a SIGKILL; their kernels follow them). With one
+    job the tasks run in this process, in the order they were submitted, when their results are asked for."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[Any]] = []
+        self.serial: list[tuple[Callable[[Any], Any], Any]] = []
 
-    def submit_all(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[Future[R]]:
+    def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
         if self.jobs == 1:
-            for task in tasks:
-                fut: Future[R] = Future()
-                fut.set_result(fn(task))
-                yield fut
+            self.serial.extend((fn, t) for t in tasks)
             return
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent)
-        futures = [self.pool.submit(fn, t) for t in tasks]
-        yield from as_completed(futures)
+        if self.pool is None and tasks:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent)
+        try:
+            self.futures += [self.pool.submit(fn, t) for t in tasks] if self.pool is not None else []
+        except BrokenProcessPool:
+            raise ExecutorError(_BROKEN) from None
+
+    def results(self) -> Iterator[Any]:
+        if self.jobs == 1:
+            while self.serial:
+                fn, task = self.serial.pop(0)
+                yield fn(task)
+            return
+        try:
+            for fut in as_completed(self.futures):
+                yield fut.result()
+        except BrokenProcessPool:
+            raise ExecutorError(_BROKEN) from None
 
     def close(self, cancel: bool = False) -> None:
+        self.serial.clear()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=cancel)
             self.pool = None
 
 
+_BROKEN = "执行页面的进程意外退出（可能是内存不足或被终止），构建已停止，已发布的网页未改变；请重新运行 perfeval build"
+
+
 class DaskExecutor:
     """Submit tasks to a dask.distributed scheduler (the ``perfeval[dask]`` extra).
 
-    Workers need perfeval and its stack installed (the same versions: they are part of every page's cache
-    key) and nothing else: the build gives each task its files by value and writes what comes back
-    (:mod:`perfeval.book.task`), so workers may run on machines that share no file system with the build.
-    A worker process runs one task at a time (``dask worker --nthreads 1``; see ``docs/cluster.md``)."""
+    Workers need perfeval and its stack installed, the client's versions exactly (they are part of every
+    page's cache key): a worker whose perfeval code, version or stack differs refuses each task
+    (:func:`perfeval.book.task.execute_task` compares the task's stamp with its own), and the executor checks
+    every worker when it connects. Workers need nothing else: the build gives each task its files by value
+    and writes what comes back (:mod:`perfeval.book.task`), so workers may run on machines that share no file
+    system with the build. A worker process runs one task at a time (``dask worker --nthreads 1``; see
+    ``docs/cluster.md``). A scheduler that cannot be reached, or is lost mid-build, stops the build with a
+    message (:class:`ExecutorError`)."""
 
-    def __init__(self, scheduler: str) -> None:
+    def __init__(self, scheduler: str, expected: str = "", check: Callable[[], str] | None = None) -> None:
         from dask.distributed import Client
 
-        self.client = Client(scheduler, set_as_default=False)
+        self.scheduler = scheduler
+        try:
+            self.client = Client(scheduler, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(f"无法连接 Dask 调度器 {scheduler}：{_reason(exc)}。请确认调度器已启动、地址和端口正确") from None
         self.futures: list[Any] = []
+        if expected and check is not None:
+            self._check_workers(expected, check)
 
-    def submit_all(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[Any]:
+    def _check_workers(self, expected: str, check: Callable[[], str]) -> None:
+        """Refuse to start when a connected worker runs other perfeval code or another stack."""
+        try:
+            stamps = self.client.run(check)
+        except Exception as exc:  # noqa: BLE001 - any failure here is the cluster's
+            self.client.close()
+            raise ExecutorError(f"无法检查 Dask 工作进程的 perfeval 版本：{_reason(exc)}") from None
+        wrong = sorted(addr for addr, value in stamps.items() if value != expected)
+        if wrong:
+            self.client.close()
+            raise ExecutorError(
+                f"{len(wrong)} 个 Dask 工作进程运行的 perfeval 代码或依赖版本与本机不同（{'、'.join(wrong[:5])}"
+                f"{' 等' if len(wrong) > 5 else ''}），构建未开始。请在工作节点安装与本机相同的 perfeval 及依赖"
+                "（见 docs/cluster.md）后重试")
+
+    def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+        try:
+            self.futures += [self.client.submit(fn, t, pure=False, key=_dask_key(t)) for t in tasks]
+        except Exception as exc:  # noqa: BLE001 - the scheduler is gone
+            raise ExecutorError(self._lost(exc)) from None
+
+    def results(self) -> Iterator[Any]:
         from dask.distributed import as_completed as dask_completed
 
-        self.futures = [self.client.submit(fn, t, pure=False, key=_dask_key(t)) for t in tasks]
-        yield from dask_completed(self.futures, loop=self.client.loop)
+        try:
+            for fut in dask_completed(self.futures, loop=self.client.loop):
+                yield fut.result()
+        except Exception as exc:  # noqa: BLE001 - scheduler lost, worker killed again and again …
+            raise ExecutorError(self._lost(exc)) from None
+
+    def _lost(self, exc: BaseException) -> str:
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker
+        from distributed.comm import CommClosedError
+
+        if isinstance(exc, KilledWorker):
+            what = "执行页面的 Dask 工作进程反复意外退出（可能是内存不足）"
+        elif isinstance(exc, (CancelledError, CommClosedError, OSError, TimeoutError)):
+            what = f"与 Dask 调度器 {self.scheduler} 的连接中断"
+        else:
+            what = "Dask 任务出错"
+        return (f"{what}（{_reason(exc)}），构建已停止，已发布的网页未改变；"
+                "请检查调度器和工作进程后重新运行 perfeval build")
 
     def close(self, cancel: bool = False) -> None:
-        if cancel and self.futures:
-            self.client.cancel(self.futures)
-        self.client.close()
+        try:
+            if cancel and self.futures:
+                self.client.cancel(self.futures)
+        except Exception:  # noqa: BLE001 - closing a client whose scheduler is gone
+            pass
+        finally:
+            self.client.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _dask_key(task: Any) -> str:
@@ -82,14 +164,16 @@ def _dask_key(task: Any) -> str:
     return f"perfeval-{getattr(task, 'page', 'task')}-{getattr(task, 'key', '')[:16] or uuid.uuid4().hex}"
 
 
-def run_tasks(fn: Callable[[Any], Result], tasks: Sequence[Any], executor: Executor, keep_going: bool,
+def run_tasks(fn: Callable[[Any], Result], waves: Iterable[Sequence[Any]], executor: Executor, keep_going: bool,
               on_result: Callable[[Result], None]) -> list[Result]:
-    """Execute tasks; stop at the first failure unless ``keep_going`` (pending tasks are cancelled)."""
+    """Execute tasks, wave after wave (a wave is worked out while the ones before it run); stop at the first
+    failure unless ``keep_going`` (pending tasks are cancelled)."""
     results: list[Result] = []
     failed = False
     try:
-        for fut in executor.submit_all(fn, tasks):
-            result = fut.result()
+        for wave in waves:
+            executor.submit(fn, wave)
+        for result in executor.results():
             results.append(result)
             on_result(result)
             if result.status == "failed" and not keep_going:
@@ -113,6 +197,14 @@ class Progress:
 
     def _postfix(self) -> None:
         self.bar.set_postfix(完成=self.counts["done"], 缓存=self.counts["cached"], 失败=self.counts["failed"])
+
+    def plan(self, total: int, cached: int) -> None:
+        """Set the number of pages (when it is known only after the bar was started) and count the pages
+        found unchanged."""
+        self.bar.total = total
+        self.counts["cached"] += cached
+        self.bar.update(cached)
+        self._postfix()
 
     def update(self, result: Result) -> None:
         self.counts["failed" if result.status == "failed" else "done"] += 1

@@ -1,4 +1,4 @@
-"""Rendering and publishing the HTML book: staging from the last render, pruning, atomic swap.
+"""Publishing the HTML book: the render folder pruned to the current book, releases, atomic swap.
 
 Layout under ``_build/``::
 
@@ -8,22 +8,23 @@ Layout under ``_build/``::
     _build/.staging-*        work folders of a running build (removed afterwards, or by the next build)
     _build/.build.lock       the build lock (see :mod:`perfeval.book.lock`)
 
-Guarantees (every function here expects the caller to hold the build lock):
+Guarantees (every function here expects the caller to hold the build lock; rendering itself, and when the
+render folder is reused, is :mod:`perfeval.book.rendering`):
 
 * **Only a complete book is ever published.** The book is rendered into staging; when that succeeded,
   the HTML becomes a new ``releases/<id>`` and ``_build/html`` is switched to it by ``os.replace`` of a
   temporary symlink, which is atomic: a reader sees either the old or the new book, never a mix, and a
   build killed at any moment leaves the old book untouched. Releases are never written once published: a
-  file the new release shares with the previous one (same size and time) is a hard link to it, so
-  publishing costs the pages that changed, not the book.
+  file of the render that was not written since the previous release was made from it (same inode, size,
+  modification and change time: :data:`PUBLISHED_FILE`) is a hard link to that release's copy, and the
+  oldest release no reader is on any more is recycled as the new one, so publishing writes the files that
+  changed, not the book.
 * **A release holds exactly the current book.** Staging *is* the cache, moved aside (a rename, not a
   copy), so Sphinx re-reads only changed pages; before rendering, everything of pages no longer in the
   table of contents is pruned (doctrees, executed copies, downloads), and when the navigation changed (a
   page added, removed, renamed or retitled) the HTML output is dropped so that every page is written
   again with the new navigation (Sphinx re-reads only what changed; it rewrites everything). A render
   that succeeds moves staging back as the cache.
-* **A corrupt cache is recovered**: a render from the cache that fails is retried once from scratch. A
-  render that fails again or is interrupted leaves no cache: the next one starts from scratch.
 * **Leftovers of killed builds are cleaned** by :func:`cleanup_leftovers`, at the start of every build.
 """
 
@@ -31,12 +32,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
-from typing import Callable, Collection, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
-from perfeval.book.lock import run_child, signals_deferred
+from perfeval.book.cache import read_json, write_json
+from perfeval.book.lock import signals_deferred
 from perfeval.errors import UsageError
 
 STAGING_PREFIX = ".staging-"
@@ -50,6 +51,10 @@ SPHINX_STAGING = f"{STAGING_PREFIX}sphinx"
 NAVIGATION_FILE = ".perfeval-navigation"
 #: The folder (under the book's html_extra_path) whose files are published as downloads.
 DOWNLOADS = "downloads"
+#: In a render folder: what it was rendered with and from ({"environment": stamp, "sources": {path: sha256}}).
+RENDER_FILE = ".perfeval-render.json"
+#: In a render folder: the files of its HTML output as they were when published, and the release they went to.
+PUBLISHED_FILE = ".perfeval-published.json"
 
 
 class RenderError(Exception):
@@ -114,33 +119,94 @@ def cleanup_leftovers(html_dir: Path) -> list[Path]:
     return removed
 
 
-def link_or_copy_tree(source: Path, dest: Path, previous: Path | None) -> tuple[int, int]:
-    """Copy the tree ``source`` to ``dest`` (which must not exist), hard-linking each file that ``previous``
-    (an earlier copy, never written again) holds with the same size and modification time; returns
-    (files linked, files copied). Copies keep their modification time, so that the next publish links them."""
+def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
+                      published: Mapping[str, Sequence[int]] | None = None) -> tuple[int, int, dict[str, list[int]]]:
+    """Make ``dest`` a copy of the tree ``source``, hard-linking each file that ``previous`` (the release made
+    from ``source`` last time, never written again) holds unchanged; returns (files linked, files copied, the
+    record for next time).
+
+    ``published`` is the record :func:`link_or_copy_tree` returned last time: relative path → identity of the
+    source file when it was published (inode, size, modification and change time). A source file with the
+    same identity has not been written since, so its content is the one ``previous`` holds; any write (also
+    one that restores the modification time) changes the change time, and the file is copied.
+
+    ``dest`` may be an older release being recycled (it is not published any more): a file it already holds
+    as the very file of ``previous`` is left as it is, any other is replaced (unlinked first: it may be a link
+    shared with another release, which must not be written), and what ``source`` does not hold is removed.
+    A new release thus costs the files that changed since, not the book's files created and deleted."""
     linked = copied = 0
-    for folder, dirs, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            src, out = Path(folder) / name, dest / rel / name
-            if src.is_symlink():
-                shutil.copy2(src, out, follow_symlinks=False)
+    record: dict[str, list[int]] = {}
+    published = published or {}
+    wanted: set[str] = set()
+
+    def walk(folder: str, rel: str) -> None:
+        nonlocal linked, copied
+        os.makedirs(os.path.join(dest, rel), exist_ok=True)
+        with os.scandir(folder) as it:
+            entries = list(it)
+        for entry in entries:
+            key = f"{rel}/{entry.name}" if rel else entry.name
+            out = os.path.join(dest, key)
+            if entry.is_dir(follow_symlinks=False):
+                wanted.add(key)
+                walk(entry.path, key)
+                continue
+            wanted.add(key)
+            if entry.is_symlink():
+                _replace(out)
+                shutil.copy2(entry.path, out, follow_symlinks=False)
                 copied += 1
                 continue
-            old = previous / rel / name if previous is not None else None
-            if old is not None and not old.is_symlink():
+            stat = entry.stat()
+            identity = [*_identity(stat)]
+            record[key] = identity
+            if previous is not None and list(published.get(key, ())) == identity:
+                old = os.path.join(previous, key)
                 try:
-                    a, b = src.stat(), old.stat()
-                    if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
-                        os.link(old, out)
+                    if os.path.samefile(old, out):
                         linked += 1
                         continue
                 except OSError:
+                    pass
+                try:
+                    _replace(out)
+                    os.link(old, out)
+                    linked += 1
+                    continue
+                except OSError:
                     pass   # not there, or another file system: copy
-            shutil.copy2(src, out)
+            _replace(out)
+            shutil.copy2(entry.path, out)
             copied += 1
-    return linked, copied
+
+    walk(str(source), "")
+    _remove_unwanted(str(dest), "", wanted)
+    return linked, copied, record
+
+
+def _replace(path: str) -> None:
+    """Make room for a new file at ``path`` (never write into a file that may be linked elsewhere)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_unwanted(folder: str, rel: str, wanted: set[str]) -> None:
+    with os.scandir(folder) as it:
+        entries = list(it)
+    for entry in entries:
+        key = f"{rel}/{entry.name}" if rel else entry.name
+        if key not in wanted:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            _remove_unwanted(entry.path, key, wanted)
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def swap_in(built: Path, html_dir: Path) -> Path:
@@ -199,13 +265,12 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
     out = staging / "_build"
     wanted = set(docnames)
     for folder, suffixes in ((out / ".doctrees", (".doctree",)), (out / "jupyter_execute", (".ipynb", ".md"))):
-        if not folder.is_dir():
-            continue
-        for path in folder.rglob("*"):
-            if path.is_file() and path.suffix in suffixes:
-                doc = path.relative_to(folder).with_suffix("").as_posix()
-                if doc not in wanted:
-                    path.unlink()
+        for current, _, files in os.walk(folder):
+            rel = os.path.relpath(current, folder).replace(os.sep, "/")
+            for name in files:
+                stem, suffix = os.path.splitext(name)
+                if suffix in suffixes and (stem if rel == "." else f"{rel}/{stem}") not in wanted:
+                    os.unlink(os.path.join(current, name))
     html = out / "html"
     recorded = staging / NAVIGATION_FILE
     old = recorded.read_text(encoding="utf-8") if recorded.is_file() else None
@@ -222,57 +287,30 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def _render(cmd: Sequence[str], root: Path, staging: Path, log_file: Path) -> str:
-    """Run jupyter-book into ``staging``; "" on success, else the tail of its output."""
-    proc = run_child([*cmd, "--path-output", str(staging)], cwd=root)
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    if proc.returncode == 0 and (staging / "_build" / "html" / "index.html").is_file():
-        return ""
-    lines = [line[:300] for line in (proc.stdout + proc.stderr).strip().splitlines()[-10:]]
-    return "\n".join(lines) or f"退出码 {proc.returncode}"
+def _published(staging: Path, previous: Path | None) -> dict[str, Any]:
+    """The record of the last publish from this render folder, when it was made into ``previous``."""
+    data = read_json(staging / PUBLISHED_FILE)
+    if previous is None or not isinstance(data, dict) or data.get("release") != previous.name:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
 
 
-def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
-                       docnames: Collection[str], navigation: str, downloads_dir: Path,
-                       say: Callable[[str], None] = print) -> Path:
-    """Render the book with ``cmd`` into staging and publish its HTML; returns the release.
+def publish_render(staging: Path, html_dir: Path) -> Path:
+    """Publish the HTML of a successful render in ``staging`` as a new release; returns the release.
 
-    Staging is the last successful render (``_build/.sphinx-cache``, moved aside), pruned to the current
-    book (:func:`prune_staging`). A render from the cache that fails is retried once from scratch (a
-    corrupt cache must not block every build). After success the HTML becomes a new release (files
-    unchanged since the current release are hard links to it) and is swapped in, and staging becomes the
-    cache again. On failure or interruption the published book is unchanged, staging is removed (a killed
-    build leaves it for the next build's :func:`cleanup_leftovers`) and the next render starts from
-    scratch. The caller holds the build lock.
-    """
-    root = Path(root)
-    html_dir = Path(html_dir)
+    The oldest release no reader is on any more becomes the new one, and only what changed since the
+    previous release is written into it (:func:`link_or_copy_tree`); the record of what was published stays
+    with the render folder (:data:`PUBLISHED_FILE`). The caller holds the build lock."""
     build_dir = html_dir.parent
-    staging = build_dir / SPHINX_STAGING
-    cache = build_dir / SPHINX_CACHE
-    shutil.rmtree(staging, ignore_errors=True)
-    from_cache = (cache / "_build" / "html" / "index.html").is_file()
-    try:
-        if from_cache:
-            os.replace(cache, staging)
-            prune_staging(staging, docnames, navigation, downloads_dir)
-        else:
-            shutil.rmtree(cache, ignore_errors=True)
-        failure = _render(cmd, root, staging, log_file)
-        if failure and from_cache:
-            say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
-            shutil.rmtree(staging, ignore_errors=True)
-            failure = _render(cmd, root, staging, log_file)
-        if failure:
-            raise RenderError(f"jupyter-book 出错（完整日志 {log_file}），最后几行：\n{failure}")
-        (staging / NAVIGATION_FILE).write_text(navigation, encoding="utf-8")
-        outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
-        shutil.rmtree(outgoing, ignore_errors=True)
-        link_or_copy_tree(staging / "_build" / "html", outgoing, current_release(html_dir))
-        release = swap_in(outgoing, html_dir)
-        with signals_deferred():
-            os.replace(staging, cache)
-        return release
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
+    shutil.rmtree(outgoing, ignore_errors=True)
+    previous = current_release(html_dir)
+    published = _published(staging, previous)
+    spare = [r for r in _releases(build_dir) if previous is None or r.resolve() != previous.resolve()]
+    if spare and published:
+        os.replace(spare[0], outgoing)
+    *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published)
+    release = swap_in(outgoing, html_dir)
+    write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
+    return release

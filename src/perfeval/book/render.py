@@ -9,9 +9,14 @@ is but does not say so). Sphinx cuts the documents into chunks of about √(10·
 per chunk; each process pays its start-up again (imports, compiled schemas, caches) and, when reading,
 sends the whole environment back. We give it ``2·N`` chunks instead (measured in ``benchmarks/RESULTS.md``),
 and a rebuild that writes only a few pages writes them in this process. Forked processes die with this one
-(``PR_SET_PDEATHSIG``), which dies with the build.
+(``PR_SET_PDEATHSIG``), which dies with the build. The files of ``html_extra_path`` (the book's downloads) are
+copied when they changed, not compared with their last copy on every render (:func:`_copy_changed_extra_files`).
 
-Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments.
+With ``--wait`` it loads Sphinx, the extensions and the last render's environment, then waits for a line
+``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early).
+
+Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments, 3 when
+told not to go.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 #: Chunks per process in Sphinx's parallel read and write.
 CHUNKS_PER_JOB = 2
+#: Beside the HTML output (``_build/``): the ``html_extra_path`` files as they were when copied.
+EXTRA_RECORD = ".perfeval-extra.json"
 #: Fewer pages than this to write (a rebuild after a small change): written by this process, since forking
 #: a process that holds the environment of a large book costs more than writing them (1000 pages: 2 s).
 PARALLEL_WRITE_FROM = 24
@@ -60,6 +67,116 @@ def _write_few_in_process() -> None:
     Builder._write_parallel = write  # type: ignore[method-assign]
 
 
+def _copy_changed_extra_files() -> None:
+    """Sphinx copies every ``html_extra_path`` file on every render, comparing its content with the copy it
+    made last time (the book's downloads: 14 000 files, 300 MB read twice at 1000 departments). Copy only the
+    files whose identity (inode, size, modification and change time: any write changes it) differs from when
+    they were copied, or whose copy is gone; the record is kept beside the output (:data:`EXTRA_RECORD`)."""
+    import posixpath
+    import shutil
+
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.util.matching import Matcher
+
+    from perfeval.book.cache import read_json, write_json
+
+    def copy_extra_files(self: Any) -> None:
+        record_path = Path(self.outdir).parent / EXTRA_RECORD
+        old = read_json(record_path)
+        old = old if isinstance(old, dict) else {}
+        new: dict[str, list[int]] = {}
+        excluded = Matcher(self.config.exclude_patterns)
+        outdir = str(self.outdir)
+        made: set[str] = set()
+
+        def walk(folder: str, rel: str, extra_path: str) -> None:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+            for entry in entries:
+                path = posixpath.join(rel, entry.name) if rel else entry.name
+                if excluded(path):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, path, extra_path)
+                    continue
+                stat = entry.stat()
+                identity = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+                key = f"{extra_path}/{path}"
+                dest = os.path.join(outdir, path)
+                if old.get(key) != identity or not os.path.isfile(dest):
+                    parent = os.path.dirname(dest)
+                    if parent not in made:
+                        os.makedirs(parent, exist_ok=True)
+                        made.add(parent)
+                    shutil.copyfile(entry.path, dest)
+                new[key] = identity
+
+        for extra_path in self.config.html_extra_path:
+            source = os.path.join(str(self.confdir), extra_path)
+            if os.path.isdir(source):
+                walk(source, "", extra_path)
+        write_json(record_path, new)
+
+    StandaloneHTMLBuilder.copy_extra_files = copy_extra_files  # type: ignore[method-assign]
+
+
+class _PrunedGlob:
+    """``glob`` for sphinx-external-toc, which lists every source file of the project to exclude those its
+    table of contents does not name (``only_build_toc_files``): it walks the whole project, ``_build`` and its
+    releases included (5 s at 1000 departments). This walk skips folders that ``exclude_patterns`` excludes
+    (and hidden ones, as glob does): every file in them is excluded already, so the result is the same."""
+
+    def __init__(self, root: Path, exclude_patterns: Sequence[str]) -> None:
+        from sphinx.util.matching import Matcher
+
+        self.root = root
+        self.excluded = Matcher([*exclude_patterns, "_build"])
+
+    def iglob(self, pattern: str, recursive: bool = False) -> Iterator[str]:
+        head, _, suffix = pattern.rpartition("/**/*")
+        if Path(head) != self.root or not recursive:
+            import glob
+
+            yield from glob.iglob(pattern, recursive=recursive)
+            return
+        for folder, dirs, files in os.walk(self.root, followlinks=True):
+            rel = Path(folder).relative_to(self.root).as_posix()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not self.excluded(
+                d if rel == "." else f"{rel}/{d}"))
+            for name in sorted(files):
+                if name.endswith(suffix) and not name.startswith("."):
+                    yield os.path.join(folder, name)
+
+
+def _fast_toc(root: Path) -> None:
+    """sphinx-external-toc reads ``_toc.yml`` (1000 entries) with PyYAML's pure-Python loader and finds the
+    files it does not list with a walk of the whole project; read it with libyaml's loader (the same data
+    for the plain YAML the build writes) and walk only folders that are not excluded (:class:`_PrunedGlob`)."""
+    import yaml
+    from sphinx_external_toc import events, parsing
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    parsing.yaml = _Yaml(loader)  # type: ignore[attr-defined]
+    config = yaml.load((root / "_config.yml").read_text(encoding="utf-8"), Loader=loader) or {}
+    patterns = config.get("exclude_patterns") if isinstance(config, dict) else None
+    events.glob = _PrunedGlob(root, [p for p in patterns or [] if isinstance(p, str)])  # type: ignore[attr-defined]
+
+
+class _Yaml:
+    """The ``yaml`` sphinx-external-toc's parser uses, with ``safe_load`` on libyaml."""
+
+    def __init__(self, loader: Any) -> None:
+        import yaml
+
+        self._yaml, self._loader = yaml, loader
+
+    def safe_load(self, stream: Any) -> Any:
+        return self._yaml.load(stream, Loader=self._loader)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._yaml, name)
+
+
 def _forked_children_die_with_us() -> None:
     from perfeval.book.lock import die_with_parent
 
@@ -67,11 +184,52 @@ def _forked_children_die_with_us() -> None:
         os.register_at_fork(after_in_child=die_with_parent)
 
 
-def render(root: Path, output: Path, jobs: int) -> int:
+def _numbering_only_when_numbered() -> None:
+    """sphinx-external-toc deep-copies every page's title on every render to renumber numbered toctrees in
+    its styles (0.5 s at 1000 pages); with no numbered toctree (the build numbers no sections) its result is
+    Sphinx's own, which is what runs then."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+    from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
+
+    styled = TocTreeCollectorWithStyles.assign_section_numbers
+
+    def assign(self: Any, env: Any) -> Any:
+        if not env.numbered_toctrees:
+            return TocTreeCollector.assign_section_numbers(self, env)
+        return styled(self, env)
+
+    TocTreeCollectorWithStyles.assign_section_numbers = assign  # type: ignore[method-assign]
+
+
+def _wait_for_go() -> None:
+    """Load everything, then wait before building until a line ``go`` comes on standard input (anything else,
+    or its end, exits with status 3 without building): the build starts the render while its pages run."""
+    from sphinx.application import Sphinx
+
+    build = Sphinx.build
+
+    def waiting(self: Any, *args: Any, **kwargs: Any) -> None:
+        if self.config.html_search_language == "zh":   # the Chinese word dictionary, loaded while we wait
+            import jieba
+
+            jieba.initialize()
+        if sys.stdin.readline().strip() != "go":
+            raise SystemExit(3)
+        build(self, *args, **kwargs)
+
+    Sphinx.build = waiting  # type: ignore[method-assign]
+
+
+def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
     """Render the book at ``root`` into ``output/_build/html``; Sphinx's status code (0: success)."""
     import sphinx.builders
     from jupyter_book.sphinx import build_sphinx
 
+    _copy_changed_extra_files()
+    _fast_toc(root.resolve())
+    _numbering_only_when_numbered()
+    if wait:
+        _wait_for_go()
     if jobs > 1:
         sphinx.builders.make_chunks = _chunks  # type: ignore[attr-defined]
         _write_few_in_process()
@@ -93,14 +251,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("root", type=Path)
     parser.add_argument("--path-output", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--wait", action="store_true", help="load, then build when 'go' comes on stdin")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
     if not (args.root / "_config.yml").is_file() or not (args.root / "_toc.yml").is_file():
         print(f"{args.root}: no _config.yml or _toc.yml", file=sys.stderr)
         return 2
     os.chdir(args.root)   # as jupyter-book's command line is run: relative paths in the config are the book's
-    return render(args.root, args.path_output, args.jobs)
+    return render(args.root, args.path_output, args.jobs, args.wait)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Out without tearing down the interpreter: freeing the environment of a large book object by object
+    # takes seconds, and every file is written and closed by now.
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

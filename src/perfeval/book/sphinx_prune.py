@@ -9,6 +9,7 @@ everything else there is removed. Enabled in ``_config.yml`` (``sphinx: extra_ex
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ def prune_images(outdir: Path, srcdir: Path, images: dict[str, Any]) -> list[Pat
     """Remove the files of ``outdir/_images`` and of the sibling ``jupyter_execute`` folder (top level) that
     ``images`` (Sphinx's ``env.images``: source path → (docnames, unique name)) does not name."""
     used_names = {unique for _, (_, unique) in images.items()}
-    used_sources = {(srcdir / source).resolve() for source in images}
+    # Paths compared as written, normalised (resolving each of thousands of images costs seconds at 1000 pages).
+    used_sources = {os.path.normpath(srcdir / source) for source in images}
     removed: list[Path] = []
     published = outdir / "_images"
     if published.is_dir():
@@ -27,7 +29,7 @@ def prune_images(outdir: Path, srcdir: Path, images: dict[str, Any]) -> list[Pat
     executed = outdir.parent / "jupyter_execute"
     if executed.is_dir():
         removed += [p for p in executed.iterdir()
-                    if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and p.resolve() not in used_sources]
+                    if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and os.path.normpath(p) not in used_sources]
     for path in removed:
         path.unlink()
     return removed

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
+import os
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -36,6 +39,7 @@ class Task:
     key: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # path → sha256
     files: dict[str, bytes] | None = None                 # by value: client path → content (None: read in place)
+    stamp: str = ""                                       # the client's code and stack (:func:`worker_stamp`); "": not checked
 
     @property
     def page(self) -> str:
@@ -135,8 +139,26 @@ def workspace() -> Workspace:
 
 # --- the step ------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def worker_stamp() -> str:
+    """This process's perfeval code, version and stack, as one hash (computed once per process)."""
+    import perfeval
+    from perfeval.book.cache import shared_state, stamp
+
+    return stamp({"perfeval": perfeval.__version__, **shared_state()})
+
+
 def execute_task(task: Task) -> Result:
-    """Run one task (in a worker): a failure is a Result naming the page, the section and the error."""
+    """Run one task (in a worker): a failure is a Result naming the page, the section and the error. A task
+    stamped with the client's code and stack is refused by a worker whose own differ: its page would be
+    cached under a key that does not describe it."""
+    if task.stamp and task.stamp != worker_stamp():
+        import perfeval
+
+        return Result(task.page, "failed", error=(
+            f"{task.run.describe()}：工作进程 {socket.gethostname()}（进程 {os.getpid()}）运行的 perfeval "
+            f"{perfeval.__version__} 代码或依赖版本与本机不同，拒绝执行；请在工作节点安装与本机相同的 perfeval 及依赖"),
+            inputs=task.inputs)
     with _task_lock:
         return _execute(task)
 

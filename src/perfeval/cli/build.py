@@ -10,7 +10,7 @@ from typing import Any
 
 from perfeval.book import BookLayout, BuildOptions, RenderError, build, department_run
 from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, write_notebook
-from perfeval.book.pipeline import ENGINES, EXECUTORS
+from perfeval.book.pipeline import ENGINES, EXECUTORS, ExecutorError
 from perfeval.book.plan import DEPARTMENT_TEMPLATE
 from perfeval.cli.bureau import side_file_problems
 from perfeval.cli.outputs import check_new_files, check_output, refuse_project_files
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
     b.add_argument("--no-html", action="store_true", help="只执行笔记本、写目录，不生成网页")
     b.add_argument("--jobs", metavar="N", type=int, default=None, help="并行进程数（默认全部 CPU 核）")
     b.add_argument("--keep-going", action="store_true", help="某个页面失败时继续执行其他页面（不发布网页）")
-    b.add_argument("--force", action="store_true", help="即使输入未变化也重新执行每个页面")
+    b.add_argument("--force", action="store_true", help="即使输入未变化也重新执行每个页面，并从头生成网页")
     b.add_argument("--engine", metavar="引擎", default=DEFAULT_ENGINE, choices=ENGINES,
                    help=f"papermill 引擎：{ENGINES[0]}（默认，复用预热的内核）或 {ENGINES[1]}（papermill 自带）")
     b.add_argument("--executor", metavar="执行方式", default="local", choices=EXECUTORS,
@@ -139,6 +139,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(layout, options)
     except RenderError as exc:  # jupyter-book failed: the previous book stays published
         print(f"perfeval: 网页生成失败，已发布的网页未改变：{exc}", file=sys.stderr)
+        return 1
+    except ExecutorError as exc:  # the process pool or the Dask cluster broke down
+        print(f"perfeval: 构建中断：{exc}", file=sys.stderr)
         return 1
     if report.failed:
         for name, error in report.failed.items():

@@ -13,13 +13,40 @@
 - :func:`render`: the chapter template's prose macros.
 """
 
-from perfeval.pages.chapter import Chapter, word_file
-from perfeval.pages.docx import export_docx
-from perfeval.pages.downloads import Page, page_downloads, write_downloads
-from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
-from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
-from perfeval.pages.prose import LEAD_NOTE, render
-from perfeval.pages.source_page import SourcePage, source_page, source_title
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: The module of each public name. A name is imported when first used, so that a module of the package used
+#: alone (the Sphinx extensions in every render, department summaries in the build) does not import pandas
+#: and matplotlib with the package (1.5 s).
+_EXPORTS = {
+    "Chapter": "chapter", "word_file": "chapter", "export_docx": "docx", "Page": "downloads",
+    "page_downloads": "downloads", "write_downloads": "downloads", "OUTLINE": "outline", "Section": "outline",
+    "how_to_read_markdown": "outline", "FindingsPage": "overviews", "MethodPage": "overviews",
+    "Overview": "overviews", "LEAD_NOTE": "prose", "render": "prose", "SourcePage": "source_page",
+    "source_page": "source_page", "source_title": "source_page",
+}
+
+if TYPE_CHECKING:
+    from perfeval.pages.chapter import Chapter, word_file
+    from perfeval.pages.docx import export_docx
+    from perfeval.pages.downloads import Page, page_downloads, write_downloads
+    from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
+    from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
+    from perfeval.pages.prose import LEAD_NOTE, render
+    from perfeval.pages.source_page import SourcePage, source_page, source_title
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfeval.pages' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"perfeval.pages.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "SourcePage",

@@ -2,6 +2,11 @@
 
 Like :class:`perfeval.pages.chapter.Chapter`, each method sends escaped HTML, tables (with links to the
 chapters) and charts to the page's :class:`~perfeval.pages.display.PageOutput` and returns nothing.
+
+The year overview and 数据核查汇总 work on department summaries
+(:class:`perfeval.pages.summaries.DepartmentSummary`): in the book, from the summaries file the build wrote
+for the page (``summaries_file``: it recomputes only the summaries whose inputs changed); without one,
+summarised here from the data folders.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import pandas as pd
 from markupsafe import escape
 
 import perfeval.pages.ranking as ranking
-from perfeval.model import DepartmentYear, department_path, load_records
+from perfeval.model import department_path, load_records
 from perfeval.pages.cells import score_text
 from perfeval.pages.charts import NoChart
 from perfeval.pages.display import NotebookOutput, PageOutput
 from perfeval.pages.prose import LEAD_NOTE, paragraph, render
 from perfeval.pages.review_tables import FINDING_CSV_ONLY, framework_tree_table, grade_bands_table, level_one_weights
+from perfeval.pages.summaries import DepartmentSummary, read_summaries
 from perfeval.review import Framework, load_framework
 
 
@@ -29,7 +35,7 @@ class Overview:
     departments without a grade (coverage below 60%) are listed apart, with their coverage."""
 
     year: int
-    records: list[DepartmentYear]
+    rows: list[DepartmentSummary]
     framework_path: Path
     demo: bool = False
     out: PageOutput = field(default=None)  # type: ignore[assignment]  # None: the notebook
@@ -40,24 +46,27 @@ class Overview:
             self.out = NotebookOutput(f"{self.year}/overview{'-demo' if self.demo else ''}", "../../")
 
     @classmethod
-    def load(cls, year: int, data_dirs: list[str], demo: bool, framework_file: str | Path) -> "Overview":
-        found = [(rec, d) for rec, d in load_records(data_dirs) if rec.year == int(year) and rec.demo == bool(demo)]
-        return cls(int(year), [rec for rec, _ in found], Path(framework_file), bool(demo),
-                   files={(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
+    def load(cls, year: int, data_dirs: list[str], demo: bool, framework_file: str | Path,
+             summaries_file: str | Path = "") -> "Overview":
+        """The year's departments: from ``summaries_file`` (written by the build) when given, else summarised
+        from the records of ``data_dirs``."""
+        if summaries_file:
+            rows = read_summaries(summaries_file)
+        else:
+            found = [(rec, d) for rec, d in load_records(data_dirs) if rec.year == int(year) and rec.demo == bool(demo)]
+            rows = ranking.evaluate([rec for rec, _ in found], load_framework(framework_file),
+                                    {(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
+        return cls(int(year), rows, Path(framework_file), bool(demo))
 
     @cached_property
     def framework(self) -> Framework:
         return load_framework(self.framework_path)
 
-    @cached_property
-    def rows(self) -> list[ranking.Row]:
-        return ranking.evaluate(self.records, self.framework, self.files)
-
     def intro(self) -> None:
         if self.demo:
             self.out.html(render("demo_banner", None))
         ranked, apart = ranking.ranking(self.rows), ranking.unranked(self.rows)
-        label = self.rows[0].result.label if self.rows else "测算得分"
+        label = self.rows[0].score_label if self.rows else "测算得分"
         text = f"{self.year}年度共{len(self.rows)}个部门纳入本总览，按“{self.framework.title}”测算得分。"
         grades = ranking.grade_distribution(self.rows)
         counts = [f"{g}{n}个" for g, n in zip(grades["等级"], grades["部门数"]) if n and g != "不予评级"]
@@ -68,7 +77,7 @@ class Overview:
                      "数据不足，不予评级，单列于排名表之后。")
         if ranked:
             best = ranked[0]
-            text += f"{label}最高的是{best.rec.unit.name}（{score_text(best.result.total)}分）。"  # type: ignore[arg-type]
+            text += f"{label}最高的是{best.name}（{score_text(best.total)}分）。"  # type: ignore[arg-type]
         followed = [r for r in self.rows if r.rectification]
         if followed:
             total = ranking.rectification_total(followed)
@@ -79,15 +88,15 @@ class Overview:
 
     def ranking(self) -> None:
         ranked = ranking.ranking(self.rows)
-        label = self.rows[0].result.label if self.rows else "测算得分"
+        label = self.rows[0].score_label if self.rows else "测算得分"
         if ranked:
-            links = {"部门": [f"{r.rec.code}.html" for r in ranked]}
+            links = {"部门": [f"{r.code}.html" for r in ranked]}
             self.out.table(ranking.ranking_table(self.rows), f"{self.year}年度部门整体支出绩效{label}排名", "排名", links)
         else:
             self.out.html(paragraph("", "本年度没有数据充足、可以评级的部门。"))
         apart = ranking.unranked(self.rows)
         if apart:
-            links = {"部门": [f"{r.rec.code}.html" for r in apart]}
+            links = {"部门": [f"{r.code}.html" for r in apart]}
             self.out.table(ranking.unranked_table(self.rows), "数据不足、不予评级的部门", "不予评级", links)
 
     def grades(self) -> None:
@@ -106,21 +115,20 @@ class Overview:
 class FindingsPage:
     """数据核查汇总: every finding across all department-years, linked to its chapter (page ``book/findings``)."""
 
-    records: list[DepartmentYear]
-    framework_path: Path
+    rows: list[DepartmentSummary]
     out: PageOutput = field(default_factory=lambda: NotebookOutput("findings", "../"))
 
     files: dict[tuple[str, int], Path] = field(default_factory=dict)   # (code, year) → data file
 
     @classmethod
-    def load(cls, data_dirs: list[str], framework_file: str | Path) -> "FindingsPage":
+    def load(cls, data_dirs: list[str], framework_file: str | Path, summaries_file: str | Path = "") -> "FindingsPage":
+        """Every department-year: from ``summaries_file`` (written by the build) when given, else summarised
+        from the records of ``data_dirs``."""
+        if summaries_file:
+            return cls(read_summaries(summaries_file))
         found = load_records(data_dirs)
-        return cls([rec for rec, _ in found], Path(framework_file),
-                   files={(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
-
-    @cached_property
-    def rows(self) -> list[ranking.Row]:
-        return ranking.evaluate(self.records, load_framework(self.framework_path), self.files)
+        return cls(ranking.evaluate([rec for rec, _ in found], load_framework(framework_file),
+                                    {(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found}))
 
     @cached_property
     def table(self) -> pd.DataFrame:

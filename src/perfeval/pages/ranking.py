@@ -1,6 +1,8 @@
 """Figures across departments: a year's ranking, grade distribution, charts and the findings summary.
 
-Pure functions over validated records; the year overview and 数据核查汇总 pages call them.
+Pure functions over department summaries (:class:`perfeval.pages.summaries.DepartmentSummary`: a row per
+department-year, with our score, its findings and the headline figures); the year overview and 数据核查汇总
+pages call them. :func:`evaluate` summarises validated records (the build keeps summaries with its cache).
 
 The year overview's three charts name each department (a bar or a label per department) while a year has at
 most :data:`MAX_NAMED_DEPARTMENTS` departments. Above that they summarise at a fixed size, so that neither
@@ -11,7 +13,7 @@ per department. The ranking table always names every department.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Mapping
@@ -21,46 +23,26 @@ from matplotlib.ticker import MaxNLocator
 import pandas as pd
 from matplotlib.figure import Figure
 
-from perfeval.model import DepartmentYear, Facts, compute
+from perfeval.model import DepartmentYear
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate
 from perfeval.pages.cells import Absent, Pct, pct, score_or, score_text
 from perfeval.pages.charts import (BLUE, GREEN, GREY, ORANGE, RED, Chart, NoChart, drawable, new_figure, to_float,
                                    unit_label, wrap_label)
-from perfeval.pages.review_tables import finding_item, grade_band_labels
+from perfeval.pages.review_tables import grade_band_labels
+from perfeval.pages.summaries import DepartmentSummary, summarize
 from perfeval.pages.tables import drop_empty_columns
 from perfeval.review import rules
-from perfeval.review import (RECTIFICATION_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER, Finding, Framework, ScoreResult,
-                             assess_file, rectification_counts, run_checks, score, self_total)
+from perfeval.review import RECTIFICATION_STATUSES, SEVERITY_LABELS, SEVERITY_ORDER, Framework
 
-
-@dataclass(frozen=True)
-class Row:
-    """One department-year with its recomputed score and findings (the bureau's rulings applied when its data
-    file is known), and last year's problems by rectification status (empty without last year's record)."""
-
-    rec: DepartmentYear
-    result: ScoreResult
-    findings: tuple[Finding, ...]
-    rectification: dict[str, int] = field(default_factory=dict)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+#: One department-year with our score and findings: its summary.
+Row = DepartmentSummary
 
 
 def evaluate(records: list[DepartmentYear], framework: Framework,
              files: Mapping[tuple[str, int], Path] | None = None) -> list[Row]:
-    """Each record scored and checked; with its data file (``files``: (code, year) → path), as its chapter
-    shows it: rulings, replies and last year's record applied."""
-    rows = []
-    for r in records:
-        path = (files or {}).get((r.code, r.year))
-        if path is None:
-            rows.append(Row(r, score(r, framework), tuple(run_checks(r))))
-            continue
-        a = assess_file(r, framework, path)
-        rows.append(Row(r, a.result, tuple(a.findings),
-                        rectification_counts(list(a.rectification)) if a.previous is not None else {}))
-    return rows
+    """The summaries of validated records (in their order); with a record's data file (``files``: (code, year)
+    → path), as its chapter shows it: rulings, replies and last year's record applied."""
+    return [summarize(r, framework, data_file=(files or {}).get((r.code, r.year))) for r in records]
 
 
 def rectification_total(rows: list[Row]) -> dict[str, int]:
@@ -75,17 +57,17 @@ def rectification_total(rows: list[Row]) -> dict[str, int]:
 def ranking(rows: list[Row]) -> list[Row]:
     """The graded rows, sorted by our total (high first), then by code for a stable order. A row without a
     grade (coverage below 60%, 数据不足，不予评级) is not ranked: see :func:`unranked`."""
-    return sorted((r for r in rows if r.result.grade is not None),
-                  key=lambda r: (-(r.result.total or Decimal(0)), r.rec.code))
+    return sorted((r for r in rows if r.grade is not None),
+                  key=lambda r: (-(r.total or Decimal(0)), r.code))
 
 
 def unranked(rows: list[Row]) -> list[Row]:
     """The rows without a grade, by coverage (high first), then by code."""
-    return sorted((r for r in rows if r.result.grade is None), key=lambda r: (-r.result.coverage, r.rec.code))
+    return sorted((r for r in rows if r.grade is None), key=lambda r: (-r.coverage, r.code))
 
 
 def _coverage(row: Row) -> Pct:
-    return Pct(row.result.coverage * 100)
+    return Pct(row.coverage * 100)
 
 
 def ranking_table(rows: list[Row]) -> pd.DataFrame:
@@ -93,11 +75,10 @@ def ranking_table(rows: list[Row]) -> pd.DataFrame:
     figure a department does not state is "—"; a column no department states is left out)."""
     out = []
     for i, row in enumerate(ranking(rows), start=1):
-        f = compute(row.rec)
-        own = self_total(row.rec)
+        f, own = row, row.self_total
         out.append({
-            "排名": i, "部门": row.rec.unit.name, "主管部门": row.rec.unit.supervisor or Absent(),
-            row.result.label: score_or(row.result.total), "等级": str(row.result.grade),
+            "排名": i, "部门": row.name, "主管部门": row.supervisor or Absent(),
+            row.score_label: score_or(row.total), "等级": str(row.grade),
             "适用指标覆盖率": _coverage(row), "自评得分": Absent() if own is None else own,
             "调整后预算（万元）": Absent() if f.adjusted_budget is None else f.adjusted_budget,
             "预算执行率": pct(f.execution_rate), "三公经费控制率": pct(f.sangong_control_rate),
@@ -111,7 +92,7 @@ def unranked_table(rows: list[Row]) -> pd.DataFrame:
     score either, which on a few indicators would read as a rank it is not."""
     out = []
     for row in unranked(rows):
-        out.append({"部门": row.rec.unit.name, "主管部门": row.rec.unit.supervisor or Absent(),
+        out.append({"部门": row.name, "主管部门": row.supervisor or Absent(),
                     "适用指标覆盖率": _coverage(row),
                     "错误": row.count("error"), "需核实": row.count("verify"), "提示": row.count("note")})
     return drop_empty_columns(pd.DataFrame(out), keep=1)
@@ -121,7 +102,7 @@ def grade_distribution(rows: list[Row]) -> pd.DataFrame:
     """How many departments have each grade, and how many have none (数据不足，不予评级)."""
     counts = {label: 0 for label, _ in grade_band_labels()}
     for row in ranking(rows):
-        counts[str(row.result.grade)] += 1
+        counts[str(row.grade)] += 1
     table = [(g, band, counts[g]) for g, band in grade_band_labels()]
     apart = len(unranked(rows))
     if apart:
@@ -166,8 +147,8 @@ def score_bands(rows: list[Row]) -> list[ScoreBand]:
     last = 100 // SCORE_BAND_WIDTH - 1
     counts = [0] * (last + 1)
     for row in ranking(rows):
-        if row.result.total is not None:
-            counts[min(int(row.result.total // SCORE_BAND_WIDTH), last)] += 1
+        if row.total is not None:
+            counts[min(int(row.total // SCORE_BAND_WIDTH), last)] += 1
     return [ScoreBand(i * SCORE_BAND_WIDTH, (i + 1) * SCORE_BAND_WIDTH,
                       str(rules.grade(Decimal(i * SCORE_BAND_WIDTH))), n) for i, n in enumerate(counts)]
 
@@ -176,8 +157,8 @@ def _grade_counts(rows: list[Row]) -> dict[str, int]:
     """Ranked departments per grade, best grade first."""
     counts = {label: 0 for label, _ in grade_band_labels()}
     for row in ranking(rows):
-        if row.result.total is not None:
-            counts[str(row.result.grade)] += 1
+        if row.total is not None:
+            counts[str(row.grade)] += 1
     return counts
 
 
@@ -203,7 +184,7 @@ def score_bands_figure(rows: list[Row]) -> Figure:
     ax.set_xticks(range(left, 101, 10))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(y=0.15)
-    label = rows[0].result.label if rows else "测算得分"
+    label = rows[0].score_label if rows else "测算得分"
     ax.set_xlabel(f"{label}（分），每{SCORE_BAND_WIDTH}分一组")
     unit_label(ax, "部门数（个）")
     ax.legend(fontsize=8, loc="upper left")
@@ -212,21 +193,21 @@ def score_bands_figure(rows: list[Row]) -> Figure:
 
 def scores_figure(rows: list[Row]) -> Figure:
     ordered = ranking(rows)[::-1]
-    names = [wrap_label(r.rec.unit.name, 12) for r in ordered]
+    names = [wrap_label(r.name, 12) for r in ordered]
     lines = sum(n.count("\n") + 1 for n in names)
     fig = new_figure(7.2, 0.3 * max(lines, 3) + 0.06 * len(ordered) + 1.0)
     ax = fig.add_subplot()
     ys = list(range(len(ordered)))
-    totals = [r.result.total or Decimal(0) for r in ordered]
-    ax.barh(ys, [to_float(t) for t in totals], color=[GRADE_COLORS.get(str(r.result.grade), GREY) for r in ordered])
+    totals = [r.total or Decimal(0) for r in ordered]
+    ax.barh(ys, [to_float(t) for t in totals], color=[GRADE_COLORS.get(str(r.grade), GREY) for r in ordered])
     for y, r, t in zip(ys, ordered, totals):
-        ax.annotate(f"{score_text(t)}（{r.result.grade}）", (to_float(t), y), va="center",
+        ax.annotate(f"{score_text(t)}（{r.grade}）", (to_float(t), y), va="center",
                     fontsize=8, xytext=(3, 0), textcoords="offset points")
     ax.set_yticks(ys, names, fontsize=8)
     for x in (60, 80, 90):
         ax.axvline(x, color=GREY, linestyle=":", linewidth=1)
     ax.set_xlim(0, 112)
-    ax.set_xlabel(f"{ordered[0].result.label if ordered else '测算得分'}（分）")
+    ax.set_xlabel(f"{ordered[0].score_label if ordered else '测算得分'}（分）")
     return fig
 
 
@@ -236,11 +217,11 @@ def scores_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEPART
         return NoChart("scores", "没有数据充足、可以评级的部门，不绘制得分图。")
     if not named(rows, max_named):
         return _score_bands_chart(rows, year)
-    label = ordered[0].result.label
+    label = ordered[0].score_label
     best, worst = ordered[0], ordered[-1]
     alt = (f"条形图：{year}年度{len(ordered)}个评级部门的{label}，由高到低排列，60、80、90分处为等级分界线；"
-           f"最高为{best.rec.unit.name}{score_text(best.result.total)}分（{best.result.grade}），"  # type: ignore[arg-type]
-           f"最低为{worst.rec.unit.name}{score_text(worst.result.total)}分（{worst.result.grade}）。")  # type: ignore[arg-type]
+           f"最高为{best.name}{score_text(best.total)}分（{best.grade}），"  # type: ignore[arg-type]
+           f"最低为{worst.name}{score_text(worst.total)}分（{worst.grade}）。")  # type: ignore[arg-type]
     return Chart("scores", f"{year}年度各部门{label}", alt, lambda: scores_figure(rows))
 
 
@@ -249,25 +230,21 @@ def _left_out(count: int, why: str) -> str:
 
 
 def _score_bands_chart(rows: list[Row], year: int) -> Chart:
-    ordered = [r for r in ranking(rows) if r.result.total is not None]
-    label = ordered[0].result.label
+    ordered = [r for r in ranking(rows) if r.total is not None]
+    label = ordered[0].score_label
     best, worst = ordered[0], ordered[-1]
     grades = "、".join(f"{g}{n}个" for g, n in _grade_counts(rows).items() if n)
     alt = (f"柱状图：{year}年度{len(ordered)}个评级部门的{label}分布，每{SCORE_BAND_WIDTH}分一组，柱高为部门数，"
            f"颜色表示等级，60、80、90分处为等级分界线；{grades}；"
-           f"最高为{best.rec.unit.name}{score_text(best.result.total)}分（{best.result.grade}），"  # type: ignore[arg-type]
-           f"最低为{worst.rec.unit.name}{score_text(worst.result.total)}分（{worst.result.grade}）。"  # type: ignore[arg-type]
+           f"最高为{best.name}{score_text(best.total)}分（{best.grade}），"  # type: ignore[arg-type]
+           f"最低为{worst.name}{score_text(worst.total)}分（{worst.grade}）。"  # type: ignore[arg-type]
            + _left_out(len(rows) - len(ordered), "数据不足，不予评级"))
     return Chart("scores", f"{year}年度各部门{label}分布", alt, lambda: score_bands_figure(rows))
 
 
-def _rated(rows: list[Row]) -> list[tuple[Row, Facts]]:
-    out = []
-    for row in rows:
-        f = compute(row.rec)
-        if f.execution_rate is not None and f.adjusted_budget is not None:
-            out.append((row, f))
-    return out
+def _rated(rows: list[Row]) -> list[tuple[Row, Row]]:
+    """The rows that state both the adjusted budget and the execution rate (each as (row, its figures))."""
+    return [(row, row) for row in rows if row.execution_rate is not None and row.adjusted_budget is not None]
 
 
 def execution_figure(rows: list[Row]) -> Figure:
@@ -276,7 +253,7 @@ def execution_figure(rows: list[Row]) -> Figure:
     for row, f in _rated(rows):
         x, y = to_float(f.adjusted_budget), to_float(f.execution_rate)  # type: ignore[arg-type]
         ax.scatter([x], [y], s=36, color=RED if f.execution_rate < 90 else BLUE)  # type: ignore[operator]
-        ax.annotate(row.rec.unit.name.removeprefix("清河市").removeprefix("中共清河市委"), (x, y), fontsize=7,
+        ax.annotate(row.name.removeprefix("清河市").removeprefix("中共清河市委"), (x, y), fontsize=7,
                     xytext=(4, 2), textcoords="offset points")
     ax.axhline(90, color=ORANGE, linestyle="--", linewidth=1, label="90%")
     ax.set_xlabel("调整后预算（万元）")
@@ -317,28 +294,24 @@ def execution_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEP
                  lambda: execution_figure(rows))
 
 
-def _execution_scatter_chart(rows: list[Row], rated: list[tuple[Row, Facts]], year: int) -> Chart:
+def _execution_scatter_chart(rows: list[Row], rated: list[tuple[Row, Row]], year: int) -> Chart:
     below = [r for r, f in rated if f.execution_rate < 90]  # type: ignore[operator]
-    low, low_f = min(rated, key=lambda rf: (rf[1].execution_rate, rf[0].rec.code))
+    low, low_f = min(rated, key=lambda rf: (rf[1].execution_rate, rf[0].code))
     alt = (f"散点图：{year}年度{len(rated)}个列明预算和支出的部门，每点一个部门，横轴为调整后预算（万元），"
            f"纵轴为预算执行率，90%处为参考线；{f'{len(below)}个部门' if below else '没有部门'}的预算执行率低于90%，"
-           f"最低为{low.rec.unit.name}{fmt_rate(low_f.execution_rate)}。"
+           f"最低为{low.name}{fmt_rate(low_f.execution_rate)}。"
            + _left_out(len(rows) - len(rated), "未同时列示调整后预算和支出合计"))
     return Chart("execution", f"{year}年度预算执行率（%）与预算规模", alt, lambda: execution_scatter(rows))
 
 
 def _sangong_rows(rows: list[Row]) -> list[tuple[Row, Decimal, Decimal]]:
-    out = []
-    for row in sorted(rows, key=lambda r: r.rec.code):
-        f = compute(row.rec)
-        if f.sangong_budget is not None and f.sangong_actual is not None:
-            out.append((row, f.sangong_budget, f.sangong_actual))
-    return out
+    return [(row, row.sangong_budget, row.sangong_actual) for row in sorted(rows, key=lambda r: r.code)
+            if row.sangong_budget is not None and row.sangong_actual is not None]
 
 
 def sangong_figure(rows: list[Row]) -> Figure:
     stated = _sangong_rows(rows)
-    names = [wrap_label(r.rec.unit.name, 12) for r, _, _ in stated]
+    names = [wrap_label(r.name, 12) for r, _, _ in stated]
     lines = sum(n.count("\n") + 1 for n in names)
     fig = new_figure(7.2, 0.3 * max(lines, 3) + 0.06 * len(stated) + 1.0)
     ax = fig.add_subplot()
@@ -398,12 +371,12 @@ def sangong_chart(rows: list[Row], year: int, max_named: float = MAX_NAMED_DEPAR
 def findings_summary(rows: list[Row]) -> pd.DataFrame:
     """Every finding across department-years (errors first), with the page each belongs to."""
     out = []
-    for row in sorted(rows, key=lambda r: (-r.rec.year, r.rec.code)):
+    for row in sorted(rows, key=lambda r: (-r.year, r.code)):
         for f in row.findings:
-            out.append({"年度": row.rec.year, "部门": row.rec.unit.name, "code": row.rec.code,
+            out.append({"年度": row.year, "部门": row.name, "code": row.code,
                         "严重程度": SEVERITY_LABELS[f.severity], "_order": SEVERITY_ORDER[f.severity],
-                        "涉及项目": finding_item(row.rec, f.path), "说明": f.full_text(), "编号": f.finding_id,
-                        "规则": f.rule, "字段": f.path, "示例数据": row.rec.demo})
+                        "涉及项目": f.item, "说明": f.text, "编号": f.finding_id,
+                        "规则": f.rule, "字段": f.path, "示例数据": row.demo})
     df = pd.DataFrame(out, columns=["年度", "部门", "code", "严重程度", "_order", "涉及项目", "说明", "编号", "规则",
                                     "字段", "示例数据"])
     return df.sort_values(["_order", "年度", "code"], ascending=[True, False, True], kind="stable").drop(columns="_order")

@@ -1,0 +1,228 @@
+"""Rendering the book from the client's side: the render folder brought up to date by content, the
+jupyter-book child process started early, and the release published.
+
+A render's fixed cost (Python and Sphinx start-up, its extensions, the environment of the last render: 3 s
+at 1000 pages) does not depend on what changed. A build therefore starts the render child as soon as the
+table of contents is written (:meth:`RenderJob.start`, ``python -m perfeval.book.render … --wait``), while
+the pages execute; the child loads Sphinx and the last render's environment and waits. When the pages are
+written, :meth:`RenderJob.finish` makes every source whose content changed newer than the last render
+(Sphinx decides by time) and tells the child to go. A build that turns out to have nothing to render, or
+whose pages failed, cancels the job (:meth:`RenderJob.cancel`): the render folder goes back as it was.
+
+Render folder (``_build/.sphinx-cache``, moved to ``_build/.staging-sphinx`` while a render runs):
+
+* It records what it was rendered with and from (:data:`perfeval.book.publish.RENDER_FILE`: the stamp of the
+  package's code and the stack's versions, and the sha256 of every source file). A render with another
+  stamp, or asked to be fresh (``--force``), starts from scratch; so does a change Sphinx cannot follow page
+  by page (``_config.yml``, the search dictionary, any file that is not a page, a static file or a
+  download). Otherwise a source whose content differs from the record gets the current time (a page edited
+  by ``cp -p``, rsync or tar keeps an old time and would not be read again).
+* A render from the render folder that fails is retried once from scratch (a corrupt cache must not block
+  every build). A render that fails again or is interrupted leaves no render folder: the next one starts
+  from scratch. Interrupted, the child's whole process group (Sphinx forks readers and writers) is killed
+  and waited for, so that nothing writes into staging after it is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Collection, Mapping, Sequence
+
+from perfeval.book.cache import read_json, write_json
+from perfeval.book.lock import die_with_parent, signals_deferred
+from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
+                                   prune_staging, publish_render)
+
+#: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
+#: (``_toc.yml`` is followed through the navigation, see :func:`perfeval.book.publish.prune_staging`).
+FOLLOWED_SUFFIXES = (".md", ".ipynb")
+FOLLOWED_FOLDERS = ("book/_static/", "book/_extra/")
+
+
+def _recorded(folder: Path) -> dict[str, Any]:
+    """What the render in ``folder`` was made with and from ({} when it does not say, or not readably)."""
+    data = read_json(folder / RENDER_FILE)
+    ok = (isinstance(data, dict) and isinstance(data.get("environment"), str) and isinstance(data.get("sources"), dict)
+          and all(isinstance(v, str) for v in data["sources"].values()))
+    return data if ok else {}
+
+
+def _followed(rel: str) -> bool:
+    return rel == "_toc.yml" or rel.endswith(FOLLOWED_SUFFIXES) or rel.startswith(FOLLOWED_FOLDERS)
+
+
+def changes(folder: Path, environment: str, sources: Mapping[str, str]) -> list[str] | None:
+    """The sources whose content changed since the render in ``folder``; None when that render cannot be
+    brought up to date by Sphinx's own incremental build (another stamp, or a change Sphinx cannot follow)."""
+    recorded = _recorded(folder)
+    if not recorded or recorded["environment"] != environment:
+        return None
+    before: dict[str, str] = recorded["sources"]
+    changed = [rel for rel, digest in sources.items() if before.get(rel) != digest]
+    if not all(_followed(rel) for rel in [*changed, *(rel for rel in before if rel not in sources)]):
+        return None
+    return changed
+
+
+def touch(root: Path, paths: Collection[str]) -> None:
+    """Give each source the current time (Sphinx re-reads a page, and copies a file, newer than its output)."""
+    now = time.time_ns()
+    for rel in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(root / rel, ns=(now, now))
+
+
+class _Child:
+    """The render child in a process group of its own (on Linux), told to go on its standard input."""
+
+    def __init__(self, cmd: Sequence[str], cwd: Path) -> None:
+        linux = sys.platform.startswith("linux")
+        self.proc = subprocess.Popen(list(cmd), cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=linux,
+                                     preexec_fn=die_with_parent if linux else None)
+
+    def go(self) -> subprocess.CompletedProcess[str]:
+        try:
+            out, err = self.proc.communicate(input="go\n")
+        except BaseException:
+            self.kill()
+            raise
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+
+    def kill(self) -> None:
+        """Kill the child and every process it forked, and wait until they are gone."""
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        else:
+            self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.communicate(timeout=30)
+        deadline = time.monotonic() + 30
+        while sys.platform.startswith("linux") and time.monotonic() < deadline:   # reparented forks end right after
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+
+
+class RenderJob:
+    """One render of the book at ``root`` into ``_build`` beside ``html_dir``, and its publication.
+
+    ``cmd`` renders (``--wait`` and ``--path-output STAGING`` are appended); ``docnames`` and ``navigation``
+    describe the current book (:func:`perfeval.book.publish.prune_staging`); ``environment`` is the stamp of
+    the code and the stack; ``fresh`` renders from scratch. The caller holds the build lock and, whatever
+    happens, calls :meth:`finish` or :meth:`cancel`."""
+
+    def __init__(self, root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *, docnames: Collection[str],
+                 navigation: str, downloads_dir: Path, environment: str = "", fresh: bool = False,
+                 say: Callable[[str], None] = print, phases: dict[str, float] | None = None) -> None:
+        self.root, self.html_dir, self.cmd, self.log_file = Path(root), Path(html_dir), list(cmd), Path(log_file)
+        self.docnames, self.navigation, self.downloads_dir = docnames, navigation, downloads_dir
+        self.environment, self.fresh, self.say = environment, fresh, say
+        self.phases = {} if phases is None else phases
+        self.staging = self.html_dir.parent / SPHINX_STAGING
+        self.cache = self.html_dir.parent / SPHINX_CACHE
+        self.child: _Child | None = None
+        self.from_cache = False
+
+    def start(self, sources: Mapping[str, str]) -> None:
+        """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start
+        the child, which loads Sphinx and waits."""
+        started = time.perf_counter()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.from_cache = (not self.fresh and (self.cache / "_build/html/index.html").is_file()
+                           and changes(self.cache, self.environment, sources) is not None)
+        if self.from_cache:
+            os.replace(self.cache, self.staging)
+            prune_staging(self.staging, self.docnames, self.navigation, self.downloads_dir)
+        else:
+            shutil.rmtree(self.cache, ignore_errors=True)
+        self._spawn()
+        self.phases["render_start"] = round(time.perf_counter() - started, 3)
+
+    def _spawn(self) -> None:
+        self.child = _Child([*self.cmd, "--wait", "--path-output", str(self.staging)], self.root)
+
+    def _run(self) -> str:
+        """Tell the child to go; "" on success, else the tail of its output (its whole output is logged)."""
+        assert self.child is not None
+        proc = self.child.go()
+        self.child = None
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+        if proc.returncode == 0 and (self.staging / "_build" / "html" / "index.html").is_file():
+            return ""
+        lines = [line[:300] for line in (proc.stdout + proc.stderr).strip().splitlines()[-10:]]
+        return "\n".join(lines) or f"退出码 {proc.returncode}"
+
+    def _restart_from_scratch(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.from_cache = False
+        self._spawn()
+
+    def finish(self, sources: Mapping[str, str]) -> Path:
+        """Render the book as ``sources`` (path → sha256 of every file the render reads) now are and publish
+        it; returns the release. On failure or interruption the published book is unchanged and staging is
+        removed (a killed build leaves it for the next build's cleanup)."""
+        try:
+            if self.child is None:
+                self.start(sources)
+            started = time.perf_counter()
+            changed = changes(self.staging, self.environment, sources) if self.from_cache else None
+            if self.from_cache and changed is None:
+                self._restart_from_scratch()
+            elif changed:
+                touch(self.root, changed)
+            failure = self._run()
+            if failure and self.from_cache:
+                self.say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
+                self._restart_from_scratch()
+                failure = self._run()
+            if failure:
+                raise RenderError(f"jupyter-book 出错（完整日志 {self.log_file}），最后几行：\n{failure}")
+            self.phases["render"] = round(time.perf_counter() - started, 3)
+            started = time.perf_counter()
+            (self.staging / NAVIGATION_FILE).write_text(self.navigation, encoding="utf-8")
+            write_json(self.staging / RENDER_FILE, {"environment": self.environment, "sources": dict(sources)})
+            release = publish_render(self.staging, self.html_dir)
+            with signals_deferred():
+                os.replace(self.staging, self.cache)
+            self.phases["publish"] = round(time.perf_counter() - started, 3)
+            return release
+        finally:
+            if self.child is not None:
+                self.child.kill()
+                self.child = None
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop a started job without rendering: the render folder goes back as it was (pruned to the
+        current book)."""
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+        if self.from_cache and self.staging.is_dir():
+            with signals_deferred():
+                os.replace(self.staging, self.cache)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
+                       docnames: Collection[str], navigation: str, downloads_dir: Path, environment: str = "",
+                       sources: Mapping[str, str] | None = None, fresh: bool = False,
+                       say: Callable[[str], None] = print, phases: dict[str, float] | None = None) -> Path:
+    """Render the book and publish it in one go (:class:`RenderJob` started and finished at once)."""
+    job = RenderJob(root, html_dir, cmd, log_file, docnames=docnames, navigation=navigation,
+                    downloads_dir=downloads_dir, environment=environment, fresh=fresh, say=say, phases=phases)
+    return job.finish(dict(sources or {}))

@@ -1,0 +1,216 @@
+"""Nothing stale, nothing dropped (issue 24, issue 25): what the cache decides, and that it decides by content.
+
+- A change of the code, theme or stack that the render reads is rendered (a theme file edited in a copy of
+  the package; a stack version changed).
+- A hand-written page edited but keeping its modification time (``cp -p``) is rendered again, and
+  ``--force`` always renders the whole book.
+- Cache files under ``_build`` that do not read (entries of the wrong type, garbage) are rebuilt.
+- Year pages read the departments' summaries: a change their summaries do not show leaves them alone, one
+  they show executes them again, and a one-change rebuild publishes the same book, byte for byte, as a
+  cold build of the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perfeval.book import BookLayout, BuildOptions, build, cache, publish
+from perfeval.cli import main
+from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
+
+from .conftest import ROOT, small_project
+
+DEMO = ("qinghe-jiaoyu", "qinghe-weijian")
+
+
+def _options(root: Path, **kwargs: Any) -> BuildOptions:
+    kwargs.setdefault("log", lambda *_: None)
+    return BuildOptions(framework_file=resolve_framework(DEFAULT_FRAMEWORK, root / "data"), **kwargs)
+
+
+def _release(root: Path) -> Path:
+    release = publish.current_release(root / "_build/html")
+    assert release is not None
+    return release
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (same length in bytes) and put the modification time back, as ``cp -p`` of an
+    edited copy would: size and time say nothing changed."""
+    assert len(old.encode()) == len(new.encode())
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = small_project(tmp_path_factory.mktemp("cache") / "book", DEMO)
+    report = build(BookLayout.at(root), _options(root, jobs=2))
+    assert not report.failed and report.html is not None
+    return root
+
+
+# --- what the render reads ----------------------------------------------------------------------------
+
+def test_a_page_edited_with_its_old_time_is_rendered_again(built: Path) -> None:
+    intro = built / "book/intro.md"
+    assert "本书收录部门" not in (_release(built) / "book/intro.html").read_text(encoding="utf-8")
+    _same_size_edit(intro, "本书汇编部门", "本书收录部门")
+    report = build(BookLayout.at(built), _options(built))
+    assert not report.html_skipped
+    assert "本书收录部门" in (_release(built) / "book/intro.html").read_text(encoding="utf-8")
+    # The next build has nothing to do: the content was recorded.
+    assert build(BookLayout.at(built), _options(built)).html_skipped
+
+
+def test_force_executes_and_renders_the_whole_book_again(built: Path) -> None:
+    # A render cache holding a page that its record does not describe (as if an older build had left it):
+    # a build that knows of no change keeps the book; --force renders everything again.
+    cache_html = built / "_build" / publish.SPHINX_CACHE / "_build/html/book/glossary.html"
+    cache_html.write_text(cache_html.read_text(encoding="utf-8").replace("</main>", "<p>陈旧内容</p></main>", 1),
+                          encoding="utf-8")
+    assert build(BookLayout.at(built), _options(built)).html_skipped
+    report = build(BookLayout.at(built), _options(built, force=True, jobs=2))
+    assert not report.html_skipped and report.cached == [] and not report.failed
+    assert "陈旧内容" not in (_release(built) / "book/glossary.html").read_text(encoding="utf-8")
+    assert "陈旧内容" not in cache_html.read_text(encoding="utf-8")
+
+
+# --- caches that do not read ---------------------------------------------------------------------------
+
+DAMAGE = {
+    "records.json": lambda data: {**data, "files": {k: "not an entry" for k in data["files"]}},
+    "build.json": lambda data: {**data, "runs": {k: [1, 2] for k in data["runs"]}, "published": 7},
+    "files.json": lambda data: {"files": {k: {"sha": 1} for k in data["files"]}},
+    "summaries.json": lambda data: {"entries": {k: {"key": 5, "summary": "x"} for k in data["entries"]}},
+    "stack.json": lambda data: {**data, "versions": ["sphinx"]},
+}
+
+
+def test_cache_files_that_do_not_read_are_rebuilt(built: Path) -> None:
+    """Entries of the wrong type in every cache file (the build of issue 24 failed on one in records.json,
+    --force included), then garbage instead of JSON: each build succeeds and publishes the book."""
+    for name, damage in DAMAGE.items():
+        path = built / "_build" / name
+        path.write_text(json.dumps(damage(json.loads(path.read_text(encoding="utf-8")))), encoding="utf-8")
+    for name in (publish.RENDER_FILE, publish.PUBLISHED_FILE):
+        (built / "_build" / publish.SPHINX_CACHE / name).write_text('{"environment": 1, "files": [', encoding="utf-8")
+    assert main(["build", "--root", str(built), "--jobs", "2", "--force"]) == 0
+    for name in DAMAGE:   # each readable again
+        assert isinstance(json.loads((built / "_build" / name).read_text(encoding="utf-8")), dict), name
+    assert "清河市教育局" in (_release(built) / "book/2024/qinghe-jiaoyu.html").read_text(encoding="utf-8")
+    for name in DAMAGE:
+        (built / "_build" / name).write_bytes(b"\x00\xff garbage")
+    assert main(["build", "--root", str(built), "--jobs", "2"]) == 0
+    assert "清河市教育局" in (_release(built) / "book/2024/qinghe-jiaoyu.html").read_text(encoding="utf-8")
+    # Rebuilt, they serve the next build: nothing to execute or render.
+    report = build(BookLayout.at(built), _options(built, jobs=2))
+    assert report.executed == [] and report.html_skipped
+
+
+# --- year pages from summaries; a one-change rebuild equals a cold build ---------------------------------
+
+def _executed(root: Path) -> set[str]:
+    return set(json.loads((root / "_build/build.json").read_text(encoding="utf-8"))["executed"])
+
+
+def test_year_pages_run_again_exactly_when_a_summary_changes(built: Path) -> None:
+    path = built / "data/demo/2024/qinghe-weijian.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Text that only the chapter shows (no figure, check or name of the year pages depends on it).
+    path.write_text(text.rstrip("\n") + "\nother_notes: 本年度无其他需要说明的问题（测试）。\n"
+                    if "\nother_notes:" not in text else text.replace("\nother_notes: ", "\nother_notes: （测试）", 1),
+                    encoding="utf-8")
+    report = build(BookLayout.at(built), _options(built, jobs=2))
+    assert report.summarised == [str(path)]
+    assert _executed(built) == {"book/2024/qinghe-weijian"}
+    assert (built / "_build/summaries/2024/overview-demo.json").is_file()
+    # The unit's name is shown by the overview and 数据核查汇总.
+    path.write_text(path.read_text(encoding="utf-8").replace("清河市卫生健康委员会", "清河市卫生健康委", 1), encoding="utf-8")
+    build(BookLayout.at(built), _options(built, jobs=2))
+    assert _executed(built) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
+    assert "清河市卫生健康委<" in (_release(built) / "book/2024/overview-demo.html").read_text(encoding="utf-8")
+
+
+def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path) -> None:
+    root = small_project(tmp_path / "book", ("qinghe-jiaoyu", "qinghe-weijian", "qinghe-nongye"))
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    path = root / "data/demo/2024/qinghe-nongye.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "清河市农业农村局" in text
+    path.write_text(text.replace("清河市农业农村局", "清河市农业农村事务局", 1), encoding="utf-8")
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    assert _executed(root) == {"book/2024/qinghe-nongye", "book/2024/overview-demo", "book/findings"}
+    incremental = _tree(_release(root))
+    sources = _tree(root / "book")
+    # The same data, built cold at the same place (paths in the pages' parameters stay the same).
+    shutil.rmtree(root / "_build")
+    for generated in [*root.glob("book/[0-9][0-9][0-9][0-9]"), root / "book/_extra", root / "book/findings.ipynb",
+                      root / "book/method.ipynb", root / "book/how-to-read.md", root / "_toc.yml"]:
+        shutil.rmtree(generated) if generated.is_dir() else generated.unlink()
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    cold = _tree(_release(root))
+    assert "清河市农业农村事务局" in cold["book/2024/qinghe-nongye.html"].decode("utf-8")
+    assert sorted(cold) == sorted(incremental)
+    assert [name for name in cold if cold[name] != incremental[name]] == []
+    assert _tree(root / "book") == sources
+
+
+# --- the code and the stack -----------------------------------------------------------------------------
+
+def test_a_changed_stack_renders_from_scratch(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    render_record = built / "_build" / publish.SPHINX_CACHE / publish.RENDER_FILE
+    before = json.loads(render_record.read_text(encoding="utf-8"))["environment"]
+    real = cache.stack_versions
+
+    def upgraded(build_dir: Path | None = None) -> dict[str, str | None]:
+        return {**real(build_dir), "sphinx": "99.0"}
+
+    monkeypatch.setattr(cache, "stack_versions", upgraded)
+    doctrees = built / "_build" / publish.SPHINX_CACHE / "_build/.doctrees"
+    marker = doctrees / "perfeval-test-marker"
+    marker.write_text("from an older render", encoding="utf-8")
+    report = build(BookLayout.at(built), _options(built, jobs=2))
+    assert not report.failed and not report.html_skipped
+    assert set(report.cached) == set(), "every page depends on the stack: all executed again"
+    assert json.loads(render_record.read_text(encoding="utf-8"))["environment"] != before
+    assert not marker.exists(), "the render did not start from the old cache"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="runs perfeval from a copy of its source")
+def test_an_edited_theme_file_is_published(tmp_path: Path) -> None:
+    """The footer template of the theme, edited in a copy of the package: the next build shows it."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src/perfeval", src / "perfeval", ignore=shutil.ignore_patterns("__pycache__"))
+    root = small_project(tmp_path / "book", ())
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    command = [sys.executable, "-m", "perfeval", "build", "--root", str(root), "--jobs", "2"]
+
+    def run() -> None:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+
+    run()
+    footer = src / "perfeval/pages/theme/pe-footer.html"
+    assert "发布单位" in footer.read_text(encoding="utf-8")
+    assert "发布机关" not in (_release(root) / "book/intro.html").read_text(encoding="utf-8")
+    footer.write_text(footer.read_text(encoding="utf-8").replace("发布单位", "发布机关"), encoding="utf-8")
+    run()
+    for page in ("book/intro.html", "book/2024/xiangtan-minzheng.html", "book/method.html"):
+        assert "发布机关" in (_release(root) / page).read_text(encoding="utf-8"), page
