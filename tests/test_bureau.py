@@ -364,4 +364,24 @@ def test_rulings_and_replies_are_inputs_of_their_pages(tmp_path: Path) -> None:
     assert [r.code for r, _ in load_records([data])] == ["xiangtan-minzheng"]
     side = str(data / "2024" / "xiangtan-minzheng.rulings.yaml")
     runs = {r.page: r for r in plan_runs(layout, FRAMEWORK)}
-    assert side in runs["book/2024/xiangtan-minzheng"].inputs and side in runs["book/findings"].inputs
+    seed = str(data / "2024" / "xiangtan-minzheng.yaml")
+    # The year pages read the department's summary, keyed by its chapter's inputs (book/summaries.py).
+    assert side in runs["book/2024/xiangtan-minzheng"].inputs and seed in runs["book/findings"].departments
+    # The summary the year pages show is the chapter's assessment: the ruling applied, and made again when the
+    # rulings file changes (its key covers the chapter's inputs).
+    from perfeval.book.cache import FileHashes
+    from perfeval.book.summaries import SummaryStore
+
+    store = SummaryStore(tmp_path / "summaries.json")
+    chapter = runs["book/2024/xiangtan-minzheng"]
+    store.update([chapter], FRAMEWORK, FileHashes(None), "env")
+    ruled = {f.finding_id: f for f in store.entries[seed][1].findings}[ADJUSTMENT]
+    assert "经认定（依据：文号）" in ruled.text and "不予采纳" not in ruled.text and ruled.severity != "error"
+    store.computed.clear()
+    store.update([chapter], FRAMEWORK, FileHashes(None), "env")
+    assert store.computed == []
+    Path(side).write_text(Path(side).read_text(encoding="utf-8").replace("采纳", "不采纳"), encoding="utf-8")
+    store.update([chapter], FRAMEWORK, FileHashes(None), "env")
+    assert store.computed == [seed]
+    ruled = {f.finding_id: f for f in store.entries[seed][1].findings}[ADJUSTMENT]
+    assert "不予采纳" in ruled.text and ruled.severity == "error"

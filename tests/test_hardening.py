@@ -15,6 +15,7 @@ from perfeval.cli import main
 from perfeval.errors import DataError
 from perfeval.model import DepartmentYear, load_department
 from perfeval.model.numbers import decimal_places, round_rate
+import perfeval.pages.ranking as ranking
 from perfeval.pages import Overview
 from perfeval.pages.display import NotebookOutput, tables_in
 from perfeval.pages.docx import document_bytes
@@ -81,7 +82,8 @@ def test_a_chapter_its_word_files_and_the_overview_of_such_a_record_are_made(tmp
         assert document_bytes(rec, FRAMEWORK, tmp_path / "data", part=part)
     seed = load_department(ROOT / "data/2024/xiangtan-minzheng.yaml")
     shown: list[object] = []
-    overview = Overview(2024, [rec, seed], FRAMEWORK, out=NotebookOutput("2024/overview", "../../",
+    rows = ranking.evaluate([rec, seed], load_framework(FRAMEWORK))
+    overview = Overview(2024, rows, FRAMEWORK, out=NotebookOutput("2024/overview", "../../",
                                                                           publish=lambda data, **_: shown.append(data)))
     overview.intro()
     overview.ranking()

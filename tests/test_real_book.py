@@ -44,8 +44,8 @@ def test_a_book_with_demo_data_beside_it_shows_none_of_it(tmp_path: Path) -> Non
     assert not [r for r in runs if r.demo or "demo" in r.page]
     assert [r.page for r in runs if r.code] == ["book/2024/xiangtan-minzheng", "book/2024/source/xiangtan-minzheng"]
     findings = next(r for r in runs if r.page == "book/findings")
-    seed = (tmp_path / "p/data/2024").resolve()     # real totals only: the seed's data file and its report
-    assert findings.inputs == (str(seed / "xiangtan-minzheng.source.txt"), str(seed / "xiangtan-minzheng.yaml"))
+    seed = (tmp_path / "p/data/2024").resolve()     # real totals only: the seed's summary
+    assert findings.departments == (str(seed / "xiangtan-minzheng.yaml"),)
     captions = [part["caption"] for part in make_toc(runs)["parts"]]
     assert captions == ["阅读指南", "2024年度"] and not any("示例" in c for c in captions)
 
