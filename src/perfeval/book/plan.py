@@ -484,5 +484,5 @@ def select(runs: list[Run], only: str | None) -> list[Run]:
         return runs
     if not any(r.code == only for r in runs):
         raise UsageError(f"没有部门代码为 {only} 的数据 (no data for --only {only})")
-    files = {r.departments[0] for r in runs if r.code == only}
+    files = {d for r in runs if r.code == only for d in r.departments}
     return [r for r in runs if r.code == only or (not r.code and files & set(r.departments))]

@@ -78,7 +78,7 @@ class SourcePage:
             '<div class="pe-src-intro"><p>本页照录《{title}》的文字，供核对本书各章引用的数字和原文：'
             '文字按原文，表格按行列出，原报告的排版、图片和页眉页脚从略。段落前的编号是本书所加，'
             '各章在打印稿中以“原报告第N段”引用。</p>'
-            '<p>原报告文件：{file}（{paragraphs}段；SHA-256 校验值 <span class="pe-src-hash">{sha}</span>）{url}。</p>'
+            '<p>原报告文件：{file}（{paragraphs}段；校验值（SHA-256）：<span class="pe-src-hash">{sha}</span>）{url}。</p>'
             '<p><a href="{back}">返回本章：{title}</a></p></div>').format(
                 title=rec.report_title, file=source.file, paragraphs=len(self.src.paragraphs), sha=source.sha256,
                 url=url, back=back))
