@@ -47,10 +47,11 @@ def article(soup: BeautifulSoup) -> Tag:
 
 
 def prose(soup: BeautifulSoup) -> list[str]:
-    """The text of each prose block of the article (p, li, dd), outside tables, captions and code."""
+    """The text of each prose block of the article (p, li, dd), outside tables, captions and code, and outside
+    the report as written on its 原报告全文 page (``div.pe-src``: the unit's text, not ours)."""
     out = []
     for block in article(soup).find_all(["p", "li", "dd"]):
-        if block.find_parent(["table", "figure", "pre", "nav"]) or block.find_parent(class_="pe-scroll"):
+        if block.find_parent(["table", "figure", "pre", "nav"]) or block.find_parent(class_=["pe-scroll", "pe-src"]):
             continue
         classes = set(block.get("class") or [])
         if classes & {"pe-caption", "pe-download", "admonition-title", "caption"}:
@@ -124,7 +125,7 @@ def prose_problems(soup: BeautifulSoup, quoted: set[str] = frozenset(),  # type:
 
 
 #: ASCII words a reader may meet: file formats, the key on the keyboard, and what the data say.
-ALLOWED_WORDS = {"CSV", "Word", "PDF", "Excel", "Ctrl", "K"}
+ALLOWED_WORDS = {"CSV", "Word", "PDF", "Excel", "Ctrl", "K", "SHA-"}    # SHA-256: the checksum's standard name
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 #: Codes: indicator codes (A11, B22), units of measure next to numbers (km, m2) are matched apart.
 CODE = re.compile(r"^[A-Z]{1,2}\d*$")

@@ -416,8 +416,10 @@ def test_visible_text_and_labels_are_chinese(built_book: Path, server: str, brow
     try:
         for path in [*_pages(built_book), "search.html?q=预算执行率"]:
             page.goto(server + path, wait_until="load")
-            # The finding ids a ruling or a reply cites are codes (`<code>` in the folded 核查事项编号 list).
-            text = page.evaluate("() => { document.querySelectorAll('.pe-ids code').forEach(e => e.remove());"
+            # Codes a reader may cite or look up: the finding ids a ruling or a reply names (the folded 核查事项编号
+            # list), the data file and the field of each figure (数据来源, a record without its report).
+            text = page.evaluate("() => { document.querySelectorAll('.pe-ids code, .pe-data-sources code, code.pe-file')"
+                                 ".forEach(e => e.remove());"
                                  " return document.body.innerText; }")
             labels = page.evaluate("""() => [...document.querySelectorAll(
                 '[title], [aria-label], [placeholder], [data-bs-title]')].flatMap(e =>
