@@ -41,11 +41,10 @@ RENDER_SOURCES = ("book",)
 
 
 def file_hash(path: Path | str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """The SHA-256 of a file's content (read every time: the build's own cache is :class:`FileHashes`)."""
+    from perfeval.model.files import read_sha256
+
+    return read_sha256(path)
 
 
 def read_json(path: Path) -> Any:

@@ -114,13 +114,18 @@ def source_path(path: Path, record: DepartmentYear) -> Path | None:
     return None if record.source is None else Path(path).parent / record.source.file
 
 
-@functools.lru_cache(maxsize=256)
-def _sha256(path: str, mtime_ns: int, size: int) -> str:
+def read_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file's content, read in blocks of 1 MiB (hex)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256(path: str, mtime_ns: int, size: int) -> str:
+    return read_sha256(path)
 
 
 def file_sha256(path: Path) -> str:
