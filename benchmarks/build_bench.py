@@ -50,7 +50,10 @@ def make_project(dest: Path, departments: int, seed: int = 1) -> Path:
     from perfeval.model.demo import generate, write
 
     dest.mkdir(parents=True)
-    shutil.copy(ROOT / "_config.yml", dest / "_config.yml")
+    # The demo departments are the book's data (a real book reads data/ only; data_dirs names the demo folder).
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    (dest / "_config.yml").write_text(config.replace("# data_dirs: [data]", "data_dirs: [data/demo]"), encoding="utf-8")
+    assert "data_dirs: [data/demo]" in (dest / "_config.yml").read_text(encoding="utf-8")
     shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     shutil.copytree(ROOT / "book", dest / "book",
                     ignore=shutil.ignore_patterns("[0-9][0-9][0-9][0-9]", "_extra", "findings.ipynb"))
