@@ -22,9 +22,9 @@ demo: $(VENV)/.book-deps
 test: $(VENV)/.test-deps
 	$(BIN)/pytest
 
-# Everything but the tests that build a book or execute notebooks (about 1,100 tests), in two processes. It
-# takes about 2.7 CPU-minutes, so about 1.5 minutes on two free cores; on a busy shared machine the wall time
-# grows with the load (measured 2026-12-06: 161 CPU-seconds, 652 s wall at load average 12–18 on 2 cores).
+# Everything but the tests that build a book or execute notebooks (about 1,850 tests), in two processes: about
+# 2 minutes on two free cores (measured 2026-12-06: 1,857 tests in 127 s wall at load average 1–2); on a busy
+# shared machine the wall time grows with the load (652 s at load average 12–18).
 test-fast: $(VENV)/.test-deps
 	$(BIN)/pytest -m "not slow" -n 2 -q
 
