@@ -122,6 +122,24 @@ def test_move_current_refuses_what_it_cannot_place() -> None:
     assert move_current(html, "a.html", True, "b&c.html", True) is None       # a link the theme would escape
 
 
+def test_derivations_keep_the_named_expand_button() -> None:
+    """The published sidebar names its expand buttons (``<summary aria-label=…>``): a parent page's sidebar
+    still turns into its member's, and into a sibling parent's, with the name kept."""
+    summary = '<summary aria-label="展开或收起下级目录"><span class="toctree-toggle"></span></summary>'
+    group = ('<li class="toctree-l1 current active has-children"><a class="current reference internal" href="#">甲组</a>'
+             f'<details open="open">{summary}<ul>\n'
+             '<li class="toctree-l2"><a class="reference internal" href="a1.html">甲一</a></li>\n</ul>\n</details></li>\n'
+             '<li class="toctree-l1"><a class="reference internal" href="g2.html">乙组</a></li>')
+    member = move_current(group, "g1.html", False, "a1.html", True)
+    assert member == group.replace('class="current reference internal" href="#">甲组',
+                                   'class="reference internal" href="g1.html">甲组').replace("<ul>\n", '<ul class="current">\n', 1) \
+        .replace('<li class="toctree-l2"><a class="reference internal" href="a1.html">',
+                 '<li class="toctree-l2 current active"><a class="current reference internal" href="#">')
+    sibling = move_expanded(group, "g1.html", "g2.html", [("b1.html", "乙一")])
+    assert sibling is not None and sibling.count(summary) == 1 and "甲一" not in sibling
+    assert '<a class="current reference internal" href="#">乙组</a><details open="open">' + summary in sibling
+
+
 def _parts(toc_file: Path) -> dict[str, list[str]]:
     import yaml
 

@@ -6,19 +6,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+import docx
 import nbformat
 import pytest
 
-from perfeval.book import BookLayout, BuildOptions, build, department_run
+from perfeval.book import BookLayout, BuildOptions, build, department_run, plan_runs, select
 from perfeval.book.notebook import clean_notebook, execute_notebook, write_notebook
 from perfeval.model.files import load_department
+from perfeval.pages.chapter import word_file
+from perfeval.pages.outline import OUTLINE
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
 from .conftest import ROOT, small_project
 
 DEMO = ("qinghe-jiaoyu", "qinghe-weijian")
-
-
+SEED = "xiangtan-minzheng"
+#: The seed's 原报告全文: its data file names the source document copied beside it (the demo records name none).
+SOURCE_PAGE = f"book/2024/source/{SEED}"
 
 
 def _options(root: Path, **kwargs: Any) -> BuildOptions:
@@ -44,21 +48,29 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-ALL_PAGES = {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/2024/qinghe-weijian",
-             "book/2024/overview-demo", "book/findings", "book/method"}
+def _pages(root: Path, kind: str | None = None) -> set[str]:
+    """The pages the plan of the project has (of one template ``kind``: department, source, overview …)."""
+    runs = plan_runs(BookLayout.at(root), resolve_framework(DEFAULT_FRAMEWORK, root / "data"))
+    return {r.page for r in runs if kind is None or r.kind == kind}
 
 
 def test_first_build_executes_every_page(project: Path) -> None:
-    # (module fixture built it) every page ran once and its key is recorded
+    # (module fixture built it) every page of the plan ran once and its key is recorded
     runs = _manifest(project)["runs"]
-    assert set(runs) == ALL_PAGES and all(r["key"] for r in runs.values())
+    assert set(runs) == _pages(project) and all(r["key"] for r in runs.values())
+    # The plan's pages: one chapter per data file, the seed's 原报告全文, the demo year's overview, 评价方法 and
+    # 数据核查汇总 (the seed alone makes no real overview).
+    assert _pages(project, "department") == {f"book/2024/{code}" for code in (SEED, *DEMO)}
+    assert _pages(project, "source") == {SOURCE_PAGE} and (project / f"{SOURCE_PAGE}.ipynb").is_file()
+    assert _pages(project) - _pages(project, "department") - _pages(project, "source") == {
+        "book/2024/overview-demo", "book/method", "book/findings"}
 
 
 def test_second_build_with_nothing_changed_executes_nothing(project: Path) -> None:
     mtimes = {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")}
     build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
-    assert m["executed"] == [] and set(m["cached"]) == ALL_PAGES
+    assert m["executed"] == [] and set(m["cached"]) == _pages(project)
     assert {p: p.stat().st_mtime_ns for p in (project / "book").rglob("*.ipynb")} == mtimes
 
 
@@ -68,18 +80,43 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
                     encoding="utf-8")
     build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
-    assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
-    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/method"}
+    changed = {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
+    assert set(m["executed"]) == changed
+    assert set(m["cached"]) == _pages(project) - changed and SOURCE_PAGE in m["cached"]   # the seed's inputs did not change
     page = nbformat.read(project / "book/2024/qinghe-weijian.ipynb", as_version=4)
     assert "办公经费（含邮电）" in json.dumps(page.dict(), ensure_ascii=False)
 
 
 def test_force_and_only_override_the_cache(project: Path) -> None:
-    build(BookLayout.at(project), _options(project, html=False, only="xiangtan-minzheng", jobs=1))
+    build(BookLayout.at(project), _options(project, html=False, only=SEED, jobs=1))
     m = _manifest(project)
-    assert m["executed"] == ["book/2024/xiangtan-minzheng", "book/findings"]
+    # --only runs the department's chapter, its 原报告全文 and the pages that use its data, cached or not.
+    runs = plan_runs(BookLayout.at(project), resolve_framework(DEFAULT_FRAMEWORK, project / "data"))
+    assert {r.page for r in select(runs, SEED)} == {f"book/2024/{SEED}", SOURCE_PAGE, "book/findings"}
+    assert set(m["executed"]) == {r.page for r in select(runs, SEED)}
     build(BookLayout.at(project), _options(project, html=False, force=True, jobs=2))
-    assert set(_manifest(project)["executed"]) == ALL_PAGES
+    assert set(_manifest(project)["executed"]) == _pages(project)
+
+
+def test_the_opinion_signature_reruns_the_chapters_and_no_other_config_change_does(project: Path) -> None:
+    """The 测算意见 beside each chapter is signed as ``_config.yml`` says (opinion.issuer, opinion.date): a new
+    signature runs every chapter again (and nothing else); a change elsewhere in the config runs none."""
+    config = project / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert '  issuer: ""\n  date: ""\n' in text
+    config.write_text(text.replace('  issuer: ""\n  date: ""\n', "  issuer: 清河市财政局\n  date: 2025-06-30\n", 1),
+                      encoding="utf-8")
+    build(BookLayout.at(project), _options(project, html=False, jobs=2))
+    assert set(_manifest(project)["executed"]) == _pages(project, "department")
+    for code in (SEED, *DEMO):
+        opinion = docx.Document(str(project / "book/_extra/downloads" / word_file(code, 2024, "review")))
+        assert [p.text for p in opinion.paragraphs[-2:]] == ["清河市财政局", "2025年6月30日"], code
+    text = config.read_text(encoding="utf-8")
+    assert "\ntitle: 部门整体支出绩效评价\n" in text
+    config.write_text(text.replace("\ntitle: 部门整体支出绩效评价\n", "\ntitle: 清河市部门整体支出绩效评价\n", 1),
+                      encoding="utf-8")
+    build(BookLayout.at(project), _options(project, html=False, jobs=2))
+    assert _manifest(project)["executed"] == []
 
 
 def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
@@ -94,7 +131,9 @@ def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     message = report.failed["book/2024/qinghe-jiaoyu"]
     assert "清河市教育局（qinghe-jiaoyu）2024年" in message
     assert f"数据文件 {root / 'data/demo/2024/qinghe-jiaoyu.yaml'}" in message
-    assert "“四、历年对比”一节出错：RuntimeError: 故意失败" in message
+    # (the appended cell stands under the template's last heading: the outline's last section)
+    last = [s.heading for s in OUTLINE if s.heading][-1]
+    assert f"“{last}”一节出错：RuntimeError: 故意失败" in message
     m = _manifest(root)
     assert m["runs"]["book/2024/qinghe-jiaoyu"]["status"] == "failed" and not m["runs"]["book/2024/qinghe-jiaoyu"]["key"]
     report = build(project, _options(root, html=False, jobs=1, keep_going=True))
@@ -181,7 +220,7 @@ def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         report = build(BookLayout.at(root), _options(root, html=False, executor="dask",
                                                      scheduler=cluster.scheduler_address))
-    assert not report.failed and set(report.executed) == ALL_PAGES
+    assert not report.failed and set(report.executed) == _pages(root)
     page = nbformat.read(root / "book/2024/xiangtan-minzheng.ipynb", as_version=4)
     assert page.cells[0].source == "# 2024年湘潭市民政局部门整体支出绩效评价报告"
 

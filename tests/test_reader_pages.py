@@ -236,9 +236,14 @@ def test_previous_next_never_cross_between_real_and_demo(built_book: Path) -> No
             assert (target in demo) == (page in demo), (page, target)
             links += 1
     assert links >= len(pages)   # most pages have both links; none crosses
-    # The real chapter is the last real page: it has no "next" (the demo part follows).
-    chapter = soup_of(_html(built_book) / CHAPTER)
-    assert chapter.select(".prev-next-area a.left-prev") and not chapter.select(".prev-next-area a.right-next")
+    # The real chapter's 原报告全文 is its appendix, listed right under it: the chapter's "next" goes there, its
+    # "previous" back to the chapter, and it is the last real page, without a "next" (the demo part follows).
+    real = [page for page in pages if page not in demo]
+    assert real[-2] == CHAPTER and real[-1].startswith("book/2024/source/")
+    chapter, source = (soup_of(_html(built_book) / page) for page in real[-2:])
+    assert _doc(CHAPTER, chapter.select_one(".prev-next-area a.right-next")["href"]) == real[-1]
+    assert _doc(real[-1], source.select_one(".prev-next-area a.left-prev")["href"]) == CHAPTER
+    assert not source.select(".prev-next-area a.right-next")
 
 
 def test_every_demo_page_shows_one_banner(built_book: Path) -> None:

@@ -168,8 +168,32 @@ def fill_parameters(template: Path, values: Mapping[str, Any],
 
 def shared_values(layout: BookLayout, framework_file: Path, *, book: bool) -> dict[str, Any]:
     """Values every template may declare; only the declared ones are passed."""
-    values: dict[str, Any] = {"framework_file": str(framework_file), "frameworks_dir": str(layout.frameworks_dir)}
+    values: dict[str, Any] = {"framework_file": str(framework_file), "frameworks_dir": str(layout.frameworks_dir),
+                              **opinion_values(layout.root / CONFIG_FILE)}
     return values
+
+
+CONFIG_FILE = "_config.yml"
+
+
+def opinion_values(config: Path) -> dict[str, str]:
+    """Who signs a chapter's 测算意见 and when, from the book's ``_config.yml`` (``opinion.issuer``, else
+    ``publisher``; ``opinion.date``, ISO, "" to be written by hand): the parameters ``opinion_issuer`` and
+    ``opinion_date`` of a chapter. As parameters they are part of its cache key (a new issuer runs the
+    chapters again, another change of the config does not) and reach a worker that cannot read the project."""
+    try:
+        stat = config.stat()
+    except OSError:
+        return _opinion_values(str(config), 0, -1)
+    return _opinion_values(str(config), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _opinion_values(config: str, mtime_ns: int, size: int) -> dict[str, str]:
+    from perfeval.pages.opinion import config_signature   # (read once per config file and version)
+
+    signature = config_signature(Path(config) if size >= 0 else None)
+    return {"opinion_issuer": signature.issuer, "opinion_date": signature.date.isoformat() if signature.date else ""}
 
 
 # --- the records a plan needs ---------------------------------------------------------------------
@@ -345,7 +369,8 @@ def source_run(layout: BookLayout, record: RecordLike, data_dir: Path, framework
     return _page_run(layout, SOURCE_TEMPLATE, {"code": record.code, "year": record.year,
                                                "data_dir": str(Path(data_dir).resolve())}, framework_file,
                      page=f"book/{record.year}/source/{record.code}", title=f"原报告全文：{record.report_title}",
-                     inputs=(str(path), str(path.with_name(source_name(record)))), code=record.code,
+                     inputs=(str(path), str(path.with_name(source_name(record)))), departments=(str(path),),
+                     code=record.code,
                      name=record.unit.name, year=record.year, supervisor=record.unit.supervisor or UNKNOWN_SUPERVISOR,
                      demo=record.demo)
 

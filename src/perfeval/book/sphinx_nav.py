@@ -44,8 +44,10 @@ CONFIG = "perfeval_nav_cache"
 _CURRENT_A = '<a class="current reference internal" href="#">'
 _LEAF_CURRENT = re.compile(r'<li class="(toctree-l\d+) current active">' + re.escape(_CURRENT_A))
 _UNSAFE = re.compile(r"[&<>\"'#]")  # links our page names never produce: left to the theme
+#: The button that opens or closes a branch (the theme writes ``<summary>``; our template gives it a name).
+_SUMMARY = r'<summary[^>]*>.*?</summary>'
 _EXPANDED = re.compile(r'<li class="(toctree-l\d+) current active has-children">' + re.escape(_CURRENT_A)
-                       + r'([^<]*)</a><details open="open"><summary>(.*?)</summary><ul>\n(.*?)</ul>\n</details></li>',
+                       + r'([^<]*)</a><details open="open">(' + _SUMMARY + r')<ul>\n(.*?)</ul>\n</details></li>',
                        re.DOTALL)
 
 
@@ -105,8 +107,7 @@ class Families:
 
 def _members_list(html: str, anchor: str, old: str, new: str) -> str | None:
     """Replace the opening tag ``old`` of the list right under the parent entry ``anchor`` by ``new``."""
-    pattern = re.compile(re.escape(anchor) + r"[^<]*</a><details open=\"open\"><summary>.*?</summary>"
-                         + re.escape(old))
+    pattern = re.compile(re.escape(anchor) + r'[^<]*</a><details open="open">' + _SUMMARY + re.escape(old))
     found = list(pattern.finditer(html))
     if len(found) != 1:
         return None
@@ -173,7 +174,7 @@ def move_expanded(html: str, was_href: str, now_href: str, members: list[tuple[s
     listed = "".join(f'<li class="{sub}"><a class="reference internal" href="{href}">{title}</a></li>\n'
                      for href, title in members)
     return (html[:new.start()] + f'<li class="{new.group(1)} current active has-children">' + _CURRENT_A
-            + new.group(3) + f'</a><details open="open"><summary>{summary}</summary><ul>\n{listed}</ul>\n'
+            + new.group(3) + f'</a><details open="open">{summary}<ul>\n{listed}</ul>\n'
             + "</details></li>" + html[new.end():])
 
 

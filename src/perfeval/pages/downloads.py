@@ -14,6 +14,7 @@ under the book's downloads folder (``book/_extra/downloads``, published as ``dow
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -23,6 +24,7 @@ from perfeval.pages.cells import csv_bytes
 from perfeval.pages.chapter import word_file
 from perfeval.pages.display import charts_in, tables_in
 from perfeval.pages.docx import document_bytes
+from perfeval.pages.opinion import Signature
 
 #: Page kinds: the stem of the template notebook that renders them.
 KINDS = ("department", "overview", "findings", "method")
@@ -42,14 +44,20 @@ class Page:
     year: int = 0
     data_dir: Path | None = None
     framework_file: Path | None = None
+    signature: Signature | None = None   # who signs the 测算意见 (None: the _config.yml above data_dir)
 
     @classmethod
     def from_parameters(cls, kind: str, parameters: Mapping[str, Any]) -> "Page":
-        """The page of a run from its template stem and notebook parameters (as papermill got them)."""
+        """The page of a run from its template stem and notebook parameters (as papermill got them): a
+        chapter's ``opinion_issuer`` and ``opinion_date`` (ISO or "") sign its 测算意见."""
         if kind != "department":
             return cls(kind)
+        signature = None
+        if "opinion_issuer" in parameters:
+            date = str(parameters.get("opinion_date") or "")
+            signature = Signature(str(parameters["opinion_issuer"]), dt.date.fromisoformat(date) if date else None)
         return cls(kind, str(parameters["code"]), int(parameters["year"]), Path(str(parameters["data_dir"])),
-                   Path(str(parameters["framework_file"])))
+                   Path(str(parameters["framework_file"])), signature)
 
 
 def page_downloads(nb: Any, page: Page) -> dict[str, bytes]:
@@ -63,7 +71,7 @@ def page_downloads(nb: Any, page: Page) -> dict[str, bytes]:
         pngs = {c.name: c.png for c in charts_in(nb)}
         for part in ("unit", "review"):
             files[word_file(page.code, page.year, part)] = document_bytes(record, page.framework_file, page.data_dir,
-                                                                          pngs, part)
+                                                                          pngs, part, page.signature)
     return files
 
 
