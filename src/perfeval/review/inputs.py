@@ -363,7 +363,7 @@ def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
     return compute_met
 
 
-def form_targets(rec: DepartmentYear) -> int:
+def _form_targets(rec: DepartmentYear) -> int:
     """How many rows of the unit's 自评表 state a target (年度指标值): a form that lists the goal indicators apart
     from the goals (年度总体目标 beside a 绩效指标 table) without tying an indicator to a goal."""
     return sum(1 for s in rec.self_scores if (s.target or "").strip())
@@ -381,7 +381,7 @@ def _verifiable_goal_share(rec: DepartmentYear) -> Computed:
     stated = [(i, g) for i, g in enumerate(rec.goals) if result_stated(g)]
     if not stated:
         return None, _no_result(total)
-    on_form = form_targets(rec)
+    on_form = _form_targets(rec)
     if on_form and not any(ind.target is not None for g in rec.goals for ind in g.indicators):
         return None, (f"所列{total}个绩效目标的指标均未列明目标值；单位自评表另列{on_form}个绩效指标的年度指标值，"
                       "未与目标逐条对应，无法按目标计算")
