@@ -17,6 +17,7 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.pages import render
 from perfeval.pages.cells import Delta, Score, cell_text, is_absent
 from perfeval.pages.review_tables import (
+    FINDING_COLUMNS,
     comparison_text,
     deductions_text,
     findings_table,
@@ -325,7 +326,15 @@ def test_findings_table(rec: DepartmentYear) -> None:
     assert items["projects[2]"] == "项目3"
     assert items[adjustment.path] == schema_field([adjustment.path.split(".")[0]])[0]   # the section's title
     assert items["goals[2].indicators[0].actual"] == "目标3指标1"
-    assert all("[" not in item and "." not in item for item in table["涉及项目"])
+    assert all("[" not in item and "." not in item for item in table["涉及项目"] if isinstance(item, str))
+    # A note about the record as a whole (the recomputed rates) concerns no item: its cell is empty, not a path.
+    summary = next(f for f in findings if f.id == "rate.summary")
+    assert summary.path == "" and is_absent(items[""])
+    # A table whose findings all concern no item drops 涉及项目 (a column empty in every row); the CSV keeps 编号,
+    # 规则 and 字段.
+    alone = findings_table([summary], rec)
+    assert list(alone.columns) == ["严重程度", "说明", "编号", "规则", "字段"]
+    assert list(findings_table([], rec).columns) == FINDING_COLUMNS
 
 
 def test_framework_tree_table(rec: DepartmentYear) -> None:

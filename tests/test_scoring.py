@@ -249,6 +249,62 @@ def test_absent_inputs_return_none(rec: DepartmentYear) -> None:
     assert result.total == r2(D(16) * 100 / 24) == D("66.67")
 
 
+def _without_results(rec: DepartmentYear, numbers: set[int]) -> dict:
+    """The seed's data with the results of the goals ``numbers`` taken out: no completion statement, and no
+    indicator result (value or words), as an excerpt cut before the results would give them."""
+    data = rec.model_dump()
+    for goal in data["goals"]:
+        if goal["number"] in numbers:
+            goal["completion"] = ""
+            for ind in goal["indicators"]:
+                ind["actual"], ind["actual_text"] = None, None
+    return data
+
+
+def test_goals_without_a_stated_result_are_not_counted_as_unverifiable(rec: DepartmentYear) -> None:
+    # Goals 1 and 3 state no result: whether they could be checked against a target is not known. B22 counts the
+    # six goals whose results are stated, three of them (2, 4, 7) verifiable: 3/6 × 4 = 2.00 (not 3/8 × 4).
+    # D21 stays over all eight goals (the results of the others were read): 6 of 8 have a completion statement,
+    # 6/8 × 10 = 7.50.
+    result = score(DepartmentYear.model_validate(_without_results(rec, {1, 3})), load_named("xiangtan-2024", DATA))
+    b22, d21 = result.by_code("B22"), result.by_code("D21")
+    assert b22.score == r2(D(3) / D(6) * 4) == D("2.00")
+    assert "8个绩效目标中6个载明完成结果，其中3个至少有一个可对照目标值核验的指标" in b22.explanation
+    assert "目标1、目标3未载明完成结果" in b22.explanation and "不计入" in b22.explanation
+    assert d21.score == r2(D(6) / D(8) * 10) == D("7.50")
+
+
+def test_no_goal_result_stated_is_not_applicable_not_zero(rec: DepartmentYear) -> None:
+    # An excerpt cut after the goals (the 徐闻 digest): nothing says what became of any goal. 0.00% would score
+    # results nobody stated; both goal rates are not applicable and the rest is rescaled.
+    bare = DepartmentYear.model_validate(_without_results(rec, set(range(1, 9))))
+    result = score(bare, load_named("xiangtan-2024", DATA))
+    for code in ("B22", "D21"):
+        leaf = result.by_code(code)
+        assert leaf.applicable is False and leaf.score is None, code
+        assert "所列8个绩效目标均未载明完成情况或指标实际值" in leaf.explanation and "不适用" in leaf.explanation
+        assert "0.00%" not in leaf.explanation
+    # The finding stays: each goal without a completion statement is 需核实.
+    assert sum(f.id == "goal.no_completion" for f in run_checks(bare)) == 8
+
+
+def test_goal_targets_only_on_the_form_are_not_judged_per_goal(rec: DepartmentYear) -> None:
+    # The national 自评表 format lists 年度总体目标 and a 绩效指标 table apart: the goals carry no target, the form's
+    # indicator rows do, tied to no goal. 0 of 8 would score a link the form does not make: not applicable.
+    data = rec.model_dump()
+    for goal in data["goals"]:
+        for ind in goal["indicators"]:
+            ind["target"] = None
+    no_targets = DepartmentYear.model_validate(data)
+    b22 = score(no_targets, load_named("xiangtan-2024", DATA)).by_code("B22")
+    assert b22.score == D(0)        # the goals state results and no target, and nothing else states one: 0 of 8
+    data["self_scores"] = [{"part": "开展精品示范村建设数量", "level": 3, "target": "≤4", "actual": "4"},
+                           {"part": "户用卫生厕所改造验收通过率", "level": 3, "target": "≥95%", "actual": "100%"}]
+    on_form = score(DepartmentYear.model_validate(data), load_named("xiangtan-2024", DATA)).by_code("B22")
+    assert on_form.applicable is False
+    assert "单位自评表另列2个绩效指标的年度指标值，未与目标逐条对应" in on_form.explanation
+
+
 def test_checklist_item_without_data_is_dropped_and_rescaled(rec: DepartmentYear) -> None:
     data = rec.model_dump()
     data["management"]["asset_management"] = ""

@@ -251,11 +251,22 @@ def finding_item(record: DepartmentYear, path: str) -> str:
 def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFrame:
     """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明 (with the bureau's ruling and the
     unit's reply, when there are), 编号 (the finding id a ruling or a reply names); then the check id (规则) and
-    the field path (字段), which only the CSV shows (:data:`FINDING_CSV_ONLY`)."""
-    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": finding_item(record, f.path), "说明": f.full_text(),
+    the field path (字段), which only the CSV shows (:data:`FINDING_CSV_ONLY`). A finding about the record as a
+    whole (a summary note) concerns no item; when no finding of the table does, 涉及项目 is dropped, as any column
+    empty in every row."""
+    rows = [{"严重程度": SEVERITY_LABELS[f.severity], "涉及项目": _item_cell(record, f.path), "说明": f.full_text(),
              "编号": f.finding_id, "规则": f.id, "字段": f.path}
             for f in sort_findings(list(findings))]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    table = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    if table.empty:
+        return table
+    shown = drop_empty_columns(table.drop(columns=list(FINDING_CSV_ONLY)))
+    return table[[*shown.columns, *FINDING_CSV_ONLY]]
+
+
+def _item_cell(record: DepartmentYear, path: str) -> str | Absent:
+    item = finding_item(record, path)
+    return Absent() if item == "—" else item
 
 
 def finding_groups(findings: list[Finding]) -> list[tuple[str, str, list[Finding]]]:

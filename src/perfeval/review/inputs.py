@@ -20,7 +20,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from perfeval.model.facts import Facts, achieved, compute, indicator_met, qualitative_met
 from perfeval.model.numbers import fmt_rate, fmt_wan, money_sum, rate, round_rate
-from perfeval.model.schema import Amounts, DepartmentYear, FundRow, Indicator, Project
+from perfeval.model.schema import Amounts, DepartmentYear, FundRow, Goal, Indicator, Project
 from perfeval.review.findings import Override
 from perfeval.review.rules import TIER_LABELS
 
@@ -302,10 +302,31 @@ def _indicators(rec: DepartmentYear, *categories: str) -> list[Indicator]:
     return [ind for goal in rec.goals for ind in goal.indicators if not categories or ind.category in categories]
 
 
+def result_stated(goal: Goal) -> bool:
+    """Whether the data say what became of a goal: its completion statement, or the result (a value or words) of
+    one of its indicators."""
+    return bool(goal.completion.strip()) or any(
+        i.actual is not None or (i.actual_text or "").strip() for i in goal.indicators)
+
+
+def _goal_names(goals: list[tuple[int, Goal]]) -> str:
+    return "、".join(f"目标{g.number if g.number is not None else i + 1}" for i, g in goals)
+
+
+def _no_result(total: int) -> str:
+    """Why a goal rate is not computed when no goal's result is stated (the results may be unread, not unsaid)."""
+    return (f"所列{total}个绩效目标{'均' if total > 1 else ''}未载明完成情况或指标实际值（原报告未说明或数据未录入，"
+            "无从区分），完成结果无从核对，不计算")
+
+
 def _goal_completion_share(rec: DepartmentYear) -> Computed:
+    """Goals with a completion statement among all goals, computed once the data state the result of at least one
+    goal (the report's results were read); when they state none, absent: not a rate of 0."""
     total = len(rec.goals)
     if total == 0:
         return None, "没有绩效目标"
+    if not any(result_stated(g) for g in rec.goals):
+        return None, _no_result(total)
     done = sum(1 for g in rec.goals if g.completion.strip())
     return rate(Decimal(done), Decimal(total)), f"{total}个绩效目标中{done}个有完成情况说明"
 
@@ -342,13 +363,36 @@ def _met_share(*categories: str) -> Callable[[DepartmentYear], Computed]:
     return compute_met
 
 
+def _form_targets(rec: DepartmentYear) -> int:
+    """How many rows of the unit's 自评表 state a target (年度指标值): a form that lists the goal indicators apart
+    from the goals (年度总体目标 beside a 绩效指标 table) without tying an indicator to a goal."""
+    return sum(1 for s in rec.self_scores if (s.target or "").strip())
+
+
 def _verifiable_goal_share(rec: DepartmentYear) -> Computed:
+    """Goals with an indicator whose result can be held against its target, among the goals whose result is
+    stated: whether a goal without a stated result could be checked is not known (it is left out and named).
+    Absent when no goal states a result, or when the goals carry no target at all while the 自评表 states the
+    targets of indicators it does not tie to goals (counting those goals as unverifiable would score a link the
+    form does not make)."""
     total = len(rec.goals)
     if total == 0:
         return None, "没有绩效目标"
-    verifiable = sum(1 for g in rec.goals if any(indicator_met(i) is not None for i in g.indicators))
-    return rate(Decimal(verifiable), Decimal(total)), (
-        f"{total}个绩效目标中{verifiable}个至少有一个可对照目标值核验的指标")
+    stated = [(i, g) for i, g in enumerate(rec.goals) if result_stated(g)]
+    if not stated:
+        return None, _no_result(total)
+    on_form = _form_targets(rec)
+    if on_form and not any(ind.target is not None for g in rec.goals for ind in g.indicators):
+        return None, (f"所列{total}个绩效目标的指标均未列明目标值；单位自评表另列{on_form}个绩效指标的年度指标值，"
+                      "未与目标逐条对应，无法按目标计算")
+    verifiable = sum(1 for _, g in stated if any(indicator_met(i) is not None for i in g.indicators))
+    left = [(i, g) for i, g in enumerate(rec.goals) if not result_stated(g)]
+    if not left:
+        return rate(Decimal(verifiable), Decimal(total)), (
+            f"{total}个绩效目标中{verifiable}个至少有一个可对照目标值核验的指标")
+    return rate(Decimal(verifiable), Decimal(len(stated))), (
+        f"{total}个绩效目标中{len(stated)}个载明完成结果，其中{verifiable}个至少有一个可对照目标值核验的指标；"
+        f"{_goal_names(left)}未载明完成结果，能否核验无从判断，不计入")
 
 
 def _satisfaction_rate(rec: DepartmentYear) -> Computed:
