@@ -42,6 +42,7 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.review import Finding, run_checks
 from .audit_base import MAX_PER_RULE, AuditBase
 from .audit_forms import FormRules
+from .audit_numbering import NumberingRules
 from .audit_text import TextRules
 from .extract import extract
 from .extraction import Extraction, source_at
@@ -54,7 +55,7 @@ _AUDIT_UNIT = "（报告未写明单位名称）"
 _SEVERITY = {"error": 0, "verify": 1, "warning": 2, "note": 3}
 
 
-class Auditor(TextRules, FormRules, AuditBase):
+class Auditor(TextRules, NumberingRules, FormRules, AuditBase):
     """Every text rule, run in the order that decides the order of findings at one position."""
 
     def run(self) -> list[tuple[int, int, Finding]]:
@@ -67,6 +68,7 @@ class Auditor(TextRules, FormRules, AuditBase):
         self.formulas()
         self.placeholders()
         self.numbering()
+        self.numerals_mixed()
         self.dates()
         self.document_numbers()
         self.typos()
