@@ -275,7 +275,8 @@ class NumberingRules(AuditBase):
             arabic = m.group("num").isdigit()
             if not whole and (not name or len(item.strip()) > 24):
                 continue
-            if not arabic and (not name or name[-1] in _NOT_COUNT_BEFORE or name[-1] in "一二两三四五六七八九十"):
+            if not arabic and (name[-1:] in _NOT_COUNT_BEFORE or name[-1:] in set("一二两三四五六七八九十")
+                               or not (name or whole)):
                 continue
             kinds.setdefault(m.group("mw"), {}).setdefault(arabic, (pos, item.strip()))
         for mw, forms in kinds.items():
