@@ -85,6 +85,9 @@ def test_a_section_level_started_again_in_the_same_part() -> None:
     # A part title of its own line (the seed's layout: 单位基本职能 …, 部门整体支出管理和使用情况 …).
     "2023年某局部门整体支出绩效评价报告\n单位基本职能\n一、部门职能职责\n二、长期规划\n部门整体支出管理和使用情况\n"
     "一、部门整体情况\n二、预算批复情况\n",
+    # An attached table between two sections continues the run (二、 after 附表1 is no new start).
+    "某县2024年度部门整体支出绩效自评报告\n一、单位基本情况\n（一）机构与人员\n（二）收支情况\n"
+    "附表1 收入支出决算总表（单位：元）\n项目\t本年决算数\n收入合计\t6124000.00\n二、绩效自评表\n",
     # Items start again after a sentence that introduces a new list; 一是/二是 in prose are no headings.
     "某县2023年度部门整体支出绩效评价报告\n一、主要经验\n1.制度先行。\n2.过程跟踪。\n存在的不足主要有以下方面：\n"
     "1.资金拨付偏慢。\n2.档案不全。\n一是预算执行偏慢，二是绩效目标不细。\n三是资产登记不及时。\n",

@@ -20,7 +20,10 @@ report's sentence of the field it concerns. Then the rules that need the text it
   rate computed on other figures than the table's;
 * ``text.placeholder`` (error, as in ``check``) — template text left in ("XX", "××", "……", "某某", a template's
   instruction such as "（2000字以内）");
-* ``text.numbering`` (note) — a number used twice in one run of numbered headings or items;
+* ``text.numbering``, ``text.numbering_paragraph``, ``text.contents_numbering``, ``text.numerals_mixed`` (note)
+  — a numbering run that repeats, skips, goes back or starts again with no new part; a paragraph numbered
+  among headings; a contents list numbered otherwise than the body; one list's counts in Arabic and Chinese
+  numerals (:mod:`perfeval.importer.audit_numbering`);
 * ``text.date`` — a date that does not exist (error), or a "截至" date of another year than the report's
   (verify: the figure may describe another year);
 * ``text.document_number`` (note) — a document number whose year is not in 六角括号 (徐财绩[2025]5号);

@@ -30,7 +30,7 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: Levels whose members are headings of the document's structure (a restart of these needs a new chapter).
 _HEADING_LEVELS = 2
-#: An unnumbered line that starts a new part of the document: every run starts again after it.
+#: An unnumbered line that starts a new part of the document: a run may start again after it.
 _CHAPTER = re.compile(r"^(?:第[一二三四五六七八九十百\d]{1,4}[部分章篇节]|附\s*件|附\s*表|附\s*录|附[：:])|"
                       r"(?:报告|自评表|评价表|评分表|情况表|明细表|指标表)$")
 _CONTENTS = re.compile(r"目\s*录$|^目\s*录")
@@ -148,14 +148,13 @@ class NumberingRules(AuditBase):
     def _runs(self, blocks: list[Block], in_contents: bool) -> None:
         runs: dict[int, _Run] = {}
         between: list[str] = []           # the last numbered block and the unnumbered text after it
-        titled = False                    # the block before is an unnumbered title (a part of the document)
+        titled = False                    # an unnumbered title (a part of the document) since the last item
         for block in blocks:
             item = self._numbered(block)
             if item is None:
-                titled = block.heading and not block.cell and not re.search(r"[：:]", block.text)
-                if not block.cell and _CHAPTER.search(block.text.strip()) and len(block.text) <= 60:
-                    for level in sorted(runs):
-                        self._close(runs.pop(level), in_contents)
+                if not block.cell and ((block.heading and not re.search(r"[：:]", block.text))
+                                       or (_CHAPTER.search(block.text.strip()) and len(block.text) <= 60)):
+                    titled = True
                 between.append(block.text)
                 continue
             for lower in sorted(k for k in runs if k > item.level):
@@ -171,7 +170,7 @@ class NumberingRules(AuditBase):
 
     def _step(self, run: _Run, item: Numbered, between: str, titled: bool) -> bool:
         """``item`` after the run so far: a number repeated, skipped or gone back, or a heading level started
-        again with no new part of the document (a title line of its own just before it, 第二部分, 附件 …).
+        again with no new part of the document (a title line of its own since the last item, 第二部分, 附件 …).
         True when ``item`` starts a new run."""
         last = run.members[-1] if run.members else None
         level, n = item.level, item.n
