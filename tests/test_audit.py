@@ -306,3 +306,29 @@ def test_report_date_in_check() -> None:
     (early,) = _only(_checked(cover={"report_date": "2023-12-31"}), "report.date_early")
     assert early.severity == "error" and early.numbers == {"report_date": "2023-12-31", "year": "2023"}
     assert not _only(_checked(cover={"report_date": "2024-01-02"}), "report.date_early")
+
+
+# ----- issue 21's checks where other provinces' reports state the figures -----------------------------------
+
+_HEAD = "某县民政局2023年度部门整体支出绩效自评报告\n"
+
+
+@pytest.mark.parametrize(("text", "rule", "severity"), [
+    ("单位名称：XXX单位\n", "text.placeholder", "error"),                          # a label line
+    ("本单位内设机构××个。\n", "text.placeholder", "error"),                        # a sentence
+    ("整改时限：2024年6月31日。\n", "text.date", "error"),                          # no 31 June
+    # 180 / 200 = 90 %, stated 95 %: a sentence, and a 自评表 row (Anhui) — the same fact, error in both.
+    ("全年预算数为200万元，实际支出180万元，预算执行率为95%。\n", "text.rate", "error"),
+    ("项目\t全年预算数\t全年执行数\t执行率\n年度资金总额\t200.00\t180.00\t95.00%\n", "rate.stated", "error"),
+    # 100 % beside totals that differ (190 / 200 = 95 %).
+    ("全年预算数为200万元，实际支出190万元，预算执行率100%。\n", "text.rate", "error"),
+    ("项目\t全年预算数\t全年执行数\t执行率\n年度资金总额\t200.00\t190.00\t100%\n", "rate.stated", "error"),
+    # 年初 100, adjusted 260: 160 % far above the initial budget (a sentence of the Hunan form; a table's row).
+    ("财政拨款收入260万元，其中：财政年初预算拨款100万元，年中调整预算数160万元。\n", "adjustment.large", "verify"),
+    ("收入支出决算总表\n项目\t年初预算数\t调整后预算数\t决算数\n支出合计\t100.00\t260.00\t250.00\n",
+     "adjustment.large", "verify"),
+    ("报告日期：2023年12月20日\n", "report.date_early", "error"),                  # a cover line
+])
+def test_issue_21_checks_in_other_phrasings(text: str, rule: str, severity: str) -> None:
+    found = [f for f in audit_document(normalize(_HEAD + text), 2023) if f.rule == rule]
+    assert found and all(f.severity == severity for f in found), found

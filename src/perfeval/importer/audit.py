@@ -20,7 +20,10 @@ report's sentence of the field it concerns. Then the rules that need the text it
   rate computed on other figures than the table's;
 * ``text.placeholder`` (error, as in ``check``) — template text left in ("XX", "××", "……", "某某", a template's
   instruction such as "（2000字以内）");
-* ``text.numbering`` (note) — a number used twice in one run of numbered headings or items;
+* ``text.numbering``, ``text.numbering_paragraph``, ``text.contents_numbering``, ``text.numerals_mixed`` (note)
+  — a numbering run that repeats, skips, goes back or starts again with no new part; a paragraph numbered
+  among headings; a contents list numbered otherwise than the body; one list's counts in Arabic and Chinese
+  numerals (:mod:`perfeval.importer.audit_numbering`);
 * ``text.date`` — a date that does not exist (error), or a "截至" date of another year than the report's
   (verify: the figure may describe another year);
 * ``text.document_number`` (note) — a document number whose year is not in 六角括号 (徐财绩[2025]5号);
@@ -42,6 +45,7 @@ from perfeval.model.schema import DepartmentYear
 from perfeval.review import Finding, run_checks
 from .audit_base import MAX_PER_RULE, AuditBase
 from .audit_forms import FormRules
+from .audit_numbering import NumberingRules
 from .audit_text import TextRules
 from .extract import extract
 from .extraction import Extraction, source_at
@@ -54,7 +58,7 @@ _AUDIT_UNIT = "（报告未写明单位名称）"
 _SEVERITY = {"error": 0, "verify": 1, "warning": 2, "note": 3}
 
 
-class Auditor(TextRules, FormRules, AuditBase):
+class Auditor(TextRules, NumberingRules, FormRules, AuditBase):
     """Every text rule, run in the order that decides the order of findings at one position."""
 
     def run(self) -> list[tuple[int, int, Finding]]:
@@ -67,6 +71,7 @@ class Auditor(TextRules, FormRules, AuditBase):
         self.formulas()
         self.placeholders()
         self.numbering()
+        self.numerals_mixed()
         self.dates()
         self.document_numbers()
         self.typos()

@@ -2,7 +2,7 @@
 
 ``text.unit``, ``text.unit_mixed``, ``text.year``, ``text.year_other``, ``text.sum``, ``text.score_sum``,
 ``text.rate``, ``text.share`` (and ``form.yoy_basis`` for a stated formula against the table's figures),
-``text.placeholder``, ``text.numbering``, ``text.date``, ``text.typo``: see :mod:`perfeval.importer.audit`.
+``text.placeholder``, ``text.date``, ``text.typo``: see :mod:`perfeval.importer.audit`.
 """
 
 from __future__ import annotations
@@ -304,47 +304,7 @@ class TextRules(AuditBase):
             meant = "年末" if m.group(0) == "年未" else "结余为"
             self.add("text.typo", "note", m.start(), f"「{m.group(0)}」疑为「{meant}」之误")
 
-    # ----- numbering and dates ----------------------------------------------------------------
-    _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-        ("一、", re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．]")),
-        ("（一）", re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[)）]")),
-        ("1.", re.compile(r"^(?P<n>\d{1,2})[、.．](?!\d)")),
-        ("（1）", re.compile(r"^[（(](?P<n>\d{1,2})[)）]")),
-    )
-
-    def numbering(self) -> None:
-        """A number used twice in one run of numbered headings or items (a lower level starts again under
-        each higher one). A table of contents (目录 … until the body repeats its first entry) is left out."""
-        last: dict[str, int] = {}
-        contents_first: str | None = None
-        in_contents = False
-        for block in self.doc.blocks:
-            text = block.text.strip()
-            if re.fullmatch(r"目\s*录", text):
-                in_contents, contents_first = True, None
-                continue
-            if block.cell:
-                continue
-            level = next(((i, m) for i, (_, pattern) in enumerate(self._MARKERS) if (m := pattern.match(text))), None)
-            if level is None:
-                continue
-            index, m = level
-            if in_contents:
-                if contents_first is None:
-                    contents_first = text
-                    continue
-                if text != contents_first:
-                    continue
-                in_contents, last = False, {}
-            kind = self._MARKERS[index][0]
-            n = _numeral(m.group("n"))
-            for lower, _ in self._MARKERS[index + 1:]:
-                last.pop(lower, None)
-            if last.get(kind) == n:
-                self.add("text.numbering", "note", block.start,
-                         f"序号「{m.group(0)}」与上一条重复，请核对是否漏项或编号有误", {"number": m.group(0)})
-            last[kind] = n
-
+    # ----- dates ----------------------------------------------------------------------------------
     _DATE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
     _AS_OF = re.compile(r"(?:截至|截止(?:到|至)?|至)(?:(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|末|底))")
 
@@ -365,15 +325,3 @@ class TextRules(AuditBase):
                      f"「{m.group(0)}」早于评价年度{self.year}年，此处的数字所述为此前的状况，请核实是否为本年数",
                      {"date": m.group(0), "report_year": str(self.year)})
 
-
-_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
-
-
-def _numeral(text: str) -> int:
-    """An Arabic or Chinese numeral up to 99 (十一, 二十, 二十三)."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _NUMERALS.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
