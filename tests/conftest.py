@@ -17,7 +17,7 @@ SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
 
 
 #: Tests that build a book or execute notebooks (``pytest -m "not slow"`` leaves them out), by file or by
-#: file::test; the template notebooks (nbval) are slow too. ``browser`` tests drive headless Chromium.
+#: file::test; the template notebooks (nbval) are slow too (../conftest.py). ``browser`` tests drive headless Chromium.
 SLOW = {"test_book.py", "test_browser.py", "test_build_cache.py", "test_build_engine.py", "test_cluster.py", "test_determinism.py", "test_failures.py",
         "test_hostile.py", "test_overview.py", "test_import_to_book.py", "test_publish.py",
         "test_bad_input.py::test_failed_build_leaves_the_book_unchanged",
@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         name = item.path.name
         test = f"{name}::{getattr(item, 'originalname', item.name)}"
         fixtures = set(getattr(item, "fixturenames", ()))
-        if name in SLOW or test in SLOW or item.path.suffix == ".ipynb" or fixtures & SLOW_FIXTURES:
+        if name in SLOW or test in SLOW or fixtures & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
         if name in BROWSER or test in BROWSER or "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
