@@ -25,7 +25,7 @@ from perfeval.pages.display import charts_in, tables_in
 from perfeval.pages.docx import document_bytes
 
 #: Page kinds: the stem of the template notebook that renders them.
-KINDS = ("department", "overview", "findings", "method")
+KINDS = ("department", "overview", "risk", "findings", "method")
 
 
 @dataclass(frozen=True)
