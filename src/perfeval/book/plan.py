@@ -29,6 +29,7 @@ FINDINGS_TEMPLATE = "notebooks/findings.ipynb"
 METHOD_TEMPLATE = "notebooks/method.ipynb"
 SOURCE_TEMPLATE = "notebooks/source.ipynb"   # 原报告全文: a department-year's source document
 HISTORY_TAG = "if-history"   # cells shown only when the department has earlier years
+CHANGES_TAG = "if-changes"   # a chapter's 版本记录: kept by the build when a release changed it (book.ledger)
 _YEAR_FOLDER = re.compile(r"[0-9]{4}")
 
 
@@ -393,12 +394,12 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
     data_dir = Path(data_dir).resolve()
     path = department_path(data_dir, record.code, record.year)
     history = history_files(data_dir, record.code, record.year)
-    values = {"code": record.code, "year": record.year, "data_dir": str(data_dir),
+    values = {"code": record.code, "year": record.year, "data_dir": str(data_dir), "history_file": "",
               **shared_values(layout, framework_file, book=book)}
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides, declared), title=record.report_title,
-        drop_tags=() if history else (HISTORY_TAG,),
+        drop_tags=(CHANGES_TAG,) if history else (HISTORY_TAG, CHANGES_TAG),
         inputs=tuple(dict.fromkeys(str(p) for p in [*department_files(path, folders), *provenance_files(path, record),
                                                     *history])), departments=(str(path),),
         code=record.code, name=record.unit.name, year=record.year,
