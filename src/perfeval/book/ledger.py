@@ -309,3 +309,30 @@ def _json_bytes(data: Any) -> str:
     import json
 
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def releases_since(ledger: Ledger, since: str | None, build_dir: Path) -> list[dict[str, Any]]:
+    """The releases after ``since`` (all without it), oldest first, for ``perfeval changes``: id, date, whether
+    it is the first, the folder of its book when still kept ("" when pruned) and its changes by department-year.
+    An unknown ``since`` is a :class:`UsageError` listing the known ids."""
+    from perfeval.errors import UsageError
+
+    ids = ledger.release_ids()
+    start = 0
+    if since is not None:
+        if since not in ids:
+            known = "、".join(ids) if ids else "（尚无发布）"
+            raise UsageError(f"未知的发布编号 {since}；已知的发布编号：{known}")
+        start = ids.index(since) + 1
+    out = []
+    for i, release in enumerate(ledger.releases[start:], start=start):
+        folder = build_dir / "releases" / release["id"]
+        names = release.get("names", {})
+        out.append({
+            "id": release["id"], "date": release["date"], "first": i == 0,
+            "path": str(folder / "index.html") if folder.is_dir() else "",
+            "changes": [{"code": key.split("/", 1)[1], "year": int(key.split("/", 1)[0]),
+                         "department": names.get(key) or key.split("/", 1)[1], "items": list(items)}
+                        for key, items in release["changes"].items()],
+        })
+    return out
