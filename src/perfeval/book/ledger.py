@@ -133,8 +133,10 @@ def field_words(path: str, values: Mapping[str, str]) -> str:
         base = m.group(0)
         name = next((values[f"{base}.{k}"] for k in ("name", "item", "part", "problem")
                      if not values.get(f"{base}.{k}", "#").startswith("#")), "")
-        owner = forms.find(_INDEX.sub("", m.group(1)))
-        where = owner.label if owner is not None else ""
+        owner = _INDEX.sub("", m.group(1))
+        where = next((sec.title for sec in forms.SECTIONS if sec.key == owner), "")
+        if not where and forms.find(owner) is not None:
+            where = forms.entry(owner).label
         label = f"{where}「{name}」·{label}" if name else f"{where}第{int(m.group(2)) + 1}项·{label}"
     return label
 
