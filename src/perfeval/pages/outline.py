@@ -117,7 +117,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(2, "五、历年对比", "history_comparison", when="history",
             reads="有以前年度数据时，历年预算、支出、执行率、“三公”经费和测算得分的变化"),
     Section(1, "版本记录", "version_record", when="changes", word=False,
-            reads="本页发布后又有更改时，每次更改的发布日期和更改内容（口径认定、单位回复、数据更正及其前后数字）"),
+            reads="该章每次重新发布的日期和更改的内容（口径认定、单位回复、数据更正及更正前后的数字）"),
 )
 
 
@@ -174,13 +174,14 @@ def how_to_read_markdown() -> str:
         "本书每一章是一个部门一个年度的部门整体支出绩效评价报告，分为前后两部分，版式不同，内容互不穿插：",
         "",
     ]
-    for i, part in enumerate(parts(), start=1):
+    for i, part in enumerate((p for p in parts() if not p.when), start=1):
         lines.append(f"{i}. **{part.title}**：{part.reads}。")
         for sub in subsections(part):
             if sub.when:
                 lines.append(f"   - {sub.title}：{sub.reads}。")
             else:
                 lines.append(f"   - {sub.title}" + (f"：{sub.reads}。" if sub.reads else ""))
+    lines += [f"\n发布后又有更改的章，末尾另有**{p.title}**：{p.reads}。" for p in parts() if p.when]
     lines += [
         "",
         "每章开头是一段摘要，只列原报告给出的数字（支出、“三公”经费、单位自评得分等）和本书的测算得分、"
