@@ -282,14 +282,15 @@ def _summary_of(entry: Any) -> RecordSummary | None:
     fields, unit = entry.get("record"), None
     if isinstance(fields, dict):
         unit = fields.get("unit")
-    if not (isinstance(fields, dict) and isinstance(unit, dict) and set(fields) == {"code", "year", "report_title", "unit", "demo"}
+    if not (isinstance(fields, dict) and isinstance(unit, dict)
+            and set(fields) == {"code", "year", "report_title", "unit", "demo", "source_file"}
             and set(unit) == {"name", "supervisor"}):
         return None
     ok = (isinstance(fields["code"], str) and type(fields["year"]) is int and isinstance(fields["report_title"], str)
-          and type(fields["demo"]) is bool and isinstance(unit["name"], str)
+          and type(fields["demo"]) is bool and isinstance(unit["name"], str) and isinstance(fields["source_file"], str)
           and (unit["supervisor"] is None or isinstance(unit["supervisor"], str)))
     return RecordSummary(fields["code"], fields["year"], fields["report_title"],
-                         UnitSummary(unit["name"], unit["supervisor"]), fields["demo"]) if ok else None
+                         UnitSummary(unit["name"], unit["supervisor"]), fields["demo"], fields["source_file"]) if ok else None
 
 
 def summaries(data_dirs: Iterable[Path], cache: RecordCache) -> list[tuple[RecordSummary, Path]]:
