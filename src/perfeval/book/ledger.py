@@ -84,8 +84,7 @@ def flatten(record: Any) -> dict[str, str]:
 def snapshot(data_file: Path, files_key: str) -> dict[str, Any]:
     """What readers see change of one department-year, as it is now."""
     from perfeval.model import load_department
-    from perfeval.review.assessment import decide, previous_record
-    from perfeval.review.decisions import RepliesFile, RulingsFile, load_side
+    from perfeval.review import RepliesFile, RulingsFile, decide, load_side, previous_record
 
     rec = load_department(data_file)
     rulings = load_side(data_file, rec, RulingsFile).rulings
