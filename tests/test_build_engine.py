@@ -44,8 +44,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-ALL_PAGES = {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/2024/qinghe-weijian",
-             "book/2024/overview-demo", "book/findings", "book/method"}
+ALL_PAGES = {"book/2024/xiangtan-minzheng", "book/2024/source/xiangtan-minzheng", "book/2024/qinghe-jiaoyu",
+             "book/2024/qinghe-weijian", "book/2024/overview-demo", "book/2024/risk-demo", "book/findings",
+             "book/method"}
 
 
 def test_first_build_executes_every_page(project: Path) -> None:
@@ -68,8 +69,10 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
                     encoding="utf-8")
     build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
-    assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
-    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/qinghe-jiaoyu", "book/method"}
+    assert set(m["executed"]) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/2024/risk-demo",
+                                  "book/findings"}
+    assert set(m["cached"]) == {"book/2024/xiangtan-minzheng", "book/2024/source/xiangtan-minzheng",
+                                "book/2024/qinghe-jiaoyu", "book/method"}
     page = nbformat.read(project / "book/2024/qinghe-weijian.ipynb", as_version=4)
     assert "办公经费（含邮电）" in json.dumps(page.dict(), ensure_ascii=False)
 
@@ -77,7 +80,7 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
 def test_force_and_only_override_the_cache(project: Path) -> None:
     build(BookLayout.at(project), _options(project, html=False, only="xiangtan-minzheng", jobs=1))
     m = _manifest(project)
-    assert m["executed"] == ["book/2024/xiangtan-minzheng", "book/findings"]
+    assert m["executed"] == ["book/2024/source/xiangtan-minzheng", "book/2024/xiangtan-minzheng", "book/findings"]
     build(BookLayout.at(project), _options(project, html=False, force=True, jobs=2))
     assert set(_manifest(project)["executed"]) == ALL_PAGES
 
@@ -85,7 +88,8 @@ def test_force_and_only_override_the_cache(project: Path) -> None:
 def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     root = small_project(tmp_path, DEMO)
     nb = nbformat.read(root / "notebooks/department.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
+    last = next(i for i, c in enumerate(nb.cells) if "if-changes" in c.metadata.get("tags", []))  # before 版本记录
+    nb.cells.insert(last, nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
     nbformat.write(nb, root / "notebooks/department.ipynb")
     project = BookLayout.at(root)
     report = build(project, _options(root, html=False, jobs=1, keep_going=True))
@@ -94,7 +98,7 @@ def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     message = report.failed["book/2024/qinghe-jiaoyu"]
     assert "清河市教育局（qinghe-jiaoyu）2024年" in message
     assert f"数据文件 {root / 'data/demo/2024/qinghe-jiaoyu.yaml'}" in message
-    assert "“四、历年对比”一节出错：RuntimeError: 故意失败" in message
+    assert "“五、历年对比”一节出错：RuntimeError: 故意失败" in message
     m = _manifest(root)
     assert m["runs"]["book/2024/qinghe-jiaoyu"]["status"] == "failed" and not m["runs"]["book/2024/qinghe-jiaoyu"]["key"]
     report = build(project, _options(root, html=False, jobs=1, keep_going=True))

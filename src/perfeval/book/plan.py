@@ -488,5 +488,5 @@ def select(runs: list[Run], only: str | None) -> list[Run]:
         return runs
     if not any(r.code == only for r in runs):
         raise UsageError(f"没有部门代码为 {only} 的数据 (no data for --only {only})")
-    files = {r.departments[0] for r in runs if r.code == only}
+    files = {r.departments[0] for r in runs if r.code == only and r.departments}   # (a 原报告全文 page has none)
     return [r for r in runs if r.code == only or (not r.code and files & set(r.departments))]
