@@ -21,6 +21,7 @@ SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"
 SLOW = {"test_book.py", "test_browser.py", "test_build_cache.py", "test_build_engine.py", "test_cluster.py", "test_determinism.py", "test_failures.py",
         "test_hostile.py", "test_overview.py", "test_import_to_book.py", "test_publish.py",
         "test_bad_input.py::test_failed_build_leaves_the_book_unchanged",
+        "test_versions.py::test_a_changed_chapter_carries_its_version_record",
         *(f"test_book_scale.py::{name}" for name in (
             "test_parallel_render_with_derived_sidebars_equals_the_plain_render",
             "test_sidebars_are_derived_exactly_from_a_sibling",

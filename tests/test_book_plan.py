@@ -79,7 +79,7 @@ def test_plan_pages_and_only(tmp_path: Path) -> None:
     chosen = {r.page for r in select(runs, "qinghe-jiaoyu")}
     assert chosen == {"book/2022/qinghe-jiaoyu", "book/2023/qinghe-jiaoyu", "book/2024/qinghe-jiaoyu",
                       "book/2022/overview-demo", "book/2023/overview-demo", "book/2024/overview-demo",
-                      "book/findings"}
+                      "book/2022/risk-demo", "book/2023/risk-demo", "book/2024/risk-demo", "book/findings"}
     with pytest.raises(UsageError, match="no-such"):
         select(runs, "no-such")
 

@@ -80,7 +80,7 @@ def test_changing_one_department_reexecutes_it_and_the_overviews_that_use_it(pro
                     encoding="utf-8")
     build(BookLayout.at(project), _options(project, html=False, jobs=2))
     m = _manifest(project)
-    changed = {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
+    changed = {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/2024/risk-demo", "book/findings"}
     assert set(m["executed"]) == changed
     assert set(m["cached"]) == _pages(project) - changed and SOURCE_PAGE in m["cached"]   # the seed's inputs did not change
     page = nbformat.read(project / "book/2024/qinghe-weijian.ipynb", as_version=4)
@@ -122,7 +122,8 @@ def test_the_opinion_signature_reruns_the_chapters_and_no_other_config_change_do
 def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     root = small_project(tmp_path, DEMO)
     nb = nbformat.read(root / "notebooks/department.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
+    last = next(i for i, c in enumerate(nb.cells) if "if-changes" in c.metadata.get("tags", []))  # before 版本记录
+    nb.cells.insert(last, nbformat.v4.new_code_cell('if code == "qinghe-jiaoyu":\n    raise RuntimeError("故意失败")'))
     nbformat.write(nb, root / "notebooks/department.ipynb")
     project = BookLayout.at(root)
     report = build(project, _options(root, html=False, jobs=1, keep_going=True))
@@ -131,8 +132,8 @@ def test_a_failed_run_is_not_cached(tmp_path: Path) -> None:
     message = report.failed["book/2024/qinghe-jiaoyu"]
     assert "清河市教育局（qinghe-jiaoyu）2024年" in message
     assert f"数据文件 {root / 'data/demo/2024/qinghe-jiaoyu.yaml'}" in message
-    # (the appended cell stands under the template's last heading: the outline's last section)
-    last = [s.heading for s in OUTLINE if s.heading][-1]
+    # (the appended cell stands under the template's last section heading: the outline's last section of a part)
+    last = [s.heading for s in OUTLINE if s.heading and s.level == 2][-1]
     assert f"“{last}”一节出错：RuntimeError: 故意失败" in message
     m = _manifest(root)
     assert m["runs"]["book/2024/qinghe-jiaoyu"]["status"] == "failed" and not m["runs"]["book/2024/qinghe-jiaoyu"]["key"]

@@ -216,7 +216,8 @@ def test_overview_pages_have_only_their_tables() -> None:
 def test_how_to_read_lists_the_parts_of_the_outline() -> None:
     text = how_to_read_markdown()
     items = re.findall(r"^\d+\. \*\*(.+?)\*\*", text, flags=re.M)
-    assert items == [s.title for s in parts()] == ["单位自评报告", "测算与核查"]
+    assert items == [s.title for s in parts() if not s.when] == ["单位自评报告", "测算与核查"]
+    assert [s.title for s in parts() if s.when] == ["版本记录"] and "末尾另有**版本记录**" in text
     sections = re.findall(r"^   - ([^：\n]+)", text, flags=re.M)
     assert sections == [s.title for part in parts() for s in subsections(part)]
     assert sections[0] == "部门概况" and {"测算得分", "数据核查", "历年对比", "单位自评表"} <= set(sections)
@@ -295,9 +296,10 @@ def test_pages_modules_are_small_acyclic_and_use_no_private_names() -> None:
 def test_outline_sections_render_in_the_notebook_order() -> None:
     levels = [s.level for s in OUTLINE]
     assert levels[:2] == [0, 0] and all(level in (1, 2, 3) for level in levels[2:])
-    assert [s.heading for s in OUTLINE if s.level == 1] == ["单位自评报告", "测算与核查"]
+    assert [s.heading for s in OUTLINE if s.level == 1] == ["单位自评报告", "测算与核查", "版本记录"]
     # Shown only with earlier years of the department: last year's problems followed up, and the years compared.
-    assert [s.heading for s in OUTLINE if s.when] == ["四、上年问题整改情况", "五、历年对比"]
+    assert [s.heading for s in OUTLINE if s.when == "history"] == ["四、上年问题整改情况", "五、历年对比"]
+    assert [s.heading for s in OUTLINE if s.when == "changes"] == ["版本记录"]   # only when a release changed it
     # Never interleaved: every section of the unit's report comes before every section of ours.
     review = [s.heading for s in OUTLINE].index("测算与核查")
     assert all(s.heading != "单位自评报告" for s in OUTLINE[review:])

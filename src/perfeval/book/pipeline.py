@@ -28,7 +28,8 @@ from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
 from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
 from perfeval.book.pool import (DaskExecutor, Executor, ExecutorError, LocalExecutor, Progress, default_jobs,
                                 run_tasks, summary_table)
-from perfeval.book.publish import cleanup_leftovers, jupyter_book_command
+from perfeval.book.ledger import LEDGER, Ledger
+from perfeval.book.publish import cleanup_leftovers, current_release, jupyter_book_command
 from perfeval.book.rendering import RenderJob
 from perfeval.book.summaries import STORE, SummaryStore, remove_stale_page_files
 from perfeval.book.task import Result, Task, execute_task, task_files, worker_stamp
@@ -186,6 +187,10 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     shared = cache.shared_state(build_dir)
     environment = cache.stamp(shared)
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
+    # 版本记录: what changed since the last release, an input of each chapter it concerns (book.ledger).
+    ledger = Ledger.open(build_dir / LEDGER)
+    ledger.update([r for r in runs if r.kind == "department"], hashes)
+    runs = ledger.attach(layout, runs)
     manifest_path = build_dir / cache.MANIFEST
     previous = cache.read_manifest(manifest_path)
     state = _State(layout, options, hashes, environment,
@@ -298,6 +303,9 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
             log("jupyter-book 生成网页…")
             job.finish(sources)
             previous["published"] = key
+            release = current_release(layout.html_dir)
+            if release is not None:
+                ledger.record(release.name)
     except BaseException:
         job.cancel()
         raise

@@ -24,10 +24,12 @@ from perfeval.model.files import discover, load_department
 
 DEPARTMENT_TEMPLATE = "notebooks/department.ipynb"
 OVERVIEW_TEMPLATE = "notebooks/overview.ipynb"
+RISK_TEMPLATE = "notebooks/risk.ipynb"       # a year's 重点评价风险排序
 FINDINGS_TEMPLATE = "notebooks/findings.ipynb"
 METHOD_TEMPLATE = "notebooks/method.ipynb"
 SOURCE_TEMPLATE = "notebooks/source.ipynb"   # 原报告全文: a department-year's source document
 HISTORY_TAG = "if-history"   # cells shown only when the department has earlier years
+CHANGES_TAG = "if-changes"   # a chapter's 版本记录: kept by the build when a release changed it (book.ledger)
 _YEAR_FOLDER = re.compile(r"[0-9]{4}")
 
 
@@ -418,12 +420,12 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
     data_dir = Path(data_dir).resolve()
     path = department_path(data_dir, record.code, record.year)
     history = history_files(data_dir, record.code, record.year)
-    values = {"code": record.code, "year": record.year, "data_dir": str(data_dir),
+    values = {"code": record.code, "year": record.year, "data_dir": str(data_dir), "history_file": "",
               **shared_values(layout, framework_file, book=book)}
     return Run(
         page=f"book/{record.year}/{record.code}", template=str(template),
         parameters=fill_parameters(template, values, overrides, declared), title=record.report_title,
-        drop_tags=() if history else (HISTORY_TAG,),
+        drop_tags=(CHANGES_TAG,) if history else (HISTORY_TAG, CHANGES_TAG),
         inputs=tuple(dict.fromkeys(str(p) for p in [*department_files(path, folders), *provenance_files(path, record),
                                                     *history])), departments=(str(path),),
         code=record.code, name=record.unit.name, year=record.year,
@@ -460,7 +462,7 @@ def _page_run(layout: BookLayout, relative_template: str, values: Mapping[str, A
 
 def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | None = None) -> list[Run]:
     """Every page of the book, generated from the data: chapters (and the 原报告全文 of those that name their
-    source document), year overviews, 评价方法, 数据核查汇总.
+    source document), year overviews and risk lists, 评价方法, 数据核查汇总.
     With a ``cache``, data files validated before are not read again (:class:`RecordCache`)."""
     records: list[tuple[RecordLike, Path]] = (
         list(summaries(layout.data_dirs, cache)) if cache is not None else list(load_records(layout.data_dirs)))
@@ -478,7 +480,7 @@ def plan_runs(layout: BookLayout, framework_file: Path, cache: RecordCache | Non
 
 
 def _other_pages(layout: BookLayout, chapters: list[Run], framework_file: Path, cache: RecordCache | None) -> list[Run]:
-    """The year overviews, 评价方法 and 数据核查汇总 of a book with these chapters."""
+    """The year overviews and risk lists, 评价方法 and 数据核查汇总 of a book with these chapters."""
     runs: list[Run] = []
     for year in sorted({r.year for r in chapters}, reverse=True):
         for demo in (False, True):
@@ -487,11 +489,13 @@ def _other_pages(layout: BookLayout, chapters: list[Run], framework_file: Path, 
                 continue
             dirs = sorted({str(Path(r.departments[0]).parents[1]) for r in group})  # <data_dir>/<year>/<code>.yaml
             suffix = "（示例数据）" if demo else ""
-            runs.append(_page_run(
-                layout, OVERVIEW_TEMPLATE, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
-                departments=tuple(sorted(r.departments[0] for r in group)), cache=cache,
-                page=f"book/{year}/overview{'-demo' if demo else ''}",
-                title=f"{year}年度部门整体支出绩效评价总览{suffix}", year=year, demo=demo))
+            for template, page, title in ((OVERVIEW_TEMPLATE, "overview", "部门整体支出绩效评价总览"),
+                                          (RISK_TEMPLATE, "risk", "重点评价风险排序")):
+                runs.append(_page_run(
+                    layout, template, {"year": year, "data_dirs": dirs, "demo": demo}, framework_file,
+                    departments=tuple(sorted(r.departments[0] for r in group)), cache=cache,
+                    page=f"book/{year}/{page}{'-demo' if demo else ''}", title=f"{year}年度{title}{suffix}",
+                    year=year, demo=demo))
     frameworks = sorted(str(p) for p in layout.frameworks_dir.glob("*.yaml"))
     runs.append(_page_run(layout, METHOD_TEMPLATE, {}, framework_file, page="book/method", title="评价方法",
                           inputs=tuple(frameworks), cache=cache))

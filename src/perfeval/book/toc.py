@@ -51,8 +51,8 @@ def _chapter(run: Run, pages: set[str]) -> dict[str, Any]:
 
 def make_toc(runs: list[Run]) -> dict[str, Any]:
     """The jupyter-book TOC: guide pages, then one part per year of real data, then one part per year of demo
-    data (every demo part after every real part), each with its overview, then one chapter per 主管部门 with its
-    departments as sections."""
+    data (every demo part after every real part), each with its overview and risk list, then one chapter per
+    主管部门 with its departments as sections."""
     parts: list[dict[str, Any]] = [{
         "caption": "阅读指南",
         "chapters": [{"file": page} for page in GUIDE_PAGES]
@@ -62,9 +62,9 @@ def make_toc(runs: list[Run]) -> dict[str, Any]:
     by_part: dict[tuple[int, bool], list[dict[str, Any]]] = {}
     for year, demo, supervisor, members in _groups(runs):
         entries = by_part.setdefault((year, demo), [])
-        overview = f"book/{year}/overview{'-demo' if demo else ''}"
-        if not entries and overview in pages:
-            entries.append({"file": overview})
+        if not entries:
+            year_pages = (f"book/{year}/{name}{'-demo' if demo else ''}" for name in ("overview", "risk"))
+            entries += [{"file": page} for page in year_pages if page in pages]
         entries.append({"file": _group_page(year, demo, supervisor), "sections": [_chapter(r, pages) for r in members]})
     for (year, demo), entries in by_part.items():
         parts.append({"caption": f"{year}年度" + ("（示例数据）" if demo else ""), "chapters": entries})

@@ -1,6 +1,6 @@
 """The ``perfeval`` command line.
 
-Commands, by module: ``build`` (run, build, validate, demo), ``review`` (score, check), ``bureau`` (rule,
+Commands, by module: ``build`` (run, build, validate, demo), ``releases`` (changes: the 版本记录), ``review`` (score, check), ``bureau`` (rule,
 feedback, import-reply: the finance bureau's loop), ``data``
 (excel-template, import-excel, export-excel, export-docx), ``reports`` (import-report, audit), ``provenance``
 (trace), ``project`` (init, disclosure). Each module
@@ -16,11 +16,11 @@ import sys
 from typing import Sequence
 
 from perfeval import __version__
-from perfeval.cli import build, bureau, data, project, provenance, reports, review
+from perfeval.cli import build, bureau, data, project, provenance, releases, reports, review
 from perfeval.cli.parser import Parser, printable_lines
 from perfeval.errors import DataError, UsageError
 
-COMMAND_MODULES = (build, review, bureau, data, reports, provenance, project)
+COMMAND_MODULES = (build, releases, review, bureau, data, reports, provenance, project)
 MAX_MESSAGE = 300
 
 

@@ -1,7 +1,7 @@
 """What the notebooks display and the build publishes: the public face of the pages.
 
 - :class:`Chapter` (one department-year, section by section), :class:`Overview` (a year's ranking),
-  :class:`FindingsPage` (数据核查汇总), :class:`MethodPage` (评价方法), :class:`SourcePage` (原报告全文, a
+  :class:`RiskPage` (a year's 重点评价风险排序), :class:`FindingsPage` (数据核查汇总), :class:`MethodPage` (评价方法), :class:`SourcePage` (原报告全文, a
   department-year's source document): the notebooks call these.
 - :data:`OUTLINE` / :class:`Section`: the one chapter outline (notebook headings, Word export, numbering,
   :func:`how_to_read_markdown`).
@@ -25,7 +25,7 @@ _EXPORTS = {
     "Chapter": "chapter", "word_file": "chapter", "export_docx": "docx", "Page": "downloads",
     "page_downloads": "downloads", "write_downloads": "downloads", "OUTLINE": "outline", "Section": "outline",
     "how_to_read_markdown": "outline", "FindingsPage": "overviews", "MethodPage": "overviews",
-    "Overview": "overviews", "LEAD_NOTE": "prose", "render": "prose", "SourcePage": "source_page",
+    "Overview": "overviews", "RiskPage": "overviews", "LEAD_NOTE": "prose", "render": "prose", "SourcePage": "source_page",
     "source_page": "source_page", "source_title": "source_page",
 }
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from perfeval.pages.docx import export_docx
     from perfeval.pages.downloads import Page, page_downloads, write_downloads
     from perfeval.pages.outline import OUTLINE, Section, how_to_read_markdown
-    from perfeval.pages.overviews import FindingsPage, MethodPage, Overview
+    from perfeval.pages.overviews import FindingsPage, MethodPage, Overview, RiskPage
     from perfeval.pages.prose import LEAD_NOTE, render
     from perfeval.pages.source_page import SourcePage, source_page, source_title
 
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "Section", "SourcePage",
+    "Chapter", "FindingsPage", "LEAD_NOTE", "MethodPage", "OUTLINE", "Overview", "Page", "RiskPage", "Section", "SourcePage",
     "export_docx", "how_to_read_markdown", "page_downloads", "render", "source_page", "source_title", "word_file",
     "write_downloads",
 ]

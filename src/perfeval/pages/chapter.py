@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
 from markupsafe import Markup
 
 from perfeval.model import DepartmentYear, Facts, compute, department_path, load_department
 from perfeval.pages.charts import project_execution_chart
 from perfeval.pages.display import NotebookOutput, PageOutput
-from perfeval.pages.history import history_chart, history_records, history_table
+from perfeval.pages.history import history_chart, history_records, history_table, version_rows
 from perfeval.pages.notes import Footnotes
 from perfeval.pages.prose import LEAD_NOTE, paragraph, render
 from perfeval.pages.review_tables import (GROUP_CSV_ONLY, comparison_text, deductions_text, finding_groups,
@@ -53,6 +54,7 @@ class Chapter(UnitReport):
     data_dir: Path
     framework_path: Path
     out: PageOutput = field(default=None)  # type: ignore[assignment]  # None: the notebook
+    history_file: Path | None = None   # the chapter's 版本记录, written by the build (book.ledger)
 
     def __post_init__(self) -> None:
         if self.out is None:
@@ -60,12 +62,13 @@ class Chapter(UnitReport):
             self.out = NotebookOutput(downloads_folder(self.rec.code, self.rec.year), "../../")
 
     @classmethod
-    def load(cls, code: str, year: int, data_dir: str | Path, framework_file: str | Path) -> "Chapter":
+    def load(cls, code: str, year: int, data_dir: str | Path, framework_file: str | Path,
+             history_file: str | Path = "") -> "Chapter":
         """The chapter of ``<data_dir>/<year>/<code>.yaml`` scored under the framework file (a path), shown
-        in the notebook (the page lives at ``book/<year>/<code>``)."""
+        in the notebook (the page lives at ``book/<year>/<code>``); ``history_file``: its 版本记录."""
         data_dir = Path(data_dir)
         rec = load_department(department_path(data_dir, code, int(year)))
-        chapter = cls(rec, data_dir, Path(framework_file))
+        chapter = cls(rec, data_dir, Path(framework_file), history_file=Path(history_file) if history_file else None)
         chapter.framework  # validate the framework before any section is shown
         return chapter
 
@@ -102,6 +105,11 @@ class Chapter(UnitReport):
     @cached_property
     def history(self) -> list[DepartmentYear]:
         return history_records(self.data_dir, self.rec.code, self.rec.year)
+
+    @cached_property
+    def changes(self) -> list[tuple[str, str]]:
+        """The 版本记录: (release date in words, one change in words), newest release first."""
+        return version_rows(self.history_file)
 
     @property
     def title(self) -> str:
@@ -227,6 +235,15 @@ class Chapter(UnitReport):
             return
         self.out.html(render("rectification_intro", previous, rectification_counts(list(rows))))
         self.out.table(rectification_table(list(rows)), "上年问题整改情况（本书整理）", "上年问题整改情况")
+
+    def version_record(self) -> None:
+        """版本记录: each release since this page was first published that changed it, and what changed."""
+        if not self.changes:
+            self.out.html(paragraph("", "本页首次发布以来没有更改。"))
+            return
+        self.out.html(paragraph("本页首次发布后又有更改。下表按发布日期列出每次更改的内容：财政部门的口径认定、"
+                                "单位回复和数据更正（更正前 → 更正后）。以前发布的版本保存在本书的发布记录中。"))
+        self.out.table(pd.DataFrame(self.changes, columns=["发布日期", "更改内容"]), "本页版本记录", "版本记录")
 
     def history_comparison(self) -> None:
         """历年对比: budget, spending, execution, 三公 and score by year with year-on-year change."""

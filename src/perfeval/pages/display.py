@@ -73,14 +73,16 @@ class PageOutput:
         raise NotImplementedError
 
     def table(self, df: pd.DataFrame, title: str, name: str = "",
-              links: dict[str, list[str]] | None = None, csv_only: tuple[str, ...] = ()) -> int:
-        """Show a table as 表N with ``title``; its CSV is ``表N-<name>.csv``. Returns N.
+              links: dict[str, list[str]] | None = None, csv_only: tuple[str, ...] = (), file: str = "") -> int:
+        """Show a table as 表N with ``title``; its CSV is ``表N-<name>.csv`` (or ``file``, a name a command or
+        an issue fixes, such as ``2024-风险排序.csv``). Returns N.
 
         ``csv_only`` columns (check ids, field paths) are in the CSV download but not in the table a
         reader sees."""
         self.tables += 1
         n = self.tables
-        file = f"{self.folder}/表{n}-{name or title}.csv" if self.folder else f"表{n}-{name or title}.csv"
+        file = file or f"表{n}-{name or title}.csv"
+        file = f"{self.folder}/{file}" if self.folder else file
         self.show_table(df.drop(columns=list(csv_only)), f"表{n} {title}", file, links, to_csv(df))
         return n
 

@@ -27,7 +27,7 @@ from perfeval.pages.docx import document_bytes
 from perfeval.pages.opinion import Signature
 
 #: Page kinds: the stem of the template notebook that renders them.
-KINDS = ("department", "overview", "findings", "method")
+KINDS = ("department", "overview", "risk", "findings", "method")
 
 
 @dataclass(frozen=True)

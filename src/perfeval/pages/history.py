@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -120,3 +122,18 @@ def history_chart(records: list[DepartmentYear], framework: Framework, data_dir:
         alt += f"，{res.label}{score_text(res.shown_total)}分"
     return Chart("history", f"{last.unit.name}历年预算、支出与{res.label}", alt + "。",
                  lambda: history_figure(records, framework, data_dir))
+
+
+# --- 版本记录 -----------------------------------------------------------------------------------------
+
+def version_rows(path: Path | str | None) -> list[tuple[str, str]]:
+    """A chapter's 版本记录 as the build wrote it (:mod:`perfeval.book.ledger`): (release date in words, one
+    change in words) per change, newest release first ([] without a file)."""
+    if not path or not Path(path).is_file():
+        return []
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rows = []
+    for entry in data.get("entries", []):
+        day = dt.date.fromisoformat(str(entry["date"]))
+        rows += [(f"{day.year}年{day.month}月{day.day}日", str(item)) for item in entry.get("items", [])]
+    return rows

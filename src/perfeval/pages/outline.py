@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Conditions a section may have: the name, and the notebook cell tag the build drops when it fails.
-CONDITION_TAGS = {"history": "if-history"}
+CONDITION_TAGS = {"history": "if-history", "changes": "if-changes"}
 #: The two parts of a chapter (level-1 headings) and the page anchors their sections carry.
 UNIT_PART = "单位自评报告"
 REVIEW_PART = "测算与核查"
@@ -39,7 +39,8 @@ class Section:
     level: int
     heading: str
     method: str = ""      # the Chapter method that renders it; "" for a heading whose content is its subsections
-    when: str = ""        # "" (always) or a key of CONDITION_TAGS: "history" = only with earlier years' data
+    when: str = ""        # "" (always) or a key of CONDITION_TAGS: "history" = only with earlier years' data,
+                          # "changes" = only when a release changed the page (its 版本记录)
     word: bool = True     # also in a Word file (the lead box and the download links are on the page only)
     reads: str = ""       # what the reader finds there, for 如何阅读本报告 (parts and their sections)
 
@@ -67,6 +68,8 @@ class Section:
         """Whether the section is shown for ``chapter`` (anything with a ``history`` list)."""
         if self.when == "history":
             return len(chapter.history) >= 2
+        if self.when == "changes":
+            return bool(getattr(chapter, "changes", ()))
         return True
 
 
@@ -113,6 +116,8 @@ OUTLINE: tuple[Section, ...] = (
             reads="有以前年度数据时，上年报告所列问题逐项对照本年报告所述的整改情况（已整改、整改中、未整改、未说明）"),
     Section(2, "五、历年对比", "history_comparison", when="history",
             reads="有以前年度数据时，历年预算、支出、执行率、“三公”经费和测算得分的变化"),
+    Section(1, "版本记录", "version_record", when="changes", word=False,
+            reads="该章每次重新发布的日期和更改的内容（口径认定、单位回复、数据更正及更正前后的数字）"),
 )
 
 
@@ -169,13 +174,14 @@ def how_to_read_markdown() -> str:
         "本书每一章是一个部门一个年度的部门整体支出绩效评价报告，分为前后两部分，版式不同，内容互不穿插：",
         "",
     ]
-    for i, part in enumerate(parts(), start=1):
+    for i, part in enumerate((p for p in parts() if not p.when), start=1):
         lines.append(f"{i}. **{part.title}**：{part.reads}。")
         for sub in subsections(part):
             if sub.when:
                 lines.append(f"   - {sub.title}：{sub.reads}。")
             else:
                 lines.append(f"   - {sub.title}" + (f"：{sub.reads}。" if sub.reads else ""))
+    lines += [f"\n发布后又有更改的章，末尾另有**{p.title}**：{p.reads}。" for p in parts() if p.when]
     lines += [
         "",
         "每章开头是一段摘要，只列原报告给出的数字（支出、“三公”经费、单位自评得分等）和本书的测算得分、"

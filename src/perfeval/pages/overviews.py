@@ -19,6 +19,7 @@ import pandas as pd
 from markupsafe import escape
 
 import perfeval.pages.ranking as ranking
+import perfeval.pages.risk as risk
 from perfeval.model import department_path, load_records
 from perfeval.pages.cells import score_text
 from perfeval.pages.charts import NoChart
@@ -27,6 +28,17 @@ from perfeval.pages.prose import LEAD_NOTE, paragraph, render
 from perfeval.pages.review_tables import FINDING_CSV_ONLY, framework_tree_table, grade_bands_table, level_one_weights
 from perfeval.pages.summaries import DepartmentSummary, read_summaries
 from perfeval.review import Framework, load_framework
+
+
+def year_rows(year: int, data_dirs: list[str], demo: bool, framework_file: str | Path,
+              summaries_file: str | Path = "") -> list[DepartmentSummary]:
+    """A year's department summaries (real or demo): from ``summaries_file`` (written by the build) when given,
+    else summarised from the records of ``data_dirs``."""
+    if summaries_file:
+        return read_summaries(summaries_file)
+    found = [(rec, d) for rec, d in load_records(data_dirs) if rec.year == int(year) and rec.demo == bool(demo)]
+    return ranking.evaluate([rec for rec, _ in found], load_framework(framework_file),
+                            {(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
 
 
 @dataclass
@@ -50,13 +62,8 @@ class Overview:
              summaries_file: str | Path = "") -> "Overview":
         """The year's departments: from ``summaries_file`` (written by the build) when given, else summarised
         from the records of ``data_dirs``."""
-        if summaries_file:
-            rows = read_summaries(summaries_file)
-        else:
-            found = [(rec, d) for rec, d in load_records(data_dirs) if rec.year == int(year) and rec.demo == bool(demo)]
-            rows = ranking.evaluate([rec for rec, _ in found], load_framework(framework_file),
-                                    {(rec.code, rec.year): department_path(d, rec.code, rec.year) for rec, d in found})
-        return cls(int(year), rows, Path(framework_file), bool(demo))
+        return cls(int(year), year_rows(year, data_dirs, demo, framework_file, summaries_file), Path(framework_file),
+                   bool(demo))
 
     @cached_property
     def framework(self) -> Framework:
@@ -109,6 +116,56 @@ class Overview:
                 self.out.html(render("missing", chart.reason))
             else:
                 self.out.chart(chart)
+
+
+@dataclass
+class RiskPage:
+    """A year's departments ranked by risk points for choosing 重点评价 (page ``book/<year>/risk[-demo]``), with
+    the reasons in words and the CSV ``<year>-风险排序.csv``: our ranking, not the bureau's decision."""
+
+    year: int
+    rows: list[DepartmentSummary]
+    demo: bool = False
+    out: PageOutput = field(default=None)  # type: ignore[assignment]  # None: the notebook
+
+    def __post_init__(self) -> None:
+        if self.out is None:
+            self.out = NotebookOutput(f"{self.year}/risk{'-demo' if self.demo else ''}", "../../")
+
+    @classmethod
+    def load(cls, year: int, data_dirs: list[str], demo: bool, framework_file: str | Path,
+             summaries_file: str | Path = "") -> "RiskPage":
+        return cls(int(year), year_rows(year, data_dirs, demo, framework_file, summaries_file), bool(demo))
+
+    @cached_property
+    def ranked(self) -> list[risk.RiskRow]:
+        return risk.risk_ranking(self.rows)
+
+    def intro(self) -> None:
+        if self.demo:
+            self.out.html(render("demo_banner", None))
+        text = (f"本页按风险分从高到低列出{self.year}年度{len(self.rows)}个部门，列明每个部门的风险因素，"
+                "供财政部门选择重点评价对象时参考。")
+        flagged = [r for r in self.ranked if r.points]
+        if flagged:
+            top = flagged[0]
+            text += f"风险分最高的是{top.name}（{top.points}分：{'；'.join(top.reasons)}）。"
+        else:
+            text += "各部门的数据均未显示下述风险因素。"
+        self.out.html(paragraph(text))
+        self.out.html(f'<p class="pe-lead-note">{escape(risk.RISK_NOTE)}</p>')
+
+    def rules(self) -> None:
+        """What the points are, in words."""
+        self.out.html(paragraph(risk.RULES_INTRO))
+        items = "".join(f"<li>{escape(line)}</li>" for line in risk.RULES)
+        self.out.html(f'<ul class="pe-risk-rules">{items}</ul>')
+        self.out.html(paragraph(risk.RULES_ABSENT))
+
+    def table(self) -> None:
+        links = {"部门": [f"{r.code}.html" for r in self.ranked]}
+        self.out.table(risk.risk_table(self.ranked), f"{self.year}年度重点评价风险排序", "风险排序", links,
+                       csv_only=("部门代码",), file=risk.csv_name(self.year))
 
 
 @dataclass

@@ -23,10 +23,26 @@ from typing import Iterable
 
 import pandas as pd
 
-from perfeval.model import compute
-from perfeval.model.numbers import fmt_rate, money_sum, rate
+from perfeval.model.numbers import fmt_rate
 from perfeval.pages.cells import csv_bytes, pct, to_csv
+from perfeval.pages.summaries import DepartmentSummary, summary_of
 from perfeval.review import Assessment
+
+#: What the page says of the ranking: whose it is.
+RISK_NOTE = ("本排序是本书依据各部门公开数据和数据核查结果的测算，用于帮助选择重点评价对象，"
+             "不是财政部门的决定，也不是对部门的评价结论；是否列为重点评价对象，由财政部门决定。")
+RULES_INTRO = "风险分是下列各项风险因素的分数之和，分数越高，越值得优先安排重点评价："
+#: The module docstring's rules, as a director reads them.
+RULES = (
+    "预算调整率（按测算得分采用的口径，已考虑财政部门的口径认定）超过10%的记1分，超过20%的记2分，超过30%的记3分；",
+    "预算执行率低于90%的记2分；",
+    "部门代管资金（部门代为管理和拨付、不属于本部门自身预算的项目资金）的执行率低于90%的记2分；",
+    "“三公”经费比上年增长的记1分，增长超过10%的记2分；",
+    "数据核查中仍然成立的错误，每项记2分；尚未经财政部门认定的需核实事项，每项记1分；",
+    "上年报告所列问题已过整改时限、本年报告未说明整改情况或仍在整改的，每项记2分。",
+)
+RULES_ABSENT = ("数据没有说明、无法计算的比率不计分，也不按零计算；风险分相同的部门按固定顺序排列。"
+                "各部门的具体理由见下表“主要理由”一栏，点击部门名称可进入该部门的章节。")
 
 EXECUTION_FLOOR = Decimal(90)
 #: 预算调整率 thresholds (%) and the points above each.
@@ -44,50 +60,32 @@ class RiskRow:
     managed_rate: Decimal | None = None
     sangong_change: Decimal | None = None
     counts: dict[str, int] = field(default_factory=dict)    # standing 错误, open 需核实, 整改逾期
+    year: int = 0
 
 
-def _adjustment(a: Assessment) -> Decimal | None:
-    """The adjustment rate the score took (a ruling may have established another than the figures give)."""
-    for leaf in a.result.leaves():
-        for value in leaf.inputs:
-            if value.name == "adjustment_rate" and isinstance(value.value, Decimal):
-                return value.value
-    return compute(a.rec).adjustment_rate
-
-
-def _managed_rate(a: Assessment) -> Decimal | None:
-    paired = [p for p in a.rec.projects if p.managed_only and p.budget is not None and p.actual is not None]
-    if not paired:
-        return None
-    return rate(money_sum([p.actual for p in paired if p.actual is not None]),
-                money_sum([p.budget for p in paired if p.budget is not None]))
-
-
-def risk_row(a: Assessment) -> RiskRow:
-    """One department-year's risk points and reasons."""
-    f = compute(a.rec)
+def summary_risk(s: DepartmentSummary) -> RiskRow:
+    """One department-year's risk points and reasons, from its summary."""
     points, reasons = 0, []
-    adjustment = _adjustment(a)
+    adjustment = s.adjustment_rate
     if adjustment is not None:
         band = next(((limit, n) for limit, n in ADJUSTMENT_BANDS if adjustment > limit), None)
         if band is not None:
             points += band[1]
             reasons.append(f"预算调整率{fmt_rate(adjustment)}，超过{fmt_rate(band[0])}")
-    if f.execution_rate is not None and f.execution_rate < EXECUTION_FLOOR:
+    if s.execution_rate is not None and s.execution_rate < EXECUTION_FLOOR:
         points += 2
-        reasons.append(f"预算执行率{fmt_rate(f.execution_rate)}，低于90%")
-    managed = _managed_rate(a)
+        reasons.append(f"预算执行率{fmt_rate(s.execution_rate)}，低于90%")
+    managed = s.managed_execution_rate
     if managed is not None and managed < EXECUTION_FLOOR:
         points += 2
         reasons.append(f"代管资金执行率{fmt_rate(managed)}，低于90%")
-    change = f.sangong_change_rate
+    change = s.sangong_change_rate
     if change is not None and change > 0:
         points += 2 if change > 10 else 1
         reasons.append(f"“三公”经费比上年增长{fmt_rate(change)}")
-    errors = sum(1 for x in a.findings if x.severity == "error")
-    open_items = sum(1 for x in a.findings if x.severity == "verify" and x.ruling is None)
-    overdue = sum(int(x.numbers.get("problems", "1")) for x in a.findings
-                  if x.id in ("rectification.overdue", "rectification.late") and x.severity != "note")
+    errors = s.count("error")
+    open_items = sum(1 for x in s.findings if x.severity == "verify" and not x.ruled)
+    overdue = s.rectification_overdue
     points += 2 * errors + open_items + 2 * overdue
     if errors:
         reasons.append(f"错误{errors}项")
@@ -95,13 +93,18 @@ def risk_row(a: Assessment) -> RiskRow:
         reasons.append(f"需核实{open_items}项未经认定")
     if overdue:
         reasons.append(f"上年问题{overdue}项整改逾期或未说明")
-    return RiskRow(a.rec.code, a.rec.unit.name, points, tuple(reasons), adjustment, f.execution_rate, managed, change,
-                   {"错误": errors, "需核实": open_items, "整改逾期": overdue})
+    return RiskRow(s.code, s.name, points, tuple(reasons), adjustment, s.execution_rate, managed, change,
+                   {"错误": errors, "需核实": open_items, "整改逾期": overdue}, s.year)
 
 
-def risk_ranking(assessments: Iterable[Assessment]) -> list[RiskRow]:
-    """The department-years by risk points, highest first (then by code)."""
-    return sorted((risk_row(a) for a in assessments), key=lambda r: (-r.points, r.code))
+def risk_row(a: Assessment | DepartmentSummary) -> RiskRow:
+    """One department-year's risk points and reasons (an assessment goes through its summary)."""
+    return summary_risk(a if isinstance(a, DepartmentSummary) else summary_of(a))
+
+
+def risk_ranking(items: Iterable[DepartmentSummary | Assessment]) -> list[RiskRow]:
+    """The department-years (their summaries, or assessments) by risk points, highest first (then by code)."""
+    return sorted((risk_row(a) for a in items), key=lambda r: (-r.points, r.code))
 
 
 def risk_table(rows: list[RiskRow]) -> pd.DataFrame:
@@ -115,6 +118,11 @@ def risk_table(rows: list[RiskRow]) -> pd.DataFrame:
     } for i, r in enumerate(rows, start=1)], columns=["排名", "部门", "部门代码", "风险分", "主要理由", "预算调整率",
                                                     "预算执行率", "代管资金执行率", "“三公”经费变动率", "错误",
                                                     "需核实", "整改逾期"])
+
+
+def csv_name(year: int) -> str:
+    """The file name of a year's ranking as CSV."""
+    return f"{year}-风险排序.csv"
 
 
 def write_risk_csv(rows: list[RiskRow], path: Path) -> Path:

@@ -22,8 +22,9 @@ from typing import Iterable
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from perfeval.model import DepartmentYear, compute
-from perfeval.review import (Finding, Framework, Grade, Severity, assess_file, rectification_counts, run_checks, score,
-                             self_total)
+from perfeval.model.numbers import money_sum, rate
+from perfeval.review import (Assessment, Finding, Framework, Grade, ScoreResult, Severity, assess_file,
+                             rectification_counts, run_checks, score, self_total)
 
 
 class FindingSummary(BaseModel):
@@ -38,6 +39,7 @@ class FindingSummary(BaseModel):
     message: str              # the one line readers see
     finding_id: str = ""      # the stable id (rule and field path) rulings and replies name
     text: str = ""            # the message with the bureau's ruling and the unit's reply in words
+    ruled: bool = False       # the bureau has ruled on it (口径认定)
 
 
 class DepartmentSummary(BaseModel):
@@ -62,6 +64,11 @@ class DepartmentSummary(BaseModel):
     sangong_control_rate: Decimal | None  # 三公经费控制率 (%)
     findings: tuple[FindingSummary, ...]  # our checks' findings (rulings applied), in the checks' order
     rectification: dict[str, int] = {}   # last year's problems by status (empty: no record of last year)
+    # What the risk list (:mod:`perfeval.pages.risk`) weighs besides the findings:
+    adjustment_rate: Decimal | None = None        # 预算调整率 (%) as the score took it (after the rulings)
+    managed_execution_rate: Decimal | None = None  # 代管资金 (managed-only projects) executed ÷ budget (%)
+    sangong_change_rate: Decimal | None = None    # 三公经费 change on last year's (%)
+    rectification_overdue: int = 0               # last year's problems overdue or late (standing findings)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -73,18 +80,47 @@ def summarize(record: DepartmentYear, framework: Framework, findings: Iterable[F
     """The summary of one validated department-year scored under ``framework`` (``findings``: the record's
     checks when already run). With its ``data_file``, as its chapter shows it: the bureau's rulings, the unit's
     replies and last year's record beside it applied (:func:`perfeval.review.assess_file`)."""
+    if data_file is not None:
+        return summary_of(assess_file(record, framework, data_file))
+    return _summary(record, score(record, framework), list(run_checks(record) if findings is None else findings), {})
+
+
+def summary_of(assessment: Assessment) -> DepartmentSummary:
+    """The summary of a department-year's assessment (rulings, replies and rectification as it holds them)."""
+    rectification = (rectification_counts(list(assessment.rectification))
+                     if assessment.previous is not None else {})
+    return _summary(assessment.rec, assessment.result, list(assessment.findings), rectification)
+
+
+def scored_adjustment(record: DepartmentYear, result: ScoreResult) -> Decimal | None:
+    """The 预算调整率 the score took (a ruling may have established another than the figures give)."""
+    for leaf in result.leaves():
+        for value in leaf.inputs:
+            if value.name == "adjustment_rate" and isinstance(value.value, Decimal):
+                return value.value
+    return compute(record).adjustment_rate
+
+
+def managed_execution_rate(record: DepartmentYear) -> Decimal | None:
+    """Executed ÷ budget (%) of the projects the department only manages (代管资金) that state both."""
+    paired = [p for p in record.projects if p.managed_only and p.budget is not None and p.actual is not None]
+    if not paired:
+        return None
+    return rate(money_sum([p.actual for p in paired if p.actual is not None]),
+                money_sum([p.budget for p in paired if p.budget is not None]))
+
+
+#: The findings that count last year's problems past their deadline (their ``problems`` figure: how many).
+OVERDUE_CHECKS = ("rectification.overdue", "rectification.late")
+
+
+def _summary(record: DepartmentYear, result: ScoreResult, found: list[Finding],
+             rectification: dict[str, int]) -> DepartmentSummary:
     from perfeval.pages.review_tables import finding_item   # (pandas: only when a summary is computed)
 
-    rectification: dict[str, int] = {}
-    if data_file is not None:
-        assessment = assess_file(record, framework, data_file)
-        result, found = assessment.result, list(assessment.findings)
-        if assessment.previous is not None:
-            rectification = rectification_counts(list(assessment.rectification))
-    else:
-        result = score(record, framework)
-        found = list(run_checks(record) if findings is None else findings)
     facts = compute(record)
+    overdue = sum(int(f.numbers.get("problems", "1")) for f in found
+                  if f.id in OVERDUE_CHECKS and f.severity != "note")
     return DepartmentSummary(
         code=record.code, year=record.year, demo=record.demo, name=record.unit.name,
         supervisor=record.unit.supervisor, score_label=result.label, total=result.total,
@@ -93,9 +129,12 @@ def summarize(record: DepartmentYear, framework: Framework, findings: Iterable[F
         sangong_budget=facts.sangong_budget, sangong_actual=facts.sangong_actual,
         sangong_control_rate=facts.sangong_control_rate,
         findings=tuple(FindingSummary(rule=f.id, severity=f.severity, path=f.path, item=finding_item(record, f.path),
-                                      message=f.message, finding_id=f.finding_id, text=f.full_text())
+                                      message=f.message, finding_id=f.finding_id, text=f.full_text(),
+                                      ruled=f.ruling is not None)
                        for f in found),
-        rectification=rectification)
+        rectification=rectification, adjustment_rate=scored_adjustment(record, result),
+        managed_execution_rate=managed_execution_rate(record), sangong_change_rate=facts.sangong_change_rate,
+        rectification_overdue=overdue)
 
 
 class SummaryFile(BaseModel):
