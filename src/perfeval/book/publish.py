@@ -44,6 +44,10 @@ STAGING_PREFIX = ".staging-"
 LINK_TMP_PREFIX = ".html-link-"
 RELEASES = "releases"
 INCOMING_PREFIX = ".incoming-"
+#: How many releases stay on disk (the newest; the one being replaced always among them): earlier versions
+#: of the book stay readable under ``_build/releases/<id>`` (``perfeval changes`` lists them). A release
+#: hard-links the files it shares with the one before, so each costs about what changed.
+KEEP_RELEASES = 10
 SPHINX_CACHE = ".sphinx-cache"
 #: Fixed (not per-pid) so that the paths recorded in Sphinx's environment stay valid from build to build.
 SPHINX_STAGING = f"{STAGING_PREFIX}sphinx"
@@ -213,7 +217,8 @@ def swap_in(built: Path, html_dir: Path) -> Path:
     """Publish the complete book in ``built`` as ``html_dir`` atomically; returns the release folder.
 
     ``built`` is moved (renamed when on the same file system) into ``releases/<id>``; then the
-    ``html_dir`` link is replaced. Older releases beyond the current and previous one are removed.
+    ``html_dir`` link is replaced. Releases older than the newest :data:`KEEP_RELEASES` are removed (never
+    the one just replaced: a reader may still be on it).
     """
     built = Path(built)
     html_dir = Path(html_dir)
@@ -236,8 +241,9 @@ def swap_in(built: Path, html_dir: Path) -> Path:
     previous = current_release(html_dir)
     with signals_deferred():
         _point(html_dir, release)
-    # Keep the new book and the one it replaced (a reader may still be on it); remove older ones.
-    keep = {release.resolve()} | ({previous.resolve()} if previous else set())
+    # Keep the newest releases, the new book and the one it replaced (a reader may still be on it).
+    keep = {p.resolve() for p in _releases(build_dir)[-KEEP_RELEASES:]}
+    keep |= {release.resolve()} | ({previous.resolve()} if previous else set())
     for old in _releases(build_dir):
         if old.resolve() not in keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -33,7 +33,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
         print("没有更晚的发布。" if args.since else "本书尚未发布（或发布记录不存在）：先运行 perfeval build。")
         return 0
     for release in listed:
-        where = f"网页：{release['path']}" if release["path"] else "网页已不保留（只保留当前和上一次发布）"
+        where = f"网页：{release['path']}" if release["path"] else "网页已不保留（只保留最近十次发布）"
         print(f"{release['date']}  发布编号 {release['id']}  {where}")
         if release["first"]:
             print("  首次发布。")
