@@ -141,10 +141,11 @@ def test_year_pages_run_again_exactly_when_a_summary_changes(built: Path) -> Non
     assert report.summarised == [str(path)]
     assert _executed(built) == {"book/2024/qinghe-weijian"}
     assert (built / "_build/summaries/2024/overview-demo.json").is_file()
-    # The unit's name is shown by the overview and 数据核查汇总.
+    # The unit's name is shown by the overview, the risk list and 数据核查汇总.
     path.write_text(path.read_text(encoding="utf-8").replace("清河市卫生健康委员会", "清河市卫生健康委", 1), encoding="utf-8")
     build(BookLayout.at(built), _options(built, jobs=2))
-    assert _executed(built) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/findings"}
+    assert _executed(built) == {"book/2024/qinghe-weijian", "book/2024/overview-demo", "book/2024/risk-demo",
+                                "book/findings"}
     assert "清河市卫生健康委<" in (_release(built) / "book/2024/overview-demo.html").read_text(encoding="utf-8")
 
 
@@ -156,17 +157,23 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path) -
     assert "清河市农业农村局" in text
     path.write_text(text.replace("清河市农业农村局", "清河市农业农村事务局", 1), encoding="utf-8")
     assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
-    assert _executed(root) == {"book/2024/qinghe-nongye", "book/2024/overview-demo", "book/findings"}
+    assert _executed(root) == {"book/2024/qinghe-nongye", "book/2024/overview-demo", "book/2024/risk-demo",
+                               "book/findings"}
     incremental = _tree(_release(root))
     sources = _tree(root / "book")
-    # The same data, built cold at the same place (paths in the pages' parameters stay the same).
+    # The same data, built cold at the same place (paths in the pages' parameters stay the same), with the same
+    # publication history (the ledger of releases: the changed chapter's 版本记录 is part of the book).
+    ledger = (root / "_build/ledger.json").read_bytes()
     shutil.rmtree(root / "_build")
+    (root / "_build").mkdir()
+    (root / "_build/ledger.json").write_bytes(ledger)
     for generated in [*root.glob("book/[0-9][0-9][0-9][0-9]"), root / "book/_extra", root / "book/findings.ipynb",
                       root / "book/method.ipynb", root / "book/how-to-read.md", root / "_toc.yml"]:
         shutil.rmtree(generated) if generated.is_dir() else generated.unlink()
     assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
     cold = _tree(_release(root))
     assert "清河市农业农村事务局" in cold["book/2024/qinghe-nongye.html"].decode("utf-8")
+    assert "版本记录" in incremental["book/2024/qinghe-nongye.html"].decode("utf-8")
     assert sorted(cold) == sorted(incremental)
     assert [name for name in cold if cold[name] != incremental[name]] == []
     assert _tree(root / "book") == sources

@@ -58,12 +58,12 @@ def test_first_build_executes_every_page(project: Path) -> None:
     # (module fixture built it) every page of the plan ran once and its key is recorded
     runs = _manifest(project)["runs"]
     assert set(runs) == _pages(project) and all(r["key"] for r in runs.values())
-    # The plan's pages: one chapter per data file, the seed's 原报告全文, the demo year's overview, 评价方法 and
-    # 数据核查汇总 (the seed alone makes no real overview).
+    # The plan's pages: one chapter per data file, the seed's 原报告全文, the demo year's overview and risk list,
+    # 评价方法 and 数据核查汇总 (the seed alone makes no real overview or risk list).
     assert _pages(project, "department") == {f"book/2024/{code}" for code in (SEED, *DEMO)}
     assert _pages(project, "source") == {SOURCE_PAGE} and (project / f"{SOURCE_PAGE}.ipynb").is_file()
     assert _pages(project) - _pages(project, "department") - _pages(project, "source") == {
-        "book/2024/overview-demo", "book/method", "book/findings"}
+        "book/2024/overview-demo", "book/2024/risk-demo", "book/method", "book/findings"}
 
 
 def test_second_build_with_nothing_changed_executes_nothing(project: Path) -> None:
