@@ -31,23 +31,24 @@ def check_goals(rec: DepartmentYear) -> Iterator[Finding]:
                           f"{label}没有完成情况说明，需核实是否完成", {"goal": label[2:]})
         for ii, ind in enumerate(goal.indicators):
             ipath = f"{path}.indicators[{ii}]"
+            named = f"指标「{ind.name}」" if ind.name else f"第{ii + 1}个指标"   # (a name the report does not give)
             if ind.actual is None and not (ind.actual_text or "").strip():
                 yield Finding("goal.indicator_no_actual", "verify", f"{ipath}.actual",
-                              f"{label}的指标「{ind.name}」没有填报实际完成值，需核实", {"goal": label[2:]})
+                              f"{label}的{named}没有填报实际完成值，需核实", {"goal": label[2:]})
             elif indicator_met(ind) is False:
                 assert ind.target is not None and ind.actual is not None
                 yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual",
-                              f"{label}的指标「{ind.name}」实际完成"
+                              f"{label}的{named}实际完成"
                               f"{quantity_words(ind.actual.value, ind.actual.unit, ind.actual.relation)}，未达到目标值"
                               f"{quantity_words(ind.target.value, ind.target.unit, ind.target.relation)}，需核实原因",
                               {"goal": label[2:], "target": d(ind.target.value), "actual": d(ind.actual.value)})
             elif qualitative_met(ind) is False:
                 yield Finding("goal.indicator_not_met", "verify", f"{ipath}.actual_text",
-                              f"{label}的指标「{ind.name}」原报告写明完成情况为「{ind.actual_text}」，未达成，需核实原因",
+                              f"{label}的{named}原报告写明完成情况为「{ind.actual_text}」，未达成，需核实原因",
                               {"goal": label[2:]})
             elif qualitative_unclear(ind):
                 yield Finding("goal.indicator_unclear", "verify", f"{ipath}.actual_text",
-                              f"{label}的指标「{ind.name}」完成情况为「{ind.actual_text}」，未说明是否达成，需核实；"
+                              f"{label}的{named}完成情况为「{ind.actual_text}」，未说明是否达成，需核实；"
                               "测算时不计入达成率", {"goal": label[2:]})
 
 
