@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -161,6 +162,14 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path) -
                                "book/findings"}
     incremental = _tree(_release(root))
     sources = _tree(root / "book")
+    # The render of a few pages pickled its environment in a forked process, while it wrote the pages: the
+    # next render starts from it (every page known, the changed one as read now).
+    with (root / "_build/.sphinx-cache/_build/.doctrees/environment.pickle").open("rb") as f:
+        env = pickle.load(f)
+    assert set(env.all_docs) == {p.removesuffix(".html") for p in incremental if p.startswith("book/")
+                                 and p.endswith(".html") and not p.startswith("book/_")}
+    assert "清河市农业农村事务局" in env.titles["book/2024/qinghe-nongye"].astext() or "清河市农业农村事务局" in str(
+        env.metadata.get("book/2024/qinghe-nongye", {}))
     # The same data, built cold at the same place (paths in the pages' parameters stay the same), with the same
     # publication history (the ledger of releases: the changed chapter's 版本记录 is part of the book).
     ledger = (root / "_build/ledger.json").read_bytes()

@@ -1,13 +1,16 @@
-"""Starting a warm kernel survives one kernel that never answers (its ports taken by another process)."""
+"""Starting a warm kernel survives one kernel that never answers (its ports taken by another process); a kernel
+primes itself as it starts (the set-up code runs in the kernel before it first answers), and a kernel launched
+ahead of its first page is the one that page runs in."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jupyter_client.manager
 import pytest
 
-from perfeval.book import kernels
+from perfeval.book import kernel_start, kernels
 
 
 class FakeClient:
@@ -41,7 +44,7 @@ class FakeManager:
         FakeManager.started.append(self)
 
     async def start_kernel(self, **kwargs: Any) -> None:
-        pass
+        self.arguments = kwargs.get("extra_arguments", [])
 
     def client(self) -> FakeClient:
         self.kc = FakeClient(self)
@@ -55,14 +58,53 @@ class FakeManager:
 def fake(monkeypatch: pytest.MonkeyPatch) -> type[FakeManager]:
     FakeManager.started = []
     monkeypatch.setattr(jupyter_client.manager, "AsyncKernelManager", FakeManager)
-    return FakeManager
+    yield FakeManager
+    kernel_start._pending.clear()
+    kernel_start._kernels.clear()
 
 
 def test_a_kernel_that_never_answers_is_replaced(fake: type[FakeManager]) -> None:
     fake.failures = 1
     km, kc = kernels._start("python3", "/tmp", 1)
     assert len(fake.started) == 2 and fake.started[0].shut_down and km is fake.started[1]
-    assert kc.executed == [kernels.PRIME_CODE] and kc.allow_stdin is False
+    assert kc.executed == [kernels.PRIME_CHECK] and kc.allow_stdin is False
+
+
+def test_a_kernel_runs_the_set_up_code_as_it_starts(fake: type[FakeManager]) -> None:
+    fake.failures = 0
+    km, _ = kernels._start("python3", "/tmp", 1)
+    files = [a.split("=", 1)[1] for a in km.arguments if a.startswith("--IPKernelApp.exec_files=")]
+    assert len(files) == 1 and Path(files[0]).read_text(encoding="utf-8") == kernels.PRIME_CODE
+
+
+def test_a_kernel_launched_ahead_is_the_one_a_page_gets(fake: type[FakeManager]) -> None:
+    fake.failures = 0
+    kernel_start.prestart("python3", "/tmp/ahead")
+    kernel_start.prestart("python3", "/tmp/ahead")        # once per working directory
+    assert len(fake.started) == 1
+    km, _ = kernels.warm_kernel("python3", "/tmp/ahead")
+    assert km is fake.started[0] and len(fake.started) == 1 and not kernel_start._pending
+
+
+def test_a_kernel_launched_ahead_that_no_page_takes_is_stopped(fake: type[FakeManager]) -> None:
+    fake.failures = 0
+    kernel_start.prestart("python3", "/tmp/unused")
+    kernel_start.discard_pending()
+    assert fake.started[0].shut_down and not kernel_start._pending
+
+
+def test_a_forked_process_never_takes_this_ones_kernels(fake: type[FakeManager]) -> None:
+    import os
+
+    fake.failures = 0
+    kernel_start.prestart("python3", "/tmp/parent")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child reports what it sees, and leaves at once
+        os.write(write, str(len(kernel_start._pending) + len(kernel_start._kernels)).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 16) == b"0" and len(kernel_start._pending) == 1
 
 
 def test_two_kernels_that_never_answer_are_an_error(fake: type[FakeManager]) -> None:

@@ -102,6 +102,36 @@ class FileHashes:
         self.entries[name] = [*_identity(stat), now, digest]
         return digest
 
+    def unchanged(self, path: str, stat: os.stat_result) -> bool:
+        """Whether the file is as it was when last hashed (by identity; a stat, no reading, not counted as seen)."""
+        entry = self.entries.get(path)
+        return entry is not None and entry[:4] == _identity(stat) and stat.st_ctime_ns < entry[4] - RACY_NS
+
+    def any_changed(self, folders: Iterable[Path | str], files: Iterable[Path | str] = ()) -> bool:
+        """Whether a file in ``folders`` (recursively) or one of ``files`` was never hashed or changed since:
+        a quick guess, from one stat per file, that a build will run pages."""
+        def changed(path: str) -> bool:
+            try:
+                return not self.unchanged(path, os.stat(path))
+            except OSError:
+                return True
+
+        def walk(folder: str) -> bool:
+            try:
+                with os.scandir(folder) as it:
+                    entries = list(it)
+            except OSError:
+                return False
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if walk(entry.path):
+                        return True
+                elif entry.is_file() and not self.unchanged(entry.path, entry.stat()):
+                    return True
+            return False
+
+        return any(changed(str(f)) for f in files) or any(walk(str(f)) for f in folders)
+
     def save(self, prune: bool = False) -> None:
         """Keep the table (``prune``: only the files looked at by this build)."""
         if self.path is None:

@@ -18,7 +18,6 @@ registered with ``atexit`` and with multiprocessing's finalizers for pool worker
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 from multiprocessing import util as mp_util
 from typing import Any
@@ -28,111 +27,16 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
+from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS, _kernels,
+                                        _pending, _run_sync, _start, discard_pending, prestart)
+
+__all__ = ["ENGINE_NAME", "FRESH_ENGINE_NAME", "KERNEL_ARGUMENTS", "PRIME_CHECK", "PRIME_CODE", "RESET_CODE",
+           "START_ATTEMPTS", "FreshEngine", "WarmEngine", "prestart", "register", "shutdown_kernels", "warm_kernel"]
+
 ENGINE_NAME = "perfeval-warm"
-
-#: Imports and snapshot, run once when a kernel starts. The objects that exist then (the imported packages:
-#: millions of them) are moved out of the garbage collector's reach (``gc.freeze``): a full collection then
-#: looks only at what pages created since, not at pandas and matplotlib each time.
-PRIME_CODE = r"""
-import builtins as _b, copy as _copy, gc as _gc, os as _os, sys as _sys, warnings as _w
-import numpy as _np, pandas as _pd, matplotlib as _mpl
-import perfeval.pages.chapter, perfeval.pages.overviews  # warm the package (pulls in pandas, matplotlib, jinja2, pydantic)
-_b.__perfeval_snapshot__ = {
-    "rc": _copy.deepcopy(dict(_mpl.rcParams)),
-    "np": _np.get_printoptions(),
-    "warnings": list(_w.filters),
-    "environ": dict(_os.environ),
-    "cwd": _os.getcwd(),
-    "path": list(_sys.path),
-}
-
-
-def _perfeval_reset():
-    # What ``%reset -f`` does (the user namespace as a fresh kernel has it), then the snapshot restored.
-    # ``%reset`` runs two full garbage collections (150 ms with pandas and matplotlib loaded); one
-    # collection of what the last page left is enough.
-    import builtins, gc, os, sys, warnings
-    import matplotlib, numpy, pandas
-    collect = gc.collect
-    gc.collect = lambda *args, **kwargs: 0
-    try:
-        get_ipython().reset(new_session=False)
-    finally:
-        gc.collect = collect
-    snapshot = builtins.__perfeval_snapshot__
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pandas.reset_option("all")
-        matplotlib.rcParams.clear()
-        matplotlib.rcParams.update(snapshot["rc"])
-    numpy.set_printoptions(**snapshot["np"])
-    warnings.filters[:] = snapshot["warnings"]
-    warnings._filters_mutated()
-    os.environ.clear()
-    os.environ.update(snapshot["environ"])
-    os.chdir(snapshot["cwd"])
-    sys.path[:] = snapshot["path"]
-    gc.collect()
-
-
-_b.__perfeval_reset__ = _perfeval_reset
-del _b, _copy, _os, _sys, _w, _np, _pd, _mpl, _perfeval_reset
-_gc.collect()
-_gc.freeze()
-del _gc
-"""
 
 #: Restores the snapshot; run before every notebook (also on a fresh kernel, so both paths match).
 RESET_CODE = "__perfeval_reset__()"
-
-_kernels: dict[tuple[str, str], tuple[Any, Any]] = {}
-
-
-async def _run(kc: Any, code: str, timeout: float = 120) -> None:
-    errors: list[str] = []
-
-    def hook(msg: dict[str, Any]) -> None:
-        if msg["msg_type"] == "error":
-            errors.append(f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}")
-
-    reply = await kc.execute_interactive(code, timeout=timeout, output_hook=hook, store_history=False)
-    if reply["content"].get("status") != "ok" or errors:
-        raise RuntimeError(f"warm kernel set-up failed: {'; '.join(errors) or reply['content']}")
-
-
-_run_sync = run_sync(_run)
-
-
-START_ATTEMPTS = 2
-#: How our kernels start: quiet, and without IPython's input history (an SQLite database shared by every
-#: kernel of the user, written for each cell; a page has no use for it).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
-
-
-def _start(kernel_name: str, cwd: str, startup_timeout: float) -> tuple[Any, Any]:
-    """Start and prime a kernel. A kernel that never answers is started once more, on new ports: the ports
-    jupyter_client picks are free when picked, but another process may bind one before the kernel does
-    (it then dies with "Address already in use"), which happens on a busy machine."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    for attempt in range(1, START_ATTEMPTS + 1):
-        km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS)
-        kc = km.client()
-        kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=startup_timeout)
-        except RuntimeError:
-            kc.stop_channels()
-            with contextlib.suppress(Exception):   # it may be dead already
-                run_sync(km.shutdown_kernel)(now=True)
-            if attempt == START_ATTEMPTS:
-                raise
-            continue
-        kc.allow_stdin = False
-        _run_sync(kc, PRIME_CODE)
-        return km, kc
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tuple[Any, Any]:
@@ -143,13 +47,14 @@ def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tupl
         _kernels.pop(key)
         pair = None
     if pair is None:
-        pair = _start(kernel_name, cwd, startup_timeout)
+        pair = _start(kernel_name, cwd, startup_timeout, _pending.pop(key, None))
         _kernels[key] = pair
     return pair
 
 
 def shutdown_kernels() -> None:
-    """Stop every warm kernel of this process (idempotent)."""
+    """Stop every warm kernel of this process, and those launched ahead (idempotent)."""
+    discard_pending()
     while _kernels:
         _, (km, kc) = _kernels.popitem()
         try:

@@ -14,6 +14,8 @@ from perfeval.book.markdown import md_escape
 
 VOLATILE_CELL_METADATA = ("execution", "papermill")
 DEFAULT_ENGINE = "perfeval-warm"
+#: The kernel every page runs in.
+KERNEL_NAME = "python3"
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -28,7 +30,7 @@ def execute_notebook(template: Path, parameters: Mapping[str, Any], engine: str 
 
     kernels.register()   # the warm engine is known to papermill where we execute (the entry point is for others)
     return papermill.execute_notebook(
-        str(template), None, parameters=dict(parameters), kernel_name="python3", engine_name=engine,
+        str(template), None, parameters=dict(parameters), kernel_name=KERNEL_NAME, engine_name=engine,
         cwd=str(template.parent), progress_bar=False, log_output=False, report_mode=False,
         request_save_on_cell_execute=False,
     )

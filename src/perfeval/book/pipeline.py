@@ -14,18 +14,20 @@ from the plan and is written first. Each step's seconds are in ``build.json`` (`
 
 from __future__ import annotations
 
-import importlib.util
+import functools
 import hashlib
+import importlib.util
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from perfeval.book import cache
+from perfeval.book import cache, kernel_start
 from perfeval.book.downloads import write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
-from perfeval.book.notebook import DEFAULT_ENGINE, write_if_changed
-from perfeval.book.plan import BookLayout, RecordCache, Run, plan_runs, select
+from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, write_if_changed
+from perfeval.book.plan import DEPARTMENT_TEMPLATE, BookLayout, RecordCache, Run, plan_runs, select
 from perfeval.book.pool import (DaskExecutor, Executor, ExecutorError, LocalExecutor, Progress, default_jobs,
                                 run_tasks, summary_table)
 from perfeval.book.ledger import LEDGER, Ledger
@@ -37,8 +39,9 @@ from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_page
 from perfeval.errors import UsageError
 
 ENGINES = (DEFAULT_ENGINE, "nbclient")
-#: Pages per process: a process costs a kernel's start (2 s), so a build of a few pages uses fewer processes
-#: (a one-change rebuild: one), which leaves a core to the render that starts meanwhile.
+#: Chapters per process: a process costs a kernel's start (2 s), so a build of a few pages uses fewer processes
+#: (a one-change rebuild: one, this process, whose kernel starts while it plans), which leaves a core to the
+#: render that starts meanwhile.
 TASKS_PER_PROCESS = 3
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
@@ -93,7 +96,20 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     """Validate data, execute the notebooks whose inputs changed, write the TOC and render the book."""
     with sigterm_as_interrupt(), build_lock(layout.build_dir):
         cleanup_leftovers(layout.html_dir)   # what killed builds left, whether or not this one renders
-        return _build(layout, options)
+        jobs: list[RenderJob] = []
+        try:
+            return _build(layout, options, jobs)
+        except BaseException:
+            # Bad input found while planning, an interrupt …: the render child and the kernel started
+            # ahead stop (the published book is unchanged).
+            for job in jobs:
+                job.cancel()
+            raise
+        finally:
+            # The kernels of pages run in this process stop with the build, not with the process (a program
+            # that builds many books would keep one per project).
+            kernel_start.discard_pending()
+            kernel_start.stop_kernels()
 
 
 @dataclass
@@ -108,14 +124,21 @@ class _State:
     report: BuildReport
     stamp: str = ""      # what Dask workers must run (the client's code and stack)
 
+    @functools.cached_property
+    def downloads(self) -> str:
+        """The downloads folder as a string (a page's files are looked up by joining strings: 15 000 of them
+        at 1000 pages, where building paths cost half a second)."""
+        return str(self.layout.downloads_dir)
+
     def page_intact(self, run: Run, entry: dict[str, Any]) -> bool:
         """Whether the page's notebook and downloads are still what its last run wrote (by content)."""
         try:
             if entry.get("notebook") != self.hashes.sha256(self.layout.notebook_path(run)):
                 return False
             downloads = entry.get("downloads")
+            folder = self.downloads
             return isinstance(downloads, dict) and all(
-                isinstance(rel, str) and self.hashes.sha256(self.layout.downloads_dir / rel) == digest
+                isinstance(rel, str) and self.hashes.sha256(os.path.join(folder, rel)) == digest
                 for rel, digest in downloads.items())
         except OSError:
             return False
@@ -177,15 +200,34 @@ def _executor(options: BuildOptions, jobs: int, stamp: str) -> Executor:
     return LocalExecutor(jobs)
 
 
-def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
+def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJob]) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     clock = _Clock(report.phases)
     log = options.log
     build_dir = layout.build_dir
     hashes = cache.FileHashes(build_dir / cache.FILES)
+    # A rebuild after a change to the data usually runs a few pages, in this process (one kernel): that
+    # kernel starts now, importing its packages while the build plans, writes the table of contents and
+    # starts the render. A build that turns out to run its pages elsewhere, or none, stops it.
+    templates = layout.template(DEPARTMENT_TEMPLATE).resolve().parent
+    ahead = templates if (options.executor == "local" and options.engine == DEFAULT_ENGINE
+                          and (build_dir / cache.MANIFEST).is_file()
+                          and hashes.any_changed(layout.data_dirs, [options.framework_file, *(
+                              p for p in templates.glob("*.ipynb") if str(p) in hashes.entries)])) else None
+    # The render's child too: it imports Sphinx now and reads the book once the table of contents is written.
+    job = RenderJob(layout.root, layout.html_dir, jupyter_book_command(layout.root, options.jobs or default_jobs()),
+                    build_dir / "jupyter-book.log", docnames=(), navigation="", downloads_dir=layout.downloads_dir,
+                    fresh=options.force, say=log, phases=report.phases) if options.html else None
+    render_jobs.extend([job] if job is not None else [])
+    if ahead is not None:
+        kernel_start.prestart(KERNEL_NAME, str(ahead))
+        if job is not None:
+            job.spawn_early()
     shared = cache.shared_state(build_dir)
     environment = cache.stamp(shared)
+    if job is not None:
+        job.environment = environment
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
     # 版本记录: what changed since the last release, an input of each chapter it concerns (book.ledger).
     ledger = Ledger.open(build_dir / LEDGER)
@@ -205,7 +247,11 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     store = SummaryStore.open(build_dir / STORE) if year_pages else None
     early: list[Result] = []    # year pages that cannot run: a summary they need could not be computed
     first = state.tasks(direct, forced)
-    jobs = max(1, min(options.jobs or default_jobs(), -(-(len(first) + len(year_pages)) // TASKS_PER_PROCESS)))
+    # The year pages (overview, risk, 数据核查汇总) run after the chapters, in a second kernel only when the
+    # chapters fill more than one process: a kernel's start costs more than they take.
+    jobs = max(1, min(options.jobs or default_jobs(), -(-len(first) // TASKS_PER_PROCESS)))
+    if ahead is not None and not (jobs == 1 and first and Path(first[0].run.template).parent == ahead):
+        kernel_start.discard_pending()   # the pages run in pool processes (their own kernels), or none runs here
     clock("plan")
     # The table of contents and its pages follow from the plan: written before the pages run, so that the
     # render can start while they do.
@@ -213,10 +259,8 @@ def _build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     remove_stale_page_files(build_dir / "summaries", runs)
     layout.downloads_dir.mkdir(parents=True, exist_ok=True)
     toc_text = write_toc(layout, runs)
-    job = RenderJob(layout.root, layout.html_dir, jupyter_book_command(layout.root, options.jobs or default_jobs()),
-                    build_dir / "jupyter-book.log", docnames=toc_pages(make_toc(runs)),
-                    navigation=navigation(runs, toc_text), downloads_dir=layout.downloads_dir,
-                    environment=environment, fresh=options.force, say=log, phases=report.phases) if options.html else None
+    if job is not None:
+        job.docnames, job.navigation = toc_pages(make_toc(runs)), navigation(runs, toc_text)
     clock("toc")
     bar = Progress(len(runs), 0, options.progress)
 

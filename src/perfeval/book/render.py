@@ -13,7 +13,9 @@ and a rebuild that writes only a few pages writes them in this process. Forked p
 copied when they changed, not compared with their last copy on every render (:func:`_copy_changed_extra_files`).
 
 With ``--wait`` it loads Sphinx, the extensions and the last render's environment, then waits for a line
-``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early).
+``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early). With
+``--imports-first`` too it imports Sphinx and the word dictionary first and waits for a line ``load`` before it
+reads the book (a rebuild starts it before the table of contents is written).
 
 Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments, 3 when
 told not to go.
@@ -34,6 +36,12 @@ EXTRA_RECORD = ".perfeval-extra.json"
 #: Fewer pages than this to write (a rebuild after a small change): written by this process, since forking
 #: a process that holds the environment of a large book costs more than writing them (1000 pages: 2 s).
 PARALLEL_WRITE_FROM = 24
+#: Most documents in one chunk of the parallel write. The main process resolves a chunk's doctrees before it
+#: forks the process that writes them, and keeps them until that process is done: with ``2·N`` chunks it held
+#: half the book's resolved doctrees at a time (1000 pages: 0.9 GB, twice in the process tree's RSS).
+WRITE_CHUNK_MAX = 40
+
+_writing = [False]
 
 
 def command(root: Path, jobs: int) -> list[str]:
@@ -44,6 +52,8 @@ def command(root: Path, jobs: int) -> list[str]:
 def _chunks(arguments: Sequence[Any], nproc: int, maxbatch: int = 10) -> list[Any]:
     """``CHUNKS_PER_JOB · nproc`` contiguous chunks of nearly equal size (Sphinx's ``make_chunks`` signature)."""
     count = max(1, min(len(arguments), CHUNKS_PER_JOB * max(1, nproc)))
+    if _writing[0]:
+        count = max(count, -(-len(arguments) // WRITE_CHUNK_MAX))
     size, extra = divmod(len(arguments), count)
     out, start = [], 0
     for i in range(count):
@@ -61,10 +71,184 @@ def _write_few_in_process() -> None:
     def write(self: Any, docnames: Sequence[str], nproc: int) -> None:
         if len(docnames) < PARALLEL_WRITE_FROM:
             self._write_serial(docnames)
-        else:
+            return
+        _writing[0] = True
+        try:
             parallel(self, docnames, nproc)
+        finally:
+            _writing[0] = False
 
     Builder._write_parallel = write  # type: ignore[method-assign]
+
+
+def _doctrees_not_kept() -> None:
+    """Sphinx keeps the pickled doctree of every page it reads while writing (``_pickled_doctree_cache``), so
+    that a second look at it costs no reading: at 1000 pages 150 MB that stay to the end, in this process and
+    in every process it forks to write. Each page's doctree is read once when it is written, so only the
+    root document's (which the navigation looks at again) is kept."""
+    import pickle
+
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.docutils import LoggingReporter
+
+    def get_doctree(self: Any, docname: str) -> Any:
+        serialised = self._pickled_doctree_cache.get(docname)
+        if serialised is None:
+            with open(os.path.join(self.doctreedir, docname + ".doctree"), "rb") as f:
+                serialised = f.read()
+            if docname == self.config.root_doc:
+                self._pickled_doctree_cache[docname] = serialised
+        doctree = pickle.loads(serialised)
+        doctree.settings.env = self
+        doctree.reporter = LoggingReporter(self.doc2path(docname))
+        return doctree
+
+    BuildEnvironment.get_doctree = get_doctree  # type: ignore[method-assign]
+
+
+#: Fewer pages read than this: the environment is pickled by a forked process while this one writes the pages.
+FORKED_PICKLE_BELOW = PARALLEL_WRITE_FROM
+_read_count = [0]
+_picklers: list[int] = []
+
+
+def _pickle_env_beside_writing() -> None:
+    """After reading, Sphinx pickles its environment (at 1000 pages: 2 s) before it writes a page; the next
+    render reads that pickle. In a rebuild of a few pages a forked process writes the same pickle (the
+    environment as it is at that moment, the state Sphinx would pickle) while this process writes the pages;
+    :func:`_wait_for_picklers` waits for it, and a pickle that failed fails the render. A render of many
+    pages pickles as Sphinx does: its writing forks processes of its own, and a third copy of the
+    environment would count against the memory the build may use."""
+    import pickle
+
+    from sphinx import builders
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    read = Builder.read
+
+    def counted_read(self: Any) -> list[str]:
+        docnames = read(self)
+        _read_count[0] = len(docnames)
+        return docnames
+
+    class ForkingPickle:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(pickle, name)
+
+        def dump(self, obj: Any, file: Any, protocol: int | None = None) -> None:
+            if not isinstance(obj, BuildEnvironment) or _read_count[0] >= FORKED_PICKLE_BELOW:
+                pickle.dump(obj, file, protocol)
+                return
+            file.flush()
+            pid = os.fork()
+            if pid == 0:   # the pickler: write, flush, leave without running anything of the parent's
+                status = 1
+                try:
+                    pickle.dump(obj, file, protocol)
+                    file.flush()
+                    status = 0
+                except BaseException:
+                    import traceback
+
+                    traceback.print_exc()
+                finally:
+                    os._exit(status)
+            _picklers.append(pid)
+
+    Builder.read = counted_read  # type: ignore[method-assign]
+    builders.pickle = ForkingPickle()  # type: ignore[attr-defined]
+
+
+def _wait_for_picklers() -> bool:
+    """Wait for the forked picklers; whether all succeeded."""
+    ok = True
+    while _picklers:
+        _, status = os.waitpid(_picklers.pop(), 0)
+        ok = ok and status == 0
+    return ok
+
+
+#: The search index of the last render, read while the render waits (:func:`_preload_search_index`).
+_preloaded_index: dict[str, Any] = {}
+
+
+def _identity(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _preload_search_index(app: Any) -> None:
+    """Read the last render's search index while waiting (1000 pages: 1 s): Sphinx reads it after reading
+    the changed pages to update it (``load_indexer``); it then takes what was read here, when the file is
+    still the one read."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.search import IndexBuilder
+
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder) or not builder.search or not builder.indexer_dumps_unicode:
+        return
+    path = os.path.join(builder.outdir, builder.searchindex_filename)
+    identity = _identity(path)
+    if identity is None:
+        return
+    loaded = IndexBuilder.__new__(IndexBuilder)   # the state ``IndexBuilder.load`` fills, without a language
+    loaded.env = app.env
+    try:
+        with open(path, encoding="utf-8") as f:
+            loaded.load(f, builder.indexer_format)
+    except (OSError, ValueError):
+        return
+    _preloaded_index.update(path=path, identity=identity, state={k: v for k, v in vars(loaded).items() if k != "env"})
+
+
+def _search_index_preloaded() -> None:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    load_indexer = StandaloneHTMLBuilder.load_indexer
+
+    def load(self: Any, docnames: Any) -> None:
+        path = os.path.join(self.outdir, self.searchindex_filename)
+        state = _preloaded_index.pop("state", None)
+        if state is None or _preloaded_index.get("path") != path or _preloaded_index.get("identity") != _identity(path):
+            load_indexer(self, docnames)
+            return
+        for name, value in state.items():
+            setattr(self.indexer, name, value)
+        self.indexer.prune(set(self.env.all_docs) - set(docnames))
+
+    StandaloneHTMLBuilder.load_indexer = load  # type: ignore[method-assign]
+
+
+def _search_index_pruned_by_what_goes() -> None:
+    """Sphinx prunes its search index by intersecting every word's set of pages with the pages kept, twice per
+    render (before feeding the changed pages, and again before dumping, with a dict of every page: iterated
+    for each word). At 1000 pages that is 100 000 words, about a second. The words name only indexed pages
+    (``_titles``: :meth:`IndexBuilder.feed` and ``load`` fill both, ``prune`` keeps them so), so removing the
+    few pages that go leaves the same sets, and nothing to do when none goes."""
+    from sphinx.search import IndexBuilder
+
+    prune = IndexBuilder.prune
+
+    def pruned(self: Any, docnames: Any) -> None:
+        keep = docnames if isinstance(docnames, (set, frozenset)) else set(docnames)
+        gone = {docname for docname in self._titles if docname not in keep}
+        words, title_words = self._mapping, self._title_mapping
+        self._mapping, self._title_mapping = {}, {}
+        try:
+            prune(self, keep)   # titles, file names and all titles, as Sphinx prunes them
+        finally:
+            self._mapping, self._title_mapping = words, title_words
+        if gone:
+            for names in words.values():
+                names.difference_update(gone)
+            for names in title_words.values():
+                names.difference_update(gone)
+
+    IndexBuilder.prune = pruned  # type: ignore[method-assign]
 
 
 def _copy_changed_extra_files() -> None:
@@ -213,11 +397,26 @@ def _wait_for_go() -> None:
             import jieba
 
             jieba.initialize()
+        _preload_search_index(self)
         if sys.stdin.readline().strip() != "go":
             raise SystemExit(3)
         build(self, *args, **kwargs)
 
     Sphinx.build = waiting  # type: ignore[method-assign]
+
+
+def _import_ahead() -> None:
+    """What a render imports whatever the book (Sphinx, jupyter-book, MyST-NB, the theme) and the Chinese
+    word dictionary: done by a child the build starts before it has written the table of contents
+    (``--imports-first``), which then waits for ``load``."""
+    import jieba
+    import jupyter_book.sphinx  # noqa: F401
+    import myst_nb  # noqa: F401
+    import sphinx.application  # noqa: F401
+    import sphinx.builders.html  # noqa: F401
+    import sphinx_book_theme  # noqa: F401
+
+    jieba.initialize()
 
 
 def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
@@ -226,6 +425,11 @@ def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     _copy_changed_extra_files()
+    _doctrees_not_kept()
+    _search_index_preloaded()
+    _search_index_pruned_by_what_goes()
+    if sys.platform.startswith("linux"):
+        _pickle_env_beside_writing()
     _fast_toc(root.resolve())
     _numbering_only_when_numbered()
     if wait:
@@ -241,7 +445,11 @@ def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
         path_config=str(root / "_config.yml"),
         confoverrides={"external_toc_path": toc.as_posix(), "latex_individualpages": False},
         builder="html", jobs=jobs)
+    pickled = _wait_for_picklers()
     if isinstance(result, BaseException):
+        return 1
+    if not pickled:
+        print("pickling the environment failed", file=sys.stderr)
         return 1
     return 0 if result == 0 else 1
 
@@ -252,11 +460,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--path-output", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--wait", action="store_true", help="load, then build when 'go' comes on stdin")
+    parser.add_argument("--imports-first", action="store_true",
+                        help="import Sphinx and the word dictionary, then wait for a line 'load' before reading "
+                             "the book's configuration and the last render (with --wait)")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
     if not (args.root / "_config.yml").is_file() or not (args.root / "_toc.yml").is_file():
         print(f"{args.root}: no _config.yml or _toc.yml", file=sys.stderr)
         return 2
+    if args.imports_first:
+        _import_ahead()
+        if sys.stdin.readline().strip() != "load":
+            return 3
     os.chdir(args.root)   # as jupyter-book's command line is run: relative paths in the config are the book's
     return render(args.root, args.path_output, args.jobs, args.wait)
 

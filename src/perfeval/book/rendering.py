@@ -88,6 +88,15 @@ class _Child:
                                      stderr=subprocess.PIPE, text=True, start_new_session=linux,
                                      preexec_fn=die_with_parent if linux else None)
 
+    def say(self, line: str) -> None:
+        """Send one line to the child (it reads its standard input line by line)."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass   # it is gone: go() reports its status and output
+
     def go(self) -> subprocess.CompletedProcess[str]:
         try:
             out, err = self.proc.communicate(input="go\n")
@@ -132,7 +141,16 @@ class RenderJob:
         self.staging = self.html_dir.parent / SPHINX_STAGING
         self.cache = self.html_dir.parent / SPHINX_CACHE
         self.child: _Child | None = None
+        self.early: _Child | None = None   # started by :meth:`spawn_early`, told to load by :meth:`start`
         self.from_cache = False
+
+    def spawn_early(self) -> None:
+        """Start the child before the table of contents is written: it imports Sphinx and the word dictionary
+        and waits to be told to load the book (:meth:`start`, once ``docnames`` and ``navigation`` are set).
+        A job started so is finished or cancelled as any other."""
+        if self.early is None and self.child is None:
+            self.early = _Child([*self.cmd, "--wait", "--imports-first", "--path-output", str(self.staging)],
+                                self.root)
 
     def start(self, sources: Mapping[str, str]) -> None:
         """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start
@@ -150,6 +168,10 @@ class RenderJob:
         self.phases["render_start"] = round(time.perf_counter() - started, 3)
 
     def _spawn(self) -> None:
+        if self.early is not None:
+            self.child, self.early = self.early, None
+            self.child.say("load")
+            return
         self.child = _Child([*self.cmd, "--wait", "--path-output", str(self.staging)], self.root)
 
     def _run(self) -> str:
@@ -201,14 +223,18 @@ class RenderJob:
             self.phases["publish"] = round(time.perf_counter() - started, 3)
             return release
         finally:
-            if self.child is not None:
-                self.child.kill()
-                self.child = None
+            for child in (self.child, self.early):
+                if child is not None:
+                    child.kill()
+            self.child = self.early = None
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def cancel(self) -> None:
         """Stop a started job without rendering: the render folder goes back as it was (pruned to the
         current book)."""
+        if self.early is not None:
+            self.early.kill()
+            self.early = None
         if self.child is not None:
             self.child.kill()
             self.child = None

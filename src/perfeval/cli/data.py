@@ -10,7 +10,6 @@ from typing import Any
 from perfeval.cli.bureau import date_argument
 from perfeval.cli.outputs import DATA, check_data_output, check_output, refuse_data_folder, refuse_project_files
 from perfeval.errors import DataError, UsageError
-from perfeval.excel import read_workbook, write_workbook
 from perfeval.model import DepartmentYear, check_source, department_path, load_department, write_record
 from perfeval.model.files import YEAR_FOLDER
 from perfeval.review import DEFAULT_FRAMEWORK, resolve_framework
@@ -74,6 +73,8 @@ def register(subparsers: Any) -> None:
 def cmd_template(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA])
     refuse_project_files(args.output)
+    from perfeval.excel import write_workbook   # openpyxl: imported by the commands that use it
+
     path = write_workbook(None, args.output, force=args.force)
     print(f"已生成模板 {path}")
     return 0
@@ -81,6 +82,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     source: Path = args.file
+    from perfeval.excel import read_workbook
+
     record = read_workbook(source)
     out: Path = args.output or department_path(args.data_dir, record.code, record.year)
     check_data_output(out, record.code, record.year, [DATA, args.data_dir])
@@ -119,6 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     refuse_data_folder(args.output, [DATA, args.data_dir])
     refuse_project_files(args.output)
     record = load_department(department_path(args.data_dir, args.code, args.year))
+    from perfeval.excel import write_workbook
+
     path = write_workbook(record, args.output, force=args.force)
     print(f"已导出 {path}")
     return 0
@@ -126,7 +131,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
     from perfeval.pages import export_docx
-    from perfeval.pages.opinion import config_signature, find_config
+    from perfeval.review.signature import config_signature, find_config
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":

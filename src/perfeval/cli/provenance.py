@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from perfeval.cli.parser import printable
 from perfeval.model import department_path, load_department
-from perfeval.provenance import RecordTrace, Trace
+
+if TYPE_CHECKING:
+    from perfeval.provenance import RecordTrace, Trace
 
 #: Version of the JSON ``trace --format json`` prints (docs/json.md).
 TRACE_JSON_VERSION = 1
@@ -78,6 +80,8 @@ def text_report(rt: RecordTrace) -> str:
 def cmd_trace(args: argparse.Namespace) -> int:
     path = department_path(Path(args.data_dir), args.code, args.year)
     record = load_department(path)
+    from perfeval.provenance import RecordTrace
+
     rt = RecordTrace.of(record, path)
     if args.format == "json":
         json.dump({"version": TRACE_JSON_VERSION, **rt.to_json()}, sys.stdout, ensure_ascii=False, indent=2)

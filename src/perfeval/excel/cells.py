@@ -32,24 +32,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 
 from perfeval.excel.layout import AMOUNT_KINDS, NUMERIC_KINDS, RELATION_ALIASES, RELATIONS, Kind
+from perfeval.model.formula import FORMULA_STARTS, QUOTE, neutralise, unneutralise  # noqa: F401 - re-exported
 from perfeval.model.numbers import DATE_FORMS, parse_amount, parse_date, parse_number
 
 #: Excel keeps 15 significant digits in a numeric cell.
 EXCEL_DIGITS = 15
 WRAP = Alignment(wrap_text=True, vertical="top")
-#: What a spreadsheet may run as a formula at the start of a text (OWASP), and the escape itself.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-QUOTE = "'"
-
-
-def neutralise(text: str) -> str:
-    """Text as written into a cell: a leading ``'`` when it could start a formula (or starts with ``'``)."""
-    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
-
-
-def unneutralise(text: str) -> str:
-    """Text as read from a cell: one leading ``'`` removed (the inverse of :func:`neutralise`)."""
-    return text[1:] if text.startswith(QUOTE) else text
 
 
 class CellLike(Protocol):

@@ -47,6 +47,7 @@ from pydantic import BaseModel
 
 from perfeval.errors import DataError
 from perfeval.model import DepartmentYear, load_department, read_text, read_yaml
+from perfeval.model.formula import neutralise
 from perfeval.review.decisions import RepliesFile, RulingsFile, load_side, side_path
 
 ACCEPTED_FILE = "disclosure-accepted.yaml"
@@ -440,8 +441,6 @@ CSV_HEADER = ("状态", "类别", "内容", "上下文", "部门代码", "年度
 
 def csv_text(items: Sequence[Item]) -> str:
     """The analyst's CSV (UTF-8 with BOM for Excel; no cell can run as a formula)."""
-    from perfeval.excel.cells import neutralise
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)

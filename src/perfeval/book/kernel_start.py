@@ -1,0 +1,185 @@
+"""Starting the kernels pages run in, without papermill: a build launches the kernel of its first page while
+it plans (:func:`prestart`), before it imports papermill to run the page (:mod:`perfeval.book.kernels`).
+
+A kernel primes itself as it starts (:data:`PRIME_CODE`, run by ``IPKernelApp.exec_files``): it imports
+pandas, matplotlib and the pages package before it first answers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+from typing import Any
+
+from jupyter_core.utils import run_sync
+
+#: Imports and snapshot, run once when a kernel starts. The objects that exist then (the imported packages:
+#: millions of them) are moved out of the garbage collector's reach (``gc.freeze``): a full collection then
+#: looks only at what pages created since, not at pandas and matplotlib each time.
+PRIME_CODE = r"""
+import builtins as _b, copy as _copy, gc as _gc, os as _os, sys as _sys, warnings as _w
+import numpy as _np, pandas as _pd, matplotlib as _mpl
+import perfeval.pages.chapter, perfeval.pages.overviews  # warm the package (pulls in pandas, matplotlib, jinja2, pydantic)
+_b.__perfeval_snapshot__ = {
+    "rc": _copy.deepcopy(dict(_mpl.rcParams)),
+    "np": _np.get_printoptions(),
+    "warnings": list(_w.filters),
+    "environ": dict(_os.environ),
+    "cwd": _os.getcwd(),
+    "path": list(_sys.path),
+}
+
+
+def _perfeval_reset():
+    # What ``%reset -f`` does (the user namespace as a fresh kernel has it), then the snapshot restored.
+    # ``%reset`` runs two full garbage collections (150 ms with pandas and matplotlib loaded); one
+    # collection of what the last page left is enough.
+    import builtins, gc, os, sys, warnings
+    import matplotlib, numpy, pandas
+    collect = gc.collect
+    gc.collect = lambda *args, **kwargs: 0
+    try:
+        get_ipython().reset(new_session=False)
+    finally:
+        gc.collect = collect
+    snapshot = builtins.__perfeval_snapshot__
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pandas.reset_option("all")
+        matplotlib.rcParams.clear()
+        matplotlib.rcParams.update(snapshot["rc"])
+    numpy.set_printoptions(**snapshot["np"])
+    warnings.filters[:] = snapshot["warnings"]
+    warnings._filters_mutated()
+    os.environ.clear()
+    os.environ.update(snapshot["environ"])
+    os.chdir(snapshot["cwd"])
+    sys.path[:] = snapshot["path"]
+    gc.collect()
+
+
+_b.__perfeval_reset__ = _perfeval_reset
+del _b, _copy, _os, _sys, _w, _np, _pd, _mpl, _perfeval_reset
+_gc.collect()
+_gc.freeze()
+del _gc
+"""
+
+async def _run(kc: Any, code: str, timeout: float = 120) -> None:
+    errors: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "error":
+            errors.append(f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}")
+
+    reply = await kc.execute_interactive(code, timeout=timeout, output_hook=hook, store_history=False)
+    if reply["content"].get("status") != "ok" or errors:
+        raise RuntimeError(f"warm kernel set-up failed: {'; '.join(errors) or reply['content']}")
+
+
+_run_sync = run_sync(_run)
+
+
+START_ATTEMPTS = 2
+#: How our kernels start: quiet, and without IPython's input history (an SQLite database shared by every
+#: kernel of the user, written for each cell; a page has no use for it).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+#: Run once the kernel answers: did :data:`PRIME_CODE` (run by the kernel as it started) do its work?
+PRIME_CHECK = "assert hasattr(__import__('builtins'), '__perfeval_reset__'), 'the kernel did not run its set-up code'"
+
+_prime_dir: list[str] = []
+
+
+def _prime_file() -> str:
+    """:data:`PRIME_CODE` as a file the kernel runs while it starts (``IPKernelApp.exec_files``): the kernel
+    imports pandas and matplotlib before it first answers, on its own, while this process does other work
+    (a build plans, writes the table of contents and starts the render meanwhile). One file per process."""
+    if not _prime_dir:
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="perfeval-kernel-")
+        atexit.register(shutil.rmtree, folder, True)
+        with open(os.path.join(folder, "prime.py"), "w", encoding="utf-8") as f:
+            f.write(PRIME_CODE)
+        _prime_dir.append(folder)
+    return os.path.join(_prime_dir[0], "prime.py")
+
+
+def _launch(kernel_name: str, cwd: str) -> Any:
+    """Start a kernel process that primes itself (:data:`PRIME_CODE`); returns its manager without waiting."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=[*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_files={_prime_file()}"])
+    return km
+
+
+def _connect(km: Any, startup_timeout: float) -> Any:
+    """Wait until a launched kernel answers (its set-up done); its client. RuntimeError when it never does
+    (the kernel is shut down)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=startup_timeout)
+    except RuntimeError:
+        kc.stop_channels()
+        with contextlib.suppress(Exception):   # it may be dead already
+            run_sync(km.shutdown_kernel)(now=True)
+        raise
+    kc.allow_stdin = False
+    _run_sync(kc, PRIME_CHECK)
+    return kc
+
+
+def _start(kernel_name: str, cwd: str, startup_timeout: float, launched: Any = None) -> tuple[Any, Any]:
+    """Start a primed kernel (or finish starting ``launched``). A kernel that never answers is started once
+    more, on new ports: the ports jupyter_client picks are free when picked, but another process may bind one
+    before the kernel does (it then dies with "Address already in use"), which happens on a busy machine."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        km = launched if launched is not None and attempt == 1 else _launch(kernel_name, cwd)
+        try:
+            return km, _connect(km, startup_timeout)
+        except RuntimeError:
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: The warm kernels of this process by (kernel name, working directory): (manager, client)
+#: (:func:`perfeval.book.kernels.warm_kernel`).
+_kernels: dict[tuple[str, str], tuple[Any, Any]] = {}
+#: Kernels launched ahead of their first page (:func:`prestart`), not yet connected to.
+_pending: dict[tuple[str, str], Any] = {}
+
+
+def prestart(kernel_name: str, cwd: str) -> None:
+    """Launch the warm kernel for ``cwd`` now, so that it has started by the time a page asks for it
+    (:func:`warm_kernel`); nothing when it runs or is launched already."""
+    key = (kernel_name, cwd)
+    if key not in _kernels and key not in _pending:
+        _pending[key] = _launch(kernel_name, cwd)
+
+
+def discard_pending() -> None:
+    """Stop the kernels launched ahead that no page took (idempotent)."""
+    while _pending:
+        _, km = _pending.popitem()
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def stop_kernels() -> None:
+    """Stop the warm kernels of this process (:func:`perfeval.book.kernels.shutdown_kernels`, without importing
+    papermill when none was started)."""
+    if _kernels:
+        from perfeval.book.kernels import shutdown_kernels
+
+        shutdown_kernels()
+
+
+atexit.register(discard_pending)
+# A process forked from this one (a pool worker) starts kernels of its own: never this one's.
+os.register_at_fork(after_in_child=_pending.clear)
+os.register_at_fork(after_in_child=_kernels.clear)
