@@ -59,20 +59,20 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> type[FakeManager]:
     FakeManager.started = []
     monkeypatch.setattr(jupyter_client.manager, "AsyncKernelManager", FakeManager)
     yield FakeManager
-    kernel_start._pending.clear()
-    kernel_start._kernels.clear()
+    kernel_start.PENDING.clear()
+    kernel_start.KERNELS.clear()
 
 
 def test_a_kernel_that_never_answers_is_replaced(fake: type[FakeManager]) -> None:
     fake.failures = 1
-    km, kc = kernels._start("python3", "/tmp", 1)
+    km, kc = kernels.start_kernel("python3", "/tmp", 1)
     assert len(fake.started) == 2 and fake.started[0].shut_down and km is fake.started[1]
     assert kc.executed == [kernels.PRIME_CHECK] and kc.allow_stdin is False
 
 
 def test_a_kernel_runs_the_set_up_code_as_it_starts(fake: type[FakeManager]) -> None:
     fake.failures = 0
-    km, _ = kernels._start("python3", "/tmp", 1)
+    km, _ = kernels.start_kernel("python3", "/tmp", 1)
     files = [a.split("=", 1)[1] for a in km.arguments if a.startswith("--IPKernelApp.exec_files=")]
     assert len(files) == 1 and Path(files[0]).read_text(encoding="utf-8") == kernels.PRIME_CODE
 
@@ -83,14 +83,14 @@ def test_a_kernel_launched_ahead_is_the_one_a_page_gets(fake: type[FakeManager])
     kernel_start.prestart("python3", "/tmp/ahead")        # once per working directory
     assert len(fake.started) == 1
     km, _ = kernels.warm_kernel("python3", "/tmp/ahead")
-    assert km is fake.started[0] and len(fake.started) == 1 and not kernel_start._pending
+    assert km is fake.started[0] and len(fake.started) == 1 and not kernel_start.PENDING
 
 
 def test_a_kernel_launched_ahead_that_no_page_takes_is_stopped(fake: type[FakeManager]) -> None:
     fake.failures = 0
     kernel_start.prestart("python3", "/tmp/unused")
     kernel_start.discard_pending()
-    assert fake.started[0].shut_down and not kernel_start._pending
+    assert fake.started[0].shut_down and not kernel_start.PENDING
 
 
 def test_a_forked_process_never_takes_this_ones_kernels(fake: type[FakeManager]) -> None:
@@ -101,14 +101,14 @@ def test_a_forked_process_never_takes_this_ones_kernels(fake: type[FakeManager])
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:   # the child reports what it sees, and leaves at once
-        os.write(write, str(len(kernel_start._pending) + len(kernel_start._kernels)).encode())
+        os.write(write, str(len(kernel_start.PENDING) + len(kernel_start.KERNELS)).encode())
         os._exit(0)
     os.waitpid(pid, 0)
-    assert os.read(read, 16) == b"0" and len(kernel_start._pending) == 1
+    assert os.read(read, 16) == b"0" and len(kernel_start.PENDING) == 1
 
 
 def test_two_kernels_that_never_answer_are_an_error(fake: type[FakeManager]) -> None:
     fake.failures = 2
     with pytest.raises(RuntimeError, match="didn't respond"):
-        kernels._start("python3", "/tmp", 1)
+        kernels.start_kernel("python3", "/tmp", 1)
     assert len(fake.started) == kernels.START_ATTEMPTS and all(m.shut_down for m in fake.started)

@@ -78,7 +78,7 @@ async def _run(kc: Any, code: str, timeout: float = 120) -> None:
         raise RuntimeError(f"warm kernel set-up failed: {'; '.join(errors) or reply['content']}")
 
 
-_run_sync = run_sync(_run)
+run_code = run_sync(_run)
 
 
 START_ATTEMPTS = 2
@@ -129,11 +129,11 @@ def _connect(km: Any, startup_timeout: float) -> Any:
             run_sync(km.shutdown_kernel)(now=True)
         raise
     kc.allow_stdin = False
-    _run_sync(kc, PRIME_CHECK)
+    run_code(kc, PRIME_CHECK)
     return kc
 
 
-def _start(kernel_name: str, cwd: str, startup_timeout: float, launched: Any = None) -> tuple[Any, Any]:
+def start_kernel(kernel_name: str, cwd: str, startup_timeout: float, launched: Any = None) -> tuple[Any, Any]:
     """Start a primed kernel (or finish starting ``launched``). A kernel that never answers is started once
     more, on new ports: the ports jupyter_client picks are free when picked, but another process may bind one
     before the kernel does (it then dies with "Address already in use"), which happens on a busy machine."""
@@ -149,37 +149,40 @@ def _start(kernel_name: str, cwd: str, startup_timeout: float, launched: Any = N
 
 #: The warm kernels of this process by (kernel name, working directory): (manager, client)
 #: (:func:`perfeval.book.kernels.warm_kernel`).
-_kernels: dict[tuple[str, str], tuple[Any, Any]] = {}
+KERNELS: dict[tuple[str, str], tuple[Any, Any]] = {}
 #: Kernels launched ahead of their first page (:func:`prestart`), not yet connected to.
-_pending: dict[tuple[str, str], Any] = {}
+PENDING: dict[tuple[str, str], Any] = {}
 
 
 def prestart(kernel_name: str, cwd: str) -> None:
     """Launch the warm kernel for ``cwd`` now, so that it has started by the time a page asks for it
     (:func:`warm_kernel`); nothing when it runs or is launched already."""
     key = (kernel_name, cwd)
-    if key not in _kernels and key not in _pending:
-        _pending[key] = _launch(kernel_name, cwd)
+    if key not in KERNELS and key not in PENDING:
+        PENDING[key] = _launch(kernel_name, cwd)
 
 
 def discard_pending() -> None:
     """Stop the kernels launched ahead that no page took (idempotent)."""
-    while _pending:
-        _, km = _pending.popitem()
+    while PENDING:
+        _, km = PENDING.popitem()
         with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
 
 
 def stop_kernels() -> None:
-    """Stop the warm kernels of this process (:func:`perfeval.book.kernels.shutdown_kernels`, without importing
-    papermill when none was started)."""
-    if _kernels:
-        from perfeval.book.kernels import shutdown_kernels
-
-        shutdown_kernels()
+    """Stop every warm kernel of this process, and those launched ahead (idempotent)."""
+    discard_pending()
+    while KERNELS:
+        _, (km, kc) = KERNELS.popitem()
+        try:
+            kc.stop_channels()
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit; the kernel also exits when its parent dies
+            pass
 
 
 atexit.register(discard_pending)
 # A process forked from this one (a pool worker) starts kernels of its own: never this one's.
-os.register_at_fork(after_in_child=_pending.clear)
-os.register_at_fork(after_in_child=_kernels.clear)
+os.register_at_fork(after_in_child=PENDING.clear)
+os.register_at_fork(after_in_child=KERNELS.clear)

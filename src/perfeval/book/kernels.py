@@ -27,11 +27,12 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
-from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS, _kernels,
-                                        _pending, _run_sync, _start, discard_pending, prestart)
+from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, KERNELS, PENDING, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS,
+                                        prestart, run_code, start_kernel, stop_kernels)
 
 __all__ = ["ENGINE_NAME", "FRESH_ENGINE_NAME", "KERNEL_ARGUMENTS", "PRIME_CHECK", "PRIME_CODE", "RESET_CODE",
-           "START_ATTEMPTS", "FreshEngine", "WarmEngine", "prestart", "register", "shutdown_kernels", "warm_kernel"]
+           "START_ATTEMPTS", "FreshEngine", "WarmEngine", "prestart", "register", "shutdown_kernels", "start_kernel",
+           "warm_kernel"]
 
 ENGINE_NAME = "perfeval-warm"
 
@@ -42,26 +43,18 @@ RESET_CODE = "__perfeval_reset__()"
 def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tuple[Any, Any]:
     """The warm (kernel manager, client) for this process and working directory, started on first use."""
     key = (kernel_name, cwd)
-    pair = _kernels.get(key)
+    pair = KERNELS.get(key)
     if pair is not None and not run_sync(pair[0].is_alive)():
-        _kernels.pop(key)
+        KERNELS.pop(key)
         pair = None
     if pair is None:
-        pair = _start(kernel_name, cwd, startup_timeout, _pending.pop(key, None))
-        _kernels[key] = pair
+        pair = start_kernel(kernel_name, cwd, startup_timeout, PENDING.pop(key, None))
+        KERNELS[key] = pair
     return pair
 
 
-def shutdown_kernels() -> None:
-    """Stop every warm kernel of this process, and those launched ahead (idempotent)."""
-    discard_pending()
-    while _kernels:
-        _, (km, kc) = _kernels.popitem()
-        try:
-            kc.stop_channels()
-            run_sync(km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit; the kernel also exits when its parent dies
-            pass
+#: Stop every warm kernel of this process, and those launched ahead (idempotent).
+shutdown_kernels = stop_kernels
 
 
 atexit.register(shutdown_kernels)
@@ -76,7 +69,7 @@ class WarmEngine(NBClientEngine):
                                  stdout_file: Any = None, stderr_file: Any = None, start_timeout: float = 60,
                                  execution_timeout: float | None = None, **kwargs: Any) -> Any:
         km, kc = warm_kernel(kernel_name, os.getcwd(), start_timeout)
-        _run_sync(kc, RESET_CODE)
+        run_code(kc, RESET_CODE)
         kwargs = remove_args(["input_path"], **kwargs)
         safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
         final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
@@ -89,7 +82,7 @@ class WarmEngine(NBClientEngine):
             return client.execute(cleanup_kc=False)
         except BaseException:
             # A failed or interrupted run may leave the kernel busy or broken: never reuse it.
-            _kernels.pop((kernel_name, os.getcwd()), None)
+            KERNELS.pop((kernel_name, os.getcwd()), None)
             try:
                 kc.stop_channels()
                 run_sync(km.shutdown_kernel)(now=True)
@@ -107,9 +100,9 @@ class FreshEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-        km, kc = _start(kernel_name, os.getcwd(), kwargs.get("start_timeout", 60))
+        km, kc = start_kernel(kernel_name, os.getcwd(), kwargs.get("start_timeout", 60))
         try:
-            _run_sync(kc, RESET_CODE)
+            run_code(kc, RESET_CODE)
             client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
                                              timeout=kwargs.get("execution_timeout"))
             client.kc = kc

@@ -192,7 +192,7 @@ def opinion_values(config: Path) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=8)
 def _opinion_values(config: str, mtime_ns: int, size: int) -> dict[str, str]:
-    from perfeval.review.signature import config_signature   # (read once per config file and version)
+    from perfeval.review import config_signature   # (read once per config file and version)
 
     signature = config_signature(Path(config) if size >= 0 else None)
     return {"opinion_issuer": signature.issuer, "opinion_date": signature.date.isoformat() if signature.date else ""}

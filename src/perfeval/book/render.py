@@ -39,7 +39,7 @@ PARALLEL_WRITE_FROM = 24
 #: Most documents in one chunk of the parallel write. The main process resolves a chunk's doctrees before it
 #: forks the process that writes them, and keeps them until that process is done: with ``2·N`` chunks it held
 #: half the book's resolved doctrees at a time (1000 pages: 0.9 GB, twice in the process tree's RSS).
-WRITE_CHUNK_MAX = 40
+WRITE_CHUNK_MAX = 100
 
 _writing = [False]
 

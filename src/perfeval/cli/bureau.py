@@ -98,7 +98,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from perfeval.pages.feedback import REPLY_DAYS, file_names, write_feedback
-    from perfeval.review.signature import config_signature, find_config
+    from perfeval.review import config_signature, find_config
 
     folder: Path = args.output
     refuse_data_folder(folder, [DATA, args.data_dir])

@@ -131,7 +131,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_export_docx(args: argparse.Namespace) -> int:
     from perfeval.pages import export_docx
-    from perfeval.review.signature import config_signature, find_config
+    from perfeval.review import config_signature, find_config
 
     output: Path = args.output
     if output.suffix.lower() != ".docx":

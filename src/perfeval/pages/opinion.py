@@ -25,9 +25,9 @@ from perfeval.pages.docx_layout import add_table, styled_paragraph
 from perfeval.pages.review_tables import comparison_text, finding_item, scores_table
 from perfeval.review import (SEVERITY_LABELS, Assessment, Finding, self_scores_comparable,
                              sensitivity_sentence, suggestions)
-from perfeval.review.signature import CONFIG, Signature, config_signature, find_config
+from perfeval.review import Signature, config_signature, find_config
 
-__all__ = ["CONFIG", "Signature", "build_opinion", "config_signature", "find_config"]
+__all__ = ["Signature", "build_opinion", "config_signature", "find_config"]
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 

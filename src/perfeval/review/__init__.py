@@ -37,6 +37,7 @@ from perfeval.review.rules import GRADE_BANDS, Grade, grade
 from perfeval.review.scoring import (DISCLAIMER, MIN_COVERAGE, IndicatorScore, ScoreResult, SelfComparison,
                                      compare_self_scores, score, self_scores_comparable, self_total)
 from perfeval.review.sensitivity import Sensitivity, sensitivity, sensitivity_sentence
+from perfeval.review.signature import Signature, config_signature, find_config
 from perfeval.review.shapes import RULE_LABELS, RuleShape, rule_shapes
 
 __all__ = [
@@ -55,3 +56,4 @@ __all__ = [
 # 公开前审查 (pre-publication review): what should not be published (perfeval.review.disclosure).
 __all__ += ["ACCEPTED_FILE", "DISCLOSURE_CSV", "DisclosureReport", "describe_item", "disclosure_review",
             "write_disclosure_csv"]
+__all__ += ["Signature", "config_signature", "find_config"]
