@@ -183,6 +183,8 @@ def stop_kernels() -> None:
 
 
 atexit.register(discard_pending)
-# A process forked from this one (a pool worker) starts kernels of its own: never this one's.
-os.register_at_fork(after_in_child=PENDING.clear)
-os.register_at_fork(after_in_child=KERNELS.clear)
+# A process forked from this one (a pool worker) starts kernels of its own: never this one's. (Windows does not
+# fork: there is no such hook, and nothing to guard.)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=PENDING.clear)
+    os.register_at_fork(after_in_child=KERNELS.clear)
