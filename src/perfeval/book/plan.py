@@ -340,11 +340,9 @@ def summaries(data_dirs: Iterable[Path], cache: RecordCache) -> list[tuple[Recor
 
 # --- the run factory --------------------------------------------------------------------------------
 
-def history_files(data_dir: Path, code: str, year: int) -> list[Path]:
+def history_files(data_dir: Path, code: str, year: int, folders: Folders | None = None) -> list[Path]:
     """The department's data files of earlier years in ``data_dir`` (oldest first)."""
-    found = [p for p in Path(data_dir).glob(f"*/{code}.yaml")
-             if _YEAR_FOLDER.fullmatch(p.parent.name) and int(p.parent.name) < year and p.is_file()]
-    return sorted(found, key=lambda p: int(p.parent.name))
+    return (folders or Folders()).earlier(Path(data_dir), code, year)
 
 
 def source_name(record: Any) -> str:
@@ -383,10 +381,10 @@ class Folders:
 
     def __init__(self) -> None:
         self._names: dict[Path, dict[str, list[str]]] = {}
+        self._years: dict[Path, list[tuple[int, str]]] = {}
 
-    def beside(self, data_file: Path) -> list[Path]:
-        """The files beside a data file ``<year>/<code>.yaml`` named ``<code>.<anything>`` (sorted)."""
-        folder = data_file.parent
+    def _listing(self, folder: Path) -> dict[str, list[str]]:
+        """The names of the files in ``folder`` by what comes before their first dot (hidden ones left out)."""
         if folder not in self._names:
             by_code: dict[str, list[str]] = {}
             try:
@@ -397,8 +395,26 @@ class Folders:
             except OSError:
                 pass
             self._names[folder] = {code: sorted(names) for code, names in by_code.items()}
+        return self._names[folder]
+
+    def beside(self, data_file: Path) -> list[Path]:
+        """The files beside a data file ``<year>/<code>.yaml`` named ``<code>.<anything>`` (sorted)."""
+        folder = data_file.parent
         stem = data_file.name.removesuffix(".yaml")
-        return [folder / name for name in self._names[folder].get(stem, []) if name != data_file.name]
+        return [folder / name for name in self._listing(folder).get(stem, []) if name != data_file.name]
+
+    def earlier(self, data_dir: Path, code: str, year: int) -> list[Path]:
+        """The data files ``<year>/<code>.yaml`` of the years before ``year`` in ``data_dir`` (oldest first)."""
+        if data_dir not in self._years:
+            try:
+                with os.scandir(data_dir) as it:
+                    names = [e.name for e in it if _YEAR_FOLDER.fullmatch(e.name) and e.is_dir()]
+            except OSError:
+                names = []
+            self._years[data_dir] = sorted((int(name), name) for name in names)
+        name = f"{code}.yaml"
+        return [data_dir / folder / name for number, folder in self._years[data_dir]
+                if number < year and name in self._listing(data_dir / folder).get(code, ())]
 
 
 def department_files(data_file: Path, folders: Folders | None = None) -> list[Path]:
@@ -419,7 +435,7 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
     template = (template or layout.template(DEPARTMENT_TEMPLATE)).resolve()
     data_dir = Path(data_dir).resolve()
     path = department_path(data_dir, record.code, record.year)
-    history = history_files(data_dir, record.code, record.year)
+    history = history_files(data_dir, record.code, record.year, folders)
     values = {"code": record.code, "year": record.year, "data_dir": str(data_dir), "history_file": "",
               **shared_values(layout, framework_file, book=book)}
     return Run(

@@ -30,6 +30,7 @@ render folder is reused, is :mod:`perfeval.book.rendering`):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -285,12 +286,36 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
         return
     published = html / DOWNLOADS
     if published.is_dir():
-        for path in sorted(published.rglob("*"), reverse=True):
-            rel = path.relative_to(published)
-            if path.is_file() and not (downloads_dir / rel).is_file():
-                path.unlink()
-            elif path.is_dir() and not (downloads_dir / rel).is_dir():
-                shutil.rmtree(path, ignore_errors=True)
+        sources_files, sources_dirs = _tree(str(downloads_dir))
+        files, dirs = _tree(str(published))
+        for rel in sorted(files - sources_files):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(published, rel))
+        for rel in sorted(dirs - sources_dirs, reverse=True):
+            shutil.rmtree(os.path.join(published, rel), ignore_errors=True)
+
+
+def _tree(root: str) -> tuple[set[str], set[str]]:
+    """The files and the folders under ``root`` (relative paths; symbolic links count as files)."""
+    files: set[str] = set()
+    dirs: set[str] = set()
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            return
+        for entry in entries:
+            key = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                dirs.add(key)
+                walk(entry.path, key)
+            else:
+                files.add(key)
+
+    walk(root, "")
+    return files, dirs
 
 
 def _published(staging: Path, previous: Path | None) -> dict[str, Any]:

@@ -10,15 +10,14 @@ scores are shown as written; no formula signs, no space between Chinese and figu
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pandas as pd
 
 from perfeval.model import DepartmentYear, Facts
-from perfeval.model import schema_field
 from perfeval.model.numbers import HUNDRED, fmt_number, fmt_rate, fmt_score, fmt_wan
 from perfeval.pages.cells import Absent, Delta, number_or, pct, score_or, score_text
+from perfeval.pages.items import finding_item
 from perfeval.pages.tables import drop_empty_columns
 from perfeval.review import rules
 from perfeval.review import (SEVERITY_LABELS, Finding, Framework, IndicatorScore, IndicatorSpec, RectificationRow,
@@ -31,8 +30,6 @@ FINDING_CSV_ONLY = ("编号", "规则", "字段")
 #: A findings table of one severity group shows 涉及项目 and 说明; its CSV keeps the rest (the chapter lists
 #: the ids, 编号, apart, folded away from the reader's text).
 GROUP_CSV_ONLY = ("严重程度", "规则", "字段")
-_ITEMS = {"goals": "目标", "projects": "项目", "problems": "问题"}
-_PATH = re.compile(r"([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+)(?:\[(\d+)\])?)?")
 
 
 def _values_text(ind: IndicatorScore) -> str:
@@ -228,25 +225,6 @@ def project_rates_table(rec: DepartmentYear, f: Facts) -> pd.DataFrame:
 
 
 # --- findings -------------------------------------------------------------------------------------
-
-def finding_item(record: DepartmentYear, path: str) -> str:
-    """What a finding is about, as the page names it: ``projects[2].actual`` → 项目3,
-    ``goals[0].indicators[1].actual`` → 目标1指标2, ``income.total`` → 收入情况 (the section's title)."""
-    m = _PATH.match(path)
-    if m is None:
-        return "—"
-    top, index, sub, sub_index = m.groups()
-    if top in _ITEMS and index is not None:
-        items = getattr(record, top, [])
-        i = int(index)
-        number = getattr(items[i], "number", None) if i < len(items) else None
-        label = f"{_ITEMS[top]}{number if number is not None else i + 1}"
-        if sub == "indicators" and sub_index is not None:
-            label += f"指标{int(sub_index) + 1}"
-        return label
-    title, _ = schema_field([top])
-    return title
-
 
 def findings_table(findings: list[Finding], record: DepartmentYear) -> pd.DataFrame:
     """Findings sorted errors first: 严重程度 (错误/需核实/提示), 涉及项目, 说明 (with the bureau's ruling and the

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from perfeval.model import DepartmentYear, compute
 from perfeval.model.numbers import money_sum, rate
+from perfeval.pages.items import finding_item
 from perfeval.review import (Assessment, Finding, Framework, Grade, ScoreResult, Severity, assess_file,
                              rectification_counts, run_checks, score, self_total)
 
@@ -116,8 +117,6 @@ OVERDUE_CHECKS = ("rectification.overdue", "rectification.late")
 
 def _summary(record: DepartmentYear, result: ScoreResult, found: list[Finding],
              rectification: dict[str, int]) -> DepartmentSummary:
-    from perfeval.pages.review_tables import finding_item   # (pandas: only when a summary is computed)
-
     facts = compute(record)
     overdue = sum(int(f.numbers.get("problems", "1")) for f in found
                   if f.id in OVERDUE_CHECKS and f.severity != "note")
