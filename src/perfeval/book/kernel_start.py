@@ -170,6 +170,16 @@ def discard_pending() -> None:
             run_sync(km.shutdown_kernel)(now=True)
 
 
+def kill_kernels() -> None:
+    """Kill the processes of this process's kernels without talking to them (a signal; thread-safe): a thread
+    running a page in one finds it dead and ends. :func:`stop_kernels` then cleans up as usual."""
+    for km in [*PENDING.values(), *(pair[0] for pair in list(KERNELS.values()))]:
+        provisioner = getattr(km, "provisioner", None)
+        if provisioner is not None:
+            with contextlib.suppress(Exception):
+                run_sync(provisioner.kill)()
+
+
 def stop_kernels() -> None:
     """Stop every warm kernel of this process, and those launched ahead (idempotent)."""
     discard_pending()

@@ -62,13 +62,15 @@ mp_util.Finalize(None, shutdown_kernels, exitpriority=100)
 
 
 class WarmEngine(NBClientEngine):
-    """papermill engine: execute in a reused kernel whose state is reset before each run."""
+    """papermill engine: execute in a reused kernel whose state is reset before each run. The kernel works in
+    the folder ``kernel_cwd`` (an engine argument) when given, else in this process's working directory."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
                                  stdout_file: Any = None, stderr_file: Any = None, start_timeout: float = 60,
                                  execution_timeout: float | None = None, **kwargs: Any) -> Any:
-        km, kc = warm_kernel(kernel_name, os.getcwd(), start_timeout)
+        cwd = kwargs.pop("kernel_cwd", None) or os.getcwd()
+        km, kc = warm_kernel(kernel_name, cwd, start_timeout)
         run_code(kc, RESET_CODE)
         kwargs = remove_args(["input_path"], **kwargs)
         safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
@@ -82,7 +84,7 @@ class WarmEngine(NBClientEngine):
             return client.execute(cleanup_kc=False)
         except BaseException:
             # A failed or interrupted run may leave the kernel busy or broken: never reuse it.
-            KERNELS.pop((kernel_name, os.getcwd()), None)
+            KERNELS.pop((kernel_name, cwd), None)
             try:
                 kc.stop_channels()
                 run_sync(km.shutdown_kernel)(now=True)

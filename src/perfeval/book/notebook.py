@@ -20,7 +20,8 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def execute_notebook(template: Path, parameters: Mapping[str, Any], engine: str = DEFAULT_ENGINE) -> Any:
-    """Execute ``template`` with papermill (working directory: the template's folder); returns the notebook.
+    """Execute ``template`` with papermill (the kernel's working directory: the template's folder); returns the
+    notebook.
 
     Raises papermill's ``PapermillExecutionError`` when a cell fails.
     """
@@ -29,10 +30,13 @@ def execute_notebook(template: Path, parameters: Mapping[str, Any], engine: str 
     from perfeval.book import kernels
 
     kernels.register()   # the warm engine is known to papermill where we execute (the entry point is for others)
+    # The warm engine starts its kernel in the template's folder itself: papermill need not change this
+    # process's working directory (which another thread of the build may be using); other engines need it.
+    where = ({"cwd": None, "kernel_cwd": os.path.realpath(template.parent)} if engine == DEFAULT_ENGINE
+             else {"cwd": str(template.parent)})
     return papermill.execute_notebook(
         str(template), None, parameters=dict(parameters), kernel_name=KERNEL_NAME, engine_name=engine,
-        cwd=str(template.parent), progress_bar=False, log_output=False, report_mode=False,
-        request_save_on_cell_execute=False,
+        progress_bar=False, log_output=False, report_mode=False, request_save_on_cell_execute=False, **where,
     )
 
 

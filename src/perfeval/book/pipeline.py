@@ -34,7 +34,7 @@ from perfeval.book.ledger import LEDGER, Ledger
 from perfeval.book.publish import cleanup_leftovers, current_release, jupyter_book_command
 from perfeval.book.rendering import RenderJob
 from perfeval.book.summaries import STORE, SummaryStore, remove_stale_page_files
-from perfeval.book.task import Result, Task, execute_task, task_files, worker_stamp
+from perfeval.book.task import Result, Task, execute_task, start_task, task_files, worker_stamp
 from perfeval.book.toc import make_toc, navigation, remove_stale_pages, toc_pages, write_toc
 from perfeval.errors import UsageError
 
@@ -194,10 +194,15 @@ def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> d
     return written
 
 
-def _executor(options: BuildOptions, jobs: int, stamp: str) -> Executor:
+def _executor(options: BuildOptions, jobs: int, stamp: str) -> tuple[Callable[[Task], Any], Executor]:
+    """The executor, and the function it runs over the tasks: in this process (one job), a page's downloads
+    are computed in a thread while the next page runs (:func:`perfeval.book.task.start_task`)."""
     if options.executor == "dask":
-        return DaskExecutor(options.scheduler or "", stamp, worker_stamp)
-    return LocalExecutor(jobs)
+        return execute_task, DaskExecutor(options.scheduler or "", stamp, worker_stamp)
+    if jobs == 1:
+        return start_task, LocalExecutor(jobs, background=options.engine == DEFAULT_ENGINE,
+                                         stop=kernel_start.kill_kernels)
+    return execute_task, LocalExecutor(jobs)
 
 
 def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJob]) -> BuildReport:
@@ -311,7 +316,8 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                 "seconds": report.seconds, "phases": report.phases, "published": previous.get("published")}
 
     try:
-        run_tasks(execute_task, waves(), _executor(options, jobs, state.stamp), options.keep_going, arrived)
+        fn, executor = _executor(options, jobs, state.stamp)
+        run_tasks(fn, waves(), executor, options.keep_going, arrived)
         for result in early:
             arrived(result)
     except BaseException:

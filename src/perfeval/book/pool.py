@@ -10,9 +10,11 @@ raises :class:`ExecutorError` with a message in Chinese, not a traceback.
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 import uuid
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -34,15 +36,21 @@ class LocalExecutor:
     """A process pool on this machine (processes, never threads: papermill changes the working directory).
 
     Pool workers die with the build process (no orphans after a SIGKILL; their kernels follow them). With one
-    job the tasks run in this process, in the order they were submitted, when their results are asked for."""
+    job the tasks run in this process, in the order they were submitted: when their results are asked for, or,
+    with ``background`` (the warm engine, which leaves the working directory alone), in a thread that starts
+    on the first task while the build goes on (:class:`_Background`)."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, background: bool = False, stop: Callable[[], None] | None = None) -> None:
         self.jobs = max(1, jobs)
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[Any]] = []
         self.serial: list[tuple[Callable[[Any], Any], Any]] = []
+        self.background = _Background(stop) if background and self.jobs == 1 else None
 
     def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+        if self.background is not None:
+            self.background.submit(fn, tasks)
+            return
         if self.jobs == 1:
             self.serial.extend((fn, t) for t in tasks)
             return
@@ -54,10 +62,13 @@ class LocalExecutor:
             raise ExecutorError(_BROKEN) from None
 
     def results(self) -> Iterator[Any]:
+        if self.background is not None:
+            yield from self.background.results()
+            return
         if self.jobs == 1:
             while self.serial:
                 fn, task = self.serial.pop(0)
-                yield fn(task)
+                yield _finished(fn(task))
             return
         try:
             for fut in as_completed(self.futures):
@@ -67,9 +78,74 @@ class LocalExecutor:
 
     def close(self, cancel: bool = False) -> None:
         self.serial.clear()
+        if self.background is not None:
+            self.background.close(cancel)
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=cancel)
             self.pool = None
+
+
+def _finished(value: Any) -> Any:
+    """A task function may return its result, or what computes it (a callable: see :class:`_Background`)."""
+    return value() if callable(value) else value
+
+
+class _Background:
+    """Tasks run one after another in a thread of this process, from the moment they are submitted: the build
+    goes on planning (the year pages, the render's start) while the first page runs. A task function that
+    returns a callable (:func:`perfeval.book.task.start_task`: the page ran, its downloads are yet to be
+    computed) has it called in a second thread, while the first runs the next page. Results come back in the
+    order the tasks were submitted. Cancelled, it calls ``stop`` (which ends the page that runs: the build kills
+    its kernel) and waits for the threads."""
+
+    def __init__(self, stop: Callable[[], None] | None = None) -> None:
+        self.stop = stop
+        self.todo: queue.SimpleQueue[tuple[Callable[[Any], Any], Any] | None] = queue.SimpleQueue()
+        self.done: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+        self.finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfeval-finish")
+        self.runner: threading.Thread | None = None
+        self.stopped = threading.Event()
+        self.submitted = self.returned = 0
+
+    def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+        for task in tasks:
+            self.todo.put((fn, task))
+            self.submitted += 1
+        if self.runner is None and self.submitted:
+            self.runner = threading.Thread(target=self._run, name="perfeval-pages", daemon=True)
+            self.runner.start()
+
+    def _run(self) -> None:
+        while (item := self.todo.get()) is not None:
+            fn, task = item
+            if self.stopped.is_set():
+                continue
+            try:
+                value = fn(task)
+            except BaseException as exc:  # noqa: BLE001 - handed to the thread that asks for the results
+                failed: Future[Any] = Future()
+                failed.set_exception(exc)
+                self.done.put(failed)
+                continue
+            self.done.put(self.finisher.submit(_finished, value))
+
+    def results(self) -> Iterator[Any]:
+        while self.returned < self.submitted:
+            future = self.done.get()
+            self.returned += 1
+            yield future.result()
+
+    def close(self, cancel: bool) -> None:
+        """Wait for the threads; with ``cancel``, after the tasks not yet begun are dropped and the one that
+        runs is stopped."""
+        if cancel:
+            self.stopped.set()
+            if self.stop is not None and self.runner is not None:
+                self.stop()
+        self.todo.put(None)
+        if self.runner is not None:
+            self.runner.join()
+        self.finisher.shutdown(wait=True, cancel_futures=cancel)
 
 
 _BROKEN = "执行页面的进程意外退出（可能是内存不足或被终止），构建已停止，已发布的网页未改变；请重新运行 perfeval build"
@@ -164,12 +240,13 @@ def _dask_key(task: Any) -> str:
     return f"perfeval-{getattr(task, 'page', 'task')}-{getattr(task, 'key', '')[:16] or uuid.uuid4().hex}"
 
 
-def run_tasks(fn: Callable[[Any], Result], waves: Iterable[Sequence[Any]], executor: Executor, keep_going: bool,
+def run_tasks(fn: Callable[[Any], Any], waves: Iterable[Sequence[Any]], executor: Executor, keep_going: bool,
               on_result: Callable[[Result], None]) -> list[Result]:
     """Execute tasks, wave after wave (a wave is worked out while the ones before it run); stop at the first
-    failure unless ``keep_going`` (pending tasks are cancelled)."""
+    failure unless ``keep_going`` (pending tasks are cancelled). ``fn`` returns a task's result, or, for an
+    executor of this process, what computes it."""
     results: list[Result] = []
-    failed = False
+    complete = False
     try:
         for wave in waves:
             executor.submit(fn, wave)
@@ -177,10 +254,11 @@ def run_tasks(fn: Callable[[Any], Result], waves: Iterable[Sequence[Any]], execu
             results.append(result)
             on_result(result)
             if result.status == "failed" and not keep_going:
-                failed = True
                 break
+        else:
+            complete = True
     finally:
-        executor.close(cancel=failed)
+        executor.close(cancel=not complete)   # a failure, an interrupt: the pending tasks are dropped
     return results
 
 

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from perfeval.book.notebook import DEFAULT_ENGINE, clean_notebook, describe_failure, execute_notebook, notebook_bytes
 from perfeval.book.plan import Run
@@ -126,7 +126,8 @@ class Workspace:
 
 
 _workspace: Workspace | None = None
-#: One task at a time per process: papermill changes the working directory, and the workspace is shared.
+#: One task at a time per process: a kernel runs one notebook at a time, papermill changes the working directory
+#: for engines other than the warm one, and the workspace is shared.
 _task_lock = threading.Lock()
 
 
@@ -152,24 +153,41 @@ def execute_task(task: Task) -> Result:
     """Run one task (in a worker): a failure is a Result naming the page, the section and the error. A task
     stamped with the client's code and stack is refused by a worker whose own differ: its page would be
     cached under a key that does not describe it."""
+    return start_task(task)()
+
+
+def start_task(task: Task) -> Callable[[], Result]:
+    """Run a task's notebook and return what finishes it: computing its downloads (outside the kernel) and its
+    :class:`Result`. The build's own process calls that in another thread while the kernel runs the next page
+    (:class:`perfeval.book.pool.LocalExecutor`); :func:`execute_task` calls it at once."""
     if task.stamp and task.stamp != worker_stamp():
         import perfeval
 
-        return Result(task.page, "failed", error=(
+        refused = Result(task.page, "failed", error=(
             f"{task.run.describe()}：工作进程 {socket.gethostname()}（进程 {os.getpid()}）运行的 perfeval "
             f"{perfeval.__version__} 代码或依赖版本与本机不同，拒绝执行；请在工作节点安装与本机相同的 perfeval 及依赖"),
             inputs=task.inputs)
+        return lambda: refused
     with _task_lock:
-        return _execute(task)
+        finish = _execute(task)
+        if task.files is not None:   # its files are in the workspace, which the next task's replace
+            result = finish()
+            return lambda: result
+        return finish
 
 
-def _execute(task: Task) -> Result:
-    from perfeval.book.downloads import run_downloads
-
+def _execute(task: Task) -> Callable[[], Result]:
     run = task.run
     start = time.perf_counter()
     ws = workspace() if task.files is not None else None
     local = run
+
+    def failed(exc: Exception, seconds: float) -> Result:
+        message = describe_failure(exc, Path(local.template), run.describe(), run.title)
+        if ws is not None:
+            message = ws.to_client(message)
+        return Result(run.page, "failed", seconds, message, inputs=task.inputs)
+
     try:
         if ws is not None:
             assert task.files is not None
@@ -179,13 +197,22 @@ def _execute(task: Task) -> Result:
                 parameters={k: ws.parameter(v, task.files) for k, v in run.parameters.items()})
         nb = execute_notebook(Path(local.template), local.parameters, task.engine)
         clean_notebook(nb, run.title, run.drop_tags)
-        downloads = dict(run_downloads(nb, local))
-        if ws is not None:
-            ws.to_client(nb)
-        return Result(run.page, "executed", time.perf_counter() - start, key=task.key, inputs=task.inputs,
-                      notebook=notebook_bytes(nb), downloads=downloads)
     except Exception as exc:  # noqa: BLE001 - reported per run
-        message = describe_failure(exc, Path(local.template), run.describe(), run.title)
-        if ws is not None:
-            message = ws.to_client(message)
-        return Result(run.page, "failed", time.perf_counter() - start, message, inputs=task.inputs)
+        result = failed(exc, time.perf_counter() - start)
+        return lambda: result
+    ran = time.perf_counter() - start
+
+    def finish() -> Result:
+        from perfeval.book.downloads import run_downloads
+
+        begun = time.perf_counter()
+        try:
+            downloads = dict(run_downloads(nb, local))
+            if ws is not None:
+                ws.to_client(nb)
+            return Result(run.page, "executed", ran + time.perf_counter() - begun, key=task.key,
+                          inputs=task.inputs, notebook=notebook_bytes(nb), downloads=downloads)
+        except Exception as exc:  # noqa: BLE001 - reported per run
+            return failed(exc, ran + time.perf_counter() - begun)
+
+    return finish
