@@ -161,10 +161,12 @@ class RenderJob:
                            and changes(self.cache, self.environment, sources) is not None)
         if self.from_cache:
             os.replace(self.cache, self.staging)
+            # The child reads the last render's environment (which pruning leaves alone) while we prune.
+            self._spawn()
             prune_staging(self.staging, self.docnames, self.navigation, self.downloads_dir)
         else:
             shutil.rmtree(self.cache, ignore_errors=True)
-        self._spawn()
+            self._spawn()
         self.phases["render_start"] = round(time.perf_counter() - started, 3)
 
     def _spawn(self) -> None:

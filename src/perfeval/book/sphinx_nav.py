@@ -294,6 +294,29 @@ def _wrap_theme(state: NavState, app: Any) -> None:
     for i, listener in enumerate(listeners):
         if listener.handler is theme_toctree.add_toctree_functions:
             listeners[i] = listener._replace(handler=functools.partial(_add_toctree_functions, state, listener.handler))
+    _navigation_rendered_once()
+
+
+#: Templates that never render empty (the sidebar's navigation: a ``<nav>`` around the contents).
+NEVER_EMPTY = ("sbt-sidebar-nav.html",)
+
+
+def _navigation_rendered_once() -> None:
+    """The theme renders every template of a page's sidebars, header and footer once to drop those that come
+    out empty, then again for the page; it skips that check for its own navigation templates only. The book
+    theme's navigation (:data:`NEVER_EMPTY`) is never empty: checked, it was rendered twice per page."""
+    from pydata_sphinx_theme import utils
+
+    original = utils._update_and_remove_templates
+    if getattr(original, "perfeval", False):
+        return
+
+    def update(app: Any, context: dict[str, Any], templates: Any, section: str,
+               templates_skip_empty_check: list[str] | None = None) -> list[str]:
+        return original(app, context, templates, section, [*(templates_skip_empty_check or ()), *NEVER_EMPTY])
+
+    update.perfeval = True  # type: ignore[attr-defined]
+    utils._update_and_remove_templates = update
 
 
 def _add_toctree_functions(state: NavState, theme_handler: Callable[..., Any], app: Any, pagename: str,
