@@ -418,7 +418,8 @@ def style_id(doc: DocumentObject, name: str, kind: Any = WD_STYLE_TYPE.PARAGRAPH
 
 
 def styled_paragraph(doc: DocumentObject, style: str, text: str = "") -> Paragraph:
-    """What ``doc.add_paragraph(text, style=style)`` adds, without python-docx's style lookup and scans."""
+    """What ``doc.add_paragraph(text, style=style)`` adds, without python-docx's style lookup and scans (and,
+    for the default style, as ``doc.add_paragraph(text)``: no empty ``w:pPr``)."""
     return docx_xml.paragraph(doc, style_id(doc, style), text)
 
 
