@@ -35,7 +35,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from perfeval.pages.cells import cell_text, column_layout, is_absent, is_number
-from perfeval.pages import docx_xml
+import perfeval.pages.docx_xml as docx_xml
 from perfeval.pages.docx_xml import stable_zip as stable_zip  # the Word files' zip, where it was before
 from perfeval.pages.charts import png_size
 
