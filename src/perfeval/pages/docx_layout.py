@@ -14,24 +14,29 @@ these fonts (``w:eastAsia``); the document's font table gives each its common fa
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
+from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from perfeval.pages.cells import cell_text, column_layout, is_absent, is_number
+import perfeval.pages.docx_xml as docx_xml
+from perfeval.pages.docx_xml import stable_zip as stable_zip  # the Word files' zip, where it was before
 from perfeval.pages.charts import png_size
 
 TITLE_FONT = "方正小标宋简体"
@@ -175,8 +180,6 @@ def _set_fonts(style: Any, east_asia: str, latin: str = LATIN_FONT) -> None:
 
 
 def _paragraph_style(doc: DocumentObject, name: str, base: str = "Normal") -> Any:
-    from docx.enum.style import WD_STYLE_TYPE
-
     try:
         return doc.styles[name]
     except KeyError:
@@ -375,27 +378,49 @@ def page_number_footer(doc: DocumentObject) -> None:
 
 # --- writing blocks, tables, charts ----------------------------------------------
 
-def _style_id(doc: DocumentObject, name: str, kind: Any) -> str | None:
+#: Where a document keeps the ids of the styles it was asked for (:func:`style_id`).
+_STYLE_IDS = "_perfeval_style_ids"
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> tuple[bytes, dict[tuple[str, Any], str | None]]:
+    """The package of an empty document with the export's styles, page and footers (built once per process),
+    and the ids of its styles by name, filled as they are asked for (every document made from the package
+    has the same styles)."""
+    doc = Document()
+    setup_styles(doc)
+    page_number_footer(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue(), {}
+
+
+def new_document() -> DocumentObject:
+    """An empty Word document in the 公文 layout (:func:`setup_styles`, :func:`page_number_footer`), opened from
+    a package made once per process instead of setting every style again (measured: a quarter of a
+    document's export)."""
+    package, ids = _template()
+    doc = Document(io.BytesIO(package))
+    doc.__dict__[_STYLE_IDS] = ids
+    return doc
+
+
+def style_id(doc: DocumentObject, name: str, kind: Any = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
     """The id of style ``name`` (None for the document's default style of that kind, which python-docx
-    leaves implicit), looked up once per document: python-docx looks a style up by name, and compares it
-    with the default, by scanning every style of the document on each use (measured: a fifth of a
-    chapter's Word export)."""
-    ids = doc.__dict__.setdefault("_perfeval_style_ids", {})
+    leaves implicit), looked up once per document (or once per process for :func:`new_document`):
+    python-docx looks a style up by name, and compares it with the default, by scanning every style of
+    the document on each use."""
+    ids = doc.__dict__.setdefault(_STYLE_IDS, {})
     if (name, kind) not in ids:
         found = doc.styles[name]
         ids[name, kind] = None if found == doc.styles.default(kind) else found.style_id
     return ids[name, kind]
 
 
-def styled_paragraph(doc: DocumentObject, style: str, text: str = "") -> Any:
-    """What ``doc.add_paragraph(text, style=style)`` adds, without its style lookup."""
-    from docx.enum.style import WD_STYLE_TYPE
-
-    p = doc.add_paragraph(text)
-    style_id = _style_id(doc, style, WD_STYLE_TYPE.PARAGRAPH)
-    if style_id is not None:
-        p._p.get_or_add_pPr().style = style_id
-    return p
+def styled_paragraph(doc: DocumentObject, style: str, text: str = "") -> Paragraph:
+    """What ``doc.add_paragraph(text, style=style)`` adds, without python-docx's style lookup and scans (and,
+    for the default style, as ``doc.add_paragraph(text)``: no empty ``w:pPr``)."""
+    return docx_xml.paragraph(doc, style_id(doc, style), text)
 
 
 def add_html(doc: DocumentObject, html: str, heading_level: int = 3) -> None:
@@ -403,23 +428,19 @@ def add_html(doc: DocumentObject, html: str, heading_level: int = 3) -> None:
     ``heading_level``; notes and "not stated" lines get the 注释 style)."""
     for block in html_blocks(html):
         if block.kind == "h4":
-            p = styled_paragraph(doc, f"Heading {min(heading_level, 4)}")  # doc.add_heading(level=…)
+            style = f"Heading {min(heading_level, 4)}"  # doc.add_heading(level=…)
         elif "pe-note" in block.classes or "pe-missing" in block.classes or "pe-lead-note" in block.classes:
-            p = styled_paragraph(doc, "注释")
+            style = "注释"
         else:
-            p = styled_paragraph(doc, "正文段落")
+            style = "正文段落"
+        p = styled_paragraph(doc, style)._p
         runs = list(block.runs)
         if runs:  # no leading/trailing whitespace from the template's layout
             runs[0] = (runs[0][0].lstrip(), runs[0][1])
             runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
         for i, (text, bold) in enumerate(runs):
-            if not text:
-                continue
-            run = p.add_run(text)
-            if bold:
-                run.bold = True
-            if i in block.sup:
-                run.font.superscript = True
+            if text:
+                docx_xml.run(p, text, bold, i in block.sup)
 
 
 #: Text cells that read as numbers (the appendix writes its scores as text): right-aligned like numbers.
@@ -432,83 +453,39 @@ def _column_widths(df: pd.DataFrame, total: float = TEXT_WIDTH_CM) -> list[float
     return [total * c.share for c in column_layout(df)]
 
 
-def _row_props(row: Any, header: bool = False) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    cant = OxmlElement("w:cantSplit")
-    trpr.append(cant)
-    if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+def _alignment(value: Any, text: str) -> str | None:
+    """A cell's alignment: absent values centred, numbers (and text that reads as one) at the right."""
+    if is_absent(value) or text == "—":
+        return "center"
+    if is_number(value) or (isinstance(value, str) and _NUMERIC.match(text)):
+        return "right"
+    return None
 
 
-def _shade(cell: Any, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
-
-
-def _write_cell(cell: Any, text: str, bold: bool = False, align: Any = None, style_id: str | None = None) -> None:
-    p = cell.paragraphs[0]
-    if style_id is not None:
-        # Set the style id directly: python-docx's lookup by name scans every style per call (slow).
-        p._p.get_or_add_pPr().style = style_id
-    else:
-        p.style = "表格文字"
-    if align is not None:
-        p.alignment = align
-    run = p.add_run(text)
-    if bold:
-        run.bold = True
+def _row_values(df: pd.DataFrame) -> list[Any]:
+    """The rows' values as ``df.itertuples`` gives them (Python scalars from NumPy columns), taken at once
+    from NumPy columns: each column that ``itertuples`` takes copies ``df.attrs`` (a table's field paths)."""
+    if all(isinstance(dtype, np.dtype) for dtype in df.dtypes):
+        return df.to_numpy(dtype=object).tolist()
+    return list(df.itertuples(index=False, name=None))
 
 
 def add_table(doc: DocumentObject, df: pd.DataFrame, caption: str = "", widths: list[float] | None = None,
               bold_rows: Iterable[int] = (), cell_style: str = "表格文字") -> Table:
     """A DataFrame as a bordered table: caption above, header row repeated on each page, rows never split;
-    its text in ``cell_style`` (表格文字: 宋体 小五; 正文表格文字: the body font, 小四)."""
+    its text in ``cell_style`` (表格文字: 宋体 小五; 正文表格文字: the body font, 小四). Word reads the cell
+    widths, LibreOffice the grid: both are set."""
     if caption:
         styled_paragraph(doc, "表题", caption)
-    values_by_row = [list(row) for row in df.itertuples(index=False)]
-    table = doc.add_table(rows=1 + len(values_by_row), cols=len(df.columns))
-    from docx.enum.style import WD_STYLE_TYPE
-
-    table._tbl.tblStyle_val = _style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE)  # table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = widths or _column_widths(df)
     bold = set(bold_rows)
-    style_id = _style_id(doc, cell_style, WD_STYLE_TYPE.PARAGRAPH)
-    # A row's cells are listed once per row: python-docx rebuilds the list on every ``row.cells``.
-    rows = list(table.rows)
-    header = rows[0].cells
-    for j, col in enumerate(df.columns):
-        cell = header[j]
-        _write_cell(cell, str(col), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, style_id=style_id)
-        _shade(cell, "E7EDF5")
-    _row_props(rows[0], header=True)
-    for i, values in enumerate(values_by_row, start=1):
-        row = rows[i]
-        cells = row.cells
-        _row_props(row)
-        is_total = i - 1 in bold or cell_text(values[0]) in ("合计", "合计（预算）")
-        for j, value in enumerate(values):
-            text = cell_text(value)
-            if is_absent(value) or text == "—":
-                align = WD_ALIGN_PARAGRAPH.CENTER
-            elif is_number(value) or (isinstance(value, str) and _NUMERIC.match(text)):
-                align = WD_ALIGN_PARAGRAPH.RIGHT
-            else:
-                align = None
-            _write_cell(cells[j], text, bold=is_total, align=align, style_id=style_id)
-    # Word reads the cell widths, LibreOffice the grid: set both.
-    for j, w in enumerate(widths):
-        table.columns[j].width = Cm(w)
-    for row in rows:
-        cells = row.cells
-        for j, w in enumerate(widths):
-            cells[j].width = Cm(w)
-    styled_paragraph(doc, "Normal").paragraph_format.space_after = Pt(2)
+    rows = [[(str(col), True, "center") for col in df.columns]]
+    for i, values in enumerate(_row_values(df)):
+        texts = [cell_text(value) for value in values]
+        is_total = i in bold or (bool(texts) and texts[0] in ("合计", "合计（预算）"))
+        rows.append([(text, is_total, _alignment(value, text)) for value, text in zip(values, texts)])
+    table = docx_xml.table(doc, rows, widths or _column_widths(df), style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE),
+                           style_id(doc, cell_style), "E7EDF5")
+    docx_xml.spacing_after(styled_paragraph(doc, "Normal")._p, Pt(2).twips)
     return table
 
 
@@ -519,24 +496,12 @@ WORD_DPI = 300
 def add_chart(doc: DocumentObject, png: bytes, caption: str = "", width_cm: float = 15.0) -> None:
     """A chart as an embedded PNG, its caption (图N …) under it, kept on the same page. The picture is
     at most ``width_cm`` wide and never below :data:`WORD_DPI` (a 1584-pixel chart: 13.4 cm)."""
-    p = doc.add_paragraph(style="插图")
+    p = styled_paragraph(doc, "插图")
     p.paragraph_format.keep_together = True
     p.paragraph_format.keep_with_next = bool(caption)
     width = min(width_cm, png_size(png)[0] / WORD_DPI * 2.54)
     p.add_run().add_picture(io.BytesIO(png), width=Cm(width))
     if caption:
-        doc.add_paragraph(caption, style="图题")
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The same package with fixed entry timestamps, so identical input gives identical bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+        styled_paragraph(doc, "图题", caption)
 
 
