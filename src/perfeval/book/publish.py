@@ -125,7 +125,8 @@ def cleanup_leftovers(html_dir: Path) -> list[Path]:
 
 
 def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
-                      published: Mapping[str, Sequence[int]] | None = None) -> tuple[int, int, dict[str, list[int]]]:
+                      published: Mapping[str, Sequence[int]] | None = None,
+                      mirrored: bool = False) -> tuple[int, int, dict[str, list[int]]]:
     """Make ``dest`` a copy of the tree ``source``, hard-linking each file that ``previous`` (the release made
     from ``source`` last time, never written again) holds unchanged; returns (files linked, files copied, the
     record for next time).
@@ -138,7 +139,9 @@ def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
     ``dest`` may be an older release being recycled (it is not published any more): a file it already holds
     as the very file of ``previous`` is left as it is, any other is replaced (unlinked first: it may be a link
     shared with another release, which must not be written), and what ``source`` does not hold is removed.
-    A new release thus costs the files that changed since, not the book's files created and deleted."""
+    A new release thus costs the files that changed since, not the book's files created and deleted.
+    ``mirrored``: ``dest`` is known to hold every file of ``previous`` as that very file (:func:`mirror`), so a
+    file held unchanged is left as it is without looking at it."""
     linked = copied = 0
     record: dict[str, list[int]] = {}
     published = published or {}
@@ -167,6 +170,9 @@ def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
             record[key] = identity
             if previous is not None and list(published.get(key, ())) == identity:
                 old = os.path.join(previous, key)
+                if mirrored:
+                    linked += 1
+                    continue
                 try:
                     if os.path.samefile(old, out):
                         linked += 1
@@ -187,6 +193,38 @@ def link_or_copy_tree(source: Path, dest: Path, previous: Path | None,
     walk(str(source), "")
     _remove_unwanted(str(dest), "", wanted)
     return linked, copied, record
+
+
+def mirror(source: Path, dest: Path) -> None:
+    """Make ``dest`` hold every file of ``source`` as that very file (a hard link) and nothing else: what a
+    release recycled for the next publish is made of, while the render that precedes it runs
+    (:func:`prepare_release`)."""
+    wanted: set[str] = set()
+
+    def walk(folder: str, rel: str) -> None:
+        os.makedirs(os.path.join(dest, rel), exist_ok=True)
+        with os.scandir(folder) as it:
+            entries = list(it)
+        for entry in entries:
+            key = f"{rel}/{entry.name}" if rel else entry.name
+            wanted.add(key)
+            out = os.path.join(dest, key)
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, key)
+                continue
+            try:
+                if not entry.is_symlink() and os.stat(out, follow_symlinks=False).st_ino == entry.inode():
+                    continue
+            except OSError:
+                pass
+            _replace(out)
+            if entry.is_symlink():
+                shutil.copy2(entry.path, out, follow_symlinks=False)
+            else:
+                os.link(entry.path, out)
+
+    walk(str(source), "")
+    _remove_unwanted(str(dest), "", wanted)
 
 
 def _replace(path: str) -> None:
@@ -327,21 +365,50 @@ def _published(staging: Path, previous: Path | None) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-def publish_render(staging: Path, html_dir: Path) -> Path:
+def _outgoing(build_dir: Path) -> Path:
+    return build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
+
+
+def prepare_release(html_dir: Path) -> Path | None:
+    """The folder the next release will be: the oldest release no reader is on any more (else a new folder),
+    made to hold the current release's files (:func:`mirror`), so that publishing then writes only what the
+    render changed. Done while the render runs; returns the folder (None when there is no current release or
+    it cannot be prepared: publishing then does it all). The caller holds the build lock."""
+    build_dir = html_dir.parent
+    outgoing = _outgoing(build_dir)
+    previous = current_release(html_dir)
+    if previous is None:
+        return None
+    try:
+        shutil.rmtree(outgoing, ignore_errors=True)
+        spare = [r for r in _releases(build_dir) if r.resolve() != previous.resolve()]
+        if spare:
+            os.replace(spare[0], outgoing)
+        mirror(previous, outgoing)
+    except OSError:
+        shutil.rmtree(outgoing, ignore_errors=True)
+        return None
+    return outgoing
+
+
+def publish_render(staging: Path, html_dir: Path, prepared: Path | None = None) -> Path:
     """Publish the HTML of a successful render in ``staging`` as a new release; returns the release.
 
-    The oldest release no reader is on any more becomes the new one, and only what changed since the
-    previous release is written into it (:func:`link_or_copy_tree`); the record of what was published stays
-    with the render folder (:data:`PUBLISHED_FILE`). The caller holds the build lock."""
+    The oldest release no reader is on any more becomes the new one (or ``prepared``, the folder
+    :func:`prepare_release` made of it while the render ran), and only what changed since the previous release
+    is written into it (:func:`link_or_copy_tree`); the record of what was published stays with the render
+    folder (:data:`PUBLISHED_FILE`). The caller holds the build lock."""
     build_dir = html_dir.parent
-    outgoing = build_dir / f"{STAGING_PREFIX}publish-{os.getpid()}"
-    shutil.rmtree(outgoing, ignore_errors=True)
+    outgoing = _outgoing(build_dir)
     previous = current_release(html_dir)
     published = _published(staging, previous)
-    spare = [r for r in _releases(build_dir) if previous is None or r.resolve() != previous.resolve()]
-    if spare and published:
-        os.replace(spare[0], outgoing)
-    *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published)
+    mirrored = prepared is not None and prepared == outgoing and outgoing.is_dir()
+    if not mirrored:
+        shutil.rmtree(outgoing, ignore_errors=True)
+        spare = [r for r in _releases(build_dir) if previous is None or r.resolve() != previous.resolve()]
+        if spare and published:
+            os.replace(spare[0], outgoing)
+    *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published, mirrored)
     release = swap_in(outgoing, html_dir)
     write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
     return release

@@ -32,13 +32,14 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
 
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
 from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
-                                   prune_staging, publish_render)
+                                   prepare_release, prune_staging, publish_render)
 
 #: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
 #: (``_toc.yml`` is followed through the navigation, see :func:`perfeval.book.publish.prune_staging`).
@@ -208,7 +209,12 @@ class RenderJob:
                 self._restart_from_scratch()
             elif changed:
                 touch(self.root, changed)
-            failure = self._run()
+            # While the child renders, the release to publish into is made of the current one (the files of
+            # a small change are then all there is to write); a render from scratch rewrites everything anyway.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                preparing = pool.submit(prepare_release, self.html_dir) if self.from_cache else None
+                failure = self._run()
+                prepared = preparing.result() if preparing is not None else None
             if failure and self.from_cache:
                 self.say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
                 self._restart_from_scratch()
@@ -219,7 +225,7 @@ class RenderJob:
             started = time.perf_counter()
             (self.staging / NAVIGATION_FILE).write_text(self.navigation, encoding="utf-8")
             write_json(self.staging / RENDER_FILE, {"environment": self.environment, "sources": dict(sources)})
-            release = publish_render(self.staging, self.html_dir)
+            release = publish_render(self.staging, self.html_dir, prepared)
             with signals_deferred():
                 os.replace(self.staging, self.cache)
             self.phases["publish"] = round(time.perf_counter() - started, 3)
