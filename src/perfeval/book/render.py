@@ -14,10 +14,10 @@ copied when they changed, not compared with their last copy on every render (:fu
 
 With ``--wait`` it loads Sphinx, the extensions and the last render's environment, then waits for a line
 ``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early). With
-``--imports-first`` too it imports Sphinx and the word dictionary first, reads the last render's environment and
-search index from the render folder, and waits for a line ``load`` before it reads the book (a rebuild starts
-it before the table of contents is written). A child started so gives way to the build's other processes
-(:data:`WAIT_NICENESS`).
+``--imports-first`` too it imports Sphinx and the word dictionary first, reads the last render's environment
+and search index from the render folder (``--last-render``), and waits for a line ``load`` before it reads
+the book (a rebuild starts it before the table of contents is written). A child started so gives way to the
+build's other processes (:data:`WAIT_NICENESS`).
 
 Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments, 3 when
 told not to go.
@@ -225,18 +225,16 @@ def _read_search_index(path: str, identity: list[int], indexer_format: Any, vers
 _preloaded_env: dict[str, Any] = {}
 
 
-def _preload_last_render(output: Path) -> None:
-    """Read the last render's environment and search index from the render folder, before the build tells us
-    to load (it moves that folder to ``output``, staging, meanwhile): moving a folder keeps its files, so
+def _preload_last_render(folder: Path, output: Path) -> None:
+    """Read the last render's environment and search index from the render ``folder``, before the build tells
+    us to load (it moves that folder to ``output``, staging, meanwhile): moving a folder keeps its files, so
     Sphinx then takes what was read here when the file it opens is the very file read
     (:func:`_environment_preloaded`, :func:`_search_index_preloaded`); anything else is read as usual."""
     import pickle
 
     from sphinx.search import js_index
 
-    from perfeval.book.publish import SPHINX_CACHE
-
-    for last in (output.parent / SPHINX_CACHE / "_build", output / "_build"):
+    for last in (folder / "_build", output / "_build"):
         env_file = str(last / ".doctrees" / "environment.pickle")
         identity = _identity(env_file)
         if identity is not None:
@@ -540,6 +538,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--imports-first", action="store_true",
                         help="import Sphinx and the word dictionary, then wait for a line 'load' before reading "
                              "the book's configuration and the last render (with --wait)")
+    parser.add_argument("--last-render", type=Path, default=None,
+                        help="with --imports-first: the last render's folder, whose environment and search index "
+                             "are read while waiting for 'load' (the build moves it to --path-output meanwhile)")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
     if args.wait and hasattr(os, "nice"):
@@ -551,7 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.root}: no _config.yml or _toc.yml", file=sys.stderr)
         return 2
     if args.imports_first:
-        _preload_last_render(args.path_output)
+        if args.last_render is not None:
+            _preload_last_render(args.last_render.resolve(), args.path_output)
         # Out of the collector's reach (see :func:`_wait_for_go`); sphinx-external-toc also looks through every
         # object the collector tracks when it starts (``gc.get_objects``), which the environment no longer is.
         gc.freeze()

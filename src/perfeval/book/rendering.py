@@ -150,8 +150,8 @@ class RenderJob:
         and waits to be told to load the book (:meth:`start`, once ``docnames`` and ``navigation`` are set).
         A job started so is finished or cancelled as any other."""
         if self.early is None and self.child is None:
-            self.early = _Child([*self.cmd, "--wait", "--imports-first", "--path-output", str(self.staging)],
-                                self.root)
+            self.early = _Child([*self.cmd, "--wait", "--imports-first", "--last-render", str(self.cache),
+                                 "--path-output", str(self.staging)], self.root)
 
     def start(self, sources: Mapping[str, str]) -> None:
         """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start
