@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from perfeval.model.files import load_department
 from perfeval.model.schema import DepartmentYear
 
 ROOT = Path(__file__).resolve().parents[1]
+# Builds in tests leave no spare kernel behind (perfeval.book.spares), in this process and in the perfeval commands
+# tests run; tests of spares turn them on themselves (and stop what they started).
+os.environ["PERFEVAL_SPARE_MINUTES"] = "0"
 SEED_DATA = ROOT / "data" / "2024" / "xiangtan-minzheng.yaml"
 # A copy of ../shared/seed/000_9e2d80230763505a.txt (the published report the data was extracted from).
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed-xiangtan-minzheng-2024.txt"

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from perfeval.book import BookLayout, BuildOptions, build, cache, publish
+from perfeval.book import BookLayout, BuildOptions, build, cache, publish, spares
 from perfeval.cli import main
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
@@ -150,14 +150,29 @@ def test_year_pages_run_again_exactly_when_a_summary_changes(built: Path) -> Non
     assert "清河市卫生健康委<" in (_release(built) / "book/2024/overview-demo.html").read_text(encoding="utf-8")
 
 
-def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path) -> None:
+def _spare(root: Path) -> dict[str, Any]:
+    (path,) = (root / "_build" / spares.SPARES).glob("kernel-*.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = small_project(tmp_path / "book", ("qinghe-jiaoyu", "qinghe-weijian", "qinghe-nongye"))
-    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
-    path = root / "data/demo/2024/qinghe-nongye.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "清河市农业农村局" in text
-    path.write_text(text.replace("清河市农业农村局", "清河市农业农村事务局", 1), encoding="utf-8")
-    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    # The cold build leaves a spare kernel (its pages ran in pool processes: a new one), the rebuild runs its pages
+    # in it and hands it on (book.spares): the book it publishes is still the cold build's, byte for byte.
+    monkeypatch.setenv(spares.MINUTES_ENV, "10")
+    try:
+        assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+        left = _spare(root)
+        path = root / "data/demo/2024/qinghe-nongye.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "清河市农业农村局" in text
+        path.write_text(text.replace("清河市农业农村局", "清河市农业农村事务局", 1), encoding="utf-8")
+        assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+        handed = _spare(root)
+        assert (handed["pid"], handed["builds"]) == (left["pid"], 1)
+    finally:
+        spares.stop_all(root / "_build")
+    monkeypatch.setenv(spares.MINUTES_ENV, "0")
     assert _executed(root) == {"book/2024/qinghe-nongye", "book/2024/overview-demo", "book/2024/risk-demo",
                                "book/findings"}
     incremental = _tree(_release(root))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-from typing import Any
+import threading
+from typing import Any, Callable
 
 from jupyter_core.utils import run_sync
 
@@ -134,9 +135,15 @@ def _connect(km: Any, startup_timeout: float) -> Any:
 
 
 def start_kernel(kernel_name: str, cwd: str, startup_timeout: float, launched: Any = None) -> tuple[Any, Any]:
-    """Start a primed kernel (or finish starting ``launched``). A kernel that never answers is started once
-    more, on new ports: the ports jupyter_client picks are free when picked, but another process may bind one
-    before the kernel does (it then dies with "Address already in use"), which happens on a busy machine."""
+    """Start a primed kernel (or finish starting ``launched``, or take the spare being claimed). A kernel that
+    never answers is started once more, on new ports: the ports jupyter_client picks are free when picked, but
+    another process may bind one before the kernel does (it then dies with "Address already in use"), which
+    happens on a busy machine."""
+    if isinstance(launched, Claiming):
+        pair = launched.result()
+        if pair is not None:
+            return pair
+        launched = None
     for attempt in range(1, START_ATTEMPTS + 1):
         km = launched if launched is not None and attempt == 1 else _launch(kernel_name, cwd)
         try:
@@ -147,6 +154,24 @@ def start_kernel(kernel_name: str, cwd: str, startup_timeout: float, launched: A
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+class Claiming:
+    """A kernel being taken over in a thread (the spare a last build left, :mod:`perfeval.book.spares`): its
+    (manager, client), or None when it cannot be used (a kernel is then started as usual)."""
+
+    def __init__(self, claim: Callable[[], tuple[Any, Any] | None]) -> None:
+        self._pair: tuple[Any, Any] | None = None
+        self._thread = threading.Thread(target=self._run, args=(claim,), name="perfeval-claim", daemon=True)
+        self._thread.start()
+
+    def _run(self, claim: Callable[[], tuple[Any, Any] | None]) -> None:
+        with contextlib.suppress(Exception):
+            self._pair = claim()
+
+    def result(self) -> tuple[Any, Any] | None:
+        self._thread.join()
+        return self._pair
+
+
 #: The warm kernels of this process by (kernel name, working directory): (manager, client)
 #: (:func:`perfeval.book.kernels.warm_kernel`).
 KERNELS: dict[tuple[str, str], tuple[Any, Any]] = {}
@@ -154,18 +179,25 @@ KERNELS: dict[tuple[str, str], tuple[Any, Any]] = {}
 PENDING: dict[tuple[str, str], Any] = {}
 
 
-def prestart(kernel_name: str, cwd: str) -> None:
+def prestart(kernel_name: str, cwd: str, claim: Callable[[], tuple[Any, Any] | None] | None = None) -> None:
     """Launch the warm kernel for ``cwd`` now, so that it has started by the time a page asks for it
-    (:func:`warm_kernel`); nothing when it runs or is launched already."""
+    (:func:`warm_kernel`); nothing when it runs or is launched already. With ``claim``, that kernel is the one
+    ``claim`` returns (run in a thread), when it returns one."""
     key = (kernel_name, cwd)
     if key not in KERNELS and key not in PENDING:
-        PENDING[key] = _launch(kernel_name, cwd)
+        PENDING[key] = Claiming(claim) if claim is not None else _launch(kernel_name, cwd)
 
 
 def discard_pending() -> None:
-    """Stop the kernels launched ahead that no page took (idempotent)."""
+    """Stop the kernels launched ahead that no page took (idempotent); a claimed spare joins this process's
+    kernels instead (the build hands it on, or stops it with them)."""
     while PENDING:
-        _, km = PENDING.popitem()
+        key, km = PENDING.popitem()
+        if isinstance(km, Claiming):
+            pair = km.result()
+            if pair is not None:
+                KERNELS.setdefault(key, pair)
+            continue
         with contextlib.suppress(Exception):
             run_sync(km.shutdown_kernel)(now=True)
 

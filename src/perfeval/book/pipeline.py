@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from perfeval.book import cache, kernel_start
+from perfeval.book import cache, kernel_start, spares
 from perfeval.book.downloads import write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
 from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, write_if_changed
@@ -90,6 +90,7 @@ class BuildReport:
     phases: dict[str, float] = field(default_factory=dict)  # seconds of each step of the build (build.json)
     html: Path | None = None
     html_skipped: bool = False
+    environment: str = ""   # the stamp of the code and stack the pages ran with (cache.stamp)
 
 
 def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
@@ -97,8 +98,10 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
     with sigterm_as_interrupt(), build_lock(layout.build_dir):
         cleanup_leftovers(layout.html_dir)   # what killed builds left, whether or not this one renders
         jobs: list[RenderJob] = []
+        report: BuildReport | None = None
         try:
-            return _build(layout, options, jobs)
+            report = _build(layout, options, jobs)
+            return report
         except BaseException:
             # Bad input found while planning, an interrupt …: the render child and the kernel started
             # ahead stop (the published book is unchanged).
@@ -107,9 +110,24 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
             raise
         finally:
             # The kernels of pages run in this process stop with the build, not with the process (a program
-            # that builds many books would keep one per project).
+            # that builds many books would keep one per project); after a build that ran pages, the kernel
+            # they ran in (or a new one) waits for the next build as its spare (book.spares).
             kernel_start.discard_pending()
+            if report is not None:
+                _leave_spare(layout, options, report)
             kernel_start.stop_kernels()
+
+
+def _leave_spare(layout: BookLayout, options: BuildOptions, report: BuildReport) -> None:
+    """After a build that ran pages without failure: the warm kernel of its templates' folder stays for the
+    next build (or one is started, when the pages ran in pool processes)."""
+    if options.executor != "local" or options.engine != DEFAULT_ENGINE or report.failed or not spares.minutes():
+        return
+    cwd = str(layout.template(DEPARTMENT_TEMPLATE).resolve().parent)
+    pair = kernel_start.KERNELS.pop((KERNEL_NAME, cwd), None)
+    if pair is None and not report.executed:
+        return
+    spares.keep(layout.build_dir, KERNEL_NAME, cwd, report.environment, pair, launch_new=True)
 
 
 @dataclass
@@ -225,12 +243,20 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                     build_dir / "jupyter-book.log", docnames=(), navigation="", downloads_dir=layout.downloads_dir,
                     fresh=options.force, say=log, phases=report.phases) if options.html else None
     render_jobs.extend([job] if job is not None else [])
+    shared: dict[str, Any] | None = None
     if ahead is not None:
-        kernel_start.prestart(KERNEL_NAME, str(ahead))
+        # The spare the last build left (book.spares) is claimed in a thread if there is one; else a kernel
+        # starts.
+        claim = None
+        if spares.minutes() and spares.has_registration(build_dir, KERNEL_NAME, str(ahead)):
+            shared = cache.shared_state(build_dir)
+            claim = functools.partial(spares.claim, build_dir, KERNEL_NAME, str(ahead), cache.stamp(shared))
+        kernel_start.prestart(KERNEL_NAME, str(ahead), claim)
         if job is not None:
             job.spawn_early()
-    shared = cache.shared_state(build_dir)
+    shared = shared if shared is not None else cache.shared_state(build_dir)
     environment = cache.stamp(shared)
+    report.environment = environment
     if job is not None:
         job.environment = environment
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))

@@ -1,0 +1,367 @@
+"""A warm kernel kept between builds (a *spare*), so that a rebuild does not wait for one to start.
+
+A rebuild after one change runs a few pages in the build's own process, in one kernel; starting that kernel
+(Python, ipykernel, pandas, matplotlib, the pages package: 2 s of CPU) was the longest wait before the first
+page could run. A build that ran pages leaves the kernel they ran in (or, when they ran in pool processes, a
+new one) for the next build of the same project: a process of its own that outlives the build, registered in
+``_build/spares/`` with its connection file, and that ends by itself
+
+- when nobody claimed it within :func:`minutes` (``PERFEVAL_SPARE_MINUTES``, default 20; ``0``: no spare is
+  ever left),
+- when the build that claimed it is gone (it watches that process), or
+- when that build stops it, as a build stops its kernels.
+
+The next build claims it (an atomic rename of its registration: one build only) if it was started for the same
+code, stack, Python, working directory and environment (:func:`spare_stamp`), else stops it and starts a kernel
+as before. Pages run in a spare exactly as in the warm kernel it is: the state is reset before every page
+(:mod:`perfeval.book.kernels`). A kernel is reused for at most :data:`MAX_BUILDS` builds, then a fresh one
+takes its place.
+
+Spares are for POSIX systems (a detached process, ``/proc``-free identity checks through psutil).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.utils import run_sync
+
+#: The folder of a build directory holding the spares' registrations and connection files.
+SPARES = "spares"
+#: Environment variable: minutes a spare waits to be claimed (0: never leave one).
+MINUTES_ENV = "PERFEVAL_SPARE_MINUTES"
+DEFAULT_MINUTES = 20.0
+#: Builds a kernel serves before a fresh one replaces it (its memory is what pages left behind, reset or not).
+MAX_BUILDS = 50
+#: Seconds to wait for a claimed spare to answer (it is up and primed: it answers at once, or is broken).
+CONNECT_TIMEOUT = 10
+#: Environment variables a page's result may depend on (locale, time zone, paths, hashing): a spare started
+#: under other values is not used.
+STAMPED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "TZ", "HOME", "PATH", "PYTHONPATH",
+               "PYTHONHASHSEED", "MPLCONFIGDIR", "MPLBACKEND", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR", "IPYTHONDIR",
+               "VIRTUAL_ENV")
+
+#: Run by a spare as it starts, after :data:`perfeval.book.kernel_start.PRIME_CODE`: a thread that ends the
+#: kernel when its deadline passes unclaimed, or when the build that claimed it is gone. ``{deadline}`` is
+#: filled in (seconds since the epoch).
+SPARE_CODE = r"""
+import builtins as _b, threading as _t
+
+
+def _perfeval_spare(state):
+    import os, time
+    while True:
+        time.sleep(1.0)
+        owner = state["owner"]
+        if owner:
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+        elif time.time() > state["deadline"]:
+            os._exit(0)
+
+
+_b.__perfeval_spare__ = {"owner": 0, "deadline": %(deadline)r}
+_t.Thread(target=_perfeval_spare, args=(_b.__perfeval_spare__,), name="perfeval-spare", daemon=True).start()
+del _b, _t, _perfeval_spare
+"""
+
+
+def minutes() -> float:
+    """How long a spare waits to be claimed (``PERFEVAL_SPARE_MINUTES``); 0 when spares are off (also where
+    they cannot work: not POSIX)."""
+    if os.name != "posix":
+        return 0.0
+    try:
+        value = float(os.environ.get(MINUTES_ENV, DEFAULT_MINUTES))
+    except ValueError:
+        return 0.0
+    return value if value > 0 else 0.0
+
+
+def spare_stamp(environment: str, kernel_name: str, cwd: str) -> str:
+    """What a spare must have been started for to be used: the build's code and stack (``environment``), this
+    Python, the kernel, its working directory and the environment variables a page may depend on."""
+    wanted = {"environment": environment, "python": sys.executable, "kernel": kernel_name, "cwd": cwd,
+              "env": {name: os.environ.get(name) for name in STAMPED_ENV}}
+    return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
+
+
+def _folder(build_dir: Path) -> Path:
+    return build_dir / SPARES
+
+
+def _registration(build_dir: Path, kernel_name: str, cwd: str) -> Path:
+    name = hashlib.sha256(f"{kernel_name}\0{cwd}".encode()).hexdigest()[:16]
+    return _folder(build_dir) / f"kernel-{name}.json"
+
+
+def _same_process(pid: int, created: float) -> bool:
+    """Whether ``pid`` is still the process registered (not a later one given the same number)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        return abs(proc.create_time() - created) < 0.01 and proc.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, OSError):
+        return False
+
+
+def _kill(pid: int, created: float) -> None:
+    if pid and _same_process(pid, created):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+class _Provisioner:
+    """What :func:`perfeval.book.kernel_start.kill_kernels` calls on a kernel's manager."""
+
+    def __init__(self, spare: "SpareManager") -> None:
+        self.spare = spare
+
+    async def kill(self, restart: bool = False) -> None:
+        _kill(self.spare.pid, self.spare.created)
+
+
+class SpareManager:
+    """Stands for a kernel manager (what nbclient and the warm engine call) for a kernel this process did not
+    start: it is alive while its process is; stopping it kills it and removes its connection file."""
+
+    has_kernel = True
+
+    def __init__(self, kernel_name: str, pid: int, created: float, connection_file: str, builds: int) -> None:
+        self.kernel_name = kernel_name
+        self.pid = pid
+        self.created = created
+        self.connection_file = connection_file
+        self.builds = builds
+        self.provisioner = _Provisioner(self)
+
+    async def is_alive(self) -> bool:
+        return _same_process(self.pid, self.created)
+
+    async def interrupt_kernel(self) -> None:
+        if _same_process(self.pid, self.created):
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGINT)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        _kill(self.pid, self.created)
+        await self.cleanup_resources()
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        _remove_files(self.connection_file)
+
+
+def _remove_files(connection_file: str) -> None:
+    """A spare's connection file and start-up code (named alike)."""
+    connection = Path(connection_file)
+    connection.unlink(missing_ok=True)
+    connection.with_name(connection.name.replace("connection-", "start-", 1)).with_suffix(".py").unlink(missing_ok=True)
+
+
+def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> tuple[Any, Any] | None:
+    """The spare registered for this kernel and folder, claimed for this process and connected: (manager,
+    client); None when there is none, or it was started for something else, or it does not answer (it is then
+    stopped)."""
+    if not minutes():
+        return None
+    path = _registration(build_dir, kernel_name, cwd)
+    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+    try:
+        os.rename(path, taken)
+    except OSError:
+        return None      # none, or another build took it
+    try:
+        entry = json.loads(taken.read_text(encoding="utf-8"))
+        manager = SpareManager(kernel_name, int(entry["pid"]), float(entry["created"]), str(entry["connection_file"]),
+                               int(entry.get("builds", 0)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        taken.unlink(missing_ok=True)
+    if entry.get("stamp") != spare_stamp(environment, kernel_name, cwd) or not _same_process(manager.pid, manager.created):
+        run_sync(manager.shutdown_kernel)(now=True)
+        return None
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from perfeval.book.kernel_start import PRIME_CHECK, run_code
+
+    kc = AsyncKernelClient()
+    try:
+        kc.load_connection_file(manager.connection_file)
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=CONNECT_TIMEOUT)
+        kc.allow_stdin = False
+        run_code(kc, f"__import__('builtins').__perfeval_spare__['owner'] = {os.getpid()}")
+        run_code(kc, PRIME_CHECK)
+    except Exception:  # noqa: BLE001 - a broken spare is stopped and replaced, never an error of the build
+        with contextlib.suppress(Exception):
+            kc.stop_channels()
+        run_sync(manager.shutdown_kernel)(now=True)
+        return None
+    start = Path(manager.connection_file)
+    start.with_name(start.name.replace("connection-", "start-", 1)).with_suffix(".py").unlink(missing_ok=True)
+    return manager, kc
+
+
+def launch(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> bool:
+    """Start a spare for the next build (without waiting for it) and register it; False when spares are off or
+    it could not be started. Its start-up code and connection file are in ``_build/spares/`` (this process may
+    end before the kernel has read them)."""
+    wait = minutes()
+    if not wait:
+        return False
+    import subprocess
+
+    import psutil
+    from jupyter_client.manager import AsyncKernelManager
+
+    from perfeval.book.kernel_start import KERNEL_ARGUMENTS, PRIME_CODE
+
+    folder = _folder(build_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    _sweep(folder)
+    name = uuid.uuid4().hex
+    connection, start = folder / f"connection-{name}.json", folder / f"start-{name}.py"
+    start.write_text(PRIME_CODE + SPARE_CODE % {"deadline": time.time() + wait * 60}, encoding="utf-8")
+    km = AsyncKernelManager(kernel_name=kernel_name, connection_file=str(connection))
+    try:
+        run_sync(km.start_kernel)(
+            cwd=cwd, independent=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, extra_arguments=[*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_files={start}"])
+        pid = km.provisioner.process.pid
+        created = psutil.Process(pid).create_time()
+    except Exception:  # noqa: BLE001 - no spare: the next build starts its kernel itself
+        connection.unlink(missing_ok=True)
+        start.unlink(missing_ok=True)
+        return False
+    _register(build_dir, kernel_name, cwd, environment, pid, created, str(connection), 0)
+    return True
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the start-up and connection files of spares that are gone (ended unclaimed, or killed)."""
+    live: set[str] = set()
+    for path in folder.glob("kernel-*.json"):
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            if _same_process(int(entry["pid"]), float(entry["created"])):
+                live.add(Path(entry["connection_file"]).name.removeprefix("connection-").removesuffix(".json"))
+    for path in [*folder.glob("connection-*.json"), *folder.glob("start-*.py")]:
+        if path.stem.split("-", 1)[1] not in live:
+            path.unlink(missing_ok=True)
+
+
+def _register(build_dir: Path, kernel_name: str, cwd: str, environment: str, pid: int, created: float,
+              connection_file: str, builds: int) -> None:
+    path = _registration(build_dir, kernel_name, cwd)
+    entry = {"pid": pid, "created": created, "connection_file": connection_file, "builds": builds,
+             "stamp": spare_stamp(environment, kernel_name, cwd), "kernel": kernel_name, "cwd": cwd}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)   # the connection file's key is in reach
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(entry, f)
+    os.replace(tmp, path)
+
+
+def has_registration(build_dir: Path, kernel_name: str, cwd: str) -> bool:
+    """Whether a spare is registered for this kernel and folder (not yet whether it can be used)."""
+    return _registration(build_dir, kernel_name, cwd).is_file()
+
+
+def registered(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> bool:
+    """Whether a spare that the next build could claim is registered (started for this code, alive)."""
+    path = _registration(build_dir, kernel_name, cwd)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        return (entry.get("stamp") == spare_stamp(environment, kernel_name, cwd)
+                and _same_process(int(entry["pid"]), float(entry["created"])))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def keep(build_dir: Path, kernel_name: str, cwd: str, environment: str, pair: tuple[Any, Any] | None,
+         launch_new: bool) -> None:
+    """At the end of a build: leave ``pair`` (the warm kernel its pages ran in, taken out of this process's
+    kernels) as the spare; or, when there is none and ``launch_new``, start one unless one is registered.
+    A kernel that served :data:`MAX_BUILDS` builds, or that this build cannot hand over, is stopped."""
+    wait = minutes()
+    if pair is not None:
+        km, kc = pair
+        builds = getattr(km, "builds", 0) + 1
+        handed = False
+        if wait and builds < MAX_BUILDS and not registered(build_dir, kernel_name, cwd, environment):
+            handed = _hand_over(build_dir, kernel_name, cwd, environment, km, kc, builds, time.time() + wait * 60)
+        if not handed:
+            _stop(km, kc)
+            launch_new = True
+        else:
+            return
+    if launch_new and wait and not registered(build_dir, kernel_name, cwd, environment):
+        launch(build_dir, kernel_name, cwd, environment)
+
+
+def _hand_over(build_dir: Path, kernel_name: str, cwd: str, environment: str, km: Any, kc: Any, builds: int,
+               deadline: float) -> bool:
+    """Make the kernel of ``km``/``kc`` a spare: it is told to wait for the next build (unowned, a new deadline)
+    and registered. Only a kernel this process can give up without stopping it: a spare it claimed, or a
+    kernel it started that outlives it."""
+    from perfeval.book.kernel_start import run_code
+
+    if isinstance(km, SpareManager):
+        pid, created, connection = km.pid, km.created, km.connection_file
+    else:
+        return False      # started as this process's child: it ends with this process (its parent poller)
+    try:
+        run_code(kc, f"__import__('builtins').__perfeval_spare__.update(owner=0, deadline={deadline!r})")
+    except Exception:  # noqa: BLE001
+        return False
+    with contextlib.suppress(Exception):
+        kc.stop_channels()
+    _register(build_dir, kernel_name, cwd, environment, pid, created, connection, builds)
+    return True
+
+
+def _stop(km: Any, kc: Any) -> None:
+    with contextlib.suppress(Exception):
+        kc.stop_channels()
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def stop_all(build_dir: Path) -> int:
+    """Stop every spare registered in ``build_dir`` (e.g. before the build folder is removed); returns how many."""
+    stopped = 0
+    for path in sorted(_folder(build_dir).glob("kernel-*.json")) if _folder(build_dir).is_dir() else []:
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if "pid" not in entry:
+            continue     # a connection file
+        taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+        try:
+            os.rename(path, taken)
+        except OSError:
+            continue
+        taken.unlink(missing_ok=True)
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            if _same_process(int(entry["pid"]), float(entry["created"])):
+                _kill(int(entry["pid"]), float(entry["created"]))
+                stopped += 1
+        with contextlib.suppress(OSError, KeyError, TypeError):
+            _remove_files(str(entry["connection_file"]))
+    return stopped

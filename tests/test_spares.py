@@ -1,0 +1,154 @@
+"""The spare kernel a build leaves for the next (perfeval.book.spares): claimed once, only by a build of the same
+code and environment, handed on, and never left running when nobody claims it or its build is gone.
+
+Every test stops what it started; waiting for a process to end is a poll with a generous limit (the outcome
+never depends on how fast the machine is).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import nbformat
+import psutil
+import pytest
+
+from perfeval.book import kernel_start, spares
+from perfeval.book.kernels import register
+from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, execute_notebook
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="spares are for POSIX systems")
+
+
+@pytest.fixture
+def on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(spares.MINUTES_ENV, "5")
+    yield
+
+
+@pytest.fixture
+def build_dir(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "_build"
+    folder.mkdir()
+    yield folder
+    spares.stop_all(folder)
+
+
+def _gone(pid: int, limit: float = 120) -> bool:
+    """Whether process ``pid`` ends within ``limit`` seconds (polled)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _entry(build_dir: Path) -> dict:
+    (path,) = (build_dir / spares.SPARES).glob("kernel-*.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 6 * 7\nimport os\nprint(x, os.getpid())", metadata={})]
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_off_leaves_nothing(build_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for value in ("0", "-3", "soon"):
+        monkeypatch.setenv(spares.MINUTES_ENV, value)
+        assert spares.minutes() == 0
+        assert spares.launch(build_dir, KERNEL_NAME, str(tmp_path), "env") is False
+        assert spares.claim(build_dir, KERNEL_NAME, str(tmp_path), "env") is None
+    assert not (build_dir / spares.SPARES).exists()
+
+
+def test_a_spare_is_claimed_once_runs_pages_and_is_handed_on(on: None, build_dir: Path, tmp_path: Path) -> None:
+    cwd = str(tmp_path.resolve())
+    assert spares.launch(build_dir, KERNEL_NAME, cwd, "env-1")
+    pid = _entry(build_dir)["pid"]
+    assert oct((build_dir / spares.SPARES / next((build_dir / spares.SPARES).glob("kernel-*.json")).name)
+               .stat().st_mode & 0o777) == "0o600"   # it holds the kernel's connection key
+    pair = spares.claim(build_dir, KERNEL_NAME, cwd, "env-1")
+    assert pair is not None
+    assert spares.claim(build_dir, KERNEL_NAME, cwd, "env-1") is None       # taken: nobody else gets it
+    kernel_start.KERNELS[(KERNEL_NAME, cwd)] = pair
+    try:
+        register()
+        nb = execute_notebook(_notebook(tmp_path), {}, DEFAULT_ENGINE)
+        printed = nb.cells[-1].outputs[0]["text"].split()
+        assert printed == ["42", str(pid)]     # the page ran in the spare, in the folder asked for
+    finally:
+        pair = kernel_start.KERNELS.pop((KERNEL_NAME, cwd))
+    spares.keep(build_dir, KERNEL_NAME, cwd, "env-1", pair, launch_new=True)
+    entry = _entry(build_dir)
+    assert (entry["pid"], entry["builds"]) == (pid, 1)
+    again = spares.claim(build_dir, KERNEL_NAME, cwd, "env-1")
+    assert again is not None and again[0].pid == pid
+    spares.keep(build_dir, KERNEL_NAME, cwd, "env-1", again, launch_new=True)
+    assert spares.stop_all(build_dir) == 1
+    assert _gone(pid)
+    assert list((build_dir / spares.SPARES).iterdir()) == []
+
+
+def test_a_spare_of_other_code_or_environment_is_stopped_not_used(on: None, build_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = str(tmp_path.resolve())
+    assert spares.launch(build_dir, KERNEL_NAME, cwd, "code-A")
+    pid = _entry(build_dir)["pid"]
+    assert spares.claim(build_dir, KERNEL_NAME, cwd, "code-B") is None
+    assert _gone(pid)
+    assert spares.launch(build_dir, KERNEL_NAME, cwd, "code-A")
+    pid = _entry(build_dir)["pid"]
+    monkeypatch.setenv("TZ", "Asia/Shanghai" if os.environ.get("TZ") != "Asia/Shanghai" else "UTC")
+    assert spares.claim(build_dir, KERNEL_NAME, cwd, "code-A") is None
+    assert _gone(pid)
+    assert not list((build_dir / spares.SPARES).glob("kernel-*.json"))
+
+
+def test_a_spare_nobody_claims_ends_by_itself(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(spares.MINUTES_ENV, "0.001")    # its deadline has passed when it starts
+    assert spares.launch(build_dir, KERNEL_NAME, str(tmp_path.resolve()), "env")
+    pid = _entry(build_dir)["pid"]
+    assert _gone(pid)
+    assert not spares.registered(build_dir, KERNEL_NAME, str(tmp_path.resolve()), "env")
+
+
+def test_a_claimed_spare_ends_with_the_build_that_claimed_it(on: None, build_dir: Path, tmp_path: Path) -> None:
+    cwd = str(tmp_path.resolve())
+    assert spares.launch(build_dir, KERNEL_NAME, cwd, "env")
+    pid = _entry(build_dir)["pid"]
+    # Another process claims it and dies without stopping it (as a build killed by SIGKILL would).
+    code = ("import sys, os; from pathlib import Path; from perfeval.book import spares; "
+            f"pair = spares.claim(Path({str(build_dir)!r}), 'python3', {cwd!r}, 'env'); "
+            "sys.stdout.write('claimed' if pair else 'none'); sys.stdout.flush(); os._exit(0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, spares.MINUTES_ENV: "5"})
+    assert done.stdout == "claimed", done.stderr
+    assert _gone(pid)
+
+
+def test_a_dead_or_garbled_registration_starts_a_kernel_as_before(on: None, build_dir: Path, tmp_path: Path) -> None:
+    cwd = str(tmp_path.resolve())
+    assert spares.launch(build_dir, KERNEL_NAME, cwd, "env")
+    pid = _entry(build_dir)["pid"]
+    os.kill(pid, 9)
+    assert _gone(pid)
+    assert spares.claim(build_dir, KERNEL_NAME, cwd, "env") is None
+    (build_dir / spares.SPARES).mkdir(exist_ok=True)
+    path = spares._registration(build_dir, KERNEL_NAME, cwd)
+    path.write_text("{not json", encoding="utf-8")
+    assert spares.claim(build_dir, KERNEL_NAME, cwd, "env") is None
+    assert not path.exists()
