@@ -18,9 +18,11 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from perfeval.book import BookLayout, BuildOptions, build, cache, publish, spares
@@ -150,26 +152,46 @@ def test_year_pages_run_again_exactly_when_a_summary_changes(built: Path) -> Non
     assert "清河市卫生健康委<" in (_release(built) / "book/2024/overview-demo.html").read_text(encoding="utf-8")
 
 
-def _spare(root: Path) -> dict[str, Any]:
-    (path,) = (root / "_build" / spares.SPARES).glob("kernel-*.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+def _ends(pid: int, limit: float = 120) -> bool:
+    """Whether process ``pid`` ends (or is a zombie) within ``limit`` seconds (polled)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _spares(root: Path) -> dict[int, int]:
+    """The spare kernels registered: process id → builds served."""
+    entries = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "_build" / spares.SPARES).glob("kernel-*.json")]
+    return {entry["pid"]: entry["builds"] for entry in entries}
 
 
 def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = small_project(tmp_path / "book", ("qinghe-jiaoyu", "qinghe-weijian", "qinghe-nongye"))
-    # The cold build leaves a spare kernel (its pages ran in pool processes: a new one), the rebuild runs its pages
-    # in it and hands it on (book.spares): the book it publishes is still the cold build's, byte for byte.
+    # The cold build leaves spare kernels (its pages ran in pool processes: new ones) and a spare render child; the
+    # rebuild runs its chapter and its year pages at once in the two kernels, renders in the child and hands the
+    # kernels on (book.spares): the book it publishes is still the cold build's, byte for byte.
     monkeypatch.setenv(spares.MINUTES_ENV, "10")
     try:
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
-        left = _spare(root)
+        left = _spares(root)
+        assert len(left) == 2 and set(left.values()) == {0}    # one per lane: the chapter, and the year pages
+        render = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
         path = root / "data/demo/2024/qinghe-nongye.yaml"
         text = path.read_text(encoding="utf-8")
         assert "清河市农业农村局" in text
         path.write_text(text.replace("清河市农业农村局", "清河市农业农村事务局", 1), encoding="utf-8")
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
-        handed = _spare(root)
-        assert (handed["pid"], handed["builds"]) == (left["pid"], 1)
+        assert _spares(root) == {pid: 1 for pid in left}       # both ran pages and were handed on
+        # The render child that waited rendered the book and ended; another waits for the next build.
+        again = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
+        assert again["pid"] != render["pid"]
+        assert _ends(render["pid"])
     finally:
         spares.stop_all(root / "_build")
     monkeypatch.setenv(spares.MINUTES_ENV, "0")

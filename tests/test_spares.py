@@ -152,3 +152,50 @@ def test_a_dead_or_garbled_registration_starts_a_kernel_as_before(on: None, buil
     path.write_text("{not json", encoding="utf-8")
     assert spares.claim(build_dir, KERNEL_NAME, cwd, "env") is None
     assert not path.exists()
+
+
+# --- the render's child ---------------------------------------------------------------------------------------
+
+def _render_cmd(root: Path) -> list[str]:
+    from perfeval.book.render import command
+
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n", encoding="utf-8")
+    return [*command(root, 1), "--wait", "--imports-first", "--last-render", str(root / "_build/.sphinx-cache"),
+            "--path-output", str(root / "_build/.staging-sphinx")]
+
+
+def test_a_spare_render_child_is_claimed_and_reports_how_it_ended(on: None, build_dir: Path, tmp_path: Path) -> None:
+    cmd = _render_cmd(tmp_path)
+    assert spares.launch_render(build_dir, cmd, str(tmp_path), "env")
+    assert not spares.launch_render(build_dir, cmd, str(tmp_path), "env")    # one is waiting already
+    pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
+    child = spares.claim_render(build_dir, cmd, str(tmp_path), "env")
+    assert child is not None and child.pid == pid
+    assert spares.claim_render(build_dir, cmd, str(tmp_path), "env") is None  # taken
+    child.say("stop")             # anything but "load": it ends with status 3, on the pipes this process gave it
+    done = child.go()
+    assert done.returncode == 3
+    assert _gone(pid)
+
+
+def test_a_spare_render_child_for_another_book_or_code_is_stopped(on: None, build_dir: Path, tmp_path: Path) -> None:
+    cmd = _render_cmd(tmp_path)
+    assert spares.launch_render(build_dir, cmd, str(tmp_path), "code-A")
+    pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
+    assert spares.claim_render(build_dir, [*cmd[:-1], "elsewhere"], str(tmp_path), "code-A") is None
+    assert _gone(pid)
+    assert spares.launch_render(build_dir, cmd, str(tmp_path), "code-A")
+    pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
+    assert spares.claim_render(build_dir, cmd, str(tmp_path), "code-B") is None
+    assert _gone(pid)
+
+
+def test_a_spare_render_child_nobody_claims_ends_by_itself(build_dir: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(spares.MINUTES_ENV, "0.001")
+    cmd = _render_cmd(tmp_path)
+    assert spares.launch_render(build_dir, cmd, str(tmp_path), "env")
+    entry = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
+    assert _gone(entry["pid"])
+    assert not Path(entry["socket"]).exists()     # its private socket folder went with it

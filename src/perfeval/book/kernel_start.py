@@ -179,13 +179,46 @@ KERNELS: dict[tuple[str, str], tuple[Any, Any]] = {}
 PENDING: dict[tuple[str, str], Any] = {}
 
 
-def prestart(kernel_name: str, cwd: str, claim: Callable[[], tuple[Any, Any] | None] | None = None) -> None:
-    """Launch the warm kernel for ``cwd`` now, so that it has started by the time a page asks for it
-    (:func:`warm_kernel`); nothing when it runs or is launched already. With ``claim``, that kernel is the one
-    ``claim`` returns (run in a thread), when it returns one."""
-    key = (kernel_name, cwd)
+_lane = threading.local()
+
+
+def set_lane(number: int) -> None:
+    """The lane of pages this thread runs (:class:`perfeval.book.pool._Background`): each lane has its own warm
+    kernel (:func:`kernel_key`)."""
+    _lane.number = number
+
+
+def kernel_key(kernel_name: str, cwd: str, lane: int | None = None) -> tuple[str, str]:
+    """The key of a warm kernel in :data:`KERNELS` and :data:`PENDING`: its kernel and folder, and the lane
+    (``None``: this thread's) when it is not the first."""
+    number = getattr(_lane, "number", 0) if lane is None else lane
+    return (kernel_name, cwd) if not number else (kernel_name, f"{cwd}\0lane {number}")
+
+
+def prestart(kernel_name: str, cwd: str, claim: Callable[[], tuple[Any, Any] | None] | None = None,
+             lane: int = 0) -> None:
+    """Launch the warm kernel for ``cwd`` (and ``lane``) now, so that it has started by the time a page asks
+    for it (:func:`warm_kernel`); nothing when it runs or is launched already. With ``claim``, that kernel is
+    the one ``claim`` returns (run in a thread), when it returns one."""
+    key = kernel_key(kernel_name, cwd, lane)
     if key not in KERNELS and key not in PENDING:
         PENDING[key] = Claiming(claim) if claim is not None else _launch(kernel_name, cwd)
+
+
+def claimed(kernel_name: str, cwd: str, lane: int) -> bool:
+    """Whether the kernel of ``lane`` is there to run pages: claimed (waiting for the claim to be decided), or
+    running; a claim that failed is dropped (no kernel is started for it)."""
+    key = kernel_key(kernel_name, cwd, lane)
+    if key in KERNELS:
+        return True
+    pending = PENDING.get(key)
+    if isinstance(pending, Claiming):
+        pair = pending.result()
+        PENDING.pop(key, None)
+        if pair is not None:
+            KERNELS[key] = pair
+            return True
+    return False
 
 
 def discard_pending() -> None:

@@ -28,7 +28,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, KERNELS, PENDING, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS,
-                                        prestart, run_code, start_kernel, stop_kernels)
+                                        kernel_key, prestart, run_code, start_kernel, stop_kernels)
 
 __all__ = ["ENGINE_NAME", "FRESH_ENGINE_NAME", "KERNEL_ARGUMENTS", "PRIME_CHECK", "PRIME_CODE", "RESET_CODE",
            "START_ATTEMPTS", "FreshEngine", "WarmEngine", "prestart", "register", "shutdown_kernels", "start_kernel",
@@ -42,7 +42,7 @@ RESET_CODE = "__perfeval_reset__()"
 
 def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tuple[Any, Any]:
     """The warm (kernel manager, client) for this process and working directory, started on first use."""
-    key = (kernel_name, cwd)
+    key = kernel_key(kernel_name, cwd)
     pair = KERNELS.get(key)
     if pair is not None and not run_sync(pair[0].is_alive)():
         KERNELS.pop(key)
@@ -84,7 +84,7 @@ class WarmEngine(NBClientEngine):
             return client.execute(cleanup_kc=False)
         except BaseException:
             # A failed or interrupted run may leave the kernel busy or broken: never reuse it.
-            KERNELS.pop((kernel_name, cwd), None)
+            KERNELS.pop(kernel_key(kernel_name, cwd), None)
             try:
                 kc.stop_channels()
                 run_sync(km.shutdown_kernel)(now=True)

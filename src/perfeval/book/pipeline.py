@@ -43,6 +43,9 @@ ENGINES = (DEFAULT_ENGINE, "nbclient")
 #: (a one-change rebuild: one, this process, whose kernel starts while it plans), which leaves a core to the
 #: render that starts meanwhile.
 TASKS_PER_PROCESS = 3
+#: Most lanes of pages in the build's own process (a rebuild's chapter and its year pages at once), when the
+#: spare kernel of each lane is there to run them (book.spares): a kernel started for a lane costs more.
+LANES = 2
 #: Summaries of the data files validated by earlier builds (see :class:`perfeval.book.plan.RecordCache`).
 RECORDS = "records.json"
 EXECUTORS = ("local", "dask")
@@ -115,19 +118,28 @@ def build(layout: BookLayout, options: BuildOptions) -> BuildReport:
             kernel_start.discard_pending()
             if report is not None:
                 _leave_spare(layout, options, report)
+                if not report.failed and report.html is not None:
+                    for job in jobs:
+                        job.leave_spare()
             kernel_start.stop_kernels()
 
 
+def _lanes(options: BuildOptions) -> int:
+    """Lanes of pages a rebuild runs at once in this process, each in its kernel (the chapters, and meanwhile
+    the year pages): two when two processes may run."""
+    return min(LANES, options.jobs or default_jobs())
+
+
 def _leave_spare(layout: BookLayout, options: BuildOptions, report: BuildReport) -> None:
-    """After a build that ran pages without failure: the warm kernel of its templates' folder stays for the
-    next build (or one is started, when the pages ran in pool processes)."""
+    """After a build that ran pages without failure: the warm kernel of each lane stays for the next build (or
+    one is started, when the pages ran in pool processes)."""
     if options.executor != "local" or options.engine != DEFAULT_ENGINE or report.failed or not spares.minutes():
         return
     cwd = str(layout.template(DEPARTMENT_TEMPLATE).resolve().parent)
-    pair = kernel_start.KERNELS.pop((KERNEL_NAME, cwd), None)
-    if pair is None and not report.executed:
-        return
-    spares.keep(layout.build_dir, KERNEL_NAME, cwd, report.environment, pair, launch_new=True)
+    for lane in range(_lanes(options)):
+        pair = kernel_start.KERNELS.pop(kernel_start.kernel_key(KERNEL_NAME, cwd, lane), None)
+        if pair is not None or report.executed:
+            spares.keep(layout.build_dir, KERNEL_NAME, cwd, report.environment, pair, launch_new=True, lane=lane)
 
 
 @dataclass
@@ -212,14 +224,15 @@ def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> d
     return written
 
 
-def _executor(options: BuildOptions, jobs: int, stamp: str) -> tuple[Callable[[Task], Any], Executor]:
+def _executor(options: BuildOptions, jobs: int, stamp: str, lanes: int = 1) -> tuple[Callable[[Task], Any], Executor]:
     """The executor, and the function it runs over the tasks: in this process (one job), a page's downloads
-    are computed in a thread while the next page runs (:func:`perfeval.book.task.start_task`)."""
+    are computed in a thread while the next page runs (:func:`perfeval.book.task.start_task`), and ``lanes``
+    pages run at once, each lane in its kernel."""
     if options.executor == "dask":
         return execute_task, DaskExecutor(options.scheduler or "", stamp, worker_stamp)
     if jobs == 1:
         return start_task, LocalExecutor(jobs, background=options.engine == DEFAULT_ENGINE,
-                                         stop=kernel_start.kill_kernels)
+                                         stop=kernel_start.kill_kernels, lanes=lanes, on_lane=kernel_start.set_lane)
     return execute_task, LocalExecutor(jobs)
 
 
@@ -243,22 +256,25 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                     build_dir / "jupyter-book.log", docnames=(), navigation="", downloads_dir=layout.downloads_dir,
                     fresh=options.force, say=log, phases=report.phases) if options.html else None
     render_jobs.extend([job] if job is not None else [])
-    shared: dict[str, Any] | None = None
-    if ahead is not None:
-        # The spare the last build left (book.spares) is claimed in a thread if there is one; else a kernel
-        # starts.
-        claim = None
-        if spares.minutes() and spares.has_registration(build_dir, KERNEL_NAME, str(ahead)):
-            shared = cache.shared_state(build_dir)
-            claim = functools.partial(spares.claim, build_dir, KERNEL_NAME, str(ahead), cache.stamp(shared))
-        kernel_start.prestart(KERNEL_NAME, str(ahead), claim)
-        if job is not None:
-            job.spawn_early()
-    shared = shared if shared is not None else cache.shared_state(build_dir)
+    shared = cache.shared_state(build_dir)
     environment = cache.stamp(shared)
     report.environment = environment
     if job is not None:
         job.environment = environment
+        job.spares_dir = build_dir if spares.minutes() else None
+    if ahead is not None:
+        # The spares the last build left (book.spares) are taken if there are: the kernel, claimed in a thread,
+        # and the render's child; else they start now.
+        claim = None
+        if spares.minutes() and spares.has_registration(build_dir, KERNEL_NAME, str(ahead)):
+            claim = functools.partial(spares.claim, build_dir, KERNEL_NAME, str(ahead), environment)
+        kernel_start.prestart(KERNEL_NAME, str(ahead), claim)
+        for lane in range(1, _lanes(options)):   # the other lanes run only in spares (a kernel's start costs more)
+            if spares.minutes() and spares.has_registration(build_dir, KERNEL_NAME, str(ahead), lane):
+                kernel_start.prestart(KERNEL_NAME, str(ahead), functools.partial(
+                    spares.claim, build_dir, KERNEL_NAME, str(ahead), environment, lane), lane)
+        if job is not None:
+            job.spawn_early()
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
     # 版本记录: what changed since the last release, an input of each chapter it concerns (book.ledger).
     ledger = Ledger.open(build_dir / LEDGER)
@@ -342,7 +358,11 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                 "seconds": report.seconds, "phases": report.phases, "published": previous.get("published")}
 
     try:
-        fn, executor = _executor(options, jobs, state.stamp)
+        lanes = 1
+        while ahead is not None and jobs == 1 and lanes < _lanes(options) and kernel_start.claimed(
+                KERNEL_NAME, str(ahead), lanes):
+            lanes += 1
+        fn, executor = _executor(options, jobs, state.stamp, lanes)
         run_tasks(fn, waves(), executor, options.keep_going, arrived)
         for result in early:
             arrived(result)

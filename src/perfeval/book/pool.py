@@ -40,12 +40,13 @@ class LocalExecutor:
     with ``background`` (the warm engine, which leaves the working directory alone), in a thread that starts
     on the first task while the build goes on (:class:`_Background`)."""
 
-    def __init__(self, jobs: int, background: bool = False, stop: Callable[[], None] | None = None) -> None:
+    def __init__(self, jobs: int, background: bool = False, stop: Callable[[], None] | None = None,
+                 lanes: int = 1, on_lane: Callable[[int], None] | None = None) -> None:
         self.jobs = max(1, jobs)
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[Any]] = []
         self.serial: list[tuple[Callable[[Any], Any], Any]] = []
-        self.background = _Background(stop) if background and self.jobs == 1 else None
+        self.background = _Background(stop, lanes, on_lane) if background and self.jobs == 1 else None
 
     def submit(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
         if self.background is not None:
@@ -92,18 +93,22 @@ def _finished(value: Any) -> Any:
 
 class _Background:
     """Tasks run one after another in a thread of this process, from the moment they are submitted: the build
-    goes on planning (the year pages, the render's start) while the first page runs. A task function that
-    returns a callable (:func:`perfeval.book.task.start_task`: the page ran, its downloads are yet to be
-    computed) has it called in a second thread, while the first runs the next page. Results come back in the
-    order the tasks were submitted. Cancelled, it calls ``stop`` (which ends the page that runs: the build kills
-    its kernel) and waits for the threads."""
+    goes on planning (the year pages, the render's start) while the first page runs. With ``lanes`` > 1, that
+    many threads take tasks from the same queue (each tells ``on_lane`` its number first: the build gives each
+    lane a kernel of its own). A task function that returns a callable (:func:`perfeval.book.task.start_task`:
+    the page ran, its downloads are yet to be computed) has it called in one more thread, while the lane runs
+    the next page. Results come back in the order the pages finished running (with one lane: the order they
+    were submitted). Cancelled, it calls ``stop`` (which ends the pages that run: the build kills their
+    kernels) and waits for the threads."""
 
-    def __init__(self, stop: Callable[[], None] | None = None) -> None:
+    def __init__(self, stop: Callable[[], None] | None = None, lanes: int = 1,
+                 on_lane: Callable[[int], None] | None = None) -> None:
         self.stop = stop
+        self.lanes, self.on_lane = max(1, lanes), on_lane
         self.todo: queue.SimpleQueue[tuple[Callable[[Any], Any], Any] | None] = queue.SimpleQueue()
         self.done: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         self.finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfeval-finish")
-        self.runner: threading.Thread | None = None
+        self.runners: list[threading.Thread] = []
         self.stopped = threading.Event()
         self.submitted = self.returned = 0
 
@@ -111,11 +116,16 @@ class _Background:
         for task in tasks:
             self.todo.put((fn, task))
             self.submitted += 1
-        if self.runner is None and self.submitted:
-            self.runner = threading.Thread(target=self._run, name="perfeval-pages", daemon=True)
-            self.runner.start()
+        if not self.runners and self.submitted:
+            for lane in range(self.lanes):
+                name = "perfeval-pages" if lane == 0 else f"perfeval-pages-{lane + 1}"
+                runner = threading.Thread(target=self._run, args=(lane,), name=name, daemon=True)
+                runner.start()
+                self.runners.append(runner)
 
-    def _run(self) -> None:
+    def _run(self, lane: int) -> None:
+        if self.on_lane is not None:
+            self.on_lane(lane)
         while (item := self.todo.get()) is not None:
             fn, task = item
             if self.stopped.is_set():
@@ -136,15 +146,16 @@ class _Background:
             yield future.result()
 
     def close(self, cancel: bool) -> None:
-        """Wait for the threads; with ``cancel``, after the tasks not yet begun are dropped and the one that
-        runs is stopped."""
+        """Wait for the threads; with ``cancel``, after the tasks not yet begun are dropped and those that
+        run are stopped."""
         if cancel:
             self.stopped.set()
-            if self.stop is not None and self.runner is not None:
+            if self.stop is not None and self.runners:
                 self.stop()
-        self.todo.put(None)
-        if self.runner is not None:
-            self.runner.join()
+        for _ in self.runners:
+            self.todo.put(None)
+        for runner in self.runners:
+            runner.join()
         self.finisher.shutdown(wait=True, cancel_futures=cancel)
 
 

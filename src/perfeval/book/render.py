@@ -26,6 +26,7 @@ told not to go.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -529,6 +530,67 @@ def render(root: Path, output: Path, jobs: int, wait: bool = False) -> int:
     return 0 if result == 0 else 1
 
 
+class _Spare:
+    """This process as a spare (``--spare-fd``, :mod:`perfeval.book.spares`): it waits, in a thread, for the
+    build that claims it on the listening socket it was given. That build sends its process id and the ends of
+    three pipes, which become this process's standard input, output and error; the exit status goes back on
+    the connection (this process is not that build's child). Unclaimed at the deadline (seconds since the
+    epoch), the process ends; claimed, it ends when that build is gone (as a child the build started dies
+    with it)."""
+
+    def __init__(self, listening_fd: int, deadline: float) -> None:
+        import threading
+
+        self.listener_fd, self.deadline = listening_fd, deadline
+        self.conn: Any = None
+        self.claimed = threading.Event()
+        threading.Thread(target=self._accept, name="perfeval-spare", daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import time
+
+        listener = socket.socket(fileno=self.listener_fd)
+        listener.settimeout(max(0.0, self.deadline - time.time()))
+        try:
+            conn, _ = listener.accept()
+            conn.settimeout(None)
+            message, fds, _, _ = socket.recv_fds(conn, 64, 3)
+            owner = int(message.decode("ascii"))
+            if len(fds) != 3:
+                raise ValueError("three file descriptors expected")
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):   # unclaimed: the private folder of the socket goes too
+                address = listener.getsockname()
+                os.unlink(address)
+                os.rmdir(os.path.dirname(address))
+            os._exit(3)
+        listener.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        self.conn = conn
+        self.claimed.set()
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    def report(self, status: int) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(OSError):
+                self.conn.sendall(f"{status}\n".encode("ascii"))
+
+
+_spare: list[_Spare] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m perfeval.book.render", description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
@@ -541,8 +603,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--last-render", type=Path, default=None,
                         help="with --imports-first: the last render's folder, whose environment and search index "
                              "are read while waiting for 'load' (the build moves it to --path-output meanwhile)")
+    parser.add_argument("--spare-fd", type=int, default=None,
+                        help="with --imports-first: wait as a spare, on this listening socket, for the build that "
+                             "claims this process (perfeval.book.spares)")
+    parser.add_argument("--spare-deadline", type=float, default=0.0,
+                        help="with --spare-fd: the time (seconds since the epoch) until which to wait")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
+    if args.spare_fd is not None:
+        _spare.append(_Spare(args.spare_fd, args.spare_deadline))
     if args.wait and hasattr(os, "nice"):
         try:
             os.nice(WAIT_NICENESS)
@@ -558,6 +627,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # object the collector tracks when it starts (``gc.get_objects``), which the environment no longer is.
         gc.freeze()
         _import_ahead()
+        for spare in _spare:
+            spare.claimed.wait()
         if sys.stdin.readline().strip() != "load":
             return 3
     os.chdir(args.root)   # as jupyter-book's command line is run: relative paths in the config are the book's
@@ -570,4 +641,6 @@ if __name__ == "__main__":
     status = main()
     sys.stdout.flush()
     sys.stderr.flush()
+    for spare in _spare:
+        spare.report(status)
     os._exit(status)

@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
 
+from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
 from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
@@ -141,17 +142,34 @@ class RenderJob:
         self.phases = {} if phases is None else phases
         self.staging = self.html_dir.parent / SPHINX_STAGING
         self.cache = self.html_dir.parent / SPHINX_CACHE
-        self.child: _Child | None = None
-        self.early: _Child | None = None   # started by :meth:`spawn_early`, told to load by :meth:`start`
+        self.child: Any = None              # a _Child, or a claimed spare (spares.SpareChild)
+        self.early: Any = None              # started by :meth:`spawn_early`, told to load by :meth:`start`
+        self.spares_dir: Path | None = None   # where spare children are registered (None: none is used or left)
         self.from_cache = False
+
+    def _early_cmd(self) -> list[str]:
+        return [*self.cmd, "--wait", "--imports-first", "--last-render", str(self.cache),
+                "--path-output", str(self.staging)]
 
     def spawn_early(self) -> None:
         """Start the child before the table of contents is written: it imports Sphinx and the word dictionary
-        and waits to be told to load the book (:meth:`start`, once ``docnames`` and ``navigation`` are set).
-        A job started so is finished or cancelled as any other."""
+        and waits to be told to load the book (:meth:`start`, once ``docnames`` and ``navigation`` are set);
+        the spare the last build left has done so already (:mod:`perfeval.book.spares`), and is taken instead
+        when there is one for this book. A job started so is finished or cancelled as any other."""
         if self.early is None and self.child is None:
-            self.early = _Child([*self.cmd, "--wait", "--imports-first", "--last-render", str(self.cache),
-                                 "--path-output", str(self.staging)], self.root)
+            self.early = self._claim() or _Child(self._early_cmd(), self.root)
+
+    def _claim(self) -> Any:
+        if self.spares_dir is None or not self.environment:
+            return None
+        return spares.claim_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment)
+
+    def leave_spare(self) -> bool:
+        """Start a render child for the next build of this book (a spare, :mod:`perfeval.book.spares`), unless
+        one waits already; after a render or a render found unnecessary."""
+        if self.spares_dir is None or not self.environment:
+            return False
+        return spares.launch_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment)
 
     def start(self, sources: Mapping[str, str]) -> None:
         """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start
@@ -171,6 +189,8 @@ class RenderJob:
         self.phases["render_start"] = round(time.perf_counter() - started, 3)
 
     def _spawn(self) -> None:
+        if self.early is None:
+            self.early = self._claim()
         if self.early is not None:
             self.child, self.early = self.early, None
             self.child.say("load")

@@ -42,8 +42,9 @@ MINUTES_ENV = "PERFEVAL_SPARE_MINUTES"
 DEFAULT_MINUTES = 20.0
 #: Builds a kernel serves before a fresh one replaces it (its memory is what pages left behind, reset or not).
 MAX_BUILDS = 50
-#: Seconds to wait for a claimed spare to answer (it is up and primed: it answers at once, or is broken).
-CONNECT_TIMEOUT = 10
+#: Seconds to wait for a claimed spare to answer: at once when it is up and primed; a spare left by a build that
+#: just ended may still be starting (still sooner than a kernel started now), on a busy machine for long.
+CONNECT_TIMEOUT = 60
 #: Environment variables a page's result may depend on (locale, time zone, paths, hashing): a spare started
 #: under other values is not used.
 STAMPED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "TZ", "HOME", "PATH", "PYTHONPATH",
@@ -103,8 +104,8 @@ def _folder(build_dir: Path) -> Path:
     return build_dir / SPARES
 
 
-def _registration(build_dir: Path, kernel_name: str, cwd: str) -> Path:
-    name = hashlib.sha256(f"{kernel_name}\0{cwd}".encode()).hexdigest()[:16]
+def _registration(build_dir: Path, kernel_name: str, cwd: str, lane: int = 0) -> Path:
+    name = hashlib.sha256(f"{kernel_name}\0{cwd}\0{lane}".encode()).hexdigest()[:16]
     return _folder(build_dir) / f"kernel-{name}.json"
 
 
@@ -172,13 +173,13 @@ def _remove_files(connection_file: str) -> None:
     connection.with_name(connection.name.replace("connection-", "start-", 1)).with_suffix(".py").unlink(missing_ok=True)
 
 
-def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> tuple[Any, Any] | None:
+def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str, lane: int = 0) -> tuple[Any, Any] | None:
     """The spare registered for this kernel and folder, claimed for this process and connected: (manager,
     client); None when there is none, or it was started for something else, or it does not answer (it is then
     stopped)."""
     if not minutes():
         return None
-    path = _registration(build_dir, kernel_name, cwd)
+    path = _registration(build_dir, kernel_name, cwd, lane)
     taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
     try:
         os.rename(path, taken)
@@ -203,7 +204,14 @@ def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> tupl
     try:
         kc.load_connection_file(manager.connection_file)
         kc.start_channels()
-        run_sync(kc.wait_for_ready)(timeout=CONNECT_TIMEOUT)
+        limit = time.monotonic() + CONNECT_TIMEOUT
+        while True:   # in steps, so that a spare that dies meanwhile is not waited for
+            try:
+                run_sync(kc.wait_for_ready)(timeout=2)
+                break
+            except RuntimeError:
+                if time.monotonic() > limit or not _same_process(manager.pid, manager.created):
+                    raise
         kc.allow_stdin = False
         run_code(kc, f"__import__('builtins').__perfeval_spare__['owner'] = {os.getpid()}")
         run_code(kc, PRIME_CHECK)
@@ -217,7 +225,7 @@ def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> tupl
     return manager, kc
 
 
-def launch(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> bool:
+def launch(build_dir: Path, kernel_name: str, cwd: str, environment: str, lane: int = 0) -> bool:
     """Start a spare for the next build (without waiting for it) and register it; False when spares are off or
     it could not be started. Its start-up code and connection file are in ``_build/spares/`` (this process may
     end before the kernel has read them)."""
@@ -244,11 +252,14 @@ def launch(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> boo
             stderr=subprocess.DEVNULL, extra_arguments=[*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_files={start}"])
         pid = km.provisioner.process.pid
         created = psutil.Process(pid).create_time()
+        # The manager removes the connection file when it is freed (``__del__``), which may be before the kernel
+        # has read it; the file belongs to the spare now (removed when it is stopped, or swept once it is gone).
+        km._connection_file_written = False
     except Exception:  # noqa: BLE001 - no spare: the next build starts its kernel itself
         connection.unlink(missing_ok=True)
         start.unlink(missing_ok=True)
         return False
-    _register(build_dir, kernel_name, cwd, environment, pid, created, str(connection), 0)
+    _register(build_dir, kernel_name, cwd, environment, pid, created, str(connection), 0, lane)
     return True
 
 
@@ -266,8 +277,8 @@ def _sweep(folder: Path) -> None:
 
 
 def _register(build_dir: Path, kernel_name: str, cwd: str, environment: str, pid: int, created: float,
-              connection_file: str, builds: int) -> None:
-    path = _registration(build_dir, kernel_name, cwd)
+              connection_file: str, builds: int, lane: int = 0) -> None:
+    path = _registration(build_dir, kernel_name, cwd, lane)
     entry = {"pid": pid, "created": created, "connection_file": connection_file, "builds": builds,
              "stamp": spare_stamp(environment, kernel_name, cwd), "kernel": kernel_name, "cwd": cwd}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -277,14 +288,14 @@ def _register(build_dir: Path, kernel_name: str, cwd: str, environment: str, pid
     os.replace(tmp, path)
 
 
-def has_registration(build_dir: Path, kernel_name: str, cwd: str) -> bool:
-    """Whether a spare is registered for this kernel and folder (not yet whether it can be used)."""
-    return _registration(build_dir, kernel_name, cwd).is_file()
+def has_registration(build_dir: Path, kernel_name: str, cwd: str, lane: int = 0) -> bool:
+    """Whether a spare is registered for this kernel, folder and lane (not yet whether it can be used)."""
+    return _registration(build_dir, kernel_name, cwd, lane).is_file()
 
 
-def registered(build_dir: Path, kernel_name: str, cwd: str, environment: str) -> bool:
+def registered(build_dir: Path, kernel_name: str, cwd: str, environment: str, lane: int = 0) -> bool:
     """Whether a spare that the next build could claim is registered (started for this code, alive)."""
-    path = _registration(build_dir, kernel_name, cwd)
+    path = _registration(build_dir, kernel_name, cwd, lane)
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
         return (entry.get("stamp") == spare_stamp(environment, kernel_name, cwd)
@@ -294,44 +305,44 @@ def registered(build_dir: Path, kernel_name: str, cwd: str, environment: str) ->
 
 
 def keep(build_dir: Path, kernel_name: str, cwd: str, environment: str, pair: tuple[Any, Any] | None,
-         launch_new: bool) -> None:
+         launch_new: bool, lane: int = 0) -> None:
     """At the end of a build: leave ``pair`` (the warm kernel its pages ran in, taken out of this process's
-    kernels) as the spare; or, when there is none and ``launch_new``, start one unless one is registered.
-    A kernel that served :data:`MAX_BUILDS` builds, or that this build cannot hand over, is stopped."""
+    kernels) as the spare of ``lane``; or, when there is none and ``launch_new``, start one unless one is
+    registered. A kernel that served :data:`MAX_BUILDS` builds, or that this build cannot hand over, is
+    stopped."""
     wait = minutes()
     if pair is not None:
         km, kc = pair
         builds = getattr(km, "builds", 0) + 1
         handed = False
-        if wait and builds < MAX_BUILDS and not registered(build_dir, kernel_name, cwd, environment):
-            handed = _hand_over(build_dir, kernel_name, cwd, environment, km, kc, builds, time.time() + wait * 60)
+        if wait and builds < MAX_BUILDS and not registered(build_dir, kernel_name, cwd, environment, lane):
+            handed = _hand_over(build_dir, kernel_name, cwd, environment, km, kc, builds, time.time() + wait * 60,
+                                lane)
         if not handed:
             _stop(km, kc)
             launch_new = True
         else:
             return
-    if launch_new and wait and not registered(build_dir, kernel_name, cwd, environment):
-        launch(build_dir, kernel_name, cwd, environment)
+    if launch_new and wait and not registered(build_dir, kernel_name, cwd, environment, lane):
+        launch(build_dir, kernel_name, cwd, environment, lane)
 
 
 def _hand_over(build_dir: Path, kernel_name: str, cwd: str, environment: str, km: Any, kc: Any, builds: int,
-               deadline: float) -> bool:
+               deadline: float, lane: int = 0) -> bool:
     """Make the kernel of ``km``/``kc`` a spare: it is told to wait for the next build (unowned, a new deadline)
-    and registered. Only a kernel this process can give up without stopping it: a spare it claimed, or a
-    kernel it started that outlives it."""
+    and registered. Only a kernel this process can give up without stopping it: a spare it claimed (a kernel
+    it started as its own child ends with it: its parent poller)."""
     from perfeval.book.kernel_start import run_code
 
-    if isinstance(km, SpareManager):
-        pid, created, connection = km.pid, km.created, km.connection_file
-    else:
-        return False      # started as this process's child: it ends with this process (its parent poller)
+    if not isinstance(km, SpareManager):
+        return False
     try:
         run_code(kc, f"__import__('builtins').__perfeval_spare__.update(owner=0, deadline={deadline!r})")
     except Exception:  # noqa: BLE001
         return False
     with contextlib.suppress(Exception):
         kc.stop_channels()
-    _register(build_dir, kernel_name, cwd, environment, pid, created, connection, builds)
+    _register(build_dir, kernel_name, cwd, environment, km.pid, km.created, km.connection_file, builds, lane)
     return True
 
 
@@ -343,7 +354,8 @@ def _stop(km: Any, kc: Any) -> None:
 
 
 def stop_all(build_dir: Path) -> int:
-    """Stop every spare registered in ``build_dir`` (e.g. before the build folder is removed); returns how many."""
+    """Stop every spare registered in ``build_dir``, kernels and the render child (e.g. before the build folder
+    is removed); returns how many."""
     stopped = 0
     for path in sorted(_folder(build_dir).glob("kernel-*.json")) if _folder(build_dir).is_dir() else []:
         try:
@@ -364,4 +376,222 @@ def stop_all(build_dir: Path) -> int:
                 stopped += 1
         with contextlib.suppress(OSError, KeyError, TypeError):
             _remove_files(str(entry["connection_file"]))
-    return stopped
+    return stopped + stop_render(build_dir)
+
+
+# --- the render's child -------------------------------------------------------------------------------------
+#
+# The render child (perfeval.book.render) spends its first seconds importing Sphinx and its extensions and
+# reading the last render's environment and search index, before it can be told to load the book. A build that
+# rendered leaves one that has done so (``--spare-fd``): it listens on a socket in a private folder, and the next
+# build that renders claims it (:func:`claim_render`), handing it the pipes a child of its own would have.
+
+RENDER_REGISTRATION = "render.json"
+
+
+def render_stamp(environment: str, cmd: list[str], cwd: str) -> str:
+    """What a spare render child must have been started for: the code and stack, its command (the book, the
+    number of processes, the render folders), its folder and the environment variables pages depend on."""
+    wanted = {"environment": environment, "cmd": cmd, "cwd": cwd,
+              "env": {name: os.environ.get(name) for name in STAMPED_ENV}}
+    return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
+
+
+def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -> bool:
+    """Start a spare render child running ``cmd`` (the child's command up to its own options) in ``cwd`` and
+    register it; False when spares are off, one is registered already, or it could not be started."""
+    wait = minutes()
+    path = _folder(build_dir) / RENDER_REGISTRATION
+    if not wait or _live_render(path) is not None:
+        return False
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    import psutil
+
+    folder = tempfile.mkdtemp(prefix="perfeval-spare-")   # private (0700); a short path (sockets allow ~100 bytes)
+    address = os.path.join(folder, "render.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address)
+        listener.listen(1)
+        deadline = time.time() + wait * 60
+        proc = subprocess.Popen(
+            [*cmd, "--spare-fd", str(listener.fileno()), "--spare-deadline", repr(deadline)], cwd=cwd,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            pass_fds=[listener.fileno()])
+        created = psutil.Process(proc.pid).create_time()
+    except Exception:  # noqa: BLE001 - no spare: the next build starts its render child itself
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    finally:
+        listener.close()
+    _folder(build_dir).mkdir(parents=True, exist_ok=True)
+    entry = {"pid": proc.pid, "created": created, "socket": address, "stamp": render_stamp(environment, cmd, cwd)}
+    _write_private(path, entry)
+    return True
+
+
+def _live_render(path: Path) -> dict[str, Any] | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        return entry if _same_process(int(entry["pid"]), float(entry["created"])) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_private(path: Path, entry: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(entry, f)
+    os.replace(tmp, path)
+
+
+class SpareChild:
+    """A claimed spare render child, used as :class:`perfeval.book.rendering` uses a child of its own: told
+    lines on its standard input (:meth:`say`), told to go and waited for (:meth:`go`: its output and status),
+    killed with every process it forked (:meth:`kill`)."""
+
+    def __init__(self, pid: int, created: float, conn: Any, stdin: Any, stdout: Any, stderr: Any,
+                 args: list[str]) -> None:
+        self.pid, self.created, self.conn = pid, created, conn
+        self.stdin, self.stdout, self.stderr, self.args = stdin, stdout, stderr, args
+
+    def say(self, line: str) -> None:
+        try:
+            self.stdin.write(line + "\n")
+            self.stdin.flush()
+        except OSError:
+            pass   # it is gone: go() reports its status and output
+
+    def go(self) -> Any:
+        import subprocess
+        import threading
+
+        try:
+            with contextlib.suppress(OSError):
+                self.stdin.write("go\n")
+                self.stdin.close()
+            err: list[str] = []
+            reader = threading.Thread(target=lambda: err.append(self.stderr.read()), daemon=True)
+            reader.start()
+            out = self.stdout.read()
+            reader.join()
+            status = b""
+            with contextlib.suppress(OSError):
+                while not status.endswith(b"\n"):
+                    chunk = self.conn.recv(16)
+                    if not chunk:
+                        break
+                    status += chunk
+        except BaseException:
+            self.kill()
+            raise
+        self._close()
+        try:
+            code = int(status.decode("ascii").strip())
+        except ValueError:
+            code = 1
+        return subprocess.CompletedProcess(self.args, code, out, "".join(err))
+
+    def kill(self) -> None:
+        """Kill it and every process it forked (its own process group), and wait until it is gone."""
+        if _same_process(self.pid, self.created):
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signal.SIGKILL)
+        self._close()
+        limit = time.monotonic() + 30
+        while _same_process(self.pid, self.created) and time.monotonic() < limit:
+            time.sleep(0.05)
+
+    def _close(self) -> None:
+        for stream in (self.stdin, self.stdout, self.stderr, self.conn):
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+def claim_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -> SpareChild | None:
+    """The spare render child registered for this book, claimed (None when there is none, or it was started
+    for something else: it is then stopped)."""
+    if not minutes():
+        return None
+    path = _folder(build_dir) / RENDER_REGISTRATION
+    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+    try:
+        os.rename(path, taken)
+    except OSError:
+        return None
+    try:
+        entry = json.loads(taken.read_text(encoding="utf-8"))
+        pid, created, address = int(entry["pid"]), float(entry["created"]), str(entry["socket"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        taken.unlink(missing_ok=True)
+    import shutil
+    import socket
+
+    try:
+        if entry.get("stamp") != render_stamp(environment, cmd, cwd) or not _same_process(pid, created):
+            _kill_group(pid, created)
+            return None
+        return _connect_render(pid, created, address, cmd)
+    finally:
+        shutil.rmtree(os.path.dirname(address), ignore_errors=True)   # connected or not, the socket is done with
+
+
+def _connect_render(pid: int, created: float, address: str, cmd: list[str]) -> SpareChild | None:
+    import socket
+
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ends: list[int] = []
+    try:
+        conn.settimeout(CONNECT_TIMEOUT)
+        conn.connect(address)
+        conn.settimeout(None)
+        stdin_r, stdin_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        ends = [stdin_r, stdin_w, out_r, out_w, err_r, err_w]
+        socket.send_fds(conn, [str(os.getpid()).encode("ascii")], [stdin_r, out_w, err_w])
+    except OSError:
+        conn.close()
+        for fd in ends:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _kill_group(pid, created)
+        return None
+    for fd in (stdin_r, out_w, err_w):
+        os.close(fd)
+    return SpareChild(pid, created, conn, os.fdopen(stdin_w, "w", encoding="utf-8"),
+                      os.fdopen(out_r, encoding="utf-8", errors="replace"),
+                      os.fdopen(err_r, encoding="utf-8", errors="replace"), cmd)
+
+
+def _kill_group(pid: int, created: float) -> None:
+    if _same_process(pid, created):
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def stop_render(build_dir: Path) -> bool:
+    """Stop the spare render child registered in ``build_dir``, if any; whether one was stopped."""
+    path = _folder(build_dir) / RENDER_REGISTRATION
+    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+    try:
+        os.rename(path, taken)
+    except OSError:
+        return False
+    import shutil
+
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(os.path.dirname(str(json.loads(taken.read_text(encoding="utf-8"))["socket"])), ignore_errors=True)
+    entry = _live_render(taken)
+    taken.unlink(missing_ok=True)
+    if entry is None:
+        return False
+    _kill_group(int(entry["pid"]), float(entry["created"]))
+    return True

@@ -14,6 +14,7 @@ file system with the client run tasks that way.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import functools
 import os
@@ -126,8 +127,9 @@ class Workspace:
 
 
 _workspace: Workspace | None = None
-#: One task at a time per process: a kernel runs one notebook at a time, papermill changes the working directory
-#: for engines other than the warm one, and the workspace is shared.
+#: One task at a time per process, but for the warm engine's tasks without files: papermill changes the working
+#: directory for engines other than the warm one, and the workspace is shared (a warm kernel runs one notebook
+#: at a time: each lane of pages has its own).
 _task_lock = threading.Lock()
 
 
@@ -168,7 +170,10 @@ def start_task(task: Task) -> Callable[[], Result]:
             f"{perfeval.__version__} 代码或依赖版本与本机不同，拒绝执行；请在工作节点安装与本机相同的 perfeval 及依赖"),
             inputs=task.inputs)
         return lambda: refused
-    with _task_lock:
+    # The warm engine's pages, reading their files where they are, may run at once in several lanes (threads,
+    # each with its own kernel: pool._Background); other tasks one at a time.
+    alone = task.files is not None or task.engine != DEFAULT_ENGINE
+    with _task_lock if alone else contextlib.nullcontext():
         finish = _execute(task)
         if task.files is not None:   # its files are in the workspace, which the next task's replace
             result = finish()
