@@ -60,6 +60,11 @@ DOWNLOADS = "downloads"
 RENDER_FILE = ".perfeval-render.json"
 #: In a render folder: the files of its HTML output as they were when published, and the release they went to.
 PUBLISHED_FILE = ".perfeval-published.json"
+#: Beside a render's HTML output (``_build/``), written by the build before it says "go" to a render from the
+#: render folder whose HTML output it kept: the sources whose content changed since that render, and those gone
+#: (``{"changed": [...], "removed": [...]}``, paths under the book's folder). The render copies the downloads
+#: among them (:func:`perfeval.book.render._copy_changed_extra_files`); read once and removed.
+CHANGED_FILE = ".perfeval-changed.json"
 
 
 class RenderError(Exception):
@@ -299,8 +304,9 @@ def jupyter_book_command(root: Path, jobs: int = 1) -> list[str]:
     return render.command(root, jobs)
 
 
-def prune_staging(staging: Path, docnames: Collection[str], navigation: str, downloads_dir: Path) -> None:
-    """Remove from a render folder (the last render) everything that is not part of the current book.
+def prune_staging(staging: Path, docnames: Collection[str], navigation: str, downloads_dir: Path) -> bool:
+    """Remove from a render folder (the last render) everything that is not part of the current book; returns
+    whether the HTML output was kept (else it is all to be written again).
 
     - doctrees and executed copies of pages that are no longer in the table of contents;
     - published downloads whose source file (under ``downloads_dir``) no longer exists;
@@ -321,7 +327,7 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
     old = recorded.read_text(encoding="utf-8") if recorded.is_file() else None
     if old != navigation:
         shutil.rmtree(html, ignore_errors=True)
-        return
+        return False
     published = html / DOWNLOADS
     if published.is_dir():
         sources_files, sources_dirs = _tree(str(downloads_dir))
@@ -331,6 +337,7 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
                 os.unlink(os.path.join(published, rel))
         for rel in sorted(dirs - sources_dirs, reverse=True):
             shutil.rmtree(os.path.join(published, rel), ignore_errors=True)
+    return html.is_dir()
 
 
 def _tree(root: str) -> tuple[set[str], set[str]]:

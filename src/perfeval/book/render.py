@@ -342,6 +342,11 @@ def _copy_changed_extra_files() -> None:
         excluded = Matcher(self.config.exclude_patterns)
         outdir = str(self.outdir)
         made: set[str] = set()
+        hint = _changed_sources(Path(self.outdir).parent)
+        if hint is not None and old:
+            _copy_changed_only(self, hint, old, excluded)
+            write_json(record_path, old)
+            return
 
         def walk(folder: str, rel: str, extra_path: str) -> None:
             with os.scandir(folder) as it:
@@ -372,6 +377,47 @@ def _copy_changed_extra_files() -> None:
         write_json(record_path, new)
 
     StandaloneHTMLBuilder.copy_extra_files = copy_extra_files  # type: ignore[method-assign]
+
+
+def _changed_sources(folder: Path) -> dict[str, list[str]] | None:
+    """What the build said changed (:data:`perfeval.book.publish.CHANGED_FILE`), or None when it did not say
+    (every file is looked at then)."""
+    from perfeval.book.cache import read_json
+    from perfeval.book.publish import CHANGED_FILE
+
+    path = folder / CHANGED_FILE
+    data = read_json(path)
+    path.unlink(missing_ok=True)
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), list) and all(isinstance(v, str) for v in data[k]) for k in ("changed", "removed")):
+        return None
+    return {"changed": data["changed"], "removed": data["removed"]}
+
+
+def _copy_changed_only(builder: Any, hint: dict[str, list[str]], record: dict[str, Any], excluded: Any) -> None:
+    """Copy the ``html_extra_path`` files the build said changed, and forget those gone: the work of a small
+    change, where looking at every download (15 000 at 1000 departments) cost more than the change. The record
+    is updated in place."""
+    import shutil
+
+    for extra_path in builder.config.html_extra_path:
+        prefix = extra_path.strip("/") + "/"
+        for rel in hint["removed"]:
+            if rel.startswith(prefix):
+                record.pop(f"{extra_path}/{rel[len(prefix):]}", None)
+        for rel in hint["changed"]:
+            if not rel.startswith(prefix) or excluded(rel[len(prefix):]):
+                continue
+            path = rel[len(prefix):]
+            source = os.path.join(str(builder.confdir), extra_path, path)
+            try:
+                stat = os.stat(source)
+            except OSError:
+                continue
+            dest = os.path.join(str(builder.outdir), path)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copyfile(source, dest)
+            record[f"{extra_path}/{path}"] = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 class _PrunedGlob:

@@ -39,7 +39,7 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
-from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
+from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
                                    prepare_release, prune_staging, publish_render)
 
 #: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
@@ -146,6 +146,7 @@ class RenderJob:
         self.early: Any = None              # started by :meth:`spawn_early`, told to load by :meth:`start`
         self.spares_dir: Path | None = None   # where spare children are registered (None: none is used or left)
         self.from_cache = False
+        self.html_kept = False   # the render folder's HTML output is the last render's, pruned (start)
 
     def _early_cmd(self) -> list[str]:
         return [*self.cmd, "--wait", "--imports-first", "--last-render", str(self.cache),
@@ -180,9 +181,10 @@ class RenderJob:
                            and changes(self.cache, self.environment, sources) is not None)
         if self.from_cache:
             os.replace(self.cache, self.staging)
+            (self.staging / "_build" / CHANGED_FILE).unlink(missing_ok=True)   # left by an interrupted build
             # The child reads the last render's environment (which pruning leaves alone) while we prune.
             self._spawn()
-            prune_staging(self.staging, self.docnames, self.navigation, self.downloads_dir)
+            self.html_kept = prune_staging(self.staging, self.docnames, self.navigation, self.downloads_dir)
         else:
             shutil.rmtree(self.cache, ignore_errors=True)
             self._spawn()
@@ -227,14 +229,21 @@ class RenderJob:
             changed = changes(self.staging, self.environment, sources) if self.from_cache else None
             if self.from_cache and changed is None:
                 self._restart_from_scratch()
-            elif changed:
-                touch(self.root, changed)
+            elif changed is not None:
+                if changed:
+                    touch(self.root, changed)
+                if self.html_kept:
+                    # What changed, for the child to copy the downloads that did (not look at all of them); when
+                    # the HTML output went (the navigation changed), every file is copied again.
+                    removed = sorted(set(_recorded(self.staging)["sources"]) - set(sources))
+                    write_json(self.staging / "_build" / CHANGED_FILE, {"changed": sorted(changed), "removed": removed})
             # While the child renders, the release to publish into is made of the current one (the files of
             # a small change are then all there is to write); a render from scratch rewrites everything anyway.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 preparing = pool.submit(prepare_release, self.html_dir) if self.from_cache else None
                 failure = self._run()
                 prepared = preparing.result() if preparing is not None else None
+            (self.staging / "_build" / CHANGED_FILE).unlink(missing_ok=True)   # said for this render only
             if failure and self.from_cache:
                 self.say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
                 self._restart_from_scratch()

@@ -196,8 +196,21 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def mystnb_css_first(app: Any) -> None:
+    """``builder-inited``: MyST-NB copies its style sheet (``_static/mystnb.<hash>.css``) only when the build
+    has finished, so a page written before the file exists links it without Sphinx's ``?v=`` checksum and a
+    page written by a later, incremental render with it: a rebuilt page would differ from the same page of a
+    cold build. Copied first, every page links it the same way."""
+    if getattr(app.builder, "format", "") == "html" and "myst_nb" in app.extensions:
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        Path(app.builder.outdir, "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(ChineseSearch)
+    app.connect("builder-inited", mystnb_css_first)
     app.add_post_transform(ChartAltText)
     app.add_transform(PartSections)
     app.add_transform(DepartmentMark)
