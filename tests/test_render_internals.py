@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import random
+from types import SimpleNamespace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.search import IndexBuilder
@@ -80,3 +82,30 @@ def test_a_file_changed_since_it_was_hashed_is_seen_by_its_identity(tmp_path: Pa
     other.write_text("x: 2\n", encoding="utf-8")                       # a changed framework
     assert hashes.any_changed([tmp_path / "data"], [other])
     assert hashes.any_changed([], [tmp_path / "gone.yaml"])            # a file that is not there
+
+
+def test_the_templates_a_render_used_are_compiled_by_the_next_while_it_waits(tmp_path: Path) -> None:
+    import jinja2
+
+    from perfeval.book import render
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{% include 'part.html' %}!", encoding="utf-8")
+    (tmp_path / "t" / "part.html").write_text("{{ x }}", encoding="utf-8")
+    (tmp_path / "t" / "unused.html").write_text("{{ y }}", encoding="utf-8")
+
+    def app() -> Any:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")))
+        return SimpleNamespace(outdir=str(tmp_path / "html"), builder=SimpleNamespace(
+            templates=SimpleNamespace(environment=env)))
+
+    first = app()
+    assert first.builder.templates.environment.get_template("page.html").render(x=1) == "1!"
+    render._record_templates(first)
+    second = app()
+    render._compile_templates(second)
+    cached = {key[1] for key in second.builder.templates.environment.cache.keys()}
+    assert cached == {"page.html", "part.html"}          # what the last render used, not every template
+    (tmp_path / render.TEMPLATES_FILE).write_text("not json", encoding="utf-8")
+    render._compile_templates(app())                     # a record that does not read: nothing compiled ahead
