@@ -197,6 +197,10 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+        # What the rebuild rendered from (the walk before the pages ran, updated with what they wrote) is what
+        # a walk of the project finds now.
+        record = json.loads((root / "_build" / publish.SPHINX_CACHE / publish.RENDER_FILE).read_text(encoding="utf-8"))
+        assert record["sources"] == cache.render_sources(root, cache.FileHashes(None))
         assert _spares(root) == {pid: 1 for pid in left}       # both ran pages and were handed on
         # The render child that waited rendered the book and ended; another waits for the next build.
         again = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))

@@ -109,3 +109,25 @@ def test_the_templates_a_render_used_are_compiled_by_the_next_while_it_waits(tmp
     assert cached == {"page.html", "part.html"}          # what the last render used, not every template
     (tmp_path / render.TEMPLATES_FILE).write_text("not json", encoding="utf-8")
     render._compile_templates(app())                     # a record that does not read: nothing compiled ahead
+
+
+def test_the_sources_updated_with_what_pages_wrote_are_the_walk_of_the_project(tmp_path: Path) -> None:
+    root = tmp_path
+    downloads = root / "book/_extra/downloads/2024"
+    for code in ("a", "b"):
+        (downloads / code).mkdir(parents=True)
+        (downloads / code / "t1.csv").write_text(code, encoding="utf-8")
+        (downloads / code / "t2.csv").write_text(code * 2, encoding="utf-8")
+        (root / "book/2024").mkdir(parents=True, exist_ok=True)
+        (root / f"book/2024/{code}.ipynb").write_text("{}", encoding="utf-8")
+    (root / "_toc.yml").write_text("root: intro\n", encoding="utf-8")
+    hashes = cache.FileHashes(None)
+    before = cache.render_sources(root, hashes)
+    # Page "a" runs again: its notebook changes, one download changes, one goes, one is new.
+    (root / "book/2024/a.ipynb").write_text('{"x": 1}', encoding="utf-8")
+    (downloads / "a" / "t1.csv").write_text("changed", encoding="utf-8")
+    (downloads / "a" / "t2.csv").unlink()
+    (downloads / "a" / "t3.csv").write_text("new", encoding="utf-8")
+    updated = cache.update_sources(before, root, hashes, [root / "book/2024/a.ipynb"], [downloads / "a"])
+    assert updated == cache.render_sources(root, cache.FileHashes(None))
+    assert updated != before

@@ -19,6 +19,7 @@ shape, is ignored (that entry, or the whole file) and rebuilt; it never stops a 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata as md
 import json
@@ -293,6 +294,37 @@ def render_sources(root: Path, hashes: FileHashes) -> dict[str, str]:
 
     for top in RENDER_SOURCES:
         walk(str(root / top), top)
+    return out
+
+
+def update_sources(before: Mapping[str, str], root: Path, hashes: FileHashes, files: Iterable[Path],
+                   folders: Iterable[Path]) -> dict[str, str]:
+    """:func:`render_sources` as it is after a build wrote ``files`` and the files directly in ``folders`` (a
+    page's notebook; the folders of its downloads, in which it also removes what it no longer offers), when
+    ``before`` was the walk before those writes and nothing else was written under the project: only those are
+    looked at again (at 1000 departments the walk looks at 17 000 files)."""
+    out = dict(before)
+    base = str(root)
+    for folder in set(map(str, folders)):
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = rel + "/"
+        for key in [k for k in out if k.startswith(prefix) and "/" not in k[len(prefix):]]:
+            del out[key]
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_file():
+                    out[prefix + entry.name] = hashes.sha256(entry.path, entry.stat())
+    for path in set(map(str, files)):
+        rel = os.path.relpath(path, base).replace(os.sep, "/")
+        try:
+            out[rel] = hashes.sha256(path)
+        except OSError:
+            out.pop(rel, None)
     return out
 
 

@@ -311,10 +311,15 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
     clock("toc")
     bar = Progress(len(runs), 0, options.progress)
 
+    walked: dict[str, str] | None = None           # the render's sources before any page was written
+    written: set[Path] = set()                      # what pages wrote since: notebooks, their downloads' folders
+    folders: set[Path] = set()
+
     def waves() -> Iterator[list[Task]]:
+        nonlocal walked
         yield first
         if job is not None:   # the render starts while the first pages run, unless nothing is to be rendered
-            before = cache.render_sources(layout.root, hashes)
+            before = walked = cache.render_sources(layout.root, hashes)
             if first or previous.get("published") != cache.render_key(environment, before):
                 job.start(before)
         second: list[Task] = []
@@ -341,10 +346,13 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
     results: list[Result] = []
 
     def arrived(result: Result) -> None:
-        written = _write_result(layout, by_page, result)
+        if result.status != "failed":
+            written.add(layout.notebook_path(by_page[result.page]))
+            folders.update((layout.downloads_dir / rel).parent for rel in result.downloads)
+        hashes_of = _write_result(layout, by_page, result)
         results.append(result)
         report.seconds[result.page] = round(result.seconds, 3)
-        entries[result.page] = {**result.manifest_entry(), **written}
+        entries[result.page] = {**result.manifest_entry(), **hashes_of}
         if result.status == "failed":
             report.failed[result.page] = result.error
         else:
@@ -388,7 +396,10 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
         hashes.save()
         return report
     try:
-        sources = cache.render_sources(layout.root, hashes)
+        # All waves were planned before any page's result was written (run_tasks): the walk made then, with
+        # what the pages wrote since looked at again, is the walk now.
+        sources = (cache.update_sources(walked, layout.root, hashes, written, folders) if walked is not None
+                   else cache.render_sources(layout.root, hashes))
         key = cache.render_key(environment, sources)
         clock("sources")
         if not options.force and previous.get("published") == key and (layout.html_dir / "index.html").is_file():
