@@ -10,6 +10,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ from bs4 import BeautifulSoup
 from perfeval.book import BookLayout, BuildOptions, build, plan_runs
 from perfeval.book import publish, render
 from perfeval.book.plan import RecordCache, summaries
-from perfeval.book.sphinx_nav import move_current, move_expanded
+from perfeval.book.sphinx_nav import SIDEBARS_FILE, move_current, move_expanded
 from perfeval.errors import DataError
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
@@ -75,6 +76,42 @@ def test_parallel_render_with_derived_sidebars_equals_the_plain_render(built_boo
     b = _tree(tmp_path / "fast-out/_build/html", skip=(".buildinfo",))
     assert len(a) > 50 and a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_the_next_render_starts_with_the_sidebars_of_the_last(built_book: Path, tmp_path: Path) -> None:
+    """A render keeps the sidebars it computed (those of the processes that wrote pages for it too); the next
+    render of the same navigation starts with them, and writes what a render from scratch writes. A render of
+    another navigation does not use them."""
+    fast = _sources(built_book, tmp_path / "fast")
+    out = tmp_path / "fast-out"
+    _render(fast, out, jobs=2)
+    kept = out / "_build" / SIDEBARS_FILE
+    assert kept.is_file() and not list((out / "_build").glob(".perfeval-sidebars-*.part"))
+    with kept.open("rb") as f:
+        data = pickle.load(f)
+    assert len(data["by_family"]) >= 3
+    # A page's text changes (not its title): the navigation is the same, the kept sidebars are used.
+    page = fast / "book" / "how-to-read.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n补充说明。\n", encoding="utf-8")
+    _render(fast, out, jobs=1)
+    with kept.open("rb") as f:
+        assert pickle.load(f)["signature"] == data["signature"]
+    plain = _sources(fast, tmp_path / "plain")
+    _render(plain, tmp_path / "plain-out", jobs=1)
+    a = _tree(tmp_path / "plain-out/_build/html", skip=(".buildinfo",))
+    b = _tree(out / "_build/html", skip=(".buildinfo",))
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+    # A title changes: another navigation, the kept sidebars are not used (and are replaced).
+    text = page.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first.startswith("# ")
+    page.write_text(text.replace(first, first + "（修订）", 1), encoding="utf-8")
+    _render(fast, out, jobs=1)
+    with kept.open("rb") as f:
+        assert pickle.load(f)["signature"] != data["signature"]
+    assert "（修订）" in (out / "_build/html/book/how-to-read.html").read_text(encoding="utf-8")
+    assert "（修订）" in _nav(out / "_build/html/book/intro.html")
 
 
 def _nav(page: Path) -> str:

@@ -32,12 +32,18 @@ Set ``perfeval_nav_cache = False`` (``sphinx: config:`` in ``_config.yml``) to t
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
+from sphinx import addnodes
 from sphinx.util.osutil import relative_uri
 
 CONFIG = "perfeval_nav_cache"
@@ -193,6 +199,14 @@ class SidebarCache:
         self.by_place: dict[tuple[Any, ...], Sidebar] = {}   # a head's sidebar, by where the head is listed
         self.derived = 0
         self.computed = 0
+        self.on_new: Callable[[str, tuple[Any, ...], Sidebar], None] | None = None   # see :class:`NavState`
+
+    def _add(self, table: str, key: tuple[Any, ...], sidebar: Sidebar) -> None:
+        known = getattr(self, table)
+        if key not in known:
+            known[key] = sidebar
+            if self.on_new is not None:
+                self.on_new(table, key, sidebar)
 
     def clear(self) -> None:
         self.by_family.clear()
@@ -219,7 +233,7 @@ class SidebarCache:
                 return html
         html = str(original(kind, startdepth, show_nav_level, **kwargs))
         self.computed += 1
-        self.by_family.setdefault((family, options), Sidebar(pagename, html))
+        self._add("by_family", (family, options), Sidebar(pagename, html))
         self._remember_head(uri, family, options)
         return html
 
@@ -244,7 +258,7 @@ class SidebarCache:
         if key not in self.by_place:
             sidebar = self._head_sidebar(uri, family, options)
             if sidebar is not None:
-                self.by_place[key] = sidebar
+                self._add("by_place", key, sidebar)
 
     def _from_sibling_head(self, uri: Callable[[str], str], family: tuple[Any, ...],
                            options: Any) -> Sidebar | None:
@@ -264,20 +278,100 @@ class SidebarCache:
         if html is None:
             return None
         sidebar = Sidebar(head, html)
-        self.by_family[(family, options)] = sidebar
+        self._add("by_family", (family, options), sidebar)
         return sidebar
+
+
+#: Beside a render's HTML output (``_build/``): the sidebars it computed, with the signature of the navigation
+#: they were computed for; the next render of the same navigation starts with them. Processes that write pages
+#: for it (a parallel write) add theirs to a file of their own (``.perfeval-sidebars-<pid>.part``), gathered
+#: when the render has finished.
+SIDEBARS_FILE = ".perfeval-sidebars.pickle"
+
+
+def signature(env: Any) -> str:
+    """What every sidebar is made of: the toctrees (which page lists which, with their options and captions) and
+    the title of every page they list (its markup too). Sidebars list titles only (``titles_only``)."""
+    h = hashlib.sha256()
+    for parent in sorted(env.toctree_includes):
+        h.update(f"{parent}\0{env.toctree_includes[parent]!r}\n".encode())
+        toc = env.tocs.get(parent)
+        for node in toc.findall(addnodes.toctree) if toc is not None else ():
+            h.update(repr(sorted((k, repr(v)) for k, v in node.attributes.items())).encode())
+    for doc in sorted(env.titles):
+        h.update(f"{doc}\0{env.titles[doc].pformat()}\n".encode())
+    h.update(repr(sorted(env.found_docs)).encode())
+    return h.hexdigest()
 
 
 class NavState:
     def __init__(self) -> None:
         self.families = Families()
         self.cache = SidebarCache(self.families)
+        self.cache.on_new = self._new
+        self.pid = os.getpid()
+        self.signature = ""
+        self.folder = ""     # where the render keeps its files (beside its HTML output)
+
+    def _new(self, table: str, key: tuple[Any, ...], sidebar: Sidebar) -> None:
+        """A sidebar computed by a process that writes pages for the render (forked): kept in its own file."""
+        if os.getpid() == self.pid or not self.folder:
+            return
+        with contextlib.suppress(OSError), open(os.path.join(self.folder, f".perfeval-sidebars-{os.getpid()}.part"),
+                                                 "ab") as f:
+            pickle.dump((self.signature, table, key, sidebar), f)
+
+    def load(self) -> None:
+        """Start with the sidebars the last render computed, when it was made for the same navigation."""
+        path = os.path.join(self.folder, SIDEBARS_FILE)
+        try:
+            with open(path, "rb") as f:
+                data = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return
+        if isinstance(data, dict) and data.get("signature") == self.signature and self.signature:
+            self.cache.by_family.update(data.get("by_family", {}))
+            self.cache.by_place.update(data.get("by_place", {}))
+
+    def save(self) -> None:
+        """Keep this render's sidebars (and those of the processes that wrote pages for it) for the next."""
+        parts = sorted(Path(self.folder).glob(".perfeval-sidebars-*.part")) if self.folder else []
+        for part in parts:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError), part.open("rb") as f:
+                while True:
+                    made_for, table, key, sidebar = pickle.load(f)
+                    if made_for == self.signature and table in ("by_family", "by_place"):
+                        getattr(self.cache, table).setdefault(key, sidebar)
+            part.unlink(missing_ok=True)
+        if not self.folder or not self.signature:
+            return
+        path = os.path.join(self.folder, SIDEBARS_FILE)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                pickle.dump({"signature": self.signature, "by_family": self.cache.by_family,
+                             "by_place": self.cache.by_place}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _env_updated(state: NavState, app: Any, env: Any) -> list[str]:
     state.families.update(env)
     state.cache.clear()
+    if app.config[CONFIG] and getattr(app.builder, "format", "") == "html":
+        state.folder = os.path.dirname(os.path.abspath(app.outdir))
+        state.signature = signature(env)
+        for stale in Path(state.folder).glob(".perfeval-sidebars-*.part"):   # of a render that was killed
+            stale.unlink(missing_ok=True)
+        state.load()
     return []
+
+
+def _build_finished(state: NavState, app: Any, exception: Exception | None) -> None:
+    if exception is None and state.signature:
+        state.save()
 
 
 def _wrap_theme(state: NavState, app: Any) -> None:
@@ -331,5 +425,6 @@ def setup(app: Any) -> dict[str, Any]:
     state = NavState()
     app.add_config_value(CONFIG, True, "html", [bool])
     app.connect("env-updated", functools.partial(_env_updated, state))
+    app.connect("build-finished", functools.partial(_build_finished, state))
     app.connect("builder-inited", functools.partial(_wrap_theme, state))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
