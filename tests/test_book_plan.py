@@ -121,6 +121,27 @@ def test_toc_pages_and_navigation() -> None:
     assert navigation([_chapter("a", "甲'", "主管"), runs[1]], "toc") != nav   # a title changed
 
 
+def test_the_table_of_contents_is_written_again_only_when_its_data_change(tmp_path: Path) -> None:
+    import yaml
+
+    from perfeval.book.toc import TOC_MEMO, write_toc
+
+    root = copy_project(tmp_path / "p")
+    layout = BookLayout.at(root)
+    runs = plan_runs(layout, FRAMEWORK)
+    text = write_toc(layout, runs)
+    assert yaml.safe_load(text) == make_toc(runs)
+    assert (root / "_toc.yml").read_text(encoding="utf-8") == text
+    assert (layout.build_dir / TOC_MEMO).is_file()
+    assert write_toc(layout, runs) == text                    # from the memo: the same text
+    fewer = [r for r in runs if r.page != "book/2024/qinghe-jiaoyu"]
+    changed = write_toc(layout, fewer)
+    assert changed != text and yaml.safe_load(changed) == make_toc(fewer)
+    assert (root / "_toc.yml").read_text(encoding="utf-8") == changed
+    (layout.build_dir / TOC_MEMO).write_text("{broken", encoding="utf-8")
+    assert write_toc(layout, runs) == text
+
+
 def test_demo_parts_come_after_every_real_part() -> None:
     def run(code: str, year: int, demo: bool) -> Run:
         return Run(page=f"book/{year}/{code}", template="/t/department.ipynb", parameters={}, title=code, code=code,
