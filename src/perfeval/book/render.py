@@ -297,7 +297,9 @@ def _search_index_pruned_by_what_goes() -> None:
     render (before feeding the changed pages, and again before dumping, with a dict of every page: iterated
     for each word). At 1000 pages that is 100 000 words, about a second. The words name only indexed pages
     (``_titles``: :meth:`IndexBuilder.feed` and ``load`` fill both, ``prune`` keeps them so), so removing the
-    few pages that go leaves the same sets, and nothing to do when none goes."""
+    few pages that go leaves the same sets, and nothing to do when none goes. A word left without a page (it
+    was only on pages that changed, and is no longer there) goes too: Sphinx kept it, as ``"word": []`` in
+    ``searchindex.js``, where a cold build has no such word."""
     from sphinx.search import IndexBuilder
 
     prune = IndexBuilder.prune
@@ -312,10 +314,14 @@ def _search_index_pruned_by_what_goes() -> None:
         finally:
             self._mapping, self._title_mapping = words, title_words
         if gone:
-            for names in words.values():
-                names.difference_update(gone)
-            for names in title_words.values():
-                names.difference_update(gone)
+            for mapping in (words, title_words):
+                empty = []
+                for word, names in mapping.items():
+                    names.difference_update(gone)
+                    if not names:
+                        empty.append(word)
+                for word in empty:
+                    del mapping[word]
 
     IndexBuilder.prune = pruned  # type: ignore[method-assign]
 

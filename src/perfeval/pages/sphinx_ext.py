@@ -150,10 +150,21 @@ def departments(env: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def add_department_names(app: Any, env: Any) -> None:
-    """``env-updated`` (after the demo pages are known): the chapters' department names join the dictionary."""
-    search_text.add_names(meta[UNIT_KEY] for doc, meta in env.metadata.items()
-                          if doc in env.found_docs and meta.get(UNIT_KEY) and not meta.get("nosearch"))
+#: Environment attribute: the department names the last render added to the dictionary.
+NAMES_ATTR = "perfeval_search_names"
+
+
+def add_department_names(app: Any, env: Any) -> list[str]:
+    """``env-updated`` (after the demo pages are known): the chapters' department names join the dictionary.
+    When they are not the names of the last render (a department renamed, added or gone), every searchable page
+    is written again: its words and sentences are cut with another dictionary (a cold build cuts them so)."""
+    names = search_text.add_names(meta[UNIT_KEY] for doc, meta in env.metadata.items()
+                                  if doc in env.found_docs and meta.get(UNIT_KEY) and not meta.get("nosearch"))
+    last = getattr(env, NAMES_ATTR, None)
+    setattr(env, NAMES_ATTR, names)
+    if last is None or last == names:
+        return []
+    return sorted(doc for doc in env.found_docs if not env.metadata.get(doc, {}).get("nosearch"))
 
 
 def _sentences_path(app: Any, pagename: str) -> Path:
