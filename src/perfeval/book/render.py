@@ -226,13 +226,16 @@ _preloaded_env: dict[str, Any] = {}
 
 
 def _preload_last_render(folder: Path, output: Path) -> None:
-    """Read the last render's environment and search index from the render ``folder``, before the build tells
-    us to load (it moves that folder to ``output``, staging, meanwhile): moving a folder keeps its files, so
-    Sphinx then takes what was read here when the file it opens is the very file read
-    (:func:`_environment_preloaded`, :func:`_search_index_preloaded`); anything else is read as usual."""
+    """Read the last render's environment, search index and the search's word cuts from the render ``folder``,
+    before the build tells us to load (it moves that folder to ``output``, staging, meanwhile): moving a folder
+    keeps its files, so Sphinx then takes what was read here when the file it opens is the very file read
+    (:func:`_environment_preloaded`, :func:`_search_index_preloaded`, ``CutStore.open``); anything else is read
+    as usual."""
     import pickle
 
     from sphinx.search import js_index
+
+    from perfeval.pages import search_text
 
     for last in (folder / "_build", output / "_build"):
         env_file = str(last / ".doctrees" / "environment.pickle")
@@ -249,6 +252,7 @@ def _preload_last_render(folder: Path, output: Path) -> None:
         identity = _identity(index_file)
         if identity is not None:
             _read_search_index(index_file, identity, js_index, env.version)
+        search_text.cuts.load(last / ".doctrees" / search_text.CUTS_FILE)
     except Exception:  # noqa: BLE001 - only a head start: Sphinx reads them again, and says what is wrong
         _preloaded_env.clear()
         _preloaded_index.clear()
