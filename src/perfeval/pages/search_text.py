@@ -113,7 +113,10 @@ def _restore(nodes: Iterable[Tree], text: str, pos: int, out: list[Tree]) -> int
     """Put the quotation marks :func:`cut` took out of ``text`` back into the trees cut without them: a mark
     before a word stands before it, a mark inside a word is one of its parts. Returns the position in ``text``."""
     for node in nodes:
-        while text[pos] != text_of(node)[0]:          # a mark taken out before this word
+        first = node
+        while not isinstance(first, str):             # the first character of the word: of its first part
+            first = first[0]
+        while text[pos] != first[0]:                  # a mark taken out before this word
             out.append(text[pos])
             pos += 1
         if isinstance(node, str):
@@ -149,7 +152,29 @@ def _jieba_cut(block: str) -> tuple[Tree, ...]:
 
 def index_words(text: str) -> list[str]:
     """The search terms of ``text``: every word of every word tree (Sphinx stems and filters them)."""
-    return [word for node in cut(text) for word in words_of(node)]
+    out: list[str] = []
+    for node in cut(text):
+        _add_words(node, out)
+    return out
+
+
+def _add_words(node: Tree, out: list[str]) -> str:
+    """Append the words of a tree to ``out`` as :func:`words_of` gives them (each tree's text made once, not
+    again for each of its parents); returns the tree's text."""
+    if isinstance(node, str):
+        key = node.translate(_NO_QUOTES)
+        if key:
+            out.append(key)
+        return node
+    at = len(out)
+    out.append("")
+    text = "".join([_add_words(child, out) for child in node])
+    key = text.translate(_NO_QUOTES)
+    if key:
+        out[at] = key
+    else:
+        del out[at]
+    return text
 
 
 def add_names(names: Iterable[str]) -> list[str]:
