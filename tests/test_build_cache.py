@@ -27,6 +27,7 @@ import pytest
 
 from perfeval.book import BookLayout, BuildOptions, build, cache, publish, spares
 from perfeval.cli import main
+from perfeval.pages import search_text
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
 from .conftest import ROOT, small_project
@@ -152,6 +153,34 @@ def test_year_pages_run_again_exactly_when_a_summary_changes(built: Path) -> Non
     assert "清河市卫生健康委<" in (_release(built) / "book/2024/overview-demo.html").read_text(encoding="utf-8")
 
 
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _cuts_file(root: Path) -> Path:
+    return root / "_build" / publish.SPHINX_CACHE / "_build/.doctrees" / search_text.CUTS_FILE
+
+
+def _cold_build(root: Path) -> None:
+    """The same data built cold at the same place (paths in the pages' parameters stay the same), with the same
+    publication history (the ledger of releases: a changed chapter's 版本记录 is part of the book)."""
+    ledger = (root / "_build/ledger.json").read_bytes()
+    shutil.rmtree(root / "_build")
+    (root / "_build").mkdir()
+    (root / "_build/ledger.json").write_bytes(ledger)
+    for generated in [*root.glob("book/[0-9][0-9][0-9][0-9]"), root / "book/_extra", root / "book/findings.ipynb",
+                      root / "book/method.ipynb", root / "book/how-to-read.md", root / "_toc.yml"]:
+        shutil.rmtree(generated) if generated.is_dir() else generated.unlink()
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+
+
+def _search_files(root: Path) -> dict[str, bytes]:
+    return {name: data for name, data in _tree(_release(root)).items()
+            if name == "searchindex.js" or name.startswith("_search/")}
+
+
 def _ends(pid: int, limit: float = 120) -> bool:
     """Whether process ``pid`` ends (or is a zombie) within ``limit`` seconds (polled)."""
     deadline = time.monotonic() + limit
@@ -189,14 +218,17 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
     monkeypatch.setenv(spares.MINUTES_ENV, "10")
     try:
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+        cold_cuts = search_text.read_cuts(_cuts_file(root))
+        assert cold_cuts is not None and cold_cuts["hits"] == 0 and cold_cuts["misses"] > 500
         left = _spares(root)
         assert len(left) == 2 and set(left.values()) == {0}    # one per lane: the chapter, and the year pages
         render = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
-        path = root / "data/demo/2024/qinghe-nongye.yaml"
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        _replace(root / "data/demo/2024/qinghe-nongye.yaml", old, new)
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+        # The render took the search's word cuts of the render before (the demo chapters of a mixed book are not
+        # searched: their names are not in the dictionary), cutting only what it had not seen.
+        cuts = search_text.read_cuts(_cuts_file(root))
+        assert cuts is not None and cuts["stamp"] == cold_cuts["stamp"] and cuts["hits"] > 10 * cuts["misses"] > 0
         # What the rebuild rendered from (the walk before the pages ran, updated with what they wrote) is what
         # a walk of the project finds now.
         record = json.loads((root / "_build" / publish.SPHINX_CACHE / publish.RENDER_FILE).read_text(encoding="utf-8"))
@@ -222,16 +254,7 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
     if kind == "name":
         assert "清河市农业农村事务局" in env.titles["book/2024/qinghe-nongye"].astext() or "清河市农业农村事务局" in str(
             env.metadata.get("book/2024/qinghe-nongye", {}))
-    # The same data, built cold at the same place (paths in the pages' parameters stay the same), with the same
-    # publication history (the ledger of releases: the changed chapter's 版本记录 is part of the book).
-    ledger = (root / "_build/ledger.json").read_bytes()
-    shutil.rmtree(root / "_build")
-    (root / "_build").mkdir()
-    (root / "_build/ledger.json").write_bytes(ledger)
-    for generated in [*root.glob("book/[0-9][0-9][0-9][0-9]"), root / "book/_extra", root / "book/findings.ipynb",
-                      root / "book/method.ipynb", root / "book/how-to-read.md", root / "_toc.yml"]:
-        shutil.rmtree(generated) if generated.is_dir() else generated.unlink()
-    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    _cold_build(root)
     cold = _tree(_release(root))
     if kind == "name":
         assert "清河市农业农村事务局" in cold["book/2024/qinghe-nongye.html"].decode("utf-8")
@@ -240,8 +263,32 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
                    if name.startswith("downloads/2024/qinghe-nongye/") and name.endswith(".csv"))
     assert "版本记录" in incremental["book/2024/qinghe-nongye.html"].decode("utf-8")
     assert sorted(cold) == sorted(incremental)
+    assert {"searchindex.js", "_search/_departments.js", "_search/book/2024/xiangtan-minzheng.js"} <= set(cold)
     assert [name for name in cold if cold[name] != incremental[name]] == []
     assert _tree(root / "book") == sources
+
+
+def test_a_renamed_searchable_department_is_searched_as_after_a_cold_build(tmp_path: Path) -> None:
+    """Renaming the department of a searchable chapter changes the search's dictionary: the word cuts of the
+    render before are dropped whole (a damaged file of them is ignored), every searchable page is indexed and
+    cut into sentences again, and a word no page holds any more leaves the index. The search files are those a
+    cold build of the same data writes."""
+    root = small_project(tmp_path / "book", ())
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    cold_cuts = search_text.read_cuts(_cuts_file(root))
+    assert cold_cuts is not None
+    _cuts_file(root).write_bytes(_cuts_file(root).read_bytes()[:-100])
+    _replace(root / "data/2024/xiangtan-minzheng.yaml", "  name: 湘潭市民政局", "  name: 湘潭市民政事务局")
+    assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
+    cuts = search_text.read_cuts(_cuts_file(root))
+    assert cuts is not None and cuts["stamp"] != cold_cuts["stamp"] and cuts["hits"] == 0
+    incremental = _search_files(root)
+    assert "湘潭市民政事务局" in incremental["_search/_departments.js"].decode("utf-8")
+    _cold_build(root)
+    cold = _search_files(root)
+    assert {"searchindex.js", "_search/book/method.js", "_search/book/2024/xiangtan-minzheng.js"} <= set(cold)
+    assert sorted(cold) == sorted(incremental)
+    assert [name for name in cold if cold[name] != incremental[name]] == []
 
 
 # --- the code and the stack -----------------------------------------------------------------------------

@@ -80,6 +80,45 @@ def test_cut_keeps_every_character(text: str) -> None:
     assert "".join(search_text.text_of(node) for node in search_text.cut(text)) == text
 
 
+def _reference_restore(nodes: list[Any], text: str, pos: int, out: list[Any]) -> int:
+    """``search_text._restore`` as it was (each word's first character from its whole text, every time)."""
+    for node in nodes:
+        while text[pos] != search_text.text_of(node)[0]:
+            out.append(text[pos])
+            pos += 1
+        if isinstance(node, str):
+            pieces: list[Any] = []
+            for ch in node:
+                while text[pos] != ch:
+                    pieces.append(text[pos])
+                    pos += 1
+                if pieces and isinstance(pieces[-1], str) and pieces[-1] not in search_text._QUOTES:
+                    pieces[-1] += ch
+                else:
+                    pieces.append(ch)
+                pos += 1
+            out.append(pieces[0] if len(pieces) == 1 else pieces)
+        else:
+            children: list[Any] = []
+            pos = _reference_restore(node, text, pos, children)
+            out.append(children)
+    return pos
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["“三公”", "经费", "「民政」", "局", "‘湘潭’", "市民政局", "人民政府", "“", "”", "\"",
+                                 "预算执行率", "，", "。", " ", "ab", "9.32", "万元", "『三』"]), max_size=12).map("".join))
+def test_index_words_are_the_words_of_the_cut(text: str) -> None:
+    """The index's terms are every word of every tree of the cut, the marks put back as they were."""
+    plain = search_text._QUOTED.sub(r"\1", text)
+    nodes = [n for block in jieba.re_han_default.split(plain) if block for n in search_text._cut_block(block)]
+    restored: list[Any] = []
+    if plain != text:
+        _reference_restore(nodes, text, 0, restored)
+    assert search_text.cut(text) == (restored if plain != text else nodes)
+    assert search_text.index_words(text) == [w for n in search_text.cut(text) for w in search_text.words_of(n)]
+
+
 BODY = """<section id="s1"><h1>2024年湘潭市民政局部门整体支出绩效评价报告<a class="headerlink" href="#s1">#</a></h1>
 <div class="pe-summary" data-pe-unit="湘潭市民政局"><p>原报告所述：湘潭市民政局2024年度收入3229.37万元。本书测算：88.83分；</p></div>
 <script>var x = "脚本";</script><style>.x { color: red }</style>

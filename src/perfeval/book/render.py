@@ -227,13 +227,16 @@ _preloaded_env: dict[str, Any] = {}
 
 
 def _preload_last_render(folder: Path, output: Path) -> None:
-    """Read the last render's environment and search index from the render ``folder``, before the build tells
-    us to load (it moves that folder to ``output``, staging, meanwhile): moving a folder keeps its files, so
-    Sphinx then takes what was read here when the file it opens is the very file read
-    (:func:`_environment_preloaded`, :func:`_search_index_preloaded`); anything else is read as usual."""
+    """Read the last render's environment, search index and the search's word cuts from the render ``folder``,
+    before the build tells us to load (it moves that folder to ``output``, staging, meanwhile): moving a folder
+    keeps its files, so Sphinx then takes what was read here when the file it opens is the very file read
+    (:func:`_environment_preloaded`, :func:`_search_index_preloaded`, ``CutStore.open``); anything else is read
+    as usual."""
     import pickle
 
     from sphinx.search import js_index
+
+    from perfeval.pages import search_text
 
     for last in (folder / "_build", output / "_build"):
         env_file = str(last / ".doctrees" / "environment.pickle")
@@ -250,6 +253,7 @@ def _preload_last_render(folder: Path, output: Path) -> None:
         identity = _identity(index_file)
         if identity is not None:
             _read_search_index(index_file, identity, js_index, env.version)
+        search_text.cuts.load(last / ".doctrees" / search_text.CUTS_FILE)
     except Exception:  # noqa: BLE001 - only a head start: Sphinx reads them again, and says what is wrong
         _preloaded_env.clear()
         _preloaded_index.clear()
@@ -298,7 +302,9 @@ def _search_index_pruned_by_what_goes() -> None:
     render (before feeding the changed pages, and again before dumping, with a dict of every page: iterated
     for each word). At 1000 pages that is 100 000 words, about a second. The words name only indexed pages
     (``_titles``: :meth:`IndexBuilder.feed` and ``load`` fill both, ``prune`` keeps them so), so removing the
-    few pages that go leaves the same sets, and nothing to do when none goes."""
+    few pages that go leaves the same sets, and nothing to do when none goes. A word left without a page (it
+    was only on pages that changed, and is no longer there) goes too: Sphinx kept it, as ``"word": []`` in
+    ``searchindex.js``, where a cold build has no such word."""
     from sphinx.search import IndexBuilder
 
     prune = IndexBuilder.prune
@@ -313,10 +319,14 @@ def _search_index_pruned_by_what_goes() -> None:
         finally:
             self._mapping, self._title_mapping = words, title_words
         if gone:
-            for names in words.values():
-                names.difference_update(gone)
-            for names in title_words.values():
-                names.difference_update(gone)
+            for mapping in (words, title_words):
+                empty = []
+                for word, names in mapping.items():
+                    names.difference_update(gone)
+                    if not names:
+                        empty.append(word)
+                for word in empty:
+                    del mapping[word]
 
     IndexBuilder.prune = pruned  # type: ignore[method-assign]
 

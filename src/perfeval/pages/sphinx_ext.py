@@ -9,7 +9,10 @@
   a department's chapter first, the sentence found with its term marked) after it. Each page's sentences
   go to ``_search/<page>.js`` when the page is written, the departments' chapters (code, name) to
   ``_search/_departments.js`` at the end: script files, so that the search works from ``file://``. A
-  department's name and code come from its chapter's summary (``data-pe-unit``, ``data-pe-code``). Its index side keeps
+  department's name and code come from its chapter's summary (``data-pe-unit``, ``data-pe-code``); the
+  searchable chapters' names join the word dictionary, and when they change every searchable page is written
+  again. The word cuts of a render are kept in its doctree folder for the next (:func:`open_cuts`,
+  :func:`finish_search`: ``search_text.CutStore``). :class:`ChineseSearch` keeps
   the Latin words seen so far in a set: Sphinx 7 keeps them in a list that grows with the book and scans it
   for every word it stems, which made the search index O(N²) in the number of pages (100 pages: 34 s of a
   94 s render; 1000 pages: hours). Sphinx 8.1 made the same change (sphinx-doc/sphinx#12995); jupyter-book
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -40,11 +44,13 @@ from sphinx.search import zh
 from sphinx.search.zh import SearchChinese
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 
 import perfeval.pages.sphinx_reader as sphinx_reader
 import perfeval.pages.search_text as search_text
 from perfeval.pages.outline import PART_ANCHORS
 
+logger = logging.getLogger(__name__)
 _STEMMABLE = re.compile(r"[A-Za-z']")
 SPLITTER_JS = files("perfeval.pages").joinpath("static/zh-splitter.js").read_text(encoding="utf-8")
 
@@ -57,6 +63,9 @@ class ChineseSearch(SearchChinese):
     def init(self, options: dict[str, str]) -> None:
         super().init(options)
         self.latin_terms: set[str] = set()  # type: ignore[assignment]  # per instance, not Sphinx's class list
+        dict_path = options.get("dict")
+        if zh.JIEBA and dict_path and os.path.isfile(dict_path):   # what Sphinx has just added to the dictionary
+            search_text.dictionary_changed("dict", Path(dict_path).read_bytes())
 
     def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
         chinese = search_text.index_words(input) if zh.JIEBA else []
@@ -150,10 +159,21 @@ def departments(env: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def add_department_names(app: Any, env: Any) -> None:
-    """``env-updated`` (after the demo pages are known): the chapters' department names join the dictionary."""
-    search_text.add_names(meta[UNIT_KEY] for doc, meta in env.metadata.items()
-                          if doc in env.found_docs and meta.get(UNIT_KEY) and not meta.get("nosearch"))
+#: Environment attribute: the department names the last render added to the dictionary.
+NAMES_ATTR = "perfeval_search_names"
+
+
+def add_department_names(app: Any, env: Any) -> list[str]:
+    """``env-updated`` (after the demo pages are known): the chapters' department names join the dictionary.
+    When they are not the names of the last render (a department renamed, added or gone), every searchable page
+    is written again: its words and sentences are cut with another dictionary (a cold build cuts them so)."""
+    names = search_text.add_names(meta[UNIT_KEY] for doc, meta in env.metadata.items()
+                                  if doc in env.found_docs and meta.get(UNIT_KEY) and not meta.get("nosearch"))
+    last = getattr(env, NAMES_ATTR, None)
+    setattr(env, NAMES_ATTR, names)
+    if last is None or last == names:
+        return []
+    return sorted(doc for doc in env.found_docs if not env.metadata.get(doc, {}).get("nosearch"))
 
 
 def _sentences_path(app: Any, pagename: str) -> Path:
@@ -172,8 +192,15 @@ def write_sentences(app: Any, pagename: str, templatename: str, context: dict[st
     _write_if_changed(path, text)
 
 
+def open_cuts(app: Any) -> None:
+    """``builder-inited``: the word cuts of the last render (:class:`perfeval.pages.search_text.CutStore`)."""
+    if getattr(app.builder, "format", "") == "html":
+        search_text.cuts.open(Path(app.doctreedir, search_text.CUTS_FILE))
+
+
 def finish_search(app: Any, exception: Exception | None) -> None:
-    """``build-finished``: the departments' file, and no sentence file of a page that is gone or unsearchable."""
+    """``build-finished``: the departments' file, no sentence file of a page that is gone or unsearchable, and
+    the word cuts of this render for the next."""
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     env = app.env
@@ -184,6 +211,10 @@ def finish_search(app: Any, exception: Exception | None) -> None:
         if doc != DEPARTMENTS_JS.removesuffix(".js") and doc not in keep:
             path.unlink()
     _write_if_changed(folder / DEPARTMENTS_JS, search_text.departments_script(departments(env)))
+    try:
+        search_text.cuts.save(Path(app.doctreedir, search_text.CUTS_FILE))
+    except OSError as err:   # only lost time for the next render
+        logger.warning("the search's word cuts were not kept for the next render: %s", err)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -219,6 +250,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-updated", reader.update)
     app.connect("env-updated", add_department_names, priority=600)
     app.connect("html-page-context", write_sentences, priority=950)
+    app.connect("builder-inited", open_cuts)
     app.connect("build-finished", finish_search)
     # After the themes (priority 500), which fill the context this adjusts.
     app.connect("html-page-context", functools.partial(sphinx_reader.page_context, reader), priority=900)
