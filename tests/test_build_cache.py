@@ -200,17 +200,20 @@ def _spares(root: Path) -> dict[int, int]:
     return {entry["pid"]: entry["builds"] for entry in entries}
 
 
-#: One change to qinghe-nongye's data: a name (the navigation changes: every page is written again, every
-#: download copied) and an amount (the pages and downloads of the change only; the render copies the downloads
-#: the build says changed).
-CHANGES = {"name": ("清河市农业农村局", "清河市农业农村事务局"),
-           "amount": ("total: {budget: 5722.56, actual: 6349.18}", "total: {budget: 5722.56, actual: 6349.19}")}
+#: One change to one department's data: a name (the navigation changes: every page is written again, every
+#: download copied), an amount (the pages and downloads of the change only; the render copies the downloads the
+#: build says changed), and an amount that brings a data check's finding of another kind (the chapter's tables
+#: are numbered anew: a download goes, after the render folder was pruned).
+CHANGES = {"name": ("qinghe-nongye", "清河市农业农村局", "清河市农业农村事务局"),
+           "amount": ("qinghe-nongye", "total: {budget: 5722.56, actual: 6349.18}",
+                      "total: {budget: 5722.56, actual: 6349.19}"),
+           "findings": ("qinghe-jiaoyu", "actual: 4552.16}", "actual: 4321.09}")}
 
 
 @pytest.mark.parametrize("kind", sorted(CHANGES))
 def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                kind: str) -> None:
-    old, new = CHANGES[kind]
+    changed, old, new = CHANGES[kind]
     root = small_project(tmp_path / "book", ("qinghe-jiaoyu", "qinghe-weijian", "qinghe-nongye"))
     # The cold build leaves spare kernels (its pages ran in pool processes: new ones) and a spare render child; the
     # rebuild runs its chapter and its year pages at once in the two kernels, renders in the child and hands the
@@ -221,9 +224,10 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
         cold_cuts = search_text.read_cuts(_cuts_file(root))
         assert cold_cuts is not None and cold_cuts["hits"] == 0 and cold_cuts["misses"] > 500
         left = _spares(root)
+        before_tables = {n for n in _tree(_release(root)) if n.startswith(f"downloads/2024/{changed}/")}
         assert len(left) == 2 and set(left.values()) == {0}    # one per lane: the chapter, and the year pages
         render = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
-        _replace(root / "data/demo/2024/qinghe-nongye.yaml", old, new)
+        _replace(root / f"data/demo/2024/{changed}.yaml", old, new)
         assert main(["build", "--root", str(root), "--jobs", "2"]) == 0
         # The render took the search's word cuts of the render before (the demo chapters of a mixed book are not
         # searched: their names are not in the dictionary), cutting only what it had not seen.
@@ -241,7 +245,7 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
     finally:
         spares.stop_all(root / "_build")
     monkeypatch.setenv(spares.MINUTES_ENV, "0")
-    assert _executed(root) == {"book/2024/qinghe-nongye", "book/2024/overview-demo", "book/2024/risk-demo",
+    assert _executed(root) == {f"book/2024/{changed}", "book/2024/overview-demo", "book/2024/risk-demo",
                                "book/findings"}     # the total spent is in the summaries: the year pages run
     incremental = _tree(_release(root))
     sources = _tree(root / "book")
@@ -258,10 +262,12 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
     cold = _tree(_release(root))
     if kind == "name":
         assert "清河市农业农村事务局" in cold["book/2024/qinghe-nongye.html"].decode("utf-8")
-    else:
+    elif kind == "amount":
         assert any(b"6349.19" in data for name, data in incremental.items()
                    if name.startswith("downloads/2024/qinghe-nongye/") and name.endswith(".csv"))
-    assert "版本记录" in incremental["book/2024/qinghe-nongye.html"].decode("utf-8")
+    else:
+        assert before_tables - {n for n in cold if n.startswith("downloads/2024/qinghe-jiaoyu/")}   # one went
+    assert "版本记录" in incremental[f"book/2024/{changed}.html"].decode("utf-8")
     assert sorted(cold) == sorted(incremental)
     assert {"searchindex.js", "_search/_departments.js", "_search/book/2024/xiangtan-minzheng.js"} <= set(cold)
     assert [name for name in cold if cold[name] != incremental[name]] == []

@@ -340,6 +340,22 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
     return html.is_dir()
 
 
+#: The book's folder of files published as they are (``html_extra_path``), relative to the project.
+EXTRA_FOLDER = "book/_extra/"
+
+
+def remove_published_extra(staging: Path, removed: Collection[str]) -> None:
+    """Remove from a render folder's HTML output the copies of ``html_extra_path`` files whose sources are gone
+    (``removed``: paths under the project), and the folders left empty."""
+    html = staging / "_build" / "html"
+    for rel in removed:
+        if rel.startswith(EXTRA_FOLDER):
+            out = html / rel[len(EXTRA_FOLDER):]
+            out.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):   # only when empty
+                out.parent.rmdir()
+
+
 def _tree(root: str) -> tuple[set[str], set[str]]:
     """The files and the folders under ``root`` (relative paths; symbolic links count as files)."""
     files: set[str] = set()

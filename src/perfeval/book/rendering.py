@@ -39,7 +39,7 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
-from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING, RenderError,
+from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, remove_published_extra, SPHINX_CACHE, SPHINX_STAGING, RenderError,
                                    prepare_release, prune_staging, publish_render)
 
 #: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
@@ -234,9 +234,12 @@ class RenderJob:
                     touch(self.root, changed)
                 if self.html_kept:
                     # What changed, for the child to copy the downloads that did (not look at all of them); when
-                    # the HTML output went (the navigation changed), every file is copied again.
+                    # the HTML output went (the navigation changed), every file is copied again. A download whose
+                    # source the pages removed after the render folder was pruned (a renumbered table) goes too:
+                    # Sphinx never removes a copied file.
                     removed = sorted(set(_recorded(self.staging)["sources"]) - set(sources))
                     write_json(self.staging / "_build" / CHANGED_FILE, {"changed": sorted(changed), "removed": removed})
+                    remove_published_extra(self.staging, removed)
             # While the child renders, the release to publish into is made of the current one (the files of
             # a small change are then all there is to write); a render from scratch rewrites everything anyway.
             with ThreadPoolExecutor(max_workers=1) as pool:
