@@ -10,7 +10,8 @@ Builds a demo dataset of N departments (one year) in a scratch project and measu
 (b) a rebuild with nothing changed, as a ratio of (a);
 (c) a rebuild after one figure of one department changed (its chapter, the year overview and 数据核查汇总 run
     again), and (c') after one sentence of one department changed (its chapter alone runs again), as ratios
-    of (a);
+    of (a); as an analyst's builds do, each takes the spares the build before it left (``perfeval.book.spares``:
+    warm kernels and a render child, outside the build's process tree, so not in its CPU or memory figures);
 (d) seconds per department of a cold build at N (and at 10×N with ``--scale10``, followed by its own
     no-change and one-change rebuilds), and the peak memory (RSS summed over the build's process tree:
     workers, kernels, the render);
@@ -247,6 +248,9 @@ def series(project: Path, n: int, label: str, figures: dict[str, float | None]) 
     text, _ = perfeval_build(project)
     figures[f"one_text_changed{suffix}_s"], figures[f"one_text_changed{suffix}_cpu_s"] = text, LAST_CPU[0]
     print(f"(c') rebuild, one sentence of one department changed: {text:.1f} s = {text / cold:.4f} × cold")
+    from perfeval.book import spares
+
+    spares.stop_all(project / "_build")   # the processes the builds left for a next build of this project
 
 
 def commit() -> str:

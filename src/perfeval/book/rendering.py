@@ -39,8 +39,9 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
-from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, remove_published_extra, SPHINX_CACHE, SPHINX_STAGING, RenderError,
-                                   prepare_release, prune_staging, publish_render)
+from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING,
+                                   prepare_release, prune_staging, publish_render, remove_published_extra,
+                                   RenderError)
 
 #: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
 #: (``_toc.yml`` is followed through the navigation, see :func:`perfeval.book.publish.prune_staging`).
