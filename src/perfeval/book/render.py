@@ -726,6 +726,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _import_ahead()
         for spare in _spare:
             spare.claimed.wait()
+            # Loaded at the lowest priority; claimed, the priority of a child that waits (where allowed).
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, 0, WAIT_NICENESS)
         if sys.stdin.readline().strip() != "load":
             return 3
     os.chdir(args.root)   # as jupyter-book's command line is run: relative paths in the config are the book's

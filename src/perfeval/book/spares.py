@@ -85,7 +85,7 @@ del _b, _t, _perfeval_spare
 #: at a lower priority (``GIVE_WAY``), then takes its normal priority back (``TAKE_PART``; where the system
 #: does not allow a process to raise its priority again, it stays lower: on a machine otherwise idle that
 #: changes nothing).
-SPARE_NICENESS = 10
+SPARE_NICENESS = 19
 GIVE_WAY = f"""
 import os as _perfeval_os
 try:
@@ -446,6 +446,7 @@ def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -
         proc = subprocess.Popen(
             [*cmd, "--spare-fd", str(listener.fileno()), "--spare-deadline", repr(deadline)], cwd=cwd,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_give_way,
             pass_fds=[listener.fileno()])
         created = psutil.Process(proc.pid).create_time()
     except Exception:  # noqa: BLE001 - no spare: the next build starts its render child itself
@@ -457,6 +458,13 @@ def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -
     entry = {"pid": proc.pid, "created": created, "socket": address, "stamp": render_stamp(environment, cmd, cwd)}
     _write_private(path, entry)
     return True
+
+
+def _give_way() -> None:
+    """In a spare render child, before it runs anything: the lowest priority while it loads (it takes the
+    render's waiting priority back when claimed, where the system allows)."""
+    with contextlib.suppress(OSError):
+        os.nice(SPARE_NICENESS)
 
 
 def _live_render(path: Path) -> dict[str, Any] | None:
