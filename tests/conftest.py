@@ -142,3 +142,21 @@ def pytest_configure(config: pytest.Config) -> None:
     # Also registered by the packaging (pyproject); here so this tree runs without warnings.
     config.addinivalue_line("markers", "browser: opens the built book in headless Chromium")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+def process_ends(pid: int, limit: float = 120) -> bool:
+    """Whether process ``pid`` ends (or is left a zombie) within ``limit`` seconds, polled: the outcome never
+    depends on how fast the machine is."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.2)
+    return False

@@ -18,11 +18,9 @@ import pickle
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from perfeval.book import BookLayout, BuildOptions, build, cache, publish, spares
@@ -30,7 +28,7 @@ from perfeval.cli import main
 from perfeval.pages import search_text
 from perfeval.review.frameworks import DEFAULT_FRAMEWORK, resolve_framework
 
-from .conftest import ROOT, small_project
+from .conftest import ROOT, process_ends, small_project
 
 DEMO = ("qinghe-jiaoyu", "qinghe-weijian")
 
@@ -181,19 +179,6 @@ def _search_files(root: Path) -> dict[str, bytes]:
             if name == "searchindex.js" or name.startswith("_search/")}
 
 
-def _ends(pid: int, limit: float = 120) -> bool:
-    """Whether process ``pid`` ends (or is a zombie) within ``limit`` seconds (polled)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def _spares(root: Path) -> dict[int, int]:
     """The spare kernels registered: process id → builds served."""
     entries = [json.loads(p.read_text(encoding="utf-8")) for p in (root / "_build" / spares.SPARES).glob("kernel-*.json")]
@@ -241,7 +226,7 @@ def test_a_one_change_rebuild_publishes_what_a_cold_build_does(tmp_path: Path, m
         # The render child that waited rendered the book and ended; another waits for the next build.
         again = json.loads((root / "_build" / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
         assert again["pid"] != render["pid"]
-        assert _ends(render["pid"])
+        assert process_ends(render["pid"])
     finally:
         spares.stop_all(root / "_build")
     monkeypatch.setenv(spares.MINUTES_ENV, "0")

@@ -93,7 +93,7 @@ def test_a_file_changed_since_it_was_hashed_is_seen_by_its_identity(tmp_path: Pa
 def test_the_templates_a_render_used_are_compiled_by_the_next_while_it_waits(tmp_path: Path) -> None:
     import jinja2
 
-    from perfeval.book import render
+    from perfeval.book import render_state
 
     (tmp_path / "html").mkdir()
     (tmp_path / "t").mkdir()
@@ -108,13 +108,13 @@ def test_the_templates_a_render_used_are_compiled_by_the_next_while_it_waits(tmp
 
     first = app()
     assert first.builder.templates.environment.get_template("page.html").render(x=1) == "1!"
-    render._record_templates(first)
+    render_state.record_templates(first)
     second = app()
-    render._compile_templates(second)
+    render_state.compile_templates(second)
     cached = {key[1] for key in second.builder.templates.environment.cache.keys()}
     assert cached == {"page.html", "part.html"}          # what the last render used, not every template
-    (tmp_path / render.TEMPLATES_FILE).write_text("not json", encoding="utf-8")
-    render._compile_templates(app())                     # a record that does not read: nothing compiled ahead
+    (tmp_path / render_state.TEMPLATES_FILE).write_text("not json", encoding="utf-8")
+    render_state.compile_templates(app())                     # a record that does not read: nothing compiled ahead
 
 
 def test_the_sources_updated_with_what_pages_wrote_are_the_walk_of_the_project(tmp_path: Path) -> None:

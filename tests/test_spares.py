@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -22,6 +21,8 @@ import pytest
 from perfeval.book import kernel_start, spares
 from perfeval.book.kernels import register
 from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, execute_notebook
+
+from .conftest import process_ends
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="spares are for POSIX systems")
 
@@ -38,19 +39,6 @@ def build_dir(tmp_path: Path) -> Iterator[Path]:
     folder.mkdir()
     yield folder
     spares.stop_all(folder)
-
-
-def _gone(pid: int, limit: float = 120) -> bool:
-    """Whether process ``pid`` ends within ``limit`` seconds (polled)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _entry(build_dir: Path) -> dict:
@@ -101,7 +89,7 @@ def test_a_spare_is_claimed_once_runs_pages_and_is_handed_on(on: None, build_dir
     assert again is not None and again[0].pid == pid
     spares.keep(build_dir, KERNEL_NAME, cwd, "env-1", again, launch_new=True)
     assert spares.stop_all(build_dir) == 1
-    assert _gone(pid)
+    assert process_ends(pid)
     assert list((build_dir / spares.SPARES).iterdir()) == []
 
 
@@ -111,12 +99,12 @@ def test_a_spare_of_other_code_or_environment_is_stopped_not_used(on: None, buil
     assert spares.launch(build_dir, KERNEL_NAME, cwd, "code-A")
     pid = _entry(build_dir)["pid"]
     assert spares.claim(build_dir, KERNEL_NAME, cwd, "code-B") is None
-    assert _gone(pid)
+    assert process_ends(pid)
     assert spares.launch(build_dir, KERNEL_NAME, cwd, "code-A")
     pid = _entry(build_dir)["pid"]
     monkeypatch.setenv("TZ", "Asia/Shanghai" if os.environ.get("TZ") != "Asia/Shanghai" else "UTC")
     assert spares.claim(build_dir, KERNEL_NAME, cwd, "code-A") is None
-    assert _gone(pid)
+    assert process_ends(pid)
     assert not list((build_dir / spares.SPARES).glob("kernel-*.json"))
 
 
@@ -124,7 +112,7 @@ def test_a_spare_nobody_claims_ends_by_itself(build_dir: Path, tmp_path: Path, m
     monkeypatch.setenv(spares.MINUTES_ENV, "0.001")    # its deadline has passed when it starts
     assert spares.launch(build_dir, KERNEL_NAME, str(tmp_path.resolve()), "env")
     pid = _entry(build_dir)["pid"]
-    assert _gone(pid)
+    assert process_ends(pid)
     assert not spares.registered(build_dir, KERNEL_NAME, str(tmp_path.resolve()), "env")
 
 
@@ -139,7 +127,7 @@ def test_a_claimed_spare_ends_with_the_build_that_claimed_it(on: None, build_dir
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                           env={**os.environ, spares.MINUTES_ENV: "5"})
     assert done.stdout == "claimed", done.stderr
-    assert _gone(pid)
+    assert process_ends(pid)
 
 
 def test_a_dead_or_garbled_registration_starts_a_kernel_as_before(on: None, build_dir: Path, tmp_path: Path) -> None:
@@ -147,7 +135,7 @@ def test_a_dead_or_garbled_registration_starts_a_kernel_as_before(on: None, buil
     assert spares.launch(build_dir, KERNEL_NAME, cwd, "env")
     pid = _entry(build_dir)["pid"]
     os.kill(pid, 9)
-    assert _gone(pid)
+    assert process_ends(pid)
     assert spares.claim(build_dir, KERNEL_NAME, cwd, "env") is None
     (build_dir / spares.SPARES).mkdir(exist_ok=True)
     path = spares._registration(build_dir, KERNEL_NAME, cwd)
@@ -178,7 +166,7 @@ def test_a_spare_render_child_is_claimed_and_reports_how_it_ended(on: None, buil
     child.say("stop")             # anything but "load": it ends with status 3, on the pipes this process gave it
     done = child.go()
     assert done.returncode == 3
-    assert _gone(pid)
+    assert process_ends(pid)
 
 
 def test_a_spare_render_child_for_another_book_or_code_is_stopped(on: None, build_dir: Path, tmp_path: Path) -> None:
@@ -186,11 +174,11 @@ def test_a_spare_render_child_for_another_book_or_code_is_stopped(on: None, buil
     assert spares.launch_render(build_dir, cmd, str(tmp_path), "code-A")
     pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
     assert spares.claim_render(build_dir, [*cmd[:-1], "elsewhere"], str(tmp_path), "code-A") is None
-    assert _gone(pid)
+    assert process_ends(pid)
     assert spares.launch_render(build_dir, cmd, str(tmp_path), "code-A")
     pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
     assert spares.claim_render(build_dir, cmd, str(tmp_path), "code-B") is None
-    assert _gone(pid)
+    assert process_ends(pid)
 
 
 def test_a_spare_render_child_nobody_claims_ends_by_itself(build_dir: Path, tmp_path: Path,
@@ -199,5 +187,5 @@ def test_a_spare_render_child_nobody_claims_ends_by_itself(build_dir: Path, tmp_
     cmd = _render_cmd(tmp_path)
     assert spares.launch_render(build_dir, cmd, str(tmp_path), "env")
     entry = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
-    assert _gone(entry["pid"])
+    assert process_ends(entry["pid"])
     assert not Path(entry["socket"]).exists()     # its private socket folder went with it

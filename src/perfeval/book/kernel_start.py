@@ -67,6 +67,58 @@ _gc.freeze()
 del _gc
 """
 
+#: Run by a spare as it starts, after :data:`perfeval.book.kernel_start.PRIME_CODE`: a thread that ends the
+#: kernel when its deadline passes unclaimed, or when the build that claimed it is gone. ``{deadline}`` is
+#: filled in (seconds since the epoch).
+SPARE_CODE = r"""
+import builtins as _b, threading as _t
+
+
+def _perfeval_spare(state):
+    import os, time
+    while True:
+        time.sleep(1.0)
+        owner = state["owner"]
+        if owner:
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+        elif time.time() > state["deadline"]:
+            os._exit(0)
+
+
+_b.__perfeval_spare__ = {"owner": 0, "deadline": %(deadline)r}
+_t.Thread(target=_perfeval_spare, args=(_b.__perfeval_spare__,), name="perfeval-spare", daemon=True).start()
+del _b, _t, _perfeval_spare
+"""
+
+#: A spare primes itself (imports pandas, matplotlib, the pages package: 2 s of CPU) while the build that left it
+#: has ended, or the next one runs (a build that changed nothing: it must not wait for the spare). It does so
+#: at a lower priority (``GIVE_WAY``), then takes its normal priority back (``TAKE_PART``; where the system
+#: does not allow a process to raise its priority again, it stays lower: on a machine otherwise idle that
+#: changes nothing).
+SPARE_NICENESS = 19
+GIVE_WAY = f"""
+import os as _perfeval_os
+try:
+    _perfeval_os.nice({SPARE_NICENESS})
+except OSError:
+    pass
+del _perfeval_os
+"""
+TAKE_PART = """
+import os as _perfeval_os
+try:
+    _perfeval_os.setpriority(_perfeval_os.PRIO_PROCESS, 0, 0)
+except OSError:
+    pass
+del _perfeval_os
+"""
+
+
 async def _run(kc: Any, code: str, timeout: float = 120) -> None:
     errors: list[str] = []
 

@@ -60,11 +60,7 @@ DOWNLOADS = "downloads"
 RENDER_FILE = ".perfeval-render.json"
 #: In a render folder: the files of its HTML output as they were when published, and the release they went to.
 PUBLISHED_FILE = ".perfeval-published.json"
-#: Beside a render's HTML output (``_build/``), written by the build before it says "go" to a render from the
-#: render folder whose HTML output it kept: the sources whose content changed since that render, and those gone
-#: (``{"changed": [...], "removed": [...]}``, paths under the book's folder). The render copies the downloads
-#: among them (:func:`perfeval.book.render._copy_changed_extra_files`); read once and removed.
-CHANGED_FILE = ".perfeval-changed.json"
+
 
 
 class RenderError(Exception):

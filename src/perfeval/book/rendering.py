@@ -39,7 +39,8 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
-from perfeval.book.publish import (CHANGED_FILE, NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING,
+from perfeval.book.render_state import CHANGED_FILE
+from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING,
                                    prepare_release, prune_staging, publish_render, remove_published_extra,
                                    RenderError)
 
