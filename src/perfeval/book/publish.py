@@ -70,7 +70,10 @@ class RenderError(Exception):
 # --- releases -----------------------------------------------------------------------------------
 
 def _release_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}-{os.getpid()}"
+    # One reading of the clock for the second and its nanoseconds: two readings across a second's boundary named
+    # a later release before an earlier one (releases are pruned in the order of their names).
+    now = time.time_ns()
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000)) + f"-{now % 1_000_000_000:09d}-{os.getpid()}"
 
 
 def _releases(build_dir: Path) -> list[Path]:
