@@ -14,7 +14,7 @@ from perfeval.book import BookLayout, department_run, fill_parameters, plan_runs
 from perfeval.book.downloads import write_downloads
 from perfeval.book.markdown import md_escape
 from perfeval.book.plan import Run, history_files
-from perfeval.book.publish import NAVIGATION_FILE, prune_staging
+from perfeval.book.publish import NAVIGATION_FILE, prune_staging, remove_published_extra
 from perfeval.book.toc import group_pages, make_toc, navigation, toc_pages
 from perfeval.errors import UsageError
 from perfeval.model.files import load_department
@@ -197,7 +197,7 @@ def _touch(path: Path, text: str = "x") -> Path:
     return path
 
 
-def _staging(tmp: Path, navigation_text: str) -> tuple[Path, Path]:
+def _staging(tmp: Path, navigation_text: str) -> Path:
     staging = tmp / "staging"
     out = staging / "_build"
     for doc in ("book/2024/a", "book/2024/b"):
@@ -208,25 +208,28 @@ def _staging(tmp: Path, navigation_text: str) -> tuple[Path, Path]:
     _touch(out / "html/downloads/2024/a/old.csv")
     _touch(out / "html/downloads/2024/b/表1.csv")
     _touch(staging / NAVIGATION_FILE, navigation_text)
-    downloads = tmp / "downloads"
-    _touch(downloads / "2024/a/表1.csv")
-    return staging, downloads
+    return staging
 
 
 def test_prune_removes_what_is_not_in_the_book(tmp_path: Path) -> None:
-    staging, downloads = _staging(tmp_path, "nav")
-    prune_staging(staging, ["book/intro", "book/2024/a"], "nav", downloads)
+    staging = _staging(tmp_path, "nav")
+    assert prune_staging(staging, ["book/intro", "book/2024/a"], "nav")
     out = staging / "_build"
     assert not (out / ".doctrees/book/2024/b.doctree").exists() and (out / ".doctrees/book/2024/a.doctree").exists()
     assert not (out / "jupyter_execute/book/2024/b.ipynb").exists()
+    assert (out / "html/book/2024/a.html").exists()
+    # The published downloads whose sources are gone (said by the build: the last render's sources against
+    # this one's), and a folder left empty; the others stay.
+    remove_published_extra(staging, ["book/_extra/downloads/2024/a/old.csv", "book/_extra/downloads/2024/b/表1.csv",
+                                     "book/2024/b.ipynb"])
     assert sorted(p.relative_to(out / "html/downloads").as_posix()
                   for p in (out / "html/downloads").rglob("*")) == ["2024", "2024/a", "2024/a/表1.csv"]
-    assert (out / "html/book/2024/a.html").exists()
+    assert (out / "html/book/2024/b.html").exists(), "a page is Sphinx's to remove, not a download"
 
 
 def test_prune_drops_the_html_when_the_navigation_changed(tmp_path: Path) -> None:
-    staging, downloads = _staging(tmp_path, "old navigation")
-    prune_staging(staging, ["book/2024/a", "book/2024/b"], "new navigation", downloads)
+    staging = _staging(tmp_path, "old navigation")
+    assert not prune_staging(staging, ["book/2024/a", "book/2024/b"], "new navigation")
     assert not (staging / "_build/html").exists()
     assert (staging / "_build/.doctrees/book/2024/b.doctree").exists(), "doctrees stay: Sphinx re-reads nothing"
     shutil.rmtree(staging)

@@ -90,6 +90,8 @@ def test_the_next_render_starts_with_the_sidebars_of_the_last(built_book: Path, 
     with kept.open("rb") as f:
         data = pickle.load(f)
     assert len(data["by_family"]) >= 3
+    # The pages that fit no family (the search page, the index) keep theirs by page.
+    assert {"search", "genindex"} <= {page for page, _ in data["by_page"]}
     # A page's text changes (not its title): the navigation is the same, the kept sidebars are used.
     page = fast / "book" / "how-to-read.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n\n补充说明。\n", encoding="utf-8")

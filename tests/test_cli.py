@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import re
-
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -226,3 +227,36 @@ def test_excel_files_are_not_written_into_a_data_folder(tmp_path: Path, monkeypa
     assert "数据目录" in capsys.readouterr().err
     assert not (root / "data/模板.xlsx").exists() and not (root / "data/2024/x.xlsx").exists()
     assert main(["excel-template", "-o", "模板.xlsx"]) == 0 and (root / "模板.xlsx").is_file()
+
+
+# --- ending the process ------------------------------------------------------------------------------
+
+def _ending(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "import atexit, sys, threading, time\n"
+                           "from perfeval.cli import end_process\n" + code],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_the_command_ends_with_its_code_its_exit_handlers_and_all_it_printed() -> None:
+    """``perfeval`` ends without tearing the interpreter down (:func:`perfeval.cli.end_process`): what it
+    printed (buffered, not flushed) is all there, the exit handlers ran, the code is the command's."""
+    done = _ending("atexit.register(lambda: print('收尾', flush=True))\n"
+                   "print('输出' * 5000, end='')\nsys.stderr.write('提示')\nend_process(3)")
+    assert done.returncode == 3
+    assert done.stdout == "输出" * 5000 + "收尾\n"
+    assert done.stderr == "提示"
+
+
+def test_the_command_waits_for_a_thread_still_at_work() -> None:
+    """A thread other than the main one still running (not a daemon) is waited for: the usual exit."""
+    done = _ending("threading.Thread(target=lambda: (time.sleep(0.5), print('线程完成', flush=True))).start()\n"
+                   "end_process(4)")
+    assert done.returncode == 4
+    assert done.stdout == "线程完成\n"
+
+
+def test_python_m_perfeval_is_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "perfeval", "validate"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()

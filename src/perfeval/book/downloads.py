@@ -8,6 +8,7 @@ no longer produces from the folders it owns.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
@@ -22,6 +23,25 @@ def run_downloads(nb: Any, run: Run) -> Mapping[str, bytes]:
     from perfeval.pages import Page, page_downloads
 
     return page_downloads(nb, Page.from_parameters(run.kind, run.parameters))
+
+
+def warm_in_background() -> threading.Thread:
+    """Import the pages package and prepare what a chapter's downloads compute once per process
+    (:func:`perfeval.pages.downloads.warm`), in a thread: started while the kernel runs the first page, it takes
+    the second or so the first download would otherwise wait for. A failure here is left to the download
+    itself, which does the same work again and reports it."""
+
+    def warm() -> None:
+        try:
+            from perfeval.pages.downloads import warm
+
+            warm()
+        except Exception:  # noqa: BLE001 - the downloads do it again and report what fails
+            pass
+
+    thread = threading.Thread(target=warm, name="perfeval-warm-downloads", daemon=True)
+    thread.start()
+    return thread
 
 
 def _safe_relative(rel: str) -> PurePosixPath:

@@ -6,9 +6,9 @@ holds the build lock (taken once) and treats SIGTERM like Ctrl-C, so an interrup
 and leaves the published book as it was.
 
 Pages run in two waves on one executor: first the pages that read data files (the chapters, 评价方法);
-while they run, the build starts the render (:class:`perfeval.book.rendering.RenderJob`: Sphinx loads and
-waits), brings the department summaries up to date (:mod:`perfeval.book.summaries`), writes each year
-page's summaries file and submits the year pages whose summaries changed. The table of contents follows
+while they run, the build brings the department summaries up to date (:mod:`perfeval.book.summaries`),
+writes each year page's summaries file, submits the year pages whose summaries changed and then starts the
+render (:class:`perfeval.book.rendering.RenderJob`: Sphinx loads and waits). The table of contents follows
 from the plan and is written first. Each step's seconds are in ``build.json`` (``phases``).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from perfeval.book import cache, kernel_start, spares
-from perfeval.book.downloads import write_page_files
+from perfeval.book.downloads import warm_in_background, write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
 from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, write_if_changed
 from perfeval.book.plan import DEPARTMENT_TEMPLATE, BookLayout, RecordCache, Run, plan_runs, select
@@ -130,14 +130,22 @@ def _lanes(options: BuildOptions) -> int:
     return min(LANES, options.jobs or default_jobs())
 
 
-def _leave_spare(layout: BookLayout, options: BuildOptions, report: BuildReport) -> None:
+def _leave_spare(layout: BookLayout, options: BuildOptions, report: BuildReport, early: bool = False) -> None:
     """After a build that ran pages without failure: the warm kernel of each lane stays for the next build (or
-    one is started, when the pages ran in pool processes)."""
+    one is started, when the pages ran in pool processes). ``early``: the pages have run and the render is
+    about to start; only the spares to be started anew are started now, so that they load while the render
+    runs (a cold build's render takes minutes; a build right after it finds them ready). This process's own
+    kernels are handed over at the end."""
     if options.executor != "local" or options.engine != DEFAULT_ENGINE or report.failed or not spares.minutes():
         return
     cwd = str(layout.template(DEPARTMENT_TEMPLATE).resolve().parent)
     for lane in range(_lanes(options)):
-        pair = kernel_start.KERNELS.pop(kernel_start.kernel_key(KERNEL_NAME, cwd, lane), None)
+        key = kernel_start.kernel_key(KERNEL_NAME, cwd, lane)
+        if early:
+            if key not in kernel_start.KERNELS and report.executed:
+                spares.keep(layout.build_dir, KERNEL_NAME, cwd, report.environment, None, launch_new=True, lane=lane)
+            continue
+        pair = kernel_start.KERNELS.pop(key, None)
         if pair is not None or report.executed:
             spares.keep(layout.build_dir, KERNEL_NAME, cwd, report.environment, pair, launch_new=True, lane=lane)
 
@@ -253,7 +261,7 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                               p for p in templates.glob("*.ipynb") if str(p) in hashes.entries)])) else None
     # The render's child too: it imports Sphinx now and reads the book once the table of contents is written.
     job = RenderJob(layout.root, layout.html_dir, jupyter_book_command(layout.root, options.jobs or default_jobs()),
-                    build_dir / "jupyter-book.log", docnames=(), navigation="", downloads_dir=layout.downloads_dir,
+                    build_dir / "jupyter-book.log", docnames=(), navigation="",
                     fresh=options.force, say=log, phases=report.phases) if options.html else None
     render_jobs.extend([job] if job is not None else [])
     shared = cache.shared_state(build_dir)
@@ -318,10 +326,8 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
     def waves() -> Iterator[list[Task]]:
         nonlocal walked
         yield first
-        if job is not None:   # the render starts while the first pages run, unless nothing is to be rendered
-            before = walked = cache.render_sources(layout.root, hashes)
-            if first or previous.get("published") != cache.render_key(environment, before):
-                job.start(before)
+        if options.executor == "local" and jobs == 1 and any(t.run.kind == "department" for t in first):
+            warm_in_background()   # the chapter's downloads are computed here once it has run
         second: list[Task] = []
         if store is not None:
             store.update([r for r in runs if r.kind == "department"], options.framework_file, hashes, environment)
@@ -340,6 +346,10 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
         log(f"执行 {len(first) + len(second)} 个笔记本（{where}，引擎 {options.engine}），"
             f"{len(report.cached)} 个输入未变化跳过…")
         yield second
+        if job is not None:   # the render starts while the pages run, unless nothing is to be rendered
+            before = walked = cache.render_sources(layout.root, hashes)
+            if first or previous.get("published") != cache.render_key(environment, before):
+                job.start(before)
 
     by_page = {run.page: run for run in runs}
     entries = state.entries
@@ -408,6 +418,7 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
+            _leave_spare(layout, options, report, early=True)
             job.finish(sources)
             previous["published"] = key
             release = current_release(layout.html_dir)

@@ -303,14 +303,16 @@ def jupyter_book_command(root: Path, jobs: int = 1) -> list[str]:
     return render.command(root, jobs)
 
 
-def prune_staging(staging: Path, docnames: Collection[str], navigation: str, downloads_dir: Path) -> bool:
+def prune_staging(staging: Path, docnames: Collection[str], navigation: str) -> bool:
     """Remove from a render folder (the last render) everything that is not part of the current book; returns
     whether the HTML output was kept (else it is all to be written again).
 
     - doctrees and executed copies of pages that are no longer in the table of contents;
-    - published downloads whose source file (under ``downloads_dir``) no longer exists;
     - when the navigation changed, the whole HTML output: Sphinx then writes every page again (from its
       doctrees; it re-reads only changed sources), so no page keeps a link to a removed one.
+
+    Published downloads whose source is gone are removed before the render goes (:func:`remove_published_extra`,
+    from the sources the last render recorded and those of this one), not by looking at every file here.
     """
     out = staging / "_build"
     wanted = set(docnames)
@@ -327,15 +329,6 @@ def prune_staging(staging: Path, docnames: Collection[str], navigation: str, dow
     if old != navigation:
         shutil.rmtree(html, ignore_errors=True)
         return False
-    published = html / DOWNLOADS
-    if published.is_dir():
-        sources_files, sources_dirs = _tree(str(downloads_dir))
-        files, dirs = _tree(str(published))
-        for rel in sorted(files - sources_files):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(published, rel))
-        for rel in sorted(dirs - sources_dirs, reverse=True):
-            shutil.rmtree(os.path.join(published, rel), ignore_errors=True)
     return html.is_dir()
 
 
@@ -353,29 +346,6 @@ def remove_published_extra(staging: Path, removed: Collection[str]) -> None:
             out.unlink(missing_ok=True)
             with contextlib.suppress(OSError):   # only when empty
                 out.parent.rmdir()
-
-
-def _tree(root: str) -> tuple[set[str], set[str]]:
-    """The files and the folders under ``root`` (relative paths; symbolic links count as files)."""
-    files: set[str] = set()
-    dirs: set[str] = set()
-
-    def walk(folder: str, rel: str) -> None:
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            return
-        for entry in entries:
-            key = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                dirs.add(key)
-                walk(entry.path, key)
-            else:
-                files.add(key)
-
-    walk(root, "")
-    return files, dirs
 
 
 def _published(staging: Path, previous: Path | None) -> dict[str, Any]:

@@ -426,6 +426,7 @@ def _wait_for_go() -> None:
             jieba.initialize()
         _preload_search_index(self)
         render_state.compile_templates(self)
+        render_state.compile_selectors()
         # What is loaded now (the environment, the search index, the extensions: millions of objects) lives
         # to the end; out of the collector's reach, a full collection no longer walks it again and again
         # (frozen without a collection first: that alone would walk it once more, 0.5 s at 1000 pages).

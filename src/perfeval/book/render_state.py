@@ -4,7 +4,7 @@
 - :data:`CHANGED_FILE`: the sources the build says changed, so that the render copies only those downloads
   (:func:`changed_sources`, :func:`copy_changed_only`);
 - :data:`TEMPLATES_FILE`: the page templates the last render used, compiled while the next one waits
-  (:func:`compile_templates`, :func:`record_templates`);
+  (:func:`compile_templates`, :func:`record_templates`; the theme's CSS selectors too, :func:`compile_selectors`);
 - :class:`Spare`: a render child left for the next build (:mod:`perfeval.book.spares`), waiting to be claimed.
 """
 
@@ -86,6 +86,22 @@ def compile_templates(app: Any) -> None:
         if isinstance(name, str):
             with contextlib.suppress(Exception):   # only a head start: a template that fails fails when used
                 env.get_template(name)
+
+
+#: The CSS selectors the theme's sidebar and page contents select with (pydata-sphinx-theme's ``toctree.py``):
+#: soupsieve compiles its tokenizer's patterns on first use and each selector once (0.1 s in a render that
+#: writes a few pages), done while the child waits.
+THEME_SELECTORS = ("li", *(f"li.toctree-l{level} > details" for level in range(1, 7)), ".toc-h1", ".toc-h2",
+                   "details > a.reference", "details > p.caption")
+
+
+def compile_selectors() -> None:
+    """Compile the theme's CSS selectors while waiting (:data:`THEME_SELECTORS`)."""
+    with contextlib.suppress(Exception):   # only a head start: the theme compiles what it uses anyway
+        import soupsieve
+
+        for selector in THEME_SELECTORS:
+            soupsieve.compile(selector)
 
 
 def record_templates(app: Any) -> None:

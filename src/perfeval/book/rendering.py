@@ -136,10 +136,10 @@ class RenderJob:
     happens, calls :meth:`finish` or :meth:`cancel`."""
 
     def __init__(self, root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *, docnames: Collection[str],
-                 navigation: str, downloads_dir: Path, environment: str = "", fresh: bool = False,
+                 navigation: str, environment: str = "", fresh: bool = False,
                  say: Callable[[str], None] = print, phases: dict[str, float] | None = None) -> None:
         self.root, self.html_dir, self.cmd, self.log_file = Path(root), Path(html_dir), list(cmd), Path(log_file)
-        self.docnames, self.navigation, self.downloads_dir = docnames, navigation, downloads_dir
+        self.docnames, self.navigation = docnames, navigation
         self.environment, self.fresh, self.say = environment, fresh, say
         self.phases = {} if phases is None else phases
         self.staging = self.html_dir.parent / SPHINX_STAGING
@@ -186,7 +186,7 @@ class RenderJob:
             (self.staging / "_build" / CHANGED_FILE).unlink(missing_ok=True)   # left by an interrupted build
             # The child reads the last render's environment (which pruning leaves alone) while we prune.
             self._spawn()
-            self.html_kept = prune_staging(self.staging, self.docnames, self.navigation, self.downloads_dir)
+            self.html_kept = prune_staging(self.staging, self.docnames, self.navigation)
         else:
             shutil.rmtree(self.cache, ignore_errors=True)
             self._spawn()
@@ -284,13 +284,3 @@ class RenderJob:
             with signals_deferred():
                 os.replace(self.staging, self.cache)
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def render_and_publish(root: Path, html_dir: Path, cmd: Sequence[str], log_file: Path, *,
-                       docnames: Collection[str], navigation: str, downloads_dir: Path, environment: str = "",
-                       sources: Mapping[str, str] | None = None, fresh: bool = False,
-                       say: Callable[[str], None] = print, phases: dict[str, float] | None = None) -> Path:
-    """Render the book and publish it in one go (:class:`RenderJob` started and finished at once)."""
-    job = RenderJob(root, html_dir, cmd, log_file, docnames=docnames, navigation=navigation,
-                    downloads_dir=downloads_dir, environment=environment, fresh=fresh, say=say, phases=phases)
-    return job.finish(dict(sources or {}))

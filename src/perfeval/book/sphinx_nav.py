@@ -24,7 +24,8 @@ The sidebar shows the current page's branch expanded (``collapse_navbar``) and i
 
 So the theme computes the sidebar once per part and folder (and for the pages that fit neither rule: the
 root page, pages outside the table of contents or listed twice, titles with markup); every other page gets
-a derived copy. A derivation whose marks are not found exactly once falls back to the theme. The result is
+a derived copy. What the theme computed is kept for the next render of the same navigation
+(:data:`SIDEBARS_FILE`). A derivation whose marks are not found exactly once falls back to the theme. The result is
 byte-identical to the theme's (tests build a book both ways and compare every page).
 
 Set ``perfeval_nav_cache = False`` (``sphinx: config:`` in ``_config.yml``) to turn this off.
@@ -197,6 +198,9 @@ class SidebarCache:
         self.families = families
         self.by_family: dict[tuple[Any, ...], Sidebar] = {}
         self.by_place: dict[tuple[Any, ...], Sidebar] = {}   # a head's sidebar, by where the head is listed
+        #: The sidebar of a page that fits no family (the root page, pages listed twice or not at all), computed
+        #: by the theme and kept for the next render of the same navigation (its signature).
+        self.by_page: dict[tuple[Any, ...], Sidebar] = {}
         self.derived = 0
         self.computed = 0
         self.on_new: Callable[[str, tuple[Any, ...], Sidebar], None] | None = None   # see :class:`NavState`
@@ -211,15 +215,21 @@ class SidebarCache:
     def clear(self) -> None:
         self.by_family.clear()
         self.by_place.clear()
+        self.by_page.clear()
 
     def generate(self, app: Any, pagename: str, original: Callable[..., Any], kind: str, startdepth: int = 1,
                  show_nav_level: int = 1, **kwargs: Any) -> Any:
         if kind != "sidebar" or startdepth != 0:
             return original(kind, startdepth, show_nav_level, **kwargs)
         family = self.families.key(pagename)
-        if family is None:
-            return original(kind, startdepth, show_nav_level, **kwargs)
         options = (show_nav_level, tuple(sorted(kwargs.items())))
+        if family is None:
+            own = self.by_page.get((pagename, options))
+            if own is None:
+                own = Sidebar(pagename, str(original(kind, startdepth, show_nav_level, **kwargs)))
+                self.computed += 1
+                self._add("by_page", (pagename, options), own)
+            return own.html
         uri = app.builder.get_target_uri
         fams = self.families
         known = self.by_family.get((family, options))
@@ -287,6 +297,8 @@ class SidebarCache:
 #: for it (a parallel write) add theirs to a file of their own (``.perfeval-sidebars-<pid>.part``), gathered
 #: when the render has finished.
 SIDEBARS_FILE = ".perfeval-sidebars.pickle"
+#: The tables of :class:`SidebarCache` kept in it.
+TABLES = ("by_family", "by_place", "by_page")
 
 
 def signature(env: Any) -> str:
@@ -330,8 +342,8 @@ class NavState:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return
         if isinstance(data, dict) and data.get("signature") == self.signature and self.signature:
-            self.cache.by_family.update(data.get("by_family", {}))
-            self.cache.by_place.update(data.get("by_place", {}))
+            for table in TABLES:
+                getattr(self.cache, table).update(data.get(table, {}))
 
     def save(self) -> None:
         """Keep this render's sidebars (and those of the processes that wrote pages for it) for the next."""
@@ -340,7 +352,7 @@ class NavState:
             with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError), part.open("rb") as f:
                 while True:
                     made_for, table, key, sidebar = pickle.load(f)
-                    if made_for == self.signature and table in ("by_family", "by_place"):
+                    if made_for == self.signature and table in TABLES:
                         getattr(self.cache, table).setdefault(key, sidebar)
             part.unlink(missing_ok=True)
         if not self.folder or not self.signature:
@@ -349,8 +361,8 @@ class NavState:
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
             with open(tmp, "wb") as f:
-                pickle.dump({"signature": self.signature, "by_family": self.cache.by_family,
-                             "by_place": self.cache.by_place}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"signature": self.signature, **{table: getattr(self.cache, table) for table in TABLES}}, f,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):

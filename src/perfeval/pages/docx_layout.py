@@ -395,6 +395,11 @@ def _template() -> tuple[bytes, dict[tuple[str, Any], str | None]]:
     return buf.getvalue(), {}
 
 
+def prepare() -> None:
+    """Make the package of an empty document in the 公文 layout now (else on first use, once per process)."""
+    _template()
+
+
 def new_document() -> DocumentObject:
     """An empty Word document in the 公文 layout (:func:`setup_styles`, :func:`page_number_footer`), opened from
     a package made once per process instead of setting every style again (measured: a quarter of a

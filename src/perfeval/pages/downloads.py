@@ -24,7 +24,9 @@ from perfeval.pages.cells import csv_bytes
 from perfeval.pages.chapter import word_file
 from perfeval.pages.display import charts_in, tables_in
 from perfeval.pages.docx import document_bytes
+from perfeval.pages.docx_layout import prepare as prepare_word
 from perfeval.pages.opinion import Signature
+from perfeval.pages.prose import prepare as prepare_prose
 
 #: Page kinds: the stem of the template notebook that renders them.
 KINDS = ("department", "overview", "risk", "findings", "method")
@@ -73,6 +75,14 @@ def page_downloads(nb: Any, page: Page) -> dict[str, bytes]:
             files[word_file(page.code, page.year, part)] = document_bytes(record, page.framework_file, page.data_dir,
                                                                           pngs, part, page.signature)
     return files
+
+
+def warm() -> None:
+    """Do now what a process's first chapter downloads do once (compile the chapter template's macros, make the
+    Word package of the 公文 layout): a build calls it in a thread while its kernel runs the first chapter, so
+    that the chapter's downloads, computed when it has run, do not wait for it."""
+    prepare_prose()
+    prepare_word()
 
 
 def write_downloads(files: Mapping[str, bytes], downloads_dir: Path) -> list[Path]:
