@@ -189,3 +189,50 @@ def test_a_spare_render_child_nobody_claims_ends_by_itself(build_dir: Path, tmp_
     entry = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))
     assert process_ends(entry["pid"])
     assert not Path(entry["socket"]).exists()     # its private socket folder went with it
+
+
+def _lines(path: Path, want: int, limit: float = 120) -> list[str]:
+    """The lines of ``path`` once it has ``want`` of them (polled; the outcome never depends on speed)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        if len(lines) >= want:
+            return lines
+        time.sleep(0.05)
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def test_a_spare_started_before_the_render_reads_the_last_render_once_its_build_has_ended(tmp_path: Path) -> None:
+    """A spare render child started before its build's render (``--after-build``) waits for that build to end
+    before it reads the last render (which that render is still writing): its parent ends, the wait ends."""
+    out = tmp_path / "out.txt"
+    waiter = ("import sys\nfrom perfeval.book.render import _wait_for_the_build\n"
+              "print('waiting', flush=True)\n_wait_for_the_build([])\nprint('ended', flush=True)\n")
+    build = subprocess.Popen(
+        [sys.executable, "-c", "import subprocess, sys\n"
+         f"subprocess.Popen([sys.executable, '-c', {waiter!r}], stdout=open({str(out)!r}, 'w'))\n"
+         "sys.stdin.readline()\n"], stdin=subprocess.PIPE, text=True)
+    try:
+        assert _lines(out, 1) == ["waiting"]
+        assert out.read_text(encoding="utf-8").splitlines() == ["waiting"]   # its build still runs
+    finally:
+        build.communicate("\n", timeout=120)
+    assert _lines(out, 2) == ["waiting", "ended"]
+
+
+def test_a_spare_started_before_the_render_stops_waiting_when_claimed(on: None, build_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """Claimed while the build that started it still runs (a program that builds in its own process), such a
+    spare does not wait for that build any longer."""
+    cmd = _render_cmd(tmp_path)
+    assert spares.launch_render(build_dir, cmd, str(tmp_path), "env", after_build=True)
+    pid = json.loads((build_dir / spares.SPARES / spares.RENDER_REGISTRATION).read_text(encoding="utf-8"))["pid"]
+    assert "--after-build" in psutil.Process(pid).cmdline()
+    child = spares.claim_render(build_dir, cmd, str(tmp_path), "env")
+    assert child is not None and child.pid == pid
+    child.say("stop")
+    done = child.go()
+    assert done.returncode == 3
+    assert process_ends(pid)

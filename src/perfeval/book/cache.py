@@ -22,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata as md
-import json
 import os
 import platform
 import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+import orjson
 
 MANIFEST = "build.json"
 #: Content hashes of the files builds have read (:class:`FileHashes`).
@@ -48,24 +49,35 @@ def file_hash(path: Path | str) -> str:
     return read_sha256(path)
 
 
+#: How cache files and keys are written (orjson: sorted keys, keys that are not strings as strings, as the
+#: standard library's ``json`` writes them). The cache files of a 1000-department book hold about 20 MB of
+#: JSON, read and written by every build: the standard library took about half a second of each rebuild.
+JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def read_json(path: Path) -> Any:
     """The JSON content of a cache file, or None when it is missing or does not read."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        return orjson.loads(Path(path).read_bytes())
+    except (OSError, ValueError):   # orjson.JSONDecodeError is a ValueError (also for text that is not UTF-8)
         return None
 
 
 def write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
-    """Write a cache file atomically."""
+    """Write a cache file atomically (UTF-8; ``indent``: indented by two spaces, for files people read)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=indent), encoding="utf-8")
+        tmp.write_bytes(orjson.dumps(data, option=JSON_OPTIONS | (orjson.OPT_INDENT_2 if indent else 0)))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def json_hash(data: Any) -> str:
+    """The sha256 of ``data`` as canonical JSON (:data:`JSON_OPTIONS`; what JSON cannot say, as its ``str``)."""
+    return hashlib.sha256(orjson.dumps(data, option=JSON_OPTIONS, default=str)).hexdigest()
 
 
 def _identity(stat: os.stat_result) -> list[int]:
@@ -219,7 +231,7 @@ def shared_state(build_dir: Path | None = None) -> dict[str, Any]:
 
 def stamp(shared: Mapping[str, Any]) -> str:
     """One hash of :func:`shared_state`."""
-    return hashlib.sha256(json.dumps(shared, sort_keys=True, default=str).encode()).hexdigest()
+    return json_hash(shared)
 
 
 def input_hashes(paths: Iterable[Path | str], hashes: FileHashes) -> dict[str, str]:
@@ -235,7 +247,7 @@ def task_key(template: str, parameters: dict[str, Any], title: str, drop_tags: I
         "template": template, "parameters": parameters, "title": title,
         "drop_tags": sorted(drop_tags), "inputs": inputs, "environment": environment,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return json_hash(payload)
 
 
 # --- the manifest -----------------------------------------------------------------------------------

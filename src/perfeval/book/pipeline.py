@@ -418,7 +418,12 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
             report.html_skipped = True
         else:
             log("jupyter-book 生成网页…")
-            _leave_spare(layout, options, report, early=True)
+            if jobs > 1:
+                # Pages ran in pool processes (a cold build, many pages): the render takes minutes; the spares the
+                # next build takes start now and load while it runs (else at the end, as the render's child of a
+                # rebuild wants both cores).
+                _leave_spare(layout, options, report, early=True)
+                job.leave_spare(early=True)
             job.finish(sources)
             previous["published"] = key
             release = current_release(layout.html_dir)

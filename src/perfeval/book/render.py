@@ -17,7 +17,8 @@ With ``--wait`` it loads Sphinx, the extensions and the last render's environmen
 ``--imports-first`` too it imports Sphinx and the word dictionary first, reads the last render's environment
 and search index from the render folder (``--last-render``), and waits for a line ``load`` before it reads
 the book (a rebuild starts it before the table of contents is written). A child started so gives way to the
-build's other processes (:data:`WAIT_NICENESS`).
+build's other processes (:data:`WAIT_NICENESS`). A spare (``--spare-fd``) started by a build before its render
+(``--after-build``) imports first and reads the last render once that build has ended.
 
 Exit status 0 on success, 1 when Sphinx failed (its messages are on stderr), 2 for bad arguments, 3 when
 told not to go.
@@ -30,6 +31,7 @@ import contextlib
 import gc
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -224,6 +226,18 @@ def _read_search_index(path: str, identity: list[int], indexer_format: Any, vers
 
 #: The environment of the last render, unpickled before the child is told to load (:func:`_preload_last_render`).
 _preloaded_env: dict[str, Any] = {}
+
+
+#: Seconds between two looks at whether the build that started a spare has ended (:func:`_wait_for_the_build`).
+AFTER_BUILD_POLL = 0.02
+
+
+def _wait_for_the_build(spares: Sequence[render_state.Spare]) -> None:
+    """Wait until the build that started this process has ended (this process then has another parent) or a
+    build has claimed it."""
+    parent = os.getppid()
+    while os.getppid() == parent and not any(spare.claimed.is_set() for spare in spares):
+        time.sleep(AFTER_BUILD_POLL)
 
 
 def _preload_last_render(folder: Path, output: Path) -> None:
@@ -433,6 +447,10 @@ def _wait_for_go() -> None:
         gc.freeze()
         if sys.stdin.readline().strip() != "go":
             raise SystemExit(3)
+        # Told to go, the build waits for nothing else: the normal priority back where the system allows it (a
+        # process may not raise its own priority unless privileged; it then keeps the waiting one).
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, 0, 0)
         try:
             build(self, *args, **kwargs)
         finally:
@@ -512,6 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "claims this process (perfeval.book.spares)")
     parser.add_argument("--spare-deadline", type=float, default=0.0,
                         help="with --spare-fd: the time (seconds since the epoch) until which to wait")
+    parser.add_argument("--after-build", action="store_true",
+                        help="with --spare-fd: started by a build before its render: import first, read the last "
+                             "render once that build has ended")
     args = parser.parse_args(argv)
     args.root, args.path_output = args.root.resolve(), args.path_output.resolve()
     if args.spare_fd is not None:
@@ -525,6 +546,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.root}: no _config.yml or _toc.yml", file=sys.stderr)
         return 2
     if args.imports_first:
+        if args.after_build:
+            # A spare started while the build that started it renders: the imports now, the last render once
+            # that build is over (or a build claimed this process).
+            _import_ahead()
+            _wait_for_the_build(_spare)
         if args.last_render is not None:
             _preload_last_render(args.last_render.resolve(), args.path_output)
         # Out of the collector's reach (see :func:`_wait_for_go`); sphinx-external-toc also looks through every

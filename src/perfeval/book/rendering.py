@@ -147,6 +147,7 @@ class RenderJob:
         self.child: Any = None              # a _Child, or a claimed spare (spares.SpareChild)
         self.early: Any = None              # started by :meth:`spawn_early`, told to load by :meth:`start`
         self.spares_dir: Path | None = None   # where spare children are registered (None: none is used or left)
+        self.left_spare = False   # this job left the next build's spare already: it claims none itself
         self.from_cache = False
         self.html_kept = False   # the render folder's HTML output is the last render's, pruned (start)
 
@@ -163,16 +164,19 @@ class RenderJob:
             self.early = self._claim() or _Child(self._early_cmd(), self.root)
 
     def _claim(self) -> Any:
-        if self.spares_dir is None or not self.environment:
+        if self.spares_dir is None or not self.environment or self.left_spare:
             return None
         return spares.claim_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment)
 
-    def leave_spare(self) -> bool:
+    def leave_spare(self, early: bool = False) -> bool:
         """Start a render child for the next build of this book (a spare, :mod:`perfeval.book.spares`), unless
-        one waits already; after a render or a render found unnecessary."""
+        one waits already; after a render or a render found unnecessary, or (``early``) before the render: it
+        imports while this build renders and reads the last render when this build has ended."""
         if self.spares_dir is None or not self.environment:
             return False
-        return spares.launch_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment)
+        self.left_spare = True
+        return spares.launch_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment,
+                                    after_build=early)
 
     def start(self, sources: Mapping[str, str]) -> None:
         """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start

@@ -375,9 +375,11 @@ def render_stamp(environment: str, cmd: list[str], cwd: str) -> str:
     return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
 
 
-def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -> bool:
+def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str, after_build: bool = False) -> bool:
     """Start a spare render child running ``cmd`` (the child's command up to its own options) in ``cwd`` and
-    register it; False when spares are off, one is registered already, or it could not be started."""
+    register it; False when spares are off, one is registered already, or it could not be started.
+    ``after_build``: started before this build's render, the child imports now and reads the last render once
+    this build has ended (``--after-build``)."""
     wait = minutes()
     path = _folder(build_dir) / RENDER_REGISTRATION
     if not wait or _live_render(path) is not None:
@@ -397,7 +399,8 @@ def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) -
         listener.listen(1)
         deadline = time.time() + wait * 60
         proc = subprocess.Popen(
-            [*cmd, "--spare-fd", str(listener.fileno()), "--spare-deadline", repr(deadline)], cwd=cwd,
+            [*cmd, "--spare-fd", str(listener.fileno()), "--spare-deadline", repr(deadline),
+             *(["--after-build"] if after_build else [])], cwd=cwd,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=_give_way,
             pass_fds=[listener.fileno()])
