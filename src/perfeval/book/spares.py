@@ -54,9 +54,6 @@ STAMPED_ENV = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME"
                "VIRTUAL_ENV")
 
 
-
-
-
 def minutes() -> float:
     """How long a spare waits to be claimed (``PERFEVAL_SPARE_MINUTES``); 0 when spares are off (also where
     they cannot work: not POSIX)."""
@@ -72,9 +69,30 @@ def minutes() -> float:
 def spare_stamp(environment: str, kernel_name: str, cwd: str) -> str:
     """What a spare must have been started for to be used: the build's code and stack (``environment``), this
     Python, the kernel, its working directory and the environment variables a page may depend on."""
-    wanted = {"environment": environment, "python": sys.executable, "kernel": kernel_name, "cwd": cwd,
-              "env": {name: os.environ.get(name) for name in STAMPED_ENV}}
+    return _stamp(environment=environment, python=sys.executable, kernel=kernel_name, cwd=cwd)
+
+
+def _stamp(**wanted: Any) -> str:
+    """The hash of ``wanted`` with the environment variables a page may depend on (:data:`STAMPED_ENV`)."""
+    wanted["env"] = {name: os.environ.get(name) for name in STAMPED_ENV}
     return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
+
+
+def _take(path: Path) -> dict[str, Any] | None:
+    """Take the registration at ``path`` for this process (renamed: only one process can) and read it; None
+    when there is none, another process took it, or it does not read. Taken, it is gone."""
+    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+    try:
+        os.rename(path, taken)
+    except OSError:
+        return None      # none, or another build took it
+    try:
+        entry = json.loads(taken.read_text(encoding="utf-8"))
+        return entry if isinstance(entry, dict) else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        taken.unlink(missing_ok=True)
 
 
 def _folder(build_dir: Path) -> Path:
@@ -97,10 +115,12 @@ def _same_process(pid: int, created: float) -> bool:
         return False
 
 
-def _kill(pid: int, created: float) -> None:
+def _kill(pid: int, created: float, group: bool = False) -> None:
+    """Kill process ``pid`` (``group``: its process group, which it leads) if it is still the one started at
+    ``created``."""
     if pid and _same_process(pid, created):
         with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+            (os.killpg if group else os.kill)(pid, signal.SIGKILL)
 
 
 class _Provisioner:
@@ -156,20 +176,14 @@ def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str, lane: i
     stopped)."""
     if not minutes():
         return None
-    path = _registration(build_dir, kernel_name, cwd, lane)
-    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
+    entry = _take(_registration(build_dir, kernel_name, cwd, lane))
+    if entry is None:
+        return None
     try:
-        os.rename(path, taken)
-    except OSError:
-        return None      # none, or another build took it
-    try:
-        entry = json.loads(taken.read_text(encoding="utf-8"))
         manager = SpareManager(kernel_name, int(entry["pid"]), float(entry["created"]), str(entry["connection_file"]),
                                int(entry.get("builds", 0)))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
-    finally:
-        taken.unlink(missing_ok=True)
     if entry.get("stamp") != spare_stamp(environment, kernel_name, cwd) or not _same_process(manager.pid, manager.created):
         run_sync(manager.shutdown_kernel)(now=True)
         return None
@@ -336,18 +350,9 @@ def stop_all(build_dir: Path) -> int:
     is removed); returns how many."""
     stopped = 0
     for path in sorted(_folder(build_dir).glob("kernel-*.json")) if _folder(build_dir).is_dir() else []:
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        entry = _take(path)
+        if entry is None:
             continue
-        if "pid" not in entry:
-            continue     # a connection file
-        taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
-        try:
-            os.rename(path, taken)
-        except OSError:
-            continue
-        taken.unlink(missing_ok=True)
         with contextlib.suppress(KeyError, TypeError, ValueError):
             if _same_process(int(entry["pid"]), float(entry["created"])):
                 _kill(int(entry["pid"]), float(entry["created"]))
@@ -370,9 +375,7 @@ RENDER_REGISTRATION = "render.json"
 def render_stamp(environment: str, cmd: list[str], cwd: str) -> str:
     """What a spare render child must have been started for: the code and stack, its command (the book, the
     number of processes, the render folders), its folder and the environment variables pages depend on."""
-    wanted = {"environment": environment, "cmd": cmd, "cwd": cwd,
-              "env": {name: os.environ.get(name) for name in STAMPED_ENV}}
-    return hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()
+    return _stamp(environment=environment, cmd=cmd, cwd=cwd)
 
 
 def launch_render(build_dir: Path, cmd: list[str], cwd: str, environment: str, after_build: bool = False) -> bool:
@@ -507,25 +510,18 @@ def claim_render(build_dir: Path, cmd: list[str], cwd: str, environment: str) ->
     for something else: it is then stopped)."""
     if not minutes():
         return None
-    path = _folder(build_dir) / RENDER_REGISTRATION
-    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
-    try:
-        os.rename(path, taken)
-    except OSError:
+    entry = _take(_folder(build_dir) / RENDER_REGISTRATION)
+    if entry is None:
         return None
     try:
-        entry = json.loads(taken.read_text(encoding="utf-8"))
         pid, created, address = int(entry["pid"]), float(entry["created"]), str(entry["socket"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
-    finally:
-        taken.unlink(missing_ok=True)
     import shutil
-    import socket
 
     try:
         if entry.get("stamp") != render_stamp(environment, cmd, cwd) or not _same_process(pid, created):
-            _kill_group(pid, created)
+            _kill(pid, created, group=True)
             return None
         return _connect_render(pid, created, address, cmd)
     finally:
@@ -551,7 +547,7 @@ def _connect_render(pid: int, created: float, address: str, cmd: list[str]) -> S
         for fd in ends:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        _kill_group(pid, created)
+        _kill(pid, created, group=True)
         return None
     for fd in (stdin_r, out_w, err_w):
         os.close(fd)
@@ -560,27 +556,20 @@ def _connect_render(pid: int, created: float, address: str, cmd: list[str]) -> S
                       os.fdopen(err_r, encoding="utf-8", errors="replace"), cmd)
 
 
-def _kill_group(pid: int, created: float) -> None:
-    if _same_process(pid, created):
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-
-
 def stop_render(build_dir: Path) -> bool:
     """Stop the spare render child registered in ``build_dir``, if any; whether one was stopped."""
-    path = _folder(build_dir) / RENDER_REGISTRATION
-    taken = path.with_name(f"{path.name}.{os.getpid()}.claimed")
-    try:
-        os.rename(path, taken)
-    except OSError:
+    entry = _take(_folder(build_dir) / RENDER_REGISTRATION)
+    if entry is None:
         return False
     import shutil
 
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        shutil.rmtree(os.path.dirname(str(json.loads(taken.read_text(encoding="utf-8"))["socket"])), ignore_errors=True)
-    entry = _live_render(taken)
-    taken.unlink(missing_ok=True)
-    if entry is None:
+    with contextlib.suppress(KeyError, TypeError):
+        shutil.rmtree(os.path.dirname(str(entry["socket"])), ignore_errors=True)
+    try:
+        pid, created = int(entry["pid"]), float(entry["created"])
+    except (KeyError, TypeError, ValueError):
         return False
-    _kill_group(int(entry["pid"]), float(entry["created"]))
+    if not _same_process(pid, created):
+        return False
+    _kill(pid, created, group=True)
     return True
