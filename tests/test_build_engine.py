@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from perfeval.book import BookLayout, BuildOptions, build, department_run, plan_runs, select
-from perfeval.book.notebook import clean_notebook, execute_notebook, write_notebook
+from perfeval.book.notebook import clean_notebook, describe_failure, execute_notebook, write_notebook
 from perfeval.model.files import load_department
 from perfeval.pages.chapter import word_file
 from perfeval.pages.outline import OUTLINE
@@ -206,6 +206,38 @@ def test_warm_kernel_run_equals_a_fresh_run(tmp_path: Path) -> None:
     b = nbformat.read(out / "b-warm.ipynb", as_version=4)
     first = [o["text"] for c in b.cells for o in c.get("outputs", []) if o.get("name") == "stdout"][0]
     assert first.split() == ["6", "60", "10.0", "0.8", "8", "None", "False"]
+
+
+def test_downloads_computed_in_the_kernel_equal_those_computed_here(tmp_path: Path) -> None:
+    """A page the build's own process runs has its downloads computed in its kernel (that process then needs
+    neither pandas nor python-docx): the same files, byte for byte, as computed in the process, also after a
+    page that changed the kernel's options."""
+    import os
+
+    from perfeval.book import kernels as engine
+    from perfeval.book.notebook import KERNEL_NAME, notebook_bytes
+    from perfeval.pages import Page, page_downloads
+
+    template = _template(tmp_path)
+    cwd = os.path.realpath(template.parent)
+    execute(template, tmp_path / "a.ipynb", _params("qinghe-jiaoyu", template), "A", engine="perfeval-warm")
+    params = _params("qinghe-weijian", template)
+    nb = execute_notebook(template, params, "perfeval-warm")
+    clean_notebook(nb, "B")
+    try:
+        in_kernel = engine.downloads_in_kernel(KERNEL_NAME, cwd, "department", params, notebook_bytes(nb))
+        with pytest.raises(engine.KernelCodeError) as failed:   # a chapter without its data folder
+            engine.downloads_in_kernel(KERNEL_NAME, cwd, "department", {"code": "x", "year": 2024}, notebook_bytes(nb))
+        assert engine.downloads_in_kernel(KERNEL_NAME, str(tmp_path / "elsewhere"), "department", params,
+                                          notebook_bytes(nb)) is None   # no kernel ran a page there
+    finally:
+        engine.shutdown_kernels()
+    here = page_downloads(nb, Page.from_parameters("department", params))
+    assert in_kernel == here
+    assert {word_file("qinghe-weijian", 2024, part) for part in ("unit", "review")} <= set(in_kernel)
+    assert sum(rel.endswith(".csv") for rel in in_kernel) >= 10
+    assert failed.value.ename == "KeyError" and "data_dir" in failed.value.evalue
+    assert "KeyError" in describe_failure(failed.value, template, "测试页")
 
 
 def test_plain_papermill_engine_gives_the_same_page(tmp_path: Path) -> None:

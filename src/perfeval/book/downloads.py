@@ -1,14 +1,14 @@
 """Files published beside a page (its tables as CSV, a chapter as Word), written by the build, not the kernel.
 
 The pages package computes them from the executed notebook and the page
-(:func:`perfeval.pages.page_downloads`; in the worker, :func:`run_downloads`); the client writes them under
+(:func:`perfeval.pages.page_downloads`: in the worker, :func:`run_downloads`; for a page the build's own process
+ran, in its kernel, :func:`perfeval.book.kernels.downloads_in_kernel`); the client writes them under
 the downloads folder (:func:`write_page_files`), only when their content changed, and removes what the page
 no longer produces from the folders it owns.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
@@ -23,25 +23,6 @@ def run_downloads(nb: Any, run: Run) -> Mapping[str, bytes]:
     from perfeval.pages import Page, page_downloads
 
     return page_downloads(nb, Page.from_parameters(run.kind, run.parameters))
-
-
-def warm_in_background() -> threading.Thread:
-    """Import the pages package and prepare what a chapter's downloads compute once per process
-    (:func:`perfeval.pages.downloads.warm`), in a thread: started while the kernel runs the first page, it takes
-    the second or so the first download would otherwise wait for. A failure here is left to the download
-    itself, which does the same work again and reports it."""
-
-    def warm() -> None:
-        try:
-            from perfeval.pages.downloads import warm
-
-            warm()
-        except Exception:  # noqa: BLE001 - the downloads do it again and report what fails
-            pass
-
-    thread = threading.Thread(target=warm, name="perfeval-warm-downloads", daemon=True)
-    thread.start()
-    return thread
 
 
 def _safe_relative(rel: str) -> PurePosixPath:

@@ -22,6 +22,8 @@ PRIME_CODE = r"""
 import builtins as _b, copy as _copy, gc as _gc, os as _os, sys as _sys, warnings as _w
 import numpy as _np, pandas as _pd, matplotlib as _mpl
 import perfeval.pages.chapter, perfeval.pages.overviews  # warm the package (pulls in pandas, matplotlib, jinja2, pydantic)
+import perfeval.pages.downloads as _dl  # and what a page's downloads, computed here once it has run, prepare once
+_dl.warm()
 _b.__perfeval_snapshot__ = {
     "rc": _copy.deepcopy(dict(_mpl.rcParams)),
     "np": _np.get_printoptions(),
@@ -61,7 +63,7 @@ def _perfeval_reset():
 
 
 _b.__perfeval_reset__ = _perfeval_reset
-del _b, _copy, _os, _sys, _w, _np, _pd, _mpl, _perfeval_reset
+del _b, _copy, _os, _sys, _w, _np, _pd, _mpl, _dl, _perfeval_reset
 _gc.collect()
 _gc.freeze()
 del _gc
@@ -119,16 +121,26 @@ del _perfeval_os
 """
 
 
-async def _run(kc: Any, code: str, timeout: float = 120) -> None:
-    errors: list[str] = []
+class KernelCodeError(RuntimeError):
+    """Code the build ran in a kernel raised ``ename: evalue`` (or the kernel did not say ok)."""
+
+    def __init__(self, what: str, ename: str, evalue: str) -> None:
+        super().__init__(f"{what}: {ename}: {evalue}")
+        self.ename, self.evalue = ename, evalue
+
+
+async def _run(kc: Any, code: str, timeout: float = 120, what: str = "warm kernel set-up failed") -> None:
+    errors: list[tuple[str, str]] = []
 
     def hook(msg: dict[str, Any]) -> None:
         if msg["msg_type"] == "error":
-            errors.append(f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}")
+            errors.append((str(msg["content"].get("ename")), str(msg["content"].get("evalue"))))
 
     reply = await kc.execute_interactive(code, timeout=timeout, output_hook=hook, store_history=False)
     if reply["content"].get("status") != "ok" or errors:
-        raise RuntimeError(f"warm kernel set-up failed: {'; '.join(errors) or reply['content']}")
+        ename, evalue = errors[0] if errors else (str(reply["content"].get("ename", "Error")),
+                                                  str(reply["content"].get("evalue", reply["content"])))
+        raise KernelCodeError(what, ename, evalue)
 
 
 run_code = run_sync(_run)

@@ -18,9 +18,13 @@ registered with ``atexit`` and with multiprocessing's finalizers for pool worker
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import os
+import pickle
+import threading
 from multiprocessing import util as mp_util
-from typing import Any
+from typing import Any, Mapping
 
 from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -28,11 +32,11 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, KERNELS, PENDING, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS,
-                                        kernel_key, prestart, run_code, start_kernel, stop_kernels)
+                                        KernelCodeError, kernel_key, prestart, run_code, start_kernel, stop_kernels)
 
 __all__ = ["ENGINE_NAME", "FRESH_ENGINE_NAME", "KERNEL_ARGUMENTS", "PRIME_CHECK", "PRIME_CODE", "RESET_CODE",
-           "START_ATTEMPTS", "FreshEngine", "WarmEngine", "prestart", "register", "shutdown_kernels", "start_kernel",
-           "warm_kernel"]
+           "START_ATTEMPTS", "FreshEngine", "KernelCodeError", "WarmEngine", "downloads_in_kernel", "prestart",
+           "register", "shutdown_kernels", "start_kernel", "warm_kernel"]
 
 ENGINE_NAME = "perfeval-warm"
 
@@ -55,6 +59,52 @@ def warm_kernel(kernel_name: str, cwd: str, startup_timeout: float = 60) -> tupl
 
 #: Stop every warm kernel of this process, and those launched ahead (idempotent).
 shutdown_kernels = stop_kernels
+
+#: Run in the kernel a page has just run in (:func:`downloads_in_kernel`): the snapshot restored first, as
+#: before a page, so that what the page changed (an option, the working folder) does not change its downloads.
+DOWNLOADS_CODE = (RESET_CODE + "\n__import__('perfeval.pages.downloads', fromlist=['downloads_to_file'])"
+                  ".downloads_to_file(%(notebook)r, %(kind)r, %(parameters)r, %(out)r)")
+_exchange: list[str] = []
+
+
+def _exchange_folder() -> str:
+    """A folder of this process for the files it exchanges with its kernels (removed at exit)."""
+    if not _exchange:
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="perfeval-downloads-")
+        atexit.register(shutil.rmtree, folder, True)
+        _exchange.append(folder)
+    return _exchange[0]
+
+
+def downloads_in_kernel(kernel_name: str, cwd: str, kind: str, parameters: Mapping[str, Any],
+                        notebook: bytes) -> dict[str, bytes] | None:
+    """The downloads of a page (:func:`perfeval.pages.downloads.page_downloads`) computed in the warm kernel of
+    this thread's lane that has just run it (``notebook``: the executed, cleaned notebook's file), which has
+    pandas, matplotlib and python-docx loaded: the build's process then never imports them. None when there
+    is no such kernel (the caller computes them itself); :class:`~perfeval.book.kernel_start.KernelCodeError`
+    when the computation fails."""
+    pair = KERNELS.get(kernel_key(kernel_name, cwd))
+    if pair is None:
+        return None
+    folder = _exchange_folder()
+    name = f"{os.getpid()}-{threading.get_ident()}"
+    notebook_file, out = os.path.join(folder, f"{name}.ipynb"), os.path.join(folder, f"{name}.pickle")
+    try:
+        with open(notebook_file, "wb") as f:
+            f.write(notebook)
+        run_code(pair[1], DOWNLOADS_CODE % {"notebook": notebook_file, "kind": kind, "out": out,
+                                            "parameters": json.dumps(dict(parameters), ensure_ascii=False)},
+                 what="downloads")
+        with open(out, "rb") as f:
+            files = pickle.load(f)
+    finally:
+        for path in (notebook_file, out):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+    return {str(rel): bytes(content) for rel, content in files.items()}
 
 
 atexit.register(shutdown_kernels)

@@ -139,6 +139,8 @@ def describe_failure(exc: BaseException, template: Path, subject: str, title: st
         section = failed_section(template, exc, title)
         where = f"“{section}”一节出错" if section else "执行出错"
         why = f"{getattr(exc, 'ename', '')}: {getattr(exc, 'evalue', '')}"
+    elif getattr(exc, "ename", None):   # raised in a kernel (perfeval.book.kernel_start.KernelCodeError)
+        where, why = "出错", f"{getattr(exc, 'ename')}: {getattr(exc, 'evalue', '')}"
     else:
         where, why = "出错", f"{type(exc).__name__}: {exc}"
     why = " ".join(why.split())

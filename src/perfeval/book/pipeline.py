@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from perfeval.book import cache, kernel_start, spares
-from perfeval.book.downloads import warm_in_background, write_page_files
+from perfeval.book.downloads import write_page_files
 from perfeval.book.lock import build_lock, sigterm_as_interrupt
 from perfeval.book.notebook import DEFAULT_ENGINE, KERNEL_NAME, write_if_changed
 from perfeval.book.plan import DEPARTMENT_TEMPLATE, BookLayout, RecordCache, Run, plan_runs, select
@@ -233,13 +233,13 @@ def _write_result(layout: BookLayout, runs: dict[str, Run], result: Result) -> d
 
 
 def _executor(options: BuildOptions, jobs: int, stamp: str, lanes: int = 1) -> tuple[Callable[[Task], Any], Executor]:
-    """The executor, and the function it runs over the tasks: in this process (one job), a page's downloads
-    are computed in a thread while the next page runs (:func:`perfeval.book.task.start_task`), and ``lanes``
-    pages run at once, each lane in its kernel."""
+    """The executor, and the function it runs over the tasks: in this process (one job), ``lanes`` pages run at
+    once, each lane in its kernel, which also computes the page's downloads
+    (:func:`perfeval.book.task.start_task`)."""
     if options.executor == "dask":
         return execute_task, DaskExecutor(options.scheduler or "", stamp, worker_stamp)
     if jobs == 1:
-        return start_task, LocalExecutor(jobs, background=options.engine == DEFAULT_ENGINE,
+        return functools.partial(start_task, in_kernel=True), LocalExecutor(jobs, background=options.engine == DEFAULT_ENGINE,
                                          stop=kernel_start.kill_kernels, lanes=lanes, on_lane=kernel_start.set_lane)
     return execute_task, LocalExecutor(jobs)
 
@@ -326,8 +326,6 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
     def waves() -> Iterator[list[Task]]:
         nonlocal walked
         yield first
-        if options.executor == "local" and jobs == 1 and any(t.run.kind == "department" for t in first):
-            warm_in_background()   # the chapter's downloads are computed here once it has run
         second: list[Task] = []
         if store is not None:
             store.update([r for r in runs if r.kind == "department"], options.framework_file, hashes, environment)

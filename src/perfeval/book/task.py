@@ -158,10 +158,12 @@ def execute_task(task: Task) -> Result:
     return start_task(task)()
 
 
-def start_task(task: Task) -> Callable[[], Result]:
-    """Run a task's notebook and return what finishes it: computing its downloads (outside the kernel) and its
-    :class:`Result`. The build's own process calls that in another thread while the kernel runs the next page
-    (:class:`perfeval.book.pool.LocalExecutor`); :func:`execute_task` calls it at once."""
+def start_task(task: Task, in_kernel: bool = False) -> Callable[[], Result]:
+    """Run a task's notebook and return what finishes it: computing its downloads and its :class:`Result`.
+    :func:`execute_task` calls that at once. The build's own process (:class:`perfeval.book.pool.LocalExecutor`)
+    calls it in another thread while the kernel runs the next page; with ``in_kernel`` the downloads of a page
+    run by the warm engine are computed in its kernel before the next page runs there
+    (:func:`perfeval.book.kernels.downloads_in_kernel`), and this process imports none of what they need."""
     if task.stamp and task.stamp != worker_stamp():
         import perfeval
 
@@ -174,14 +176,14 @@ def start_task(task: Task) -> Callable[[], Result]:
     # each with its own kernel: pool._Background); other tasks one at a time.
     alone = task.files is not None or task.engine != DEFAULT_ENGINE
     with _task_lock if alone else contextlib.nullcontext():
-        finish = _execute(task)
+        finish = _execute(task, in_kernel and not alone)
         if task.files is not None:   # its files are in the workspace, which the next task's replace
             result = finish()
             return lambda: result
         return finish
 
 
-def _execute(task: Task) -> Callable[[], Result]:
+def _execute(task: Task, in_kernel: bool = False) -> Callable[[], Result]:
     run = task.run
     start = time.perf_counter()
     ws = workspace() if task.files is not None else None
@@ -206,6 +208,10 @@ def _execute(task: Task) -> Callable[[], Result]:
         result = failed(exc, time.perf_counter() - start)
         return lambda: result
     ran = time.perf_counter() - start
+    if in_kernel:
+        done = _finish_in_kernel(task, nb, start, failed)
+        if done is not None:
+            return lambda: done
 
     def finish() -> Result:
         from perfeval.book.downloads import run_downloads
@@ -221,3 +227,22 @@ def _execute(task: Task) -> Callable[[], Result]:
             return failed(exc, ran + time.perf_counter() - begun)
 
     return finish
+
+
+def _finish_in_kernel(task: Task, nb: Any, start: float, failed: Callable[[Exception, float], Result]) -> Result | None:
+    """The result of a page the warm engine ran in this thread's kernel, its downloads computed there; None when
+    that kernel is not there (the caller computes them)."""
+    from perfeval.book.kernels import downloads_in_kernel
+    from perfeval.book.notebook import KERNEL_NAME
+
+    run = task.run
+    try:
+        notebook = notebook_bytes(nb)
+        downloads = downloads_in_kernel(KERNEL_NAME, os.path.realpath(Path(run.template).parent), run.kind,
+                                        run.parameters, notebook)
+    except Exception as exc:  # noqa: BLE001 - reported per run
+        return failed(exc, time.perf_counter() - start)
+    if downloads is None:
+        return None
+    return Result(run.page, "executed", time.perf_counter() - start, key=task.key, inputs=task.inputs,
+                  notebook=notebook, downloads=downloads)

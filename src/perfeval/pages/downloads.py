@@ -1,8 +1,9 @@
-"""The download files of a page, computed outside the kernel from what its notebook produced.
+"""The download files of a page, computed from what its notebook produced.
 
-The kernel only computes and displays. After a page's notebook has run, the build calls
-:func:`page_downloads` with the executed notebook and a :class:`Page` and writes the returned files
-under the book's downloads folder (``book/_extra/downloads``, published as ``downloads/``):
+The notebook only computes and displays. After a page's notebook has run, the build calls
+:func:`page_downloads` with the executed notebook and a :class:`Page` (in the worker's process, or, for the
+pages a build runs in its own kernels, in the page's kernel: :func:`downloads_to_file`) and writes the returned
+files under the book's downloads folder (``book/_extra/downloads``, published as ``downloads/``):
 
 - every table's CSV (UTF-8 with BOM), from the CSV payload each displayed table carries in its output
   (:data:`perfeval.pages.display.TABLE_MIME`), at the path the page links to
@@ -15,6 +16,9 @@ under the book's downloads folder (``book/_extra/downloads``, published as ``dow
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -79,10 +83,26 @@ def page_downloads(nb: Any, page: Page) -> dict[str, bytes]:
 
 def warm() -> None:
     """Do now what a process's first chapter downloads do once (compile the chapter template's macros, make the
-    Word package of the 公文 layout): a build calls it in a thread while its kernel runs the first chapter, so
-    that the chapter's downloads, computed when it has run, do not wait for it."""
+    Word package of the 公文 layout): a page's kernel does it as it starts (``PRIME_CODE``), so that the
+    downloads of its first chapter do not wait for it."""
     prepare_prose()
     prepare_word()
+
+
+def downloads_to_file(notebook_file: str, kind: str, parameters: str, out_file: str) -> None:
+    """Run in a page's kernel once its notebook has run: :func:`page_downloads` of the executed notebook (the
+    file the build will write, read from ``notebook_file``) for the page of ``kind`` and ``parameters`` (JSON,
+    as papermill got them), pickled into ``out_file`` (path → content). The build's own process then needs
+    none of pandas, matplotlib or python-docx, which the kernel has loaded already."""
+    import nbformat
+
+    with open(notebook_file, encoding="utf-8") as f:
+        nb = nbformat.v4.reads(f.read())
+    files = page_downloads(nb, Page.from_parameters(kind, json.loads(parameters)))
+    tmp = f"{out_file}.tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump(files, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, out_file)
 
 
 def write_downloads(files: Mapping[str, bytes], downloads_dir: Path) -> list[Path]:
