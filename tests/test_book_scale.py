@@ -263,6 +263,57 @@ def test_a_release_links_what_was_not_written_since_the_previous_one(tmp_path: P
     assert (second / "book/restored.html").read_text(encoding="utf-8") == "new page"
 
 
+def test_a_staged_release_is_published_only_when_made_from_the_current_one(tmp_path: Path) -> None:
+    """A release staged while the render's child writes its environment's pickle is what gets published; one
+    staged from a release that is no longer the current one is made again (another build published meanwhile)."""
+    staging = tmp_path / "_build/.staging-sphinx"
+    html = staging / "_build/html"
+    html.mkdir(parents=True)
+    (html / "index.html").write_text("one", encoding="utf-8")
+    link = tmp_path / "_build/html"
+    first = publish.publish_render(staging, link)
+    (html / "index.html").write_text("two", encoding="utf-8")
+    staged = publish.stage_release(staging, link)
+    assert staged.previous == first.name and (staged.folder / "index.html").read_text(encoding="utf-8") == "two"
+    assert (link / "index.html").read_text(encoding="utf-8") == "one"   # staged, not published
+    second = publish.publish_render(staging, link, staged=staged)
+    assert second.parent.name == "releases"
+    assert (link / "index.html").read_text(encoding="utf-8") == "two" and not staged.folder.exists()
+    # Staged from the first release, which is no longer the current one: made again, from the render.
+    (html / "index.html").write_text("three", encoding="utf-8")
+    stale = publish.StagedRelease(tmp_path / "elsewhere", first.name, {})
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/index.html").write_text("stale", encoding="utf-8")
+    publish.publish_render(staging, link, staged=stale)
+    assert (link / "index.html").read_text(encoding="utf-8") == "three"
+    assert (second / "index.html").read_text(encoding="utf-8") == "two", "a published release is never written"
+
+
+def test_the_render_child_says_when_the_html_is_written(tmp_path: Path) -> None:
+    """Told ``go TOKEN``, the render child writes the line for that token once the HTML is complete (before it
+    ends, and after its pages are written); told ``go`` alone, no such line."""
+    import subprocess
+
+    from perfeval.book.render import command
+    from perfeval.book.render_state import written_mark
+
+    root = tmp_path / "book"
+    root.mkdir()
+    (root / "_config.yml").write_text("title: t\nexecute:\n  execute_notebooks: 'off'\n", encoding="utf-8")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n", encoding="utf-8")
+    (root / "intro.md").write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    for told, marked in (("go 0123abcd", True), ("go", False)):
+        out = tmp_path / f"out-{marked}"
+        done = subprocess.run([*command(root, 1), "--wait", "--path-output", str(out)], input=told + "\n",
+                              capture_output=True, text=True, cwd=root, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        lines = done.stdout.splitlines()
+        assert (written_mark("0123abcd") in lines) is marked
+        assert (out / "_build/html/intro.html").is_file()
+        if marked:   # after every page was written
+            assert lines.index(written_mark("0123abcd")) > max(i for i, line in enumerate(lines) if "intro" in line)
+
+
 def _scaled_project(dest: Path, departments: int) -> Path:
     from perfeval.model.demo import generate, write
 

@@ -4,6 +4,8 @@ ahead of its first page is the one that page runs in."""
 
 from __future__ import annotations
 
+import asyncio
+import queue
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +27,37 @@ class FakeClient:
     def stop_channels(self) -> None:
         pass
 
-    async def wait_for_ready(self, timeout: float) -> None:
-        if self.manager.dead:
-            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+    def kernel_info(self) -> None:
+        pass
+
+    @property
+    def shell_channel(self) -> "FakeChannel":
+        return FakeChannel(self.manager, {"msg_type": "kernel_info_reply", "content": {}})
+
+    @property
+    def iopub_channel(self) -> "FakeChannel":
+        self.iopub_reads = getattr(self, "iopub_reads", 0) + 1
+        return FakeChannel(self.manager, {"msg_type": "status", "content": {"execution_state": "busy"}})
+
+    def _handle_kernel_info_reply(self, msg: dict[str, Any]) -> None:
+        pass
 
     async def execute_interactive(self, code: str, **kwargs: Any) -> dict[str, Any]:
         self.executed.append(code)
         return {"content": {"status": "ok"}}
+
+
+class FakeChannel:
+    """A channel of a fake kernel: the message it is asked for, unless the kernel never answers."""
+
+    def __init__(self, manager: "FakeManager", message: dict[str, Any]) -> None:
+        self.manager, self.message = manager, message
+
+    async def get_msg(self, timeout: float) -> dict[str, Any]:
+        if self.manager.dead:
+            await asyncio.sleep(min(timeout, 0.05))
+            raise queue.Empty
+        return self.message
 
 
 class FakeManager:
@@ -52,6 +78,9 @@ class FakeManager:
 
     async def shutdown_kernel(self, now: bool = False) -> None:
         self.shut_down = True
+
+    async def is_alive(self) -> bool:
+        return True   # a kernel that never answers still runs
 
 
 @pytest.fixture()
@@ -112,3 +141,13 @@ def test_two_kernels_that_never_answer_are_an_error(fake: type[FakeManager]) -> 
     with pytest.raises(RuntimeError, match="didn't respond"):
         kernels.start_kernel("python3", "/tmp", 1)
     assert len(fake.started) == kernels.START_ATTEMPTS and all(m.shut_down for m in fake.started)
+
+
+def test_a_kernel_is_ready_once_it_answered_on_both_channels(fake: type[FakeManager]) -> None:
+    """Ready when its kernel_info reply and one IOPub message have come: IOPub is not then read until it falls
+    silent (jupyter_client's wait_for_ready waits 0.2 s more for that), nor is the heartbeat waited for."""
+    fake.failures = 0
+    manager = FakeManager("python3")
+    client = manager.client()
+    kernel_start.wait_until_ready(client, 5, manager.is_alive)
+    assert client.iopub_reads == 1

@@ -164,7 +164,8 @@ def test_a_spare_render_child_is_claimed_and_reports_how_it_ended(on: None, buil
     assert child is not None and child.pid == pid
     assert spares.claim_render(build_dir, cmd, str(tmp_path), "env") is None  # taken
     child.say("stop")             # anything but "load": it ends with status 3, on the pipes this process gave it
-    done = child.go()
+    child.go()
+    done = child.end()
     assert done.returncode == 3
     assert process_ends(pid)
 
@@ -233,6 +234,7 @@ def test_a_spare_started_before_the_render_stops_waiting_when_claimed(on: None, 
     child = spares.claim_render(build_dir, cmd, str(tmp_path), "env")
     assert child is not None and child.pid == pid
     child.say("stop")
-    done = child.go()
+    child.go()
+    done = child.end()
     assert done.returncode == 3
     assert process_ends(pid)

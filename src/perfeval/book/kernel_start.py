@@ -146,6 +146,45 @@ async def _run(kc: Any, code: str, timeout: float = 120, what: str = "warm kerne
 run_code = run_sync(_run)
 
 
+async def _ready(kc: Any, timeout: float, alive: Callable[[], Any] | None = None) -> None:
+    """Wait until the kernel answers a ``kernel_info`` request on its shell channel and a message of that request
+    has come on IOPub (so that the outputs of what runs next are not missed). jupyter_client's ``wait_for_ready``
+    does the same with two pauses more: for a client made without a kernel manager (a claimed spare) it checks
+    the heartbeat every 0.2 s first, and at the end it waits 0.2 s for IOPub to fall silent, which nothing here
+    needs (nbclient and :func:`run_code` take only the messages of their own requests). ``alive`` (it may be a
+    coroutine function) says whether the kernel's process still runs: it is asked after each unanswered request,
+    so that a kernel that died is not waited for."""
+    import inspect
+    import time
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            msg = await kc.shell_channel.get_msg(timeout=1)
+        except Empty:
+            pass
+        else:
+            if msg["msg_type"] == "kernel_info_reply":
+                try:
+                    await kc.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass   # IOPub not connected yet: ask again
+                else:
+                    kc._handle_kernel_info_reply(msg)
+                    return
+        if alive is not None:
+            state = alive()
+            if not (await state if inspect.isawaitable(state) else state):
+                raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+wait_until_ready = run_sync(_ready)
+
+
 START_ATTEMPTS = 2
 #: How our kernels start: quiet, and without IPython's input history (an SQLite database shared by every
 #: kernel of the user, written for each cell; a page has no use for it).
@@ -187,7 +226,7 @@ def _connect(km: Any, startup_timeout: float) -> Any:
     kc = km.client()
     kc.start_channels()
     try:
-        run_sync(kc.wait_for_ready)(timeout=startup_timeout)
+        wait_until_ready(kc, startup_timeout, km.is_alive)
     except RuntimeError:
         kc.stop_channels()
         with contextlib.suppress(Exception):   # it may be dead already

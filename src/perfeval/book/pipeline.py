@@ -283,6 +283,9 @@ def _build(layout: BookLayout, options: BuildOptions, render_jobs: list[RenderJo
                     spares.claim, build_dir, KERNEL_NAME, str(ahead), environment, lane), lane)
         if job is not None:
             job.spawn_early()
+            # A rebuild after a change to the data mostly keeps its table of contents: the child loads the book
+            # now, on the core planning leaves free (job.start starts it again when the table changed).
+            job.load_early()
     runs = plan_runs(layout, options.framework_file, RecordCache(build_dir / RECORDS, shared, hashes))
     # 版本记录: what changed since the last release, an input of each chapter it concerns (book.ledger).
     ledger = Ledger.open(build_dir / LEDGER)

@@ -34,6 +34,7 @@ import contextlib
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Mapping, Sequence
 
@@ -383,13 +384,21 @@ def prepare_release(html_dir: Path) -> Path | None:
     return outgoing
 
 
-def publish_render(staging: Path, html_dir: Path, prepared: Path | None = None) -> Path:
-    """Publish the HTML of a successful render in ``staging`` as a new release; returns the release.
+@dataclass(frozen=True)
+class StagedRelease:
+    """A release made of a render's HTML output, not yet published (:func:`stage_release`)."""
+
+    folder: Path
+    previous: str | None                 # the release it was made from (None: none)
+    record: dict[str, list[int]]         # the files as published (:func:`link_or_copy_tree`)
+
+
+def stage_release(staging: Path, html_dir: Path, prepared: Path | None = None) -> StagedRelease:
+    """Make the next release of the HTML output of the render in ``staging``, without publishing it.
 
     The oldest release no reader is on any more becomes the new one (or ``prepared``, the folder
     :func:`prepare_release` made of it while the render ran), and only what changed since the previous release
-    is written into it (:func:`link_or_copy_tree`); the record of what was published stays with the render
-    folder (:data:`PUBLISHED_FILE`). The caller holds the build lock."""
+    is written into it (:func:`link_or_copy_tree`). The caller holds the build lock."""
     build_dir = html_dir.parent
     outgoing = _outgoing(build_dir)
     previous = current_release(html_dir)
@@ -401,6 +410,21 @@ def publish_render(staging: Path, html_dir: Path, prepared: Path | None = None) 
         if spare and published:
             os.replace(spare[0], outgoing)
     *_, record = link_or_copy_tree(staging / "_build" / "html", outgoing, previous, published, mirrored)
-    release = swap_in(outgoing, html_dir)
-    write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": record})
+    return StagedRelease(outgoing, previous.name if previous is not None else None, record)
+
+
+def publish_render(staging: Path, html_dir: Path, prepared: Path | None = None,
+                   staged: StagedRelease | None = None) -> Path:
+    """Publish the HTML of a successful render in ``staging`` as a new release; returns the release.
+
+    The release is ``staged`` (:func:`stage_release`, made while the render's child wrote its environment's
+    pickle), when it was made of the release that is still the current one; else it is made now. The record of
+    what was published stays with the render folder (:data:`PUBLISHED_FILE`). The caller holds the build
+    lock."""
+    previous = current_release(html_dir)
+    if staged is None or not staged.folder.is_dir() or staged.previous != (
+            previous.name if previous is not None else None):
+        staged = stage_release(staging, html_dir, prepared)
+    release = swap_in(staged.folder, html_dir)
+    write_json(staging / PUBLISHED_FILE, {"release": release.name, "files": staged.record})
     return release

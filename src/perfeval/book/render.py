@@ -13,7 +13,9 @@ and a rebuild that writes only a few pages writes them in this process. Forked p
 copied when they changed, not compared with their last copy on every render (:func:`perfeval.book.render_state.copy_changed_extra_files`).
 
 With ``--wait`` it loads Sphinx, the extensions and the last render's environment, then waits for a line
-``go`` on standard input before building (:class:`perfeval.book.rendering.RenderJob` starts it early). With
+``go [TOKEN]`` on standard input before building; with a token it writes the line
+:func:`perfeval.book.render_state.written_mark` on its standard output once the HTML is complete, before it
+waits for the environment's pickle to be written (:class:`perfeval.book.rendering.RenderJob` starts it early). With
 ``--imports-first`` too it imports Sphinx and the word dictionary first, reads the last render's environment
 and search index from the render folder (``--last-render``), and waits for a line ``load`` before it reads
 the book (a rebuild starts it before the table of contents is written). A child started so gives way to the
@@ -445,7 +447,8 @@ def _wait_for_go() -> None:
         # to the end; out of the collector's reach, a full collection no longer walks it again and again
         # (frozen without a collection first: that alone would walk it once more, 0.5 s at 1000 pages).
         gc.freeze()
-        if sys.stdin.readline().strip() != "go":
+        told = sys.stdin.readline().split()
+        if not told or told[0] != "go":
             raise SystemExit(3)
         # Told to go, the build waits for nothing else: the normal priority back where the system allows it (a
         # process may not raise its own priority unless privileged; it then keeps the waiting one).
@@ -455,6 +458,10 @@ def _wait_for_go() -> None:
             build(self, *args, **kwargs)
         finally:
             render_state.record_templates(self)
+        if self.statuscode == 0 and len(told) > 1:
+            # The HTML is complete (Sphinx's build and its build-finished handlers are done): the build may
+            # publish it while the environment's pickle is still being written.
+            print(render_state.written_mark(told[1]), flush=True)
 
     Sphinx.build = waiting  # type: ignore[method-assign]
 

@@ -104,6 +104,40 @@ def compile_selectors() -> None:
             soupsieve.compile(selector)
 
 
+def written_mark(token: str) -> str:
+    """The line a render child writes on its standard output once the HTML is complete, for the build that told
+    it to go with ``token`` (random: no page's text can say it)."""
+    return f"perfeval-render: html written {token}"
+
+
+class ChildOutput:
+    """A render child's output after it was told to go: its standard output read line by line (:meth:`until`),
+    its error output in a thread, both kept for the log."""
+
+    def __init__(self, stdout: Any, stderr: Any) -> None:
+        import threading
+
+        self.stdout = stdout
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.errors.append(stderr.read()), daemon=True)
+        self._reader.start()
+
+    def until(self, mark: str) -> bool:
+        """Read the standard output up to the line ``mark`` (True) or its end (False)."""
+        for line in iter(self.stdout.readline, ""):
+            if line.rstrip("\n") == mark:
+                return True
+            self.lines.append(line)
+        return False
+
+    def rest(self) -> tuple[str, str]:
+        """The whole output and error output, once the child has closed them."""
+        self.lines.append(self.stdout.read())
+        self._reader.join()
+        return "".join(self.lines), "".join(self.errors)
+
+
 def record_templates(app: Any) -> None:
     """Note the templates this render compiled (:data:`TEMPLATES_FILE`)."""
     from perfeval.book.cache import write_json

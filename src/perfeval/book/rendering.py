@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -39,10 +40,10 @@ from typing import Any, Callable, Collection, Mapping, Sequence
 from perfeval.book import spares
 from perfeval.book.cache import read_json, write_json
 from perfeval.book.lock import die_with_parent, signals_deferred
-from perfeval.book.render_state import CHANGED_FILE
+from perfeval.book.render_state import CHANGED_FILE, ChildOutput, written_mark
 from perfeval.book.publish import (NAVIGATION_FILE, RENDER_FILE, SPHINX_CACHE, SPHINX_STAGING,
                                    prepare_release, prune_staging, publish_render, remove_published_extra,
-                                   RenderError)
+                                   RenderError, stage_release)
 
 #: Sources whose change Sphinx follows page by page once their time is new: pages, and the folders it copies
 #: (``_toc.yml`` is followed through the navigation, see :func:`perfeval.book.publish.prune_staging`).
@@ -91,6 +92,7 @@ class _Child:
         self.proc = subprocess.Popen(list(cmd), cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, start_new_session=linux,
                                      preexec_fn=die_with_parent if linux else None)
+        self.output: Any = None
 
     def say(self, line: str) -> None:
         """Send one line to the child (it reads its standard input line by line)."""
@@ -101,9 +103,24 @@ class _Child:
         except OSError:
             pass   # it is gone: go() reports its status and output
 
-    def go(self) -> subprocess.CompletedProcess[str]:
+    def go(self, token: str = "") -> ChildOutput:
+        """Tell it to go (with ``token``: it says when the HTML is written); its output, to read."""
+        assert self.proc.stdin is not None
         try:
-            out, err = self.proc.communicate(input="go\n")
+            with contextlib.suppress(OSError):
+                self.proc.stdin.write(f"go {token}".rstrip() + "\n")
+                self.proc.stdin.close()
+            self.output = ChildOutput(self.proc.stdout, self.proc.stderr)
+        except BaseException:
+            self.kill()
+            raise
+        return self.output
+
+    def end(self) -> subprocess.CompletedProcess[str]:
+        """Wait until it has ended: its output and status."""
+        try:
+            out, err = self.output.rest()
+            self.proc.wait()
         except BaseException:
             self.kill()
             raise
@@ -150,6 +167,7 @@ class RenderJob:
         self.left_spare = False   # this job left the next build's spare already: it claims none itself
         self.from_cache = False
         self.html_kept = False   # the render folder's HTML output is the last render's, pruned (start)
+        self.loaded_toc: bytes | None = None   # the table of contents when the child was told to load early
 
     def _early_cmd(self) -> list[str]:
         return [*self.cmd, "--wait", "--imports-first", "--last-render", str(self.cache),
@@ -178,10 +196,49 @@ class RenderJob:
         return spares.launch_render(self.spares_dir, self._early_cmd(), str(self.root), self.environment,
                                     after_build=early)
 
+    def load_early(self) -> bool:
+        """Tell the child started early (:meth:`spawn_early`) to load the book now, from the render folder and the
+        table of contents as they are (a rebuild after a change to the data: its pages and its table of contents
+        are those of the last render), while this build plans and runs its pages. :meth:`start` keeps it when
+        that was so, else starts again as if it had not been told. Whether it was told."""
+        if self.early is None or self.fresh or not (self.cache / "_build/html/index.html").is_file():
+            return False
+        recorded = _recorded(self.cache)
+        toc = self.root / "_toc.yml"
+        if not recorded or recorded["environment"] != self.environment or not toc.is_file():
+            return False
+        self.loaded_toc = toc.read_bytes()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        os.replace(self.cache, self.staging)
+        (self.staging / "_build" / CHANGED_FILE).unlink(missing_ok=True)   # left by an interrupted build
+        self.from_cache = True
+        self._spawn()
+        return True
+
+    def _loaded_early_fits(self, loaded_toc: bytes, sources: Mapping[str, str]) -> bool:
+        """Whether the child told to load early read what this render is of: the same table of contents, and a
+        render folder Sphinx can bring up to date. When not, it is stopped and the render folder goes back."""
+        toc = self.root / "_toc.yml"
+        if (loaded_toc == (toc.read_bytes() if toc.is_file() else None)
+                and changes(self.staging, self.environment, sources) is not None):
+            return True
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+        with signals_deferred():
+            os.replace(self.staging, self.cache)
+        self.from_cache = False
+        return False
+
     def start(self, sources: Mapping[str, str]) -> None:
         """Prepare staging (the render folder when it fits ``sources`` as they are now, else nothing) and start
         the child, which loads Sphinx and waits."""
         started = time.perf_counter()
+        loaded, self.loaded_toc = self.loaded_toc, None
+        if loaded is not None and self._loaded_early_fits(loaded, sources):
+            self.html_kept = prune_staging(self.staging, self.docnames, self.navigation)
+            self.phases["render_start"] = round(time.perf_counter() - started, 3)
+            return
         shutil.rmtree(self.staging, ignore_errors=True)
         self.from_cache = (not self.fresh and (self.cache / "_build/html/index.html").is_file()
                            and changes(self.cache, self.environment, sources) is not None)
@@ -205,10 +262,23 @@ class RenderJob:
             return
         self.child = _Child([*self.cmd, "--wait", "--path-output", str(self.staging)], self.root)
 
-    def _run(self) -> str:
-        """Tell the child to go; "" on success, else the tail of its output (its whole output is logged)."""
+    def _go(self) -> bool:
+        """Tell the child to go; whether it then said that the HTML is written (it may still be writing the
+        environment's pickle: :meth:`_end` waits for it)."""
         assert self.child is not None
-        proc = self.child.go()
+        token = secrets.token_hex(16)
+        return self.child.go(token).until(written_mark(token))
+
+    def _run(self) -> str:
+        """Tell the child to go and wait for its end (:meth:`_end`)."""
+        self._go()
+        return self._end()
+
+    def _end(self) -> str:
+        """Wait for the child told to go to end; "" on success, else the tail of its output (its whole output is
+        logged)."""
+        assert self.child is not None
+        proc = self.child.end()
         self.child = None
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self.log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
@@ -229,7 +299,7 @@ class RenderJob:
         it; returns the release. On failure or interruption the published book is unchanged and staging is
         removed (a killed build leaves it for the next build's cleanup)."""
         try:
-            if self.child is None:
+            if self.child is None or self.loaded_toc is not None:
                 self.start(sources)
             started = time.perf_counter()
             changed = changes(self.staging, self.environment, sources) if self.from_cache else None
@@ -248,14 +318,22 @@ class RenderJob:
                     remove_published_extra(self.staging, removed)
             # While the child renders, the release to publish into is made of the current one (the files of
             # a small change are then all there is to write); a render from scratch rewrites everything anyway.
+            # Once the child says the HTML is written, the release is staged from it (the files that changed
+            # written into it) while the child finishes writing the environment's pickle; it is published only
+            # when the child has ended well.
+            staged = None
             with ThreadPoolExecutor(max_workers=1) as pool:
                 preparing = pool.submit(prepare_release, self.html_dir) if self.from_cache else None
-                failure = self._run()
+                written = self._go()
                 prepared = preparing.result() if preparing is not None else None
+                if written:
+                    staged = stage_release(self.staging, self.html_dir, prepared)
+                failure = self._end()
             (self.staging / "_build" / CHANGED_FILE).unlink(missing_ok=True)   # said for this render only
             if failure and self.from_cache:
                 self.say("从上次的网页缓存生成失败，丢弃缓存，从头重新生成网页…")
                 self._restart_from_scratch()
+                staged = None   # made from the render that failed
                 failure = self._run()
             if failure:
                 raise RenderError(f"jupyter-book 出错（完整日志 {self.log_file}），最后几行：\n{failure}")
@@ -263,7 +341,7 @@ class RenderJob:
             started = time.perf_counter()
             (self.staging / NAVIGATION_FILE).write_text(self.navigation, encoding="utf-8")
             write_json(self.staging / RENDER_FILE, {"environment": self.environment, "sources": dict(sources)})
-            release = publish_render(self.staging, self.html_dir, prepared)
+            release = publish_render(self.staging, self.html_dir, prepared, staged)
             with signals_deferred():
                 os.replace(self.staging, self.cache)
             self.phases["publish"] = round(time.perf_counter() - started, 3)

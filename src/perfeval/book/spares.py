@@ -189,23 +189,15 @@ def claim(build_dir: Path, kernel_name: str, cwd: str, environment: str, lane: i
         return None
     from jupyter_client.asynchronous import AsyncKernelClient
 
-    from perfeval.book.kernel_start import PRIME_CHECK, run_code
+    from perfeval.book.kernel_start import PRIME_CHECK, run_code, wait_until_ready
 
     kc = AsyncKernelClient()
     try:
         kc.load_connection_file(manager.connection_file)
         kc.start_channels()
-        limit = time.monotonic() + CONNECT_TIMEOUT
-        while True:   # in steps, so that a spare that dies meanwhile is not waited for
-            try:
-                run_sync(kc.wait_for_ready)(timeout=2)
-                break
-            except RuntimeError:
-                if time.monotonic() > limit or not _same_process(manager.pid, manager.created):
-                    raise
+        wait_until_ready(kc, CONNECT_TIMEOUT, lambda: _same_process(manager.pid, manager.created))
         kc.allow_stdin = False
-        run_code(kc, f"__import__('builtins').__perfeval_spare__['owner'] = {os.getpid()}")
-        run_code(kc, PRIME_CHECK)
+        run_code(kc, f"__import__('builtins').__perfeval_spare__['owner'] = {os.getpid()}\n{PRIME_CHECK}")
     except Exception:  # noqa: BLE001 - a broken spare is stopped and replaced, never an error of the build
         with contextlib.suppress(Exception):
             kc.stop_channels()
@@ -444,13 +436,14 @@ def _write_private(path: Path, entry: dict[str, Any]) -> None:
 
 class SpareChild:
     """A claimed spare render child, used as :class:`perfeval.book.rendering` uses a child of its own: told
-    lines on its standard input (:meth:`say`), told to go and waited for (:meth:`go`: its output and status),
+    lines on its standard input (:meth:`say`), told to go (:meth:`go`) and waited for (:meth:`end`: its output and status),
     killed with every process it forked (:meth:`kill`)."""
 
     def __init__(self, pid: int, created: float, conn: Any, stdin: Any, stdout: Any, stderr: Any,
                  args: list[str]) -> None:
         self.pid, self.created, self.conn = pid, created, conn
         self.stdin, self.stdout, self.stderr, self.args = stdin, stdout, stderr, args
+        self.output: Any = None
 
     def say(self, line: str) -> None:
         try:
@@ -459,19 +452,27 @@ class SpareChild:
         except OSError:
             pass   # it is gone: go() reports its status and output
 
-    def go(self) -> Any:
-        import subprocess
-        import threading
+    def go(self, token: str = "") -> Any:
+        """Tell it to go (with ``token``: it says when the HTML is written, :func:`render_state.written_mark`);
+        its output, to read (:class:`perfeval.book.render_state.ChildOutput`)."""
+        from perfeval.book.render_state import ChildOutput
 
         try:
             with contextlib.suppress(OSError):
-                self.stdin.write("go\n")
+                self.stdin.write(f"go {token}".rstrip() + "\n")
                 self.stdin.close()
-            err: list[str] = []
-            reader = threading.Thread(target=lambda: err.append(self.stderr.read()), daemon=True)
-            reader.start()
-            out = self.stdout.read()
-            reader.join()
+            self.output = ChildOutput(self.stdout, self.stderr)
+        except BaseException:
+            self.kill()
+            raise
+        return self.output
+
+    def end(self) -> Any:
+        """Wait until it has ended: its output and status (a ``CompletedProcess``)."""
+        import subprocess
+
+        try:
+            out, err = self.output.rest()
             status = b""
             with contextlib.suppress(OSError):
                 while not status.endswith(b"\n"):
@@ -487,7 +488,7 @@ class SpareChild:
             code = int(status.decode("ascii").strip())
         except ValueError:
             code = 1
-        return subprocess.CompletedProcess(self.args, code, out, "".join(err))
+        return subprocess.CompletedProcess(self.args, code, out, err)
 
     def kill(self) -> None:
         """Kill it and every process it forked (its own process group), and wait until it is gone."""
