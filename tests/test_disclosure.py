@@ -323,6 +323,22 @@ def test_results_are_cached_by_content(tmp_path: Path) -> None:
     assert [i.text for i in disclosure_review(root, files, cache_dir=root / "_build").items] == ["0731-58581234"]
 
 
+def test_an_unchanged_review_writes_nothing_again(tmp_path: Path) -> None:
+    """A build runs the review first: when no data file changed, its cache and the analyst's CSV stay the files
+    they were (the same inode and time), and a change to the data still shows in both."""
+    root = _project(tmp_path)
+    main(["disclosure", "--root", str(root)])
+    files = [p for p in (root / "_build").rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"disclosure.json", "disclosure.csv"}   # the cache and the CSV
+    written = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files}
+    main(["disclosure", "--root", str(root)])
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files} == written
+    data = root / "data/2024/xiangtan-minzheng.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("李明", "财务科"), encoding="utf-8")
+    main(["disclosure", "--root", str(root)])
+    assert [row["内容"] for row in _csv(root)] == ["0731-58581234"]
+
+
 # --- the bureau's rulings and the unit's replies beside a data file ------------------------------------
 
 RULED = "adjustment.declared_zero:adjustment.declared_rate"    # a 需核实 finding of the seed
