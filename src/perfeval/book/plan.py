@@ -382,6 +382,14 @@ class Folders:
     def __init__(self) -> None:
         self._names: dict[Path, dict[str, list[str]]] = {}
         self._years: dict[Path, list[tuple[int, str]]] = {}
+        self._resolved: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, once per plan (every chapter names the same template and data folder)."""
+        found = self._resolved.get(path)
+        if found is None:
+            found = self._resolved[path] = path.resolve()
+        return found
 
     def _listing(self, folder: Path) -> dict[str, list[str]]:
         """The names of the files in ``folder`` by what comes before their first dot (hidden ones left out)."""
@@ -432,8 +440,9 @@ def department_run(layout: BookLayout, record: RecordLike, data_dir: Path, frame
                    book: bool = True, folders: Folders | None = None,
                    declared: Mapping[str, Any] | None = None) -> Run:
     """The run of one department-year's chapter (used by ``build`` for every record and by ``run``)."""
-    template = (template or layout.template(DEPARTMENT_TEMPLATE)).resolve()
-    data_dir = Path(data_dir).resolve()
+    resolve = folders.resolve if folders is not None else Path.resolve
+    template = resolve(template or layout.template(DEPARTMENT_TEMPLATE))
+    data_dir = resolve(Path(data_dir))
     path = department_path(data_dir, record.code, record.year)
     history = history_files(data_dir, record.code, record.year, folders)
     values = {"code": record.code, "year": record.year, "data_dir": str(data_dir), "history_file": "",
