@@ -192,23 +192,31 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=F
 #: Run once the kernel answers: did :data:`PRIME_CODE` (run by the kernel as it started) do its work?
 PRIME_CHECK = "assert hasattr(__import__('builtins'), '__perfeval_reset__'), 'the kernel did not run its set-up code'"
 
-_prime_dir: list[str] = []
+_folder: list[str] = []
+
+
+def process_folder() -> str:
+    """A folder of this process for the files it gives its kernels (removed when the process ends): the start-up
+    code, and the files a page's downloads are exchanged in (:func:`perfeval.book.kernels.downloads_in_kernel`)."""
+    if not _folder:
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="perfeval-kernel-")
+        atexit.register(shutil.rmtree, folder, True)
+        _folder.append(folder)
+    return _folder[0]
 
 
 def _prime_file() -> str:
     """:data:`PRIME_CODE` as a file the kernel runs while it starts (``IPKernelApp.exec_files``): the kernel
     imports pandas and matplotlib before it first answers, on its own, while this process does other work
     (a build plans, writes the table of contents and starts the render meanwhile). One file per process."""
-    if not _prime_dir:
-        import shutil
-        import tempfile
-
-        folder = tempfile.mkdtemp(prefix="perfeval-kernel-")
-        atexit.register(shutil.rmtree, folder, True)
-        with open(os.path.join(folder, "prime.py"), "w", encoding="utf-8") as f:
+    path = os.path.join(process_folder(), "prime.py")
+    if not os.path.isfile(path):
+        with open(path, "w", encoding="utf-8") as f:
             f.write(PRIME_CODE)
-        _prime_dir.append(folder)
-    return os.path.join(_prime_dir[0], "prime.py")
+    return path
 
 
 def _launch(kernel_name: str, cwd: str) -> Any:

@@ -32,7 +32,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from perfeval.book.kernel_start import (KERNEL_ARGUMENTS, KERNELS, PENDING, PRIME_CHECK, PRIME_CODE, START_ATTEMPTS,
-                                        KernelCodeError, kernel_key, prestart, run_code, start_kernel, stop_kernels)
+                                        KernelCodeError, kernel_key, prestart, process_folder, run_code, start_kernel,
+                                        stop_kernels)
 
 __all__ = ["ENGINE_NAME", "FRESH_ENGINE_NAME", "KERNEL_ARGUMENTS", "PRIME_CHECK", "PRIME_CODE", "RESET_CODE",
            "START_ATTEMPTS", "FreshEngine", "KernelCodeError", "WarmEngine", "downloads_in_kernel", "prestart",
@@ -64,19 +65,6 @@ shutdown_kernels = stop_kernels
 #: before a page, so that what the page changed (an option, the working folder) does not change its downloads.
 DOWNLOADS_CODE = (RESET_CODE + "\n__import__('perfeval.pages.downloads', fromlist=['downloads_to_file'])"
                   ".downloads_to_file(%(notebook)r, %(kind)r, %(parameters)r, %(out)r)")
-_exchange: list[str] = []
-
-
-def _exchange_folder() -> str:
-    """A folder of this process for the files it exchanges with its kernels (removed at exit)."""
-    if not _exchange:
-        import shutil
-        import tempfile
-
-        folder = tempfile.mkdtemp(prefix="perfeval-downloads-")
-        atexit.register(shutil.rmtree, folder, True)
-        _exchange.append(folder)
-    return _exchange[0]
 
 
 def downloads_in_kernel(kernel_name: str, cwd: str, kind: str, parameters: Mapping[str, Any],
@@ -89,7 +77,7 @@ def downloads_in_kernel(kernel_name: str, cwd: str, kind: str, parameters: Mappi
     pair = KERNELS.get(kernel_key(kernel_name, cwd))
     if pair is None:
         return None
-    folder = _exchange_folder()
+    folder = process_folder()
     name = f"{os.getpid()}-{threading.get_ident()}"
     notebook_file, out = os.path.join(folder, f"{name}.ipynb"), os.path.join(folder, f"{name}.pickle")
     try:

@@ -114,6 +114,15 @@ class ChildOutput:
     """A render child's output after it was told to go: its standard output read line by line (:meth:`until`),
     its error output in a thread, both kept for the log."""
 
+    @classmethod
+    def told_to_go(cls, stdin: Any, stdout: Any, stderr: Any, token: str = "") -> "ChildOutput":
+        """Tell a render child to go on its standard input (``go TOKEN``: it says when the HTML is written,
+        :func:`written_mark`), which is then closed; its output, to read."""
+        with contextlib.suppress(OSError):   # it is gone: its status and output say why
+            stdin.write(f"go {token}".rstrip() + "\n")
+            stdin.close()
+        return cls(stdout, stderr)
+
     def __init__(self, stdout: Any, stderr: Any) -> None:
         import threading
 

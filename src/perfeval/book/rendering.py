@@ -105,12 +105,8 @@ class _Child:
 
     def go(self, token: str = "") -> ChildOutput:
         """Tell it to go (with ``token``: it says when the HTML is written); its output, to read."""
-        assert self.proc.stdin is not None
         try:
-            with contextlib.suppress(OSError):
-                self.proc.stdin.write(f"go {token}".rstrip() + "\n")
-                self.proc.stdin.close()
-            self.output = ChildOutput(self.proc.stdout, self.proc.stderr)
+            self.output = ChildOutput.told_to_go(self.proc.stdin, self.proc.stdout, self.proc.stderr, token)
         except BaseException:
             self.kill()
             raise

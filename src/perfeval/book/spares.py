@@ -458,10 +458,7 @@ class SpareChild:
         from perfeval.book.render_state import ChildOutput
 
         try:
-            with contextlib.suppress(OSError):
-                self.stdin.write(f"go {token}".rstrip() + "\n")
-                self.stdin.close()
-            self.output = ChildOutput(self.stdout, self.stderr)
+            self.output = ChildOutput.told_to_go(self.stdin, self.stdout, self.stderr, token)
         except BaseException:
             self.kill()
             raise
